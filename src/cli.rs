@@ -1,0 +1,121 @@
+//! The command line: one `Command` enum, each variant wrapping the `Args` of one command.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::cmd;
+use crate::profile::target::TargetSpec;
+
+/// Provision, roll out, check and report the data centers of the Golden Security Project
+/// (金保工程): Henan's province center and its 18 cities, driven by profiles.
+#[derive(Debug, Parser)]
+#[command(
+    name = "jinbao",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+#[command(
+    after_help = "Exit codes: 0 success, 1 the operation failed, 2 usage or configuration \
+error, 3 changes pending or drift found, 4 blocked (lock, window, approval). `jinbao health` \
+uses the monitoring-plugin codes 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Folder with province.toml, cities/ and env/ [default: ./profiles]
+    #[arg(long, global = true, value_name = "DIR", env = "JINBAO_PROFILES")]
+    pub profiles: Option<PathBuf>,
+
+    /// Environment overlay from <profiles>/env/ [default: sandbox]
+    #[arg(long = "env", global = true, value_name = "NAME")]
+    pub env: Option<String>,
+
+    /// Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)
+    #[arg(long = "set", global = true, value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+
+    /// Folder for journals, locks, histories and the sandbox [default: ./.jinbao]
+    #[arg(long, global = true, value_name = "DIR", env = "JINBAO_STATE_DIR")]
+    pub state_dir: Option<PathBuf>,
+
+    /// Machine-readable JSON on stdout, nothing else mixed in
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// More detail (repeat for debug logs)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Only errors
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Answer yes to confirmations
+    #[arg(short = 'y', long, global = true)]
+    pub yes: bool,
+
+    /// When to use colour (NO_COLOR is respected)
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List, show, validate and compare profiles
+    #[command(subcommand)]
+    Profile(cmd::profile::ProfileCommand),
+    /// Print a shell completion script
+    Completions(cmd::completions::CompletionsArgs),
+}
+
+/// Which sites a command acts on.
+#[derive(Debug, Clone, Default, Args)]
+pub struct TargetArgs {
+    /// Cities: pinyin, Chinese name or code; several as a comma list
+    #[arg(value_name = "CITY")]
+    pub cities: Vec<String>,
+
+    /// Every city of a rollout wave (pilot, demonstration, general)
+    #[arg(long, value_name = "WAVE")]
+    pub wave: Option<String>,
+
+    /// Every city, wave by wave
+    #[arg(long)]
+    pub all: bool,
+}
+
+impl TargetArgs {
+    pub fn spec(&self) -> TargetSpec {
+        TargetSpec {
+            cities: self.cities.clone(),
+            wave: self.wave.clone(),
+            all: self.all,
+            province: false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        super::Cli::command().debug_assert();
+    }
+}

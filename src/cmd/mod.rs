@@ -1,0 +1,17 @@
+//! One module per command: parse arguments, call the domain, hand results to `output`.
+
+pub mod completions;
+pub mod profile;
+
+use anyhow::Result;
+
+use crate::cli::Command;
+use crate::context::Ctx;
+use crate::error::Exit;
+
+pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit> {
+    match command {
+        Command::Profile(c) => profile::run(ctx, c),
+        Command::Completions(args) => completions::run(ctx, args),
+    }
+}

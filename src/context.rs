@@ -1,0 +1,85 @@
+//! What every command gets: the printer, where the profiles and state live, the chosen
+//! environment and overrides, and a lazily loaded set of profiles.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+
+use crate::cli::GlobalArgs;
+use crate::env_vars;
+use crate::error::usage;
+use crate::output::Printer;
+use crate::profile::target::TargetSpec;
+use crate::profile::{self, LoadOptions, Profiles, Site};
+
+pub const DEFAULT_ENV: &str = "sandbox";
+
+pub struct Ctx {
+    pub printer: Printer,
+    pub load: LoadOptions,
+    pub yes: bool,
+    profiles: std::cell::OnceCell<Profiles>,
+}
+
+impl Ctx {
+    pub fn new(global: &GlobalArgs) -> Result<Self> {
+        let color = match global.color {
+            crate::cli::ColorChoice::Always => Some(true),
+            crate::cli::ColorChoice::Never => Some(false),
+            crate::cli::ColorChoice::Auto => None,
+        };
+        let printer = Printer::new(global.json, global.quiet, global.verbose, color);
+        let cwd = std::env::current_dir()?;
+        let absolute = |p: PathBuf| if p.is_absolute() { p } else { cwd.join(p) };
+        let (env, env_from_flag) = match (&global.env, env_vars::get(env_vars::ENV)) {
+            (Some(e), _) => (e.clone(), true),
+            (None, Some(e)) if !e.is_empty() => (e, false),
+            _ => (DEFAULT_ENV.to_string(), false),
+        };
+        let load = LoadOptions {
+            dir: absolute(global.profiles.clone().unwrap_or_else(|| "profiles".into())),
+            env,
+            env_from_flag,
+            overrides: global.set.clone(),
+            state_dir: absolute(global.state_dir.clone().unwrap_or_else(|| ".jinbao".into())),
+        };
+        Ok(Ctx {
+            printer,
+            load,
+            yes: global.yes,
+            profiles: std::cell::OnceCell::new(),
+        })
+    }
+
+    /// The profiles, loaded and validated on first use.
+    pub fn profiles(&self) -> Result<&Profiles> {
+        if let Some(p) = self.profiles.get() {
+            return Ok(p);
+        }
+        let loaded = profile::load(&self.load)?;
+        Ok(self.profiles.get_or_init(|| loaded))
+    }
+
+    /// The sites a target names; a usage error with a hint when it names nothing known.
+    pub fn select(&self, spec: &TargetSpec) -> Result<Vec<&Site>> {
+        let profiles = self.profiles()?;
+        profiles
+            .select(spec)
+            .map_err(|e| usage(e.to_string(), e.hint(profiles)))
+    }
+
+    /// One site by name; a usage error naming the choices otherwise.
+    pub fn site(&self, query: &str) -> Result<&Site> {
+        self.select(&TargetSpec {
+            cities: vec![query.to_string()],
+            ..Default::default()
+        })?
+        .into_iter()
+        .next()
+        .ok_or_else(|| usage(format!("no city named `{query}`"), ""))
+    }
+
+    pub fn state_dir(&self) -> &std::path::Path {
+        &self.load.state_dir
+    }
+}

@@ -1,0 +1,92 @@
+//! Error kinds and exit codes: what went wrong decides the code, printed in one place.
+
+use std::process::ExitCode;
+
+use crate::diagnostic::ConfigError;
+use crate::output::Printer;
+
+/// jinbao's exit codes; documented in the README and never reused for two meanings.
+/// (`jinbao health` uses the monitoring-plugin codes instead: see `health::Status`.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Exit {
+    Success = 0,
+    /// The operation failed (on at least one host, city or database).
+    Failure = 1,
+    /// The command line or the profiles are wrong: nothing was done.
+    Usage = 2,
+    /// Changes are pending (`provision plan`) or drift was found (`db drift`).
+    Pending = 3,
+    /// Blocked: a lock is held, a maintenance window is closed, or approval is needed.
+    Blocked = 4,
+    /// Interrupted (Ctrl-C); a rollout journal can be resumed.
+    Interrupted = 130,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(e: Exit) -> Self {
+        ExitCode::from(e as u8)
+    }
+}
+
+/// An error the user can fix, with a hint; `kind` decides the exit code.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct UserError {
+    pub message: String,
+    pub hint: Option<String>,
+    pub exit: Exit,
+}
+
+/// A usage error (exit 2) with a hint.
+pub fn usage(message: impl Into<String>, hint: impl Into<String>) -> anyhow::Error {
+    UserError {
+        message: message.into(),
+        hint: Some(hint.into()).filter(|h: &String| !h.is_empty()),
+        exit: Exit::Usage,
+    }
+    .into()
+}
+
+/// An error with its own exit code and a hint.
+pub fn fail(exit: Exit, message: impl Into<String>, hint: impl Into<String>) -> anyhow::Error {
+    UserError {
+        message: message.into(),
+        hint: Some(hint.into()).filter(|h: &String| !h.is_empty()),
+        exit,
+    }
+    .into()
+}
+
+/// Prints `err` (with its causes and hint) and returns the exit code it stands for.
+pub fn report(err: &anyhow::Error, printer: &Printer) -> ExitCode {
+    for cause in err.chain() {
+        if let Some(io) = cause.downcast_ref::<std::io::Error>()
+            && io.kind() == std::io::ErrorKind::BrokenPipe
+        {
+            return ExitCode::SUCCESS; // the reader went away (`| head`): stop quietly
+        }
+    }
+    if let Some(config) = err.downcast_ref::<ConfigError>() {
+        for d in &config.diagnostics {
+            printer.diagnostic(&d.to_string());
+        }
+        if config.diagnostics.len() > 1 {
+            printer.note(format!("{} problems found", config.diagnostics.len()));
+        }
+        return Exit::Usage.into();
+    }
+    let causes: Vec<String> = err.chain().skip(1).map(|c| c.to_string()).collect();
+    if let Some(user) = err.downcast_ref::<UserError>() {
+        printer.error(&user.message, &causes, user.hint.as_deref());
+        return user.exit.into();
+    }
+    // a context-wrapped user error keeps its code
+    let inner = err.chain().find_map(|c| c.downcast_ref::<UserError>());
+    printer.error(
+        &err.to_string(),
+        &causes,
+        inner.and_then(|u| u.hint.as_deref()),
+    );
+    inner.map_or(Exit::Failure, |u| u.exit).into()
+}

@@ -1,0 +1,65 @@
+//! jinbao: provision, roll out, check and report the Golden Security Project (金保工程) data
+//! centers of Henan's province center and its 18 cities, driven by profiles.
+//!
+//! Layers, arrows only downward: `cli` and `cmd` (parse, call the domain, hand results to
+//! `output`) → domain modules → foundations (`profile`, `diagnostic`, `env_vars`).
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod cli;
+pub mod cmd;
+pub mod context;
+pub mod diagnostic;
+pub mod env_vars;
+pub mod error;
+pub mod output;
+pub mod profile;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// Runs jinbao with the process's arguments and returns its exit code.
+pub fn run() -> ExitCode {
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    ExitCode::SUCCESS
+                }
+                _ => error::Exit::Usage.into(),
+            };
+        }
+    };
+    init_logging(cli.global.verbose, cli.global.quiet);
+    let ctx = match context::Ctx::new(&cli.global) {
+        Ok(ctx) => ctx,
+        Err(e) => {
+            let printer = output::Printer::new(false, false, 0, Some(false));
+            return error::report(&e, &printer);
+        }
+    };
+    match cmd::dispatch(&ctx, cli.command) {
+        Ok(exit) => exit.into(),
+        Err(e) => error::report(&e, &ctx.printer),
+    }
+}
+
+/// `tracing` to stderr: warnings by default, more with -v, `JINBAO_LOG` overrides.
+fn init_logging(verbose: u8, quiet: bool) {
+    let level = match (quiet, verbose) {
+        (true, _) => "error",
+        (_, 0) => "warn",
+        (_, 1) => "info",
+        (_, 2) => "debug",
+        _ => "trace",
+    };
+    let filter = env_vars::get(env_vars::LOG).unwrap_or_else(|| format!("jinbao={level}"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .without_time()
+        .try_init();
+}

@@ -1,0 +1,432 @@
+//! Reads every profile file, checks each against its schema, merges the layers of every site
+//! and runs the semantic checks. All problems are collected before giving up.
+
+use std::path::{Path, PathBuf};
+
+use super::merge::{LayerRef, merge};
+use super::source::{KeyPath, ProfileFile};
+use super::{
+    EnvFile, EnvInfo, Layer, Profiles, ProvinceFile, Site, SiteKind, SiteProfile, validate,
+};
+use crate::diagnostic::{ConfigError, Diagnostic};
+
+const BUILTIN: &str = include_str!("builtin.toml");
+const BUILTIN_NAME: &str = "<built-in defaults>";
+
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    pub dir: PathBuf,
+    pub env: String,
+    /// The environment was named on the command line (not by JINBAO_ENV or the default).
+    pub env_from_flag: bool,
+    /// `--set key=value` overrides, in order.
+    pub overrides: Vec<String>,
+    pub state_dir: PathBuf,
+}
+
+/// Files of one load, in the order of `Profiles::files`.
+struct Files {
+    list: Vec<ProfileFile>,
+    diags: Vec<Diagnostic>,
+}
+
+impl Files {
+    /// Reads and parses one file; schema errors are recorded against it.
+    fn add<T: serde::de::DeserializeOwned>(&mut self, name: String, text: String) -> Option<usize> {
+        match ProfileFile::parse(name, text) {
+            Ok(file) => {
+                let mut errs = file.check_schema::<T>();
+                errs.extend(file.inline_secrets());
+                let ok = errs.is_empty();
+                self.diags.extend(errs);
+                self.list.push(file);
+                ok.then_some(self.list.len() - 1)
+            }
+            Err(errs) => {
+                self.diags.extend(errs);
+                None
+            }
+        }
+    }
+
+    fn read<T: serde::de::DeserializeOwned>(&mut self, path: &Path) -> Option<usize> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => self.add::<T>(shown(path), text),
+            Err(e) => {
+                self.diags.push(Diagnostic::in_file(
+                    Some(&shown(path)),
+                    format!("cannot read profile: {e}"),
+                ));
+                None
+            }
+        }
+    }
+
+    fn typed<T: serde::de::DeserializeOwned + Default>(&self, id: usize) -> T {
+        toml::Value::Table(self.list[id].table.clone())
+            .try_into()
+            .unwrap_or_default()
+    }
+}
+
+/// A path relative to the current folder when it lies below it: what the user typed.
+fn shown(path: &Path) -> String {
+    let cwd = std::env::current_dir().ok();
+    cwd.as_deref()
+        .and_then(|c| path.strip_prefix(c).ok())
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+pub fn load(opts: &LoadOptions) -> Result<Profiles, ConfigError> {
+    let fail = |diags: Vec<Diagnostic>| ConfigError { diagnostics: diags };
+    let dir = &opts.dir;
+    if !dir.join("province.toml").is_file() {
+        return Err(fail(vec![
+            Diagnostic::in_file(
+                None,
+                format!("no profiles in {}: province.toml is missing", dir.display()),
+            )
+            .with_hint("run jinbao from the project folder, or pass --profiles DIR"),
+        ]));
+    }
+    let mut files = Files {
+        list: Vec::new(),
+        diags: Vec::new(),
+    };
+    let builtin = files.add::<SiteProfile>(BUILTIN_NAME.into(), BUILTIN.into());
+    let province = files.read::<ProvinceFile>(&dir.join("province.toml"));
+
+    let mut city_paths: Vec<PathBuf> = std::fs::read_dir(dir.join("cities"))
+        .map(|rd| {
+            rd.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .collect()
+        })
+        .unwrap_or_default();
+    city_paths.sort();
+    let cities: Vec<(PathBuf, Option<usize>)> = city_paths
+        .into_iter()
+        .map(|p| {
+            let id = files.read::<SiteProfile>(&p);
+            (p, id)
+        })
+        .collect();
+
+    let env_path = dir.join("env").join(format!("{}.toml", opts.env));
+    let env = if env_path.is_file() {
+        files.read::<EnvFile>(&env_path)
+    } else {
+        let known = known_envs(dir);
+        files.diags.push(
+            Diagnostic::in_file(None, format!("no environment named `{}`", opts.env)).with_hint(
+                format!("environments in {}: {}", dir.display(), known.join(", ")),
+            ),
+        );
+        None
+    };
+
+    let flags = files.add::<SiteProfile>("--set".into(), overrides_toml(&opts.overrides));
+    // a broken shared layer spoils every site; a broken city file only its own city
+    let (Some(builtin), Some(province), Some(env), Some(flags)) = (builtin, province, env, flags)
+    else {
+        return Err(fail(files.diags));
+    };
+
+    let province_file: ProvinceFile = files.typed(province);
+    let env_file: EnvFile = files.typed(env);
+    if env_file.protected && !opts.env_from_flag {
+        files.diags.push(
+            Diagnostic::in_file(
+                Some(&files.list[env].source.name),
+                format!("environment `{}` is protected", opts.env),
+            )
+            .with_hint(format!(
+                "name it on the command line to act on it: --env {}",
+                opts.env
+            )),
+        );
+        return Err(fail(files.diags));
+    }
+
+    let placeholders = Placeholders {
+        state: opts.state_dir.display().to_string(),
+        env: opts.env.clone(),
+    };
+    let empty = toml::Table::new();
+    let sub = |id: usize, path: &[&str]| -> (&toml::Table, KeyPath) {
+        let mut table = &files.list[id].table;
+        for key in path {
+            table = table.get(*key).and_then(|v| v.as_table()).unwrap_or(&empty);
+        }
+        (table, path.iter().map(|s| s.to_string()).collect())
+    };
+    let layer = |layer: Layer, id: usize, path: &[&str]| {
+        let (table, prefix) = sub(id, path);
+        LayerRef {
+            layer,
+            file: id,
+            prefix,
+            table,
+        }
+    };
+
+    let mut sites = Vec::new();
+    // the province center: [province] gives it its identity
+    let identity = province_identity(&files.list[province].table);
+    let layers = [
+        layer(Layer::Builtin, builtin, &[]),
+        layer(Layer::Province, province, &["defaults"]),
+        LayerRef {
+            layer: Layer::Province,
+            file: province,
+            prefix: vec!["province".into()],
+            table: &identity,
+        },
+        layer(Layer::Province, province, &["center"]),
+        layer(Layer::Environment, env, &["defaults"]),
+        layer(Layer::Environment, env, &["province"]),
+        layer(Layer::CommandLine, flags, &[]),
+    ];
+    sites.push(build_site(
+        SiteKind::Province,
+        &layers,
+        &placeholders,
+        &files,
+    ));
+
+    for (path, id) in &cities {
+        let Some(id) = *id else { continue };
+        let pinyin = files.list[id]
+            .table
+            .get("city")
+            .and_then(|c| c.get("pinyin"))
+            .and_then(|p| p.as_str())
+            .map(str::to_string)
+            .unwrap_or_else(|| {
+                path.file_stem()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned()
+            });
+        let layers = [
+            layer(Layer::Builtin, builtin, &[]),
+            layer(Layer::Province, province, &["defaults"]),
+            layer(Layer::City, id, &[]),
+            layer(Layer::Environment, env, &["defaults"]),
+            layer(Layer::Environment, env, &["cities", &pinyin]),
+            layer(Layer::CommandLine, flags, &[]),
+        ];
+        sites.push(build_site(SiteKind::City, &layers, &placeholders, &files));
+    }
+    let mut city_sites: Vec<Site> = Vec::new();
+    let mut province_site = None;
+    for s in sites {
+        let s = match s {
+            Ok(s) => s,
+            Err(d) => {
+                files.diags.push(d);
+                continue;
+            }
+        };
+        match s.kind {
+            SiteKind::Province => province_site = Some(s),
+            SiteKind::City => city_sites.push(s),
+        }
+    }
+    city_sites.sort_by(|a, b| a.code().cmp(b.code()));
+    let Some(province_site) = province_site else {
+        return Err(fail(files.diags));
+    };
+    let mut all = vec![province_site];
+    all.extend(city_sites);
+
+    let templates_dir = dir.join(
+        province_file
+            .templates
+            .clone()
+            .unwrap_or_else(|| "../templates".into()),
+    );
+    let profiles = Profiles {
+        dir: dir.clone(),
+        env: EnvInfo {
+            name: opts.env.clone(),
+            description: env_file.description.clone(),
+            protected: env_file.protected,
+        },
+        province: province_file.province.clone(),
+        waves: province_file.waves.clone(),
+        templates_dir,
+        state_dir: opts.state_dir.clone(),
+        sites: all,
+        testbed: env_file.testbed.clone(),
+        files: files.list,
+    };
+    let mut diags = files.diags;
+    diags.extend(validate::check(&profiles, &cities, env, &env_file));
+    drop_shadowed(&mut diags);
+    if diags.is_empty() {
+        Ok(profiles)
+    } else {
+        Err(fail(diags))
+    }
+}
+
+/// The same problem once (a shared value can fail for every city), and an inline secret as
+/// the only problem of its line: other complaints there only distract.
+fn drop_shadowed(diags: &mut Vec<Diagnostic>) {
+    let mut seen = std::collections::HashSet::new();
+    diags.retain(|d| seen.insert((d.file.clone(), d.line, d.col, d.message.clone())));
+    let secret_lines: Vec<(Option<String>, usize)> = diags
+        .iter()
+        .filter(|d| d.hint.as_deref() == Some(super::secret::INLINE_SECRET_HINT))
+        .map(|d| (d.file.clone(), d.line))
+        .collect();
+    diags.retain(|d| {
+        d.hint.as_deref() == Some(super::secret::INLINE_SECRET_HINT)
+            || d.line == 0
+            || !secret_lines.contains(&(d.file.clone(), d.line))
+    });
+}
+
+struct Placeholders {
+    state: String,
+    env: String,
+}
+
+fn build_site(
+    kind: SiteKind,
+    layers: &[LayerRef<'_>],
+    placeholders: &Placeholders,
+    files: &Files,
+) -> Result<Site, Diagnostic> {
+    let mut merged = merge(layers);
+    let (pinyin, code) = {
+        let city = merged.table.get("city");
+        let get = |k: &str| {
+            city.and_then(|c| c.get(k))
+                .and_then(|v| v.as_str())
+                .unwrap_or("")
+                .to_string()
+        };
+        (get("pinyin"), get("code"))
+    };
+    expand(&mut merged.table, &|s: &str| {
+        s.replace("{pinyin}", &pinyin)
+            .replace("{code}", &code)
+            .replace("{state}", &placeholders.state)
+            .replace("{env}", &placeholders.env)
+    });
+    // every layer passed the schema alone, so only an expanded placeholder can break it
+    let profile: SiteProfile = toml::Value::Table(merged.table.clone())
+        .try_into()
+        .map_err(|e: toml::de::Error| {
+            let file = layers
+                .iter()
+                .find(|l| l.layer == Layer::City)
+                .unwrap_or(&layers[0])
+                .file;
+            Diagnostic::in_file(
+                Some(&files.list[file].source.name),
+                format!(
+                    "the merged profile of `{pinyin}` is not valid: {}",
+                    e.message()
+                ),
+            )
+        })?;
+    Ok(Site {
+        kind,
+        profile,
+        merged: merged.table,
+        origins: merged.origins,
+    })
+}
+
+fn expand(table: &mut toml::Table, f: &dyn Fn(&str) -> String) {
+    for (_, value) in table.iter_mut() {
+        expand_value(value, f);
+    }
+}
+
+fn expand_value(value: &mut toml::Value, f: &dyn Fn(&str) -> String) {
+    match value {
+        toml::Value::String(s) if s.contains('{') => *s = f(s),
+        toml::Value::Array(items) => items.iter_mut().for_each(|v| expand_value(v, f)),
+        toml::Value::Table(t) => expand(t, f),
+        _ => {}
+    }
+}
+
+/// `[province]` of province.toml as the center's `[city]` table.
+fn province_identity(province: &toml::Table) -> toml::Table {
+    let mut city = toml::Table::new();
+    if let Some(info) = province.get("province").and_then(|v| v.as_table()) {
+        for key in ["code", "name", "pinyin"] {
+            if let Some(v) = info.get(key) {
+                city.insert(key.into(), v.clone());
+            }
+        }
+    }
+    let mut t = toml::Table::new();
+    t.insert("city".into(), toml::Value::Table(city));
+    t
+}
+
+/// `--set a.b=value` lines as one TOML document; a value that is not TOML is taken as a string.
+fn overrides_toml(overrides: &[String]) -> String {
+    let mut out = String::new();
+    for item in overrides {
+        let (key, value) = item.split_once('=').unwrap_or((item.as_str(), ""));
+        let (key, value) = (key.trim(), value.trim());
+        let literal = if toml::from_str::<toml::Table>(&format!("v = {value}")).is_ok() {
+            value.to_string()
+        } else {
+            toml::Value::String(value.to_string()).to_string()
+        };
+        out.push_str(&format!("{key} = {literal}\n"));
+    }
+    out
+}
+
+pub fn known_envs(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir.join("env"))
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .filter_map(|e| {
+                    let p = e.path();
+                    if p.extension()? != "toml" {
+                        return None;
+                    }
+                    Some(p.file_stem()?.to_string_lossy().into_owned())
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overrides_become_toml() {
+        let text = overrides_toml(&[
+            "app.keep_releases=3".into(),
+            "app.name=统一应用".into(),
+            "network.subnets=[\"10.0.0.0/8\"]".into(),
+        ]);
+        let t: toml::Table = toml::from_str(&text).unwrap();
+        assert_eq!(t["app"]["keep_releases"].as_integer(), Some(3));
+        assert_eq!(t["app"]["name"].as_str(), Some("统一应用"));
+        assert!(t["network"]["subnets"].is_array());
+    }
+
+    #[test]
+    fn builtin_defaults_fit_the_schema() {
+        let f = ProfileFile::parse("b".into(), BUILTIN.into()).unwrap();
+        assert!(f.check_schema::<SiteProfile>().is_empty());
+    }
+}
