@@ -31,7 +31,13 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// Folder with province.toml, cities/ and env/ [default: ./profiles]
-    #[arg(long, global = true, value_name = "DIR", env = "JINBAO_PROFILES")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "DIR",
+        env = "JINBAO_PROFILES",
+        hide_env_values = true
+    )]
     pub profiles: Option<PathBuf>,
 
     /// Environment overlay from <profiles>/env/ [default: sandbox]
@@ -43,7 +49,13 @@ pub struct GlobalArgs {
     pub set: Vec<String>,
 
     /// Folder for journals, locks, histories and the sandbox [default: ./.jinbao]
-    #[arg(long, global = true, value_name = "DIR", env = "JINBAO_STATE_DIR")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "DIR",
+        env = "JINBAO_STATE_DIR",
+        hide_env_values = true
+    )]
     pub state_dir: Option<PathBuf>,
 
     /// Machine-readable JSON on stdout, nothing else mixed in

@@ -69,8 +69,24 @@ impl Files {
     }
 }
 
+/// `a/b/../c` as `a/c`, without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// A path relative to the current folder when it lies below it: what the user typed.
-fn shown(path: &Path) -> String {
+pub(super) fn shown(path: &Path) -> String {
     let cwd = std::env::current_dir().ok();
     cwd.as_deref()
         .and_then(|c| path.strip_prefix(c).ok())
@@ -242,11 +258,13 @@ pub fn load(opts: &LoadOptions) -> Result<Profiles, ConfigError> {
     let mut all = vec![province_site];
     all.extend(city_sites);
 
-    let templates_dir = dir.join(
-        province_file
-            .templates
-            .clone()
-            .unwrap_or_else(|| "../templates".into()),
+    let templates_dir = normalize(
+        &dir.join(
+            province_file
+                .templates
+                .clone()
+                .unwrap_or_else(|| "../templates".into()),
+        ),
     );
     let profiles = Profiles {
         dir: dir.clone(),

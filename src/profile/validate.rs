@@ -286,7 +286,7 @@ impl Validator<'_> {
                 .join(&app.config_template)
                 .is_file()
         {
-            let dir = self.profiles.templates_dir.display().to_string();
+            let dir = super::load::shown(&self.profiles.templates_dir);
             self.at(
                 site,
                 &["app", "config_template"],

@@ -1,0 +1,198 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[jinbao] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'jinbao'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'jinbao'= {
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]'
+            cand --color 'When to use colour (NO_COLOR is respected)'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand profile 'List, show, validate and compare profiles'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'jinbao;profile'= {
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]'
+            cand --color 'When to use colour (NO_COLOR is respected)'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'Every city: code, name, pinyin, wave, servers, database engine'
+            cand show 'The effective profile of one city (pinyin, Chinese name or code)'
+            cand validate 'Check every profile (or the named cities); exit 2 on any error'
+            cand diff 'How two cities'' effective profiles differ'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'jinbao;profile;list'= {
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]'
+            cand --color 'When to use colour (NO_COLOR is respected)'
+            cand --province 'Also list the province center (marked as kind "province")'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'jinbao;profile;show'= {
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]'
+            cand --color 'When to use colour (NO_COLOR is respected)'
+            cand --origin 'Show the file and line each value comes from'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'jinbao;profile;validate'= {
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]'
+            cand --color 'When to use colour (NO_COLOR is respected)'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'jinbao;profile;diff'= {
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]'
+            cand --color 'When to use colour (NO_COLOR is respected)'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'jinbao;profile;help'= {
+            cand list 'Every city: code, name, pinyin, wave, servers, database engine'
+            cand show 'The effective profile of one city (pinyin, Chinese name or code)'
+            cand validate 'Check every profile (or the named cities); exit 2 on any error'
+            cand diff 'How two cities'' effective profiles differ'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'jinbao;profile;help;list'= {
+        }
+        &'jinbao;profile;help;show'= {
+        }
+        &'jinbao;profile;help;validate'= {
+        }
+        &'jinbao;profile;help;diff'= {
+        }
+        &'jinbao;profile;help;help'= {
+        }
+        &'jinbao;completions'= {
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]'
+            cand --color 'When to use colour (NO_COLOR is respected)'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'jinbao;help'= {
+            cand profile 'List, show, validate and compare profiles'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'jinbao;help;profile'= {
+            cand list 'Every city: code, name, pinyin, wave, servers, database engine'
+            cand show 'The effective profile of one city (pinyin, Chinese name or code)'
+            cand validate 'Check every profile (or the named cities); exit 2 on any error'
+            cand diff 'How two cities'' effective profiles differ'
+        }
+        &'jinbao;help;profile;list'= {
+        }
+        &'jinbao;help;profile;show'= {
+        }
+        &'jinbao;help;profile;validate'= {
+        }
+        &'jinbao;help;profile;diff'= {
+        }
+        &'jinbao;help;completions'= {
+        }
+        &'jinbao;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

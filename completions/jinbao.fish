@@ -1,0 +1,139 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_jinbao_global_optspecs
+    string join \n profiles= env= set= state-dir= json v/verbose q/quiet y/yes color= h/help V/version
+end
+
+function __fish_jinbao_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_jinbao_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_jinbao_using_subcommand
+    set -l cmd (__fish_jinbao_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c jinbao -n "__fish_jinbao_needs_command" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_needs_command" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_needs_command" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
+complete -c jinbao -n "__fish_jinbao_needs_command" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_needs_command" -l color -d 'When to use colour (NO_COLOR is respected)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c jinbao -n "__fish_jinbao_needs_command" -l json -d 'Machine-readable JSON on stdout, nothing else mixed in'
+complete -c jinbao -n "__fish_jinbao_needs_command" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c jinbao -n "__fish_jinbao_needs_command" -s q -l quiet -d 'Only errors'
+complete -c jinbao -n "__fish_jinbao_needs_command" -s y -l yes -d 'Answer yes to confirmations'
+complete -c jinbao -n "__fish_jinbao_needs_command" -s h -l help -d 'Print help'
+complete -c jinbao -n "__fish_jinbao_needs_command" -s V -l version -d 'Print version'
+complete -c jinbao -n "__fish_jinbao_needs_command" -f -a "profile" -d 'List, show, validate and compare profiles'
+complete -c jinbao -n "__fish_jinbao_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c jinbao -n "__fish_jinbao_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and not __fish_seen_subcommand_from list show validate diff help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and not __fish_seen_subcommand_from list show validate diff help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and not __fish_seen_subcommand_from list show validate diff help" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and not __fish_seen_subcommand_from list show validate diff help" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and not __fish_seen_subcommand_from list show validate diff help" -l color -d 'When to use colour (NO_COLOR is respected)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and not __fish_seen_subcommand_from list show validate diff help" -l json -d 'Machine-readable JSON on stdout, nothing else mixed in'
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and not __fish_seen_subcommand_from list show validate diff help" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and not __fish_seen_subcommand_from list show validate diff help" -s q -l quiet -d 'Only errors'
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and not __fish_seen_subcommand_from list show validate diff help" -s y -l yes -d 'Answer yes to confirmations'
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and not __fish_seen_subcommand_from list show validate diff help" -s h -l help -d 'Print help'
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and not __fish_seen_subcommand_from list show validate diff help" -s V -l version -d 'Print version'
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and not __fish_seen_subcommand_from list show validate diff help" -f -a "list" -d 'Every city: code, name, pinyin, wave, servers, database engine'
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and not __fish_seen_subcommand_from list show validate diff help" -f -a "show" -d 'The effective profile of one city (pinyin, Chinese name or code)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and not __fish_seen_subcommand_from list show validate diff help" -f -a "validate" -d 'Check every profile (or the named cities); exit 2 on any error'
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and not __fish_seen_subcommand_from list show validate diff help" -f -a "diff" -d 'How two cities\' effective profiles differ'
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and not __fish_seen_subcommand_from list show validate diff help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from list" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from list" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from list" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from list" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from list" -l color -d 'When to use colour (NO_COLOR is respected)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from list" -l province -d 'Also list the province center (marked as kind "province")'
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from list" -l json -d 'Machine-readable JSON on stdout, nothing else mixed in'
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only errors'
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to confirmations'
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from show" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from show" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from show" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from show" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from show" -l color -d 'When to use colour (NO_COLOR is respected)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from show" -l origin -d 'Show the file and line each value comes from'
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from show" -l json -d 'Machine-readable JSON on stdout, nothing else mixed in'
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Only errors'
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from show" -s y -l yes -d 'Answer yes to confirmations'
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from validate" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from validate" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from validate" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from validate" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from validate" -l color -d 'When to use colour (NO_COLOR is respected)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from validate" -l json -d 'Machine-readable JSON on stdout, nothing else mixed in'
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from validate" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from validate" -s q -l quiet -d 'Only errors'
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from validate" -s y -l yes -d 'Answer yes to confirmations'
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from validate" -s h -l help -d 'Print help'
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from validate" -s V -l version -d 'Print version'
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from diff" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from diff" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from diff" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from diff" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from diff" -l color -d 'When to use colour (NO_COLOR is respected)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from diff" -l json -d 'Machine-readable JSON on stdout, nothing else mixed in'
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from diff" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from diff" -s q -l quiet -d 'Only errors'
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from diff" -s y -l yes -d 'Answer yes to confirmations'
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from diff" -s h -l help -d 'Print help'
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from diff" -s V -l version -d 'Print version'
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "list" -d 'Every city: code, name, pinyin, wave, servers, database engine'
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "show" -d 'The effective profile of one city (pinyin, Chinese name or code)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "validate" -d 'Check every profile (or the named cities); exit 2 on any error'
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "diff" -d 'How two cities\' effective profiles differ'
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand completions" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand completions" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand completions" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand completions" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand completions" -l color -d 'When to use colour (NO_COLOR is respected)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c jinbao -n "__fish_jinbao_using_subcommand completions" -l json -d 'Machine-readable JSON on stdout, nothing else mixed in'
+complete -c jinbao -n "__fish_jinbao_using_subcommand completions" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand completions" -s q -l quiet -d 'Only errors'
+complete -c jinbao -n "__fish_jinbao_using_subcommand completions" -s y -l yes -d 'Answer yes to confirmations'
+complete -c jinbao -n "__fish_jinbao_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c jinbao -n "__fish_jinbao_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile completions help" -f -a "profile" -d 'List, show, validate and compare profiles'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "list" -d 'Every city: code, name, pinyin, wave, servers, database engine'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "show" -d 'The effective profile of one city (pinyin, Chinese name or code)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "validate" -d 'Check every profile (or the named cities); exit 2 on any error'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "diff" -d 'How two cities\' effective profiles differ'
