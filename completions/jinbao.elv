@@ -35,6 +35,8 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand profile 'List, show, validate and compare profiles'
+            cand ping 'Connect to every server of the target: reachability, latency and basic facts'
+            cand exec 'Run a command on every server of the target'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -152,6 +154,53 @@ set edit:completion:arg-completer[jinbao] = {|@words|
         }
         &'jinbao;profile;help;help'= {
         }
+        &'jinbao;ping'= {
+            cand --wave 'Every city of a rollout wave (pilot, demonstration, general)'
+            cand --role 'Only servers with this role (db, app, web, gateway)'
+            cand --forks 'Hosts worked on at once'
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]'
+            cand --color 'When to use colour (NO_COLOR is respected)'
+            cand --all 'Every city, wave by wave'
+            cand --accept-new-host-keys 'Record the host key of a host missing from known_hosts (a changed key is always refused)'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'jinbao;exec'= {
+            cand --wave 'Every city of a rollout wave (pilot, demonstration, general)'
+            cand --role 'Only servers with this role (db, app, web, gateway)'
+            cand --timeout 'Give up on a host''s command after this long (default: the profile''s command_timeout)'
+            cand --forks 'Hosts worked on at once'
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]'
+            cand --color 'When to use colour (NO_COLOR is respected)'
+            cand --all 'Every city, wave by wave'
+            cand --accept-new-host-keys 'Record the host key of a host missing from known_hosts (a changed key is always refused)'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'jinbao;completions'= {
             cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
             cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
@@ -172,6 +221,8 @@ set edit:completion:arg-completer[jinbao] = {|@words|
         }
         &'jinbao;help'= {
             cand profile 'List, show, validate and compare profiles'
+            cand ping 'Connect to every server of the target: reachability, latency and basic facts'
+            cand exec 'Run a command on every server of the target'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -188,6 +239,10 @@ set edit:completion:arg-completer[jinbao] = {|@words|
         &'jinbao;help;profile;validate'= {
         }
         &'jinbao;help;profile;diff'= {
+        }
+        &'jinbao;help;ping'= {
+        }
+        &'jinbao;help;exec'= {
         }
         &'jinbao;help;completions'= {
         }

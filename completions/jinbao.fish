@@ -38,6 +38,8 @@ complete -c jinbao -n "__fish_jinbao_needs_command" -s y -l yes -d 'Answer yes t
 complete -c jinbao -n "__fish_jinbao_needs_command" -s h -l help -d 'Print help'
 complete -c jinbao -n "__fish_jinbao_needs_command" -s V -l version -d 'Print version'
 complete -c jinbao -n "__fish_jinbao_needs_command" -f -a "profile" -d 'List, show, validate and compare profiles'
+complete -c jinbao -n "__fish_jinbao_needs_command" -f -a "ping" -d 'Connect to every server of the target: reachability, latency and basic facts'
+complete -c jinbao -n "__fish_jinbao_needs_command" -f -a "exec" -d 'Run a command on every server of the target'
 complete -c jinbao -n "__fish_jinbao_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c jinbao -n "__fish_jinbao_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and not __fish_seen_subcommand_from list show validate diff help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
@@ -117,6 +119,43 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_s
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "validate" -d 'Check every profile (or the named cities); exit 2 on any error'
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "diff" -d 'How two cities\' effective profiles differ'
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand ping" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand ping" -l role -d 'Only servers with this role (db, app, web, gateway)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand ping" -l forks -d 'Hosts worked on at once' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand ping" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand ping" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand ping" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand ping" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand ping" -l color -d 'When to use colour (NO_COLOR is respected)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c jinbao -n "__fish_jinbao_using_subcommand ping" -l all -d 'Every city, wave by wave'
+complete -c jinbao -n "__fish_jinbao_using_subcommand ping" -l accept-new-host-keys -d 'Record the host key of a host missing from known_hosts (a changed key is always refused)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand ping" -l json -d 'Machine-readable JSON on stdout, nothing else mixed in'
+complete -c jinbao -n "__fish_jinbao_using_subcommand ping" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand ping" -s q -l quiet -d 'Only errors'
+complete -c jinbao -n "__fish_jinbao_using_subcommand ping" -s y -l yes -d 'Answer yes to confirmations'
+complete -c jinbao -n "__fish_jinbao_using_subcommand ping" -s h -l help -d 'Print help'
+complete -c jinbao -n "__fish_jinbao_using_subcommand ping" -s V -l version -d 'Print version'
+complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -l role -d 'Only servers with this role (db, app, web, gateway)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -l timeout -d 'Give up on a host\'s command after this long (default: the profile\'s command_timeout)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -l forks -d 'Hosts worked on at once' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -l color -d 'When to use colour (NO_COLOR is respected)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -l all -d 'Every city, wave by wave'
+complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -l accept-new-host-keys -d 'Record the host key of a host missing from known_hosts (a changed key is always refused)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -l json -d 'Machine-readable JSON on stdout, nothing else mixed in'
+complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -s q -l quiet -d 'Only errors'
+complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -s y -l yes -d 'Answer yes to confirmations'
+complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -s h -l help -d 'Print help'
+complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -s V -l version -d 'Print version'
 complete -c jinbao -n "__fish_jinbao_using_subcommand completions" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand completions" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand completions" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
@@ -130,9 +169,11 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand completions" -s q -l quiet
 complete -c jinbao -n "__fish_jinbao_using_subcommand completions" -s y -l yes -d 'Answer yes to confirmations'
 complete -c jinbao -n "__fish_jinbao_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c jinbao -n "__fish_jinbao_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile completions help" -f -a "profile" -d 'List, show, validate and compare profiles'
-complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec completions help" -f -a "profile" -d 'List, show, validate and compare profiles'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec completions help" -f -a "ping" -d 'Connect to every server of the target: reachability, latency and basic facts'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec completions help" -f -a "exec" -d 'Run a command on every server of the target'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "list" -d 'Every city: code, name, pinyin, wave, servers, database engine'
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "show" -d 'The effective profile of one city (pinyin, Chinese name or code)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "validate" -d 'Check every profile (or the named cities); exit 2 on any error'

@@ -91,8 +91,24 @@ pub enum Command {
     /// List, show, validate and compare profiles
     #[command(subcommand)]
     Profile(cmd::profile::ProfileCommand),
+    /// Connect to every server of the target: reachability, latency and basic facts
+    Ping(cmd::ping::PingArgs),
+    /// Run a command on every server of the target
+    Exec(cmd::exec::ExecArgs),
     /// Print a shell completion script
     Completions(cmd::completions::CompletionsArgs),
+}
+
+/// How commands that reach servers connect.
+#[derive(Debug, Clone, Args)]
+pub struct ConnectArgs {
+    /// Hosts worked on at once
+    #[arg(long, value_name = "N", default_value_t = crate::fleet::DEFAULT_FORKS)]
+    pub forks: usize,
+
+    /// Record the host key of a host missing from known_hosts (a changed key is always refused)
+    #[arg(long)]
+    pub accept_new_host_keys: bool,
 }
 
 /// Which sites a command acts on.

@@ -79,6 +79,32 @@ impl Ctx {
         .ok_or_else(|| usage(format!("no city named `{query}`"), ""))
     }
 
+    /// The servers of a target (only those with `role` when given), ready to connect.
+    pub fn fleet(
+        &self,
+        spec: &TargetSpec,
+        role: Option<&str>,
+        connect: &crate::cli::ConnectArgs,
+    ) -> Result<crate::fleet::Fleet> {
+        let hosts: Vec<crate::inventory::Host> = self
+            .select(spec)?
+            .into_iter()
+            .flat_map(|site| crate::inventory::hosts(site, role))
+            .collect();
+        if hosts.is_empty() {
+            return Err(usage(
+                "the target has no servers".to_string(),
+                role.map(|r| format!("no server has the role `{r}`"))
+                    .unwrap_or_default(),
+            ));
+        }
+        Ok(crate::fleet::Fleet::new(
+            hosts,
+            connect.forks,
+            connect.accept_new_host_keys,
+        ))
+    }
+
     pub fn state_dir(&self) -> &std::path::Path {
         &self.load.state_dir
     }

@@ -11,8 +11,12 @@ pub mod context;
 pub mod diagnostic;
 pub mod env_vars;
 pub mod error;
+pub mod facts;
+pub mod fleet;
+pub mod inventory;
 pub mod output;
 pub mod profile;
+pub mod transport;
 
 use std::process::ExitCode;
 

@@ -1,6 +1,8 @@
 //! One module per command: parse arguments, call the domain, hand results to `output`.
 
 pub mod completions;
+pub mod exec;
+pub mod ping;
 pub mod profile;
 
 use anyhow::Result;
@@ -12,6 +14,8 @@ use crate::error::Exit;
 pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit> {
     match command {
         Command::Profile(c) => profile::run(ctx, c),
+        Command::Ping(args) => ping::run(ctx, args),
+        Command::Exec(args) => exec::run(ctx, args),
         Command::Completions(args) => completions::run(ctx, args),
     }
 }

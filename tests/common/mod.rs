@@ -1,6 +1,8 @@
 //! Shared helpers of the integration tests: the real binary with a clean environment.
 #![allow(dead_code)]
 
+pub mod testbed;
+
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -10,7 +12,12 @@ pub fn repo() -> PathBuf {
 
 /// `jinbao` run from the repository with a clean environment and its own state folder.
 pub fn jinbao(state: &Path) -> assert_cmd::Command {
-    let mut cmd = assert_cmd::Command::new(env!("CARGO_BIN_EXE_jinbao"));
+    assert_cmd::Command::from_std(jinbao_std(state))
+}
+
+/// The same as a plain `std::process::Command` (for runs in the background).
+pub fn jinbao_std(state: &Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_jinbao"));
     cmd.env_clear()
         .current_dir(repo())
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())

@@ -1,0 +1,145 @@
+//! `jinbao exec <target> -- <command…>`: one ad-hoc command on every server, a row per host.
+//! On the local transport it runs on this machine, in the host's folder (`$JINBAO_HOST_ROOT`).
+
+use std::time::Duration;
+
+use anyhow::Result;
+use clap::Args;
+use serde::Serialize;
+
+use crate::cli::{ConnectArgs, TargetArgs};
+use crate::context::Ctx;
+use crate::error::Exit;
+use crate::output::Tone;
+
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Only servers with this role (db, app, web, gateway)
+    #[arg(long)]
+    pub role: Option<String>,
+    /// Give up on a host's command after this long (default: the profile's command_timeout)
+    #[arg(long, value_parser = humantime::parse_duration)]
+    pub timeout: Option<Duration>,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+    /// The command, after `--`
+    #[arg(last = true, required = true, value_name = "COMMAND")]
+    pub command: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct ExecRow {
+    city: String,
+    host: String,
+    reachable: bool,
+    /// The command's exit status (None when it did not finish).
+    status: Option<i32>,
+    stdout: String,
+    stderr: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'static str>,
+}
+
+pub fn run(ctx: &Ctx, args: ExecArgs) -> Result<Exit> {
+    let fleet = ctx.fleet(&args.target.spec(), args.role.as_deref(), &args.connect)?;
+    let command = args.command.join(" ");
+    let profiles = ctx.profiles()?;
+    let results = fleet.each(None, &ctx.printer, "exec", |host, t, _| {
+        let timeout = args.timeout.unwrap_or_else(|| {
+            profiles
+                .find(&host.city)
+                .map_or(Duration::from_secs(600), |s| {
+                    s.profile.datacenter.ssh.command_timeout
+                })
+        });
+        Ok(t.run(&command, b"", timeout)?)
+    });
+    let rows: Vec<ExecRow> = results
+        .into_iter()
+        .map(|r| {
+            let host = fleet.host(r.index);
+            let mut row = ExecRow {
+                city: host.city.clone(),
+                host: host.name.clone(),
+                reachable: true,
+                status: None,
+                stdout: String::new(),
+                stderr: String::new(),
+                error: None,
+                reason: None,
+            };
+            match r.result {
+                Ok(out) => {
+                    row.status = Some(out.status);
+                    row.stdout = out.stdout_text();
+                    row.stderr = out.stderr_text();
+                }
+                Err(e) => {
+                    row.reachable = !e.is_unreachable()
+                        && !matches!(e, crate::fleet::HostError::Unreachable(_));
+                    row.reason = Some(e.reason());
+                    row.error = Some(e.to_string());
+                }
+            }
+            row
+        })
+        .collect();
+    let failed = rows.iter().filter(|r| r.status != Some(0)).count();
+    print(ctx, &rows)?;
+    if failed > 0 {
+        ctx.printer
+            .note(format!("{failed} of {} hosts failed", rows.len()));
+        return Ok(Exit::Failure);
+    }
+    Ok(Exit::Success)
+}
+
+fn print(ctx: &Ctx, rows: &[ExecRow]) -> Result<()> {
+    let p = &ctx.printer;
+    if p.json {
+        p.json(rows)?;
+        return Ok(());
+    }
+    let mut t = p.table(&["city", "host", "exit", "output"]);
+    for r in rows {
+        let (exit, tone) = match (r.status, &r.error) {
+            (Some(0), _) => ("0".to_string(), Tone::Good),
+            (Some(s), _) => (s.to_string(), Tone::Bad),
+            (None, _) => (r.reason.unwrap_or("error").to_string(), Tone::Bad),
+        };
+        let text = match &r.error {
+            Some(e) => e.clone(),
+            None if p.verbose > 0 => format!("{}{}", r.stdout, r.stderr).trim_end().to_string(),
+            None => first_line(if r.stdout.trim().is_empty() {
+                &r.stderr
+            } else {
+                &r.stdout
+            }),
+        };
+        t.add_row(vec![
+            p.cell(&r.city, Tone::Plain),
+            p.cell(&r.host, Tone::Plain),
+            p.cell(exit, tone),
+            p.cell(text, Tone::Plain),
+        ]);
+    }
+    p.print_table(&t)?;
+    Ok(())
+}
+
+/// The first line, shortened to fit a table cell (the rest with -v).
+fn first_line(text: &str) -> String {
+    let lines: Vec<&str> = text.trim_end().lines().collect();
+    let Some(first) = lines.first() else {
+        return String::new();
+    };
+    let mut s: String = first.chars().take(80).collect();
+    if first.chars().count() > 80 || lines.len() > 1 {
+        s.push_str(" …");
+    }
+    s
+}

@@ -1,0 +1,235 @@
+//! Work on many hosts at once: at most `forks` at a time, one connection per host kept for the
+//! whole run and reused by every phase, and a failure on one host never stops the others.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use indicatif::ProgressBar;
+
+use crate::inventory::Host;
+use crate::output::Printer;
+use crate::transport::{Connector, Transport, TransportError};
+
+pub const DEFAULT_FORKS: usize = 50;
+
+/// Why a host's work did not succeed.
+#[derive(Debug)]
+pub enum HostError {
+    /// The host could not be reached (now, or at an earlier phase of this run).
+    Unreachable(TransportError),
+    /// The work on it failed.
+    Failed(anyhow::Error),
+}
+
+impl HostError {
+    /// A short stable word for scripts.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            HostError::Unreachable(e) => e.reason(),
+            HostError::Failed(e) => e
+                .chain()
+                .find_map(|c| c.downcast_ref::<TransportError>())
+                .map_or("failed", TransportError::reason),
+        }
+    }
+
+    pub fn is_unreachable(&self) -> bool {
+        match self {
+            HostError::Unreachable(_) => true,
+            HostError::Failed(e) => e.chain().any(|c| {
+                matches!(
+                    c.downcast_ref::<TransportError>(),
+                    Some(TransportError::Lost { .. })
+                )
+            }),
+        }
+    }
+}
+
+impl std::fmt::Display for HostError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            HostError::Unreachable(e) => write!(f, "{e}"),
+            HostError::Failed(e) => {
+                write!(f, "{e}")?;
+                for cause in e.chain().skip(1) {
+                    write!(f, ": {cause}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The outcome of one phase on one host.
+pub struct HostResult<R> {
+    pub index: usize,
+    pub result: Result<R, HostError>,
+    pub elapsed: Duration,
+}
+
+enum Conn {
+    NotYet,
+    Open(Box<dyn Transport>),
+    Failed(String, &'static str),
+}
+
+struct Slot {
+    host: Host,
+    conn: Mutex<Conn>,
+    /// How long the first connection took (handshake and authentication).
+    connect_time: Mutex<Option<Duration>>,
+}
+
+pub struct Fleet {
+    connector: Connector,
+    forks: usize,
+    slots: Vec<Slot>,
+}
+
+impl Fleet {
+    pub fn new(hosts: Vec<Host>, forks: usize, accept_new_host_keys: bool) -> Self {
+        Fleet {
+            connector: Connector::new(accept_new_host_keys),
+            forks: forks.max(1),
+            slots: hosts
+                .into_iter()
+                .map(|host| Slot {
+                    host,
+                    conn: Mutex::new(Conn::NotYet),
+                    connect_time: Mutex::new(None),
+                })
+                .collect(),
+        }
+    }
+
+    pub fn hosts(&self) -> impl Iterator<Item = &Host> {
+        self.slots.iter().map(|s| &s.host)
+    }
+
+    pub fn host(&self, index: usize) -> &Host {
+        &self.slots[index].host
+    }
+
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
+    pub fn connect_time(&self, index: usize) -> Option<Duration> {
+        *self.slots[index]
+            .connect_time
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Drops the connection of a host (after a failure that may have broken it).
+    pub fn disconnect(&self, index: usize) {
+        let mut conn = self.slots[index]
+            .conn
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if matches!(*conn, Conn::Open(_)) {
+            *conn = Conn::NotYet;
+        }
+    }
+
+    /// Runs `task` on every host of `indices` (all when None), `forks` at a time; connects
+    /// on first use. Results come back in the order of `indices`.
+    pub fn each<R: Send>(
+        &self,
+        indices: Option<&[usize]>,
+        printer: &Printer,
+        phase: &str,
+        task: impl Fn(&Host, &mut dyn Transport, &ProgressBar) -> anyhow::Result<R> + Sync,
+    ) -> Vec<HostResult<R>> {
+        let all: Vec<usize> = (0..self.slots.len()).collect();
+        let indices = indices.unwrap_or(&all);
+        let next = AtomicUsize::new(0);
+        let results: Mutex<Vec<Option<HostResult<R>>>> =
+            Mutex::new((0..indices.len()).map(|_| None).collect());
+        let multi = printer.multi_progress();
+        let overall = if printer.progress && indices.len() > 1 {
+            let bar = multi.add(printer.count_bar(Some(indices.len() as u64), "hosts"));
+            bar.set_message(phase.to_string());
+            bar
+        } else {
+            ProgressBar::hidden()
+        };
+        let workers = self.forks.min(indices.len());
+        std::thread::scope(|scope| {
+            for _ in 0..workers {
+                let bar = printer.host_bar(&multi, "");
+                let (next, results, task, overall) = (&next, &results, &task, &overall);
+                std::thread::Builder::new()
+                    .stack_size(512 * 1024)
+                    .spawn_scoped(scope, move || {
+                        loop {
+                            let k = next.fetch_add(1, Ordering::Relaxed);
+                            let Some(&index) = indices.get(k) else { break };
+                            let slot = &self.slots[index];
+                            bar.set_prefix(slot.host.label().to_string());
+                            bar.set_message(phase.to_string());
+                            let start = Instant::now();
+                            let result = self.run_one(slot, &bar, task);
+                            let done = HostResult {
+                                index,
+                                result,
+                                elapsed: start.elapsed(),
+                            };
+                            results.lock().unwrap_or_else(|p| p.into_inner())[k] = Some(done);
+                            overall.inc(1);
+                        }
+                        bar.finish_and_clear();
+                    })
+                    .expect("spawn a worker thread");
+            }
+        });
+        overall.finish_and_clear();
+        results
+            .into_inner()
+            .unwrap_or_else(|p| p.into_inner())
+            .into_iter()
+            .map(|r| r.expect("every index ran"))
+            .collect()
+    }
+
+    fn run_one<R>(
+        &self,
+        slot: &Slot,
+        bar: &ProgressBar,
+        task: &(impl Fn(&Host, &mut dyn Transport, &ProgressBar) -> anyhow::Result<R> + Sync),
+    ) -> Result<R, HostError> {
+        let mut conn = slot.conn.lock().unwrap_or_else(|p| p.into_inner());
+        if let Conn::NotYet = *conn {
+            bar.set_message("connecting");
+            let start = Instant::now();
+            *conn = match self.connector.connect(&slot.host.endpoint) {
+                Ok(t) => {
+                    *slot.connect_time.lock().unwrap_or_else(|p| p.into_inner()) =
+                        Some(start.elapsed());
+                    Conn::Open(t)
+                }
+                Err(e) => {
+                    tracing::info!("{}: {e}", slot.host.label());
+                    let reason = e.reason();
+                    let message = e.to_string();
+                    *conn = Conn::Failed(message, reason);
+                    return Err(HostError::Unreachable(e));
+                }
+            };
+        }
+        match &mut *conn {
+            Conn::Open(t) => task(&slot.host, t.as_mut(), bar).map_err(HostError::Failed),
+            Conn::Failed(message, reason) => Err(HostError::Unreachable(TransportError::Earlier {
+                message: message.clone(),
+                reason,
+            })),
+            Conn::NotYet => unreachable!("connected above"),
+        }
+    }
+}

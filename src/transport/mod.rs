@@ -1,0 +1,267 @@
+//! How jinbao reaches a server: one interface, two implementations. `ssh` speaks to real
+//! OpenSSH servers (one connection per host for the whole run, strict host keys, jump hosts);
+//! `local` runs the same operations on this machine under a folder per host (the sandbox).
+
+mod jump;
+pub mod known_hosts;
+mod local;
+mod ssh;
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::profile::TransportKind;
+use crate::profile::secret::SecretRef;
+
+pub use known_hosts::KnownHosts;
+
+/// Everything needed to reach one server, resolved from its city's profile.
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    /// `<city>/<server>`, for messages.
+    pub label: String,
+    pub kind: TransportKind,
+    pub address: Option<IpAddr>,
+    pub port: u16,
+    pub user: String,
+    pub key: Option<PathBuf>,
+    pub passphrase: Option<SecretRef>,
+    pub agent: bool,
+    pub known_hosts: PathBuf,
+    pub connect_timeout: Duration,
+    pub keepalive: Duration,
+    /// With the local transport: the folder standing in for this server's `/`.
+    pub local_root: PathBuf,
+    /// The server every connection to this one goes through.
+    pub jump: Option<Box<Endpoint>>,
+}
+
+/// What a command left behind.
+#[derive(Debug, Clone, Default)]
+pub struct Output {
+    pub status: i32,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+}
+
+impl Output {
+    pub fn ok(&self) -> bool {
+        self.status == 0
+    }
+    pub fn stdout_text(&self) -> String {
+        String::from_utf8_lossy(&self.stdout).into_owned()
+    }
+    pub fn stderr_text(&self) -> String {
+        String::from_utf8_lossy(&self.stderr).into_owned()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stat {
+    pub size: u64,
+    pub mode: u32,
+    pub is_dir: bool,
+    pub is_symlink: bool,
+}
+
+/// Why a host could not be reached or a command did not finish.
+#[derive(Debug, thiserror::Error)]
+pub enum TransportError {
+    #[error("connection refused by {addr}")]
+    Refused { addr: String },
+    #[error("timed out connecting to {addr} (after {after:?})")]
+    ConnectTimeout { addr: String, after: Duration },
+    #[error("{addr} is unreachable: {detail}")]
+    Unreachable { addr: String, detail: String },
+    #[error("authentication failed for {user}@{addr}: {detail}")]
+    Auth {
+        user: String,
+        addr: String,
+        detail: String,
+    },
+    #[error(
+        "host key of {host} is unknown ({fingerprint}); not in {file} (pass --accept-new-host-keys to record it)"
+    )]
+    UnknownHostKey {
+        host: String,
+        fingerprint: String,
+        file: String,
+    },
+    #[error(
+        "HOST KEY CHANGED for {host}: {file}:{line} has {known}, the server offered {offered} (refused; if the change is expected, remove that line)"
+    )]
+    HostKeyChanged {
+        host: String,
+        known: String,
+        offered: String,
+        file: String,
+        line: usize,
+    },
+    #[error("host key of {host} is {detail}")]
+    HostKeyRefused { host: String, detail: String },
+    #[error("command timed out after {after:?}")]
+    CommandTimeout { after: Duration },
+    #[error("connection to {host} lost: {detail}")]
+    Lost { host: String, detail: String },
+    #[error("through jump host {jump}: {source}")]
+    Jump {
+        jump: String,
+        source: Box<TransportError>,
+    },
+    /// The host failed earlier in this run and is not tried again.
+    #[error("{message}")]
+    Earlier {
+        message: String,
+        reason: &'static str,
+    },
+    #[error("{0}")]
+    Other(String),
+}
+
+impl TransportError {
+    /// A short stable word for scripts (`--json` `reason`).
+    pub fn reason(&self) -> &'static str {
+        match self {
+            TransportError::Refused { .. } => "refused",
+            TransportError::ConnectTimeout { .. } => "timeout",
+            TransportError::Unreachable { .. } => "unreachable",
+            TransportError::Auth { .. } => "auth",
+            TransportError::UnknownHostKey { .. } => "host-key-unknown",
+            TransportError::HostKeyChanged { .. } | TransportError::HostKeyRefused { .. } => {
+                "host-key-mismatch"
+            }
+            TransportError::CommandTimeout { .. } => "command-timeout",
+            TransportError::Lost { .. } => "lost",
+            TransportError::Jump { source, .. } => source.reason(),
+            TransportError::Earlier { reason, .. } => reason,
+            TransportError::Other(_) => "error",
+        }
+    }
+
+    /// True when the host itself could not be reached (rather than a command failing).
+    pub fn is_unreachable(&self) -> bool {
+        !matches!(self, TransportError::CommandTimeout { .. })
+    }
+}
+
+/// One open connection to one server.
+pub trait Transport: Send {
+    /// Runs a POSIX shell command, feeding it `stdin`, for at most `timeout`.
+    fn run(
+        &mut self,
+        command: &str,
+        stdin: &[u8],
+        timeout: Duration,
+    ) -> Result<Output, TransportError>;
+
+    /// Writes everything `src` yields to `path` (created or truncated) with `mode`.
+    fn upload(&mut self, src: &mut dyn Read, path: &str, mode: u32) -> Result<u64, TransportError>;
+
+    /// A file's bytes, or None when it does not exist.
+    fn read_file(&mut self, path: &str) -> Result<Option<Vec<u8>>, TransportError>;
+
+    /// A path's metadata (not following a final symlink), or None when it does not exist.
+    fn stat(&mut self, path: &str) -> Result<Option<Stat>, TransportError>;
+
+    /// The prefix of every absolute path on this host: "" over SSH, the host's folder locally.
+    fn root(&self) -> &str;
+
+    fn kind(&self) -> TransportKind;
+}
+
+/// Settings and shared state of one run's connections.
+#[derive(Default)]
+pub struct Connector {
+    pub accept_new_host_keys: bool,
+    /// known_hosts files, read once per run and shared by every connection.
+    known: Mutex<HashMap<PathBuf, KnownHosts>>,
+    /// Jump hosts, connected once and shared by the servers behind them.
+    jumps: Mutex<HashMap<String, Arc<jump::Jump>>>,
+}
+
+impl Connector {
+    pub fn new(accept_new_host_keys: bool) -> Self {
+        Connector {
+            accept_new_host_keys,
+            ..Default::default()
+        }
+    }
+
+    /// Opens a connection to `ep` (through its jump host when it has one).
+    pub fn connect(&self, ep: &Endpoint) -> Result<Box<dyn Transport>, TransportError> {
+        match ep.kind {
+            TransportKind::Local => Ok(Box::new(local::LocalTransport::open(ep)?)),
+            TransportKind::Ssh => Ok(Box::new(ssh::SshTransport::connect(self, ep)?)),
+        }
+    }
+
+    fn jump(&self, ep: &Endpoint) -> Result<Arc<jump::Jump>, TransportError> {
+        let mut jumps = self.jumps.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(j) = jumps.get(&ep.label) {
+            return Ok(j.clone());
+        }
+        let session = ssh::open_session(self, ep, None)?;
+        let j = Arc::new(jump::Jump::start(
+            session.session,
+            session.fd,
+            ep.label.clone(),
+        ));
+        jumps.insert(ep.label.clone(), j.clone());
+        Ok(j)
+    }
+
+    /// Runs `f` on the known_hosts file of `path`, loaded on first use.
+    fn with_known_hosts<T>(
+        &self,
+        path: &std::path::Path,
+        f: impl FnOnce(&mut KnownHosts) -> T,
+    ) -> Result<T, TransportError> {
+        let mut known = self.known.lock().unwrap_or_else(|p| p.into_inner());
+        if !known.contains_key(path) {
+            let kh = KnownHosts::load(path).map_err(|e| {
+                TransportError::Other(format!("cannot read known_hosts {}: {e}", path.display()))
+            })?;
+            known.insert(path.to_path_buf(), kh);
+        }
+        Ok(f(known.get_mut(path).expect("inserted above")))
+    }
+}
+
+/// `~/x` with the user's home folder.
+pub fn expand_home(path: &str) -> PathBuf {
+    match path.strip_prefix("~/") {
+        Some(rest) => {
+            let home = crate::env_vars::get("HOME").unwrap_or_else(|| "/root".into());
+            PathBuf::from(home).join(rest)
+        }
+        None => PathBuf::from(path),
+    }
+}
+
+/// Quotes a string for a POSIX shell.
+pub fn shell_quote(s: &str) -> String {
+    if !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./=:,+@%".contains(&b))
+    {
+        return s.to_string();
+    }
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting() {
+        assert_eq!(shell_quote("/opt/jinbao"), "/opt/jinbao");
+        assert_eq!(shell_quote("a b"), "'a b'");
+        assert_eq!(shell_quote("it's"), "'it'\\''s'");
+        assert_eq!(shell_quote(""), "''");
+    }
+}
