@@ -37,6 +37,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand profile 'List, show, validate and compare profiles'
             cand ping 'Connect to every server of the target: reachability, latency and basic facts'
             cand exec 'Run a command on every server of the target'
+            cand db 'Databases: init, migrate, status, drift, baseline'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -201,6 +202,165 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'jinbao;db'= {
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]'
+            cand --color 'When to use colour (NO_COLOR is respected)'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand init 'Create each database if missing, with its migrator, application and read-only roles'
+            cand migrate 'Apply pending migrations in order, each in its own transaction'
+            cand status 'One row per database: current version, pending migrations, checksum problems'
+            cand drift 'Compare the live schema with what the migrations produce; exit 3 on drift'
+            cand baseline 'Adopt a database that already has the schema: record migrations as applied'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'jinbao;db;init'= {
+            cand --wave 'Every city of a rollout wave (pilot, demonstration, general)'
+            cand --jobs 'Databases worked on at once'
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]'
+            cand --color 'When to use colour (NO_COLOR is respected)'
+            cand --all 'Every city, wave by wave'
+            cand --province 'The province center''s database (`jinbao_province`)'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'jinbao;db;migrate'= {
+            cand --wave 'Every city of a rollout wave (pilot, demonstration, general)'
+            cand --jobs 'Databases worked on at once'
+            cand --to 'Stop at this version (default: the latest)'
+            cand --lock-wait 'How long to wait for another migration run holding the lock'
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]'
+            cand --color 'When to use colour (NO_COLOR is respected)'
+            cand --all 'Every city, wave by wave'
+            cand --province 'The province center''s database (`jinbao_province`)'
+            cand --dry-run 'Print the SQL that would run, run nothing'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'jinbao;db;status'= {
+            cand --wave 'Every city of a rollout wave (pilot, demonstration, general)'
+            cand --jobs 'Databases worked on at once'
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]'
+            cand --color 'When to use colour (NO_COLOR is respected)'
+            cand --all 'Every city, wave by wave'
+            cand --province 'The province center''s database (`jinbao_province`)'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'jinbao;db;drift'= {
+            cand --wave 'Every city of a rollout wave (pilot, demonstration, general)'
+            cand --jobs 'Databases worked on at once'
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]'
+            cand --color 'When to use colour (NO_COLOR is respected)'
+            cand --all 'Every city, wave by wave'
+            cand --province 'The province center''s database (`jinbao_province`)'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'jinbao;db;baseline'= {
+            cand --wave 'Every city of a rollout wave (pilot, demonstration, general)'
+            cand --jobs 'Databases worked on at once'
+            cand --to 'Version the database is at (default: the latest)'
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]'
+            cand --color 'When to use colour (NO_COLOR is respected)'
+            cand --all 'Every city, wave by wave'
+            cand --province 'The province center''s database (`jinbao_province`)'
+            cand --force 'Record the baseline even if the live schema differs from the migrations'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'jinbao;db;help'= {
+            cand init 'Create each database if missing, with its migrator, application and read-only roles'
+            cand migrate 'Apply pending migrations in order, each in its own transaction'
+            cand status 'One row per database: current version, pending migrations, checksum problems'
+            cand drift 'Compare the live schema with what the migrations produce; exit 3 on drift'
+            cand baseline 'Adopt a database that already has the schema: record migrations as applied'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'jinbao;db;help;init'= {
+        }
+        &'jinbao;db;help;migrate'= {
+        }
+        &'jinbao;db;help;status'= {
+        }
+        &'jinbao;db;help;drift'= {
+        }
+        &'jinbao;db;help;baseline'= {
+        }
+        &'jinbao;db;help;help'= {
+        }
         &'jinbao;completions'= {
             cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
             cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
@@ -223,6 +383,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand profile 'List, show, validate and compare profiles'
             cand ping 'Connect to every server of the target: reachability, latency and basic facts'
             cand exec 'Run a command on every server of the target'
+            cand db 'Databases: init, migrate, status, drift, baseline'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -243,6 +404,23 @@ set edit:completion:arg-completer[jinbao] = {|@words|
         &'jinbao;help;ping'= {
         }
         &'jinbao;help;exec'= {
+        }
+        &'jinbao;help;db'= {
+            cand init 'Create each database if missing, with its migrator, application and read-only roles'
+            cand migrate 'Apply pending migrations in order, each in its own transaction'
+            cand status 'One row per database: current version, pending migrations, checksum problems'
+            cand drift 'Compare the live schema with what the migrations produce; exit 3 on drift'
+            cand baseline 'Adopt a database that already has the schema: record migrations as applied'
+        }
+        &'jinbao;help;db;init'= {
+        }
+        &'jinbao;help;db;migrate'= {
+        }
+        &'jinbao;help;db;status'= {
+        }
+        &'jinbao;help;db;drift'= {
+        }
+        &'jinbao;help;db;baseline'= {
         }
         &'jinbao;help;completions'= {
         }

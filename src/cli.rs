@@ -95,6 +95,9 @@ pub enum Command {
     Ping(cmd::ping::PingArgs),
     /// Run a command on every server of the target
     Exec(cmd::exec::ExecArgs),
+    /// Databases: init, migrate, status, drift, baseline
+    #[command(subcommand)]
+    Db(cmd::db::DbCommand),
     /// Print a shell completion script
     Completions(cmd::completions::CompletionsArgs),
 }

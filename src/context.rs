@@ -18,7 +18,7 @@ pub struct Ctx {
     pub printer: Printer,
     pub load: LoadOptions,
     pub yes: bool,
-    profiles: std::cell::OnceCell<Profiles>,
+    profiles: std::sync::OnceLock<Profiles>,
 }
 
 impl Ctx {
@@ -47,7 +47,7 @@ impl Ctx {
             printer,
             load,
             yes: global.yes,
-            profiles: std::cell::OnceCell::new(),
+            profiles: std::sync::OnceLock::new(),
         })
     }
 

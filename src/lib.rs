@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod cmd;
 pub mod context;
+pub mod db;
 pub mod diagnostic;
 pub mod env_vars;
 pub mod error;
@@ -15,7 +16,9 @@ pub mod facts;
 pub mod fleet;
 pub mod inventory;
 pub mod output;
+pub mod parallel;
 pub mod profile;
+pub mod schema;
 pub mod transport;
 
 use std::process::ExitCode;

@@ -1,6 +1,7 @@
 //! One module per command: parse arguments, call the domain, hand results to `output`.
 
 pub mod completions;
+pub mod db;
 pub mod exec;
 pub mod ping;
 pub mod profile;
@@ -16,6 +17,7 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit> {
         Command::Profile(c) => profile::run(ctx, c),
         Command::Ping(args) => ping::run(ctx, args),
         Command::Exec(args) => exec::run(ctx, args),
+        Command::Db(c) => db::run(ctx, c),
         Command::Completions(args) => completions::run(ctx, args),
     }
 }

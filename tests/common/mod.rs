@@ -1,6 +1,7 @@
 //! Shared helpers of the integration tests: the real binary with a clean environment.
 #![allow(dead_code)]
 
+pub mod pg;
 pub mod testbed;
 
 use std::path::{Path, PathBuf};
@@ -77,4 +78,28 @@ pub fn copy_tree(from: &Path, to: &Path) {
 pub fn is_root() -> bool {
     // SAFETY: geteuid has no preconditions and cannot fail.
     unsafe { libc::geteuid() == 0 }
+}
+
+/// Every city's pinyin, in code order.
+pub fn testbed_cities() -> Vec<&'static str> {
+    vec![
+        "zhengzhou",
+        "kaifeng",
+        "luoyang",
+        "pingdingshan",
+        "anyang",
+        "hebi",
+        "xinxiang",
+        "jiaozuo",
+        "puyang",
+        "xuchang",
+        "luohe",
+        "sanmenxia",
+        "nanyang",
+        "shangqiu",
+        "xinyang",
+        "zhoukou",
+        "zhumadian",
+        "jiyuan",
+    ]
 }

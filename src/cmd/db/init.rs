@@ -1,0 +1,71 @@
+//! `jinbao db init <target>`
+
+use anyhow::Result;
+use serde::Serialize;
+
+use super::DbTarget;
+use crate::context::Ctx;
+use crate::error::Exit;
+use crate::output::Tone;
+use crate::schema;
+
+#[derive(Serialize)]
+struct Row {
+    city: String,
+    engine: &'static str,
+    database: String,
+    state: Option<&'static str>,
+    roles: Vec<(String, &'static str)>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+pub fn run(ctx: &Ctx, t: DbTarget) -> Result<Exit> {
+    let sites = t.sites(ctx)?;
+    let rows = crate::parallel::map(&sites, t.jobs, |site| {
+        let p = &site.profile;
+        let mut row = Row {
+            city: site.pinyin().to_string(),
+            engine: p.database.engine.as_str(),
+            database: crate::db::describe(p),
+            state: None,
+            roles: Vec::new(),
+            error: None,
+        };
+        match schema::init(p) {
+            Ok(r) => {
+                row.state = Some(r.database_state);
+                row.roles = r.roles;
+            }
+            Err(e) => row.error = Some(e.to_string()),
+        }
+        row
+    });
+    let p = &ctx.printer;
+    if p.json {
+        p.json(&rows)?;
+    } else {
+        let mut table = p.table(&["city", "engine", "database", "state", "roles"]);
+        for r in &rows {
+            let (state, tone) = match (&r.error, r.state) {
+                (Some(e), _) => (format!("failed: {e}"), Tone::Bad),
+                (None, Some(s)) => (s.to_string(), Tone::Good),
+                _ => ("?".into(), Tone::Warn),
+            };
+            let roles: Vec<String> = r.roles.iter().map(|(n, s)| format!("{n} ({s})")).collect();
+            table.add_row(vec![
+                p.cell(&r.city, Tone::Plain),
+                p.cell(r.engine, Tone::Muted),
+                p.cell(&r.database, Tone::Plain),
+                p.cell(state, tone),
+                p.cell(roles.join(", "), Tone::Plain),
+            ]);
+        }
+        p.print_table(&table)?;
+    }
+    Ok(if rows.iter().any(|r| r.error.is_some()) {
+        Exit::Failure
+    } else {
+        Exit::Success
+    })
+}

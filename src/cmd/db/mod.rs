@@ -1,0 +1,81 @@
+//! `jinbao db init|migrate|status|drift|baseline`: the unified data platform's databases.
+
+mod baseline;
+mod drift;
+mod init;
+mod migrate;
+mod status;
+
+use anyhow::Result;
+use clap::{Args, Subcommand};
+
+use crate::cli::TargetArgs;
+use crate::context::Ctx;
+use crate::error::Exit;
+use crate::profile::Site;
+use crate::profile::target::TargetSpec;
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Create each database if missing, with its migrator, application and read-only roles
+    Init(DbTarget),
+    /// Apply pending migrations in order, each in its own transaction
+    Migrate(migrate::MigrateArgs),
+    /// One row per database: current version, pending migrations, checksum problems
+    Status(DbTarget),
+    /// Compare the live schema with what the migrations produce; exit 3 on drift
+    Drift(DbTarget),
+    /// Adopt a database that already has the schema: record migrations as applied
+    Baseline(baseline::BaselineArgs),
+}
+
+/// A target of the database commands: cities as usual, and the province center.
+#[derive(Debug, Clone, Args)]
+pub struct DbTarget {
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// The province center's database (`jinbao_province`)
+    #[arg(long)]
+    pub province: bool,
+    /// Databases worked on at once
+    #[arg(long, value_name = "N", default_value_t = crate::parallel::DEFAULT_JOBS)]
+    pub jobs: usize,
+}
+
+impl DbTarget {
+    pub fn sites<'c>(&self, ctx: &'c Ctx) -> Result<Vec<&'c Site>> {
+        let spec = TargetSpec {
+            province: self.province,
+            ..self.target.spec()
+        };
+        ctx.select(&spec)
+    }
+}
+
+pub fn run(ctx: &Ctx, command: DbCommand) -> Result<Exit> {
+    match command {
+        DbCommand::Init(t) => init::run(ctx, t),
+        DbCommand::Migrate(a) => migrate::run(ctx, a),
+        DbCommand::Status(t) => status::run(ctx, t),
+        DbCommand::Drift(t) => drift::run(ctx, t),
+        DbCommand::Baseline(a) => baseline::run(ctx, a),
+    }
+}
+
+/// The migrations of the site's engine, from the profiles' templates folder.
+pub fn migrations(ctx: &Ctx, site: &Site) -> Result<Vec<crate::schema::Migration>> {
+    let dir = ctx.profiles()?.templates_dir.join("schema");
+    Ok(crate::schema::load(&dir, site.profile.database.engine)?)
+}
+
+/// `user@host as role`, recorded in the history.
+pub fn installed_by(site: &Site) -> String {
+    match site.profile.database.engine {
+        crate::profile::Engine::Sqlite => crate::db::operator(),
+        crate::profile::Engine::Postgres => format!(
+            "{} as {}",
+            crate::db::operator(),
+            site.profile.database.roles.migrator.user
+        ),
+    }
+}
