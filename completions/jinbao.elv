@@ -37,6 +37,8 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand profile 'List, show, validate and compare profiles'
             cand ping 'Connect to every server of the target: reachability, latency and basic facts'
             cand exec 'Run a command on every server of the target'
+            cand provision 'Build servers from their profile: plan, apply'
+            cand net 'Network checks: routes and endpoints from every server'
             cand db 'Databases: init, migrate, status, drift, baseline'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -201,6 +203,140 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
+        }
+        &'jinbao;provision'= {
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]'
+            cand --color 'When to use colour (NO_COLOR is respected)'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand plan 'What would change on every server (exit 0: nothing, 3: changes pending, 1: error)'
+            cand apply 'Make the changes (asks first on a terminal unless --yes)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'jinbao;provision;plan'= {
+            cand --wave 'Every city of a rollout wave (pilot, demonstration, general)'
+            cand --role 'Only servers with this role'
+            cand --forks 'Hosts worked on at once'
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]'
+            cand --color 'When to use colour (NO_COLOR is respected)'
+            cand --all 'Every city, wave by wave'
+            cand --diff 'Show unified diffs of files'
+            cand --accept-new-host-keys 'Record the host key of a host missing from known_hosts (a changed key is always refused)'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'jinbao;provision;apply'= {
+            cand --wave 'Every city of a rollout wave (pilot, demonstration, general)'
+            cand --role 'Only servers with this role'
+            cand --forks 'Hosts worked on at once'
+            cand --override-window 'Change a city outside its maintenance window, recording why'
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]'
+            cand --color 'When to use colour (NO_COLOR is respected)'
+            cand --all 'Every city, wave by wave'
+            cand --diff 'Show unified diffs of files'
+            cand --accept-new-host-keys 'Record the host key of a host missing from known_hosts (a changed key is always refused)'
+            cand --check 'Only plan: change nothing'
+            cand --fail-fast 'Stop every host at the first failure on any host'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'jinbao;provision;help'= {
+            cand plan 'What would change on every server (exit 0: nothing, 3: changes pending, 1: error)'
+            cand apply 'Make the changes (asks first on a terminal unless --yes)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'jinbao;provision;help;plan'= {
+        }
+        &'jinbao;provision;help;apply'= {
+        }
+        &'jinbao;provision;help;help'= {
+        }
+        &'jinbao;net'= {
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]'
+            cand --color 'When to use colour (NO_COLOR is respected)'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand check 'Check every server''s routes and TCP endpoints (exit 1 when one fails)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'jinbao;net;check'= {
+            cand --wave 'Every city of a rollout wave (pilot, demonstration, general)'
+            cand --role 'role'
+            cand --forks 'Hosts worked on at once'
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]'
+            cand --color 'When to use colour (NO_COLOR is respected)'
+            cand --all 'Every city, wave by wave'
+            cand --accept-new-host-keys 'Record the host key of a host missing from known_hosts (a changed key is always refused)'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'jinbao;net;help'= {
+            cand check 'Check every server''s routes and TCP endpoints (exit 1 when one fails)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'jinbao;net;help;check'= {
+        }
+        &'jinbao;net;help;help'= {
         }
         &'jinbao;db'= {
             cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
@@ -383,6 +519,8 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand profile 'List, show, validate and compare profiles'
             cand ping 'Connect to every server of the target: reachability, latency and basic facts'
             cand exec 'Run a command on every server of the target'
+            cand provision 'Build servers from their profile: plan, apply'
+            cand net 'Network checks: routes and endpoints from every server'
             cand db 'Databases: init, migrate, status, drift, baseline'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -404,6 +542,19 @@ set edit:completion:arg-completer[jinbao] = {|@words|
         &'jinbao;help;ping'= {
         }
         &'jinbao;help;exec'= {
+        }
+        &'jinbao;help;provision'= {
+            cand plan 'What would change on every server (exit 0: nothing, 3: changes pending, 1: error)'
+            cand apply 'Make the changes (asks first on a terminal unless --yes)'
+        }
+        &'jinbao;help;provision;plan'= {
+        }
+        &'jinbao;help;provision;apply'= {
+        }
+        &'jinbao;help;net'= {
+            cand check 'Check every server''s routes and TCP endpoints (exit 1 when one fails)'
+        }
+        &'jinbao;help;net;check'= {
         }
         &'jinbao;help;db'= {
             cand init 'Create each database if missing, with its migrator, application and read-only roles'

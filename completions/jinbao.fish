@@ -40,6 +40,8 @@ complete -c jinbao -n "__fish_jinbao_needs_command" -s V -l version -d 'Print ve
 complete -c jinbao -n "__fish_jinbao_needs_command" -f -a "profile" -d 'List, show, validate and compare profiles'
 complete -c jinbao -n "__fish_jinbao_needs_command" -f -a "ping" -d 'Connect to every server of the target: reachability, latency and basic facts'
 complete -c jinbao -n "__fish_jinbao_needs_command" -f -a "exec" -d 'Run a command on every server of the target'
+complete -c jinbao -n "__fish_jinbao_needs_command" -f -a "provision" -d 'Build servers from their profile: plan, apply'
+complete -c jinbao -n "__fish_jinbao_needs_command" -f -a "net" -d 'Network checks: routes and endpoints from every server'
 complete -c jinbao -n "__fish_jinbao_needs_command" -f -a "db" -d 'Databases: init, migrate, status, drift, baseline'
 complete -c jinbao -n "__fish_jinbao_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c jinbao -n "__fish_jinbao_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -157,6 +159,101 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -s q -l quiet -d 'On
 complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -s y -l yes -d 'Answer yes to confirmations'
 complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -s h -l help -d 'Print help'
 complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -s V -l version -d 'Print version'
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and not __fish_seen_subcommand_from plan apply help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and not __fish_seen_subcommand_from plan apply help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and not __fish_seen_subcommand_from plan apply help" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and not __fish_seen_subcommand_from plan apply help" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and not __fish_seen_subcommand_from plan apply help" -l color -d 'When to use colour (NO_COLOR is respected)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and not __fish_seen_subcommand_from plan apply help" -l json -d 'Machine-readable JSON on stdout, nothing else mixed in'
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and not __fish_seen_subcommand_from plan apply help" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and not __fish_seen_subcommand_from plan apply help" -s q -l quiet -d 'Only errors'
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and not __fish_seen_subcommand_from plan apply help" -s y -l yes -d 'Answer yes to confirmations'
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and not __fish_seen_subcommand_from plan apply help" -s h -l help -d 'Print help'
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and not __fish_seen_subcommand_from plan apply help" -s V -l version -d 'Print version'
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and not __fish_seen_subcommand_from plan apply help" -f -a "plan" -d 'What would change on every server (exit 0: nothing, 3: changes pending, 1: error)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and not __fish_seen_subcommand_from plan apply help" -f -a "apply" -d 'Make the changes (asks first on a terminal unless --yes)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and not __fish_seen_subcommand_from plan apply help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from plan" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from plan" -l role -d 'Only servers with this role' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from plan" -l forks -d 'Hosts worked on at once' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from plan" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from plan" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from plan" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from plan" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from plan" -l color -d 'When to use colour (NO_COLOR is respected)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from plan" -l all -d 'Every city, wave by wave'
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from plan" -l diff -d 'Show unified diffs of files'
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from plan" -l accept-new-host-keys -d 'Record the host key of a host missing from known_hosts (a changed key is always refused)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from plan" -l json -d 'Machine-readable JSON on stdout, nothing else mixed in'
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from plan" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from plan" -s q -l quiet -d 'Only errors'
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from plan" -s y -l yes -d 'Answer yes to confirmations'
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from plan" -s h -l help -d 'Print help'
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from plan" -s V -l version -d 'Print version'
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from apply" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from apply" -l role -d 'Only servers with this role' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from apply" -l forks -d 'Hosts worked on at once' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from apply" -l override-window -d 'Change a city outside its maintenance window, recording why' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from apply" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from apply" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from apply" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from apply" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from apply" -l color -d 'When to use colour (NO_COLOR is respected)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from apply" -l all -d 'Every city, wave by wave'
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from apply" -l diff -d 'Show unified diffs of files'
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from apply" -l accept-new-host-keys -d 'Record the host key of a host missing from known_hosts (a changed key is always refused)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from apply" -l check -d 'Only plan: change nothing'
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from apply" -l fail-fast -d 'Stop every host at the first failure on any host'
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from apply" -l json -d 'Machine-readable JSON on stdout, nothing else mixed in'
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from apply" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from apply" -s q -l quiet -d 'Only errors'
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from apply" -s y -l yes -d 'Answer yes to confirmations'
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from apply" -s h -l help -d 'Print help'
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from apply" -s V -l version -d 'Print version'
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from help" -f -a "plan" -d 'What would change on every server (exit 0: nothing, 3: changes pending, 1: error)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from help" -f -a "apply" -d 'Make the changes (asks first on a terminal unless --yes)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand net; and not __fish_seen_subcommand_from check help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand net; and not __fish_seen_subcommand_from check help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand net; and not __fish_seen_subcommand_from check help" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand net; and not __fish_seen_subcommand_from check help" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand net; and not __fish_seen_subcommand_from check help" -l color -d 'When to use colour (NO_COLOR is respected)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c jinbao -n "__fish_jinbao_using_subcommand net; and not __fish_seen_subcommand_from check help" -l json -d 'Machine-readable JSON on stdout, nothing else mixed in'
+complete -c jinbao -n "__fish_jinbao_using_subcommand net; and not __fish_seen_subcommand_from check help" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand net; and not __fish_seen_subcommand_from check help" -s q -l quiet -d 'Only errors'
+complete -c jinbao -n "__fish_jinbao_using_subcommand net; and not __fish_seen_subcommand_from check help" -s y -l yes -d 'Answer yes to confirmations'
+complete -c jinbao -n "__fish_jinbao_using_subcommand net; and not __fish_seen_subcommand_from check help" -s h -l help -d 'Print help'
+complete -c jinbao -n "__fish_jinbao_using_subcommand net; and not __fish_seen_subcommand_from check help" -s V -l version -d 'Print version'
+complete -c jinbao -n "__fish_jinbao_using_subcommand net; and not __fish_seen_subcommand_from check help" -f -a "check" -d 'Check every server\'s routes and TCP endpoints (exit 1 when one fails)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand net; and not __fish_seen_subcommand_from check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -l role -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -l forks -d 'Hosts worked on at once' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -l color -d 'When to use colour (NO_COLOR is respected)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -l all -d 'Every city, wave by wave'
+complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -l accept-new-host-keys -d 'Record the host key of a host missing from known_hosts (a changed key is always refused)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -l json -d 'Machine-readable JSON on stdout, nothing else mixed in'
+complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Only errors'
+complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -s y -l yes -d 'Answer yes to confirmations'
+complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
+complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
+complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from help" -f -a "check" -d 'Check every server\'s routes and TCP endpoints (exit 1 when one fails)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline help" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
@@ -285,16 +382,21 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand completions" -s q -l quiet
 complete -c jinbao -n "__fish_jinbao_using_subcommand completions" -s y -l yes -d 'Answer yes to confirmations'
 complete -c jinbao -n "__fish_jinbao_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c jinbao -n "__fish_jinbao_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec db completions help" -f -a "profile" -d 'List, show, validate and compare profiles'
-complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec db completions help" -f -a "ping" -d 'Connect to every server of the target: reachability, latency and basic facts'
-complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec db completions help" -f -a "exec" -d 'Run a command on every server of the target'
-complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec db completions help" -f -a "db" -d 'Databases: init, migrate, status, drift, baseline'
-complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec db completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec db completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net db completions help" -f -a "profile" -d 'List, show, validate and compare profiles'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net db completions help" -f -a "ping" -d 'Connect to every server of the target: reachability, latency and basic facts'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net db completions help" -f -a "exec" -d 'Run a command on every server of the target'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net db completions help" -f -a "provision" -d 'Build servers from their profile: plan, apply'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net db completions help" -f -a "net" -d 'Network checks: routes and endpoints from every server'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net db completions help" -f -a "db" -d 'Databases: init, migrate, status, drift, baseline'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net db completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net db completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "list" -d 'Every city: code, name, pinyin, wave, servers, database engine'
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "show" -d 'The effective profile of one city (pinyin, Chinese name or code)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "validate" -d 'Check every profile (or the named cities); exit 2 on any error'
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "diff" -d 'How two cities\' effective profiles differ'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from provision" -f -a "plan" -d 'What would change on every server (exit 0: nothing, 3: changes pending, 1: error)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from provision" -f -a "apply" -d 'Make the changes (asks first on a terminal unless --yes)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from net" -f -a "check" -d 'Check every server\'s routes and TCP endpoints (exit 1 when one fails)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "init" -d 'Create each database if missing, with its migrator, application and read-only roles'
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "migrate" -d 'Apply pending migrations in order, each in its own transaction'
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "status" -d 'One row per database: current version, pending migrations, checksum problems'

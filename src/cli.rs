@@ -95,6 +95,12 @@ pub enum Command {
     Ping(cmd::ping::PingArgs),
     /// Run a command on every server of the target
     Exec(cmd::exec::ExecArgs),
+    /// Build servers from their profile: plan, apply
+    #[command(subcommand)]
+    Provision(cmd::provision::ProvisionCommand),
+    /// Network checks: routes and endpoints from every server
+    #[command(subcommand)]
+    Net(cmd::net::NetCommand),
     /// Databases: init, migrate, status, drift, baseline
     #[command(subcommand)]
     Db(cmd::db::DbCommand),

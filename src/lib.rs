@@ -15,11 +15,17 @@ pub mod error;
 pub mod facts;
 pub mod fleet;
 pub mod inventory;
+pub mod netcheck;
 pub mod output;
 pub mod parallel;
 pub mod profile;
+pub mod provision;
+pub mod resource;
 pub mod schema;
+pub mod state;
+pub mod template;
 pub mod transport;
+pub mod window;
 
 use std::process::ExitCode;
 

@@ -3,8 +3,10 @@
 pub mod completions;
 pub mod db;
 pub mod exec;
+pub mod net;
 pub mod ping;
 pub mod profile;
+pub mod provision;
 
 use anyhow::Result;
 
@@ -17,6 +19,8 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit> {
         Command::Profile(c) => profile::run(ctx, c),
         Command::Ping(args) => ping::run(ctx, args),
         Command::Exec(args) => exec::run(ctx, args),
+        Command::Provision(c) => provision::run(ctx, c),
+        Command::Net(c) => net::run(ctx, c),
         Command::Db(c) => db::run(ctx, c),
         Command::Completions(args) => completions::run(ctx, args),
     }

@@ -217,6 +217,8 @@ pub struct App {
     /// Folders under `<install>/shared` linked into every release.
     pub shared_dirs: Vec<String>,
     pub health: HealthCheck,
+    /// Free-form application settings for the templates (`app.settings.<name>`).
+    pub settings: BTreeMap<String, toml::Value>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -269,10 +271,15 @@ pub struct Maintenance {
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Provision {
-    /// sysctl settings on every server.
+    /// Which kinds of resources jinbao manages: users, directories, files, symlinks, service,
+    /// sysctl, routes (empty: all).
+    pub resources: Vec<String>,
+    /// sysctl settings on every server; an empty value withdraws one a lower layer set.
     pub sysctl: BTreeMap<String, String>,
     /// Extra folders on every server (absolute paths).
     pub directories: Vec<String>,
+    /// Plain copies: path on the server -> file under templates/.
+    pub files: BTreeMap<String, String>,
 }
 
 /// `serde(with)` for durations written as "5s", "2m", "1h 30m".

@@ -1,0 +1,277 @@
+//! `jinbao provision plan|apply <target>`: build a city's servers from its profile.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use anyhow::Result;
+use clap::{Args, Subcommand};
+use serde::Serialize;
+
+use crate::cli::{ConnectArgs, TargetArgs};
+use crate::context::Ctx;
+use crate::error::{Exit, usage};
+use crate::fleet::HostError;
+use crate::output::Tone;
+use crate::provision::{self, HostApply, HostPlan};
+use crate::resource::Action;
+
+#[derive(Debug, Subcommand)]
+pub enum ProvisionCommand {
+    /// What would change on every server (exit 0: nothing, 3: changes pending, 1: error)
+    Plan(PlanArgs),
+    /// Make the changes (asks first on a terminal unless --yes)
+    Apply(ApplyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Only servers with this role
+    #[arg(long)]
+    pub role: Option<String>,
+    /// Show unified diffs of files
+    #[arg(long)]
+    pub diff: bool,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    #[command(flatten)]
+    pub plan: PlanArgs,
+    /// Only plan: change nothing
+    #[arg(long)]
+    pub check: bool,
+    /// Stop every host at the first failure on any host
+    #[arg(long)]
+    pub fail_fast: bool,
+    /// Change a city outside its maintenance window, recording why
+    #[arg(long, value_name = "REASON")]
+    pub override_window: Option<String>,
+}
+
+#[derive(Serialize)]
+struct HostRow {
+    city: String,
+    host: String,
+    reachable: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    plan: Option<HostPlan>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    apply: Option<HostApply>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+pub fn run(ctx: &Ctx, command: ProvisionCommand) -> Result<Exit> {
+    match command {
+        ProvisionCommand::Plan(args) => execute(ctx, &args, None),
+        ProvisionCommand::Apply(args) if args.check => execute(ctx, &args.plan, None),
+        ProvisionCommand::Apply(args) => execute(ctx, &args.plan, Some(&args)),
+    }
+}
+
+fn execute(ctx: &Ctx, args: &PlanArgs, apply: Option<&ApplyArgs>) -> Result<Exit> {
+    let profiles = ctx.profiles()?;
+    let fleet = ctx.fleet(&args.target.spec(), args.role.as_deref(), &args.connect)?;
+    if let Some(a) = apply {
+        let sites: Vec<_> = fleet
+            .hosts()
+            .map(|h| provision::site_of(profiles, h))
+            .collect();
+        crate::window::check_all(ctx, &sites, a.override_window.as_deref(), "provision apply")?;
+    }
+    // every template is rendered before any host is touched
+    let hosts: Vec<_> = fleet.hosts().cloned().collect();
+    let desired = provision::desired_all(profiles, &hosts)
+        .map_err(|e| usage(e.to_string(), "fix the template or the profile"))?;
+    let plans = fleet.each(None, &ctx.printer, "plan", |host, t, _| {
+        let i = hosts
+            .iter()
+            .position(|h| h.label() == host.label())
+            .unwrap_or(0);
+        let install = &provision::site_of(profiles, host).profile.app.install_dir;
+        provision::plan_host(t, &desired[i], install, args.diff)
+    });
+    let mut rows: Vec<HostRow> = plans
+        .into_iter()
+        .map(|r| {
+            let h = fleet.host(r.index);
+            let (plan, error) = match r.result {
+                Ok(p) => (Some(p), None),
+                Err(e) => (None, Some(e)),
+            };
+            HostRow {
+                city: h.city.clone(),
+                host: h.name.clone(),
+                reachable: !matches!(error, Some(HostError::Unreachable(_))),
+                plan,
+                apply: None,
+                error: error.map(|e| e.to_string()),
+            }
+        })
+        .collect();
+    let pending: usize = rows
+        .iter()
+        .filter_map(|r| r.plan.as_ref())
+        .map(HostPlan::pending)
+        .sum();
+    let errors = rows.iter().any(|r| r.error.is_some());
+    let Some(apply) = apply else {
+        print_plan(ctx, &rows, false)?;
+        return Ok(if errors {
+            Exit::Failure
+        } else if pending > 0 {
+            Exit::Pending
+        } else {
+            Exit::Success
+        });
+    };
+    if pending > 0 && !ctx.yes && !ctx.printer.json {
+        print_plan(ctx, &rows, false)?;
+        if std::io::IsTerminal::is_terminal(&std::io::stdin())
+            && !ctx.printer.confirm(&format!("apply {pending} changes?"))
+        {
+            ctx.printer.note("nothing changed");
+            return Ok(Exit::Failure);
+        }
+    }
+    let stop = AtomicBool::new(false);
+    let with_changes: Vec<usize> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.plan.as_ref().is_some_and(|p| p.pending() > 0))
+        .map(|(i, _)| i)
+        .collect();
+    let results = fleet.each(Some(&with_changes), &ctx.printer, "apply", |host, t, _| {
+        if stop.load(Ordering::Relaxed) {
+            anyhow::bail!("not applied: --fail-fast after a failure on another host");
+        }
+        let i = hosts
+            .iter()
+            .position(|h| h.label() == host.label())
+            .unwrap_or(0);
+        let plan = rows[i].plan.as_ref().expect("planned");
+        let timeout = provision::site_of(profiles, host)
+            .profile
+            .datacenter
+            .ssh
+            .command_timeout;
+        let done = provision::apply_host(t, &desired[i], plan, timeout)?;
+        if done.failed.is_some() && apply.fail_fast {
+            stop.store(true, Ordering::Relaxed);
+        }
+        Ok(done)
+    });
+    for r in results {
+        match r.result {
+            Ok(done) => rows[r.index].apply = Some(done),
+            Err(e) => rows[r.index].error = Some(e.to_string()),
+        }
+    }
+    print_plan(ctx, &rows, true)?;
+    let failed = rows
+        .iter()
+        .any(|r| r.error.is_some() || r.apply.as_ref().is_some_and(|a| a.failed.is_some()));
+    Ok(if failed { Exit::Failure } else { Exit::Success })
+}
+
+fn print_plan(ctx: &Ctx, rows: &[HostRow], applied: bool) -> Result<()> {
+    let p = &ctx.printer;
+    if p.json {
+        return Ok(p.json(rows)?);
+    }
+    let mut t = p.table(&["city", "host", "resource", "action", "detail"]);
+    let (mut counts, mut hosts_changed) = ([0usize; 4], 0);
+    for r in rows {
+        if let Some(e) = &r.error {
+            t.add_row(vec![
+                p.cell(&r.city, Tone::Plain),
+                p.cell(&r.host, Tone::Plain),
+                p.cell("-", Tone::Muted),
+                p.cell("error", Tone::Bad),
+                p.cell(e, Tone::Bad),
+            ]);
+            continue;
+        }
+        let Some(plan) = &r.plan else { continue };
+        hosts_changed += usize::from(plan.pending() > 0);
+        for c in &plan.changes {
+            counts[c.action as usize] += 1;
+            if c.action == Action::Unchanged && p.verbose == 0 {
+                continue;
+            }
+            let tone = match c.action {
+                Action::Create => Tone::Good,
+                Action::Update => Tone::Warn,
+                Action::Delete => Tone::Bad,
+                Action::Unchanged => Tone::Muted,
+            };
+            let verb = format!("{:?}", c.action).to_lowercase();
+            t.add_row(vec![
+                p.cell(&r.city, Tone::Plain),
+                p.cell(&r.host, Tone::Plain),
+                p.cell(&c.resource, Tone::Plain),
+                p.cell(verb, tone),
+                p.cell(&c.detail, Tone::Muted),
+            ]);
+        }
+        if let Some(f) = r.apply.as_ref().and_then(|a| a.failed.as_ref()) {
+            let text = format!(
+                "{} failed ({}): {}\n{}",
+                f.resource, f.status, f.command, f.output
+            );
+            t.add_row(vec![
+                p.cell(&r.city, Tone::Plain),
+                p.cell(&r.host, Tone::Plain),
+                p.cell(&f.resource, Tone::Plain),
+                p.cell("FAILED", Tone::Bad),
+                p.cell(text, Tone::Bad),
+            ]);
+        }
+    }
+    if t.row_count() > 0 {
+        p.print_table(&t)?;
+    }
+    for r in rows {
+        for c in r.plan.iter().flat_map(|p| &p.changes) {
+            if let Some(d) = &c.diff {
+                p.text(format!(
+                    "--- {}/{}: {}\n{}",
+                    r.city,
+                    r.host,
+                    c.resource,
+                    d.trim_end()
+                ))?;
+            }
+        }
+    }
+    let [create, update, delete, unchanged] = counts;
+    let total = create + update + delete;
+    if applied && total > 0 {
+        let done: usize = rows
+            .iter()
+            .filter_map(|r| r.apply.as_ref())
+            .map(|a| a.applied.len())
+            .sum();
+        let failed = rows
+            .iter()
+            .filter(|r| r.error.is_some() || r.apply.as_ref().is_some_and(|a| a.failed.is_some()))
+            .count();
+        p.text(format!(
+            "{done} of {total} changes applied on {} hosts; {failed} hosts failed",
+            rows.len()
+        ))?;
+        return Ok(());
+    }
+    if total == 0 {
+        p.text(format!(
+            "no changes: {} hosts, {unchanged} resources as they should be",
+            rows.len()
+        ))?;
+    } else {
+        p.text(format!("{total} changes pending on {hosts_changed} of {} hosts: {create} to create, {update} to update, {delete} to delete; {unchanged} unchanged", rows.len()))?;
+    }
+    Ok(())
+}

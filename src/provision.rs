@@ -1,0 +1,175 @@
+//! Provisioning a fleet: desired state for every host (rendered before any host is touched),
+//! one probe round trip per host for the plan, one script per host for the apply.
+
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+
+use crate::inventory::Host;
+use crate::profile::TransportKind;
+use crate::profile::{Profiles, Site};
+use crate::resource::{self, Action, Change, Observed, Resource};
+use crate::template::Templates;
+use crate::transport::Transport;
+
+pub use crate::resource::DesiredError;
+
+/// Desired resources of every host, in the fleet's order; any template or secret problem
+/// stops everything before a host is contacted.
+pub fn desired_all(
+    profiles: &Profiles,
+    hosts: &[Host],
+) -> Result<Vec<Vec<Resource>>, DesiredError> {
+    let templates = Templates::new(&profiles.templates_dir);
+    hosts
+        .iter()
+        .map(|h| {
+            let site = site_of(profiles, h);
+            resource::desired(profiles, &templates, site, h)
+        })
+        .collect()
+}
+
+pub fn site_of<'p>(profiles: &'p Profiles, host: &Host) -> &'p Site {
+    profiles
+        .find(&host.city)
+        .expect("hosts come from these profiles")
+}
+
+/// The plan of one host.
+#[derive(Debug, Serialize)]
+pub struct HostPlan {
+    pub changes: Vec<Change>,
+    #[serde(skip)]
+    pub observed: Observed,
+    #[serde(skip)]
+    pub root: String,
+    #[serde(skip)]
+    pub local: bool,
+}
+
+impl HostPlan {
+    pub fn pending(&self) -> usize {
+        self.changes
+            .iter()
+            .filter(|c| c.action != Action::Unchanged)
+            .count()
+    }
+}
+
+/// Probes the host and compares (one round trip; with `diffs`, one more read per changed file).
+pub fn plan_host(
+    t: &mut dyn Transport,
+    resources: &[Resource],
+    install_dir: &str,
+    diffs: bool,
+) -> Result<HostPlan> {
+    let root = t.root().to_string();
+    let local = t.kind() == TransportKind::Local;
+    let script = resource::probe_script(resources, &root, install_dir);
+    let out = t
+        .run(&script, b"", Duration::from_secs(60))
+        .context("probe")?;
+    anyhow::ensure!(
+        out.ok(),
+        "the probe failed ({}): {}",
+        out.status,
+        out.stderr_text().trim()
+    );
+    let observed = Observed::parse(&out.stdout_text(), &root);
+    let mut changes = resource::plan(resources, &observed, local);
+    if diffs {
+        for c in changes.iter_mut().filter(|c| c.action != Action::Unchanged) {
+            let Some(Resource::File {
+                path,
+                content,
+                secret,
+                ..
+            }) = c.index.map(|i| &resources[i])
+            else {
+                continue;
+            };
+            if *secret {
+                c.diff = Some("(a secret: content not shown)".into());
+                continue;
+            }
+            let old = if c.action == Action::Create {
+                Vec::new()
+            } else {
+                t.read_file(&format!("{root}{path}"))?.unwrap_or_default()
+            };
+            let d = resource::plan::unified_diff(path, &old, content);
+            if !d.is_empty() {
+                c.diff = Some(d);
+            }
+        }
+    }
+    Ok(HostPlan {
+        changes,
+        observed,
+        root,
+        local,
+    })
+}
+
+/// What an apply did on one host.
+#[derive(Debug, Serialize)]
+pub struct HostApply {
+    pub applied: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failed: Option<FailedChange>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FailedChange {
+    pub resource: String,
+    pub command: String,
+    pub status: i32,
+    pub output: String,
+}
+
+/// Runs the plan's changes on the host in one script.
+pub fn apply_host(
+    t: &mut dyn Transport,
+    resources: &[Resource],
+    plan: &HostPlan,
+    timeout: Duration,
+) -> Result<HostApply> {
+    let systemd = plan.observed.systemd;
+    let Some(script) =
+        resource::apply_script(&plan.changes, resources, &plan.root, plan.local, systemd)
+    else {
+        return Ok(HostApply {
+            applied: Vec::new(),
+            failed: None,
+        });
+    };
+    let out = t.run(&script, b"", timeout).context("apply")?;
+    let outcome = resource::parse_apply(&out.stdout_text());
+    let applied = outcome
+        .done
+        .iter()
+        .filter_map(|i| plan.changes.get(*i))
+        .map(|c| c.resource.clone())
+        .collect();
+    let failed = match outcome.failed {
+        Some((i, status, output)) => {
+            let c = &plan.changes[i.min(plan.changes.len() - 1)];
+            Some(FailedChange {
+                resource: c.resource.clone(),
+                command: resource::describe_commands(c, resources, &plan.root, plan.local, systemd),
+                status,
+                output,
+            })
+        }
+        None if !out.ok() => Some(FailedChange {
+            resource: "(script)".into(),
+            command: "the apply script".into(),
+            status: out.status,
+            output: out.stderr_text(),
+        }),
+        None => None,
+    };
+    Ok(HostApply { applied, failed })
+}

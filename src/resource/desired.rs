@@ -1,0 +1,316 @@
+//! What a server should look like, from its city's effective profile and its roles.
+
+use std::sync::Arc;
+
+use serde_json::json;
+
+use super::{KINDS, Owner, Resource};
+use crate::inventory::Host;
+use crate::profile::{Engine, Profiles, Site};
+use crate::template::{TemplateError, Templates};
+
+#[derive(Debug, thiserror::Error)]
+pub enum DesiredError {
+    #[error("{host}: {source}")]
+    Template { host: String, source: TemplateError },
+    #[error("{host}: {what}: {source}")]
+    Secret {
+        host: String,
+        what: String,
+        source: crate::profile::secret::SecretError,
+    },
+}
+
+/// The template context of one server: the city's profile, minus secrets, plus the server.
+pub fn context(profiles: &Profiles, site: &Site, host: &Host) -> serde_json::Value {
+    let p = &site.profile;
+    let routes: Vec<serde_json::Value> = p
+        .network
+        .routes
+        .iter()
+        .filter(|(_, r)| r.enabled != Some(false))
+        .filter_map(|(name, r)| {
+            let via = r.via.or(host.gateway)?;
+            Some(json!({ "name": name, "to": r.to?.to_string(), "via": via.to_string(), "metric": r.metric }))
+        })
+        .collect();
+    let counties: Vec<&String> = p.counties.keys().collect();
+    let county_list: Vec<serde_json::Value> = p
+        .counties
+        .iter()
+        .map(|(code, c)| json!({ "code": code, "name": c.name, "kind": c.kind }))
+        .collect();
+    let roles = &p.database.roles;
+    json!({
+        "env": profiles.env.name,
+        "province": { "code": profiles.province.code, "name": profiles.province.name },
+        "city": { "code": p.city.code, "name": p.city.name, "pinyin": p.city.pinyin, "wave": p.city.wave },
+        "counties": counties,
+        "county_list": county_list,
+        "server": {
+            "name": host.name,
+            "roles": host.roles,
+            "address": host.endpoint.address.map(|a| a.to_string()),
+            "gateway": host.gateway.map(|a| a.to_string()),
+        },
+        "app": {
+            "name": p.app.name, "install_dir": p.app.install_dir, "config_dir": p.app.config_dir,
+            "service": p.app.service, "user": p.app.user, "group": p.app.group, "port": p.app.port,
+            "keep_releases": p.app.keep_releases, "shared_dirs": p.app.shared_dirs,
+            "health": { "command": p.app.health.command, "timeout_s": p.app.health.timeout.as_secs() },
+            "settings": p.app.settings,
+        },
+        "database": {
+            "engine": p.database.engine.as_str(),
+            "url": p.database.dsn,
+            "sslmode": p.database.sslmode,
+            "roles": {
+                "migrator": { "user": roles.migrator.user },
+                "app": { "user": roles.app.user },
+                "readonly": { "user": roles.readonly.user },
+            },
+        },
+        "network": {
+            "subnets": p.network.subnets.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+            "gateway": p.network.gateway.map(|g| g.to_string()),
+            "routes": routes,
+            "endpoints": p.network.endpoints,
+        },
+    })
+}
+
+/// Every resource the server should have, in the order they are applied.
+pub fn desired(
+    profiles: &Profiles,
+    templates: &Templates,
+    site: &Site,
+    host: &Host,
+) -> Result<Vec<Resource>, DesiredError> {
+    let p = &site.profile;
+    let app = &p.app;
+    let ctx = context(profiles, site, host);
+    let render = |name: &str| -> Result<Arc<Vec<u8>>, DesiredError> {
+        templates
+            .render(name, &ctx)
+            .map(|s| Arc::new(s.into_bytes()))
+            .map_err(|source| DesiredError::Template {
+                host: host.label().to_string(),
+                source,
+            })
+    };
+    let wanted: Vec<&str> = if p.provision.resources.is_empty() {
+        KINDS.to_vec()
+    } else {
+        p.provision.resources.iter().map(String::as_str).collect()
+    };
+    let runs_app = host.has_role("app") || host.has_role("web");
+    let root = Some(Owner {
+        user: "root".into(),
+        group: "root".into(),
+    });
+    let app_owner = Some(Owner {
+        user: app.user.clone(),
+        group: app.group.clone(),
+    });
+    let root_app_group = Some(Owner {
+        user: "root".into(),
+        group: app.group.clone(),
+    });
+    let dir = |path: String, mode: u32, owner: &Option<Owner>| Resource::Dir {
+        path,
+        mode,
+        owner: owner.clone(),
+    };
+    let mut out = Vec::new();
+
+    if runs_app && app.user != "root" {
+        out.push(Resource::Group {
+            name: app.group.clone(),
+        });
+        out.push(Resource::User {
+            name: app.user.clone(),
+            group: app.group.clone(),
+            home: app.install_dir.clone(),
+        });
+    }
+    out.push(dir(app.config_dir.clone(), 0o755, &root));
+    if runs_app {
+        let install = &app.install_dir;
+        out.push(dir(install.clone(), 0o755, &root));
+        out.push(dir(format!("{install}/releases"), 0o755, &root));
+        out.push(dir(format!("{install}/shared"), 0o755, &root));
+        for d in &app.shared_dirs {
+            out.push(dir(format!("{install}/shared/{d}"), 0o750, &app_owner));
+        }
+        out.push(dir("/var/log/jinbao".into(), 0o750, &app_owner));
+    }
+    for d in &p.provision.directories {
+        out.push(dir(d.clone(), 0o755, &root));
+    }
+
+    let file =
+        |path: String, content: Arc<Vec<u8>>, mode: u32, owner: &Option<Owner>, source: &str| {
+            Resource::File {
+                path,
+                content,
+                mode,
+                owner: owner.clone(),
+                secret: false,
+                source: source.to_string(),
+            }
+        };
+    if runs_app && !app.config_template.is_empty() {
+        let path = format!("{}/app.toml", app.config_dir);
+        out.push(file(
+            path,
+            render(&app.config_template)?,
+            0o640,
+            &root_app_group,
+            &app.config_template,
+        ));
+    }
+    if runs_app && !app.service.is_empty() {
+        let t = "app/service.j2";
+        out.push(file(
+            format!("/etc/systemd/system/{}.service", app.service),
+            render(t)?,
+            0o644,
+            &root,
+            t,
+        ));
+        let t = "app/logrotate.j2";
+        out.push(file(
+            format!("/etc/logrotate.d/{}", app.service),
+            render(t)?,
+            0o644,
+            &root,
+            t,
+        ));
+    }
+    if !p.network.routes.is_empty() {
+        let t = "network/routes.conf.j2";
+        out.push(file(
+            format!("{}/routes.conf", app.config_dir),
+            render(t)?,
+            0o644,
+            &root,
+            t,
+        ));
+    }
+    let sysctl: Vec<(&String, &String)> = p
+        .provision
+        .sysctl
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
+    if !sysctl.is_empty() {
+        let mut text = String::from(
+            "# written by jinbao provision from the city profile ([provision.sysctl])\n",
+        );
+        for (k, v) in &sysctl {
+            text.push_str(&format!("{k} = {v}\n"));
+        }
+        out.push(file(
+            "/etc/sysctl.d/90-jinbao.conf".into(),
+            Arc::new(text.into_bytes()),
+            0o644,
+            &root,
+            "[provision.sysctl]",
+        ));
+    }
+    for (dest, src) in &p.provision.files {
+        let content = templates
+            .read(src)
+            .map_err(|source| DesiredError::Template {
+                host: host.label().to_string(),
+                source,
+            })?;
+        out.push(file(dest.clone(), Arc::new(content), 0o644, &root, src));
+    }
+    if runs_app
+        && p.database.engine == Engine::Postgres
+        && let Some(secret) = &p.database.roles.app.password
+    {
+        let password = secret.resolve().map_err(|source| DesiredError::Secret {
+            host: host.label().to_string(),
+            what: format!("the password of {}", p.database.roles.app.user),
+            source,
+        })?;
+        out.push(dir(
+            format!("{}/secrets", app.config_dir),
+            0o750,
+            &root_app_group,
+        ));
+        out.push(Resource::File {
+            path: format!("{}/secrets/db-app", app.config_dir),
+            content: Arc::new(format!("{password}\n").into_bytes()),
+            mode: 0o640,
+            owner: root_app_group.clone(),
+            secret: true,
+            source: format!("secret {secret}"),
+        });
+    }
+    if runs_app {
+        out.push(Resource::Symlink {
+            path: format!("{}/logs", app.install_dir),
+            target: "/var/log/jinbao".into(),
+        });
+    }
+    for (k, v) in sysctl {
+        out.push(Resource::Sysctl {
+            key: k.clone(),
+            value: v.clone(),
+        });
+    }
+    if runs_app && !app.service.is_empty() {
+        out.push(Resource::Service {
+            name: app.service.clone(),
+            start: format!("{}/current/bin/start", app.install_dir),
+        });
+    }
+    for (_, r) in p
+        .network
+        .routes
+        .iter()
+        .filter(|(_, r)| r.enabled != Some(false))
+    {
+        let (Some(to), Some(via)) = (r.to, r.via.or(host.gateway)) else {
+            continue;
+        };
+        out.push(Resource::Route {
+            to: to.to_string(),
+            via: via.to_string(),
+            metric: r.metric,
+        });
+    }
+    out.retain(|r| wanted.contains(&r.kind()));
+    // the routes jinbao added, so that it removes only its own when the profile drops one
+    let lines: Vec<String> = out
+        .iter()
+        .filter_map(|r| match r {
+            Resource::Route { to, via, metric } => {
+                Some(super::plan::route_line(to, via, *metric) + "\n")
+            }
+            _ => None,
+        })
+        .collect();
+    if wanted.contains(&"routes") {
+        out.push(dir("/var/lib/jinbao".into(), 0o755, &root));
+        out.push(file(
+            super::MANAGED_ROUTES.into(),
+            Arc::new(lines.concat().into_bytes()),
+            0o644,
+            &root,
+            "the routes above",
+        ));
+    }
+    if !wanted.contains(&"users") {
+        // without managed users, ownership is not managed either
+        for r in &mut out {
+            if let Resource::Dir { owner, .. } | Resource::File { owner, .. } = r {
+                *owner = None;
+            }
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,126 @@
+//! Desired state of a server as resources, compared with what one probe round trip found
+//! (the plan), and changed by one script per host (the apply).
+//!
+//! Paths are the server's own; every script prefixes them with the transport's root, so the
+//! local sandbox runs the same code with each server under a folder.
+
+mod desired;
+pub mod plan;
+pub mod probe;
+mod script;
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+pub use desired::{DesiredError, desired};
+pub use plan::{Action, Change, plan};
+pub use probe::{Observed, probe_script};
+pub use script::{ApplyOutcome, apply_script, describe_commands, parse_apply, start_command};
+
+/// Which resource kinds jinbao manages (profile `provision.resources`; default all).
+pub const KINDS: &[&str] = &[
+    "users",
+    "directories",
+    "files",
+    "symlinks",
+    "service",
+    "sysctl",
+    "routes",
+];
+
+/// Owner and group of a path (None: left as they are).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Owner {
+    pub user: String,
+    pub group: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Resource {
+    Group {
+        name: String,
+    },
+    User {
+        name: String,
+        group: String,
+        home: String,
+    },
+    Dir {
+        path: String,
+        mode: u32,
+        owner: Option<Owner>,
+    },
+    File {
+        path: String,
+        #[serde(skip)]
+        content: Arc<Vec<u8>>,
+        mode: u32,
+        owner: Option<Owner>,
+        /// Never shown: no diff, no content in any output.
+        secret: bool,
+        /// The template or file it comes from.
+        source: String,
+    },
+    Symlink {
+        path: String,
+        target: String,
+    },
+    Sysctl {
+        key: String,
+        value: String,
+    },
+    Service {
+        name: String,
+        /// What starts it where there is no systemd (jinbao's own runner).
+        start: String,
+    },
+    Route {
+        to: String,
+        via: String,
+        metric: Option<u32>,
+    },
+}
+
+impl Resource {
+    /// `dir /opt/jinbao`, `file /etc/jinbao/app.toml`, `route 10.41.0.0/24` …
+    pub fn label(&self) -> String {
+        match self {
+            Resource::Group { name } => format!("group {name}"),
+            Resource::User { name, .. } => format!("user {name}"),
+            Resource::Dir { path, .. } => format!("dir {path}"),
+            Resource::File { path, .. } => format!("file {path}"),
+            Resource::Symlink { path, .. } => format!("link {path}"),
+            Resource::Sysctl { key, .. } => format!("sysctl {key}"),
+            Resource::Service { name, .. } => format!("service {name}"),
+            Resource::Route { to, .. } => format!("route {to}"),
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Resource::Group { .. } | Resource::User { .. } => "users",
+            Resource::Dir { .. } => "directories",
+            Resource::File { .. } => "files",
+            Resource::Symlink { .. } => "symlinks",
+            Resource::Sysctl { .. } => "sysctl",
+            Resource::Service { .. } => "service",
+            Resource::Route { .. } => "routes",
+        }
+    }
+
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            Resource::Dir { path, .. }
+            | Resource::File { path, .. }
+            | Resource::Symlink { path, .. } => Some(path),
+            _ => None,
+        }
+    }
+}
+
+/// The file that records which routes jinbao added on a server, so it removes only its own.
+pub const MANAGED_ROUTES: &str = "/var/lib/jinbao/routes.managed";
+/// Where jinbao's runner keeps service state on servers without systemd.
+pub const SERVICE_DIR: &str = "/var/lib/jinbao/services";

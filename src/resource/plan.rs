@@ -1,0 +1,261 @@
+//! Desired against observed: what would change on one host, resource by resource.
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::probe::{Observed, PathState};
+use super::{MANAGED_ROUTES, Owner, Resource};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    Create,
+    Update,
+    Delete,
+    Unchanged,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Change {
+    /// Index of the resource (None for a deletion of something no longer desired).
+    #[serde(skip)]
+    pub index: Option<usize>,
+    pub resource: String,
+    pub kind: &'static str,
+    pub action: Action,
+    /// What differs, in a few words (never a secret).
+    pub detail: String,
+    /// Unified diff of a file (with --diff; never for secrets).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diff: Option<String>,
+    /// For a deleted route: `to via`.
+    #[serde(skip)]
+    pub delete_route: Option<(String, String)>,
+}
+
+fn sha256(data: &[u8]) -> String {
+    Sha256::digest(data)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn owner_differs(want: &Option<Owner>, have: &PathState) -> Option<String> {
+    let o = want.as_ref()?;
+    (o.user != have.user || o.group != have.group).then(|| {
+        format!(
+            "owner {}:{} → {}:{}",
+            have.user, have.group, o.user, o.group
+        )
+    })
+}
+
+/// Compares every resource with what the probe found. `local`: the sandbox transport, where
+/// users, ownership and kernel settings are not managed.
+pub fn plan(resources: &[Resource], seen: &Observed, local: bool) -> Vec<Change> {
+    let mut out = Vec::new();
+    let change = |i: usize, r: &Resource, action: Action, detail: String| Change {
+        index: Some(i),
+        resource: r.label(),
+        kind: r.kind(),
+        action,
+        detail,
+        diff: None,
+        delete_route: None,
+    };
+    for (i, r) in resources.iter().enumerate() {
+        let (action, detail) = match r {
+            Resource::Group { name } if !local => presence(seen.groups.contains(name)),
+            Resource::User { name, .. } if !local => presence(seen.users.contains(name)),
+            Resource::Group { .. } | Resource::User { .. } => (
+                Action::Unchanged,
+                "not managed on the local transport".into(),
+            ),
+            Resource::Dir { path, mode, owner } => match seen.paths.get(path) {
+                None => (Action::Create, format!("mode {mode:o}")),
+                Some(s) if s.kind != 'd' => (
+                    Action::Update,
+                    format!("is a {} , not a folder", kind_name(s.kind)),
+                ),
+                Some(s) => {
+                    let mut what = Vec::new();
+                    if s.mode != *mode {
+                        what.push(format!("mode {:o} → {mode:o}", s.mode));
+                    }
+                    if !local && let Some(o) = owner_differs(owner, s) {
+                        what.push(o);
+                    }
+                    differences(what)
+                }
+            },
+            Resource::File {
+                path,
+                content,
+                mode,
+                owner,
+                ..
+            } => match seen.paths.get(path) {
+                None => (
+                    Action::Create,
+                    format!("{} bytes, mode {mode:o}", content.len()),
+                ),
+                Some(s) => {
+                    let mut what = Vec::new();
+                    if s.kind != 'f' {
+                        what.push(format!("is a {}", kind_name(s.kind)));
+                    } else if seen.hashes.get(path).map(String::as_str)
+                        != Some(sha256(content).as_str())
+                    {
+                        what.push("content".to_string());
+                    }
+                    if s.mode != *mode {
+                        what.push(format!("mode {:o} → {mode:o}", s.mode));
+                    }
+                    if !local && let Some(o) = owner_differs(owner, s) {
+                        what.push(o);
+                    }
+                    differences(what)
+                }
+            },
+            Resource::Symlink { path, target } => match seen.paths.get(path) {
+                None => (Action::Create, format!("→ {target}")),
+                Some(s) if s.kind == 'l' && &s.link == target => (Action::Unchanged, String::new()),
+                Some(s) if s.kind == 'l' => {
+                    (Action::Update, format!("→ {} becomes → {target}", s.link))
+                }
+                Some(s) => (
+                    Action::Update,
+                    format!("is a {}, becomes a link → {target}", kind_name(s.kind)),
+                ),
+            },
+            Resource::Sysctl { key, value } if !local => match seen.sysctl.get(key) {
+                Some(v) if v == value => (Action::Unchanged, String::new()),
+                Some(v) => (Action::Update, format!("{v} → {value}")),
+                None => (Action::Update, format!("→ {value}")),
+            },
+            Resource::Sysctl { .. } => (
+                Action::Unchanged,
+                "kept in the sysctl file only on the local transport".into(),
+            ),
+            Resource::Service { name, .. } => {
+                let (enabled, running) = seen.services.get(name).copied().unwrap_or((false, false));
+                let mut what = Vec::new();
+                if !enabled {
+                    what.push("enable".to_string());
+                }
+                if seen.has_release && !running {
+                    what.push("start".to_string());
+                }
+                match (what.is_empty(), enabled) {
+                    (true, _) => (Action::Unchanged, String::new()),
+                    (false, false) => (Action::Create, what.join(", ")),
+                    (false, true) => (Action::Update, what.join(", ")),
+                }
+            }
+            Resource::Route { to, via, metric } if !local => {
+                let live = seen.routes.iter().find(|l| &l.dst == to);
+                match live {
+                    Some(l)
+                        if l.gateway.as_deref() == Some(via.as_str()) && l.metric == *metric =>
+                    {
+                        (Action::Unchanged, String::new())
+                    }
+                    Some(l) => (
+                        Action::Update,
+                        format!("via {} → via {via}", l.gateway.as_deref().unwrap_or("-")),
+                    ),
+                    None => (Action::Create, format!("via {via}")),
+                }
+            }
+            Resource::Route { to, via, metric } => {
+                let line = route_line(to, via, *metric);
+                presence_detail(
+                    seen.managed_routes.contains(&line),
+                    format!("via {via} (recorded only on the local transport)"),
+                )
+            }
+        };
+        out.push(change(i, r, action, detail));
+    }
+    // routes jinbao added earlier that the profile no longer lists
+    let desired: Vec<&str> = resources
+        .iter()
+        .filter_map(|r| match r {
+            Resource::Route { to, .. } => Some(to.as_str()),
+            _ => None,
+        })
+        .collect();
+    let has_route_state = resources.iter().any(|r| r.path() == Some(MANAGED_ROUTES));
+    if has_route_state {
+        for line in &seen.managed_routes {
+            let mut parts = line.split_whitespace();
+            let (Some(to), Some("via"), Some(via)) = (parts.next(), parts.next(), parts.next())
+            else {
+                continue;
+            };
+            let still_there = local || seen.routes.iter().any(|l| l.dst == to);
+            if !desired.contains(&to) && still_there {
+                out.push(Change {
+                    index: None,
+                    resource: format!("route {to}"),
+                    kind: "routes",
+                    action: Action::Delete,
+                    detail: format!("via {via}: no longer in the profile"),
+                    diff: None,
+                    delete_route: Some((to.to_string(), via.to_string())),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// One line of the managed-routes file.
+pub fn route_line(to: &str, via: &str, metric: Option<u32>) -> String {
+    match metric {
+        Some(m) => format!("{to} via {via} metric {m}"),
+        None => format!("{to} via {via}"),
+    }
+}
+
+fn presence(present: bool) -> (Action, String) {
+    presence_detail(present, String::new())
+}
+
+fn presence_detail(present: bool, detail: String) -> (Action, String) {
+    if present {
+        (Action::Unchanged, String::new())
+    } else {
+        (Action::Create, detail)
+    }
+}
+
+fn differences(what: Vec<String>) -> (Action, String) {
+    if what.is_empty() {
+        (Action::Unchanged, String::new())
+    } else {
+        (Action::Update, what.join(", "))
+    }
+}
+
+fn kind_name(k: char) -> &'static str {
+    match k {
+        'd' => "folder",
+        'f' => "file",
+        'l' => "link",
+        _ => "special file",
+    }
+}
+
+/// A unified diff of a file's old and new text.
+pub fn unified_diff(path: &str, old: &[u8], new: &[u8]) -> String {
+    let (old, new) = (String::from_utf8_lossy(old), String::from_utf8_lossy(new));
+    similar::TextDiff::from_lines(old.as_ref(), new.as_ref())
+        .unified_diff()
+        .context_radius(3)
+        .header(
+            &format!("{path} (on the server)"),
+            &format!("{path} (from the profile)"),
+        )
+        .to_string()
+}

@@ -1,0 +1,233 @@
+//! One round trip per host: a script that reports the state of every resource at once.
+
+use std::collections::{HashMap, HashSet};
+
+use super::{MANAGED_ROUTES, Resource, SERVICE_DIR};
+use crate::transport::shell_quote;
+
+/// A path as `find -printf` saw it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathState {
+    /// d, f, l (or another find %y letter)
+    pub kind: char,
+    pub mode: u32,
+    pub user: String,
+    pub group: String,
+    pub link: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveRoute {
+    pub dst: String,
+    pub gateway: Option<String>,
+    pub metric: Option<u32>,
+}
+
+#[derive(Debug, Default)]
+pub struct Observed {
+    pub paths: HashMap<String, PathState>,
+    pub hashes: HashMap<String, String>,
+    pub users: HashSet<String>,
+    pub groups: HashSet<String>,
+    pub sysctl: HashMap<String, String>,
+    /// service → (enabled, running)
+    pub services: HashMap<String, (bool, bool)>,
+    pub routes: Vec<LiveRoute>,
+    /// `to via [metric]` lines of the routes jinbao added earlier.
+    pub managed_routes: Vec<String>,
+    pub systemd: bool,
+    /// The install folder has a `current` release.
+    pub has_release: bool,
+}
+
+/// The probe for `resources` on a host whose `/` is `root` ("" over SSH).
+pub fn probe_script(resources: &[Resource], root: &str, install_dir: &str) -> String {
+    let local = !root.is_empty();
+    let q = |p: &str| shell_quote(&format!("{root}{p}"));
+    let mut s = format!("R={}\n", shell_quote(root));
+    let paths: Vec<String> = resources.iter().filter_map(|r| r.path()).map(q).collect();
+    if !paths.is_empty() {
+        s.push_str(&format!(
+            "find {} -maxdepth 0 -printf 'S\\t%p\\t%y\\t%m\\t%u\\t%g\\t%l\\n' 2>/dev/null\n",
+            paths.join(" ")
+        ));
+    }
+    let files: Vec<String> = resources
+        .iter()
+        .filter_map(|r| match r {
+            Resource::File { path, .. } => Some(q(path)),
+            _ => None,
+        })
+        .collect();
+    if !files.is_empty() {
+        s.push_str(&format!(
+            "sha256sum {} 2>/dev/null | sed 's/^/H\\t/'\n",
+            files.join(" ")
+        ));
+    }
+    if !local {
+        s.push_str("[ -d /run/systemd/system ] && printf 'F\\tsystemd\\n'\n");
+    }
+    let mut users = Vec::new();
+    let mut groups = Vec::new();
+    let mut services = Vec::new();
+    let mut any_route = false;
+    for r in resources {
+        match r {
+            Resource::User { name, .. } if !local => users.push(shell_quote(name)),
+            Resource::Group { name } if !local => groups.push(shell_quote(name)),
+            Resource::Sysctl { key, .. } if !local => s.push_str(&format!(
+                "printf 'K\\t%s\\t%s\\n' {} \"$(cat /proc/sys/{} 2>/dev/null)\"\n",
+                shell_quote(key),
+                key.replace('.', "/")
+            )),
+            Resource::Service { name, .. } => services.push(name.clone()),
+            Resource::Route { .. } => any_route = true,
+            _ => {}
+        }
+    }
+    if !users.is_empty() {
+        s.push_str(&format!(
+            "getent passwd {} | cut -d: -f1 | sed 's/^/U\\t/'\n",
+            users.join(" ")
+        ));
+    }
+    if !groups.is_empty() {
+        s.push_str(&format!(
+            "getent group {} | cut -d: -f1 | sed 's/^/G\\t/'\n",
+            groups.join(" ")
+        ));
+    }
+    for name in services {
+        let n = shell_quote(&name);
+        s.push_str(&format!(
+            "if [ -z \"$R\" ] && [ -d /run/systemd/system ]; then \
+               printf 'V\\t%s\\t%s\\t%s\\n' {n} \"$(systemctl is-enabled {n} 2>/dev/null)\" \"$(systemctl is-active {n} 2>/dev/null)\"; \
+             else e=disabled; a=inactive; d=\"$R{SERVICE_DIR}\"; \
+               [ -f \"$d/{name}.enabled\" ] && e=enabled; \
+               if [ -n \"$R\" ]; then [ -f \"$d/{name}.running\" ] && a=active; \
+               else p=$(cat \"$d/{name}.pid\" 2>/dev/null) && kill -0 \"$p\" 2>/dev/null && a=active; fi; \
+               printf 'V\\t%s\\t%s\\t%s\\n' {n} \"$e\" \"$a\"; fi\n"
+        ));
+    }
+    s.push_str(&format!(
+        "[ -e {} ] && printf 'F\\trelease\\n'\n",
+        q(&format!("{install_dir}/current"))
+    ));
+    if any_route {
+        if !local {
+            s.push_str("printf 'R\\t%s\\n' \"$(ip -j route show 2>/dev/null)\"\n");
+        }
+        s.push_str(&format!(
+            "sed 's/^/M\\t/' {} 2>/dev/null\n",
+            q(MANAGED_ROUTES)
+        ));
+    }
+    s.push_str("true\n");
+    s
+}
+
+impl Observed {
+    /// Reads the probe's output; paths lose the `root` prefix.
+    pub fn parse(text: &str, root: &str) -> Self {
+        let mut o = Observed::default();
+        let strip = |p: &str| p.strip_prefix(root).unwrap_or(p).to_string();
+        for line in text.lines() {
+            let f: Vec<&str> = line.split('\t').collect();
+            match f.as_slice() {
+                ["S", path, kind, mode, user, group, link] => {
+                    o.paths.insert(
+                        strip(path),
+                        PathState {
+                            kind: kind.chars().next().unwrap_or('?'),
+                            mode: u32::from_str_radix(mode, 8).unwrap_or(0),
+                            user: user.to_string(),
+                            group: group.to_string(),
+                            link: link.to_string(),
+                        },
+                    );
+                }
+                ["H", rest] => {
+                    if let Some((hash, path)) = rest.split_once("  ") {
+                        o.hashes.insert(strip(path), hash.to_string());
+                    }
+                }
+                ["U", name] => {
+                    o.users.insert(name.to_string());
+                }
+                ["G", name] => {
+                    o.groups.insert(name.to_string());
+                }
+                ["K", key, value] => {
+                    o.sysctl.insert(key.to_string(), value.trim().to_string());
+                }
+                ["V", name, enabled, active] => {
+                    o.services.insert(
+                        name.to_string(),
+                        (*enabled == "enabled", *active == "active"),
+                    );
+                }
+                ["F", "systemd"] => o.systemd = true,
+                ["F", "release"] => o.has_release = true,
+                ["R", json] => o.routes = parse_routes(json),
+                ["M", line] if !line.trim().is_empty() => {
+                    o.managed_routes.push(line.trim().to_string())
+                }
+                _ => {}
+            }
+        }
+        o
+    }
+}
+
+/// `ip -j route show` as routes; host routes get their /32 (or /128).
+pub fn parse_routes(json: &str) -> Vec<LiveRoute> {
+    let Ok(serde_json::Value::Array(items)) = serde_json::from_str::<serde_json::Value>(json)
+    else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(|r| {
+            let dst = r.get("dst")?.as_str()?;
+            let dst = if dst == "default" || dst.contains('/') {
+                dst.to_string()
+            } else if dst.contains(':') {
+                format!("{dst}/128")
+            } else {
+                format!("{dst}/32")
+            };
+            Some(LiveRoute {
+                dst,
+                gateway: r
+                    .get("gateway")
+                    .and_then(|g| g.as_str())
+                    .map(str::to_string),
+                metric: r.get("metric").and_then(|m| m.as_u64()).map(|m| m as u32),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_probe_lines() {
+        let out = "S\t/r/etc/jinbao\td\t755\troot\troot\t\n\
+                   H\tabc123  /r/etc/jinbao/app.toml\n\
+                   V\tjinbao-app\tenabled\tinactive\n\
+                   R\t[{\"dst\":\"10.250.0.0/16\",\"gateway\":\"10.203.1.1\",\"dev\":\"eth0\",\"flags\":[]},{\"dst\":\"10.9.9.9\",\"dev\":\"eth0\"}]\n\
+                   M\t10.41.0.0/24 via 10.203.1.1\n\
+                   F\trelease\n";
+        let o = Observed::parse(out, "/r");
+        assert_eq!(o.paths["/etc/jinbao"].mode, 0o755);
+        assert_eq!(o.hashes["/etc/jinbao/app.toml"], "abc123");
+        assert_eq!(o.services["jinbao-app"], (true, false));
+        assert_eq!(o.routes.len(), 2);
+        assert_eq!(o.routes[1].dst, "10.9.9.9/32");
+        assert_eq!(o.managed_routes, vec!["10.41.0.0/24 via 10.203.1.1"]);
+        assert!(o.has_release && !o.systemd);
+    }
+}

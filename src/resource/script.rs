@@ -1,0 +1,228 @@
+//! The apply: one shell script per host doing every change in order, files written atomically
+//! (a temp file beside the target, mode and owner set, then rename), stopping at the first
+//! failure and saying which change and which command failed.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+
+use super::plan::{Action, Change};
+use super::{Resource, SERVICE_DIR};
+use crate::transport::shell_quote;
+
+/// What the script reported.
+#[derive(Debug, Default)]
+pub struct ApplyOutcome {
+    /// Indexes (into the changes) that were done.
+    pub done: Vec<usize>,
+    /// The change that failed, its exit status and what it printed.
+    pub failed: Option<(usize, i32, String)>,
+}
+
+/// The commands of one change (`None`: nothing to run for it).
+fn commands(
+    c: &Change,
+    resources: &[Resource],
+    root: &str,
+    local: bool,
+    systemd: bool,
+) -> Option<String> {
+    let p = |path: &str| shell_quote(&format!("{root}{path}"));
+    if let Some((to, via)) = &c.delete_route {
+        return Some(if local {
+            ":".into()
+        } else {
+            format!("ip route del {} via {}", shell_quote(to), shell_quote(via))
+        });
+    }
+    let r = &resources[c.index?];
+    if c.action == Action::Unchanged {
+        return None;
+    }
+    let chown = |path: &str, owner: &Option<super::Owner>| match owner {
+        Some(o) if !local => format!(
+            " && chown {}:{} {path}",
+            shell_quote(&o.user),
+            shell_quote(&o.group)
+        ),
+        _ => String::new(),
+    };
+    Some(match r {
+        Resource::Group { name } => format!("groupadd --system {}", shell_quote(name)),
+        Resource::User { name, group, home } => format!(
+            "useradd --system --gid {} --home-dir {} --no-create-home --shell /usr/sbin/nologin {}",
+            shell_quote(group),
+            shell_quote(home),
+            shell_quote(name)
+        ),
+        Resource::Dir { path, mode, owner } => {
+            let d = p(path);
+            let replace = if c.detail.contains("not a folder") {
+                format!("rm -f {d} && ")
+            } else {
+                String::new()
+            };
+            format!(
+                "{replace}mkdir -p {d} && chmod {mode:o} {d}{}",
+                chown(&d, owner)
+            )
+        }
+        Resource::File {
+            path,
+            content,
+            mode,
+            owner,
+            ..
+        } => {
+            let f = p(path);
+            let tmp = p(&temp_name(path));
+            let parent = p(path
+                .rsplit_once('/')
+                .map_or("/", |(d, _)| if d.is_empty() { "/" } else { d }));
+            format!(
+                "mkdir -p {parent} && base64 -d > {tmp} <<'__JINBAO_EOF__'\n{}\n__JINBAO_EOF__\nchmod {mode:o} {tmp}{} && mv -fT {tmp} {f}",
+                wrap(&STANDARD.encode(content.as_slice())),
+                chown(&tmp, owner)
+            )
+        }
+        Resource::Symlink { path, target } => {
+            let tmp = p(&temp_name(path));
+            format!(
+                "ln -sfn {} {tmp} && mv -fT {tmp} {}",
+                shell_quote(target),
+                p(path)
+            )
+        }
+        Resource::Sysctl { key, value } => {
+            format!("sysctl -q -w {}={}", shell_quote(key), shell_quote(value))
+        }
+        Resource::Service { name, start } => {
+            let mut cmds = Vec::new();
+            let want_enable = c.detail.contains("enable");
+            let want_start = c.detail.contains("start");
+            if systemd && !local {
+                cmds.push("systemctl daemon-reload".to_string());
+                if want_enable {
+                    cmds.push(format!("systemctl enable {}", shell_quote(name)));
+                }
+                if want_start {
+                    cmds.push(format!("systemctl start {}", shell_quote(name)));
+                }
+            } else {
+                let dir = p(SERVICE_DIR);
+                cmds.push(format!("mkdir -p {dir}"));
+                if want_enable {
+                    cmds.push(format!("touch {dir}/{name}.enabled"));
+                }
+                if want_start && local {
+                    cmds.push(format!("date +%s > {dir}/{name}.running"));
+                } else if want_start {
+                    cmds.push(start_command(name, start));
+                }
+            }
+            cmds.join(" && ")
+        }
+        Resource::Route { to, via, metric } => {
+            if local {
+                ":".into()
+            } else {
+                let m = metric.map(|m| format!(" metric {m}")).unwrap_or_default();
+                format!(
+                    "ip route replace {} via {}{m}",
+                    shell_quote(to),
+                    shell_quote(via)
+                )
+            }
+        }
+    })
+}
+
+/// jinbao's runner for servers without systemd: the start command in its own session, its
+/// pid in `SERVICE_DIR/<name>.pid`, its output in `/var/log/jinbao/<name>.log`.
+pub fn start_command(name: &str, start: &str) -> String {
+    format!(
+        "mkdir -p /var/log/jinbao {SERVICE_DIR} && \
+         (setsid {start} >> /var/log/jinbao/{name}.log 2>&1 < /dev/null & echo $! > {SERVICE_DIR}/{name}.pid)",
+        start = shell_quote(start)
+    )
+}
+
+fn temp_name(path: &str) -> String {
+    match path.rsplit_once('/') {
+        Some((dir, base)) => format!("{dir}/.{base}.jinbao-tmp"),
+        None => format!(".{path}.jinbao-tmp"),
+    }
+}
+
+fn wrap(b64: &str) -> String {
+    b64.as_bytes()
+        .chunks(76)
+        .map(|c| std::str::from_utf8(c).unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The script doing `changes` in order; `None` when nothing is to be done.
+pub fn apply_script(
+    changes: &[Change],
+    resources: &[Resource],
+    root: &str,
+    local: bool,
+    systemd: bool,
+) -> Option<String> {
+    let mut s = String::from(
+        "fail() { printf 'FAIL\\t%s\\t%s\\n' \"$1\" \"$2\"; printf '%s\\n' \"$3\"; exit 1; }\n",
+    );
+    let mut any = false;
+    for (i, c) in changes.iter().enumerate() {
+        let Some(cmds) = commands(c, resources, root, local, systemd) else {
+            continue;
+        };
+        any = true;
+        s.push_str(&format!("s{i}() {{\n{cmds}\n}}\nout=$(s{i} 2>&1) || fail {i} $? \"$out\"\nprintf 'OK\\t{i}\\n'\n"));
+    }
+    any.then_some(s)
+}
+
+/// Reads the script's `OK i` / `FAIL i status` lines.
+pub fn parse_apply(stdout: &str) -> ApplyOutcome {
+    let mut out = ApplyOutcome::default();
+    let mut lines = stdout.lines();
+    while let Some(line) = lines.next() {
+        let f: Vec<&str> = line.split('\t').collect();
+        match f.as_slice() {
+            ["OK", i] => out.done.extend(i.parse::<usize>().ok()),
+            ["FAIL", i, status] => {
+                let rest: Vec<&str> = lines.by_ref().collect();
+                out.failed = Some((
+                    i.parse().unwrap_or(usize::MAX),
+                    status.parse().unwrap_or(1),
+                    rest.join("\n").trim().to_string(),
+                ));
+                break;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The commands of change `i`, for error messages (file contents left out).
+pub fn describe_commands(
+    c: &Change,
+    resources: &[Resource],
+    root: &str,
+    local: bool,
+    systemd: bool,
+) -> String {
+    let cmds = commands(c, resources, root, local, systemd).unwrap_or_default();
+    match cmds.find("<<'__JINBAO_EOF__'") {
+        Some(i) => {
+            let after = cmds
+                .rfind("__JINBAO_EOF__\n")
+                .map(|j| &cmds[j + 15..])
+                .unwrap_or("");
+            format!("{}<<(content) && {after}", &cmds[..i])
+        }
+        None => cmds,
+    }
+}

@@ -1,0 +1,269 @@
+//! Maintenance windows and blackout dates: when a city's servers may be changed.
+//!
+//! Windows: `daily 22:00-06:00`, `sat,sun 00:00-24:00`, `weekdays 20:00-23:00` (a window may
+//! cross midnight). Blackouts: `monthly 28-31` (days of every month), `2026-10-01..2026-10-07`,
+//! `2026-12-31`. Times are in the profile's `utc_offset`.
+
+use anyhow::Result;
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, Timelike, Utc, Weekday};
+
+use crate::context::Ctx;
+use crate::error::{Exit, fail};
+use crate::profile::{Maintenance, Site};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Window {
+    days: Vec<Weekday>,
+    start: u32,
+    end: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Blackout {
+    MonthDays(u32, u32),
+    Dates(NaiveDate, NaiveDate),
+}
+
+pub fn parse_window(s: &str) -> Result<Window, String> {
+    let (days, times) = s
+        .trim()
+        .split_once(' ')
+        .ok_or_else(|| format!("`{s}`: write e.g. \"daily 22:00-06:00\""))?;
+    let days = match days {
+        "daily" => ALL_DAYS.to_vec(),
+        "weekdays" => ALL_DAYS[..5].to_vec(),
+        "weekends" => ALL_DAYS[5..].to_vec(),
+        list => list
+            .split(',')
+            .map(|d| {
+                d.trim()
+                    .parse::<Weekday>()
+                    .map_err(|_| format!("`{d}` is not a day (mon … sun)"))
+            })
+            .collect::<Result<_, _>>()?,
+    };
+    let (a, b) = times
+        .trim()
+        .split_once('-')
+        .ok_or_else(|| format!("`{times}`: write HH:MM-HH:MM"))?;
+    Ok(Window {
+        days,
+        start: minutes(a)?,
+        end: minutes(b)?,
+    })
+}
+
+const ALL_DAYS: [Weekday; 7] = [
+    Weekday::Mon,
+    Weekday::Tue,
+    Weekday::Wed,
+    Weekday::Thu,
+    Weekday::Fri,
+    Weekday::Sat,
+    Weekday::Sun,
+];
+
+fn minutes(hhmm: &str) -> Result<u32, String> {
+    if hhmm.trim() == "24:00" {
+        return Ok(24 * 60);
+    }
+    let t = NaiveTime::parse_from_str(hhmm.trim(), "%H:%M")
+        .map_err(|_| format!("`{hhmm}` is not HH:MM"))?;
+    Ok(t.hour() * 60 + t.minute())
+}
+
+pub fn parse_blackout(s: &str) -> Result<Blackout, String> {
+    let s = s.trim();
+    if let Some(days) = s.strip_prefix("monthly ") {
+        let (a, b) = days.split_once('-').unwrap_or((days, days));
+        let (a, b): (u32, u32) = (
+            a.trim()
+                .parse()
+                .map_err(|_| format!("`{a}` is not a day of the month"))?,
+            b.trim()
+                .parse()
+                .map_err(|_| format!("`{b}` is not a day of the month"))?,
+        );
+        if !(1..=31).contains(&a) || !(a..=31).contains(&b) {
+            return Err(format!("`{s}`: days run 1-31, first before last"));
+        }
+        return Ok(Blackout::MonthDays(a, b));
+    }
+    let (a, b) = s.split_once("..").unwrap_or((s, s));
+    let date = |d: &str| {
+        NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d")
+            .map_err(|_| format!("`{d}` is not YYYY-MM-DD"))
+    };
+    Ok(Blackout::Dates(date(a)?, date(b)?))
+}
+
+pub fn parse_offset(s: &str) -> Result<FixedOffset, String> {
+    let t = DateTime::parse_from_rfc3339(&format!("2000-01-01T00:00:00{s}"))
+        .map_err(|_| format!("`{s}` is not a UTC offset like +08:00"))?;
+    Ok(*t.offset())
+}
+
+/// Why a change is not allowed now (None: it is).
+pub fn closed(m: &Maintenance, now: DateTime<Utc>) -> Option<String> {
+    let offset = parse_offset(&m.utc_offset)
+        .unwrap_or_else(|_| FixedOffset::east_opt(8 * 3600).expect("valid"));
+    let local = now.with_timezone(&offset);
+    let date = local.date_naive();
+    for b in m.blackout.iter().filter_map(|b| parse_blackout(b).ok()) {
+        let hit = match b {
+            Blackout::MonthDays(a, z) => (a..=z).contains(&date.day()),
+            Blackout::Dates(a, z) => date >= a && date <= z,
+        };
+        if hit {
+            return Some(format!(
+                "{} is a blackout day ({})",
+                date,
+                describe_blackouts(m)
+            ));
+        }
+    }
+    let windows: Vec<Window> = m
+        .windows
+        .iter()
+        .filter_map(|w| parse_window(w).ok())
+        .collect();
+    if windows.is_empty() {
+        return None;
+    }
+    let minute = local.hour() * 60 + local.minute();
+    let today = local.weekday();
+    let yesterday = today.pred();
+    let open = windows.iter().any(|w| {
+        if w.start <= w.end {
+            w.days.contains(&today) && minute >= w.start && minute < w.end
+        } else {
+            // crosses midnight: the evening part today, the morning part from yesterday's window
+            (w.days.contains(&today) && minute >= w.start)
+                || (w.days.contains(&yesterday) && minute < w.end)
+        }
+    });
+    (!open).then(|| {
+        format!(
+            "{} is outside the maintenance windows ({})",
+            local.format("%Y-%m-%d %H:%M %:z"),
+            m.windows.join("; ")
+        )
+    })
+}
+
+fn describe_blackouts(m: &Maintenance) -> String {
+    m.blackout.join("; ")
+}
+
+/// The time now (JINBAO_NOW pins it, RFC 3339, for tests and rehearsals).
+pub fn now() -> DateTime<Utc> {
+    crate::env_vars::get("JINBAO_NOW")
+        .and_then(|s| DateTime::parse_from_rfc3339(&s).ok())
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_else(Utc::now)
+}
+
+/// Refuses (exit 4) when any site is outside its window, unless overridden; an override is
+/// recorded in the audit log with its reason.
+pub fn check_all(
+    ctx: &Ctx,
+    sites: &[&Site],
+    override_reason: Option<&str>,
+    action: &str,
+) -> Result<()> {
+    let now = now();
+    let mut closed_sites: Vec<(String, String)> = Vec::new();
+    for s in sites {
+        if closed_sites.iter().any(|(p, _)| p == s.pinyin()) {
+            continue;
+        }
+        if let Some(why) = closed(&s.profile.maintenance, now) {
+            closed_sites.push((s.pinyin().to_string(), why));
+        }
+    }
+    if closed_sites.is_empty() {
+        return Ok(());
+    }
+    let list: Vec<String> = closed_sites
+        .iter()
+        .map(|(c, w)| format!("{c}: {w}"))
+        .collect();
+    match override_reason {
+        Some(reason) if !reason.trim().is_empty() => {
+            let cities: Vec<&str> = closed_sites.iter().map(|(c, _)| c.as_str()).collect();
+            crate::state::audit(
+                ctx.state_dir(),
+                action,
+                &cities,
+                &format!("window overridden: {reason}"),
+            )?;
+            ctx.printer.warn(format!(
+                "outside the maintenance window, overridden ({reason}): {}",
+                list.join("; ")
+            ));
+            Ok(())
+        }
+        _ => Err(fail(
+            Exit::Blocked,
+            format!("not allowed now: {}", list.join("; ")),
+            "wait for the window, or pass --override-window \"reason\" (the reason is recorded)",
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(windows: &[&str], blackout: &[&str]) -> Maintenance {
+        Maintenance {
+            windows: windows.iter().map(|s| s.to_string()).collect(),
+            blackout: blackout.iter().map(|s| s.to_string()).collect(),
+            utc_offset: "+08:00".into(),
+        }
+    }
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn windows_cross_midnight() {
+        let w = m(&["daily 22:00-06:00"], &[]);
+        assert!(closed(&w, at("2026-11-26T23:30:00+08:00")).is_none());
+        assert!(closed(&w, at("2026-11-27T05:59:00+08:00")).is_none());
+        assert!(closed(&w, at("2026-11-27T12:00:00+08:00")).is_some());
+        // 14:30 UTC is 22:30 in Henan
+        assert!(closed(&w, at("2026-11-26T14:30:00Z")).is_none());
+    }
+
+    #[test]
+    fn day_lists_and_blackouts() {
+        let w = m(
+            &["sat,sun 00:00-24:00"],
+            &["monthly 28-31", "2026-10-01..2026-10-07"],
+        );
+        assert!(closed(&w, at("2026-11-21T10:00:00+08:00")).is_none()); // a Saturday
+        assert!(closed(&w, at("2026-11-23T10:00:00+08:00")).is_some()); // a Monday
+        assert!(
+            closed(&w, at("2026-11-28T10:00:00+08:00"))
+                .unwrap()
+                .contains("blackout")
+        );
+        assert!(
+            closed(&w, at("2026-10-03T10:00:00+08:00"))
+                .unwrap()
+                .contains("blackout")
+        );
+        assert!(closed(&m(&[], &[]), at("2026-11-28T10:00:00+08:00")).is_none());
+    }
+
+    #[test]
+    fn bad_specs_are_refused() {
+        assert!(parse_window("daily 22-06").is_err());
+        assert!(parse_window("funday 10:00-11:00").is_err());
+        assert!(parse_blackout("monthly 30-2").is_err());
+        assert!(parse_blackout("2026-02-30").is_err());
+        assert!(parse_offset("+0800").is_err() || parse_offset("+08:00").is_ok());
+    }
+}
