@@ -101,6 +101,15 @@ pub enum Command {
     /// Network checks: routes and endpoints from every server
     #[command(subcommand)]
     Net(cmd::net::NetCommand),
+    /// Releases of the unified application: pack, inspect
+    #[command(subcommand)]
+    Release(cmd::release::ReleaseCommand),
+    /// Roll a release out city by city, wave by wave
+    Rollout(Box<cmd::rollout::RolloutArgs>),
+    /// Switch a city back to its previous release
+    Rollback(cmd::rollback::RollbackArgs),
+    /// What is installed on each server, and which release is current
+    Releases(cmd::releases::ReleasesArgs),
     /// Databases: init, migrate, status, drift, baseline
     #[command(subcommand)]
     Db(cmd::db::DbCommand),

@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod cmd;
 pub mod context;
+pub mod data_gate;
 pub mod db;
 pub mod diagnostic;
 pub mod env_vars;
@@ -20,6 +21,7 @@ pub mod output;
 pub mod parallel;
 pub mod profile;
 pub mod provision;
+pub mod release;
 pub mod resource;
 pub mod schema;
 pub mod state;

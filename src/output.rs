@@ -45,6 +45,14 @@ impl Printer {
         }
     }
 
+    /// The same printer without progress bars (for work nested under another bar).
+    pub fn quiet_clone(&self) -> Printer {
+        Printer {
+            progress: false,
+            ..self.clone()
+        }
+    }
+
     /// A value as pretty JSON on stdout.
     pub fn json<T: Serialize + ?Sized>(&self, value: &T) -> io::Result<()> {
         let mut text = serde_json::to_vec_pretty(value).map_err(io::Error::other)?;

@@ -7,6 +7,10 @@ pub mod net;
 pub mod ping;
 pub mod profile;
 pub mod provision;
+pub mod release;
+pub mod releases;
+pub mod rollback;
+pub mod rollout;
 
 use anyhow::Result;
 
@@ -21,6 +25,10 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit> {
         Command::Exec(args) => exec::run(ctx, args),
         Command::Provision(c) => provision::run(ctx, c),
         Command::Net(c) => net::run(ctx, c),
+        Command::Release(c) => release::run(ctx, c),
+        Command::Rollout(a) => rollout::run(ctx, *a),
+        Command::Rollback(a) => rollback::run(ctx, a),
+        Command::Releases(a) => releases::run(ctx, a),
         Command::Db(c) => db::run(ctx, c),
         Command::Completions(args) => completions::run(ctx, args),
     }

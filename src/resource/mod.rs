@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-pub use desired::{DesiredError, desired};
+pub use desired::{DesiredError, context, desired};
 pub use plan::{Action, Change, plan};
 pub use probe::{Observed, probe_script};
 pub use script::{ApplyOutcome, apply_script, describe_commands, parse_apply, start_command};

@@ -1,0 +1,119 @@
+//! Business-data gates of a rollout: the row counts of a city's key tables before the switch
+//! and after the health gate; a drop beyond the profile's tolerance fails the city.
+
+use std::collections::BTreeMap;
+
+use crate::db::{self, Account, Conn};
+use crate::profile::SiteProfile;
+
+/// The tables whose rows must not go missing during a rollout.
+pub const KEY_TABLES: &[&str] = &[
+    "person",
+    "employer",
+    "insurance_enrolment",
+    "contribution",
+    "benefit_payment",
+    "employment_registration",
+    "unemployment_registration",
+];
+
+/// Row counts of the key tables; `Ok(None)` when the database has no schema yet.
+pub type Counts = Result<Option<BTreeMap<String, i64>>, String>;
+
+pub fn counts(p: &SiteProfile) -> Counts {
+    let conn = db::connect(p, Account::ReadOnly).map_err(|e| e.to_string())?;
+    let has_schema = match &conn {
+        Conn::Lite(c) => {
+            c.query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'person'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .map_err(|e| e.to_string())?
+                > 0
+        }
+        Conn::Pg(_) => true,
+    };
+    if !has_schema {
+        return Ok(None);
+    }
+    let mut out = BTreeMap::new();
+    match conn {
+        Conn::Lite(c) => {
+            for t in KEY_TABLES {
+                let n: i64 = c
+                    .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
+                    .map_err(|e| format!("{t}: {e}"))?;
+                out.insert(t.to_string(), n);
+            }
+        }
+        Conn::Pg(mut c) => {
+            let exists: Option<String> = c
+                .query_one(
+                    &format!("SELECT to_regclass('{}.person')::text", db::SCHEMA),
+                    &[],
+                )
+                .map_err(|e| db::pg_message(&e))?
+                .get(0);
+            if exists.is_none() {
+                return Ok(None);
+            }
+            for t in KEY_TABLES {
+                let n: i64 = c
+                    .query_one(&format!("SELECT count(*) FROM {}.{t}", db::SCHEMA), &[])
+                    .map_err(|e| format!("{t}: {}", db::pg_message(&e)))?
+                    .get(0);
+                out.insert(t.to_string(), n);
+            }
+        }
+    }
+    Ok(Some(out))
+}
+
+/// Fails when a key table lost more than `tolerance_pct` of its rows.
+pub fn compare(before: &Counts, after: &Counts, tolerance_pct: f64) -> Result<(), String> {
+    let (before, after) = match (before, after) {
+        (Ok(None), _) => return Ok(()),
+        (Err(e), _) => return Err(format!("cannot count the rows before the switch: {e}")),
+        (_, Err(e)) => return Err(format!("cannot count the rows after the switch: {e}")),
+        (Ok(Some(b)), Ok(Some(a))) => (b, a),
+        (Ok(Some(_)), Ok(None)) => return Err("the schema disappeared during the rollout".into()),
+    };
+    let mut drops = Vec::new();
+    for (table, &was) in before {
+        let now = after.get(table).copied().unwrap_or(0);
+        if now < was {
+            let pct = (was - now) as f64 * 100.0 / was as f64;
+            if pct > tolerance_pct {
+                drops.push(format!(
+                    "{table} fell from {was} to {now} rows (-{pct:.1}%, tolerance {tolerance_pct}%)"
+                ));
+            }
+        }
+    }
+    if drops.is_empty() {
+        Ok(())
+    } else {
+        Err(drops.join("; "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_drop_beyond_the_tolerance_fails() {
+        let b: Counts = Ok(Some([("person".to_string(), 100)].into()));
+        let same: Counts = Ok(Some([("person".to_string(), 100)].into()));
+        let less: Counts = Ok(Some([("person".to_string(), 98)].into()));
+        assert!(compare(&b, &same, 0.0).is_ok());
+        assert!(compare(&b, &less, 5.0).is_ok());
+        assert!(
+            compare(&b, &less, 1.0)
+                .unwrap_err()
+                .contains("person fell from 100 to 98")
+        );
+        assert!(compare(&Ok(None), &less, 0.0).is_ok());
+    }
+}

@@ -1,0 +1,307 @@
+//! The scripts a rollout runs on a server, one round trip each, and what they report.
+//!
+//! On the server: `<install>/releases/<version>/` (unpacked, then renamed into place, so it is
+//! complete or absent), `<install>/releases/.<version>.sha256` (the tarball it came from),
+//! `<install>/current` (a symlink switched with rename), `<install>/.rollout.lock/` (the city lock).
+
+use std::collections::BTreeMap;
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+
+use crate::resource::SERVICE_DIR;
+use crate::transport::shell_quote;
+
+/// What `preflight` found on one server.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ServerFacts {
+    /// The version `current` points at (None: no current release).
+    pub current: Option<String>,
+    /// Installed versions, newest install first.
+    pub installed: Vec<String>,
+    /// Checksum of the tarball the target version was installed from (when installed).
+    pub target_sha256: Option<String>,
+    /// Free space where releases are unpacked, in KiB.
+    pub free_kb: u64,
+    /// The lock, when one is held: its info line.
+    pub lock: Option<String>,
+}
+
+fn q(root: &str, path: &str) -> String {
+    shell_quote(&format!("{root}{path}"))
+}
+
+/// Reads the state of the install folder (no changes).
+pub fn preflight_script(root: &str, install: &str, version: &str) -> String {
+    let i = q(root, install);
+    let v = shell_quote(version);
+    format!(
+        "I={i}; V={v}\n\
+         printf 'current\\t%s\\n' \"$(readlink \"$I/current\" 2>/dev/null)\"\n\
+         ls -1t \"$I\"/releases/.*.sha256 2>/dev/null | sed -e 's|.*/\\.||' -e 's|\\.sha256$||' -e 's/^/installed\\t/'\n\
+         [ -d \"$I/releases/$V\" ] && printf 'sha\\t%s\\n' \"$(cat \"$I/releases/.$V.sha256\" 2>/dev/null)\"\n\
+         d=\"$I\"; while [ ! -d \"$d\" ]; do d=$(dirname \"$d\"); done\n\
+         printf 'free\\t%s\\n' \"$(df -Pk \"$d\" | awk 'NR==2 {{print $4}}')\"\n\
+         [ -f \"$I/.rollout.lock/info\" ] && printf 'lock\\t%s\\n' \"$(cat \"$I/.rollout.lock/info\")\"\n\
+         true\n"
+    )
+}
+
+/// The version a `current` link target names (`…/releases/<version>`).
+pub fn version_of(target: &str) -> Option<String> {
+    let t = target.trim_end_matches('/');
+    let (dir, v) = t.rsplit_once('/')?;
+    dir.ends_with("/releases").then(|| v.to_string())
+}
+
+pub fn parse_preflight(text: &str) -> ServerFacts {
+    let mut f = ServerFacts::default();
+    for line in text.lines() {
+        let Some((k, v)) = line.split_once('\t') else {
+            continue;
+        };
+        let v = v.trim();
+        match k {
+            "current" if !v.is_empty() => f.current = version_of(v),
+            "installed" if !v.is_empty() => f.installed.push(v.to_string()),
+            "sha" if !v.is_empty() => f.target_sha256 = Some(v.to_string()),
+            "free" => f.free_kb = v.parse().unwrap_or(0),
+            "lock" if !v.is_empty() => f.lock = Some(v.to_string()),
+            _ => {}
+        }
+    }
+    f
+}
+
+/// Takes the city lock on this server (mkdir is atomic); a lock of the same run is ours.
+/// Prints `LOCKED` or `HELD <info>`, then the preflight facts again.
+pub fn lock_script(root: &str, install: &str, version: &str, run: &str, info: &str) -> String {
+    let i = q(root, install);
+    format!(
+        "I={i}; L=\"$I/.rollout.lock\"; mkdir -p \"$I\"\n\
+         if mkdir \"$L\" 2>/dev/null; then printf '%s\\n' {info} > \"$L/info\"; echo LOCKED\n\
+         else cur=$(cat \"$L/info\" 2>/dev/null); case \"$cur\" in *\"run={run}\"*) echo LOCKED;; *) printf 'HELD\\t%s\\n' \"$cur\";; esac; fi\n{}",
+        preflight_script(root, install, version),
+        info = shell_quote(info),
+        run = run
+    )
+}
+
+/// Removes the lock if it is this run's (or any lock, with `force`).
+pub fn unlock_script(root: &str, install: &str, run: Option<&str>) -> String {
+    let i = q(root, install);
+    match run {
+        Some(run) => format!(
+            "L={i}/.rollout.lock; case \"$(cat \"$L/info\" 2>/dev/null)\" in *\"run={run}\"*) rm -rf \"$L\";; esac; true\n"
+        ),
+        None => format!("rm -rf {i}/.rollout.lock\n"),
+    }
+}
+
+/// What a deploy needs to do on one server.
+pub struct DeployPlan<'a> {
+    pub root: &'a str,
+    pub install: &'a str,
+    pub version: &'a str,
+    pub sha256: &'a str,
+    /// The tarball comes on stdin and is unpacked.
+    pub upload: bool,
+    /// Files rendered from the release's templates: path in the release → content.
+    pub rendered: &'a BTreeMap<String, String>,
+    pub shared_dirs: &'a [String],
+    /// Restart the service after the switch (name, start command); None: no service.
+    pub service: Option<(&'a str, &'a str)>,
+    pub local: bool,
+    /// The health check command (already expanded), its timeout and interval in seconds.
+    pub health: &'a str,
+    pub health_timeout: u64,
+    pub health_interval: u64,
+}
+
+/// Unpack (when uploading), switch `current`, restart, and wait for health: one round trip.
+/// Reports `STEP <name> ok` lines and `FAIL <step>` followed by the reason.
+pub fn deploy_script(d: &DeployPlan<'_>) -> String {
+    let i = q(d.root, d.install);
+    let v = shell_quote(d.version);
+    let mut s = format!(
+        "I={i}; V={v}; export JINBAO_HOST_ROOT={root}\n\
+         fail() {{ printf 'FAIL\\t%s\\n' \"$1\"; shift; printf '%s\\n' \"$@\"; exit 1; }}\n",
+        root = shell_quote(d.root)
+    );
+    if d.upload {
+        s.push_str(
+            "T=\"$I/releases/.$V.tmp\"; rm -rf \"$T\" && mkdir -p \"$T\" || fail upload \"cannot make $T\"\n\
+             out=$(tar -xzf - -C \"$T\" 2>&1) || fail upload \"tar: $out\"\n",
+        );
+        for (path, content) in d.rendered {
+            let dest = shell_quote(path.strip_suffix(".j2").unwrap_or(path));
+            s.push_str(&format!(
+                "base64 -d > \"$T\"/{dest} <<'__JINBAO_EOF__' || fail upload \"cannot write {dest}\"\n{}\n__JINBAO_EOF__\n",
+                wrap(&STANDARD.encode(content.as_bytes()))
+            ));
+        }
+        for dir in d.shared_dirs {
+            let dq = shell_quote(dir);
+            s.push_str(&format!(
+                "mkdir -p \"$I/shared\"/{dq} && rm -rf \"$T\"/{dq} && ln -s \"$I/shared\"/{dq} \"$T\"/{dq} || fail upload \"cannot link shared {dq}\"\n"
+            ));
+        }
+        s.push_str(&format!(
+            "rm -rf \"$I/releases/$V\" && mv -T \"$T\" \"$I/releases/$V\" && printf '%s\\n' {sha} > \"$I/releases/.$V.sha256\" || fail upload \"cannot move the release into place\"\n\
+             echo 'STEP\tupload\tok'\n",
+            sha = shell_quote(d.sha256)
+        ));
+    }
+    s.push_str(
+        "[ -d \"$I/releases/$V\" ] || fail switch \"release $V is not installed\"\n\
+         ln -sfn \"$I/releases/$V\" \"$I/.current.tmp\" && mv -fT \"$I/.current.tmp\" \"$I/current\" || fail switch \"cannot switch current\"\n\
+         echo 'STEP\tswitch\tok'\n",
+    );
+    s.push_str(&restart(d.root, d.service, d.local));
+    s.push_str(&health(d.health, d.health_timeout, d.health_interval));
+    s
+}
+
+fn restart(root: &str, service: Option<(&str, &str)>, local: bool) -> String {
+    let Some((name, start)) = service else {
+        return String::new();
+    };
+    let n = shell_quote(name);
+    if local {
+        let dir = q(root, SERVICE_DIR);
+        return format!(
+            "mkdir -p {dir} && date +%s > {dir}/{name}.running || fail restart \"cannot restart {name}\"\necho 'STEP\trestart\tok'\n"
+        );
+    }
+    format!(
+        "if [ -d /run/systemd/system ]; then out=$(systemctl restart {n} 2>&1) || fail restart \"$out\"; \
+         else p=$(cat {SERVICE_DIR}/{name}.pid 2>/dev/null) && kill \"$p\" 2>/dev/null; \
+         out=$( {start} 2>&1 ) || fail restart \"$out\"; fi\necho 'STEP\trestart\tok'\n",
+        start = crate::resource::start_command(name, start)
+    )
+}
+
+/// Runs the health check until it passes or the timeout ends; `HEALTHY` or `FAIL health`.
+pub fn health(command: &str, timeout: u64, interval: u64) -> String {
+    format!(
+        "end=$(( $(date +%s) + {timeout} ))\n\
+         while :; do out=$( ( {command} ) 2>&1 ) && break; \
+         [ \"$(date +%s)\" -ge \"$end\" ] && fail health \"$out\"; sleep {interval}; done\n\
+         echo 'STEP\thealth\tok'\n",
+        interval = interval.max(1)
+    )
+}
+
+/// Points `current` back at `previous` (or removes it when there was none), restarts, checks.
+pub fn rollback_script(
+    root: &str,
+    install: &str,
+    previous: Option<&str>,
+    service: Option<(&str, &str)>,
+    local: bool,
+    health_cmd: &str,
+    timeout: u64,
+) -> String {
+    let i = q(root, install);
+    let mut s = format!(
+        "I={i}; export JINBAO_HOST_ROOT={root}\n\
+         fail() {{ printf 'FAIL\\t%s\\n' \"$1\"; shift; printf '%s\\n' \"$@\"; exit 1; }}\n",
+        root = shell_quote(root)
+    );
+    match previous {
+        Some(p) => {
+            s.push_str(&format!(
+                "P={p}; [ -d \"$I/releases/$P\" ] || fail switch \"previous release $P is gone\"\n\
+                 ln -sfn \"$I/releases/$P\" \"$I/.current.tmp\" && mv -fT \"$I/.current.tmp\" \"$I/current\" || fail switch \"cannot switch back\"\n\
+                 echo 'STEP\tswitch\tok'\n",
+                p = shell_quote(p)
+            ));
+            s.push_str(&restart(root, service, local));
+            s.push_str(&health(health_cmd, timeout, 1));
+        }
+        None => s.push_str("rm -f \"$I/current\"; echo 'STEP\tswitch\tok'\n"),
+    }
+    s
+}
+
+/// Deletes releases beyond the newest `keep`, never `current` nor `previous`; then unlocks.
+pub fn finalize_script(
+    root: &str,
+    install: &str,
+    keep: u32,
+    protect: &[&str],
+    run: &str,
+) -> String {
+    let i = q(root, install);
+    let protect: Vec<String> = protect.iter().map(|p| shell_quote(p)).collect();
+    format!(
+        "I={i}; n=0\n\
+         for f in $(ls -1t \"$I\"/releases/.*.sha256 2>/dev/null); do v=${{f##*/.}}; v=${{v%.sha256}}; n=$((n+1))\n\
+           case \" {protect} \" in *\" $v \"*) continue;; esac\n\
+           if [ \"$n\" -gt {keep} ]; then rm -rf \"$I/releases/$v\" \"$f\" && printf 'PRUNED\\t%s\\n' \"$v\"; fi\n\
+         done\n{}",
+        unlock_script(root, install, Some(run)),
+        protect = protect.join(" ")
+    )
+}
+
+/// The steps a script reported done, and the step that failed with its reason.
+pub type Steps = (Vec<String>, Option<(String, String)>);
+
+/// `STEP` lines done, and the failure (step, reason) if any.
+pub fn parse_steps(text: &str) -> Steps {
+    let mut done = Vec::new();
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        let f: Vec<&str> = line.split('\t').collect();
+        match f.as_slice() {
+            ["STEP", step, "ok"] => done.push(step.to_string()),
+            ["FAIL", step] => {
+                let reason: Vec<&str> = lines.by_ref().collect();
+                return (
+                    done,
+                    Some((step.to_string(), reason.join("\n").trim().to_string())),
+                );
+            }
+            _ => {}
+        }
+    }
+    (done, None)
+}
+
+fn wrap(b64: &str) -> String {
+    b64.as_bytes()
+        .chunks(76)
+        .map(|c| std::str::from_utf8(c).unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn preflight_output() {
+        let f = parse_preflight(
+            "current\t/opt/jinbao/releases/1.0.0\ninstalled\t1.1.0\ninstalled\t1.0.0\nsha\tabc\nfree\t1234\n",
+        );
+        assert_eq!(f.current.as_deref(), Some("1.0.0"));
+        assert_eq!(f.installed, vec!["1.1.0", "1.0.0"]);
+        assert_eq!(f.target_sha256.as_deref(), Some("abc"));
+        assert_eq!(f.free_kb, 1234);
+        assert_eq!(
+            version_of("/x/opt/jinbao/releases/2.0/"),
+            Some("2.0".into())
+        );
+        assert_eq!(version_of("/opt/elsewhere"), None);
+    }
+
+    #[test]
+    fn steps() {
+        let (done, fail) =
+            parse_steps("STEP\tupload\tok\nSTEP\tswitch\tok\nFAIL\thealth\nnot ready\n");
+        assert_eq!(done, vec!["upload", "switch"]);
+        assert_eq!(fail, Some(("health".into(), "not ready".into())));
+    }
+}
