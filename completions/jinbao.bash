@@ -40,6 +40,18 @@ _jinbao() {
             jinbao,provision)
                 cmd="jinbao__subcmd__provision"
                 ;;
+            jinbao,release)
+                cmd="jinbao__subcmd__release"
+                ;;
+            jinbao,releases)
+                cmd="jinbao__subcmd__releases"
+                ;;
+            jinbao,rollback)
+                cmd="jinbao__subcmd__rollback"
+                ;;
+            jinbao,rollout)
+                cmd="jinbao__subcmd__rollout"
+                ;;
             jinbao__subcmd__db,baseline)
                 cmd="jinbao__subcmd__db__subcmd__baseline"
                 ;;
@@ -100,6 +112,18 @@ _jinbao() {
             jinbao__subcmd__help,provision)
                 cmd="jinbao__subcmd__help__subcmd__provision"
                 ;;
+            jinbao__subcmd__help,release)
+                cmd="jinbao__subcmd__help__subcmd__release"
+                ;;
+            jinbao__subcmd__help,releases)
+                cmd="jinbao__subcmd__help__subcmd__releases"
+                ;;
+            jinbao__subcmd__help,rollback)
+                cmd="jinbao__subcmd__help__subcmd__rollback"
+                ;;
+            jinbao__subcmd__help,rollout)
+                cmd="jinbao__subcmd__help__subcmd__rollout"
+                ;;
             jinbao__subcmd__help__subcmd__db,baseline)
                 cmd="jinbao__subcmd__help__subcmd__db__subcmd__baseline"
                 ;;
@@ -135,6 +159,21 @@ _jinbao() {
                 ;;
             jinbao__subcmd__help__subcmd__provision,plan)
                 cmd="jinbao__subcmd__help__subcmd__provision__subcmd__plan"
+                ;;
+            jinbao__subcmd__help__subcmd__release,inspect)
+                cmd="jinbao__subcmd__help__subcmd__release__subcmd__inspect"
+                ;;
+            jinbao__subcmd__help__subcmd__release,pack)
+                cmd="jinbao__subcmd__help__subcmd__release__subcmd__pack"
+                ;;
+            jinbao__subcmd__help__subcmd__rollout,apply)
+                cmd="jinbao__subcmd__help__subcmd__rollout__subcmd__apply"
+                ;;
+            jinbao__subcmd__help__subcmd__rollout,plan)
+                cmd="jinbao__subcmd__help__subcmd__rollout__subcmd__plan"
+                ;;
+            jinbao__subcmd__help__subcmd__rollout,unlock)
+                cmd="jinbao__subcmd__help__subcmd__rollout__subcmd__unlock"
                 ;;
             jinbao__subcmd__net,check)
                 cmd="jinbao__subcmd__net__subcmd__check"
@@ -196,6 +235,48 @@ _jinbao() {
             jinbao__subcmd__provision__subcmd__help,plan)
                 cmd="jinbao__subcmd__provision__subcmd__help__subcmd__plan"
                 ;;
+            jinbao__subcmd__release,help)
+                cmd="jinbao__subcmd__release__subcmd__help"
+                ;;
+            jinbao__subcmd__release,inspect)
+                cmd="jinbao__subcmd__release__subcmd__inspect"
+                ;;
+            jinbao__subcmd__release,pack)
+                cmd="jinbao__subcmd__release__subcmd__pack"
+                ;;
+            jinbao__subcmd__release__subcmd__help,help)
+                cmd="jinbao__subcmd__release__subcmd__help__subcmd__help"
+                ;;
+            jinbao__subcmd__release__subcmd__help,inspect)
+                cmd="jinbao__subcmd__release__subcmd__help__subcmd__inspect"
+                ;;
+            jinbao__subcmd__release__subcmd__help,pack)
+                cmd="jinbao__subcmd__release__subcmd__help__subcmd__pack"
+                ;;
+            jinbao__subcmd__rollout,apply)
+                cmd="jinbao__subcmd__rollout__subcmd__apply"
+                ;;
+            jinbao__subcmd__rollout,help)
+                cmd="jinbao__subcmd__rollout__subcmd__help"
+                ;;
+            jinbao__subcmd__rollout,plan)
+                cmd="jinbao__subcmd__rollout__subcmd__plan"
+                ;;
+            jinbao__subcmd__rollout,unlock)
+                cmd="jinbao__subcmd__rollout__subcmd__unlock"
+                ;;
+            jinbao__subcmd__rollout__subcmd__help,apply)
+                cmd="jinbao__subcmd__rollout__subcmd__help__subcmd__apply"
+                ;;
+            jinbao__subcmd__rollout__subcmd__help,help)
+                cmd="jinbao__subcmd__rollout__subcmd__help__subcmd__help"
+                ;;
+            jinbao__subcmd__rollout__subcmd__help,plan)
+                cmd="jinbao__subcmd__rollout__subcmd__help__subcmd__plan"
+                ;;
+            jinbao__subcmd__rollout__subcmd__help,unlock)
+                cmd="jinbao__subcmd__rollout__subcmd__help__subcmd__unlock"
+                ;;
             *)
                 ;;
         esac
@@ -203,7 +284,7 @@ _jinbao() {
 
     case "${cmd}" in
         jinbao)
-            opts="-v -q -y -h -V --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help --version profile ping exec provision net db completions help"
+            opts="-v -q -y -h -V --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help --version profile ping exec provision net release rollout rollback releases db completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -237,7 +318,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__completions)
-            opts="-v -q -y -h -V --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help --version bash elvish fish powershell zsh"
+            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -271,7 +352,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__db)
-            opts="-v -q -y -h -V --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help --version init migrate status drift baseline help"
+            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help init migrate status drift baseline help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -305,7 +386,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__db__subcmd__baseline)
-            opts="-v -q -y -h -V --wave --all --province --jobs --to --force --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help --version"
+            opts="-v -q -y -h --wave --all --province --jobs --to --force --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -351,7 +432,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__db__subcmd__drift)
-            opts="-v -q -y -h -V --wave --all --province --jobs --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help --version"
+            opts="-v -q -y -h --wave --all --province --jobs --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -491,7 +572,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__db__subcmd__init)
-            opts="-v -q -y -h -V --wave --all --province --jobs --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help --version"
+            opts="-v -q -y -h --wave --all --province --jobs --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -533,7 +614,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__db__subcmd__migrate)
-            opts="-v -q -y -h -V --wave --all --province --jobs --dry-run --to --lock-wait --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help --version"
+            opts="-v -q -y -h --wave --all --province --jobs --dry-run --to --lock-wait --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -583,7 +664,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__db__subcmd__status)
-            opts="-v -q -y -h -V --wave --all --province --jobs --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help --version"
+            opts="-v -q -y -h --wave --all --province --jobs --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -625,7 +706,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__exec)
-            opts="-v -q -y -h -V --wave --all --role --timeout --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help --version"
+            opts="-v -q -y -h --wave --all --role --timeout --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -675,7 +756,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__help)
-            opts="profile ping exec provision net db completions help"
+            opts="profile ping exec provision net release rollout rollback releases db completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -968,8 +1049,134 @@ _jinbao() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        jinbao__subcmd__help__subcmd__release)
+            opts="pack inspect"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__help__subcmd__release__subcmd__inspect)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__help__subcmd__release__subcmd__pack)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__help__subcmd__releases)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__help__subcmd__rollback)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__help__subcmd__rollout)
+            opts="plan apply unlock"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__help__subcmd__rollout__subcmd__apply)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__help__subcmd__rollout__subcmd__plan)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__help__subcmd__rollout__subcmd__unlock)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         jinbao__subcmd__net)
-            opts="-v -q -y -h -V --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help --version check help"
+            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1003,7 +1210,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__net__subcmd__check)
-            opts="-v -q -y -h -V --wave --all --role --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help --version"
+            opts="-v -q -y -h --wave --all --role --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1091,7 +1298,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__ping)
-            opts="-v -q -y -h -V --wave --all --role --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help --version"
+            opts="-v -q -y -h --wave --all --role --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1137,7 +1344,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__profile)
-            opts="-v -q -y -h -V --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help --version list show validate diff help"
+            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help list show validate diff help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1171,7 +1378,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__profile__subcmd__diff)
-            opts="-v -q -y -h -V --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help --version"
+            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1289,7 +1496,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__profile__subcmd__list)
-            opts="-v -q -y -h -V --province --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help --version"
+            opts="-v -q -y -h --province --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1323,7 +1530,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__profile__subcmd__show)
-            opts="-v -q -y -h -V --origin --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help --version"
+            opts="-v -q -y -h --origin --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1357,7 +1564,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__profile__subcmd__validate)
-            opts="-v -q -y -h -V --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help --version"
+            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1391,7 +1598,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__provision)
-            opts="-v -q -y -h -V --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help --version plan apply help"
+            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help plan apply help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1425,7 +1632,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__provision__subcmd__apply)
-            opts="-v -q -y -h -V --wave --all --role --diff --forks --accept-new-host-keys --check --fail-fast --override-window --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help --version"
+            opts="-v -q -y -h --wave --all --role --diff --forks --accept-new-host-keys --check --fail-fast --override-window --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1531,7 +1738,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__provision__subcmd__plan)
-            opts="-v -q -y -h -V --wave --all --role --diff --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help --version"
+            opts="-v -q -y -h --wave --all --role --diff --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1542,6 +1749,594 @@ _jinbao() {
                     return 0
                     ;;
                 --role)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --forks)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profiles)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__release)
+            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help pack inspect help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profiles)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__release__subcmd__help)
+            opts="pack inspect help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__release__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__release__subcmd__help__subcmd__inspect)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__release__subcmd__help__subcmd__pack)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__release__subcmd__inspect)
+            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profiles)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__release__subcmd__pack)
+            opts="-v -q -y -h --version --schema --name --health --out --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --schema)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --health)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profiles)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__releases)
+            opts="-v -q -y -h --wave --all --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --wave)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --forks)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profiles)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__rollback)
+            opts="-v -q -y -h --to --override-window --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --override-window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --forks)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profiles)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__rollout)
+            opts="-v -q -y -h --wave --all --max-parallel --batch --max-failures --no-pause --migrate --provision --lock-wait --stale-after --override-window --events --forks --accept-new-host-keys --resume --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help plan apply unlock help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --wave)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-parallel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --batch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-failures)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stale-after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --override-window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --events)
+                    COMPREPLY=($(compgen -W "ndjson" -- "${cur}"))
+                    return 0
+                    ;;
+                --forks)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profiles)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__rollout__subcmd__apply)
+            opts="-v -q -y -h --max-parallel --batch --max-failures --no-pause --migrate --provision --lock-wait --stale-after --override-window --events --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --max-parallel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --batch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-failures)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stale-after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --override-window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --events)
+                    COMPREPLY=($(compgen -W "ndjson" -- "${cur}"))
+                    return 0
+                    ;;
+                --forks)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profiles)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__rollout__subcmd__help)
+            opts="plan apply unlock help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__rollout__subcmd__help__subcmd__apply)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__rollout__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__rollout__subcmd__help__subcmd__plan)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__rollout__subcmd__help__subcmd__unlock)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__rollout__subcmd__plan)
+            opts="-v -q -y -h --wave --all --out --dry-run --max-parallel --batch --max-failures --no-pause --migrate --provision --lock-wait --stale-after --override-window --events --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --wave)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-parallel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --batch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-failures)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stale-after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --override-window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --events)
+                    COMPREPLY=($(compgen -W "ndjson" -- "${cur}"))
+                    return 0
+                    ;;
+                --forks)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profiles)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__rollout__subcmd__unlock)
+            opts="-v -q -y -h --wave --all --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --wave)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -39,6 +39,10 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand exec 'Run a command on every server of the target'
             cand provision 'Build servers from their profile: plan, apply'
             cand net 'Network checks: routes and endpoints from every server'
+            cand release 'Releases of the unified application: pack, inspect'
+            cand rollout 'Roll a release out city by city, wave by wave'
+            cand rollback 'Switch a city back to its previous release'
+            cand releases 'What is installed on each server, and which release is current'
             cand db 'Databases: init, migrate, status, drift, baseline'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -58,8 +62,6 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --yes 'Answer yes to confirmations'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
             cand list 'Every city: code, name, pinyin, wave, servers, database engine'
             cand show 'The effective profile of one city (pinyin, Chinese name or code)'
             cand validate 'Check every profile (or the named cities); exit 2 on any error'
@@ -82,8 +84,6 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --yes 'Answer yes to confirmations'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'jinbao;profile;show'= {
             cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
@@ -101,8 +101,6 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --yes 'Answer yes to confirmations'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'jinbao;profile;validate'= {
             cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
@@ -119,8 +117,6 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --yes 'Answer yes to confirmations'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'jinbao;profile;diff'= {
             cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
@@ -137,8 +133,6 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --yes 'Answer yes to confirmations'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'jinbao;profile;help'= {
             cand list 'Every city: code, name, pinyin, wave, servers, database engine'
@@ -177,8 +171,6 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --yes 'Answer yes to confirmations'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'jinbao;exec'= {
             cand --wave 'Every city of a rollout wave (pilot, demonstration, general)'
@@ -201,8 +193,6 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --yes 'Answer yes to confirmations'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'jinbao;provision'= {
             cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
@@ -219,8 +209,6 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --yes 'Answer yes to confirmations'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
             cand plan 'What would change on every server (exit 0: nothing, 3: changes pending, 1: error)'
             cand apply 'Make the changes (asks first on a terminal unless --yes)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -246,8 +234,6 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --yes 'Answer yes to confirmations'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'jinbao;provision;apply'= {
             cand --wave 'Every city of a rollout wave (pilot, demonstration, general)'
@@ -273,8 +259,6 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --yes 'Answer yes to confirmations'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'jinbao;provision;help'= {
             cand plan 'What would change on every server (exit 0: nothing, 3: changes pending, 1: error)'
@@ -302,8 +286,6 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --yes 'Answer yes to confirmations'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
             cand check 'Check every server''s routes and TCP endpoints (exit 1 when one fails)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -327,8 +309,6 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --yes 'Answer yes to confirmations'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'jinbao;net;help'= {
             cand check 'Check every server''s routes and TCP endpoints (exit 1 when one fails)'
@@ -337,6 +317,242 @@ set edit:completion:arg-completer[jinbao] = {|@words|
         &'jinbao;net;help;check'= {
         }
         &'jinbao;net;help;help'= {
+        }
+        &'jinbao;release'= {
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]'
+            cand --color 'When to use colour (NO_COLOR is respected)'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand pack 'Pack a folder (or a tarball''s contents) as a release: sorted entries, fixed times'
+            cand inspect 'Show a release''s manifest and verify its checksum and every entry'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'jinbao;release;pack'= {
+            cand --version 'Release version [default: the folder''s VERSION file]'
+            cand --schema 'Schema version the release needs in the city databases'
+            cand --name 'Application name [default: jinbao-unified]'
+            cand --health 'Health check, relative to the release [default: the executable named *health*]'
+            cand --out 'Folder for the tarball and its manifest'
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]'
+            cand --color 'When to use colour (NO_COLOR is respected)'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'jinbao;release;inspect'= {
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]'
+            cand --color 'When to use colour (NO_COLOR is respected)'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'jinbao;release;help'= {
+            cand pack 'Pack a folder (or a tarball''s contents) as a release: sorted entries, fixed times'
+            cand inspect 'Show a release''s manifest and verify its checksum and every entry'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'jinbao;release;help;pack'= {
+        }
+        &'jinbao;release;help;inspect'= {
+        }
+        &'jinbao;release;help;help'= {
+        }
+        &'jinbao;rollout'= {
+            cand --wave 'Every city of a rollout wave (pilot, demonstration, general)'
+            cand --max-parallel 'Cities rolled out at once'
+            cand --batch 'Servers of a city switched at once: a number or a percentage [default: all]'
+            cand --max-failures 'Failed cities (unreachable servers count) tolerated before no new city starts'
+            cand --lock-wait 'Wait this long for a city lock another rollout holds'
+            cand --stale-after 'A lock older than this is reported as stale'
+            cand --override-window 'Change cities outside their maintenance window, recording why'
+            cand --events 'Stream one versioned JSON event per line on stdout as it happens'
+            cand --forks 'Hosts worked on at once'
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]'
+            cand --color 'When to use colour (NO_COLOR is respected)'
+            cand --all 'Every city, wave by wave'
+            cand --no-pause 'Go on to the next wave without asking'
+            cand --migrate 'Migrate a city database that is behind the release''s schema first'
+            cand --provision 'Provision each city''s servers (plan and apply) before deploying'
+            cand --accept-new-host-keys 'Record the host key of a host missing from known_hosts (a changed key is always refused)'
+            cand --resume 'Go on with the interrupted (or paused) rollout recorded in the journal'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand plan 'Record per city and server the current release, the steps and the facts they rely on'
+            cand apply 'Execute a recorded plan; a city whose facts moved since is refused'
+            cand unlock 'Break the rollout lock of a city (recorded in the audit log)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'jinbao;rollout;plan'= {
+            cand --wave 'Every city of a rollout wave (pilot, demonstration, general)'
+            cand --out 'Where to write the plan'
+            cand --max-parallel 'Cities rolled out at once'
+            cand --batch 'Servers of a city switched at once: a number or a percentage [default: all]'
+            cand --max-failures 'Failed cities (unreachable servers count) tolerated before no new city starts'
+            cand --lock-wait 'Wait this long for a city lock another rollout holds'
+            cand --stale-after 'A lock older than this is reported as stale'
+            cand --override-window 'Change cities outside their maintenance window, recording why'
+            cand --events 'Stream one versioned JSON event per line on stdout as it happens'
+            cand --forks 'Hosts worked on at once'
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]'
+            cand --color 'When to use colour (NO_COLOR is respected)'
+            cand --all 'Every city, wave by wave'
+            cand --dry-run 'Print the plan, write nothing'
+            cand --no-pause 'Go on to the next wave without asking'
+            cand --migrate 'Migrate a city database that is behind the release''s schema first'
+            cand --provision 'Provision each city''s servers (plan and apply) before deploying'
+            cand --accept-new-host-keys 'Record the host key of a host missing from known_hosts (a changed key is always refused)'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'jinbao;rollout;apply'= {
+            cand --max-parallel 'Cities rolled out at once'
+            cand --batch 'Servers of a city switched at once: a number or a percentage [default: all]'
+            cand --max-failures 'Failed cities (unreachable servers count) tolerated before no new city starts'
+            cand --lock-wait 'Wait this long for a city lock another rollout holds'
+            cand --stale-after 'A lock older than this is reported as stale'
+            cand --override-window 'Change cities outside their maintenance window, recording why'
+            cand --events 'Stream one versioned JSON event per line on stdout as it happens'
+            cand --forks 'Hosts worked on at once'
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]'
+            cand --color 'When to use colour (NO_COLOR is respected)'
+            cand --no-pause 'Go on to the next wave without asking'
+            cand --migrate 'Migrate a city database that is behind the release''s schema first'
+            cand --provision 'Provision each city''s servers (plan and apply) before deploying'
+            cand --accept-new-host-keys 'Record the host key of a host missing from known_hosts (a changed key is always refused)'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'jinbao;rollout;unlock'= {
+            cand --wave 'Every city of a rollout wave (pilot, demonstration, general)'
+            cand --forks 'Hosts worked on at once'
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]'
+            cand --color 'When to use colour (NO_COLOR is respected)'
+            cand --all 'Every city, wave by wave'
+            cand --accept-new-host-keys 'Record the host key of a host missing from known_hosts (a changed key is always refused)'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'jinbao;rollout;help'= {
+            cand plan 'Record per city and server the current release, the steps and the facts they rely on'
+            cand apply 'Execute a recorded plan; a city whose facts moved since is refused'
+            cand unlock 'Break the rollout lock of a city (recorded in the audit log)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'jinbao;rollout;help;plan'= {
+        }
+        &'jinbao;rollout;help;apply'= {
+        }
+        &'jinbao;rollout;help;unlock'= {
+        }
+        &'jinbao;rollout;help;help'= {
+        }
+        &'jinbao;rollback'= {
+            cand --to 'The release to go back to [default: the one installed before the current]'
+            cand --override-window 'Change the city outside its maintenance window, recording why'
+            cand --forks 'Hosts worked on at once'
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]'
+            cand --color 'When to use colour (NO_COLOR is respected)'
+            cand --accept-new-host-keys 'Record the host key of a host missing from known_hosts (a changed key is always refused)'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'jinbao;releases'= {
+            cand --wave 'Every city of a rollout wave (pilot, demonstration, general)'
+            cand --forks 'Hosts worked on at once'
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]'
+            cand --color 'When to use colour (NO_COLOR is respected)'
+            cand --all 'Every city, wave by wave'
+            cand --accept-new-host-keys 'Record the host key of a host missing from known_hosts (a changed key is always refused)'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
         }
         &'jinbao;db'= {
             cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
@@ -353,8 +569,6 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --yes 'Answer yes to confirmations'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
             cand init 'Create each database if missing, with its migrator, application and read-only roles'
             cand migrate 'Apply pending migrations in order, each in its own transaction'
             cand status 'One row per database: current version, pending migrations, checksum problems'
@@ -381,8 +595,6 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --yes 'Answer yes to confirmations'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'jinbao;db;migrate'= {
             cand --wave 'Every city of a rollout wave (pilot, demonstration, general)'
@@ -406,8 +618,6 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --yes 'Answer yes to confirmations'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'jinbao;db;status'= {
             cand --wave 'Every city of a rollout wave (pilot, demonstration, general)'
@@ -428,8 +638,6 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --yes 'Answer yes to confirmations'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'jinbao;db;drift'= {
             cand --wave 'Every city of a rollout wave (pilot, demonstration, general)'
@@ -450,8 +658,6 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --yes 'Answer yes to confirmations'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'jinbao;db;baseline'= {
             cand --wave 'Every city of a rollout wave (pilot, demonstration, general)'
@@ -474,8 +680,6 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --yes 'Answer yes to confirmations'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'jinbao;db;help'= {
             cand init 'Create each database if missing, with its migrator, application and read-only roles'
@@ -512,8 +716,6 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --yes 'Answer yes to confirmations'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'jinbao;help'= {
             cand profile 'List, show, validate and compare profiles'
@@ -521,6 +723,10 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand exec 'Run a command on every server of the target'
             cand provision 'Build servers from their profile: plan, apply'
             cand net 'Network checks: routes and endpoints from every server'
+            cand release 'Releases of the unified application: pack, inspect'
+            cand rollout 'Roll a release out city by city, wave by wave'
+            cand rollback 'Switch a city back to its previous release'
+            cand releases 'What is installed on each server, and which release is current'
             cand db 'Databases: init, migrate, status, drift, baseline'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -555,6 +761,29 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand check 'Check every server''s routes and TCP endpoints (exit 1 when one fails)'
         }
         &'jinbao;help;net;check'= {
+        }
+        &'jinbao;help;release'= {
+            cand pack 'Pack a folder (or a tarball''s contents) as a release: sorted entries, fixed times'
+            cand inspect 'Show a release''s manifest and verify its checksum and every entry'
+        }
+        &'jinbao;help;release;pack'= {
+        }
+        &'jinbao;help;release;inspect'= {
+        }
+        &'jinbao;help;rollout'= {
+            cand plan 'Record per city and server the current release, the steps and the facts they rely on'
+            cand apply 'Execute a recorded plan; a city whose facts moved since is refused'
+            cand unlock 'Break the rollout lock of a city (recorded in the audit log)'
+        }
+        &'jinbao;help;rollout;plan'= {
+        }
+        &'jinbao;help;rollout;apply'= {
+        }
+        &'jinbao;help;rollout;unlock'= {
+        }
+        &'jinbao;help;rollback'= {
+        }
+        &'jinbao;help;releases'= {
         }
         &'jinbao;help;db'= {
             cand init 'Create each database if missing, with its migrator, application and read-only roles'

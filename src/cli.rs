@@ -10,12 +10,7 @@ use crate::profile::target::TargetSpec;
 /// Provision, roll out, check and report the data centers of the Golden Security Project
 /// (金保工程): Henan's province center and its 18 cities, driven by profiles.
 #[derive(Debug, Parser)]
-#[command(
-    name = "jinbao",
-    version,
-    propagate_version = true,
-    max_term_width = 100
-)]
+#[command(name = "jinbao", version, max_term_width = 100)]
 #[command(
     after_help = "Exit codes: 0 success, 1 the operation failed, 2 usage or configuration \
 error, 3 changes pending or drift found, 4 blocked (lock, window, approval). `jinbao health` \

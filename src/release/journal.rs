@@ -53,7 +53,7 @@ pub enum EventKind {
         result: String,
         from: Vec<String>,
         to: String,
-        ms: u128,
+        ms: u64,
         #[serde(skip_serializing_if = "Option::is_none", default)]
         reason: Option<String>,
     },

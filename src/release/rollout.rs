@@ -134,7 +134,7 @@ pub struct Outcome {
     pub result: CityResult,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    pub ms: u128,
+    pub ms: u64,
 }
 
 /// Facts a plan recorded, per server label: applying the plan refuses a city whose facts moved.
@@ -300,7 +300,7 @@ impl<'a> Rollout<'a> {
     }
 
     fn done(&self, out: &mut Outcome, start: Instant) {
-        out.ms = start.elapsed().as_millis();
+        out.ms = start.elapsed().as_millis() as u64;
         self.journal.emit(EventKind::CityDone {
             city: out.city.clone(),
             result: out.result.as_str().into(),
