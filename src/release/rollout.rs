@@ -426,10 +426,18 @@ impl<'a> Rollout<'a> {
                 ));
             }
         }
-        if facts.iter().all(|(_, f)| {
-            f.current.as_deref() == Some(m.version.as_str())
-                && f.target_sha256.as_deref() == Some(&m.sha256)
-        }) {
+        // a city another rollout is working on is never "already" done: its health gate may yet fail
+        let foreign_lock = facts.iter().any(|(_, f)| {
+            f.lock
+                .as_deref()
+                .is_some_and(|l| lock::run_of(l) != Some(self.journal.run.as_str()))
+        });
+        if !foreign_lock
+            && facts.iter().all(|(_, f)| {
+                f.current.as_deref() == Some(m.version.as_str())
+                    && f.target_sha256.as_deref() == Some(&m.sha256)
+            })
+        {
             bar.finish_and_clear();
             return Ok(CityResult::Already);
         }

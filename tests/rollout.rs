@@ -1,0 +1,719 @@
+//! `jinbao release` and `jinbao rollout` on the test bed's pilot cities and on the sandbox.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use common::testbed::testbed;
+use common::{copy_tree, jinbao, pg, repo, run};
+use serde_json::Value;
+
+/// A release of the example application at `version`; `health` replaces its health check.
+fn make_release(dir: &Path, version: &str, health: Option<&str>) -> PathBuf {
+    let src = dir.join(format!("src-{version}"));
+    copy_tree(&repo().join("examples/unified-app"), &src);
+    std::fs::write(src.join("VERSION"), format!("{version}\n")).unwrap();
+    if let Some(h) = health {
+        let path = src.join("bin/health-check");
+        std::fs::write(&path, format!("#!/bin/sh\n{h}\n")).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let out = dir.join("releases");
+    let r = run(jinbao(dir).args([
+        "release",
+        "pack",
+        src.to_str().unwrap(),
+        "--version",
+        version,
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    PathBuf::from(r.json()["tarball"].as_str().unwrap())
+}
+
+/// A version no earlier run left on the test bed's servers.
+fn unique(prefix: &str) -> String {
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap();
+    format!("{prefix}.{}", t.as_millis())
+}
+
+fn by_city(summary: &Value) -> BTreeMap<String, Value> {
+    summary["cities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["city"].as_str().unwrap().to_string(), c.clone()))
+        .collect()
+}
+
+/// The current release of every pilot server, from `jinbao releases`.
+fn currents(state: &Path) -> BTreeMap<String, Option<String>> {
+    let r = run(pg::jinbao(state, None).args(["releases", "--wave", "pilot", "--json"]));
+    r.json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["host"].as_str().unwrap().to_string(),
+                h["current"].as_str().map(str::to_string),
+            )
+        })
+        .collect()
+}
+
+fn rollout(state: &Path, release: &Path, extra: &[&str]) -> common::Run {
+    run(pg::jinbao(state, None)
+        .args([
+            "rollout",
+            release.to_str().unwrap(),
+            "--wave",
+            "pilot",
+            "--json",
+            "--provision",
+            "--migrate",
+            "--no-pause",
+        ])
+        .args(["--set", "app.health.timeout=4s"])
+        .args(extra))
+}
+
+#[test]
+fn pilot_wave_deploys_and_a_failing_city_is_rolled_back() {
+    let Some(bed) = testbed("pilot_wave_deploys_and_a_failing_city_is_rolled_back") else {
+        return;
+    };
+    if !pg::available("pilot_wave_deploys_and_a_failing_city_is_rolled_back") {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    assert_eq!(
+        run(pg::jinbao(state, None).args(["db", "init", "--wave", "pilot"])).code,
+        0
+    );
+    let (v1, v2) = (unique("7.0"), unique("7.1"));
+    let good = make_release(state, &v1, None);
+    let r = rollout(state, &good, &[]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let cities = by_city(&r.json());
+    for c in ["xuchang", "zhoukou", "hebi"] {
+        assert_eq!(cities[c]["result"], "deployed", "{c}: {}", cities[c]);
+    }
+    assert!(
+        currents(state)
+            .values()
+            .all(|v| v.as_deref() == Some(v1.as_str())),
+        "{:?}",
+        currents(state)
+    );
+    let local = bed.exec("h13", "cat /opt/jinbao/current/etc/local.toml");
+    assert!(
+        local.contains("city_code = \"410600\"") && local.contains("server = \"hebi-app1\""),
+        "{local}"
+    );
+
+    // a release whose health check fails in Zhoukou only (411600)
+    let bad = make_release(
+        state,
+        &v2,
+        Some(
+            "grep -q 'code = \"411600\"' /etc/jinbao/app.toml && { echo zhoukou refuses this release; exit 1; }; exit 0",
+        ),
+    );
+    let r = rollout(state, &bad, &["--max-failures", "1"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    let cities = by_city(&r.json());
+    assert_eq!(cities["zhoukou"]["result"], "rolled-back");
+    assert!(
+        cities["zhoukou"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("zhoukou refuses this release"),
+        "{}",
+        cities["zhoukou"]
+    );
+    assert_eq!(cities["xuchang"]["result"], "deployed");
+    assert_eq!(cities["hebi"]["result"], "deployed");
+    for (host, current) in currents(state) {
+        let want = if host.starts_with("zhoukou") {
+            &v1
+        } else {
+            &v2
+        };
+        assert_eq!(current.as_ref(), Some(want), "{host}");
+    }
+    // and rolling back by hand
+    let r = run(pg::jinbao(state, None).args([
+        "rollback",
+        "xuchang",
+        "--to",
+        &v1,
+        "--set",
+        "app.health.timeout=4s",
+    ]));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        currents(state)
+            .iter()
+            .filter(|(h, _)| h.starts_with("xuchang"))
+            .all(|(_, v)| v.as_ref() == Some(&v1))
+    );
+    // the same release again: nothing to do
+    let r = rollout(state, &good, &["--max-failures", "3"]);
+    let cities = by_city(&r.json());
+    assert_eq!(cities["zhoukou"]["result"], "already");
+    assert_eq!(cities["xuchang"]["result"], "already");
+    assert_eq!(
+        cities["hebi"]["result"], "deployed",
+        "hebi goes back to 7.0.0 (already installed: no upload)"
+    );
+}
+
+#[test]
+fn a_killed_rollout_resumes_without_redoing_a_city() {
+    let Some(_bed) = testbed("a_killed_rollout_resumes_without_redoing_a_city") else {
+        return;
+    };
+    if !pg::available("a_killed_rollout_resumes_without_redoing_a_city") {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    assert_eq!(
+        run(pg::jinbao(state, None).args(["db", "init", "--wave", "pilot"])).code,
+        0
+    );
+    let v = unique("8.0");
+    let slow = make_release(state, &v, Some("sleep 2; exit 0"));
+    let mut cmd = common::jinbao_std(state);
+    cmd.env("JINBAO_TESTBED_PG_PASSWORD", pg::password())
+        .args([
+            "--env",
+            "testbed",
+            "rollout",
+            slow.to_str().unwrap(),
+            "--wave",
+            "pilot",
+            "--max-parallel",
+            "1",
+        ])
+        .args([
+            "--provision",
+            "--migrate",
+            "--no-pause",
+            "--events",
+            "ndjson",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null());
+    let mut child = cmd.spawn().unwrap();
+    // read events until the first city is done, then kill -9
+    use std::io::BufRead;
+    let stdout = child.stdout.take().unwrap();
+    let mut first_done = None;
+    for line in std::io::BufReader::new(stdout).lines() {
+        let e: Value = serde_json::from_str(&line.unwrap()).unwrap();
+        assert_eq!(e["v"], 1);
+        if e["event"] == "city-done" {
+            first_done = Some(e["city"].as_str().unwrap().to_string());
+            break;
+        }
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let first = first_done.expect("a city finished before the kill");
+    let active = std::fs::read_to_string(state.join("rollouts/ACTIVE")).unwrap();
+
+    let r = run(pg::jinbao(state, None).args(["rollout", "--resume", "--json"]));
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("1 of 3 cities already done"),
+        "{}",
+        r.stderr
+    );
+    let cities = by_city(&r.json());
+    assert!(
+        cities.values().all(|c| c["result"] == "deployed"),
+        "{cities:?}"
+    );
+    // the journal: every city deployed exactly once, the first never started again
+    let journal =
+        std::fs::read_to_string(state.join(format!("rollouts/{}.jsonl", active.trim()))).unwrap();
+    let events: Vec<Value> = journal
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    for c in ["xuchang", "zhoukou", "hebi"] {
+        let deployed = events
+            .iter()
+            .filter(|e| e["event"] == "city-done" && e["city"] == c && e["result"] == "deployed")
+            .count();
+        assert_eq!(deployed, 1, "{c} deployed once");
+    }
+    let starts = events
+        .iter()
+        .filter(|e| e["event"] == "city-start" && e["city"] == first.as_str())
+        .count();
+    assert_eq!(starts, 1, "{first} was not started again");
+    assert!(!state.join("rollouts/ACTIVE").exists());
+    assert!(currents(state).values().all(|c| c.as_ref() == Some(&v)));
+}
+
+#[test]
+fn a_held_city_lock_refuses_a_second_rollout() {
+    let Some(bed) = testbed("a_held_city_lock_refuses_a_second_rollout") else {
+        return;
+    };
+    if !pg::available("a_held_city_lock_refuses_a_second_rollout") {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    let release = make_release(state, &unique("9.0"), None);
+    bed.exec("h8", "mkdir -p /opt/jinbao/.rollout.lock && echo 'run=other operator=alice@province-desk pid=4242 release=6.6.6 since=2026-11-26T08:00:00Z' > /opt/jinbao/.rollout.lock/info");
+    let r = run(pg::jinbao(state, None).args([
+        "rollout",
+        release.to_str().unwrap(),
+        "zhoukou",
+        "--json",
+        "--provision",
+        "--migrate",
+        "--no-pause",
+    ]));
+    assert_eq!(r.code, 1);
+    let c = &by_city(&r.json())["zhoukou"];
+    assert_eq!(c["result"], "refused");
+    let reason = c["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("alice@province-desk") && reason.contains("pid=4242"),
+        "{reason}"
+    );
+    assert!(
+        reason.contains("stale"),
+        "an old lock is called stale: {reason}"
+    );
+    // nothing was switched, and our own locks were given back
+    assert!(
+        !bed.exec("h9", "ls -a /opt/jinbao")
+            .contains(".rollout.lock")
+    );
+    let r = run(pg::jinbao(state, None).args(["rollout", "unlock", "zhoukou"]));
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("alice@province-desk"), "{}", r.stdout);
+    let audit = std::fs::read_to_string(state.join("audit.jsonl")).unwrap();
+    assert!(audit.contains("rollout unlock"));
+    let r = run(pg::jinbao(state, None).args([
+        "rollout",
+        release.to_str().unwrap(),
+        "zhoukou",
+        "--json",
+        "--provision",
+        "--migrate",
+        "--no-pause",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stdout);
+}
+
+#[test]
+fn two_rollouts_at_once_one_is_refused() {
+    let Some(_bed) = testbed("two_rollouts_at_once_one_is_refused") else {
+        return;
+    };
+    if !pg::available("two_rollouts_at_once_one_is_refused") {
+        return;
+    }
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let version = unique("9.1");
+    let release = make_release(a.path(), &version, Some("sleep 3; exit 0"));
+    let spawn = |state: &Path| {
+        common::jinbao_std(state)
+            .env("JINBAO_TESTBED_PG_PASSWORD", pg::password())
+            .args([
+                "--env",
+                "testbed",
+                "rollout",
+                release.to_str().unwrap(),
+                "xuchang",
+                "--json",
+                "--no-pause",
+                "--provision",
+                "--migrate",
+            ])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let first = spawn(a.path());
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let second = spawn(b.path());
+    let (first, second) = (
+        first.wait_with_output().unwrap(),
+        second.wait_with_output().unwrap(),
+    );
+    let parse = |o: &std::process::Output| -> Value { serde_json::from_slice(&o.stdout).unwrap() };
+    let (ra, rb) = (parse(&first), parse(&second));
+    assert_eq!(by_city(&ra)["xuchang"]["result"], "deployed", "{ra}");
+    let c = &by_city(&rb)["xuchang"];
+    assert_eq!(c["result"], "refused", "{c}");
+    assert!(
+        c["reason"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("release={version}")),
+        "names the holder: {c}"
+    );
+}
+
+#[test]
+fn an_unsafe_tarball_is_refused_before_upload() {
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path();
+    // a tarball with a `../` entry, and a manifest that matches it
+    let tar = dir.join("evil-1.0.tar.gz");
+    let py = format!(
+        "import tarfile, io\nt = tarfile.open('{}', 'w:gz')\nfor name in ['bin/ok', '../escape']:\n    data = b'x'\n    i = tarfile.TarInfo(name); i.size = len(data); t.addfile(i, io.BytesIO(data))\nt.close()\n",
+        tar.display()
+    );
+    assert!(
+        std::process::Command::new("python3")
+            .args(["-c", &py])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let sha = {
+        use sha2::Digest;
+        let d = sha2::Sha256::digest(std::fs::read(&tar).unwrap());
+        d.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    };
+    std::fs::write(
+        dir.join("evil-1.0.release.toml"),
+        format!("name = \"evil\"\nversion = \"1.0\"\ntarball = \"evil-1.0.tar.gz\"\nsha256 = \"{sha}\"\nsize = 1\nfiles = 2\n"),
+    )
+    .unwrap();
+    let r = run(jinbao(dir).args(["release", "inspect", tar.to_str().unwrap()]));
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("`../escape` climbs out with `..`"),
+        "{}",
+        r.stderr
+    );
+    let r = run(jinbao(dir).args(["rollout", tar.to_str().unwrap(), "xuchang", "--no-pause"]));
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("climbs out"), "{}", r.stderr);
+    assert!(
+        !dir.join("sandbox/hosts").exists(),
+        "no server was contacted"
+    );
+    // an absolute link is refused when packing
+    let src = dir.join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", src.join("passwd")).unwrap();
+    let r = run(jinbao(dir).args([
+        "release",
+        "pack",
+        src.to_str().unwrap(),
+        "--version",
+        "1",
+        "--out",
+        dir.to_str().unwrap(),
+    ]));
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("link to an absolute path"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn packing_is_reproducible() {
+    let work = tempfile::tempdir().unwrap();
+    let a = make_release(work.path(), "1.2.3", None);
+    let first = std::fs::read(&a).unwrap();
+    // touch every file: new times must not change the bytes
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let b = make_release(work.path(), "1.2.3", None);
+    assert_eq!(first, std::fs::read(&b).unwrap());
+    let r = run(jinbao(work.path()).args(["release", "inspect", b.to_str().unwrap(), "--json"]));
+    let m = &r.json()["manifest"];
+    assert_eq!(m["version"], "1.2.3");
+    assert_eq!(m["schema"], 8);
+    assert_eq!(m["health"], "bin/health-check");
+    assert_eq!(m["templates"], serde_json::json!(["etc/local.toml.j2"]));
+}
+
+#[test]
+fn the_sandbox_runs_the_main_job() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    let r = run(jinbao(state).args([
+        "rollout",
+        "examples/unified-app",
+        "--all",
+        "--provision",
+        "--migrate",
+        "--no-pause",
+        "--json",
+    ]));
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let cities = by_city(&r.json());
+    assert_eq!(cities.len(), 18);
+    assert!(cities.values().all(|c| c["result"] == "deployed"));
+    // waves in order: pilots first
+    let order: Vec<String> = r.json()["cities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["wave"].as_str().unwrap().to_string())
+        .collect();
+    let mut sorted = order.clone();
+    sorted.sort_by_key(|w| {
+        ["pilot", "demonstration", "general"]
+            .iter()
+            .position(|x| x == w)
+    });
+    assert_eq!(order, sorted);
+    let link =
+        std::fs::read_link(state.join("sandbox/hosts/xuchang/xuchang-app1/opt/jinbao/current"))
+            .unwrap();
+    assert!(
+        link.ends_with("opt/jinbao/releases/1.0.0"),
+        "{}",
+        link.display()
+    );
+    let r = run(jinbao(state).args([
+        "rollout",
+        "examples/unified-app",
+        "--all",
+        "--no-pause",
+        "--json",
+    ]));
+    assert_eq!(r.code, 0);
+    assert!(
+        by_city(&r.json())
+            .values()
+            .all(|c| c["result"] == "already"),
+        "a second rollout is a no-op"
+    );
+    // without --no-pause and without a terminal, the run stops after the pilot wave for approval
+    let next = make_release(state, "1.0.1", None);
+    let r = run(jinbao(state).args(["rollout", next.to_str().unwrap(), "--all", "--json"]));
+    assert_eq!(r.code, 4, "{}", r.stdout);
+    assert_eq!(r.json()["result"], "paused");
+    assert_eq!(by_city(&r.json()).len(), 3);
+    let r = run(jinbao(state).args(["rollout", "--resume", "--json"]));
+    assert_eq!(r.code, 4, "the next pause, after the demonstration wave");
+    let r = run(jinbao(state).args(["rollout", "--resume", "--no-pause", "--json"]));
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(
+        by_city(&r.json())
+            .values()
+            .all(|c| c["result"] == "deployed" && c["to"] == "1.0.1")
+    );
+}
+
+#[test]
+fn maintenance_windows_are_enforced_and_overrides_recorded() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    let release = make_release(state, "2.0.0", None);
+    let closed = [
+        "--set",
+        "maintenance.windows=[\"daily 22:00-06:00\"]",
+        "--set",
+        "maintenance.blackout=[\"monthly 28-31\"]",
+    ];
+    // 14:00 in Henan on the 26th: outside the nightly window
+    let r = run(jinbao(state)
+        .env("JINBAO_NOW", "2026-11-26T06:00:00Z")
+        .args(closed)
+        .args([
+            "rollout",
+            release.to_str().unwrap(),
+            "luohe",
+            "--no-pause",
+            "--provision",
+            "--migrate",
+        ]));
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("outside the maintenance windows"),
+        "{}",
+        r.stderr
+    );
+    // 23:00 on the 28th: in the window, but a blackout day (benefits are paid)
+    let r = run(jinbao(state)
+        .env("JINBAO_NOW", "2026-11-28T15:00:00Z")
+        .args(closed)
+        .args(["rollout", release.to_str().unwrap(), "luohe", "--no-pause"]));
+    assert_eq!(r.code, 4);
+    assert!(r.stderr.contains("blackout"), "{}", r.stderr);
+    let r = run(jinbao(state)
+        .env("JINBAO_NOW", "2026-11-26T06:00:00Z")
+        .args(closed)
+        .args([
+            "rollout",
+            release.to_str().unwrap(),
+            "luohe",
+            "--no-pause",
+            "--provision",
+            "--migrate",
+            "--override-window",
+            "security fix approved by the province",
+        ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let audit = std::fs::read_to_string(state.join("audit.jsonl")).unwrap();
+    assert!(
+        audit.contains("security fix approved by the province") && audit.contains("luohe"),
+        "{audit}"
+    );
+    // provision refuses too
+    let r = run(jinbao(state)
+        .env("JINBAO_NOW", "2026-11-26T06:00:00Z")
+        .args(closed)
+        .args(["provision", "apply", "luohe"]));
+    assert_eq!(r.code, 4);
+}
+
+#[test]
+fn a_data_gate_rolls_back_and_halts_later_waves() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    let good = make_release(state, "3.0.0", None);
+    let r = run(jinbao(state).args([
+        "rollout",
+        good.to_str().unwrap(),
+        "hebi",
+        "luohe",
+        "--no-pause",
+        "--provision",
+        "--migrate",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // Hebi holds business data
+    let db = rusqlite::Connection::open(state.join("sandbox/db/hebi.sqlite")).unwrap();
+    db.execute_batch(
+        "INSERT INTO import_batch VALUES ('t1', '410600', '410602', 'person', 'p.csv', 'x', 'utf-8', 2, 2, 0, NULL, 't', '2026-01-01', '2026-01-01');
+         INSERT INTO person (county_code, id_number, name, import_id) VALUES ('410602', '11010519491231002X', '甲', 't1'), ('410602', '110105194912310029', '乙', 't1');",
+    )
+    .unwrap();
+    drop(db);
+    // a release that loses rows on its way in (its health check deletes a person)
+    let path = state.join("sandbox/db/hebi.sqlite");
+    let bad = make_release(
+        state,
+        "3.1.0",
+        Some(&format!(
+            "python3 -c \"import sqlite3; c = sqlite3.connect('{}'); c.execute('DELETE FROM person WHERE name = \\\"乙\\\"'); c.commit()\"",
+            path.display()
+        )),
+    );
+    let r = run(jinbao(state).args([
+        "rollout",
+        bad.to_str().unwrap(),
+        "hebi",
+        "luohe",
+        "--no-pause",
+        "--json",
+    ]));
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    let cities = by_city(&r.json());
+    assert_eq!(cities["hebi"]["result"], "rolled-back");
+    assert!(
+        cities["hebi"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("person fell from 2 to 1"),
+        "{}",
+        cities["hebi"]
+    );
+    assert!(
+        !cities.contains_key("luohe") || cities["luohe"]["result"] == "skipped",
+        "the general wave is halted: {cities:?}"
+    );
+    let link =
+        std::fs::read_link(state.join("sandbox/hosts/hebi/hebi-app1/opt/jinbao/current")).unwrap();
+    assert!(link.ends_with("releases/3.0.0"));
+}
+
+#[test]
+fn a_plan_is_applied_exactly_and_drift_is_refused() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    let one = make_release(state, "4.0.0", None);
+    assert_eq!(
+        run(jinbao(state).args([
+            "rollout",
+            one.to_str().unwrap(),
+            "anyang",
+            "jiaozuo",
+            "--no-pause",
+            "--provision",
+            "--migrate"
+        ]))
+        .code,
+        0
+    );
+    let two = make_release(state, "4.1.0", None);
+    let plan = state.join("plan.json");
+    let r = run(jinbao(state).args([
+        "rollout",
+        "plan",
+        two.to_str().unwrap(),
+        "anyang",
+        "jiaozuo",
+        "--out",
+        plan.to_str().unwrap(),
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let p: Value = serde_json::from_str(&std::fs::read_to_string(&plan).unwrap()).unwrap();
+    assert_eq!(p["release"]["version"], "4.1.0");
+    let server = &p["cities"][0]["servers"][0];
+    assert_eq!(server["facts"]["current"], "4.0.0");
+    assert_eq!(
+        server["steps"],
+        serde_json::json!(["upload", "switch", "restart", "health"])
+    );
+    // --dry-run prints the same without writing
+    let r = run(jinbao(state).args([
+        "rollout",
+        "plan",
+        two.to_str().unwrap(),
+        "anyang",
+        "--dry-run",
+    ]));
+    assert!(r.stdout.contains("\"upload\""));
+    // someone moves jiaozuo on after the plan was made
+    let three = make_release(state, "4.0.1", None);
+    assert_eq!(
+        run(jinbao(state).args(["rollout", three.to_str().unwrap(), "jiaozuo", "--no-pause"])).code,
+        0
+    );
+    let r = run(jinbao(state).args([
+        "rollout",
+        "apply",
+        plan.to_str().unwrap(),
+        "--json",
+        "--max-failures",
+        "5",
+    ]));
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    let cities = by_city(&r.json());
+    assert_eq!(cities["anyang"]["result"], "deployed");
+    assert_eq!(cities["jiaozuo"]["result"], "refused");
+    assert!(
+        cities["jiaozuo"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("drifted since the plan")
+    );
+}
