@@ -58,6 +58,30 @@ impl HostPlan {
     }
 }
 
+/// Marks where a probe's output ends and a piggybacked script's begins.
+const MORE: &str = "@@more";
+
+/// Probes the host and plans, also running `more` in the same round trip; returns the plan
+/// and what `more` printed.
+pub fn plan_host_with(
+    t: &mut dyn Transport,
+    resources: &[Resource],
+    install_dir: &str,
+    more: &str,
+) -> Result<(HostPlan, String)> {
+    let root = t.root().to_string();
+    let script = format!(
+        "{}echo {MORE}\n{more}",
+        resource::probe_script(resources, &root, install_dir)
+    );
+    let text = probe(t, &script)?;
+    let (seen, rest) = text
+        .split_once(&format!("{MORE}\n"))
+        .unwrap_or((text.as_str(), ""));
+    let plan = plan_from(t, resources, seen, false)?;
+    Ok((plan, rest.to_string()))
+}
+
 /// Probes the host and compares (one round trip; with `diffs`, one more read per changed file).
 pub fn plan_host(
     t: &mut dyn Transport,
@@ -65,11 +89,14 @@ pub fn plan_host(
     install_dir: &str,
     diffs: bool,
 ) -> Result<HostPlan> {
-    let root = t.root().to_string();
-    let local = t.kind() == TransportKind::Local;
-    let script = resource::probe_script(resources, &root, install_dir);
+    let script = resource::probe_script(resources, t.root(), install_dir);
+    let text = probe(t, &script)?;
+    plan_from(t, resources, &text, diffs)
+}
+
+fn probe(t: &mut dyn Transport, script: &str) -> Result<String> {
     let out = t
-        .run(&script, b"", Duration::from_secs(60))
+        .run(script, b"", Duration::from_secs(60))
         .context("probe")?;
     anyhow::ensure!(
         out.ok(),
@@ -77,7 +104,18 @@ pub fn plan_host(
         out.status,
         out.stderr_text().trim()
     );
-    let observed = Observed::parse(&out.stdout_text(), &root);
+    Ok(out.stdout_text())
+}
+
+fn plan_from(
+    t: &mut dyn Transport,
+    resources: &[Resource],
+    probe_output: &str,
+    diffs: bool,
+) -> Result<HostPlan> {
+    let root = t.root().to_string();
+    let local = t.kind() == TransportKind::Local;
+    let observed = Observed::parse(probe_output, &root);
     let mut changes = resource::plan(resources, &observed, local);
     if diffs {
         for c in changes.iter_mut().filter(|c| c.action != Action::Unchanged) {

@@ -363,6 +363,7 @@ fn all_outcomes(ctx: &Ctx, journal: &Journal, now: &[Outcome]) -> Result<Vec<Out
             from,
             to,
             ms,
+            changes,
             reason,
         } = e.kind
         {
@@ -380,6 +381,7 @@ fn all_outcomes(ctx: &Ctx, journal: &Journal, now: &[Outcome]) -> Result<Vec<Out
                     .unwrap_or(crate::release::rollout::CityResult::Failed),
                 reason,
                 ms,
+                changes,
             };
             out.retain(|x| x.city != city);
             out.push(o);

@@ -234,12 +234,16 @@ impl Validator<'_> {
                     ),
                     Some("a route's next hop must sit in one of network.subnets"),
                 ),
-                None if net.gateway.is_none() => self.at(
+                None if net.gateway.is_none()
+                    && site.profile.datacenter.servers.values().any(|s| s.gateway.is_none()) =>
+                {
+                    self.at(
                     site,
                     &["network", "routes", name],
-                    format!("route `{name}` has no `via` and the network has no gateway"),
-                    None,
-                ),
+                        format!("route `{name}` has no `via` and the network has no gateway"),
+                        Some("give the route a `via`, the network a `gateway`, or every server its own `gateway`"),
+                    )
+                }
                 _ => {}
             }
         }

@@ -1,6 +1,7 @@
 //! The rollout journal: one JSON event per line in `<state>/rollouts/<run>.jsonl`, each written
-//! and fsynced as it happens, so a run killed at any point can be resumed (`--resume`) without
-//! redoing finished cities. `<state>/rollouts/ACTIVE` names the unfinished run.
+//! as it happens and fsynced when it is one resume relies on (a city done, a wave, the run), so
+//! a run killed at any point can be resumed (`--resume`) without redoing finished cities.
+//! `<state>/rollouts/ACTIVE` names the unfinished run.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -54,6 +55,9 @@ pub enum EventKind {
         from: Vec<String>,
         to: String,
         ms: u64,
+        /// Changes made: resources provisioned plus servers switched.
+        #[serde(default)]
+        changes: u64,
         #[serde(skip_serializing_if = "Option::is_none", default)]
         reason: Option<String>,
     },
@@ -145,10 +149,19 @@ impl Journal {
             run: self.run.clone(),
             kind,
         };
+        // what resume relies on (a city done, a wave, the run) reaches the disk before this
+        // returns; a host's step is written at once but synced with the next of those
+        let durable = !matches!(
+            event.kind,
+            EventKind::Step { .. } | EventKind::CityStart { .. }
+        );
         if let Ok(mut line) = serde_json::to_vec(&event) {
             line.push(b'\n');
             let mut f = self.file.lock().unwrap_or_else(|p| p.into_inner());
-            if f.write_all(&line).and_then(|_| f.sync_data()).is_err() {
+            let written = f
+                .write_all(&line)
+                .and_then(|_| if durable { f.sync_data() } else { Ok(()) });
+            if written.is_err() {
                 tracing::error!("cannot write the journal {}", self.path.display());
             }
         }
@@ -182,6 +195,7 @@ mod tests {
             from: vec![],
             to: "1.0".into(),
             ms: 5,
+            changes: 1,
             reason: None,
         });
         assert_eq!(active(state.path()).as_deref(), Some("r1"));

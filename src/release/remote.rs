@@ -31,18 +31,18 @@ fn q(root: &str, path: &str) -> String {
     shell_quote(&format!("{root}{path}"))
 }
 
-/// Reads the state of the install folder (no changes).
+/// Reads the state of the install folder (no changes), in sections of raw tool output.
 pub fn preflight_script(root: &str, install: &str, version: &str) -> String {
     let i = q(root, install);
     let v = shell_quote(version);
     format!(
         "I={i}; V={v}\n\
-         printf 'current\\t%s\\n' \"$(readlink \"$I/current\" 2>/dev/null)\"\n\
-         ls -1t \"$I\"/releases/.*.sha256 2>/dev/null | sed -e 's|.*/\\.||' -e 's|\\.sha256$||' -e 's/^/installed\\t/'\n\
-         [ -d \"$I/releases/$V\" ] && printf 'sha\\t%s\\n' \"$(cat \"$I/releases/.$V.sha256\" 2>/dev/null)\"\n\
-         d=\"$I\"; while [ ! -d \"$d\" ]; do d=$(dirname \"$d\"); done\n\
-         printf 'free\\t%s\\n' \"$(df -Pk \"$d\" | awk 'NR==2 {{print $4}}')\"\n\
-         [ -f \"$I/.rollout.lock/info\" ] && printf 'lock\\t%s\\n' \"$(cat \"$I/.rollout.lock/info\")\"\n\
+         echo @current; readlink \"$I/current\"\n\
+         echo @installed; ls -1t \"$I\"/releases/.*.sha256 2>/dev/null\n\
+         echo @sha; [ -d \"$I/releases/$V\" ] && cat \"$I/releases/.$V.sha256\" 2>/dev/null\n\
+         d=\"$I\"; while [ ! -d \"$d\" ]; do d=${{d%/*}}; d=${{d:-/}}; done\n\
+         echo @free; df -Pk \"$d\"\n\
+         echo @lock; [ -f \"$I/.rollout.lock/info\" ] && cat \"$I/.rollout.lock/info\"\n\
          true\n"
     )
 }
@@ -56,17 +56,34 @@ pub fn version_of(target: &str) -> Option<String> {
 
 pub fn parse_preflight(text: &str) -> ServerFacts {
     let mut f = ServerFacts::default();
+    let mut section = "";
     for line in text.lines() {
-        let Some((k, v)) = line.split_once('\t') else {
+        if let Some(tag) = line.strip_prefix('@') {
+            section = tag;
             continue;
-        };
-        let v = v.trim();
-        match k {
-            "current" if !v.is_empty() => f.current = version_of(v),
-            "installed" if !v.is_empty() => f.installed.push(v.to_string()),
-            "sha" if !v.is_empty() => f.target_sha256 = Some(v.to_string()),
-            "free" => f.free_kb = v.parse().unwrap_or(0),
-            "lock" if !v.is_empty() => f.lock = Some(v.to_string()),
+        }
+        let v = line.trim();
+        if v.is_empty() {
+            continue;
+        }
+        match section {
+            "current" => f.current = version_of(v),
+            "installed" => {
+                let name = v.rsplit('/').next().unwrap_or(v);
+                if let Some(version) = name
+                    .strip_prefix('.')
+                    .and_then(|n| n.strip_suffix(".sha256"))
+                {
+                    f.installed.push(version.to_string());
+                }
+            }
+            "sha" => f.target_sha256 = Some(v.to_string()),
+            "free" => {
+                if let Some(avail) = v.split_whitespace().nth(3).and_then(|x| x.parse().ok()) {
+                    f.free_kb = avail;
+                }
+            }
+            "lock" => f.lock = Some(v.to_string()),
             _ => {}
         }
     }
@@ -284,12 +301,14 @@ mod tests {
     #[test]
     fn preflight_output() {
         let f = parse_preflight(
-            "current\t/opt/jinbao/releases/1.0.0\ninstalled\t1.1.0\ninstalled\t1.0.0\nsha\tabc\nfree\t1234\n",
+            "@current\n/opt/jinbao/releases/1.0.0\n@installed\n/opt/jinbao/releases/.1.1.0.sha256\n/opt/jinbao/releases/.1.0.0.sha256\n\
+             @sha\nabc\n@free\nFilesystem 1024-blocks Used Available Capacity Mounted on\n/dev/vda 100 50 1234 50% /\n@lock\n",
         );
         assert_eq!(f.current.as_deref(), Some("1.0.0"));
         assert_eq!(f.installed, vec!["1.1.0", "1.0.0"]);
         assert_eq!(f.target_sha256.as_deref(), Some("abc"));
         assert_eq!(f.free_kb, 1234);
+        assert_eq!(f.lock, None);
         assert_eq!(
             version_of("/x/opt/jinbao/releases/2.0/"),
             Some("2.0".into())

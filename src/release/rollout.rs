@@ -135,6 +135,8 @@ pub struct Outcome {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     pub ms: u64,
+    /// Changes made: resources provisioned plus servers switched.
+    pub changes: u64,
 }
 
 /// Facts a plan recorded, per server label: applying the plan refuses a city whose facts moved.
@@ -274,6 +276,7 @@ impl<'a> Rollout<'a> {
             result: CityResult::Skipped,
             reason: None,
             ms: 0,
+            changes: 0,
         };
         let budget_left = self.failures.load(Ordering::Relaxed) <= self.opts.max_failures;
         if !budget_left || self.halt.load(Ordering::Relaxed) {
@@ -307,6 +310,7 @@ impl<'a> Rollout<'a> {
             from: out.from.clone(),
             to: out.to.clone(),
             ms: out.ms,
+            changes: out.changes,
             reason: out.reason.clone(),
         });
     }
@@ -354,26 +358,29 @@ impl<'a> Rollout<'a> {
             ));
         }
 
-        if self.opts.provision {
+        // 1. preflight: reachable, disk, what is installed (no changes yet); with --provision
+        // the same round trip also probes what provisioning has to do
+        let facts = if self.opts.provision {
             bar.set_message("provision");
-            self.provision_city(site)
+            let (changes, facts) = self
+                .provision_city(site)
                 .map_err(|e| fail(CityResult::Failed, format!("provision: {e}")))?;
-        }
-
-        // 1. preflight: reachable, disk, what is installed (no changes yet)
-        bar.set_message("preflight");
-        let facts = self.on(&hosts, &quiet, "preflight", |_, t| {
-            let o = t.run(
-                &remote::preflight_script(t.root(), &install, &m.version),
-                b"",
-                Duration::from_secs(60),
-            )?;
-            anyhow::ensure!(o.ok(), "preflight: {}", o.stderr_text().trim());
-            Ok(remote::parse_preflight(&o.stdout_text()))
-        });
-        let facts: Vec<(usize, ServerFacts)> = self
-            .all_ok(&city, "preflight", facts)
-            .map_err(|e| fail(CityResult::Failed, e))?;
+            out.changes += changes;
+            facts
+        } else {
+            bar.set_message("preflight");
+            let facts = self.on(&hosts, &quiet, "preflight", |_, t| {
+                let o = t.run(
+                    &remote::preflight_script(t.root(), &install, &m.version),
+                    b"",
+                    Duration::from_secs(60),
+                )?;
+                anyhow::ensure!(o.ok(), "preflight: {}", o.stderr_text().trim());
+                Ok(remote::parse_preflight(&o.stdout_text()))
+            });
+            self.all_ok(&city, "preflight", facts)
+                .map_err(|e| fail(CityResult::Failed, e))?
+        };
         let mut from: Vec<String> = facts
             .iter()
             .map(|(_, f)| f.current.clone().unwrap_or_else(|| "(none)".into()))
@@ -484,6 +491,7 @@ impl<'a> Rollout<'a> {
                     Ok((steps, None)) => {
                         self.step(&city, Some(&label), "deploy", true, steps.join(","));
                         switched.push(i);
+                        out.changes += 1;
                         bar.inc(1);
                     }
                     Ok((steps, Some((step, why)))) => {
@@ -839,35 +847,58 @@ impl<'a> Rollout<'a> {
         }
     }
 
-    fn provision_city(&self, site: &Site) -> anyhow::Result<()> {
+    /// Provisions every server of the city in the round trip that also gathers the release
+    /// facts of its app and web servers; returns the changes made and those facts.
+    fn provision_city(&self, site: &Site) -> anyhow::Result<(u64, Vec<(usize, ServerFacts)>)> {
         let all = self.hosts_of(site, false);
         let hosts: Vec<Host> = all.iter().map(|i| self.fleet.host(*i).clone()).collect();
         let desired = crate::provision::desired_all(self.profiles, &hosts)?;
         let quiet = self.printer.quiet_clone();
         let install = site.profile.app.install_dir.clone();
+        let version = self.release.manifest.version.clone();
         let timeout = site.profile.datacenter.ssh.command_timeout;
         let results = self.on(&all, &quiet, "provision", |host, t| {
             let k = all
                 .iter()
                 .position(|i| self.fleet.host(*i).label() == host.label())
                 .unwrap_or(0);
-            let plan = crate::provision::plan_host(t, &desired[k], &install, false)?;
+            let preflight = remote::preflight_script(t.root(), &install, &version);
+            let (plan, facts) =
+                crate::provision::plan_host_with(t, &desired[k], &install, &preflight)?;
+            let facts = remote::parse_preflight(&facts);
             if plan.pending() == 0 {
-                return Ok(());
+                return Ok((0, facts));
             }
             let done = crate::provision::apply_host(t, &desired[k], &plan, timeout)?;
             match done.failed {
                 Some(f) => anyhow::bail!("{}: {} ({})", f.resource, f.output, f.command),
-                None => Ok(()),
+                None => Ok((done.applied.len() as u64, facts)),
             }
         });
-        let failures: Vec<String> = results
-            .into_iter()
-            .filter_map(|(i, r)| r.err().map(|e| format!("{}: {e}", self.fleet.host(i).name)))
-            .collect();
+        let mut failures = Vec::new();
+        let mut changes = 0;
+        let mut facts = Vec::new();
+        for (i, r) in results {
+            match r {
+                Ok((n, f)) => {
+                    changes += n;
+                    let h = self.fleet.host(i);
+                    if h.has_role("app") || h.has_role("web") {
+                        facts.push((i, f));
+                    }
+                }
+                Err(e) => failures.push(format!("{}: {e}", self.fleet.host(i).name)),
+            }
+        }
         anyhow::ensure!(failures.is_empty(), "{}", failures.join("; "));
-        self.step(site.pinyin(), None, "provision", true, String::new());
-        Ok(())
+        self.step(
+            site.pinyin(),
+            None,
+            "provision",
+            true,
+            format!("{changes} changes"),
+        );
+        Ok((changes, facts))
     }
 }
 

@@ -40,7 +40,8 @@ pub struct Observed {
     pub has_release: bool,
 }
 
-/// The probe for `resources` on a host whose `/` is `root` ("" over SSH).
+/// The probe for `resources` on a host whose `/` is `root` ("" over SSH). Its output is in
+/// sections (`@S`, `@H` …) of the tools' raw lines, so that it spawns few processes.
 pub fn probe_script(resources: &[Resource], root: &str, install_dir: &str) -> String {
     let local = !root.is_empty();
     let q = |p: &str| shell_quote(&format!("{root}{p}"));
@@ -48,7 +49,7 @@ pub fn probe_script(resources: &[Resource], root: &str, install_dir: &str) -> St
     let paths: Vec<String> = resources.iter().filter_map(|r| r.path()).map(q).collect();
     if !paths.is_empty() {
         s.push_str(&format!(
-            "find {} -maxdepth 0 -printf 'S\\t%p\\t%y\\t%m\\t%u\\t%g\\t%l\\n' 2>/dev/null\n",
+            "echo @S; find {} -maxdepth 0 -printf '%p\\t%y\\t%m\\t%u\\t%g\\t%l\\n' 2>/dev/null\n",
             paths.join(" ")
         ));
     }
@@ -61,12 +62,12 @@ pub fn probe_script(resources: &[Resource], root: &str, install_dir: &str) -> St
         .collect();
     if !files.is_empty() {
         s.push_str(&format!(
-            "sha256sum {} 2>/dev/null | sed 's/^/H\\t/'\n",
+            "echo @H; sha256sum {} 2>/dev/null\n",
             files.join(" ")
         ));
     }
     if !local {
-        s.push_str("[ -d /run/systemd/system ] && printf 'F\\tsystemd\\n'\n");
+        s.push_str("[ -d /run/systemd/system ] && echo '@F systemd'\n");
     }
     let mut users = Vec::new();
     let mut groups = Vec::new();
@@ -77,8 +78,8 @@ pub fn probe_script(resources: &[Resource], root: &str, install_dir: &str) -> St
             Resource::User { name, .. } if !local => users.push(shell_quote(name)),
             Resource::Group { name } if !local => groups.push(shell_quote(name)),
             Resource::Sysctl { key, .. } if !local => s.push_str(&format!(
-                "printf 'K\\t%s\\t%s\\n' {} \"$(cat /proc/sys/{} 2>/dev/null)\"\n",
-                shell_quote(key),
+                "echo {}; cat /proc/sys/{} 2>/dev/null || echo\n",
+                shell_quote(&format!("@K {key}")),
                 key.replace('.', "/")
             )),
             Resource::Service { name, .. } => services.push(name.clone()),
@@ -87,41 +88,35 @@ pub fn probe_script(resources: &[Resource], root: &str, install_dir: &str) -> St
         }
     }
     if !users.is_empty() {
-        s.push_str(&format!(
-            "getent passwd {} | cut -d: -f1 | sed 's/^/U\\t/'\n",
-            users.join(" ")
-        ));
+        s.push_str(&format!("echo @U; getent passwd {}\n", users.join(" ")));
     }
     if !groups.is_empty() {
-        s.push_str(&format!(
-            "getent group {} | cut -d: -f1 | sed 's/^/G\\t/'\n",
-            groups.join(" ")
-        ));
+        s.push_str(&format!("echo @G; getent group {}\n", groups.join(" ")));
+    }
+    if !services.is_empty() {
+        s.push_str("echo @V\n");
     }
     for name in services {
         let n = shell_quote(&name);
         s.push_str(&format!(
             "if [ -z \"$R\" ] && [ -d /run/systemd/system ]; then \
-               printf 'V\\t%s\\t%s\\t%s\\n' {n} \"$(systemctl is-enabled {n} 2>/dev/null)\" \"$(systemctl is-active {n} 2>/dev/null)\"; \
+               printf '%s\\t%s\\t%s\\n' {n} \"$(systemctl is-enabled {n} 2>/dev/null)\" \"$(systemctl is-active {n} 2>/dev/null)\"; \
              else e=disabled; a=inactive; d=\"$R{SERVICE_DIR}\"; \
                [ -f \"$d/{name}.enabled\" ] && e=enabled; \
                if [ -n \"$R\" ]; then [ -f \"$d/{name}.running\" ] && a=active; \
-               else p=$(cat \"$d/{name}.pid\" 2>/dev/null) && kill -0 \"$p\" 2>/dev/null && a=active; fi; \
-               printf 'V\\t%s\\t%s\\t%s\\n' {n} \"$e\" \"$a\"; fi\n"
+               elif [ -f \"$d/{name}.pid\" ]; then read p < \"$d/{name}.pid\" && kill -0 \"$p\" 2>/dev/null && a=active; fi; \
+               printf '%s\\t%s\\t%s\\n' {n} \"$e\" \"$a\"; fi\n"
         ));
     }
     s.push_str(&format!(
-        "[ -e {} ] && printf 'F\\trelease\\n'\n",
+        "[ -e {} ] && echo '@F release'\n",
         q(&format!("{install_dir}/current"))
     ));
     if any_route {
         if !local {
-            s.push_str("printf 'R\\t%s\\n' \"$(ip -j route show 2>/dev/null)\"\n");
+            s.push_str("echo @R; ip -j route show 2>/dev/null\n");
         }
-        s.push_str(&format!(
-            "sed 's/^/M\\t/' {} 2>/dev/null\n",
-            q(MANAGED_ROUTES)
-        ));
+        s.push_str(&format!("echo @M; cat {} 2>/dev/null\n", q(MANAGED_ROUTES)));
     }
     s.push_str("true\n");
     s
@@ -132,46 +127,58 @@ impl Observed {
     pub fn parse(text: &str, root: &str) -> Self {
         let mut o = Observed::default();
         let strip = |p: &str| p.strip_prefix(root).unwrap_or(p).to_string();
+        let mut section = String::new();
         for line in text.lines() {
-            let f: Vec<&str> = line.split('\t').collect();
-            match f.as_slice() {
-                ["S", path, kind, mode, user, group, link] => {
-                    o.paths.insert(
-                        strip(path),
-                        PathState {
-                            kind: kind.chars().next().unwrap_or('?'),
-                            mode: u32::from_str_radix(mode, 8).unwrap_or(0),
-                            user: user.to_string(),
-                            group: group.to_string(),
-                            link: link.to_string(),
-                        },
-                    );
+            if let Some(tag) = line.strip_prefix('@') {
+                match tag {
+                    "F systemd" => o.systemd = true,
+                    "F release" => o.has_release = true,
+                    _ => section = tag.to_string(),
                 }
-                ["H", rest] => {
-                    if let Some((hash, path)) = rest.split_once("  ") {
+                continue;
+            }
+            match section.as_str() {
+                "S" => {
+                    let f: Vec<&str> = line.split('\t').collect();
+                    if let [path, kind, mode, user, group, link] = f.as_slice() {
+                        o.paths.insert(
+                            strip(path),
+                            PathState {
+                                kind: kind.chars().next().unwrap_or('?'),
+                                mode: u32::from_str_radix(mode, 8).unwrap_or(0),
+                                user: user.to_string(),
+                                group: group.to_string(),
+                                link: link.to_string(),
+                            },
+                        );
+                    }
+                }
+                "H" => {
+                    if let Some((hash, path)) = line.split_once("  ") {
                         o.hashes.insert(strip(path), hash.to_string());
                     }
                 }
-                ["U", name] => {
-                    o.users.insert(name.to_string());
+                "U" => {
+                    o.users.extend(line.split(':').next().map(str::to_string));
                 }
-                ["G", name] => {
-                    o.groups.insert(name.to_string());
+                "G" => {
+                    o.groups.extend(line.split(':').next().map(str::to_string));
                 }
-                ["K", key, value] => {
-                    o.sysctl.insert(key.to_string(), value.trim().to_string());
+                "V" => {
+                    if let [name, enabled, active] = line.split('\t').collect::<Vec<_>>().as_slice()
+                    {
+                        o.services.insert(
+                            name.to_string(),
+                            (*enabled == "enabled", *active == "active"),
+                        );
+                    }
                 }
-                ["V", name, enabled, active] => {
-                    o.services.insert(
-                        name.to_string(),
-                        (*enabled == "enabled", *active == "active"),
-                    );
-                }
-                ["F", "systemd"] => o.systemd = true,
-                ["F", "release"] => o.has_release = true,
-                ["R", json] => o.routes = parse_routes(json),
-                ["M", line] if !line.trim().is_empty() => {
-                    o.managed_routes.push(line.trim().to_string())
+                "R" => o.routes.extend(parse_routes(line)),
+                "M" if !line.trim().is_empty() => o.managed_routes.push(line.trim().to_string()),
+                k if k.starts_with("K ") => {
+                    o.sysctl
+                        .entry(k[2..].to_string())
+                        .or_insert_with(|| line.trim().to_string());
                 }
                 _ => {}
             }
@@ -215,12 +222,12 @@ mod tests {
 
     #[test]
     fn parses_probe_lines() {
-        let out = "S\t/r/etc/jinbao\td\t755\troot\troot\t\n\
-                   H\tabc123  /r/etc/jinbao/app.toml\n\
-                   V\tjinbao-app\tenabled\tinactive\n\
-                   R\t[{\"dst\":\"10.250.0.0/16\",\"gateway\":\"10.203.1.1\",\"dev\":\"eth0\",\"flags\":[]},{\"dst\":\"10.9.9.9\",\"dev\":\"eth0\"}]\n\
-                   M\t10.41.0.0/24 via 10.203.1.1\n\
-                   F\trelease\n";
+        let out = "@S\n/r/etc/jinbao\td\t755\troot\troot\t\n\
+                   @H\nabc123  /r/etc/jinbao/app.toml\n\
+                   @V\njinbao-app\tenabled\tinactive\n\
+                   @R\n[{\"dst\":\"10.250.0.0/16\",\"gateway\":\"10.203.1.1\",\"dev\":\"eth0\",\"flags\":[]},{\"dst\":\"10.9.9.9\",\"dev\":\"eth0\"}]\n\
+                   @M\n10.41.0.0/24 via 10.203.1.1\n\
+                   @F release\n@K net.ipv4.ip_forward\n0\n";
         let o = Observed::parse(out, "/r");
         assert_eq!(o.paths["/etc/jinbao"].mode, 0o755);
         assert_eq!(o.hashes["/etc/jinbao/app.toml"], "abc123");
@@ -229,5 +236,6 @@ mod tests {
         assert_eq!(o.routes[1].dst, "10.9.9.9/32");
         assert_eq!(o.managed_routes, vec!["10.41.0.0/24 via 10.203.1.1"]);
         assert!(o.has_release && !o.systemd);
+        assert_eq!(o.sysctl["net.ipv4.ip_forward"], "0");
     }
 }

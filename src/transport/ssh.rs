@@ -149,6 +149,14 @@ pub(super) fn open_session(
         }
         let _ = session.method_pref(MethodType::HostKey, &prefs.join(","));
     }
+    // AES-GCM runs on the CPU's AES instructions (through OpenSSL); libssh2's own
+    // chacha20-poly1305, its first choice, costs several times more CPU per byte
+    let ciphers = crate::env_vars::get("JINBAO_SSH_CIPHERS").unwrap_or_else(|| {
+        "aes128-gcm@openssh.com,aes256-gcm@openssh.com,chacha20-poly1305@openssh.com,aes128-ctr,aes256-ctr".into()
+    });
+    let ciphers = ciphers.as_str();
+    let _ = session.method_pref(MethodType::CryptCs, ciphers);
+    let _ = session.method_pref(MethodType::CryptSc, ciphers);
     session.set_timeout(ep.connect_timeout.as_millis().max(1) as u32);
     session.handshake().map_err(|e| {
         if e.code() == ssh2::ErrorCode::Session(ETIMEOUT) {
