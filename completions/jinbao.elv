@@ -43,6 +43,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand rollout 'Roll a release out city by city, wave by wave'
             cand rollback 'Switch a city back to its previous release'
             cand releases 'What is installed on each server, and which release is current'
+            cand health 'Health of servers, services and databases (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)'
             cand db 'Databases: init, migrate, status, drift, baseline'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -554,6 +555,30 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'jinbao;health'= {
+            cand --wave 'Every city of a rollout wave (pilot, demonstration, general)'
+            cand --only 'Only these checks (comma list: ssh, clock, disk, inodes, memory, load, service, release, app, routes, endpoints, database, schema, drift, data)'
+            cand --skip 'Leave these checks out'
+            cand --format 'table (grouped by city, worst first) or nagios (one plugin line with performance data)'
+            cand --forks 'Hosts worked on at once'
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]'
+            cand --color 'When to use colour (NO_COLOR is respected)'
+            cand --all 'Every city, wave by wave'
+            cand --province 'Also the province center'
+            cand --accept-new-host-keys 'Record the host key of a host missing from known_hosts (a changed key is always refused)'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'jinbao;db'= {
             cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
             cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
@@ -727,6 +752,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand rollout 'Roll a release out city by city, wave by wave'
             cand rollback 'Switch a city back to its previous release'
             cand releases 'What is installed on each server, and which release is current'
+            cand health 'Health of servers, services and databases (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)'
             cand db 'Databases: init, migrate, status, drift, baseline'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -784,6 +810,8 @@ set edit:completion:arg-completer[jinbao] = {|@words|
         &'jinbao;help;rollback'= {
         }
         &'jinbao;help;releases'= {
+        }
+        &'jinbao;help;health'= {
         }
         &'jinbao;help;db'= {
             cand init 'Create each database if missing, with its migrator, application and read-only roles'

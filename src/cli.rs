@@ -105,6 +105,8 @@ pub enum Command {
     Rollback(cmd::rollback::RollbackArgs),
     /// What is installed on each server, and which release is current
     Releases(cmd::releases::ReleasesArgs),
+    /// Health of servers, services and databases (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)
+    Health(cmd::health::HealthArgs),
     /// Databases: init, migrate, status, drift, baseline
     #[command(subcommand)]
     Db(cmd::db::DbCommand),

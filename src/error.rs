@@ -6,26 +6,42 @@ use crate::diagnostic::ConfigError;
 use crate::output::Printer;
 
 /// jinbao's exit codes; documented in the README and never reused for two meanings.
-/// (`jinbao health` uses the monitoring-plugin codes instead: see `health::Status`.)
+/// (`jinbao health` uses the monitoring-plugin codes instead: `Monitoring`.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u8)]
 pub enum Exit {
-    Success = 0,
-    /// The operation failed (on at least one host, city or database).
-    Failure = 1,
-    /// The command line or the profiles are wrong: nothing was done.
-    Usage = 2,
-    /// Changes are pending (`provision plan`) or drift was found (`db drift`).
-    Pending = 3,
-    /// Blocked: a lock is held, a maintenance window is closed, or approval is needed.
-    Blocked = 4,
-    /// Interrupted (Ctrl-C); a rollout journal can be resumed.
-    Interrupted = 130,
+    /// 0
+    Success,
+    /// 1: the operation failed (on at least one host, city or database).
+    Failure,
+    /// 2: the command line or the profiles are wrong: nothing was done.
+    Usage,
+    /// 3: changes are pending (`provision plan`) or drift was found (`db drift`).
+    Pending,
+    /// 4: blocked: a lock is held, a maintenance window is closed, or approval is needed.
+    Blocked,
+    /// 130: interrupted (Ctrl-C); a rollout journal can be resumed.
+    Interrupted,
+    /// `jinbao health`: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
+    Monitoring(u8),
+}
+
+impl Exit {
+    pub fn code(self) -> u8 {
+        match self {
+            Exit::Success => 0,
+            Exit::Failure => 1,
+            Exit::Usage => 2,
+            Exit::Pending => 3,
+            Exit::Blocked => 4,
+            Exit::Interrupted => 130,
+            Exit::Monitoring(c) => c,
+        }
+    }
 }
 
 impl From<Exit> for ExitCode {
     fn from(e: Exit) -> Self {
-        ExitCode::from(e as u8)
+        ExitCode::from(e.code())
     }
 }
 

@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod cmd;
 pub mod context;
+pub mod data;
 pub mod data_gate;
 pub mod db;
 pub mod diagnostic;
@@ -15,6 +16,7 @@ pub mod env_vars;
 pub mod error;
 pub mod facts;
 pub mod fleet;
+pub mod health;
 pub mod inventory;
 pub mod netcheck;
 pub mod output;

@@ -3,6 +3,7 @@
 pub mod completions;
 pub mod db;
 pub mod exec;
+pub mod health;
 pub mod net;
 pub mod ping;
 pub mod profile;
@@ -29,6 +30,7 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit> {
         Command::Rollout(a) => rollout::run(ctx, *a),
         Command::Rollback(a) => rollback::run(ctx, a),
         Command::Releases(a) => releases::run(ctx, a),
+        Command::Health(a) => health::run(ctx, a),
         Command::Db(c) => db::run(ctx, c),
         Command::Completions(args) => completions::run(ctx, args),
     }

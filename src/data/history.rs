@@ -1,0 +1,88 @@
+//! The history of data checks per city (`<state>/data-checks/<city>.jsonl`), which `health`
+//! and `status` read.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::health::{Check, Status};
+
+/// One `data check` run of one city.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CheckRecord {
+    pub time: String,
+    pub city: String,
+    /// 0–100: the share of rule checks that passed, weighted by severity.
+    pub score: f64,
+    pub rules: usize,
+    pub failed_errors: usize,
+    pub failed_warnings: usize,
+    pub violations: u64,
+    /// The least score the profile accepts.
+    #[serde(default)]
+    pub min_score: f64,
+}
+
+impl CheckRecord {
+    /// The result as a health check: CRITICAL when an error rule failed, WARNING below the
+    /// profile's score or with failed warning rules.
+    pub fn health_check(&self, city: &str) -> Check {
+        let status = if self.failed_errors > 0 {
+            Status::Critical
+        } else if self.failed_warnings > 0 || self.score < self.min_score {
+            Status::Warning
+        } else {
+            Status::Ok
+        };
+        Check::new(
+            city,
+            None,
+            "data",
+            status,
+            format!(
+                "score {:.1} on {}: {} error and {} warning rules failed, {} violations",
+                self.score, self.time, self.failed_errors, self.failed_warnings, self.violations
+            ),
+        )
+        .threshold(format!("score ≥ {}", self.min_score))
+        .hint(if status == Status::Ok {
+            ""
+        } else {
+            "jinbao data check shows the rules and sample keys"
+        })
+        .perf(
+            format!("{city}_data_score"),
+            self.score,
+            "",
+            Some(self.min_score),
+            None,
+        )
+    }
+}
+
+fn path(state: &Path, city: &str) -> std::path::PathBuf {
+    state.join("data-checks").join(format!("{city}.jsonl"))
+}
+
+pub fn append(state: &Path, record: &CheckRecord) -> std::io::Result<()> {
+    crate::state::append_line(&path(state, &record.city), record)
+}
+
+/// The latest data check of a city, if any.
+pub fn last_check(state: &Path, city: &str) -> Option<CheckRecord> {
+    let text = std::fs::read_to_string(path(state, city)).ok()?;
+    text.lines()
+        .rev()
+        .find_map(|l| serde_json::from_str(l).ok())
+}
+
+/// Every data check of a city, oldest first.
+pub fn all_checks(state: &Path, city: &str) -> Vec<CheckRecord> {
+    std::fs::read_to_string(path(state, city))
+        .map(|t| {
+            t.lines()
+                .filter_map(|l| serde_json::from_str(l).ok())
+                .collect()
+        })
+        .unwrap_or_default()
+}

@@ -1,0 +1,5 @@
+//! County data moving into a city's center (数据采集、比对、整合、转换): synthetic extracts,
+//! import with every row accounted for, data-quality rules run inside the database, and
+//! row-level comparison.
+
+pub mod history;

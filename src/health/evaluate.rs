@@ -1,0 +1,478 @@
+//! From measurements to checks: each compared with the city profile's thresholds.
+
+use std::time::Duration;
+
+use super::probe::{HostProbe, endpoints};
+use super::{Check, Status};
+use crate::inventory::Host;
+use crate::profile::{Site, TransportKind};
+
+/// A server that could not be reached: CRITICAL, with the reason.
+pub fn unreachable(site: &Site, host: &Host, reason: &str, error: &str) -> Check {
+    Check::new(
+        site.pinyin(),
+        Some(&host.name),
+        "ssh",
+        Status::Critical,
+        format!("unreachable ({reason})"),
+    )
+    .hint(error.to_string())
+}
+
+/// Every check of one reachable server.
+pub fn host_checks(
+    site: &Site,
+    host: &Host,
+    probe: &HostProbe,
+    connect: Duration,
+    offset_s: f64,
+) -> Vec<Check> {
+    let c = &site.profile.checks;
+    let city = site.pinyin();
+    let h = Some(host.name.as_str());
+    let mut out = Vec::new();
+    let ms = connect.as_secs_f64() * 1000.0;
+    let local = host.endpoint.kind == TransportKind::Local;
+    out.push(
+        Check::new(
+            city,
+            h,
+            "ssh",
+            if ms >= c.latency_warn_ms {
+                Status::Warning
+            } else {
+                Status::Ok
+            },
+            if local {
+                format!("local, {ms:.0} ms")
+            } else {
+                format!("{ms:.0} ms to connect")
+            },
+        )
+        .threshold(format!("warn ≥ {} ms", c.latency_warn_ms))
+        .hint(if ms >= c.latency_warn_ms {
+            "a slow line or an overloaded server"
+        } else {
+            ""
+        })
+        .perf(
+            format!("{}_connect", host.name),
+            (ms * 10.0).round() / 10.0,
+            "ms",
+            Some(c.latency_warn_ms),
+            None,
+        ),
+    );
+    let off = offset_s.abs();
+    out.push(
+        Check::new(
+            city,
+            h,
+            "clock",
+            Status::of(off, c.clock_warn_s, c.clock_crit_s),
+            format!("{offset_s:+.2} s against this machine"),
+        )
+        .threshold(format!(
+            "warn ≥ {} s, crit ≥ {} s",
+            c.clock_warn_s, c.clock_crit_s
+        ))
+        .hint(if off >= c.clock_warn_s {
+            "check NTP (chrony) on the server"
+        } else {
+            ""
+        })
+        .perf(
+            format!("{}_clock", host.name),
+            (offset_s * 1000.0).round() / 1000.0,
+            "s",
+            Some(c.clock_warn_s),
+            Some(c.clock_crit_s),
+        ),
+    );
+    for (mount, (used, _)) in &probe.disks {
+        let s = Status::of(*used, c.disk_warn_pct, c.disk_crit_pct);
+        out.push(
+            Check::new(city, h, "disk", s, format!("{used:.0}% used on {mount}"))
+                .threshold(format!(
+                    "warn ≥ {}%, crit ≥ {}%",
+                    c.disk_warn_pct, c.disk_crit_pct
+                ))
+                .hint(if s != Status::Ok {
+                    "clean logs and old releases (keep_releases), or grow the volume"
+                } else {
+                    ""
+                })
+                .perf(
+                    format!("{}_disk_{mount}", host.name),
+                    *used,
+                    "%",
+                    Some(c.disk_warn_pct),
+                    Some(c.disk_crit_pct),
+                ),
+        );
+    }
+    for (mount, used) in &probe.inodes {
+        let s = Status::of(*used, c.inode_warn_pct, c.inode_crit_pct);
+        out.push(
+            Check::new(
+                city,
+                h,
+                "inodes",
+                s,
+                format!("{used:.0}% of inodes used on {mount}"),
+            )
+            .threshold(format!(
+                "warn ≥ {}%, crit ≥ {}%",
+                c.inode_warn_pct, c.inode_crit_pct
+            ))
+            .hint(if s != Status::Ok {
+                "many small files: session files, spool, unpacked uploads"
+            } else {
+                ""
+            }),
+        );
+    }
+    if probe.mem_total_kb > 0 {
+        let used = 100.0 * (probe.mem_total_kb.saturating_sub(probe.mem_available_kb)) as f64
+            / probe.mem_total_kb as f64;
+        let s = Status::of(used, c.mem_warn_pct, c.mem_crit_pct);
+        out.push(
+            Check::new(
+                city,
+                h,
+                "memory",
+                s,
+                format!(
+                    "{used:.0}% used of {:.1} GiB",
+                    probe.mem_total_kb as f64 / 1048576.0
+                ),
+            )
+            .threshold(format!(
+                "warn ≥ {}%, crit ≥ {}%",
+                c.mem_warn_pct, c.mem_crit_pct
+            ))
+            .hint(if s != Status::Ok {
+                "find the process with ps aux --sort=-rss"
+            } else {
+                ""
+            })
+            .perf(
+                format!("{}_memory", host.name),
+                (used * 10.0).round() / 10.0,
+                "%",
+                Some(c.mem_warn_pct),
+                Some(c.mem_crit_pct),
+            ),
+        );
+    }
+    let per_cpu = probe.load1 / probe.cpus.max(1) as f64;
+    let s = Status::of(per_cpu, c.load_warn_per_cpu, c.load_crit_per_cpu);
+    out.push(
+        Check::new(
+            city,
+            h,
+            "load",
+            s,
+            format!("{:.2} per CPU ({} CPUs)", per_cpu, probe.cpus),
+        )
+        .threshold(format!(
+            "warn ≥ {}, crit ≥ {}",
+            c.load_warn_per_cpu, c.load_crit_per_cpu
+        ))
+        .hint(if s != Status::Ok {
+            "find what runs: top"
+        } else {
+            ""
+        })
+        .perf(
+            format!("{}_load", host.name),
+            (per_cpu * 100.0).round() / 100.0,
+            "",
+            Some(c.load_warn_per_cpu),
+            Some(c.load_crit_per_cpu),
+        ),
+    );
+    if let Some((enabled, running)) = probe.service {
+        let name = &site.profile.app.service;
+        let (s, v, hint) = match (enabled, running, probe.release.is_some()) {
+            (_, true, _) => (
+                if enabled { Status::Ok } else { Status::Warning },
+                if enabled {
+                    "running".to_string()
+                } else {
+                    "running, not enabled".into()
+                },
+                if enabled {
+                    ""
+                } else {
+                    "run jinbao provision apply"
+                },
+            ),
+            (_, false, false) => (
+                Status::Warning,
+                "not running: no release installed".into(),
+                "roll a release out: jinbao rollout",
+            ),
+            (_, false, true) => (
+                Status::Critical,
+                "not running".into(),
+                "look at /var/log/jinbao; restart it, or roll back",
+            ),
+        };
+        out.push(Check::new(city, h, "service", s, format!("{name}: {v}")).hint(hint));
+    }
+    if let Some((rc, output)) = &probe.app {
+        let (s, hint) = if *rc == 0 {
+            (Status::Ok, String::new())
+        } else {
+            (
+                Status::Critical,
+                "the application's own health check fails: see its output".into(),
+            )
+        };
+        let value = if output.is_empty() {
+            format!("exit {rc}")
+        } else {
+            format!("exit {rc}: {output}")
+        };
+        out.push(Check::new(city, h, "app", s, value).hint(hint));
+    } else if host.has_role("app") || host.has_role("web") {
+        out.push(
+            Check::new(city, h, "app", Status::Warning, "no release installed")
+                .hint("roll a release out: jinbao rollout"),
+        );
+    }
+    let mut missing = Vec::new();
+    let mut wanted = 0;
+    for (name, r) in site
+        .profile
+        .network
+        .routes
+        .iter()
+        .filter(|(_, r)| r.enabled != Some(false))
+    {
+        let (Some(to), Some(via)) = (r.to, r.via.or(host.gateway)) else {
+            continue;
+        };
+        wanted += 1;
+        let (to, via) = (to.to_string(), via.to_string());
+        let present = if local {
+            probe
+                .managed_routes
+                .iter()
+                .any(|l| l.starts_with(&format!("{to} via {via}")))
+        } else {
+            probe
+                .routes
+                .iter()
+                .any(|l| l.dst == to && l.gateway.as_deref() == Some(via.as_str()))
+        };
+        if !present {
+            missing.push(format!("{name} ({to} via {via})"));
+        }
+    }
+    if wanted > 0 {
+        let s = if missing.is_empty() {
+            Status::Ok
+        } else {
+            Status::Critical
+        };
+        let v = if missing.is_empty() {
+            format!("{wanted} routes present")
+        } else {
+            format!("missing: {}", missing.join(", "))
+        };
+        out.push(
+            Check::new(city, h, "routes", s, v).hint(if missing.is_empty() {
+                ""
+            } else {
+                "jinbao provision apply puts them back"
+            }),
+        );
+    }
+    for (name, addr, port) in endpoints(site, host) {
+        let (s, v, hint) = match probe.endpoints.get(&name) {
+            Some(Ok(())) => (
+                Status::Ok,
+                format!("{name} {addr}:{port} answers"),
+                String::new(),
+            ),
+            Some(Err(why)) => (
+                Status::Critical,
+                format!("{name} {addr}:{port}: {why}"),
+                "check the line, the route and the firewall".to_string(),
+            ),
+            None => (
+                Status::Unknown,
+                format!("{name} {addr}:{port}: not checked"),
+                String::new(),
+            ),
+        };
+        out.push(Check::new(city, h, "endpoints", s, v).hint(hint));
+    }
+    out
+}
+
+/// Checks of the city as a whole: every app server on the same release.
+pub fn city_checks(site: &Site, releases: &[(String, Option<String>)]) -> Vec<Check> {
+    let mut versions: Vec<&Option<String>> = releases.iter().map(|(_, r)| r).collect();
+    versions.sort();
+    versions.dedup();
+    if releases.is_empty() {
+        return Vec::new();
+    }
+    let (s, v, hint) = if versions.len() <= 1 {
+        let v = versions
+            .first()
+            .and_then(|v| v.as_deref())
+            .unwrap_or("none");
+        (
+            Status::Ok,
+            format!("all {} app servers on {v}", releases.len()),
+            String::new(),
+        )
+    } else {
+        let list: Vec<String> = releases
+            .iter()
+            .map(|(h, r)| format!("{h}={}", r.as_deref().unwrap_or("none")))
+            .collect();
+        (
+            Status::Warning,
+            format!("servers disagree: {}", list.join(", ")),
+            "finish or roll back the rollout: jinbao releases, jinbao rollout --resume".to_string(),
+        )
+    };
+    vec![Check::new(site.pinyin(), None, "release", s, v).hint(hint)]
+}
+
+/// The city database seen from this machine: reachable, its size and connections, the schema
+/// version against the migrations, checksums and drift.
+pub fn database_checks(site: &Site, templates: &std::path::Path, with_drift: bool) -> Vec<Check> {
+    use crate::db::{self, Account};
+    let city = site.pinyin();
+    let p = &site.profile;
+    let mut out = Vec::new();
+    let target = db::describe(p);
+    let migrations = match crate::schema::load(&templates.join("schema"), p.database.engine) {
+        Ok(m) => m,
+        Err(e) => {
+            return vec![Check::new(
+                city,
+                None,
+                "schema",
+                Status::Unknown,
+                e.to_string(),
+            )];
+        }
+    };
+    let mut store = match crate::schema::open(p, Account::ReadOnly) {
+        Ok(s) => s,
+        Err(e) => {
+            return vec![
+                Check::new(
+                    city,
+                    None,
+                    "database",
+                    Status::Critical,
+                    format!("{target}: {e}"),
+                )
+                .hint("is the database up, and the line to it? (jinbao db status)"),
+            ];
+        }
+    };
+    let size = store.size_bytes().ok().flatten();
+    let conns = match db::connect(p, Account::ReadOnly) {
+        Ok(db::Conn::Pg(mut c)) => c
+            .query_one(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()",
+                &[],
+            )
+            .ok()
+            .map(|r| r.get::<_, i64>(0)),
+        _ => None,
+    };
+    let mut value = format!("{target} answers");
+    if let Some(b) = size {
+        value.push_str(&format!(", {:.1} MB", b as f64 / 1e6));
+    }
+    if let Some(n) = conns {
+        value.push_str(&format!(", {n} connections"));
+    }
+    let mut check = Check::new(city, None, "database", Status::Ok, value);
+    if let Some(b) = size {
+        check = check.perf(format!("{city}_db_size"), b as f64, "B", None, None);
+    }
+    out.push(check);
+    match store.applied() {
+        Ok(applied) => {
+            let st = crate::schema::status(&migrations, &applied);
+            let cur = st
+                .current
+                .map_or("no schema".into(), |c| format!("V{c:03}"));
+            let (s, hint) = if !st.checksum_mismatches.is_empty() {
+                (
+                    Status::Critical,
+                    "an applied migration was edited: jinbao db status".to_string(),
+                )
+            } else if !st.pending.is_empty() {
+                (Status::Warning, "jinbao db migrate".to_string())
+            } else {
+                (Status::Ok, String::new())
+            };
+            out.push(
+                Check::new(
+                    city,
+                    None,
+                    "schema",
+                    s,
+                    format!("{cur}, {} pending", st.pending.len()),
+                )
+                .threshold(format!("expected V{:03}", st.latest))
+                .hint(hint),
+            );
+            if with_drift && st.current.is_some() {
+                let upto: Vec<_> = migrations
+                    .iter()
+                    .filter(|m| st.current.is_some_and(|c| m.version <= c))
+                    .cloned()
+                    .collect();
+                let drift =
+                    crate::schema::open(p, Account::Migrator).and_then(|mut s| s.shapes(&upto));
+                out.push(match drift {
+                    Ok((live, expected)) => {
+                        let d = crate::schema::shape_diff(&expected, &live);
+                        if d.is_empty() {
+                            Check::new(
+                                city,
+                                None,
+                                "drift",
+                                Status::Ok,
+                                "the schema is as the migrations make it",
+                            )
+                        } else {
+                            let first: Vec<String> =
+                                d.iter().take(3).map(|x| x.summary()).collect();
+                            Check::new(
+                                city,
+                                None,
+                                "drift",
+                                Status::Warning,
+                                format!("{} differences: {}", d.len(), first.join("; ")),
+                            )
+                            .hint("jinbao db drift shows them all")
+                        }
+                    }
+                    Err(e) => Check::new(city, None, "drift", Status::Unknown, e.to_string()),
+                });
+            }
+        }
+        Err(e) => out.push(Check::new(
+            city,
+            None,
+            "schema",
+            Status::Unknown,
+            e.to_string(),
+        )),
+    }
+    out
+}

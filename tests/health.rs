@@ -1,0 +1,270 @@
+//! `jinbao health` on the test bed's pilot cities and on the sandbox.
+
+mod common;
+
+use common::testbed::testbed;
+use common::{jinbao, pg, run};
+use serde_json::Value;
+
+/// Every check of a report, flattened.
+fn checks(report: &Value) -> Vec<Value> {
+    report["cities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["checks"].as_array().unwrap().clone())
+        .collect()
+}
+
+fn not_ok(report: &Value) -> Vec<String> {
+    checks(report)
+        .iter()
+        .filter(|c| c["status"] != "OK")
+        .map(|c| {
+            format!(
+                "{} {} {}: {}",
+                c["host"], c["check"], c["status"], c["value"]
+            )
+        })
+        .collect()
+}
+
+/// Xuchang provisioned, migrated and on the example release.
+fn ready_xuchang(state: &std::path::Path) {
+    assert_eq!(
+        run(pg::jinbao(state, None).args(["db", "init", "xuchang"])).code,
+        0
+    );
+    let r = run(pg::jinbao(state, None).args([
+        "rollout",
+        "examples/unified-app",
+        "xuchang",
+        "--provision",
+        "--migrate",
+        "--no-pause",
+    ]));
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+}
+
+#[test]
+fn a_healthy_city_then_a_full_disk_a_dead_sshd_and_a_release_mismatch() {
+    let Some(mut bed) =
+        testbed("a_healthy_city_then_a_full_disk_a_dead_sshd_and_a_release_mismatch")
+    else {
+        return;
+    };
+    if !pg::available("a_healthy_city_then_a_full_disk_a_dead_sshd_and_a_release_mismatch") {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    ready_xuchang(state);
+    let health = |extra: &[&str]| {
+        run(pg::jinbao(state, None)
+            .args(["health", "xuchang", "--json"])
+            .args(extra))
+    };
+
+    let r = health(&[]);
+    assert_eq!(r.code, 0, "a healthy city: {:?}", not_ok(&r.json()));
+    let all = checks(&r.json());
+    for kind in [
+        "ssh",
+        "clock",
+        "disk",
+        "inodes",
+        "memory",
+        "load",
+        "service",
+        "app",
+        "routes",
+        "endpoints",
+        "release",
+        "database",
+        "schema",
+        "drift",
+    ] {
+        assert!(all.iter().any(|c| c["check"] == kind), "no {kind} check");
+    }
+    assert!(
+        state.join("health/xuchang.jsonl").exists(),
+        "each run goes into the history"
+    );
+
+    // a 10 MB volume on h3 (xuchang-app1), filled past the testbed's 90% warning, then full
+    bed.exec("h3", "mkdir -p /opt/jinbao/shared/uploads && mount -t tmpfs -o size=10m tmpfs /opt/jinbao/shared/uploads && dd if=/dev/zero of=/opt/jinbao/shared/uploads/a bs=1M count=9 status=none && dd if=/dev/zero of=/opt/jinbao/shared/uploads/b bs=100K count=3 status=none");
+    let r = health(&["--only", "disk"]);
+    let bad = not_ok(&r.json());
+    bed.exec("h3", "dd if=/dev/zero of=/opt/jinbao/shared/uploads/c bs=1M count=2 status=none 2>/dev/null; true");
+    let full = health(&["--only", "disk"]);
+    bed.exec("h3", "umount /opt/jinbao/shared/uploads");
+    assert_eq!(r.code, 1, "WARNING: {bad:?}");
+    assert_eq!(bad.len(), 1, "{bad:?}");
+    assert!(
+        bad[0].contains("xuchang-app1")
+            && bad[0].contains("WARNING")
+            && bad[0].contains("/opt/jinbao/shared/uploads"),
+        "{bad:?}"
+    );
+    assert_eq!(full.code, 2, "CRITICAL: {:?}", not_ok(&full.json()));
+    assert!(not_ok(&full.json())[0].contains("100% used on /opt/jinbao/shared/uploads"));
+
+    // sshd stopped on h4 (xuchang-app2): CRITICAL for that host only
+    bed.kill_sshd("h4");
+    let r = health(&[]);
+    assert_eq!(r.code, 2);
+    let bad = not_ok(&r.json());
+    assert_eq!(bad.len(), 1, "{bad:?}");
+    assert!(
+        bad[0].contains("xuchang-app2")
+            && bad[0].contains("ssh")
+            && bad[0].contains("CRITICAL")
+            && bad[0].contains("refused"),
+        "{bad:?}"
+    );
+    drop(bed);
+    let bed = testbed("(again)").unwrap();
+
+    // h5 (xuchang-web1) switched to another release by hand
+    let current = bed
+        .exec("h5", "readlink /opt/jinbao/current")
+        .trim()
+        .to_string();
+    bed.exec("h5", &format!("cp -a {current} /opt/jinbao/releases/0.9.9 && ln -sfn /opt/jinbao/releases/0.9.9 /opt/jinbao/current"));
+    let r = health(&["--only", "release"]);
+    bed.exec(
+        "h5",
+        &format!("ln -sfn {current} /opt/jinbao/current && rm -rf /opt/jinbao/releases/0.9.9"),
+    );
+    assert_eq!(r.code, 1);
+    let bad = not_ok(&r.json());
+    assert!(
+        bad[0].contains("servers disagree") && bad[0].contains("xuchang-web1=0.9.9"),
+        "{bad:?}"
+    );
+}
+
+#[test]
+fn the_nagios_line_is_a_standard_plugin_line() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    let r = run(jinbao(state).args([
+        "rollout",
+        "examples/unified-app",
+        "hebi",
+        "--provision",
+        "--migrate",
+        "--no-pause",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(jinbao(state).args(["health", "hebi", "--format", "nagios"]));
+    let line = r.stdout.trim_end_matches('\n');
+    assert!(!line.contains('\n'), "one line: {line}");
+    let (head, perf) = line
+        .split_once(" | ")
+        .expect("performance data after ` | `");
+    let status = head
+        .strip_prefix("JINBAO HEALTH ")
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap();
+    let code = ["OK", "WARNING", "CRITICAL", "UNKNOWN"]
+        .iter()
+        .position(|s| *s == status)
+        .unwrap() as i32;
+    assert_eq!(r.code, code, "the exit code is the status");
+    assert!(head.contains(" - "));
+    for item in perf.split(' ') {
+        let (label, rest) = item.split_once('=').unwrap_or_else(|| panic!("{item}"));
+        assert!(!label.is_empty());
+        let value: String = rest
+            .split(';')
+            .next()
+            .unwrap()
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == '-')
+            .collect();
+        assert!(value.parse::<f64>().is_ok(), "{item}");
+    }
+    assert!(perf.contains("checks="));
+}
+
+#[test]
+fn the_sandbox_gives_a_meaningful_report() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    // before anything is deployed: the release and the database say so
+    let r = run(jinbao(state)
+        .env("JINBAO_CITY", "luohe")
+        .args(["health", "--json"]));
+    let report = r.json();
+    assert_eq!(
+        report["cities"].as_array().unwrap().len(),
+        1,
+        "JINBAO_CITY picks the city"
+    );
+    assert_eq!(r.code as u64, report["exit"].as_u64().unwrap());
+    assert!(
+        not_ok(&report)
+            .iter()
+            .any(|x| x.contains("app") && x.contains("no release installed")),
+        "{:?}",
+        not_ok(&report)
+    );
+    let r = run(jinbao(state).args([
+        "rollout",
+        "examples/unified-app",
+        "luohe",
+        "--provision",
+        "--migrate",
+        "--no-pause",
+    ]));
+    assert_eq!(r.code, 0);
+    let r = run(jinbao(state).args(["health", "luohe", "--json"]));
+    let report = r.json();
+    assert_eq!(r.code as u64, report["exit"].as_u64().unwrap());
+    let all = checks(&report);
+    let status = |kind: &str| {
+        all.iter()
+            .filter(|c| c["check"] == kind)
+            .map(|c| c["status"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    for kind in [
+        "app", "service", "routes", "release", "database", "schema", "drift",
+    ] {
+        assert!(
+            !status(kind).is_empty() && status(kind).iter().all(|s| s == "OK"),
+            "{kind}: {:?}",
+            not_ok(&report)
+        );
+    }
+    // --only and --skip, and a wrong name is UNKNOWN (exit 3), not CRITICAL
+    let r = run(jinbao(state).args(["health", "luohe", "--json", "--only", "disk,memory"]));
+    assert!(
+        checks(&r.json())
+            .iter()
+            .all(|c| c["check"] == "disk" || c["check"] == "memory")
+    );
+    let r = run(jinbao(state).args([
+        "health",
+        "luohe",
+        "--json",
+        "--skip",
+        "database,schema,drift",
+    ]));
+    assert!(checks(&r.json()).iter().all(|c| c["check"] != "database"));
+    let r = run(jinbao(state).args(["health", "luohe", "--only", "temperature"]));
+    assert_eq!(r.code, 3);
+    assert!(r.stderr.contains("no check named `temperature`"));
+    // a city's profile can leave a check out
+    let r = run(jinbao(state).args([
+        "--set",
+        "checks.skip=[\"load\"]",
+        "health",
+        "luohe",
+        "--json",
+    ]));
+    assert!(checks(&r.json()).iter().all(|c| c["check"] != "load"));
+}
