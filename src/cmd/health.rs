@@ -289,7 +289,7 @@ fn report(cities: &[String], mut checks: Vec<Check>) -> Report {
             }
         })
         .collect();
-    out.sort_by(|a, b| b.status.rank().cmp(&a.status.rank()));
+    out.sort_by_key(|c| std::cmp::Reverse(c.status.rank()));
     let status = health::worst(out.iter().flat_map(|c| &c.checks));
     Report {
         status,
