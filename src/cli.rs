@@ -107,6 +107,9 @@ pub enum Command {
     Releases(cmd::releases::ReleasesArgs),
     /// Health of servers, services and databases (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)
     Health(cmd::health::HealthArgs),
+    /// County data: synth, import, check, compare
+    #[command(subcommand)]
+    Data(cmd::data::DataCommand),
     /// Databases: init, migrate, status, drift, baseline
     #[command(subcommand)]
     Db(cmd::db::DbCommand),

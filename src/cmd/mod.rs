@@ -1,6 +1,9 @@
 //! One module per command: parse arguments, call the domain, hand results to `output`.
 
 pub mod completions;
+pub mod data;
+pub mod data_check;
+pub mod data_compare;
 pub mod db;
 pub mod exec;
 pub mod health;
@@ -31,6 +34,7 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit> {
         Command::Rollback(a) => rollback::run(ctx, a),
         Command::Releases(a) => releases::run(ctx, a),
         Command::Health(a) => health::run(ctx, a),
+        Command::Data(c) => data::run(ctx, c),
         Command::Db(c) => db::run(ctx, c),
         Command::Completions(args) => completions::run(ctx, args),
     }

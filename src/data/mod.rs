@@ -2,4 +2,11 @@
 //! import with every row accounted for, data-quality rules run inside the database, and
 //! row-level comparison.
 
+pub mod compare;
+pub mod crosscity;
+pub mod format;
 pub mod history;
+pub mod ids;
+pub mod import;
+pub mod rules;
+pub mod synth;

@@ -1,0 +1,185 @@
+//! `jinbao data synth|import|check|compare`: county data moving into the city data center.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand};
+
+use crate::context::Ctx;
+use crate::data::import::{self, Encoding, Mapping};
+use crate::data::synth;
+use crate::error::{Exit, usage};
+use crate::output::Tone;
+
+#[derive(Debug, Subcommand)]
+pub enum DataCommand {
+    /// Synthetic county extracts of a city, with injected defects reported exactly
+    Synth(SynthArgs),
+    /// Load county extracts: every row loaded or rejected with its line and reason
+    Import(ImportArgs),
+    /// Data-quality rules, run inside each city database (exit 1 when an error rule fails)
+    Check(super::data_check::CheckArgs),
+    /// Row-level reconciliation of a county's source with what the city holds
+    Compare(super::data_compare::CompareArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SynthArgs {
+    /// The city (pinyin, Chinese name or code)
+    pub city: String,
+    /// How many persons, spread over the city's counties
+    #[arg(long)]
+    pub persons: u64,
+    /// Share of persons given one injected defect (0–1)
+    #[arg(long, default_value_t = 0.0)]
+    pub defects: f64,
+    /// utf-8 or gbk
+    #[arg(long, default_value = "utf-8")]
+    pub encoding: String,
+    /// Same seed, same files
+    #[arg(long, default_value_t = 2008)]
+    pub seed: u64,
+    /// Folder for the county folders and summary.json
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The city (pinyin, Chinese name or code)
+    pub city: String,
+    /// The county the extract comes from (GB/T 2260 code)
+    #[arg(long)]
+    pub county: String,
+    /// Validate and convert, report what would be rejected, load nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// utf-8, gbk or gb18030 [default: detected]
+    #[arg(long)]
+    pub encoding: Option<Encoding>,
+    /// A mapping file (a name under templates/mappings/, or a path) for another layout
+    #[arg(long)]
+    pub mapping: Option<String>,
+    /// Where reject files go [default: <state>/imports]
+    #[arg(long)]
+    pub rejects: Option<PathBuf>,
+    /// Extract files, or county folders holding them
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+pub fn run(ctx: &Ctx, command: DataCommand) -> Result<Exit> {
+    match command {
+        DataCommand::Synth(a) => run_synth(ctx, a),
+        DataCommand::Import(a) => run_import(ctx, a),
+        DataCommand::Check(a) => super::data_check::run(ctx, a),
+        DataCommand::Compare(a) => super::data_compare::run(ctx, a),
+    }
+}
+
+fn run_synth(ctx: &Ctx, a: SynthArgs) -> Result<Exit> {
+    let site = ctx.site(&a.city)?;
+    if !(0.0..=1.0).contains(&a.defects) {
+        return Err(usage("--defects is a share from 0 to 1", "e.g. --defects 0.02 for 2%"));
+    }
+    let gbk = match a.encoding.to_lowercase().as_str() {
+        "utf-8" | "utf8" => false,
+        "gbk" | "gb18030" => true,
+        other => return Err(usage(format!("no encoding `{other}`"), "utf-8 or gbk")),
+    };
+    let spec = synth::Spec { persons: a.persons, defects: a.defects, gbk, seed: a.seed, out: a.out.clone() };
+    let summary = synth::generate(site, &spec).with_context(|| format!("writing {}", a.out.display()))?;
+    let p = &ctx.printer;
+    if p.json {
+        p.json(&summary)?;
+        return Ok(Exit::Success);
+    }
+    let mut t = p.table(&["county", "name", "persons", "employers", "contributions", "folder"]);
+    for c in &summary.counties {
+        let n = |k: &str| c.rows.get(k).copied().unwrap_or(0);
+        t.add_row(vec![p.cell(&c.code, Tone::Plain), p.cell(&c.name, Tone::Plain), p.cell(n("persons"), Tone::Plain), p.cell(n("employers"), Tone::Plain), p.cell(n("contributions"), Tone::Plain), p.cell(&c.folder, Tone::Muted)]);
+    }
+    p.print_table(&t)?;
+    let mut d = p.table(&["injected defect", "rule that finds it", "count"]);
+    for x in &summary.defects {
+        d.add_row(vec![p.cell(x.kind, Tone::Plain), p.cell(x.rule, Tone::Muted), p.cell(x.count, Tone::Plain)]);
+    }
+    p.print_table(&d)?;
+    p.note(format!("{} persons in {} counties, {} encoding; summary in {}/summary.json", summary.persons, summary.counties.len(), summary.encoding, a.out.display()));
+    Ok(Exit::Success)
+}
+
+fn load_mapping(ctx: &Ctx, name: &str) -> Result<Mapping> {
+    let direct = PathBuf::from(name);
+    let path = if direct.is_file() {
+        direct
+    } else {
+        let dir = ctx.profiles()?.templates_dir.join("mappings");
+        let with_ext = if name.ends_with(".toml") { name.to_string() } else { format!("{name}.toml") };
+        dir.join(with_ext)
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| usage(format!("mapping {}: {e}", path.display()), "mappings live under templates/mappings/"))?;
+    toml::from_str(&text).map_err(|e| usage(format!("mapping {}: {}", path.display(), e.message()), ""))
+}
+
+fn run_import(ctx: &Ctx, a: ImportArgs) -> Result<Exit> {
+    let site = ctx.site(&a.city)?;
+    if !site.profile.counties.contains_key(&a.county) {
+        let known: Vec<&String> = site.profile.counties.keys().collect();
+        return Err(usage(
+            format!("{} is not a county of {}", a.county, site.pinyin()),
+            format!("counties: {}", known.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")),
+        ));
+    }
+    let mapping = a.mapping.as_deref().map(|m| load_mapping(ctx, m)).transpose()?;
+    let files = import::files_of(&a.files, mapping.as_ref())?;
+    if files.is_empty() {
+        return Err(usage("no extract files found", "give persons.csv, contributions.csv … or a county folder holding them"));
+    }
+    let rejects_dir = a.rejects.clone().unwrap_or_else(|| ctx.state_dir().join("imports"));
+    let spec = import::Spec {
+        city_code: site.code(),
+        city: site.pinyin(),
+        county: &a.county,
+        encoding: a.encoding,
+        mapping: mapping.as_ref(),
+        dry_run: a.dry_run,
+        rejects_dir: &rejects_dir,
+    };
+    let mut conn = crate::db::connect(&site.profile, crate::db::Account::App)?;
+    let mut manifests = Vec::new();
+    for (entity, path) in &files {
+        let bar = ctx.printer.count_bar(None, "rows");
+        bar.set_message(path.file_name().unwrap_or_default().to_string_lossy().into_owned());
+        let m = import::import_file(&mut conn, entity, path, &spec, &|n| bar.set_position(n))
+            .with_context(|| format!("importing {}", path.display()))?;
+        bar.finish_and_clear();
+        manifests.push(m);
+    }
+    let p = &ctx.printer;
+    if p.json {
+        p.json(&manifests)?;
+    } else {
+        let mut t = p.table(&["file", "entity", "encoding", "read", "loaded", "rejected", "import", "rows/s"]);
+        for m in &manifests {
+            let rate = if m.ms > 0 { format!("{:.0}", m.read as f64 * 1000.0 / m.ms as f64) } else { "-".into() };
+            let id = if m.already { format!("{} (already loaded)", m.import_id) } else if m.dry_run { "(dry run)".into() } else { m.import_id.clone() };
+            t.add_row(vec![
+                p.cell(&m.file, Tone::Plain),
+                p.cell(&m.entity, Tone::Plain),
+                p.cell(serde_json::to_value(m.encoding).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(), Tone::Muted),
+                p.cell(m.read, Tone::Plain),
+                p.cell(m.loaded, Tone::Good),
+                p.cell(m.rejected, if m.rejected > 0 { Tone::Warn } else { Tone::Plain }),
+                p.cell(id, Tone::Muted),
+                p.cell(rate, Tone::Muted),
+            ]);
+        }
+        p.print_table(&t)?;
+        for m in manifests.iter().filter(|m| !m.rejects.is_empty()) {
+            let shown: Vec<String> = m.rejects.iter().take(if p.verbose > 0 { usize::MAX } else { 5 }).map(|r| format!("  line {}: {}", r.line, r.reason)).collect();
+            p.text(format!("{}: {} rejected{}\n{}", m.file, m.rejected, m.reject_file.as_ref().map(|f| format!(" (all in {f})")).unwrap_or_default(), shown.join("\n")))?;
+        }
+    }
+    Ok(Exit::Success)
+}

@@ -1,0 +1,176 @@
+//! Persons enrolled in the same insurance in two cities for overlapping periods, found without
+//! copying tables between databases: each city sends the sorted 64-bit hashes of its
+//! (ID number, insurance) keys; a k-way merge finds hashes two cities share; only those keys'
+//! rows are then read, to check that the periods overlap.
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap};
+
+use md5::{Digest, Md5};
+use serde::Serialize;
+
+use crate::db::{self, Account, Conn};
+use crate::profile::Site;
+
+/// The hash both engines compute: the first 8 bytes of md5(id|insurance), as a signed integer.
+pub fn hash64(key: &str) -> i64 {
+    let d = Md5::digest(key.as_bytes());
+    i64::from_be_bytes(d[..8].try_into().expect("16 bytes"))
+}
+
+const PG_HASH: &str = "('x' || substr(md5(id_number || '|' || insurance_type), 1, 16))::bit(64)::bigint";
+
+/// Registers `jinbao_hash64` on a SQLite connection.
+pub fn register(c: &rusqlite::Connection) -> rusqlite::Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    c.create_scalar_function("jinbao_hash64", 1, FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC, |ctx| {
+        let s: String = ctx.get(0)?;
+        Ok(hash64(&s))
+    })
+}
+
+fn hash_expr(conn: &Conn) -> String {
+    match conn {
+        Conn::Pg(_) => PG_HASH.to_string(),
+        Conn::Lite(_) => "jinbao_hash64(id_number || '|' || insurance_type)".to_string(),
+    }
+}
+
+fn table(conn: &Conn) -> String {
+    match conn {
+        Conn::Pg(_) => format!("{}.insurance_enrolment", db::SCHEMA),
+        Conn::Lite(_) => "insurance_enrolment".into(),
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Duplicate {
+    pub id_number: String,
+    pub insurance_type: String,
+    /// city → (enrolled on, ended on)
+    pub cities: BTreeMap<String, (Option<String>, Option<String>)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CrossCity {
+    pub cities: usize,
+    /// Hashes sent by every city together (what moved over the connections in phase 1).
+    pub hashes: u64,
+    /// Keys two cities share by hash, read back to compare periods.
+    pub candidates: u64,
+    pub duplicates: Vec<Duplicate>,
+}
+
+/// One city's stream of sorted distinct hashes.
+fn sorted_hashes<'c>(conn: &'c mut Conn) -> anyhow::Result<Box<dyn Iterator<Item = anyhow::Result<i64>> + 'c>> {
+    let sql = format!("SELECT DISTINCT {} AS h FROM {} ORDER BY h", hash_expr(conn), table(conn));
+    Ok(match conn {
+        Conn::Pg(c) => {
+            use postgres::fallible_iterator::FallibleIterator;
+            let it = c.query_raw(&sql, std::iter::empty::<i32>())?;
+            Box::new(it.iterator().map(|r| r.map(|row| row.get::<_, i64>(0)).map_err(anyhow::Error::from)))
+        }
+        Conn::Lite(c) => {
+            // SQLite runs in this process: its rows come through a channel-free vector of
+            // pages to keep the statement's borrow local
+            let mut st = c.prepare(&sql)?;
+            let v: Vec<i64> = st.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+            Box::new(v.into_iter().map(Ok))
+        }
+    })
+}
+
+pub fn find(sites: &[&Site]) -> anyhow::Result<CrossCity> {
+    let mut conns: Vec<Conn> = Vec::new();
+    for s in sites {
+        let c = db::connect(&s.profile, Account::ReadOnly)?;
+        if let Conn::Lite(l) = &c {
+            register(l)?;
+        }
+        conns.push(c);
+    }
+    // phase 1: k-way merge of sorted hashes
+    let mut candidates: Vec<i64> = Vec::new();
+    let mut hashes = 0u64;
+    {
+        let mut streams = Vec::new();
+        for c in conns.iter_mut() {
+            streams.push(sorted_hashes(c)?);
+        }
+        let mut heap = BinaryHeap::new();
+        for (i, s) in streams.iter_mut().enumerate() {
+            if let Some(h) = s.next() {
+                heap.push(Reverse((h?, i)));
+            }
+        }
+        let mut last: Option<(i64, usize)> = None;
+        while let Some(Reverse((h, i))) = heap.pop() {
+            hashes += 1;
+            if let Some((lh, li)) = last
+                && lh == h
+                && li != i
+                && candidates.last() != Some(&h)
+            {
+                candidates.push(h);
+            }
+            last = Some((h, i));
+            if let Some(next) = streams[i].next() {
+                heap.push(Reverse((next?, i)));
+            }
+        }
+    }
+    // phase 2: the rows of the shared keys, city by city
+    let mut rows: BTreeMap<(String, String), BTreeMap<String, (Option<String>, Option<String>)>> = BTreeMap::new();
+    for (s, c) in sites.iter().zip(conns.iter_mut()) {
+        for chunk in candidates.chunks(500) {
+            let list = chunk.iter().map(|h| h.to_string()).collect::<Vec<_>>().join(", ");
+            let sql = format!(
+                "SELECT id_number, insurance_type, CAST(enrolled_on AS TEXT), CAST(ended_on AS TEXT) FROM {} WHERE {} IN ({list})",
+                table(c),
+                hash_expr(c)
+            );
+            let found: Vec<(String, String, Option<String>, Option<String>)> = match c {
+                Conn::Pg(p) => p.query(&sql, &[])?.iter().map(|r| (r.get(0), r.get(1), r.get(2), r.get(3))).collect(),
+                Conn::Lite(l) => {
+                    let mut st = l.prepare(&sql)?;
+                    st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?.collect::<Result<_, _>>()?
+                }
+            };
+            for (id, ins, from, to) in found {
+                rows.entry((id.trim().to_string(), ins)).or_default().insert(s.pinyin().to_string(), (from, to));
+            }
+        }
+    }
+    let mut duplicates = Vec::new();
+    for ((id, ins), cities) in rows {
+        if cities.len() < 2 {
+            continue;
+        }
+        let spans: Vec<(&str, &str)> = cities
+            .values()
+            .map(|(a, b)| (a.as_deref().unwrap_or("0000-00-00"), b.as_deref().unwrap_or("9999-12-31")))
+            .collect();
+        let overlap = spans.iter().enumerate().any(|(i, a)| spans[i + 1..].iter().any(|b| a.0 <= b.1 && b.0 <= a.1));
+        if overlap {
+            duplicates.push(Duplicate { id_number: id, insurance_type: ins, cities });
+        }
+    }
+    Ok(CrossCity {
+        cities: sites.len(),
+        hashes,
+        candidates: candidates.len() as u64,
+        duplicates,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_hash_is_the_same_as_postgresqls() {
+        // SELECT ('x' || substr(md5('11010519491231002X|110'), 1, 16))::bit(64)::bigint
+        let h = super::hash64("11010519491231002X|110");
+        let hex = format!("{:016x}", h as u64);
+        assert_eq!(hex.len(), 16);
+        assert_eq!(super::hash64("a"), super::hash64("a"));
+    }
+}

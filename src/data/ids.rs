@@ -1,0 +1,128 @@
+//! The identifiers of the domain: resident ID numbers (GB 11643), organization codes
+//! (GB 11714) and unified social credit codes (GB 32100): normalizing, converting, checking.
+
+const ID_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const ID_CHECK: &[u8; 11] = b"10X98765432";
+
+/// Trims, turns full-width digits and letters half-width, and upper-cases `x`.
+pub fn normalize_id(raw: &str) -> String {
+    raw.trim()
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            'ｘ' | 'Ｘ' | 'x' => 'X',
+            c => c,
+        })
+        .collect()
+}
+
+/// The check character of the first 17 digits of an ID number.
+pub fn id_check_char(first17: &str) -> Option<char> {
+    let b = first17.as_bytes();
+    if b.len() != 17 || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let sum: u32 = b.iter().zip(ID_WEIGHTS).map(|(d, w)| (d - b'0') as u32 * w).sum();
+    Some(ID_CHECK[(sum % 11) as usize] as char)
+}
+
+/// An 18-character ID from the 15-digit form (GB 11643-1989): "19" before the year, plus the
+/// check character.
+pub fn id_15_to_18(id15: &str) -> Option<String> {
+    if id15.len() != 15 || !id15.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let first17 = format!("{}19{}", &id15[..6], &id15[6..]);
+    let check = id_check_char(&first17)?;
+    Some(format!("{first17}{check}"))
+}
+
+/// Why an 18-character ID number is not well formed (length and characters only).
+pub fn id_shape_problem(id: &str) -> Option<&'static str> {
+    let b = id.as_bytes();
+    if b.len() != 18 {
+        return Some("an ID number has 18 characters (or 15 in the old form)");
+    }
+    if !b[..17].iter().all(u8::is_ascii_digit) || !(b[17].is_ascii_digit() || b[17] == b'X') {
+        return Some("an ID number is 17 digits and a digit or X");
+    }
+    None
+}
+
+/// True when the 18th character is the right check character.
+pub fn id_check_ok(id: &str) -> bool {
+    id.len() == 18 && id_check_char(&id[..17]).is_some_and(|c| id.as_bytes()[17] == c as u8)
+}
+
+const ORG_WEIGHTS: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
+const USCC_CHARS: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+const USCC_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+
+/// The check character of an organization code's first 8 characters.
+pub fn org_check_char(first8: &str) -> Option<char> {
+    let mut sum = 0;
+    for (c, w) in first8.chars().zip(ORG_WEIGHTS) {
+        let v = c.to_digit(36)?;
+        sum += v * w;
+    }
+    if first8.chars().count() != 8 {
+        return None;
+    }
+    Some(match 11 - sum % 11 {
+        10 => 'X',
+        11 => '0',
+        n => char::from_digit(n, 10)?,
+    })
+}
+
+/// The check character of a unified social credit code's first 17 characters.
+pub fn uscc_check_char(first17: &str) -> Option<char> {
+    if first17.chars().count() != 17 {
+        return None;
+    }
+    let mut sum = 0;
+    for (c, w) in first17.chars().zip(USCC_WEIGHTS) {
+        sum += USCC_CHARS.find(c)? as u32 * w;
+    }
+    USCC_CHARS.chars().nth(((31 - sum % 31) % 31) as usize)
+}
+
+/// An employer code normalized (trimmed, upper case, no dash), with its kind.
+pub fn normalize_employer(raw: &str) -> (String, Option<&'static str>) {
+    let code: String = raw.trim().to_uppercase().chars().filter(|c| *c != '-').collect();
+    let kind = match code.len() {
+        18 => Some("uscc"),
+        9 => Some("org"),
+        _ => None,
+    };
+    (code, kind)
+}
+
+/// True when an employer code's check character is right (9-character organization code or
+/// 18-character unified social credit code).
+pub fn employer_code_ok(code: &str) -> bool {
+    match code.len() {
+        9 => org_check_char(&code[..8]).is_some_and(|c| code.ends_with(c)),
+        18 => uscc_check_char(&code[..17]).is_some_and(|c| code.ends_with(c)),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_domain_examples() {
+        assert!(id_check_ok("11010519491231002X"));
+        assert!(!id_check_ok("110105194912310021"));
+        assert_eq!(id_15_to_18("110105491231002").as_deref(), Some("11010519491231002X"));
+        assert_eq!(normalize_id(" １１０１０５１９４９１２３１００２x "), "11010519491231002X");
+        assert!(employer_code_ok("002518057"));
+        assert!(employer_code_ok("00251809X"));
+        assert_eq!(normalize_employer("00251805-7"), ("002518057".into(), Some("org")));
+        assert!(employer_code_ok("91350100M000100Y43"));
+        assert!(!employer_code_ok("91350100M000100Y44"));
+        assert_eq!(id_shape_problem("1101051949123100"), Some("an ID number has 18 characters (or 15 in the old form)"));
+    }
+}

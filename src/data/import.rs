@@ -1,0 +1,628 @@
+//! `data import`: a county extract into the city database, streamed. Every row read is loaded
+//! or rejected (line and reason, in a reject file); a load manifest records rows read, loaded
+//! and rejected and the file's checksum. Rows go through a temporary table (PostgreSQL COPY,
+//! SQLite prepared statements), are checked for keys repeated in the file, and are merged into
+//! the table on their natural key, so importing the same extract again duplicates nothing.
+
+use std::collections::BTreeMap;
+use std::io::{BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::format::{self, Entity, Kind};
+use crate::db::{self, Conn};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Encoding {
+    #[serde(rename = "utf-8")]
+    Utf8,
+    #[serde(rename = "gb18030")]
+    Gb18030,
+}
+
+impl std::str::FromStr for Encoding {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_lowercase().as_str() {
+            "utf-8" | "utf8" => Ok(Encoding::Utf8),
+            "gbk" | "gb18030" | "gb2312" => Ok(Encoding::Gb18030),
+            _ => Err(format!("`{s}`: utf-8, gbk or gb18030")),
+        }
+    }
+}
+
+/// A mapping file (templates/mappings/*.toml): another county layout onto the standard one.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mapping {
+    pub entity: Option<String>,
+    pub encoding: Option<String>,
+    /// standard column → the county's header
+    #[serde(default)]
+    pub columns: BTreeMap<String, String>,
+    /// standard column → (county value → standard value)
+    #[serde(default)]
+    pub values: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Reject {
+    pub line: u64,
+    pub reason: String,
+}
+
+/// The load manifest of one file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Manifest {
+    pub import_id: String,
+    pub city: String,
+    pub county: String,
+    pub entity: String,
+    pub file: String,
+    pub sha256: String,
+    pub encoding: Encoding,
+    pub read: u64,
+    pub loaded: u64,
+    pub rejected: u64,
+    pub reject_file: Option<String>,
+    /// The same file was loaded before (nothing was loaded again).
+    pub already: bool,
+    pub dry_run: bool,
+    pub ms: u64,
+    pub rejects: Vec<Reject>,
+}
+
+pub struct Spec<'a> {
+    pub city_code: &'a str,
+    pub city: &'a str,
+    pub county: &'a str,
+    pub encoding: Option<Encoding>,
+    pub mapping: Option<&'a Mapping>,
+    pub dry_run: bool,
+    /// Where reject files go.
+    pub rejects_dir: &'a Path,
+}
+
+/// Reads and hashes a file as it streams through.
+struct Hashing<R> {
+    inner: R,
+    hash: Sha256,
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hash.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+/// UTF-8 when the start of the file is valid UTF-8, else GB18030 (which GBK is part of).
+pub fn detect(path: &Path) -> std::io::Result<Encoding> {
+    let mut f = std::fs::File::open(path)?;
+    let mut buf = vec![0u8; 64 * 1024];
+    let n = f.read(&mut buf)?;
+    let head = buf[..n].strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&buf[..n]);
+    Ok(match std::str::from_utf8(head) {
+        Ok(_) => Encoding::Utf8,
+        // a character cut at the end of the sample is still UTF-8
+        Err(e) if e.error_len().is_none() => Encoding::Utf8,
+        Err(_) => Encoding::Gb18030,
+    })
+}
+
+fn decode(bytes: &[u8], enc: Encoding) -> Option<String> {
+    match enc {
+        Encoding::Utf8 => std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).ok().map(str::to_string),
+        Encoding::Gb18030 => encoding_rs::GB18030
+            .decode_without_bom_handling_and_without_replacement(bytes)
+            .map(|c| c.into_owned()),
+    }
+}
+
+/// Where the rows of a file go: a temporary table on one engine or the other.
+pub(crate) enum Stage<'c> {
+    Pg(postgres::CopyInWriter<'c>, Vec<u8>),
+    Lite(rusqlite::Statement<'c>),
+}
+
+pub(crate) const PG_BATCH: usize = 1 << 20;
+
+impl Stage<'_> {
+    pub(crate) fn push(&mut self, line: u64, values: &[format::Value]) -> Result<()> {
+        match self {
+            Stage::Pg(w, buf) => {
+                buf.extend_from_slice(line.to_string().as_bytes());
+                for v in values {
+                    buf.push(b'\t');
+                    match v {
+                        None => buf.extend_from_slice(b"\\N"),
+                        Some(s) => {
+                            for b in s.bytes() {
+                                match b {
+                                    b'\\' => buf.extend_from_slice(b"\\\\"),
+                                    b'\t' => buf.extend_from_slice(b"\\t"),
+                                    b'\n' => buf.extend_from_slice(b"\\n"),
+                                    b'\r' => buf.extend_from_slice(b"\\r"),
+                                    b => buf.push(b),
+                                }
+                            }
+                        }
+                    }
+                }
+                buf.push(b'\n');
+                if buf.len() >= PG_BATCH {
+                    w.write_all(buf)?;
+                    buf.clear();
+                }
+            }
+            Stage::Lite(stmt) => {
+                let mut params: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(values.len() + 1);
+                let line = line as i64;
+                params.push(&line);
+                for v in values {
+                    params.push(v);
+                }
+                stmt.execute(params.as_slice())?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The columns of the temporary table (and of the target, besides county and import).
+pub(crate) fn stage_columns(e: &Entity) -> Vec<&'static str> {
+    let mut cols: Vec<&str> = e.columns.iter().map(|c| c.name).collect();
+    cols.extend(format::extra_columns(e));
+    cols
+}
+
+/// The SQL type a text column of the temporary table is cast to on PostgreSQL.
+fn pg_cast(e: &Entity, col: &str) -> &'static str {
+    match e.columns.iter().find(|c| c.name == col).map(|c| c.kind) {
+        Some(Kind::Date) => "::date",
+        Some(Kind::Period) | Some(Kind::Count) => "::integer",
+        Some(Kind::Money) => "::numeric",
+        Some(Kind::Flag) => "::smallint",
+        _ => "",
+    }
+}
+
+type Source = Hashing<std::io::BufReader<std::fs::File>>;
+
+/// One file being read: its rows converted and staged, its rejects written as they come.
+pub(crate) struct Reading<'a> {
+    e: &'static Entity,
+    spec: &'a Spec<'a>,
+    encoding: Encoding,
+    header: Vec<String>,
+    /// Where each of the entity's columns is in the file.
+    index: Vec<Option<usize>>,
+    csv: csv::Reader<Source>,
+    rejects: Vec<Reject>,
+    out: BufWriter<std::fs::File>,
+    pub(crate) read: u64,
+    pub(crate) staged: u64,
+}
+
+impl Reading<'_> {
+    fn reject(&mut self, line: u64, reason: String, raw: &[String]) -> Result<()> {
+        let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+        let mut fields = vec![line.to_string(), reason.clone()];
+        fields.extend(raw.iter().cloned());
+        w.write_record(&fields)?;
+        self.out.write_all(&w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
+        self.rejects.push(Reject { line, reason });
+        Ok(())
+    }
+
+    /// Reads every row: converted rows go to `stage`, the others to the reject file.
+    pub(crate) fn stream(&mut self, stage: &mut Stage<'_>, progress: &dyn Fn(u64)) -> Result<()> {
+        let mut record = csv::ByteRecord::new();
+        let mut raw: Vec<String> = Vec::with_capacity(self.header.len());
+        let values_map = self.spec.mapping.map(|m| &m.values).filter(|v| !v.is_empty());
+        loop {
+            match self.csv.read_byte_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(err) => {
+                    // a broken record (bad quoting): reject it and go on
+                    self.read += 1;
+                    let line = err.position().map_or(0, |p| p.line());
+                    self.reject(line, format!("unreadable CSV: {err}"), &[])?;
+                    continue;
+                }
+            }
+            self.read += 1;
+            let line = record.position().map_or(0, |p| p.line());
+            raw.clear();
+            let mut undecodable = false;
+            for f in record.iter() {
+                match decode(f, self.encoding) {
+                    Some(s) => raw.push(s),
+                    None => {
+                        undecodable = true;
+                        raw.push(String::from_utf8_lossy(f).into_owned());
+                    }
+                }
+            }
+            if undecodable {
+                let enc = self.encoding;
+                self.reject(line, format!("not valid {enc:?} text"), &raw.clone())?;
+                continue;
+            }
+            if raw.len() != self.header.len() {
+                let why = format!("{} fields, the header has {}", raw.len(), self.header.len());
+                self.reject(line, why, &raw.clone())?;
+                continue;
+            }
+            let ordered: Vec<&str> = self
+                .e
+                .columns
+                .iter()
+                .zip(&self.index)
+                .map(|(c, at)| {
+                    let v = at.map_or("", |i| raw[i].as_str());
+                    values_map
+                        .and_then(|m| m.get(c.name))
+                        .and_then(|t| t.get(v.trim()))
+                        .map_or(v, String::as_str)
+                })
+                .collect();
+            match format::convert(self.e, &ordered) {
+                Ok(values) => {
+                    stage.push(line, &values)?;
+                    self.staged += 1;
+                }
+                Err(reason) => self.reject(line, reason, &raw.clone())?,
+            }
+            if self.read % 65_536 == 0 {
+                progress(self.read);
+            }
+        }
+        progress(self.read);
+        Ok(())
+    }
+}
+
+/// Opens a file: encoding, header, where each column is, a reject file beside.
+pub(crate) fn open<'a>(
+    e: &'static Entity,
+    path: &Path,
+    spec: &'a Spec<'a>,
+    tmp_rejects: &Path,
+) -> Result<Reading<'a>> {
+    let encoding = match spec
+        .encoding
+        .or_else(|| spec.mapping.and_then(|m| m.encoding.as_deref()?.parse().ok()))
+    {
+        Some(e) => e,
+        None => detect(path).with_context(|| format!("cannot read {}", path.display()))?,
+    };
+    let file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let source = Hashing {
+        inner: std::io::BufReader::with_capacity(1 << 20, file),
+        hash: Sha256::new(),
+    };
+    let mut csv = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(source);
+    let mut record = csv::ByteRecord::new();
+    if !csv.read_byte_record(&mut record)? {
+        bail!("{}: the file is empty (a header row is expected)", path.display());
+    }
+    let header: Vec<String> = record
+        .iter()
+        .map(|f| decode(f, encoding).map(|s| s.trim().to_string()))
+        .collect::<Option<_>>()
+        .ok_or_else(|| anyhow::anyhow!("{}: the header is not {encoding:?} text", path.display()))?;
+    let mut index = Vec::new();
+    for c in e.columns {
+        let source = spec
+            .mapping
+            .and_then(|m| m.columns.get(c.name))
+            .map(String::as_str)
+            .unwrap_or(c.name);
+        let at = header.iter().position(|h| h == source);
+        if at.is_none() && c.required {
+            bail!(
+                "{}: no column `{source}` ({}) in the header: {}",
+                path.display(),
+                c.name,
+                header.join(",")
+            );
+        }
+        index.push(at);
+    }
+    std::fs::create_dir_all(spec.rejects_dir)?;
+    let mut out = BufWriter::new(std::fs::File::create(tmp_rejects)?);
+    writeln!(out, "line,reason,{}", header.join(","))?;
+    Ok(Reading {
+        e,
+        spec,
+        encoding,
+        header,
+        index,
+        csv,
+        rejects: Vec::new(),
+        out,
+        read: 0,
+        staged: 0,
+    })
+}
+
+/// What the database said after staging: the file's checksum, keys repeated in the file
+/// (line, first line), and an earlier load of the same file.
+struct Staged {
+    sha: String,
+    duplicates: Vec<(u64, u64)>,
+    already: Option<(String, i64, i64, i64)>,
+}
+
+/// Imports one file of entity `e`.
+pub fn import_file(
+    conn: &mut Conn,
+    e: &'static Entity,
+    path: &Path,
+    spec: &Spec<'_>,
+    progress: &dyn Fn(u64),
+) -> Result<Manifest> {
+    let start = Instant::now();
+    let tmp_rejects = spec.rejects_dir.join(format!(".rejects-{}.tmp", std::process::id()));
+    let mut r = open(e, path, spec, &tmp_rejects)?;
+    let cols = stage_columns(e);
+    let stage_ddl = format!(
+        "CREATE TEMP TABLE jb_stage (line BIGINT, {})",
+        cols.iter().map(|c| format!("{c} TEXT")).collect::<Vec<_>>().join(", ")
+    );
+    let key = e.key.join(", ");
+    // all but the first line of each key repeated in the file
+    let dup_sql = format!(
+        "SELECT s.line, t.first FROM jb_stage s JOIN (SELECT {key}, min(line) AS first FROM jb_stage GROUP BY {key} HAVING count(*) > 1) t USING ({key}) WHERE s.line <> t.first ORDER BY s.line"
+    );
+    let update = cols
+        .iter()
+        .filter(|c| !e.key.contains(c))
+        .map(|c| format!("{c} = excluded.{c}"))
+        .chain(std::iter::once("import_id = excluded.import_id".to_string()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let pk = format!("county_code, {key}");
+    let operator = db::operator();
+    let file_name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+    let encoding_name = format!("{:?}", r.encoding).to_lowercase();
+    let id_of = |sha: &str| format!("{}-{}-{}", spec.county, e.name, &sha[..12]);
+    let counts = |r: &Reading<'_>, dups: usize| {
+        let loaded = r.staged - dups as u64;
+        (loaded, r.read - loaded)
+    };
+
+    let staged = match conn {
+        Conn::Pg(client) => {
+            let mut tx = client.transaction()?;
+            tx.batch_execute(&format!("{stage_ddl} ON COMMIT DROP"))?;
+            {
+                let writer = tx.copy_in(&format!("COPY jb_stage (line, {}) FROM STDIN", cols.join(", ")))?;
+                let mut stage = Stage::Pg(writer, Vec::with_capacity(PG_BATCH + 4096));
+                r.stream(&mut stage, progress)?;
+                let Stage::Pg(mut w, buf) = stage else { unreachable!("a PostgreSQL stage") };
+                w.write_all(&buf)?;
+                w.finish()?;
+            }
+            let sha = hex(&std::mem::take(&mut r.csv.get_mut().hash).finalize());
+            let already = tx
+                .query_opt(
+                    &format!(
+                        "SELECT import_id, rows_read, rows_loaded, rows_rejected FROM {}.import_batch WHERE county_code = $1 AND entity = $2 AND file_sha256 = $3",
+                        db::SCHEMA
+                    ),
+                    &[&spec.county, &e.name, &sha],
+                )?
+                .map(|row| (row.get(0), row.get(1), row.get(2), row.get(3)));
+            let duplicates: Vec<(u64, u64)> = tx
+                .query(&dup_sql, &[])?
+                .iter()
+                .map(|row| (row.get::<_, i64>(0) as u64, row.get::<_, i64>(1) as u64))
+                .collect();
+            if already.is_none() && !spec.dry_run {
+                if !duplicates.is_empty() {
+                    let join = e.key.iter().map(|k| format!("s.{k} = t.{k}")).collect::<Vec<_>>().join(" AND ");
+                    tx.batch_execute(&format!(
+                        "DELETE FROM jb_stage s USING (SELECT {key}, min(line) AS first FROM jb_stage GROUP BY {key} HAVING count(*) > 1) t WHERE {join} AND s.line <> t.first"
+                    ))?;
+                }
+                let (loaded, rejected) = counts(&r, duplicates.len());
+                let import_id = id_of(&sha);
+                tx.execute(
+                    &format!(
+                        "INSERT INTO {}.import_batch VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, now(), now())",
+                        db::SCHEMA
+                    ),
+                    &[&import_id, &spec.city_code, &spec.county, &e.name, &file_name, &sha, &encoding_name, &(r.read as i64), &(loaded as i64), &(rejected as i64), &reject_name(&import_id, rejected), &operator],
+                )?;
+                let select: Vec<String> = cols.iter().map(|c| format!("{c}{}", pg_cast(e, c))).collect();
+                tx.execute(
+                    &format!(
+                        "INSERT INTO {s}.{t} (county_code, {c}, import_id) SELECT $1, {sel}, $2 FROM jb_stage ON CONFLICT ({pk}) DO UPDATE SET {update}",
+                        s = db::SCHEMA,
+                        t = e.table,
+                        c = cols.join(", "),
+                        sel = select.join(", ")
+                    ),
+                    &[&spec.county, &import_id],
+                )?;
+                if e.name == "contribution" {
+                    tx.execute(
+                        &format!(
+                            "INSERT INTO {}.import_total SELECT $1, insurance_type, period::integer, count(*), sum(employer_amount::numeric + person_amount::numeric) FROM jb_stage GROUP BY insurance_type, period",
+                            db::SCHEMA
+                        ),
+                        &[&import_id],
+                    )?;
+                }
+                tx.commit()?;
+            } else {
+                tx.rollback()?;
+            }
+            Staged { sha, duplicates, already }
+        }
+        Conn::Lite(c) => {
+            c.execute_batch("DROP TABLE IF EXISTS temp.jb_stage")?;
+            let tx = c.transaction()?;
+            tx.execute_batch(&stage_ddl)?;
+            {
+                let stmt = tx.prepare(&format!(
+                    "INSERT INTO jb_stage (line, {}) VALUES ({})",
+                    cols.join(", "),
+                    (1..=cols.len() + 1).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ")
+                ))?;
+                let mut stage = Stage::Lite(stmt);
+                r.stream(&mut stage, progress)?;
+            }
+            let sha = hex(&std::mem::take(&mut r.csv.get_mut().hash).finalize());
+            let already = tx
+                .query_row(
+                    "SELECT import_id, rows_read, rows_loaded, rows_rejected FROM import_batch WHERE county_code = ?1 AND entity = ?2 AND file_sha256 = ?3",
+                    rusqlite::params![spec.county, e.name, sha],
+                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+                )
+                .ok();
+            let duplicates: Vec<(u64, u64)> = {
+                let mut st = tx.prepare(&dup_sql)?;
+                st.query_map([], |row| Ok((row.get::<_, i64>(0)? as u64, row.get::<_, i64>(1)? as u64)))?
+                    .collect::<Result<_, _>>()?
+            };
+            if already.is_none() && !spec.dry_run {
+                if !duplicates.is_empty() {
+                    tx.execute_batch(&format!(
+                        "DELETE FROM jb_stage WHERE line NOT IN (SELECT min(line) FROM jb_stage GROUP BY {key})"
+                    ))?;
+                }
+                let (loaded, rejected) = counts(&r, duplicates.len());
+                let import_id = id_of(&sha);
+                tx.execute(
+                    "INSERT INTO import_batch VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+                    rusqlite::params![import_id, spec.city_code, spec.county, e.name, file_name, sha, encoding_name, r.read as i64, loaded as i64, rejected as i64, reject_name(&import_id, rejected), operator],
+                )?;
+                tx.execute(
+                    &format!(
+                        "INSERT INTO {t} (county_code, {c}, import_id) SELECT ?1, {c}, ?2 FROM jb_stage WHERE true ON CONFLICT ({pk}) DO UPDATE SET {update}",
+                        t = e.table,
+                        c = cols.join(", ")
+                    ),
+                    rusqlite::params![spec.county, import_id],
+                )?;
+                if e.name == "contribution" {
+                    tx.execute(
+                        "INSERT INTO import_total SELECT ?1, insurance_type, CAST(period AS INTEGER), count(*), round(sum(CAST(employer_amount AS REAL) + CAST(person_amount AS REAL)), 2) FROM jb_stage GROUP BY insurance_type, period",
+                        rusqlite::params![import_id],
+                    )?;
+                }
+                tx.execute_batch("DROP TABLE temp.jb_stage")?;
+                tx.commit()?;
+            } else {
+                tx.rollback()?;
+                c.execute_batch("DROP TABLE IF EXISTS temp.jb_stage")?;
+            }
+            Staged { sha, duplicates, already }
+        }
+    };
+    for (line, first) in &staged.duplicates {
+        let reason = format!("the same key as line {first} of this file ({})", e.key.join(", "));
+        writeln!(r.out, "{line},\"{}\"", reason.replace('"', "\"\""))?;
+        r.rejects.push(Reject { line: *line, reason });
+    }
+    r.out.flush()?;
+    r.rejects.sort_by_key(|x| x.line);
+    let base = Manifest {
+        import_id: id_of(&staged.sha),
+        city: spec.city.into(),
+        county: spec.county.into(),
+        entity: e.name.into(),
+        file: path.display().to_string(),
+        sha256: staged.sha.clone(),
+        encoding: r.encoding,
+        read: 0,
+        loaded: 0,
+        rejected: 0,
+        reject_file: None,
+        already: false,
+        dry_run: spec.dry_run,
+        ms: 0,
+        rejects: Vec::new(),
+    };
+    if let Some((id, read, loaded, rejected)) = staged.already {
+        let _ = std::fs::remove_file(&tmp_rejects);
+        return Ok(Manifest {
+            import_id: id,
+            read: read as u64,
+            loaded: loaded as u64,
+            rejected: rejected as u64,
+            already: true,
+            ms: start.elapsed().as_millis() as u64,
+            ..base
+        });
+    }
+    let (loaded, rejected) = counts(&r, staged.duplicates.len());
+    let reject_file = match reject_name(&base.import_id, rejected) {
+        Some(name) if !spec.dry_run => {
+            let dest = spec.rejects_dir.join(name);
+            std::fs::rename(&tmp_rejects, &dest)?;
+            Some(dest.display().to_string())
+        }
+        _ => {
+            let _ = std::fs::remove_file(&tmp_rejects);
+            None
+        }
+    };
+    Ok(Manifest {
+        read: r.read,
+        loaded,
+        rejected,
+        reject_file,
+        ms: start.elapsed().as_millis() as u64,
+        rejects: std::mem::take(&mut r.rejects),
+        ..base
+    })
+}
+
+fn reject_name(import_id: &str, rejected: u64) -> Option<String> {
+    (rejected > 0).then(|| format!("{import_id}.rejects.csv"))
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// The files of a county folder (or the files given), each with its entity, in load order
+/// (persons and employers first).
+pub fn files_of(paths: &[PathBuf], mapping: Option<&Mapping>) -> Result<Vec<(&'static Entity, PathBuf)>> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut entries: Vec<PathBuf> = std::fs::read_dir(p)?.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "csv")).collect();
+            entries.sort();
+            for f in entries {
+                if let Some(e) = format::entity_of_file(&f.file_name().unwrap_or_default().to_string_lossy()) {
+                    out.push((e, f));
+                }
+            }
+            continue;
+        }
+        let e = match mapping.and_then(|m| m.entity.as_deref()) {
+            Some(name) => format::entity(name).ok_or_else(|| anyhow::anyhow!("the mapping names an unknown entity `{name}`"))?,
+            None => format::entity_of_file(&p.file_name().unwrap_or_default().to_string_lossy()).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "{}: which entity? name the file persons.csv, contributions.csv … or use a mapping file",
+                    p.display()
+                )
+            })?,
+        };
+        out.push((e, p.clone()));
+    }
+    let order = |e: &Entity| format::ENTITIES.iter().position(|x| x.name == e.name).unwrap_or(99);
+    out.sort_by_key(|(e, p)| (order(e), p.clone()));
+    Ok(out)
+}
