@@ -44,6 +44,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand rollback 'Switch a city back to its previous release'
             cand releases 'What is installed on each server, and which release is current'
             cand health 'Health of servers, services and databases (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)'
+            cand data 'County data: synth, import, check, compare'
             cand db 'Databases: init, migrate, status, drift, baseline'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -579,6 +580,130 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'jinbao;data'= {
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]'
+            cand --color 'When to use colour (NO_COLOR is respected)'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand synth 'Synthetic county extracts of a city, with injected defects reported exactly'
+            cand import 'Load county extracts: every row loaded or rejected with its line and reason'
+            cand check 'Data-quality rules, run inside each city database (exit 1 when an error rule fails)'
+            cand compare 'Row-level reconciliation of a county''s source with what the city holds'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'jinbao;data;synth'= {
+            cand --persons 'How many persons, spread over the city''s counties'
+            cand --defects 'Share of persons given one injected defect (0–1)'
+            cand --encoding 'utf-8 or gbk'
+            cand --seed 'Same seed, same files'
+            cand --out 'Folder for the county folders and summary.json'
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]'
+            cand --color 'When to use colour (NO_COLOR is respected)'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'jinbao;data;import'= {
+            cand --county 'The county the extract comes from (GB/T 2260 code)'
+            cand --encoding 'utf-8, gbk or gb18030 [default: detected]'
+            cand --mapping 'A mapping file (a name under templates/mappings/, or a path) for another layout'
+            cand --rejects 'Where reject files go [default: <state>/imports]'
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]'
+            cand --color 'When to use colour (NO_COLOR is respected)'
+            cand --dry-run 'Validate and convert, report what would be rejected, load nothing'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'jinbao;data;check'= {
+            cand --wave 'Every city of a rollout wave (pilot, demonstration, general)'
+            cand --rule 'Only these rules (comma list of names)'
+            cand --jobs 'Databases checked at once'
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]'
+            cand --color 'When to use colour (NO_COLOR is respected)'
+            cand --all 'Every city, wave by wave'
+            cand --province 'The province center''s database; with --cross-city: across every city'
+            cand --cross-city 'Persons enrolled in the same insurance in two cities for overlapping periods'
+            cand --show-sql 'Print each rule''s SQL (as run on the city''s engine), run nothing'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'jinbao;data;compare'= {
+            cand --county 'The county whose rows are compared'
+            cand --source 'The county''s source: an extract (a county folder or CSV files'' folder/file), a PostgreSQL DSN (postgresql://host:port/db, password from the city''s read-only role), or a SQLite file'
+            cand --entity 'Only this entity (person, employer, contribution …)'
+            cand --encoding 'utf-8, gbk or gb18030 for extracts [default: detected]'
+            cand --out 'Folder for the differences CSV files [default: <state>/compare]'
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]'
+            cand --color 'When to use colour (NO_COLOR is respected)'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'jinbao;data;help'= {
+            cand synth 'Synthetic county extracts of a city, with injected defects reported exactly'
+            cand import 'Load county extracts: every row loaded or rejected with its line and reason'
+            cand check 'Data-quality rules, run inside each city database (exit 1 when an error rule fails)'
+            cand compare 'Row-level reconciliation of a county''s source with what the city holds'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'jinbao;data;help;synth'= {
+        }
+        &'jinbao;data;help;import'= {
+        }
+        &'jinbao;data;help;check'= {
+        }
+        &'jinbao;data;help;compare'= {
+        }
+        &'jinbao;data;help;help'= {
+        }
         &'jinbao;db'= {
             cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
             cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
@@ -753,6 +878,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand rollback 'Switch a city back to its previous release'
             cand releases 'What is installed on each server, and which release is current'
             cand health 'Health of servers, services and databases (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)'
+            cand data 'County data: synth, import, check, compare'
             cand db 'Databases: init, migrate, status, drift, baseline'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -812,6 +938,20 @@ set edit:completion:arg-completer[jinbao] = {|@words|
         &'jinbao;help;releases'= {
         }
         &'jinbao;help;health'= {
+        }
+        &'jinbao;help;data'= {
+            cand synth 'Synthetic county extracts of a city, with injected defects reported exactly'
+            cand import 'Load county extracts: every row loaded or rejected with its line and reason'
+            cand check 'Data-quality rules, run inside each city database (exit 1 when an error rule fails)'
+            cand compare 'Row-level reconciliation of a county''s source with what the city holds'
+        }
+        &'jinbao;help;data;synth'= {
+        }
+        &'jinbao;help;data;import'= {
+        }
+        &'jinbao;help;data;check'= {
+        }
+        &'jinbao;help;data;compare'= {
         }
         &'jinbao;help;db'= {
             cand init 'Create each database if missing, with its migrator, application and read-only roles'

@@ -47,6 +47,7 @@ complete -c jinbao -n "__fish_jinbao_needs_command" -f -a "rollout" -d 'Roll a r
 complete -c jinbao -n "__fish_jinbao_needs_command" -f -a "rollback" -d 'Switch a city back to its previous release'
 complete -c jinbao -n "__fish_jinbao_needs_command" -f -a "releases" -d 'What is installed on each server, and which release is current'
 complete -c jinbao -n "__fish_jinbao_needs_command" -f -a "health" -d 'Health of servers, services and databases (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)'
+complete -c jinbao -n "__fish_jinbao_needs_command" -f -a "data" -d 'County data: synth, import, check, compare'
 complete -c jinbao -n "__fish_jinbao_needs_command" -f -a "db" -d 'Databases: init, migrate, status, drift, baseline'
 complete -c jinbao -n "__fish_jinbao_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c jinbao -n "__fish_jinbao_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -450,6 +451,98 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand health" -s v -l verbose -d
 complete -c jinbao -n "__fish_jinbao_using_subcommand health" -s q -l quiet -d 'Only errors'
 complete -c jinbao -n "__fish_jinbao_using_subcommand health" -s y -l yes -d 'Answer yes to confirmations'
 complete -c jinbao -n "__fish_jinbao_using_subcommand health" -s h -l help -d 'Print help'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare help" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare help" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare help" -l color -d 'When to use colour (NO_COLOR is respected)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare help" -l json -d 'Machine-readable JSON on stdout, nothing else mixed in'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare help" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare help" -s q -l quiet -d 'Only errors'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare help" -s y -l yes -d 'Answer yes to confirmations'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare help" -s h -l help -d 'Print help'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare help" -f -a "synth" -d 'Synthetic county extracts of a city, with injected defects reported exactly'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare help" -f -a "import" -d 'Load county extracts: every row loaded or rejected with its line and reason'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare help" -f -a "check" -d 'Data-quality rules, run inside each city database (exit 1 when an error rule fails)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare help" -f -a "compare" -d 'Row-level reconciliation of a county\'s source with what the city holds'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from synth" -l persons -d 'How many persons, spread over the city\'s counties' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from synth" -l defects -d 'Share of persons given one injected defect (0–1)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from synth" -l encoding -d 'utf-8 or gbk' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from synth" -l seed -d 'Same seed, same files' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from synth" -l out -d 'Folder for the county folders and summary.json' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from synth" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from synth" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from synth" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from synth" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from synth" -l color -d 'When to use colour (NO_COLOR is respected)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from synth" -l json -d 'Machine-readable JSON on stdout, nothing else mixed in'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from synth" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from synth" -s q -l quiet -d 'Only errors'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from synth" -s y -l yes -d 'Answer yes to confirmations'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from synth" -s h -l help -d 'Print help'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l county -d 'The county the extract comes from (GB/T 2260 code)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l encoding -d 'utf-8, gbk or gb18030 [default: detected]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l mapping -d 'A mapping file (a name under templates/mappings/, or a path) for another layout' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l rejects -d 'Where reject files go [default: <state>/imports]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l color -d 'When to use colour (NO_COLOR is respected)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l dry-run -d 'Validate and convert, report what would be rejected, load nothing'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l json -d 'Machine-readable JSON on stdout, nothing else mixed in'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -s q -l quiet -d 'Only errors'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -s y -l yes -d 'Answer yes to confirmations'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l rule -d 'Only these rules (comma list of names)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l jobs -d 'Databases checked at once' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l color -d 'When to use colour (NO_COLOR is respected)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l all -d 'Every city, wave by wave'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l province -d 'The province center\'s database; with --cross-city: across every city'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l cross-city -d 'Persons enrolled in the same insurance in two cities for overlapping periods'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l show-sql -d 'Print each rule\'s SQL (as run on the city\'s engine), run nothing'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l json -d 'Machine-readable JSON on stdout, nothing else mixed in'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Only errors'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -s y -l yes -d 'Answer yes to confirmations'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -l county -d 'The county whose rows are compared' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -l source -d 'The county\'s source: an extract (a county folder or CSV files\' folder/file), a PostgreSQL DSN (postgresql://host:port/db, password from the city\'s read-only role), or a SQLite file' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -l entity -d 'Only this entity (person, employer, contribution …)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -l encoding -d 'utf-8, gbk or gb18030 for extracts [default: detected]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -l out -d 'Folder for the differences CSV files [default: <state>/compare]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -l color -d 'When to use colour (NO_COLOR is respected)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -l json -d 'Machine-readable JSON on stdout, nothing else mixed in'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -s q -l quiet -d 'Only errors'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -s y -l yes -d 'Answer yes to confirmations'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -s h -l help -d 'Print help'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from help" -f -a "synth" -d 'Synthetic county extracts of a city, with injected defects reported exactly'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from help" -f -a "import" -d 'Load county extracts: every row loaded or rejected with its line and reason'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from help" -f -a "check" -d 'Data-quality rules, run inside each city database (exit 1 when an error rule fails)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from help" -f -a "compare" -d 'Row-level reconciliation of a county\'s source with what the city holds'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline help" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
@@ -571,19 +664,20 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand completions" -s v -l verbo
 complete -c jinbao -n "__fish_jinbao_using_subcommand completions" -s q -l quiet -d 'Only errors'
 complete -c jinbao -n "__fish_jinbao_using_subcommand completions" -s y -l yes -d 'Answer yes to confirmations'
 complete -c jinbao -n "__fish_jinbao_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health db completions help" -f -a "profile" -d 'List, show, validate and compare profiles'
-complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health db completions help" -f -a "ping" -d 'Connect to every server of the target: reachability, latency and basic facts'
-complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health db completions help" -f -a "exec" -d 'Run a command on every server of the target'
-complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health db completions help" -f -a "provision" -d 'Build servers from their profile: plan, apply'
-complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health db completions help" -f -a "net" -d 'Network checks: routes and endpoints from every server'
-complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health db completions help" -f -a "release" -d 'Releases of the unified application: pack, inspect'
-complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health db completions help" -f -a "rollout" -d 'Roll a release out city by city, wave by wave'
-complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health db completions help" -f -a "rollback" -d 'Switch a city back to its previous release'
-complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health db completions help" -f -a "releases" -d 'What is installed on each server, and which release is current'
-complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health db completions help" -f -a "health" -d 'Health of servers, services and databases (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)'
-complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health db completions help" -f -a "db" -d 'Databases: init, migrate, status, drift, baseline'
-complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health db completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health db completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health data db completions help" -f -a "profile" -d 'List, show, validate and compare profiles'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health data db completions help" -f -a "ping" -d 'Connect to every server of the target: reachability, latency and basic facts'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health data db completions help" -f -a "exec" -d 'Run a command on every server of the target'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health data db completions help" -f -a "provision" -d 'Build servers from their profile: plan, apply'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health data db completions help" -f -a "net" -d 'Network checks: routes and endpoints from every server'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health data db completions help" -f -a "release" -d 'Releases of the unified application: pack, inspect'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health data db completions help" -f -a "rollout" -d 'Roll a release out city by city, wave by wave'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health data db completions help" -f -a "rollback" -d 'Switch a city back to its previous release'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health data db completions help" -f -a "releases" -d 'What is installed on each server, and which release is current'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health data db completions help" -f -a "health" -d 'Health of servers, services and databases (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health data db completions help" -f -a "data" -d 'County data: synth, import, check, compare'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health data db completions help" -f -a "db" -d 'Databases: init, migrate, status, drift, baseline'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health data db completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health data db completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "list" -d 'Every city: code, name, pinyin, wave, servers, database engine'
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "show" -d 'The effective profile of one city (pinyin, Chinese name or code)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "validate" -d 'Check every profile (or the named cities); exit 2 on any error'
@@ -596,6 +690,10 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subc
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "plan" -d 'Record per city and server the current release, the steps and the facts they rely on'
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "apply" -d 'Execute a recorded plan; a city whose facts moved since is refused'
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "unlock" -d 'Break the rollout lock of a city (recorded in the audit log)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from data" -f -a "synth" -d 'Synthetic county extracts of a city, with injected defects reported exactly'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from data" -f -a "import" -d 'Load county extracts: every row loaded or rejected with its line and reason'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from data" -f -a "check" -d 'Data-quality rules, run inside each city database (exit 1 when an error rule fails)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from data" -f -a "compare" -d 'Row-level reconciliation of a county\'s source with what the city holds'
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "init" -d 'Create each database if missing, with its migrator, application and read-only roles'
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "migrate" -d 'Apply pending migrations in order, each in its own transaction'
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "status" -d 'One row per database: current version, pending migrations, checksum problems'

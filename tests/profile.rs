@@ -142,7 +142,7 @@ fn show_origin_names_the_layer_of_each_value() {
             .starts_with("profiles/env/testbed.toml:")
     );
     assert!(
-        origin["checks.latency_warn_ms"]
+        origin["checks.timeout"]
             .as_str()
             .unwrap()
             .starts_with("<built-in defaults>")

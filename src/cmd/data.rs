@@ -80,32 +80,66 @@ pub fn run(ctx: &Ctx, command: DataCommand) -> Result<Exit> {
 fn run_synth(ctx: &Ctx, a: SynthArgs) -> Result<Exit> {
     let site = ctx.site(&a.city)?;
     if !(0.0..=1.0).contains(&a.defects) {
-        return Err(usage("--defects is a share from 0 to 1", "e.g. --defects 0.02 for 2%"));
+        return Err(usage(
+            "--defects is a share from 0 to 1",
+            "e.g. --defects 0.02 for 2%",
+        ));
     }
     let gbk = match a.encoding.to_lowercase().as_str() {
         "utf-8" | "utf8" => false,
         "gbk" | "gb18030" => true,
         other => return Err(usage(format!("no encoding `{other}`"), "utf-8 or gbk")),
     };
-    let spec = synth::Spec { persons: a.persons, defects: a.defects, gbk, seed: a.seed, out: a.out.clone() };
-    let summary = synth::generate(site, &spec).with_context(|| format!("writing {}", a.out.display()))?;
+    let spec = synth::Spec {
+        persons: a.persons,
+        defects: a.defects,
+        gbk,
+        seed: a.seed,
+        out: a.out.clone(),
+    };
+    let summary =
+        synth::generate(site, &spec).with_context(|| format!("writing {}", a.out.display()))?;
     let p = &ctx.printer;
     if p.json {
         p.json(&summary)?;
         return Ok(Exit::Success);
     }
-    let mut t = p.table(&["county", "name", "persons", "employers", "contributions", "folder"]);
+    let mut t = p.table(&[
+        "county",
+        "name",
+        "persons",
+        "employers",
+        "contributions",
+        "folder",
+    ]);
     for c in &summary.counties {
         let n = |k: &str| c.rows.get(k).copied().unwrap_or(0);
-        t.add_row(vec![p.cell(&c.code, Tone::Plain), p.cell(&c.name, Tone::Plain), p.cell(n("persons"), Tone::Plain), p.cell(n("employers"), Tone::Plain), p.cell(n("contributions"), Tone::Plain), p.cell(&c.folder, Tone::Muted)]);
+        t.add_row(vec![
+            p.cell(&c.code, Tone::Plain),
+            p.cell(&c.name, Tone::Plain),
+            p.cell(n("persons"), Tone::Plain),
+            p.cell(n("employers"), Tone::Plain),
+            p.cell(n("contributions"), Tone::Plain),
+            p.cell(&c.folder, Tone::Muted),
+        ]);
     }
     p.print_table(&t)?;
     let mut d = p.table(&["injected defect", "rule that finds it", "count"]);
     for x in &summary.defects {
-        d.add_row(vec![p.cell(x.kind, Tone::Plain), p.cell(x.rule, Tone::Muted), p.cell(x.count, Tone::Plain)]);
+        d.add_row(vec![
+            p.cell(x.kind, Tone::Plain),
+            p.cell(x.rule, Tone::Muted),
+            p.cell(x.count, Tone::Plain),
+        ]);
     }
     p.print_table(&d)?;
-    p.note(format!("{} persons in {} counties, {} encoding; summary in {}/summary.json", summary.persons, summary.counties.len(), summary.encoding, a.out.display()));
+    p.note(format!(
+        "{} persons in {} counties, {} encoding; summary in {}/summary.json",
+        summary.persons,
+        summary.counties.len(),
+        summary.encoding,
+        a.out.display()
+    ));
     Ok(Exit::Success)
 }
 
@@ -115,11 +149,21 @@ fn load_mapping(ctx: &Ctx, name: &str) -> Result<Mapping> {
         direct
     } else {
         let dir = ctx.profiles()?.templates_dir.join("mappings");
-        let with_ext = if name.ends_with(".toml") { name.to_string() } else { format!("{name}.toml") };
+        let with_ext = if name.ends_with(".toml") {
+            name.to_string()
+        } else {
+            format!("{name}.toml")
+        };
         dir.join(with_ext)
     };
-    let text = std::fs::read_to_string(&path).map_err(|e| usage(format!("mapping {}: {e}", path.display()), "mappings live under templates/mappings/"))?;
-    toml::from_str(&text).map_err(|e| usage(format!("mapping {}: {}", path.display(), e.message()), ""))
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        usage(
+            format!("mapping {}: {e}", path.display()),
+            "mappings live under templates/mappings/",
+        )
+    })?;
+    toml::from_str(&text)
+        .map_err(|e| usage(format!("mapping {}: {}", path.display(), e.message()), ""))
 }
 
 fn run_import(ctx: &Ctx, a: ImportArgs) -> Result<Exit> {
@@ -128,15 +172,32 @@ fn run_import(ctx: &Ctx, a: ImportArgs) -> Result<Exit> {
         let known: Vec<&String> = site.profile.counties.keys().collect();
         return Err(usage(
             format!("{} is not a county of {}", a.county, site.pinyin()),
-            format!("counties: {}", known.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")),
+            format!(
+                "counties: {}",
+                known
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         ));
     }
-    let mapping = a.mapping.as_deref().map(|m| load_mapping(ctx, m)).transpose()?;
+    let mapping = a
+        .mapping
+        .as_deref()
+        .map(|m| load_mapping(ctx, m))
+        .transpose()?;
     let files = import::files_of(&a.files, mapping.as_ref())?;
     if files.is_empty() {
-        return Err(usage("no extract files found", "give persons.csv, contributions.csv … or a county folder holding them"));
+        return Err(usage(
+            "no extract files found",
+            "give persons.csv, contributions.csv … or a county folder holding them",
+        ));
     }
-    let rejects_dir = a.rejects.clone().unwrap_or_else(|| ctx.state_dir().join("imports"));
+    let rejects_dir = a
+        .rejects
+        .clone()
+        .unwrap_or_else(|| ctx.state_dir().join("imports"));
     let spec = import::Spec {
         city_code: site.code(),
         city: site.pinyin(),
@@ -150,7 +211,12 @@ fn run_import(ctx: &Ctx, a: ImportArgs) -> Result<Exit> {
     let mut manifests = Vec::new();
     for (entity, path) in &files {
         let bar = ctx.printer.count_bar(None, "rows");
-        bar.set_message(path.file_name().unwrap_or_default().to_string_lossy().into_owned());
+        bar.set_message(
+            path.file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned(),
+        );
         let m = import::import_file(&mut conn, entity, path, &spec, &|n| bar.set_position(n))
             .with_context(|| format!("importing {}", path.display()))?;
         bar.finish_and_clear();
@@ -160,25 +226,64 @@ fn run_import(ctx: &Ctx, a: ImportArgs) -> Result<Exit> {
     if p.json {
         p.json(&manifests)?;
     } else {
-        let mut t = p.table(&["file", "entity", "encoding", "read", "loaded", "rejected", "import", "rows/s"]);
+        let mut t = p.table(&[
+            "file", "entity", "encoding", "read", "loaded", "rejected", "import", "rows/s",
+        ]);
         for m in &manifests {
-            let rate = if m.ms > 0 { format!("{:.0}", m.read as f64 * 1000.0 / m.ms as f64) } else { "-".into() };
-            let id = if m.already { format!("{} (already loaded)", m.import_id) } else if m.dry_run { "(dry run)".into() } else { m.import_id.clone() };
+            let rate = if m.ms > 0 {
+                format!("{:.0}", m.read as f64 * 1000.0 / m.ms as f64)
+            } else {
+                "-".into()
+            };
+            let id = if m.already {
+                format!("{} (already loaded)", m.import_id)
+            } else if m.dry_run {
+                "(dry run)".into()
+            } else {
+                m.import_id.clone()
+            };
             t.add_row(vec![
                 p.cell(&m.file, Tone::Plain),
                 p.cell(&m.entity, Tone::Plain),
-                p.cell(serde_json::to_value(m.encoding).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(), Tone::Muted),
+                p.cell(
+                    serde_json::to_value(m.encoding)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default(),
+                    Tone::Muted,
+                ),
                 p.cell(m.read, Tone::Plain),
                 p.cell(m.loaded, Tone::Good),
-                p.cell(m.rejected, if m.rejected > 0 { Tone::Warn } else { Tone::Plain }),
+                p.cell(
+                    m.rejected,
+                    if m.rejected > 0 {
+                        Tone::Warn
+                    } else {
+                        Tone::Plain
+                    },
+                ),
                 p.cell(id, Tone::Muted),
                 p.cell(rate, Tone::Muted),
             ]);
         }
         p.print_table(&t)?;
         for m in manifests.iter().filter(|m| !m.rejects.is_empty()) {
-            let shown: Vec<String> = m.rejects.iter().take(if p.verbose > 0 { usize::MAX } else { 5 }).map(|r| format!("  line {}: {}", r.line, r.reason)).collect();
-            p.text(format!("{}: {} rejected{}\n{}", m.file, m.rejected, m.reject_file.as_ref().map(|f| format!(" (all in {f})")).unwrap_or_default(), shown.join("\n")))?;
+            let shown: Vec<String> = m
+                .rejects
+                .iter()
+                .take(if p.verbose > 0 { usize::MAX } else { 5 })
+                .map(|r| format!("  line {}: {}", r.line, r.reason))
+                .collect();
+            p.text(format!(
+                "{}: {} rejected{}\n{}",
+                m.file,
+                m.rejected,
+                m.reject_file
+                    .as_ref()
+                    .map(|f| format!(" (all in {f})"))
+                    .unwrap_or_default(),
+                shown.join("\n")
+            ))?;
         }
     }
     Ok(Exit::Success)

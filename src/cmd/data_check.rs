@@ -51,7 +51,10 @@ pub fn run(ctx: &Ctx, a: CheckArgs) -> Result<Exit> {
     if a.cross_city {
         return cross_city(ctx, &a);
     }
-    let mut spec = TargetSpec { province: a.province, ..a.target.spec() };
+    let mut spec = TargetSpec {
+        province: a.province,
+        ..a.target.spec()
+    };
     if spec.is_empty() {
         spec.all = true;
     }
@@ -60,12 +63,20 @@ pub fn run(ctx: &Ctx, a: CheckArgs) -> Result<Exit> {
     if a.show_sql {
         for site in &sites {
             for r in selected(&rules::load(&templates, site.pinyin())?, &a.rule) {
-                ctx.printer.text(format!("-- {} / {} ({})\n{};", site.pinyin(), r.name, r.description, rules::compile(&r, site.profile.database.engine)?))?;
+                ctx.printer.text(format!(
+                    "-- {} / {} ({})\n{};",
+                    site.pinyin(),
+                    r.name,
+                    r.description,
+                    rules::compile(&r, site.profile.database.engine)?
+                ))?;
             }
         }
         return Ok(Exit::Success);
     }
-    let results = crate::parallel::map(&sites, a.jobs, |site| check_city(ctx, site, &templates, &a.rule));
+    let results = crate::parallel::map(&sites, a.jobs, |site| {
+        check_city(ctx, site, &templates, &a.rule)
+    });
     for r in results.iter().filter(|r| r.error.is_none()) {
         history::append(
             ctx.state_dir(),
@@ -74,20 +85,36 @@ pub fn run(ctx: &Ctx, a: CheckArgs) -> Result<Exit> {
                 city: r.city.clone(),
                 score: r.score,
                 rules: r.rules.len(),
-                failed_errors: r.rules.iter().filter(|x| !x.passed && x.severity == Severity::Error).count(),
-                failed_warnings: r.rules.iter().filter(|x| !x.passed && x.severity == Severity::Warning).count(),
+                failed_errors: r
+                    .rules
+                    .iter()
+                    .filter(|x| !x.passed && x.severity == Severity::Error)
+                    .count(),
+                failed_warnings: r
+                    .rules
+                    .iter()
+                    .filter(|x| !x.passed && x.severity == Severity::Warning)
+                    .count(),
                 violations: r.rules.iter().map(|x| x.violations).sum(),
                 min_score: r.min_score,
             },
         )?;
     }
     print(ctx, &results)?;
-    let failed = results.iter().any(|r| r.error.is_some() || r.rules.iter().any(|x| !x.passed && x.severity == Severity::Error));
+    let failed = results.iter().any(|r| {
+        r.error.is_some()
+            || r.rules
+                .iter()
+                .any(|x| !x.passed && x.severity == Severity::Error)
+    });
     Ok(if failed { Exit::Failure } else { Exit::Success })
 }
 
 fn selected(all: &[rules::Rule], only: &[String]) -> Vec<rules::Rule> {
-    all.iter().filter(|r| only.is_empty() || only.contains(&r.name)).cloned().collect()
+    all.iter()
+        .filter(|r| only.is_empty() || only.contains(&r.name))
+        .cloned()
+        .collect()
 }
 
 fn check_city(ctx: &Ctx, site: &Site, templates: &std::path::Path, only: &[String]) -> CityResult {
@@ -107,7 +134,8 @@ fn check_city(ctx: &Ctx, site: &Site, templates: &std::path::Path, only: &[Strin
         for r in rules {
             let sql = rules::compile(&r, site.profile.database.engine)?;
             let start = Instant::now();
-            let (violations, samples) = rules::run(&mut conn, &sql).map_err(|e| anyhow::anyhow!("rule {}: {e}", r.name))?;
+            let (violations, samples) =
+                rules::run(&mut conn, &sql).map_err(|e| anyhow::anyhow!("rule {}: {e}", r.name))?;
             out.rules.push(RuleResult {
                 name: r.name.clone(),
                 kind: r.kind.clone(),
@@ -154,12 +182,27 @@ fn print(ctx: &Ctx, results: &[CityResult]) -> Result<()> {
                 p.cell(&x.name, Tone::Plain),
                 p.cell(format!("{:?}", x.severity).to_lowercase(), Tone::Muted),
                 p.cell(x.violations, tone),
-                p.cell(x.samples.iter().take(3).cloned().collect::<Vec<_>>().join(" "), Tone::Muted),
+                p.cell(
+                    x.samples
+                        .iter()
+                        .take(3)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    Tone::Muted,
+                ),
                 p.cell(x.ms, Tone::Muted),
             ]);
         }
         let failed = r.rules.iter().filter(|x| !x.passed).count();
-        p.text(format!("{}: score {:.1} (at least {} wanted), {} of {} rules found problems", r.city, r.score, r.min_score, failed, r.rules.len()))?;
+        p.text(format!(
+            "{}: score {:.1} (at least {} wanted), {} of {} rules found problems",
+            r.city,
+            r.score,
+            r.min_score,
+            failed,
+            r.rules.len()
+        ))?;
         if t.row_count() > 0 {
             p.print_table(&t)?;
         }
@@ -172,7 +215,11 @@ fn cross_city(ctx: &Ctx, a: &CheckArgs) -> Result<Exit> {
     if spec.is_empty() {
         spec.all = true;
     }
-    let sites: Vec<&Site> = ctx.select(&spec)?.into_iter().filter(|s| !s.is_province()).collect();
+    let sites: Vec<&Site> = ctx
+        .select(&spec)?
+        .into_iter()
+        .filter(|s| !s.is_province())
+        .collect();
     let found = crate::data::crosscity::find(&sites)?;
     let p = &ctx.printer;
     if p.json {
@@ -180,16 +227,37 @@ fn cross_city(ctx: &Ctx, a: &CheckArgs) -> Result<Exit> {
     } else {
         let mut t = p.table(&["ID number", "insurance", "cities (enrolled on → ended on)"]);
         for d in &found.duplicates {
-            let cities: Vec<String> = d.cities.iter().map(|(c, (a, b))| format!("{c} {} → {}", a.as_deref().unwrap_or("?"), b.as_deref().unwrap_or("now"))).collect();
-            t.add_row(vec![p.cell(&d.id_number, Tone::Plain), p.cell(&d.insurance_type, Tone::Plain), p.cell(cities.join("; "), Tone::Bad)]);
+            let cities: Vec<String> = d
+                .cities
+                .iter()
+                .map(|(c, (a, b))| {
+                    format!(
+                        "{c} {} → {}",
+                        a.as_deref().unwrap_or("?"),
+                        b.as_deref().unwrap_or("now")
+                    )
+                })
+                .collect();
+            t.add_row(vec![
+                p.cell(&d.id_number, Tone::Plain),
+                p.cell(&d.insurance_type, Tone::Plain),
+                p.cell(cities.join("; "), Tone::Bad),
+            ]);
         }
         if !found.duplicates.is_empty() {
             p.print_table(&t)?;
+        }
+        for (city, why) in &found.skipped {
+            p.note(format!("{city} left out: {why}"));
         }
         p.text(format!(
             "{} cities: {} key hashes exchanged, {} shared keys read back, {} persons enrolled twice",
             found.cities, found.hashes, found.candidates, found.duplicates.len()
         ))?;
     }
-    Ok(if found.duplicates.is_empty() { Exit::Success } else { Exit::Failure })
+    Ok(if found.duplicates.is_empty() {
+        Exit::Success
+    } else {
+        Exit::Failure
+    })
 }

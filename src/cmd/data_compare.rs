@@ -39,31 +39,47 @@ pub struct CompareArgs {
 pub fn run(ctx: &Ctx, a: CompareArgs) -> Result<Exit> {
     let site = ctx.site(&a.city)?;
     if !site.profile.counties.contains_key(&a.county) {
-        return Err(usage(format!("{} is not a county of {}", a.county, site.pinyin()), ""));
+        return Err(usage(
+            format!("{} is not a county of {}", a.county, site.pinyin()),
+            "",
+        ));
     }
-    let out = a.out.clone().unwrap_or_else(|| ctx.state_dir().join("compare"));
+    let out = a
+        .out
+        .clone()
+        .unwrap_or_else(|| ctx.state_dir().join("compare"));
     let mut city = db::connect(&site.profile, Account::ReadOnly)?;
     let is_dsn = a.source.starts_with("postgres://") || a.source.starts_with("postgresql://");
     let path = PathBuf::from(&a.source);
     let is_sqlite = !is_dsn && path.is_file() && !a.source.ends_with(".csv");
     let results: Vec<EntityDiff> = if is_dsn || is_sqlite {
-        let mut source = if is_dsn {
-            let mut config = postgres::Config::from_str(&a.source).map_err(|e| usage(format!("--source: {e}"), ""))?;
-            let ro = &site.profile.database.roles.readonly;
-            if config.get_user().is_none() {
-                config.user(&ro.user);
-            }
-            if let Some(p) = &ro.password {
-                config.password(p.resolve()?);
-            }
-            config.options(&format!("-c search_path={}", db::SCHEMA));
-            Conn::Pg(config.connect(postgres::NoTls).map_err(|e| anyhow::anyhow!("--source {}: {}", a.source, db::pg_message(&e)))?)
-        } else {
-            Conn::Lite(db::open_sqlite(&path)?)
-        };
+        let mut source =
+            if is_dsn {
+                let mut config = postgres::Config::from_str(&a.source)
+                    .map_err(|e| usage(format!("--source: {e}"), ""))?;
+                let ro = &site.profile.database.roles.readonly;
+                if config.get_user().is_none() {
+                    config.user(&ro.user);
+                }
+                if let Some(p) = &ro.password {
+                    config.password(p.resolve()?);
+                }
+                config.options(&format!("-c search_path={}", db::SCHEMA));
+                Conn::Pg(config.connect(postgres::NoTls).map_err(|e| {
+                    anyhow::anyhow!("--source {}: {}", a.source, db::pg_message(&e))
+                })?)
+            } else {
+                Conn::Lite(db::open_sqlite(&path)?)
+            };
         let mut out_rows = Vec::new();
         for e in compare::entities(a.entity.as_deref()) {
-            out_rows.push(compare::against_database(&mut city, &mut source, e, &a.county, &out)?);
+            out_rows.push(compare::against_database(
+                &mut city,
+                &mut source,
+                e,
+                &a.county,
+                &out,
+            )?);
         }
         out_rows
     } else {
@@ -79,7 +95,10 @@ pub fn run(ctx: &Ctx, a: CompareArgs) -> Result<Exit> {
             rejects_dir: &rejects_dir,
         };
         let mut out_rows = Vec::new();
-        for (e, f) in files.iter().filter(|(e, _)| a.entity.as_deref().is_none_or(|x| x == e.name)) {
+        for (e, f) in files
+            .iter()
+            .filter(|(e, _)| a.entity.as_deref().is_none_or(|x| x == e.name))
+        {
             out_rows.push(compare::against_extract(&mut city, e, f, &spec, &out)?);
         }
         out_rows
@@ -88,7 +107,16 @@ pub fn run(ctx: &Ctx, a: CompareArgs) -> Result<Exit> {
     if p.json {
         p.json(&results)?;
     } else {
-        let mut t = p.table(&["entity", "source rows", "city rows", "equal", "missing in city", "only in city", "differing", "differences"]);
+        let mut t = p.table(&[
+            "entity",
+            "source rows",
+            "city rows",
+            "equal",
+            "missing in city",
+            "only in city",
+            "differing",
+            "differences",
+        ]);
         for r in &results {
             let bad = |n: u64| if n > 0 { Tone::Bad } else { Tone::Good };
             t.add_row(vec![
@@ -109,6 +137,8 @@ pub fn run(ctx: &Ctx, a: CompareArgs) -> Result<Exit> {
             }
         }
     }
-    let differ = results.iter().any(|r| r.missing_in_city + r.only_in_city + r.differing > 0);
+    let differ = results
+        .iter()
+        .any(|r| r.missing_in_city + r.only_in_city + r.differing > 0);
     Ok(if differ { Exit::Pending } else { Exit::Success })
 }

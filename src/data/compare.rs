@@ -57,7 +57,11 @@ fn is_pg(c: &Conn) -> bool {
 }
 
 fn table(c: &Conn, t: &str) -> String {
-    if is_pg(c) { format!("{}.{t}", db::SCHEMA) } else { t.to_string() }
+    if is_pg(c) {
+        format!("{}.{t}", db::SCHEMA)
+    } else {
+        t.to_string()
+    }
 }
 
 /// The columns compared: the entity's, then its extra ones (never county and import).
@@ -84,7 +88,11 @@ fn typed(c: &Conn, e: &Entity, col: &str, alias: &str) -> String {
 }
 
 fn distinct(c: &Conn, a: &str, b: &str) -> String {
-    if is_pg(c) { format!("{a} IS DISTINCT FROM {b}") } else { format!("{a} IS NOT {b}") }
+    if is_pg(c) {
+        format!("{a} IS DISTINCT FROM {b}")
+    } else {
+        format!("{a} IS NOT {b}")
+    }
 }
 
 fn write_differences(path: &Path, diffs: &[Difference]) -> Result<()> {
@@ -97,7 +105,13 @@ fn write_differences(path: &Path, diffs: &[Difference]) -> Result<()> {
     Ok(())
 }
 
-fn summarize(e: &Entity, source_rows: u64, city_rows: u64, diffs: &[Difference], file: Option<PathBuf>) -> EntityDiff {
+fn summarize(
+    e: &Entity,
+    source_rows: u64,
+    city_rows: u64,
+    diffs: &[Difference],
+    file: Option<PathBuf>,
+) -> EntityDiff {
     let n = |k: &str| diffs.iter().filter(|d| d.kind == k).count() as u64;
     let (missing, only, differing) = (n("missing-in-city"), n("only-in-city"), n("differs"));
     EntityDiff {
@@ -114,39 +128,96 @@ fn summarize(e: &Entity, source_rows: u64, city_rows: u64, diffs: &[Difference],
 }
 
 /// Compares an extract file with the county's rows in the city database.
-pub fn against_extract(conn: &mut Conn, e: &'static Entity, path: &Path, spec: &import::Spec<'_>, out: &Path) -> Result<EntityDiff> {
+pub fn against_extract(
+    conn: &mut Conn,
+    e: &'static Entity,
+    path: &Path,
+    spec: &import::Spec<'_>,
+    out: &Path,
+) -> Result<EntityDiff> {
     let county = spec.county;
-    anyhow::ensure!(county.bytes().all(|b| b.is_ascii_digit()), "a county code is digits");
-    let tmp = spec.rejects_dir.join(format!(".compare-{}.tmp", std::process::id()));
+    anyhow::ensure!(
+        county.bytes().all(|b| b.is_ascii_digit()),
+        "a county code is digits"
+    );
+    let tmp = spec
+        .rejects_dir
+        .join(format!(".compare-{}.tmp", std::process::id()));
     let mut r = import::open(e, path, spec, &tmp)?;
     let cols = columns(e);
     let key = e.key.join(", ");
-    let ddl = format!("CREATE TEMP TABLE jb_stage (line BIGINT, {})", cols.iter().map(|c| format!("{c} TEXT")).collect::<Vec<_>>().join(", "));
+    let ddl = format!(
+        "CREATE TEMP TABLE jb_stage (line BIGINT, {})",
+        cols.iter()
+            .map(|c| format!("{c} TEXT"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     let t = table(conn, e.table);
-    let join = e.key.iter().map(|k| format!("t.{k} = {}", typed(conn, e, k, "s."))).collect::<Vec<_>>().join(" AND ");
-    let differ: Vec<String> = cols.iter().filter(|c| !e.key.contains(c)).map(|c| (c, distinct(conn, &format!("t.{c}"), &typed(conn, e, c, "s.")))).map(|(c, d)| format!("CASE WHEN {d} THEN '{c}' END")).collect();
-    let any_differ = cols.iter().filter(|c| !e.key.contains(c)).map(|c| distinct(conn, &format!("t.{c}"), &typed(conn, e, c, "s."))).collect::<Vec<_>>().join(" OR ");
-    let keys = e.key.iter().map(|k| format!("coalesce(CAST(t.{k} AS TEXT), s.{k})")).collect::<Vec<_>>().join(", ");
+    let join = e
+        .key
+        .iter()
+        .map(|k| format!("t.{k} = {}", typed(conn, e, k, "s.")))
+        .collect::<Vec<_>>()
+        .join(" AND ");
+    let differ: Vec<String> = cols
+        .iter()
+        .filter(|c| !e.key.contains(c))
+        .map(|c| {
+            (
+                c,
+                distinct(conn, &format!("t.{c}"), &typed(conn, e, c, "s.")),
+            )
+        })
+        .map(|(c, d)| format!("CASE WHEN {d} THEN '{c}' END"))
+        .collect();
+    let any_differ = cols
+        .iter()
+        .filter(|c| !e.key.contains(c))
+        .map(|c| distinct(conn, &format!("t.{c}"), &typed(conn, e, c, "s.")))
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    let keys = e
+        .key
+        .iter()
+        .map(|k| format!("coalesce(CAST(t.{k} AS TEXT), s.{k})"))
+        .collect::<Vec<_>>()
+        .join(", ");
     let compare_sql = format!(
         "SELECT concat_ws(':', {keys}) AS k, \
            CASE WHEN t.county_code IS NULL THEN 'missing-in-city' WHEN s.line IS NULL THEN 'only-in-city' ELSE 'differs' END, \
            CASE WHEN t.county_code IS NOT NULL AND s.line IS NOT NULL THEN concat_ws(',', {}) END \
          FROM (SELECT * FROM {t} WHERE county_code = '{county}') t FULL OUTER JOIN jb_stage s ON {join} \
          WHERE t.county_code IS NULL OR s.line IS NULL OR {} ORDER BY 1",
-        if differ.is_empty() { "NULL".to_string() } else { differ.join(", ") },
-        if any_differ.is_empty() { "false".into() } else { format!("({any_differ})") }
+        if differ.is_empty() {
+            "NULL".to_string()
+        } else {
+            differ.join(", ")
+        },
+        if any_differ.is_empty() {
+            "false".into()
+        } else {
+            format!("({any_differ})")
+        }
     );
-    let dedupe = format!("DELETE FROM jb_stage WHERE line NOT IN (SELECT min(line) FROM jb_stage GROUP BY {key})");
+    let dedupe = format!(
+        "DELETE FROM jb_stage WHERE line NOT IN (SELECT min(line) FROM jb_stage GROUP BY {key})"
+    );
     let count_sql = format!("SELECT count(*) FROM {t} WHERE county_code = '{county}'");
     let (diffs, staged, city_rows) = match conn {
         Conn::Pg(client) => {
             let mut tx = client.transaction()?;
             tx.batch_execute(&format!("{ddl} ON COMMIT DROP"))?;
             {
-                let w = tx.copy_in(&format!("COPY jb_stage (line, {}) FROM STDIN", cols.join(", ")))?;
+                let w = tx.copy_in(&format!(
+                    "COPY jb_stage (line, {}) FROM STDIN",
+                    cols.join(", ")
+                ))?;
                 let mut stage = Stage::Pg(w, Vec::with_capacity(import::PG_BATCH + 4096));
                 r.stream(&mut stage, &|_| {})?;
-                let Stage::Pg(mut w, buf) = stage else { unreachable!("a PostgreSQL stage") };
+                let Stage::Pg(mut w, buf) = stage else {
+                    unreachable!("a PostgreSQL stage")
+                };
                 w.write_all(&buf)?;
                 w.finish()?;
             }
@@ -156,7 +227,11 @@ pub fn against_extract(conn: &mut Conn, e: &'static Entity, path: &Path, spec: &
             let diffs = tx
                 .query(&compare_sql, &[])?
                 .iter()
-                .map(|row| Difference { key: row.get(0), kind: kind_str(&row.get::<_, String>(1)), columns: row.get::<_, Option<String>>(2).unwrap_or_default() })
+                .map(|row| Difference {
+                    key: row.get(0),
+                    kind: kind_str(&row.get::<_, String>(1)),
+                    columns: row.get::<_, Option<String>>(2).unwrap_or_default(),
+                })
                 .collect();
             tx.rollback()?;
             (diffs, staged as u64, city as u64)
@@ -169,18 +244,28 @@ pub fn against_extract(conn: &mut Conn, e: &'static Entity, path: &Path, spec: &
                 let stmt = tx.prepare(&format!(
                     "INSERT INTO jb_stage (line, {}) VALUES ({})",
                     cols.join(", "),
-                    (1..=cols.len() + 1).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ")
+                    (1..=cols.len() + 1)
+                        .map(|i| format!("?{i}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ))?;
                 let mut stage = Stage::Lite(stmt);
                 r.stream(&mut stage, &|_| {})?;
             }
             tx.execute_batch(&dedupe)?;
-            let staged: i64 = tx.query_row("SELECT count(*) FROM jb_stage", [], |row| row.get(0))?;
+            let staged: i64 =
+                tx.query_row("SELECT count(*) FROM jb_stage", [], |row| row.get(0))?;
             let city: i64 = tx.query_row(&count_sql, [], |row| row.get(0))?;
             let diffs = {
                 let mut st = tx.prepare(&compare_sql)?;
-                st.query_map([], |row| Ok(Difference { key: row.get(0)?, kind: kind_str(&row.get::<_, String>(1)?), columns: row.get::<_, Option<String>>(2)?.unwrap_or_default() }))?
-                    .collect::<Result<Vec<_>, _>>()?
+                st.query_map([], |row| {
+                    Ok(Difference {
+                        key: row.get(0)?,
+                        kind: kind_str(&row.get::<_, String>(1)?),
+                        columns: row.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                    })
+                })?
+                .collect::<Result<Vec<_>, _>>()?
             };
             tx.rollback()?;
             c.execute_batch("DROP TABLE IF EXISTS temp.jb_stage")?;
@@ -221,10 +306,14 @@ fn row_text(c: &Conn, e: &Entity) -> String {
         .map(|col| {
             let x = match (is_pg(c), kind_of(e, col)) {
                 (true, Some(Kind::Money)) => format!("CAST({col} AS numeric(14,2))::text"),
-                (true, Some(Kind::Text(_) | Kind::Code(_) | Kind::Id | Kind::Employer) | None) => format!("rtrim(CAST({col} AS TEXT))"),
+                (true, Some(Kind::Text(_) | Kind::Code(_) | Kind::Id | Kind::Employer) | None) => {
+                    format!("rtrim(CAST({col} AS TEXT))")
+                }
                 (true, _) => format!("CAST({col} AS TEXT)"),
                 (false, Some(Kind::Money)) => format!("printf('%.2f', {col})"),
-                (false, Some(Kind::Period | Kind::Count | Kind::Flag)) => format!("CAST(CAST({col} AS INTEGER) AS TEXT)"),
+                (false, Some(Kind::Period | Kind::Count | Kind::Flag)) => {
+                    format!("CAST(CAST({col} AS INTEGER) AS TEXT)")
+                }
                 (false, _) => format!("CAST({col} AS TEXT)"),
             };
             format!("coalesce({x}, '\\N')")
@@ -246,9 +335,23 @@ impl<'c> Side<'c> {
             format!("jinbao_hash64({text})")
         };
         let k0 = format!("rtrim(CAST({} AS TEXT))", e.key[0]);
-        let key = format!("concat_ws(':', {})", e.key.iter().map(|k| format!("rtrim(CAST({k} AS TEXT))")).collect::<Vec<_>>().join(", "));
+        let key = format!(
+            "concat_ws(':', {})",
+            e.key
+                .iter()
+                .map(|k| format!("rtrim(CAST({k} AS TEXT))"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
         let from = format!("{} WHERE county_code = '{county}'", table(conn, e.table));
-        Ok(Side { conn, from, k0, key, text, hash })
+        Ok(Side {
+            conn,
+            from,
+            k0,
+            key,
+            text,
+            hash,
+        })
     }
 
     fn rows_i64(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>> {
@@ -256,13 +359,21 @@ impl<'c> Side<'c> {
             Conn::Pg(c) => c
                 .query(sql, &[])?
                 .iter()
-                .map(|r| (0..r.len()).map(|i| r.get::<_, Option<String>>(i)).collect())
+                .map(|r| {
+                    (0..r.len())
+                        .map(|i| r.get::<_, Option<String>>(i))
+                        .collect()
+                })
                 .collect(),
             Conn::Lite(c) => {
                 let mut st = c.prepare(sql)?;
                 let n = st.column_count();
-                st.query_map([], |r| (0..n).map(|i| r.get::<_, Option<String>>(i)).collect::<Result<Vec<_>, _>>())?
-                    .collect::<Result<_, _>>()?
+                st.query_map([], |r| {
+                    (0..n)
+                        .map(|i| r.get::<_, Option<String>>(i))
+                        .collect::<Result<Vec<_>, _>>()
+                })?
+                .collect::<Result<_, _>>()?
             }
         })
     }
@@ -276,7 +387,11 @@ impl<'c> Side<'c> {
         if let Some(h) = hi {
             c.push(format!("{} < {}", self.k0, q(h)));
         }
-        if c.is_empty() { String::new() } else { format!(" AND {}", c.join(" AND ")) }
+        if c.is_empty() {
+            String::new()
+        } else {
+            format!(" AND {}", c.join(" AND "))
+        }
     }
 
     fn count(&mut self) -> Result<u64> {
@@ -286,10 +401,18 @@ impl<'c> Side<'c> {
 
     /// (rows, sum of hashes / 65536) of a key range, computed inside the database.
     fn checksum(&mut self, lo: Option<&str>, hi: Option<&str>) -> Result<(u64, String)> {
-        let sql = format!("SELECT CAST(count(*) AS TEXT), CAST(coalesce(sum({} / 65536), 0) AS TEXT) FROM {}{}", self.hash, self.from, self.range(lo, hi));
+        let sql = format!(
+            "SELECT CAST(count(*) AS TEXT), CAST(coalesce(sum({} / 65536), 0) AS TEXT) FROM {}{}",
+            self.hash,
+            self.from,
+            self.range(lo, hi)
+        );
         let r = self.rows_i64(&sql)?;
         let row = &r[0];
-        Ok((row[0].as_deref().unwrap_or("0").parse()?, row[1].clone().unwrap_or_default()))
+        Ok((
+            row[0].as_deref().unwrap_or("0").parse()?,
+            row[1].clone().unwrap_or_default(),
+        ))
     }
 
     /// About `parts` keys splitting the range into equal parts.
@@ -297,21 +420,51 @@ impl<'c> Side<'c> {
         let sql = format!(
             "SELECT k FROM (SELECT k, row_number() OVER (ORDER BY k) AS rn, count(*) OVER () AS n FROM (SELECT DISTINCT {} AS k FROM {}{}) d) x \
              WHERE rn > 1 AND (rn - 1) % (CASE WHEN n / {parts} < 1 THEN 1 ELSE n / {parts} END) = 0 ORDER BY k",
-            self.k0, self.from, self.range(lo, hi)
+            self.k0,
+            self.from,
+            self.range(lo, hi)
         );
-        Ok(self.rows_i64(&sql)?.into_iter().filter_map(|r| r.into_iter().next().flatten()).collect())
+        Ok(self
+            .rows_i64(&sql)?
+            .into_iter()
+            .filter_map(|r| r.into_iter().next().flatten())
+            .collect())
     }
 
     /// Every row of a (small) range: key → row text.
     fn rows(&mut self, lo: Option<&str>, hi: Option<&str>) -> Result<BTreeMap<String, String>> {
-        let sql = format!("SELECT {}, {} FROM {}{}", self.key, self.text, self.from, self.range(lo, hi));
-        Ok(self.rows_i64(&sql)?.into_iter().map(|mut r| (r[0].take().unwrap_or_default(), r[1].take().unwrap_or_default())).collect())
+        let sql = format!(
+            "SELECT {}, {} FROM {}{}",
+            self.key,
+            self.text,
+            self.from,
+            self.range(lo, hi)
+        );
+        Ok(self
+            .rows_i64(&sql)?
+            .into_iter()
+            .map(|mut r| {
+                (
+                    r[0].take().unwrap_or_default(),
+                    r[1].take().unwrap_or_default(),
+                )
+            })
+            .collect())
     }
 }
 
 /// Compares the county's rows of entity `e` in two databases.
-pub fn against_database(city: &mut Conn, source: &mut Conn, e: &'static Entity, county: &str, out: &Path) -> Result<EntityDiff> {
-    anyhow::ensure!(county.bytes().all(|b| b.is_ascii_digit()), "a county code is digits");
+pub fn against_database(
+    city: &mut Conn,
+    source: &mut Conn,
+    e: &'static Entity,
+    county: &str,
+    out: &Path,
+) -> Result<EntityDiff> {
+    anyhow::ensure!(
+        county.bytes().all(|b| b.is_ascii_digit()),
+        "a county code is digits"
+    );
     let mut a = Side::new(city, e, county)?;
     let mut b = Side::new(source, e, county)?;
     let mut diffs = Vec::new();
@@ -319,7 +472,11 @@ pub fn against_database(city: &mut Conn, source: &mut Conn, e: &'static Entity, 
     let city_rows = a.count()?;
     let source_rows = b.count()?;
     // the first level: about one range per 5000 rows, each checked on both sides
-    let bounds = if city_rows > 5000 { a.split(None, None, (city_rows / 5000).min(4096))? } else { Vec::new() };
+    let bounds = if city_rows > 5000 {
+        a.split(None, None, (city_rows / 5000).min(4096))?
+    } else {
+        Vec::new()
+    };
     let mut ranges: Vec<(Option<String>, Option<String>)> = Vec::new();
     let mut lo: Option<String> = None;
     for k in bounds {
@@ -342,21 +499,43 @@ pub fn against_database(city: &mut Conn, source: &mut Conn, e: &'static Entity, 
             t.rows_read_back += (ra.len() + rb.len()) as u64;
             for (k, text) in &rb {
                 match ra.get(k) {
-                    None => diffs.push(Difference { key: k.clone(), kind: "missing-in-city", columns: String::new() }),
+                    None => diffs.push(Difference {
+                        key: k.clone(),
+                        kind: "missing-in-city",
+                        columns: String::new(),
+                    }),
                     Some(other) if other != text => {
-                        let changed: Vec<&str> = other.split(SEP).zip(text.split(SEP)).zip(&cols).filter(|((x, y), _)| x != y).map(|(_, c)| *c).collect();
-                        diffs.push(Difference { key: k.clone(), kind: "differs", columns: changed.join(",") });
+                        let changed: Vec<&str> = other
+                            .split(SEP)
+                            .zip(text.split(SEP))
+                            .zip(&cols)
+                            .filter(|((x, y), _)| x != y)
+                            .map(|(_, c)| *c)
+                            .collect();
+                        diffs.push(Difference {
+                            key: k.clone(),
+                            kind: "differs",
+                            columns: changed.join(","),
+                        });
                     }
                     _ => {}
                 }
             }
             for k in ra.keys().filter(|k| !rb.contains_key(*k)) {
-                diffs.push(Difference { key: k.clone(), kind: "only-in-city", columns: String::new() });
+                diffs.push(Difference {
+                    key: k.clone(),
+                    kind: "only-in-city",
+                    columns: String::new(),
+                });
             }
             continue;
         }
         // split the range where the larger side has its keys, and look again
-        let split = if ca >= cb { a.split(lo.as_deref(), hi.as_deref(), 16)? } else { b.split(lo.as_deref(), hi.as_deref(), 16)? };
+        let split = if ca >= cb {
+            a.split(lo.as_deref(), hi.as_deref(), 16)?
+        } else {
+            b.split(lo.as_deref(), hi.as_deref(), 16)?
+        };
         let mut points = vec![lo.clone()];
         points.extend(split.into_iter().map(Some));
         points.push(hi.clone());
@@ -368,13 +547,25 @@ pub fn against_database(city: &mut Conn, source: &mut Conn, e: &'static Entity, 
             t.rows_read_back += (ra.len() + rb.len()) as u64;
             for (k, text) in &rb {
                 match ra.get(k) {
-                    None => diffs.push(Difference { key: k.clone(), kind: "missing-in-city", columns: String::new() }),
-                    Some(other) if other != text => diffs.push(Difference { key: k.clone(), kind: "differs", columns: String::new() }),
+                    None => diffs.push(Difference {
+                        key: k.clone(),
+                        kind: "missing-in-city",
+                        columns: String::new(),
+                    }),
+                    Some(other) if other != text => diffs.push(Difference {
+                        key: k.clone(),
+                        kind: "differs",
+                        columns: String::new(),
+                    }),
                     _ => {}
                 }
             }
             for k in ra.keys().filter(|k| !rb.contains_key(*k)) {
-                diffs.push(Difference { key: k.clone(), kind: "only-in-city", columns: String::new() });
+                diffs.push(Difference {
+                    key: k.clone(),
+                    kind: "only-in-city",
+                    columns: String::new(),
+                });
             }
             continue;
         }
@@ -383,7 +574,11 @@ pub fn against_database(city: &mut Conn, source: &mut Conn, e: &'static Entity, 
         }
     }
     diffs.sort_by(|x, y| x.key.cmp(&y.key));
-    t.share = if city_rows + source_rows > 0 { t.rows_read_back as f64 / (city_rows + source_rows) as f64 } else { 0.0 };
+    t.share = if city_rows + source_rows > 0 {
+        t.rows_read_back as f64 / (city_rows + source_rows) as f64
+    } else {
+        0.0
+    };
     std::fs::create_dir_all(out)?;
     let file = out.join(format!("{county}-{}-differences.csv", e.name));
     write_differences(&file, &diffs)?;
@@ -394,5 +589,8 @@ pub fn against_database(city: &mut Conn, source: &mut Conn, e: &'static Entity, 
 
 /// Entities a database comparison looks at (all, or the one named).
 pub fn entities(only: Option<&str>) -> Vec<&'static Entity> {
-    format::ENTITIES.iter().filter(|e| only.is_none_or(|o| o == e.name)).collect()
+    format::ENTITIES
+        .iter()
+        .filter(|e| only.is_none_or(|o| o == e.name))
+        .collect()
 }

@@ -18,15 +18,21 @@ pub fn hash64(key: &str) -> i64 {
     i64::from_be_bytes(d[..8].try_into().expect("16 bytes"))
 }
 
-const PG_HASH: &str = "('x' || substr(md5(id_number || '|' || insurance_type), 1, 16))::bit(64)::bigint";
+const PG_HASH: &str =
+    "('x' || substr(md5(id_number || '|' || insurance_type), 1, 16))::bit(64)::bigint";
 
 /// Registers `jinbao_hash64` on a SQLite connection.
 pub fn register(c: &rusqlite::Connection) -> rusqlite::Result<()> {
     use rusqlite::functions::FunctionFlags;
-    c.create_scalar_function("jinbao_hash64", 1, FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC, |ctx| {
-        let s: String = ctx.get(0)?;
-        Ok(hash64(&s))
-    })
+    c.create_scalar_function(
+        "jinbao_hash64",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let s: String = ctx.get(0)?;
+            Ok(hash64(&s))
+        },
+    )
 }
 
 fn hash_expr(conn: &Conn) -> String {
@@ -43,17 +49,22 @@ fn table(conn: &Conn) -> String {
     }
 }
 
+/// When an enrolment began and ended (open-ended while still insured).
+pub type Period = (Option<String>, Option<String>);
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Duplicate {
     pub id_number: String,
     pub insurance_type: String,
     /// city → (enrolled on, ended on)
-    pub cities: BTreeMap<String, (Option<String>, Option<String>)>,
+    pub cities: BTreeMap<String, Period>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct CrossCity {
     pub cities: usize,
+    /// Cities left out because their database has no enrolment table yet, with why.
+    pub skipped: BTreeMap<String, String>,
     /// Hashes sent by every city together (what moved over the connections in phase 1).
     pub hashes: u64,
     /// Keys two cities share by hash, read back to compare periods.
@@ -62,13 +73,22 @@ pub struct CrossCity {
 }
 
 /// One city's stream of sorted distinct hashes.
-fn sorted_hashes<'c>(conn: &'c mut Conn) -> anyhow::Result<Box<dyn Iterator<Item = anyhow::Result<i64>> + 'c>> {
-    let sql = format!("SELECT DISTINCT {} AS h FROM {} ORDER BY h", hash_expr(conn), table(conn));
+fn sorted_hashes<'c>(
+    conn: &'c mut Conn,
+) -> anyhow::Result<Box<dyn Iterator<Item = anyhow::Result<i64>> + 'c>> {
+    let sql = format!(
+        "SELECT DISTINCT {} AS h FROM {} ORDER BY h",
+        hash_expr(conn),
+        table(conn)
+    );
     Ok(match conn {
         Conn::Pg(c) => {
             use postgres::fallible_iterator::FallibleIterator;
             let it = c.query_raw(&sql, std::iter::empty::<i32>())?;
-            Box::new(it.iterator().map(|r| r.map(|row| row.get::<_, i64>(0)).map_err(anyhow::Error::from)))
+            Box::new(it.iterator().map(|r| {
+                r.map(|row| row.get::<_, i64>(0))
+                    .map_err(anyhow::Error::from)
+            }))
         }
         Conn::Lite(c) => {
             // SQLite runs in this process: its rows come through a channel-free vector of
@@ -80,15 +100,48 @@ fn sorted_hashes<'c>(conn: &'c mut Conn) -> anyhow::Result<Box<dyn Iterator<Item
     })
 }
 
+/// Whether the city's database has been migrated far enough to hold enrolments.
+fn has_enrolments(conn: &mut Conn) -> anyhow::Result<bool> {
+    Ok(match conn {
+        Conn::Pg(c) => c
+            .query_one("SELECT to_regclass($1) IS NOT NULL", &[&format!("{}.insurance_enrolment", db::SCHEMA)])?
+            .get(0),
+        Conn::Lite(c) => c.query_row(
+            "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'insurance_enrolment'",
+            [],
+            |r| r.get(0),
+        )?,
+    })
+}
+
 pub fn find(sites: &[&Site]) -> anyhow::Result<CrossCity> {
     let mut conns: Vec<Conn> = Vec::new();
+    let mut kept: Vec<&Site> = Vec::new();
+    let mut skipped = BTreeMap::new();
     for s in sites {
-        let c = db::connect(&s.profile, Account::ReadOnly)?;
+        let why = format!(
+            "no enrolment table yet (run `jinbao db migrate {}`)",
+            s.pinyin()
+        );
+        // an embedded database that was never created is not made here just to be empty
+        if s.profile.database.engine == crate::profile::Engine::Sqlite
+            && !db::sqlite_path(&s.profile).exists()
+        {
+            skipped.insert(s.pinyin().to_string(), why);
+            continue;
+        }
+        let mut c = db::connect(&s.profile, Account::ReadOnly)?;
+        if !has_enrolments(&mut c)? {
+            skipped.insert(s.pinyin().to_string(), why);
+            continue;
+        }
         if let Conn::Lite(l) = &c {
             register(l)?;
         }
         conns.push(c);
+        kept.push(s);
     }
+    let sites = kept.as_slice();
     // phase 1: k-way merge of sorted hashes
     let mut candidates: Vec<i64> = Vec::new();
     let mut hashes = 0u64;
@@ -120,24 +173,35 @@ pub fn find(sites: &[&Site]) -> anyhow::Result<CrossCity> {
         }
     }
     // phase 2: the rows of the shared keys, city by city
-    let mut rows: BTreeMap<(String, String), BTreeMap<String, (Option<String>, Option<String>)>> = BTreeMap::new();
+    let mut rows: BTreeMap<(String, String), BTreeMap<String, Period>> = BTreeMap::new();
     for (s, c) in sites.iter().zip(conns.iter_mut()) {
         for chunk in candidates.chunks(500) {
-            let list = chunk.iter().map(|h| h.to_string()).collect::<Vec<_>>().join(", ");
+            let list = chunk
+                .iter()
+                .map(|h| h.to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
             let sql = format!(
                 "SELECT id_number, insurance_type, CAST(enrolled_on AS TEXT), CAST(ended_on AS TEXT) FROM {} WHERE {} IN ({list})",
                 table(c),
                 hash_expr(c)
             );
             let found: Vec<(String, String, Option<String>, Option<String>)> = match c {
-                Conn::Pg(p) => p.query(&sql, &[])?.iter().map(|r| (r.get(0), r.get(1), r.get(2), r.get(3))).collect(),
+                Conn::Pg(p) => p
+                    .query(&sql, &[])?
+                    .iter()
+                    .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+                    .collect(),
                 Conn::Lite(l) => {
                     let mut st = l.prepare(&sql)?;
-                    st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?.collect::<Result<_, _>>()?
+                    st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+                        .collect::<Result<_, _>>()?
                 }
             };
             for (id, ins, from, to) in found {
-                rows.entry((id.trim().to_string(), ins)).or_default().insert(s.pinyin().to_string(), (from, to));
+                rows.entry((id.trim().to_string(), ins))
+                    .or_default()
+                    .insert(s.pinyin().to_string(), (from, to));
             }
         }
     }
@@ -148,15 +212,28 @@ pub fn find(sites: &[&Site]) -> anyhow::Result<CrossCity> {
         }
         let spans: Vec<(&str, &str)> = cities
             .values()
-            .map(|(a, b)| (a.as_deref().unwrap_or("0000-00-00"), b.as_deref().unwrap_or("9999-12-31")))
+            .map(|(a, b)| {
+                (
+                    a.as_deref().unwrap_or("0000-00-00"),
+                    b.as_deref().unwrap_or("9999-12-31"),
+                )
+            })
             .collect();
-        let overlap = spans.iter().enumerate().any(|(i, a)| spans[i + 1..].iter().any(|b| a.0 <= b.1 && b.0 <= a.1));
+        let overlap = spans
+            .iter()
+            .enumerate()
+            .any(|(i, a)| spans[i + 1..].iter().any(|b| a.0 <= b.1 && b.0 <= a.1));
         if overlap {
-            duplicates.push(Duplicate { id_number: id, insurance_type: ins, cities });
+            duplicates.push(Duplicate {
+                id_number: id,
+                insurance_type: ins,
+                cities,
+            });
         }
     }
     Ok(CrossCity {
         cities: sites.len(),
+        skipped,
         hashes,
         candidates: candidates.len() as u64,
         duplicates,

@@ -194,7 +194,11 @@ pub fn entity(name: &str) -> Option<&'static Entity> {
 /// The entity a file holds, by its name (`persons.csv` …).
 pub fn entity_of_file(file_name: &str) -> Option<&'static Entity> {
     let lower = file_name.to_lowercase();
-    ENTITIES.iter().find(|e| lower == e.file || lower.ends_with(&format!("_{}", e.file)) || lower.ends_with(&format!("-{}", e.file)))
+    ENTITIES.iter().find(|e| {
+        lower == e.file
+            || lower.ends_with(&format!("_{}", e.file))
+            || lower.ends_with(&format!("-{}", e.file))
+    })
 }
 
 /// A converted value, ready for the database (None: NULL).
@@ -240,7 +244,8 @@ pub fn convert(e: &Entity, raw: &[&str]) -> Result<Vec<Value>, String> {
             Id => {
                 let n = ids::normalize_id(v);
                 if n.len() == 15 {
-                    let long = ids::id_15_to_18(&n).ok_or_else(|| format!("{} `{v}`: a 15-digit ID must be digits", c.name))?;
+                    let long = ids::id_15_to_18(&n)
+                        .ok_or_else(|| format!("{} `{v}`: a 15-digit ID must be digits", c.name))?;
                     if c.name == "id_number" && e.name == "person" {
                         id_src = Some(n);
                     }
@@ -255,7 +260,10 @@ pub fn convert(e: &Entity, raw: &[&str]) -> Result<Vec<Value>, String> {
             Employer => {
                 let (code, kind) = ids::normalize_employer(v);
                 let Some(kind) = kind else {
-                    return Err(format!("{} `{v}`: an employer code has 9 (organization code) or 18 characters (unified social credit code)", c.name));
+                    return Err(format!(
+                        "{} `{v}`: an employer code has 9 (organization code) or 18 characters (unified social credit code)",
+                        c.name
+                    ));
                 };
                 if e.name == "employer" {
                     code_kind = Some(kind.to_string());
@@ -281,20 +289,27 @@ pub fn convert(e: &Entity, raw: &[&str]) -> Result<Vec<Value>, String> {
             },
             Period => {
                 let digits: String = v.chars().filter(|c| *c != '-' && *c != '/').collect();
-                if digits.len() != 6 || !digits.bytes().all(|b| b.is_ascii_digit()) || !("190001".."209913").contains(&digits.as_str()) {
+                if digits.len() != 6
+                    || !digits.bytes().all(|b| b.is_ascii_digit())
+                    || !("190001".."209913").contains(&digits.as_str())
+                {
                     return Err(format!("{} `{v}` is not a month YYYYMM", c.name));
                 }
                 digits
             }
             Money => {
-                let x: f64 = v.parse().map_err(|_| format!("{} `{v}` is not an amount", c.name))?;
+                let x: f64 = v
+                    .parse()
+                    .map_err(|_| format!("{} `{v}` is not an amount", c.name))?;
                 if !(0.0..1e12).contains(&x) || !x.is_finite() {
                     return Err(format!("{} `{v}` is out of range", c.name));
                 }
                 format!("{x:.2}")
             }
             Count => {
-                let x: u64 = v.parse().map_err(|_| format!("{} `{v}` is not a whole number", c.name))?;
+                let x: u64 = v
+                    .parse()
+                    .map_err(|_| format!("{} `{v}` is not a whole number", c.name))?;
                 x.to_string()
             }
             Flag => match v {
@@ -313,7 +328,11 @@ pub fn convert(e: &Entity, raw: &[&str]) -> Result<Vec<Value>, String> {
             out.push(id_src);
             out.push(birth_src);
             // retired is NOT NULL in the schema
-            let r = e.columns.iter().position(|c| c.name == "retired").expect("person has retired");
+            let r = e
+                .columns
+                .iter()
+                .position(|c| c.name == "retired")
+                .expect("person has retired");
             if out[r].is_none() {
                 out[r] = Some("0".into());
             }
@@ -331,34 +350,122 @@ mod tests {
     #[test]
     fn persons_are_converted() {
         let e = entity("person").unwrap();
-        let row = convert(e, &["110105491231002", "A1", " 张三 ", "1", "19491231", "110105", "", "", "", ""]).unwrap();
+        let row = convert(
+            e,
+            &[
+                "110105491231002",
+                "A1",
+                " 张三 ",
+                "1",
+                "19491231",
+                "110105",
+                "",
+                "",
+                "",
+                "",
+            ],
+        )
+        .unwrap();
         assert_eq!(row[0].as_deref(), Some("11010519491231002X"));
         assert_eq!(row[2].as_deref(), Some("张三"));
         assert_eq!(row[4].as_deref(), Some("1949-12-31"));
         assert_eq!(row[7].as_deref(), Some("0"), "retired defaults to 0");
-        assert_eq!(row[10].as_deref(), Some("110105491231002"), "the 15-digit original is kept");
-        let row = convert(e, &["11010519491231002X", "", "李四", "1", "1987-02-30", "", "", "", "", ""]).unwrap();
+        assert_eq!(
+            row[10].as_deref(),
+            Some("110105491231002"),
+            "the 15-digit original is kept"
+        );
+        let row = convert(
+            e,
+            &[
+                "11010519491231002X",
+                "",
+                "李四",
+                "1",
+                "1987-02-30",
+                "",
+                "",
+                "",
+                "",
+                "",
+            ],
+        )
+        .unwrap();
         assert_eq!(row[4], None);
         assert_eq!(row[11].as_deref(), Some("1987-02-30"));
-        assert!(convert(e, &["1101051949", "", "王五", "", "", "", "", "", "", ""]).unwrap_err().contains("18 characters"));
-        assert!(convert(e, &["", "", "王五"]).unwrap_err().contains("id_number is missing"));
+        assert!(
+            convert(e, &["1101051949", "", "王五", "", "", "", "", "", "", ""])
+                .unwrap_err()
+                .contains("18 characters")
+        );
+        assert!(
+            convert(e, &["", "", "王五"])
+                .unwrap_err()
+                .contains("id_number is missing")
+        );
     }
 
     #[test]
     fn contributions_are_converted() {
         let e = entity("contribution").unwrap();
-        let row = convert(e, &["11010519491231002X", "110", "2008-03", "00251805-7", "", "1200", "240", "96.5"]).unwrap();
+        let row = convert(
+            e,
+            &[
+                "11010519491231002X",
+                "110",
+                "2008-03",
+                "00251805-7",
+                "",
+                "1200",
+                "240",
+                "96.5",
+            ],
+        )
+        .unwrap();
         assert_eq!(row[2].as_deref(), Some("200803"));
         assert_eq!(row[3].as_deref(), Some("002518057"));
         assert_eq!(row[7].as_deref(), Some("96.50"));
-        assert!(convert(e, &["11010519491231002X", "110", "2008", "002518057", "", "1", "1", "1"]).is_err());
-        assert!(convert(e, &["11010519491231002X", "110", "200803", "002518057", "", "-1", "1", "1"]).is_err());
+        assert!(
+            convert(
+                e,
+                &[
+                    "11010519491231002X",
+                    "110",
+                    "2008",
+                    "002518057",
+                    "",
+                    "1",
+                    "1",
+                    "1"
+                ]
+            )
+            .is_err()
+        );
+        assert!(
+            convert(
+                e,
+                &[
+                    "11010519491231002X",
+                    "110",
+                    "200803",
+                    "002518057",
+                    "",
+                    "-1",
+                    "1",
+                    "1"
+                ]
+            )
+            .is_err()
+        );
     }
 
     #[test]
     fn files_name_their_entity() {
         assert_eq!(entity_of_file("persons.csv").unwrap().name, "person");
-        assert_eq!(entity_of_file("411002_contributions.csv").unwrap().name, "contribution");
+        assert_eq!(
+            entity_of_file("411002_contributions.csv").unwrap().name,
+            "contribution"
+        );
         assert!(entity_of_file("notes.txt").is_none());
     }
 }

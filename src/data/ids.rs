@@ -22,7 +22,11 @@ pub fn id_check_char(first17: &str) -> Option<char> {
     if b.len() != 17 || !b.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    let sum: u32 = b.iter().zip(ID_WEIGHTS).map(|(d, w)| (d - b'0') as u32 * w).sum();
+    let sum: u32 = b
+        .iter()
+        .zip(ID_WEIGHTS)
+        .map(|(d, w)| (d - b'0') as u32 * w)
+        .sum();
     Some(ID_CHECK[(sum % 11) as usize] as char)
 }
 
@@ -56,7 +60,9 @@ pub fn id_check_ok(id: &str) -> bool {
 
 const ORG_WEIGHTS: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
 const USCC_CHARS: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-const USCC_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const USCC_WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 /// The check character of an organization code's first 8 characters.
 pub fn org_check_char(first8: &str) -> Option<char> {
@@ -89,7 +95,12 @@ pub fn uscc_check_char(first17: &str) -> Option<char> {
 
 /// An employer code normalized (trimmed, upper case, no dash), with its kind.
 pub fn normalize_employer(raw: &str) -> (String, Option<&'static str>) {
-    let code: String = raw.trim().to_uppercase().chars().filter(|c| *c != '-').collect();
+    let code: String = raw
+        .trim()
+        .to_uppercase()
+        .chars()
+        .filter(|c| *c != '-')
+        .collect();
     let kind = match code.len() {
         18 => Some("uscc"),
         9 => Some("org"),
@@ -116,13 +127,25 @@ mod tests {
     fn the_domain_examples() {
         assert!(id_check_ok("11010519491231002X"));
         assert!(!id_check_ok("110105194912310021"));
-        assert_eq!(id_15_to_18("110105491231002").as_deref(), Some("11010519491231002X"));
-        assert_eq!(normalize_id(" １１０１０５１９４９１２３１００２x "), "11010519491231002X");
+        assert_eq!(
+            id_15_to_18("110105491231002").as_deref(),
+            Some("11010519491231002X")
+        );
+        assert_eq!(
+            normalize_id(" １１０１０５１９４９１２３１００２x "),
+            "11010519491231002X"
+        );
         assert!(employer_code_ok("002518057"));
         assert!(employer_code_ok("00251809X"));
-        assert_eq!(normalize_employer("00251805-7"), ("002518057".into(), Some("org")));
+        assert_eq!(
+            normalize_employer("00251805-7"),
+            ("002518057".into(), Some("org"))
+        );
         assert!(employer_code_ok("91350100M000100Y43"));
         assert!(!employer_code_ok("91350100M000100Y44"));
-        assert_eq!(id_shape_problem("1101051949123100"), Some("an ID number has 18 characters (or 15 in the old form)"));
+        assert_eq!(
+            id_shape_problem("1101051949123100"),
+            Some("an ID number has 18 characters (or 15 in the old form)")
+        );
     }
 }

@@ -117,7 +117,9 @@ pub fn detect(path: &Path) -> std::io::Result<Encoding> {
 
 fn decode(bytes: &[u8], enc: Encoding) -> Option<String> {
     match enc {
-        Encoding::Utf8 => std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).ok().map(str::to_string),
+        Encoding::Utf8 => std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
+            .ok()
+            .map(str::to_string),
         Encoding::Gb18030 => encoding_rs::GB18030
             .decode_without_bom_handling_and_without_replacement(bytes)
             .map(|c| c.into_owned()),
@@ -211,11 +213,14 @@ pub(crate) struct Reading<'a> {
 
 impl Reading<'_> {
     fn reject(&mut self, line: u64, reason: String, raw: &[String]) -> Result<()> {
-        let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+        let mut w = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(Vec::new());
         let mut fields = vec![line.to_string(), reason.clone()];
         fields.extend(raw.iter().cloned());
         w.write_record(&fields)?;
-        self.out.write_all(&w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
+        self.out
+            .write_all(&w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
         self.rejects.push(Reject { line, reason });
         Ok(())
     }
@@ -224,7 +229,11 @@ impl Reading<'_> {
     pub(crate) fn stream(&mut self, stage: &mut Stage<'_>, progress: &dyn Fn(u64)) -> Result<()> {
         let mut record = csv::ByteRecord::new();
         let mut raw: Vec<String> = Vec::with_capacity(self.header.len());
-        let values_map = self.spec.mapping.map(|m| &m.values).filter(|v| !v.is_empty());
+        let values_map = self
+            .spec
+            .mapping
+            .map(|m| &m.values)
+            .filter(|v| !v.is_empty());
         loop {
             match self.csv.read_byte_record(&mut record) {
                 Ok(false) => break,
@@ -296,28 +305,37 @@ pub(crate) fn open<'a>(
     spec: &'a Spec<'a>,
     tmp_rejects: &Path,
 ) -> Result<Reading<'a>> {
-    let encoding = match spec
-        .encoding
-        .or_else(|| spec.mapping.and_then(|m| m.encoding.as_deref()?.parse().ok()))
-    {
+    let encoding = match spec.encoding.or_else(|| {
+        spec.mapping
+            .and_then(|m| m.encoding.as_deref()?.parse().ok())
+    }) {
         Some(e) => e,
         None => detect(path).with_context(|| format!("cannot read {}", path.display()))?,
     };
-    let file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
     let source = Hashing {
         inner: std::io::BufReader::with_capacity(1 << 20, file),
         hash: Sha256::new(),
     };
-    let mut csv = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(source);
+    let mut csv = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(source);
     let mut record = csv::ByteRecord::new();
     if !csv.read_byte_record(&mut record)? {
-        bail!("{}: the file is empty (a header row is expected)", path.display());
+        bail!(
+            "{}: the file is empty (a header row is expected)",
+            path.display()
+        );
     }
     let header: Vec<String> = record
         .iter()
         .map(|f| decode(f, encoding).map(|s| s.trim().to_string()))
         .collect::<Option<_>>()
-        .ok_or_else(|| anyhow::anyhow!("{}: the header is not {encoding:?} text", path.display()))?;
+        .ok_or_else(|| {
+            anyhow::anyhow!("{}: the header is not {encoding:?} text", path.display())
+        })?;
     let mut index = Vec::new();
     for c in e.columns {
         let source = spec
@@ -370,12 +388,17 @@ pub fn import_file(
     progress: &dyn Fn(u64),
 ) -> Result<Manifest> {
     let start = Instant::now();
-    let tmp_rejects = spec.rejects_dir.join(format!(".rejects-{}.tmp", std::process::id()));
+    let tmp_rejects = spec
+        .rejects_dir
+        .join(format!(".rejects-{}.tmp", std::process::id()));
     let mut r = open(e, path, spec, &tmp_rejects)?;
     let cols = stage_columns(e);
     let stage_ddl = format!(
         "CREATE TEMP TABLE jb_stage (line BIGINT, {})",
-        cols.iter().map(|c| format!("{c} TEXT")).collect::<Vec<_>>().join(", ")
+        cols.iter()
+            .map(|c| format!("{c} TEXT"))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     let key = e.key.join(", ");
     // all but the first line of each key repeated in the file
@@ -386,12 +409,18 @@ pub fn import_file(
         .iter()
         .filter(|c| !e.key.contains(c))
         .map(|c| format!("{c} = excluded.{c}"))
-        .chain(std::iter::once("import_id = excluded.import_id".to_string()))
+        .chain(std::iter::once(
+            "import_id = excluded.import_id".to_string(),
+        ))
         .collect::<Vec<_>>()
         .join(", ");
     let pk = format!("county_code, {key}");
     let operator = db::operator();
-    let file_name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+    let file_name = path
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
     let encoding_name = format!("{:?}", r.encoding).to_lowercase();
     let id_of = |sha: &str| format!("{}-{}-{}", spec.county, e.name, &sha[..12]);
     let counts = |r: &Reading<'_>, dups: usize| {
@@ -404,10 +433,15 @@ pub fn import_file(
             let mut tx = client.transaction()?;
             tx.batch_execute(&format!("{stage_ddl} ON COMMIT DROP"))?;
             {
-                let writer = tx.copy_in(&format!("COPY jb_stage (line, {}) FROM STDIN", cols.join(", ")))?;
+                let writer = tx.copy_in(&format!(
+                    "COPY jb_stage (line, {}) FROM STDIN",
+                    cols.join(", ")
+                ))?;
                 let mut stage = Stage::Pg(writer, Vec::with_capacity(PG_BATCH + 4096));
                 r.stream(&mut stage, progress)?;
-                let Stage::Pg(mut w, buf) = stage else { unreachable!("a PostgreSQL stage") };
+                let Stage::Pg(mut w, buf) = stage else {
+                    unreachable!("a PostgreSQL stage")
+                };
                 w.write_all(&buf)?;
                 w.finish()?;
             }
@@ -428,7 +462,12 @@ pub fn import_file(
                 .collect();
             if already.is_none() && !spec.dry_run {
                 if !duplicates.is_empty() {
-                    let join = e.key.iter().map(|k| format!("s.{k} = t.{k}")).collect::<Vec<_>>().join(" AND ");
+                    let join = e
+                        .key
+                        .iter()
+                        .map(|k| format!("s.{k} = t.{k}"))
+                        .collect::<Vec<_>>()
+                        .join(" AND ");
                     tx.batch_execute(&format!(
                         "DELETE FROM jb_stage s USING (SELECT {key}, min(line) AS first FROM jb_stage GROUP BY {key} HAVING count(*) > 1) t WHERE {join} AND s.line <> t.first"
                     ))?;
@@ -442,7 +481,10 @@ pub fn import_file(
                     ),
                     &[&import_id, &spec.city_code, &spec.county, &e.name, &file_name, &sha, &encoding_name, &(r.read as i64), &(loaded as i64), &(rejected as i64), &reject_name(&import_id, rejected), &operator],
                 )?;
-                let select: Vec<String> = cols.iter().map(|c| format!("{c}{}", pg_cast(e, c))).collect();
+                let select: Vec<String> = cols
+                    .iter()
+                    .map(|c| format!("{c}{}", pg_cast(e, c)))
+                    .collect();
                 tx.execute(
                     &format!(
                         "INSERT INTO {s}.{t} (county_code, {c}, import_id) SELECT $1, {sel}, $2 FROM jb_stage ON CONFLICT ({pk}) DO UPDATE SET {update}",
@@ -466,7 +508,11 @@ pub fn import_file(
             } else {
                 tx.rollback()?;
             }
-            Staged { sha, duplicates, already }
+            Staged {
+                sha,
+                duplicates,
+                already,
+            }
         }
         Conn::Lite(c) => {
             c.execute_batch("DROP TABLE IF EXISTS temp.jb_stage")?;
@@ -476,7 +522,10 @@ pub fn import_file(
                 let stmt = tx.prepare(&format!(
                     "INSERT INTO jb_stage (line, {}) VALUES ({})",
                     cols.join(", "),
-                    (1..=cols.len() + 1).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ")
+                    (1..=cols.len() + 1)
+                        .map(|i| format!("?{i}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ))?;
                 let mut stage = Stage::Lite(stmt);
                 r.stream(&mut stage, progress)?;
@@ -491,8 +540,10 @@ pub fn import_file(
                 .ok();
             let duplicates: Vec<(u64, u64)> = {
                 let mut st = tx.prepare(&dup_sql)?;
-                st.query_map([], |row| Ok((row.get::<_, i64>(0)? as u64, row.get::<_, i64>(1)? as u64)))?
-                    .collect::<Result<_, _>>()?
+                st.query_map([], |row| {
+                    Ok((row.get::<_, i64>(0)? as u64, row.get::<_, i64>(1)? as u64))
+                })?
+                .collect::<Result<_, _>>()?
             };
             if already.is_none() && !spec.dry_run {
                 if !duplicates.is_empty() {
@@ -526,13 +577,23 @@ pub fn import_file(
                 tx.rollback()?;
                 c.execute_batch("DROP TABLE IF EXISTS temp.jb_stage")?;
             }
-            Staged { sha, duplicates, already }
+            Staged {
+                sha,
+                duplicates,
+                already,
+            }
         }
     };
     for (line, first) in &staged.duplicates {
-        let reason = format!("the same key as line {first} of this file ({})", e.key.join(", "));
+        let reason = format!(
+            "the same key as line {first} of this file ({})",
+            e.key.join(", ")
+        );
         writeln!(r.out, "{line},\"{}\"", reason.replace('"', "\"\""))?;
-        r.rejects.push(Reject { line: *line, reason });
+        r.rejects.push(Reject {
+            line: *line,
+            reason,
+        });
     }
     r.out.flush()?;
     r.rejects.sort_by_key(|x| x.line);
@@ -598,14 +659,22 @@ fn hex(b: &[u8]) -> String {
 
 /// The files of a county folder (or the files given), each with its entity, in load order
 /// (persons and employers first).
-pub fn files_of(paths: &[PathBuf], mapping: Option<&Mapping>) -> Result<Vec<(&'static Entity, PathBuf)>> {
+pub fn files_of(
+    paths: &[PathBuf],
+    mapping: Option<&Mapping>,
+) -> Result<Vec<(&'static Entity, PathBuf)>> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
-            let mut entries: Vec<PathBuf> = std::fs::read_dir(p)?.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "csv")).collect();
+            let mut entries: Vec<PathBuf> = std::fs::read_dir(p)?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+                .collect();
             entries.sort();
             for f in entries {
-                if let Some(e) = format::entity_of_file(&f.file_name().unwrap_or_default().to_string_lossy()) {
+                if let Some(e) =
+                    format::entity_of_file(&f.file_name().unwrap_or_default().to_string_lossy())
+                {
                     out.push((e, f));
                 }
             }
@@ -622,7 +691,12 @@ pub fn files_of(paths: &[PathBuf], mapping: Option<&Mapping>) -> Result<Vec<(&'s
         };
         out.push((e, p.clone()));
     }
-    let order = |e: &Entity| format::ENTITIES.iter().position(|x| x.name == e.name).unwrap_or(99);
+    let order = |e: &Entity| {
+        format::ENTITIES
+            .iter()
+            .position(|x| x.name == e.name)
+            .unwrap_or(99)
+    };
     out.sort_by_key(|(e, p)| (order(e), p.clone()));
     Ok(out)
 }

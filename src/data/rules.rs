@@ -83,7 +83,10 @@ pub enum RuleError {
 pub fn load(templates: &Path, city: &str) -> Result<Vec<Rule>, RuleError> {
     let dir = templates.join("checks");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .map_err(|e| RuleError::File { file: dir.display().to_string(), message: e.to_string() })?
+        .map_err(|e| RuleError::File {
+            file: dir.display().to_string(),
+            message: e.to_string(),
+        })?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .collect();
@@ -94,8 +97,14 @@ pub fn load(templates: &Path, city: &str) -> Result<Vec<Rule>, RuleError> {
     }
     let mut rules: Vec<Rule> = Vec::new();
     for f in files {
-        let text = std::fs::read_to_string(&f).map_err(|e| RuleError::File { file: f.display().to_string(), message: e.to_string() })?;
-        let parsed: RulesFile = toml::from_str(&text).map_err(|e| RuleError::File { file: f.display().to_string(), message: e.to_string() })?;
+        let text = std::fs::read_to_string(&f).map_err(|e| RuleError::File {
+            file: f.display().to_string(),
+            message: e.to_string(),
+        })?;
+        let parsed: RulesFile = toml::from_str(&text).map_err(|e| RuleError::File {
+            file: f.display().to_string(),
+            message: e.to_string(),
+        })?;
         for r in parsed.rule {
             rules.retain(|x| x.name != r.name);
             rules.push(r);
@@ -134,7 +143,9 @@ impl Dialect {
     /// YYYYMM of a date column, as an integer.
     fn month_of(&self, col: &str) -> String {
         match self.0 {
-            Engine::Postgres => format!("(extract(year from {col}) * 100 + extract(month from {col}))::integer"),
+            Engine::Postgres => {
+                format!("(extract(year from {col}) * 100 + extract(month from {col}))::integer")
+            }
             Engine::Sqlite => format!("CAST(strftime('%Y%m', {col}) AS INTEGER)"),
         }
     }
@@ -166,7 +177,9 @@ impl Dialect {
 
 const ID_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const USCC_SET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-const USCC_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const USCC_WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 const ORG_SET: &str = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 const ORG_WEIGHTS: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
 
@@ -176,7 +189,12 @@ fn digit(col: &str, i: usize) -> String {
 
 /// The ID's 17 digits weighted and summed (GB 11643).
 fn id_sum(col: &str) -> String {
-    ID_WEIGHTS.iter().enumerate().map(|(i, w)| format!("{}*{w}", digit(col, i + 1))).collect::<Vec<_>>().join(" + ")
+    ID_WEIGHTS
+        .iter()
+        .enumerate()
+        .map(|(i, w)| format!("{}*{w}", digit(col, i + 1)))
+        .collect::<Vec<_>>()
+        .join(" + ")
 }
 
 /// True when the ID's birth part is a real date.
@@ -194,13 +212,26 @@ fn id_date_real(col: &str) -> String {
 /// The keys of the rows that break the rule, as one text column `k`.
 pub fn compile(rule: &Rule, engine: Engine) -> Result<String, RuleError> {
     let d = Dialect(engine);
-    let bad = |m: &str| RuleError::Rule { rule: rule.name.clone(), message: m.to_string() };
-    let need = |v: &str, what: &str| if v.is_empty() { Err(bad(&format!("`{what}` is required for kind {}", rule.kind))) } else { Ok(()) };
+    let bad = |m: &str| RuleError::Rule {
+        rule: rule.name.clone(),
+        message: m.to_string(),
+    };
+    let need = |v: &str, what: &str| {
+        if v.is_empty() {
+            Err(bad(&format!("`{what}` is required for kind {}", rule.kind)))
+        } else {
+            Ok(())
+        }
+    };
     let t = d.table(&rule.table);
     let col = rule.column.as_str();
     let key = |alias: &str| -> String {
         let mut parts = vec![format!("{alias}county_code")];
-        parts.extend(key_columns(&rule.table).iter().map(|c| format!("{alias}{c}")));
+        parts.extend(
+            key_columns(&rule.table)
+                .iter()
+                .map(|c| format!("{alias}{c}")),
+        );
         format!("concat_ws(':', {})", parts.join(", "))
     };
     if !matches!(rule.kind.as_str(), "reconciliation") {
@@ -209,10 +240,17 @@ pub fn compile(rule: &Rule, engine: Engine) -> Result<String, RuleError> {
     Ok(match rule.kind.as_str() {
         "not_null" => {
             need(col, "column")?;
-            format!("SELECT {} AS k FROM {t} WHERE {col} IS NULL OR CAST({col} AS TEXT) = ''", key(""))
+            format!(
+                "SELECT {} AS k FROM {t} WHERE {col} IS NULL OR CAST({col} AS TEXT) = ''",
+                key("")
+            )
         }
         "unique" => {
-            let cols = if rule.columns.is_empty() { vec![rule.column.clone()] } else { rule.columns.clone() };
+            let cols = if rule.columns.is_empty() {
+                vec![rule.column.clone()]
+            } else {
+                rule.columns.clone()
+            };
             need(&cols.join(""), "column")?;
             format!(
                 "SELECT concat_ws(':', {c}) AS k FROM {t} GROUP BY {c} HAVING count(DISTINCT county_code) > 1",
@@ -223,64 +261,126 @@ pub fn compile(rule: &Rule, engine: Engine) -> Result<String, RuleError> {
             need(col, "column")?;
             format!(
                 "SELECT {} AS k FROM {t} WHERE {} AND substr({col}, 18, 1) <> substr('10X98765432', (({}) % 11) + 1, 1)",
-                key(""), d.digits17(col), id_sum(col)
+                key(""),
+                d.digits17(col),
+                id_sum(col)
             )
         }
         "id_legacy" => {
             need(&rule.src_column, "src_column")?;
-            format!("SELECT {} AS k FROM {t} WHERE length({}) = 15", key(""), rule.src_column)
+            format!(
+                "SELECT {} AS k FROM {t} WHERE length({}) = 15",
+                key(""),
+                rule.src_column
+            )
         }
         "id_shape" => {
             need(col, "column")?;
-            format!("SELECT {} AS k FROM {t} WHERE NOT ({})", key(""), d.digits17(col))
+            format!(
+                "SELECT {} AS k FROM {t} WHERE NOT ({})",
+                key(""),
+                d.digits17(col)
+            )
         }
         "id_birth_real" => {
             need(col, "column")?;
-            format!("SELECT {} AS k FROM {t} WHERE {} AND NOT {}", key(""), d.digits17(col), id_date_real(col))
+            format!(
+                "SELECT {} AS k FROM {t} WHERE {} AND NOT {}",
+                key(""),
+                d.digits17(col),
+                id_date_real(col)
+            )
         }
         "id_area_code" => {
             need(col, "column")?;
             format!(
                 "SELECT {} AS k FROM {t} WHERE {} AND substr({col}, 1, 6) NOT IN (SELECT code FROM {})",
-                key(""), d.digits17(col), d.table("area_code")
+                key(""),
+                d.digits17(col),
+                d.table("area_code")
             )
         }
         "id_sex" => {
             need(col, "column")?;
             format!(
                 "SELECT {} AS k FROM {t} WHERE {} AND sex IN ('1', '2') AND (({} % 2 = 1) <> (sex = '1'))",
-                key(""), d.digits17(col), digit(col, 17)
+                key(""),
+                d.digits17(col),
+                digit(col, 17)
             )
         }
         "id_birth_matches" => {
             need(col, "column")?;
             format!(
                 "SELECT {} AS k FROM {t} WHERE {} AND birth_date > '1900-01-01' AND birth_date <= {} AND substr({col}, 7, 8) <> {}",
-                key(""), d.digits17(col), d.today(), d.yyyymmdd("birth_date")
+                key(""),
+                d.digits17(col),
+                d.today(),
+                d.yyyymmdd("birth_date")
             )
         }
         "employer_code" => {
             need(col, "column")?;
-            let uscc_sum: String = USCC_WEIGHTS.iter().enumerate().map(|(i, w)| format!("({} - 1)*{w}", d.position(USCC_SET, &format!("substr({col}, {}, 1)", i + 1)))).collect::<Vec<_>>().join(" + ");
+            let uscc_sum: String = USCC_WEIGHTS
+                .iter()
+                .enumerate()
+                .map(|(i, w)| {
+                    format!(
+                        "({} - 1)*{w}",
+                        d.position(USCC_SET, &format!("substr({col}, {}, 1)", i + 1))
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(" + ");
             let uscc_ok = format!(
                 "(length({col}) = 18 AND {all} AND substr({col}, 18, 1) = substr({set}, ((31 - ({uscc_sum}) % 31) % 31) + 1, 1))",
-                all = (1..=17).map(|i| format!("{} > 0", d.position(USCC_SET, &format!("substr({col}, {i}, 1)")))).collect::<Vec<_>>().join(" AND "),
+                all = (1..=17)
+                    .map(|i| format!(
+                        "{} > 0",
+                        d.position(USCC_SET, &format!("substr({col}, {i}, 1)"))
+                    ))
+                    .collect::<Vec<_>>()
+                    .join(" AND "),
                 set = sql_str(USCC_SET)
             );
-            let org_sum: String = ORG_WEIGHTS.iter().enumerate().map(|(i, w)| format!("({} - 1)*{w}", d.position(ORG_SET, &format!("substr({col}, {}, 1)", i + 1)))).collect::<Vec<_>>().join(" + ");
+            let org_sum: String = ORG_WEIGHTS
+                .iter()
+                .enumerate()
+                .map(|(i, w)| {
+                    format!(
+                        "({} - 1)*{w}",
+                        d.position(ORG_SET, &format!("substr({col}, {}, 1)", i + 1))
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(" + ");
             let org_ok = format!(
                 "(length({col}) = 9 AND {all} AND substr({col}, 9, 1) = (CASE 11 - ({org_sum}) % 11 WHEN 10 THEN 'X' WHEN 11 THEN '0' ELSE CAST(11 - ({org_sum}) % 11 AS TEXT) END))",
-                all = (1..=8).map(|i| format!("{} > 0", d.position(ORG_SET, &format!("substr({col}, {i}, 1)")))).collect::<Vec<_>>().join(" AND ")
+                all = (1..=8)
+                    .map(|i| format!(
+                        "{} > 0",
+                        d.position(ORG_SET, &format!("substr({col}, {i}, 1)"))
+                    ))
+                    .collect::<Vec<_>>()
+                    .join(" AND ")
             );
-            format!("SELECT {} AS k FROM {t} WHERE NOT ({uscc_ok} OR {org_ok})", key(""))
+            format!(
+                "SELECT {} AS k FROM {t} WHERE NOT ({uscc_ok} OR {org_ok})",
+                key("")
+            )
         }
         "orphan" => {
             need(col, "column")?;
             need(&rule.ref_table, "ref_table")?;
-            let rc = if rule.ref_column.is_empty() { col } else { rule.ref_column.as_str() };
+            let rc = if rule.ref_column.is_empty() {
+                col
+            } else {
+                rule.ref_column.as_str()
+            };
             format!(
                 "SELECT {} AS k FROM {t} x WHERE NOT EXISTS (SELECT 1 FROM {} r WHERE r.{rc} = x.{col})",
-                key("x."), d.table(&rule.ref_table)
+                key("x."),
+                d.table(&rule.ref_table)
             )
         }
         "in_dictionary" => {
@@ -288,23 +388,38 @@ pub fn compile(rule: &Rule, engine: Engine) -> Result<String, RuleError> {
             need(&rule.code_type, "code_type")?;
             format!(
                 "SELECT {} AS k FROM {t} WHERE {col} IS NOT NULL AND {col} NOT IN (SELECT code_value FROM {} WHERE code_type = {})",
-                key(""), d.table("dict_code"), sql_str(&rule.code_type)
+                key(""),
+                d.table("dict_code"),
+                sql_str(&rule.code_type)
             )
         }
         "date_valid" => {
             need(col, "column")?;
-            let mut bad_dates = vec![format!("{col} > {}", d.today()), format!("{col} < '1870-01-01'")];
+            let mut bad_dates = vec![
+                format!("{col} > {}", d.today()),
+                format!("{col} < '1870-01-01'"),
+            ];
             if !rule.src_column.is_empty() {
-                bad_dates.push(format!("({col} IS NULL AND {} IS NOT NULL)", rule.src_column));
+                bad_dates.push(format!(
+                    "({col} IS NULL AND {} IS NOT NULL)",
+                    rule.src_column
+                ));
             }
             for p in &rule.placeholders {
                 bad_dates.push(format!("{col} = {}", sql_str(p)));
             }
-            format!("SELECT {} AS k FROM {t} WHERE {}", key(""), bad_dates.join(" OR "))
+            format!(
+                "SELECT {} AS k FROM {t} WHERE {}",
+                key(""),
+                bad_dates.join(" OR ")
+            )
         }
         "period_valid" => {
             need(col, "column")?;
-            format!("SELECT {} AS k FROM {t} WHERE {col} % 100 NOT BETWEEN 1 AND 12", key(""))
+            format!(
+                "SELECT {} AS k FROM {t} WHERE {col} % 100 NOT BETWEEN 1 AND 12",
+                key("")
+            )
         }
         "paid_twice" => format!(
             "SELECT concat_ws(':', id_number, insurance_type, period) AS k FROM {t} GROUP BY id_number, insurance_type, period HAVING count(*) > 1"
@@ -313,23 +428,39 @@ pub fn compile(rule: &Rule, engine: Engine) -> Result<String, RuleError> {
             "SELECT {} AS k FROM {t} x JOIN {} p ON p.id_number = x.id_number \
              WHERE (p.retired = 1 AND p.retire_date IS NOT NULL AND x.period > {}) \
                 OR (p.death_date IS NOT NULL AND x.period > {})",
-            key("x."), d.table("person"), d.month_of("p.retire_date"), d.month_of("p.death_date")
+            key("x."),
+            d.table("person"),
+            d.month_of("p.retire_date"),
+            d.month_of("p.death_date")
         ),
         "unemployed_while_employed" => format!(
             "SELECT {} AS k FROM {t} x JOIN {} u ON u.id_number = x.id_number \
              WHERE x.insurance_type = '110' AND x.period >= {} AND (u.ended_on IS NULL OR x.period <= {})",
-            key("x."), d.table("unemployment_registration"), d.month_of("u.registered_on"), d.month_of("u.ended_on")
+            key("x."),
+            d.table("unemployment_registration"),
+            d.month_of("u.registered_on"),
+            d.month_of("u.ended_on")
         ),
         "bad_characters" => {
             need(col, "column")?;
-            format!("SELECT {} AS k FROM {t} WHERE {}", key(""), d.bad_chars(col))
+            format!(
+                "SELECT {} AS k FROM {t} WHERE {}",
+                key(""),
+                d.bad_chars(col)
+            )
         }
         "row_count" => {
-            let min = rule.min.ok_or_else(|| bad("`min` is required for kind row_count"))?;
+            let min = rule
+                .min
+                .ok_or_else(|| bad("`min` is required for kind row_count"))?;
             format!("SELECT CAST(count(*) AS TEXT) AS k FROM {t} HAVING count(*) < {min}")
         }
         "reconciliation" => {
-            let (b, it, c) = (d.table("import_batch"), d.table("import_total"), d.table("contribution"));
+            let (b, it, c) = (
+                d.table("import_batch"),
+                d.table("import_total"),
+                d.table("contribution"),
+            );
             format!(
                 "WITH latest AS (SELECT b.county_code, b.import_id FROM {b} b WHERE b.entity = 'contribution' AND NOT EXISTS \
                    (SELECT 1 FROM {b} b2 WHERE b2.entity = 'contribution' AND b2.county_code = b.county_code \
@@ -350,7 +481,10 @@ pub fn compile(rule: &Rule, engine: Engine) -> Result<String, RuleError> {
 
 /// The natural key columns of a table (after county_code), for sample keys.
 fn key_columns(table: &str) -> &'static [&'static str] {
-    super::format::ENTITIES.iter().find(|e| e.table == table).map_or(&[], |e| e.key)
+    super::format::ENTITIES
+        .iter()
+        .find(|e| e.table == table)
+        .map_or(&[], |e| e.key)
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -372,16 +506,29 @@ pub fn run(conn: &mut Conn, sql: &str) -> Result<(u64, Vec<String>), String> {
         Conn::Pg(c) => {
             let rows = c.query(&q, &[]).map_err(|e| db::pg_message(&e))?;
             let n = rows.first().map_or(0, |r| r.get::<_, i64>(1) as u64);
-            Ok((n, rows.iter().map(|r| r.get::<_, Option<String>>(0).unwrap_or_default()).collect()))
+            Ok((
+                n,
+                rows.iter()
+                    .map(|r| r.get::<_, Option<String>>(0).unwrap_or_default())
+                    .collect(),
+            ))
         }
         Conn::Lite(c) => {
             let mut st = c.prepare(&q).map_err(|e| e.to_string())?;
             let rows: Vec<(String, i64)> = st
-                .query_map([], |r| Ok((r.get::<_, Option<String>>(0)?.unwrap_or_default(), r.get(1)?)))
+                .query_map([], |r| {
+                    Ok((
+                        r.get::<_, Option<String>>(0)?.unwrap_or_default(),
+                        r.get(1)?,
+                    ))
+                })
                 .map_err(|e| e.to_string())?
                 .collect::<Result<_, _>>()
                 .map_err(|e| e.to_string())?;
-            Ok((rows.first().map_or(0, |r| r.1 as u64), rows.into_iter().map(|r| r.0).collect()))
+            Ok((
+                rows.first().map_or(0, |r| r.1 as u64),
+                rows.into_iter().map(|r| r.0).collect(),
+            ))
         }
     }
 }
@@ -389,10 +536,18 @@ pub fn run(conn: &mut Conn, sql: &str) -> Result<(u64, Vec<String>), String> {
 /// Functions SQLite lacks, registered on a connection before the rules run.
 pub fn register_sqlite_functions(c: &rusqlite::Connection) -> rusqlite::Result<()> {
     use rusqlite::functions::FunctionFlags;
-    c.create_scalar_function("jinbao_bad_chars", 1, FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC, |ctx| {
-        let s: Option<String> = ctx.get(0)?;
-        Ok(s.is_some_and(|s| s.chars().any(|c| ('\u{E000}'..='\u{F8FF}').contains(&c) || c == '\u{FFFD}')))
-    })
+    c.create_scalar_function(
+        "jinbao_bad_chars",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let s: Option<String> = ctx.get(0)?;
+            Ok(s.is_some_and(|s| {
+                s.chars()
+                    .any(|c| ('\u{E000}'..='\u{F8FF}').contains(&c) || c == '\u{FFFD}')
+            }))
+        },
+    )
 }
 
 /// The score of a city: the weighted share of rules passed (errors weigh 3, warnings 1).
@@ -401,7 +556,11 @@ pub fn score(results: &[RuleResult]) -> f64 {
     if total == 0.0 {
         return 100.0;
     }
-    let passed: f64 = results.iter().filter(|r| r.passed).map(|r| r.severity.weight()).sum();
+    let passed: f64 = results
+        .iter()
+        .filter(|r| r.passed)
+        .map(|r| r.severity.weight())
+        .sum();
     (passed * 1000.0 / total).round() / 10.0
 }
 
@@ -419,11 +578,36 @@ mod tests {
         c.execute_batch("CREATE TABLE person (county_code TEXT, id_number TEXT, sex TEXT, birth_date TEXT);
              INSERT INTO person VALUES ('1', '11010519491231002X', '2', '1949-12-31'), ('1', '110105194912310021', '1', '1949-12-31'), ('1', '110105194902300020', '2', NULL);").unwrap();
         let mut conn = Conn::Lite(c);
-        let (n, keys) = run(&mut conn, &compile(&rule("id_check_char", "person", "id_number"), Engine::Sqlite).unwrap()).unwrap();
-        assert_eq!((n, keys[0].as_str()), (2, "1:110105194902300020"), "{keys:?}");
-        let (n, _) = run(&mut conn, &compile(&rule("id_birth_real", "person", "id_number"), Engine::Sqlite).unwrap()).unwrap();
+        let (n, keys) = run(
+            &mut conn,
+            &compile(
+                &rule("id_check_char", "person", "id_number"),
+                Engine::Sqlite,
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            (n, keys[0].as_str()),
+            // February 30th has a right check character; only the ...21 one is wrong
+            (1, "1:110105194912310021"),
+            "{keys:?}"
+        );
+        let (n, _) = run(
+            &mut conn,
+            &compile(
+                &rule("id_birth_real", "person", "id_number"),
+                Engine::Sqlite,
+            )
+            .unwrap(),
+        )
+        .unwrap();
         assert_eq!(n, 1, "February 30th");
-        let (n, _) = run(&mut conn, &compile(&rule("id_sex", "person", "id_number"), Engine::Sqlite).unwrap()).unwrap();
+        let (n, _) = run(
+            &mut conn,
+            &compile(&rule("id_sex", "person", "id_number"), Engine::Sqlite).unwrap(),
+        )
+        .unwrap();
         assert_eq!(n, 1, "an odd sequence is a man");
     }
 
@@ -433,7 +617,15 @@ mod tests {
         c.execute_batch("CREATE TABLE employer (county_code TEXT, employer_code TEXT);
              INSERT INTO employer VALUES ('1', '91350100M000100Y43'), ('1', '91350100M000100Y44'), ('1', '002518057'), ('1', '00251809X'), ('1', '002518058');").unwrap();
         let mut conn = Conn::Lite(c);
-        let (n, keys) = run(&mut conn, &compile(&rule("employer_code", "employer", "employer_code"), Engine::Sqlite).unwrap()).unwrap();
+        let (n, keys) = run(
+            &mut conn,
+            &compile(
+                &rule("employer_code", "employer", "employer_code"),
+                Engine::Sqlite,
+            )
+            .unwrap(),
+        )
+        .unwrap();
         assert_eq!(n, 2, "{keys:?}");
     }
 }

@@ -20,7 +20,7 @@ impl Rng {
     pub fn new(seed: u64) -> Self {
         Rng(seed)
     }
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -28,7 +28,7 @@ impl Rng {
         z ^ (z >> 31)
     }
     pub fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
+        self.next_u64() % n.max(1)
     }
     pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len() as u64) as usize]
@@ -36,14 +36,27 @@ impl Rng {
 }
 
 const SURNAMES: &[&str] = &[
-    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林", "何", "郭", "马", "罗",
-    "梁", "宋", "郑", "谢", "韩", "唐", "冯", "于", "董", "萧", "程", "曹", "袁", "邓", "许", "傅", "沈", "曾", "彭", "吕",
+    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林",
+    "何", "郭", "马", "罗", "梁", "宋", "郑", "谢", "韩", "唐", "冯", "于", "董", "萧", "程", "曹",
+    "袁", "邓", "许", "傅", "沈", "曾", "彭", "吕",
 ];
 const GIVEN: &[&str] = &[
-    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀", "霞", "平",
-    "刚", "桂", "英", "华", "玉", "兰", "红", "建", "国", "文", "海", "志", "秋", "春", "东", "新", "振", "豫", "中", "原",
+    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明",
+    "超", "秀", "霞", "平", "刚", "桂", "英", "华", "玉", "兰", "红", "建", "国", "文", "海", "志",
+    "秋", "春", "东", "新", "振", "豫", "中", "原",
 ];
-const TRADES: &[&str] = &["纺织", "机械", "食品", "建筑", "商贸", "运输", "化工", "电力", "烟草", "发制品"];
+const TRADES: &[&str] = &[
+    "纺织",
+    "机械",
+    "食品",
+    "建筑",
+    "商贸",
+    "运输",
+    "化工",
+    "电力",
+    "烟草",
+    "发制品",
+];
 
 /// What to make.
 #[derive(Debug, Clone)]
@@ -60,8 +73,14 @@ pub struct Spec {
 pub const DEFECTS: &[(&str, &str)] = &[
     ("invalid_id_check_digit", "person_id_check_char"),
     ("legacy_15_digit_id", "person_id_legacy_15"),
-    ("same_person_in_two_counties", "person_id_unique_across_counties"),
-    ("code_outside_dictionary", "enrolment_insurance_type_in_dictionary"),
+    (
+        "same_person_in_two_counties",
+        "person_id_unique_across_counties",
+    ),
+    (
+        "code_outside_dictionary",
+        "enrolment_insurance_type_in_dictionary",
+    ),
     ("impossible_date", "person_birth_date_valid"),
     ("overlapping_contribution", "contribution_paid_twice"),
     ("orphan_contribution", "contribution_orphan_person"),
@@ -120,7 +139,11 @@ impl Csv {
 
     fn append(path: &Path, gbk: bool) -> std::io::Result<Self> {
         let f = std::fs::OpenOptions::new().append(true).open(path)?;
-        Ok(Csv { out: BufWriter::new(f), gbk, rows: 0 })
+        Ok(Csv {
+            out: BufWriter::new(f),
+            gbk,
+            rows: 0,
+        })
     }
 
     fn line(&mut self, fields: &[&str]) -> std::io::Result<()> {
@@ -183,7 +206,10 @@ pub fn generate(site: &Site, spec: &Spec) -> std::io::Result<Summary> {
     std::fs::create_dir_all(&spec.out)?;
     let total_defects = ((spec.persons as f64) * spec.defects).round() as u64;
     // defect k (0-based) goes to kind k % 8, on persons spread over the whole run
-    let stride = if total_defects > 0 { (spec.persons / total_defects).max(1) } else { u64::MAX };
+    let stride = spec
+        .persons
+        .checked_div(total_defects)
+        .map_or(u64::MAX, |s| s.max(1));
     let mut counts = [0u64; 8];
     let mut duplicates: Vec<(usize, Vec<String>)> = Vec::new();
     let mut summary_counties = Vec::new();
@@ -194,16 +220,40 @@ pub fn generate(site: &Site, spec: &Spec) -> std::io::Result<Summary> {
     const DAYS: u64 = 18_627; // 1950-01-01 ..= 2000-12-30
     const STEP: u64 = 7_919; // a prime: k * STEP mod DAYS visits every day once
     for (ci, (code, county)) in counties.iter().enumerate() {
-        let mut rng = Rng::new(spec.seed ^ code.parse::<u64>().unwrap_or(ci as u64).wrapping_mul(0x1000_0001));
+        let mut rng = Rng::new(
+            spec.seed
+                ^ code
+                    .parse::<u64>()
+                    .unwrap_or(ci as u64)
+                    .wrapping_mul(0x1000_0001),
+        );
         let folder = spec.out.join(code.as_str());
         std::fs::create_dir_all(&folder)?;
-        let persons_here = spec.persons / n_counties + u64::from((ci as u64) < spec.persons % n_counties);
+        let persons_here =
+            spec.persons / n_counties + u64::from((ci as u64) < spec.persons % n_counties);
         let mut persons = Csv::create(&folder.join("persons.csv"), &header("person"), spec.gbk)?;
-        let mut employers = Csv::create(&folder.join("employers.csv"), &header("employer"), spec.gbk)?;
-        let mut enrolments = Csv::create(&folder.join("enrolments.csv"), &header("enrolment"), spec.gbk)?;
-        let mut contributions = Csv::create(&folder.join("contributions.csv"), &header("contribution"), spec.gbk)?;
-        let mut employment = Csv::create(&folder.join("employment.csv"), &header("employment"), spec.gbk)?;
-        let mut unemployment = Csv::create(&folder.join("unemployment.csv"), &header("unemployment"), spec.gbk)?;
+        let mut employers =
+            Csv::create(&folder.join("employers.csv"), &header("employer"), spec.gbk)?;
+        let mut enrolments = Csv::create(
+            &folder.join("enrolments.csv"),
+            &header("enrolment"),
+            spec.gbk,
+        )?;
+        let mut contributions = Csv::create(
+            &folder.join("contributions.csv"),
+            &header("contribution"),
+            spec.gbk,
+        )?;
+        let mut employment = Csv::create(
+            &folder.join("employment.csv"),
+            &header("employment"),
+            spec.gbk,
+        )?;
+        let mut unemployment = Csv::create(
+            &folder.join("unemployment.csv"),
+            &header("unemployment"),
+            spec.gbk,
+        )?;
         let mut benefits = Csv::create(&folder.join("benefits.csv"), &header("benefit"), spec.gbk)?;
 
         // employers of the county
@@ -218,7 +268,12 @@ pub fn generate(site: &Site, spec: &Spec) -> std::io::Result<Summary> {
                 c.push(wrong_char(right, "0123456789ABCDEFGHJKLMNPQRTUWXY"));
                 counts[7] += 1;
             }
-            let name = format!("{}{}{}有限公司", county.name.trim_end_matches(['县', '区', '市']), rng.pick(TRADES), e + 1);
+            let name = format!(
+                "{}{}{}有限公司",
+                county.name.trim_end_matches(['县', '区', '市']),
+                rng.pick(TRADES),
+                e + 1
+            );
             employers.line(&[&c, &name, "10", code, "1"])?;
             codes.push(c);
         }
@@ -226,7 +281,10 @@ pub fn generate(site: &Site, spec: &Spec) -> std::io::Result<Summary> {
 
         let mut ghosts = 0u64;
         for k in 0..persons_here {
-            let defect = if total_defects > 0 && global % stride == stride / 2 && global / stride < total_defects {
+            let defect = if total_defects > 0
+                && global % stride == stride / 2
+                && global / stride < total_defects
+            {
                 Some((global / stride) % 8)
             } else {
                 None
@@ -238,7 +296,10 @@ pub fn generate(site: &Site, spec: &Spec) -> std::io::Result<Summary> {
             let male = rng.below(2) == 1;
             let seq = group * 2 % 998 + u64::from(male);
             let first17 = format!("{code}{}{seq:03}", birth.format("%Y%m%d"));
-            let mut id = format!("{first17}{}", ids::id_check_char(&first17).expect("17 digits"));
+            let mut id = format!(
+                "{first17}{}",
+                ids::id_check_char(&first17).expect("17 digits")
+            );
             let mut id_in_persons = id.clone();
             let mut birth_text = birth.format("%Y-%m-%d").to_string();
             let mut kind_done = None;
@@ -265,15 +326,41 @@ pub fn generate(site: &Site, spec: &Spec) -> std::io::Result<Summary> {
                 Some(d) if d != 1 && d != 7 => kind_done = Some(d),
                 _ => {}
             }
-            let name = format!("{}{}{}", rng.pick(SURNAMES), rng.pick(GIVEN), if rng.below(2) == 0 { *rng.pick(GIVEN) } else { "" });
+            let name = format!(
+                "{}{}{}",
+                rng.pick(SURNAMES),
+                rng.pick(GIVEN),
+                if rng.below(2) == 0 {
+                    *rng.pick(GIVEN)
+                } else {
+                    ""
+                }
+            );
             let sex = if male { "1" } else { "2" };
             let work_start = birth + Duration::days(365 * 20 + rng.below(365 * 4) as i64);
-            let retire = birth.with_year(birth.year() + 60).unwrap_or(birth + Duration::days(365 * 60));
+            let retire = birth
+                .with_year(birth.year() + 60)
+                .unwrap_or(birth + Duration::days(365 * 60));
             let retired = retire <= NaiveDate::from_ymd_opt(2008, 1, 1).expect("date");
             let person_no = format!("{code}{k:08}");
             let ws = work_start.format("%Y-%m-%d").to_string();
-            let rs = if retired { retire.format("%Y-%m-%d").to_string() } else { String::new() };
-            let row = [id_in_persons.as_str(), &person_no, &name, sex, &birth_text, code.as_str(), &ws, if retired { "1" } else { "0" }, &rs, ""];
+            let rs = if retired {
+                retire.format("%Y-%m-%d").to_string()
+            } else {
+                String::new()
+            };
+            let row = [
+                id_in_persons.as_str(),
+                &person_no,
+                &name,
+                sex,
+                &birth_text,
+                code.as_str(),
+                &ws,
+                if retired { "1" } else { "0" },
+                &rs,
+                "",
+            ];
             persons.line(&row)?;
             if kind_done == Some(2) && counties.len() > 1 {
                 let other = (ci + 1) % counties.len();
@@ -290,11 +377,32 @@ pub fn generate(site: &Site, spec: &Spec) -> std::io::Result<Summary> {
                 let base = 800 + rng.below(40) * 50;
                 for m in 1..=3 {
                     let period = format!("2008{m:02}");
-                    let (ea, pa) = (format!("{:.2}", base as f64 * 0.2), format!("{:.2}", base as f64 * 0.08));
-                    contributions.line(&[&id, "110", &period, employer, &period, &format!("{base}.00"), &ea, &pa])?;
+                    let (ea, pa) = (
+                        format!("{:.2}", base as f64 * 0.2),
+                        format!("{:.2}", base as f64 * 0.08),
+                    );
+                    contributions.line(&[
+                        &id,
+                        "110",
+                        &period,
+                        employer,
+                        &period,
+                        &format!("{base}.00"),
+                        &ea,
+                        &pa,
+                    ])?;
                     if m == 1 && kind_done == Some(5) {
                         let other = &codes[((k + 1) % codes.len() as u64) as usize];
-                        contributions.line(&[&id, "110", &period, other, &period, &format!("{base}.00"), &ea, &pa])?;
+                        contributions.line(&[
+                            &id,
+                            "110",
+                            &period,
+                            other,
+                            &period,
+                            &format!("{base}.00"),
+                            &ea,
+                            &pa,
+                        ])?;
                     }
                 }
             } else if kind_done == Some(5) {
@@ -305,8 +413,13 @@ pub fn generate(site: &Site, spec: &Spec) -> std::io::Result<Summary> {
                 let ghost_birth = epoch + Duration::days((ghosts % DAYS) as i64);
                 ghosts += 1;
                 let ghost17 = format!("{code}{}999", ghost_birth.format("%Y%m%d"));
-                let ghost = format!("{ghost17}{}", ids::id_check_char(&ghost17).expect("17 digits"));
-                contributions.line(&[&ghost, "110", "200801", employer, "200801", "1000.00", "200.00", "80.00"])?;
+                let ghost = format!(
+                    "{ghost17}{}",
+                    ids::id_check_char(&ghost17).expect("17 digits")
+                );
+                contributions.line(&[
+                    &ghost, "110", "200801", employer, "200801", "1000.00", "200.00", "80.00",
+                ])?;
             }
             if k % 50 == 7 && !retired {
                 // registered unemployed during 2007, paid unemployment benefits then
@@ -319,10 +432,26 @@ pub fn generate(site: &Site, spec: &Spec) -> std::io::Result<Summary> {
         }
         contributions_total += contributions.rows;
         let mut rows = BTreeMap::new();
-        for (name, f) in [("persons", &persons), ("employers", &employers), ("enrolments", &enrolments), ("contributions", &contributions), ("employment", &employment), ("unemployment", &unemployment), ("benefits", &benefits)] {
+        for (name, f) in [
+            ("persons", &persons),
+            ("employers", &employers),
+            ("enrolments", &enrolments),
+            ("contributions", &contributions),
+            ("employment", &employment),
+            ("unemployment", &unemployment),
+            ("benefits", &benefits),
+        ] {
             rows.insert(name.to_string(), f.rows);
         }
-        for mut f in [persons, employers, enrolments, contributions, employment, unemployment, benefits] {
+        for mut f in [
+            persons,
+            employers,
+            enrolments,
+            contributions,
+            employment,
+            unemployment,
+            benefits,
+        ] {
             f.out.flush()?;
         }
         summary_counties.push(CountySummary {
@@ -355,7 +484,11 @@ pub fn generate(site: &Site, spec: &Spec) -> std::io::Result<Summary> {
         defects: DEFECTS
             .iter()
             .enumerate()
-            .map(|(i, (kind, rule))| Injected { kind, rule, count: counts[i] })
+            .map(|(i, (kind, rule))| Injected {
+                kind,
+                rule,
+                count: counts[i],
+            })
             .collect(),
         out: spec.out.display().to_string(),
     };
