@@ -44,6 +44,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand rollback 'Switch a city back to its previous release'
             cand releases 'What is installed on each server, and which release is current'
             cand health 'Health of servers, services and databases (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)'
+            cand status 'Where every city stands: release, last health and data checks, schema'
             cand data 'County data: synth, import, check, compare'
             cand db 'Databases: init, migrate, status, drift, baseline'
             cand completions 'Print a shell completion script'
@@ -580,6 +581,26 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'jinbao;status'= {
+            cand --wave 'Every city of a rollout wave (pilot, demonstration, general)'
+            cand --jobs 'Databases asked at once'
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]'
+            cand --color 'When to use colour (NO_COLOR is respected)'
+            cand --all 'Every city, wave by wave'
+            cand --offline 'Only what the state folder holds: do not ask the databases for their schema'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'jinbao;data'= {
             cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
             cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
@@ -878,6 +899,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand rollback 'Switch a city back to its previous release'
             cand releases 'What is installed on each server, and which release is current'
             cand health 'Health of servers, services and databases (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)'
+            cand status 'Where every city stands: release, last health and data checks, schema'
             cand data 'County data: synth, import, check, compare'
             cand db 'Databases: init, migrate, status, drift, baseline'
             cand completions 'Print a shell completion script'
@@ -938,6 +960,8 @@ set edit:completion:arg-completer[jinbao] = {|@words|
         &'jinbao;help;releases'= {
         }
         &'jinbao;help;health'= {
+        }
+        &'jinbao;help;status'= {
         }
         &'jinbao;help;data'= {
             cand synth 'Synthetic county extracts of a city, with injected defects reported exactly'

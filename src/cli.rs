@@ -107,6 +107,8 @@ pub enum Command {
     Releases(cmd::releases::ReleasesArgs),
     /// Health of servers, services and databases (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)
     Health(cmd::health::HealthArgs),
+    /// Where every city stands: release, last health and data checks, schema
+    Status(cmd::status::StatusArgs),
     /// County data: synth, import, check, compare
     #[command(subcommand)]
     Data(cmd::data::DataCommand),

@@ -643,6 +643,19 @@ fn a_data_gate_rolls_back_and_halts_later_waves() {
     let link =
         std::fs::read_link(state.join("sandbox/hosts/hebi/hebi-app1/opt/jinbao/current")).unwrap();
     assert!(link.ends_with("releases/3.0.0"));
+    // the province sees Hebi still on 3.0.0, its last change rolled back with the reason
+    let r = run(jinbao(state).args(["status", "hebi", "--offline", "--json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let hebi = &r.json()[0];
+    assert_eq!(hebi["release"], "3.0.0", "{hebi}");
+    assert_eq!(hebi["last_change"]["result"], "rolled-back");
+    assert_eq!(hebi["last_change"]["to"], "3.1.0");
+    assert!(
+        hebi["last_change"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("person fell")
+    );
 }
 
 #[test]

@@ -15,6 +15,7 @@ pub mod release;
 pub mod releases;
 pub mod rollback;
 pub mod rollout;
+pub mod status;
 
 use anyhow::Result;
 
@@ -34,6 +35,7 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit> {
         Command::Rollback(a) => rollback::run(ctx, a),
         Command::Releases(a) => releases::run(ctx, a),
         Command::Health(a) => health::run(ctx, a),
+        Command::Status(a) => status::run(ctx, a),
         Command::Data(c) => data::run(ctx, c),
         Command::Db(c) => db::run(ctx, c),
         Command::Completions(args) => completions::run(ctx, args),

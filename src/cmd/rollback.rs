@@ -94,6 +94,12 @@ pub fn run(ctx: &Ctx, a: RollbackArgs) -> Result<Exit> {
         ));
     }
     let version = wanted.remove(0);
+    let mut from: Vec<String> = facts
+        .iter()
+        .filter_map(|r| r.result.as_ref().ok().and_then(|f| f.current.clone()))
+        .collect();
+    from.sort();
+    from.dedup();
     let run = format!("rollback-{}", std::process::id());
     let info = lock::info(&run, &version);
     let held = fleet.each(Some(&app), &ctx.printer, "lock", |_, t, _| {
@@ -152,6 +158,33 @@ pub fn run(ctx: &Ctx, a: RollbackArgs) -> Result<Exit> {
         "rollback",
         &[site.pinyin()],
         &format!("to {version}"),
+    )?;
+    let failures: Vec<String> = results
+        .iter()
+        .filter_map(|r| {
+            r.result
+                .as_ref()
+                .err()
+                .map(|e| format!("{}: {e}", fleet.host(r.index).name))
+        })
+        .collect();
+    crate::state::record_release(
+        ctx.state_dir(),
+        site.pinyin(),
+        &crate::state::ReleaseRecord {
+            time: crate::window::now().to_rfc3339(),
+            action: "rollback".into(),
+            run: None,
+            result: if failures.is_empty() {
+                "switched"
+            } else {
+                "failed"
+            }
+            .into(),
+            from,
+            to: version.clone(),
+            reason: (!failures.is_empty()).then(|| failures.join("; ")),
+        },
     )?;
     let pr = &ctx.printer;
     let mut t = pr.table(&["city", "host", "release", "result"]);

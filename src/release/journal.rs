@@ -137,6 +137,11 @@ impl Journal {
         })
     }
 
+    /// The state folder the journal lives in.
+    pub fn state_dir(&self) -> &Path {
+        self.dir.parent().unwrap_or(&self.dir)
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

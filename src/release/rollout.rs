@@ -313,6 +313,24 @@ impl<'a> Rollout<'a> {
             changes: out.changes,
             reason: out.reason.clone(),
         });
+        if out.result.as_str() != "skipped" {
+            let record = crate::state::ReleaseRecord {
+                time: crate::window::now().to_rfc3339(),
+                action: "rollout".into(),
+                run: Some(self.journal.run.clone()),
+                result: out.result.as_str().into(),
+                from: out.from.clone(),
+                to: out.to.clone(),
+                reason: out.reason.clone(),
+            };
+            // the journal already holds the outcome: a ledger that cannot be written is a
+            // warning for `status`, not a reason to stop a rollout
+            if let Err(e) =
+                crate::state::record_release(self.journal.state_dir(), &out.city, &record)
+            {
+                tracing::warn!("cannot record {}'s release for status: {e}", out.city);
+            }
+        }
     }
 
     fn step(&self, city: &str, host: Option<&str>, step: &str, ok: bool, detail: String) {

@@ -34,3 +34,68 @@ pub fn audit(state_dir: &Path, action: &str, cities: &[&str], note: &str) -> std
         }),
     )
 }
+
+/// The last `n` records of a JSON-lines history, read from the end of the file so that a
+/// history grown over years of monitoring costs no more than its tail.
+pub fn tail<T: serde::de::DeserializeOwned>(path: &Path, n: usize) -> Vec<T> {
+    use std::io::{Read, Seek, SeekFrom};
+    let Ok(mut f) = std::fs::File::open(path) else {
+        return Vec::new();
+    };
+    let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut window = 16 * 1024u64;
+    loop {
+        let start = len.saturating_sub(window);
+        let mut buf = Vec::new();
+        if f.seek(SeekFrom::Start(start)).is_err() || f.read_to_end(&mut buf).is_err() {
+            return Vec::new();
+        }
+        let text = String::from_utf8_lossy(&buf);
+        let mut lines: Vec<&str> = text.lines().collect();
+        if start > 0 && !lines.is_empty() {
+            lines.remove(0); // begins mid-line
+        }
+        let records: Vec<T> = lines
+            .iter()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect();
+        if records.len() >= n || start == 0 {
+            let skip = records.len().saturating_sub(n);
+            return records.into_iter().skip(skip).collect();
+        }
+        window *= 4;
+    }
+}
+
+/// One change of a city's release: a rollout's outcome for the city, or a rollback.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct ReleaseRecord {
+    pub time: String,
+    /// rollout | rollback
+    pub action: String,
+    /// The rollout run, for `rollout --resume` and the journal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run: Option<String>,
+    /// deployed, already, rolled-back, failed, refused (rollouts); switched, failed (rollbacks)
+    pub result: String,
+    #[serde(default)]
+    pub from: Vec<String>,
+    pub to: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+fn releases_path(state_dir: &Path, city: &str) -> std::path::PathBuf {
+    state_dir.join("releases").join(format!("{city}.jsonl"))
+}
+
+/// Adds a release change to the city's ledger (`<state>/releases/<city>.jsonl`), which
+/// `status` reads without asking any server.
+pub fn record_release(state_dir: &Path, city: &str, record: &ReleaseRecord) -> std::io::Result<()> {
+    append_line(&releases_path(state_dir, city), record)
+}
+
+/// The city's last `n` release changes, oldest first.
+pub fn releases(state_dir: &Path, city: &str, n: usize) -> Vec<ReleaseRecord> {
+    tail(&releases_path(state_dir, city), n)
+}

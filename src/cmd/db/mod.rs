@@ -4,7 +4,7 @@ mod baseline;
 mod drift;
 mod init;
 mod migrate;
-mod status;
+pub mod status;
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
