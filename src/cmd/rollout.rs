@@ -104,6 +104,7 @@ impl RolloutFlags {
 
 #[derive(Debug, Args)]
 pub struct PlanArgs {
+    /// The release: a tarball from `release pack`, its manifest, or a folder (packed first)
     pub release: PathBuf,
     #[command(flatten)]
     pub target: TargetArgs,
@@ -433,7 +434,18 @@ fn summary(
         t.add_row(vec![
             p.cell(&o.city, Tone::Plain),
             p.cell(&o.wave, Tone::Muted),
-            p.cell(format!("{} → {}", o.from.join("/"), o.to), Tone::Plain),
+            p.cell(
+                format!(
+                    "{} → {}",
+                    if o.from.is_empty() {
+                        "(none)".to_string()
+                    } else {
+                        o.from.join("/")
+                    },
+                    o.to
+                ),
+                Tone::Plain,
+            ),
             p.cell(o.result.as_str(), tone),
             p.cell(format!("{:.1} s", o.ms as f64 / 1000.0), Tone::Muted),
             p.cell(o.reason.clone().unwrap_or_default(), Tone::Plain),

@@ -347,6 +347,33 @@ pub fn convert(e: &Entity, raw: &[&str]) -> Result<Vec<Value>, String> {
 mod tests {
     use super::*;
 
+    /// docs/extract-format.md is the format's documentation: it must name every file, column
+    /// and key the code reads.
+    #[test]
+    fn the_documented_format_is_the_one_read() {
+        let doc = include_str!("../../docs/extract-format.md");
+        for e in ENTITIES {
+            let row = doc
+                .lines()
+                .find(|l| l.starts_with(&format!("| `{}` |", e.file)))
+                .unwrap_or_else(|| panic!("{} is not documented", e.file));
+            assert!(row.contains(&format!("`{}`", e.table)), "{row}");
+            for c in e.columns {
+                let named = if c.required {
+                    format!("**{}**", c.name)
+                } else {
+                    format!(" {} ", c.name)
+                };
+                assert!(row.contains(&named), "{} of {} as {named}", c.name, e.file);
+            }
+            assert!(
+                row.trim_end()
+                    .ends_with(&format!("| {} |", e.key.join(", "))),
+                "{row}"
+            );
+        }
+    }
+
     #[test]
     fn persons_are_converted() {
         let e = entity("person").unwrap();

@@ -399,9 +399,10 @@ impl<'a> Rollout<'a> {
             self.all_ok(&city, "preflight", facts)
                 .map_err(|e| fail(CityResult::Failed, e))?
         };
+        // servers with nothing installed yet add nothing: `from` lists real releases only
         let mut from: Vec<String> = facts
             .iter()
-            .map(|(_, f)| f.current.clone().unwrap_or_else(|| "(none)".into()))
+            .filter_map(|(_, f)| f.current.clone())
             .collect();
         from.sort();
         from.dedup();
