@@ -570,3 +570,92 @@ fn postgres_end_to_end() {
     pg::drop_db(city_db);
     pg::drop_db(source_db);
 }
+
+/// On PostgreSQL: a key repeated in a file is rejected (the first line wins) and the manifest
+/// adds up; a later extract of the same county merges into what is there (the path of an
+/// import into a county that already has rows).
+#[test]
+fn postgres_repeated_keys_and_a_changed_extract() {
+    if !pg::available("postgres_repeated_keys_and_a_changed_extract") {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    let db = "jinbao_t_data_merge";
+    pg::drop_db(db);
+    for step in ["init", "migrate"] {
+        let r = run(pg::jinbao(state, Some(db)).args(["db", step, "zhoukou"]));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    let header = "id_number,person_no,name,sex,birth_date,area_code,work_start,retired,retire_date,death_date\n";
+    let import = |name: &str, rows: &str| {
+        std::fs::create_dir_all(state.join(name)).unwrap();
+        let file = state.join(name).join("persons.csv");
+        std::fs::write(&file, format!("{header}{rows}")).unwrap();
+        let r = run(pg::jinbao(state, Some(db)).args([
+            "data",
+            "import",
+            "zhoukou",
+            "--county",
+            "411602",
+            file.to_str().unwrap(),
+            "--json",
+        ]));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        r.json()[0].clone()
+    };
+    let m = import(
+        "first",
+        "411602198001010015,A1,张一,1,1980-01-01,411602,,0,,\n\
+         411602198002020023,A2,李二,2,1980-02-02,411602,,0,,\n\
+         411602198001010015,A1,张一又,1,1980-01-01,411602,,0,,\n",
+    );
+    assert_eq!(
+        (&m["read"], &m["loaded"], &m["rejected"]),
+        (&3.into(), &2.into(), &1.into()),
+        "{m}"
+    );
+    assert_eq!(m["rejects"][0]["line"], 4, "{m}");
+    assert!(
+        m["rejects"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("the same key as line 2"),
+        "{m}"
+    );
+    let mut c = pg::connect(db).unwrap();
+    let batch = c
+        .query_one(
+            "SELECT rows_read, rows_loaded, rows_rejected, reject_file IS NOT NULL FROM jinbao.import_batch",
+            &[],
+        )
+        .unwrap();
+    assert_eq!(
+        (
+            batch.get::<_, i64>(0),
+            batch.get::<_, i64>(1),
+            batch.get::<_, i64>(2),
+            batch.get::<_, bool>(3)
+        ),
+        (3, 2, 1, true)
+    );
+    let m = import(
+        "second",
+        "411602198001010015,A1,张一改,1,1980-01-01,411602,,0,,\n\
+         411602198003030031,A3,王三,1,1980-03-03,411602,,0,,\n",
+    );
+    assert_eq!(
+        (&m["read"], &m["loaded"], &m["rejected"]),
+        (&2.into(), &2.into(), &0.into()),
+        "{m}"
+    );
+    let names: Vec<String> = c
+        .query("SELECT name FROM jinbao.person ORDER BY id_number", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(names, ["张一改", "李二", "王三"]);
+    drop(c);
+    pg::drop_db(db);
+}

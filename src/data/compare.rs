@@ -334,7 +334,8 @@ impl<'c> Side<'c> {
         } else {
             format!("jinbao_hash64({text})")
         };
-        let k0 = format!("rtrim(CAST({} AS TEXT))", e.key[0]);
+        // the column itself, not an expression of it, so that its index serves the range scans
+        let k0 = e.key[0].to_string();
         let key = format!(
             "concat_ws(':', {})",
             e.key
@@ -453,6 +454,85 @@ impl<'c> Side<'c> {
     }
 }
 
+/// A key range: from `lo` (inclusive) to `hi` (exclusive); `None` is open.
+type Range = (Option<String>, Option<String>);
+
+/// Runs `a` and `b` at once: the two sides are different databases, so each works while the
+/// other does.
+fn both<A: Send, B: Send>(
+    a: impl FnOnce() -> Result<A> + Send,
+    b: impl FnOnce() -> Result<B> + Send,
+) -> Result<(A, B)> {
+    std::thread::scope(|s| {
+        let other = s.spawn(a);
+        let rb = b();
+        let ra = other
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("a comparison thread panicked")));
+        Ok((ra?, rb?))
+    })
+}
+
+impl Side<'_> {
+    fn checksums(&mut self, ranges: &[Range]) -> Result<Vec<(u64, String)>> {
+        ranges
+            .iter()
+            .map(|(lo, hi)| self.checksum(lo.as_deref(), hi.as_deref()))
+            .collect()
+    }
+
+    fn rows_of(&mut self, ranges: &[Range]) -> Result<BTreeMap<String, String>> {
+        let mut all = BTreeMap::new();
+        for (lo, hi) in ranges {
+            all.extend(self.rows(lo.as_deref(), hi.as_deref())?);
+        }
+        Ok(all)
+    }
+}
+
+/// The differences between the rows read back from both sides (key → row text).
+fn diff_rows(
+    city: &BTreeMap<String, String>,
+    source: &BTreeMap<String, String>,
+    cols: &[&str],
+    diffs: &mut Vec<Difference>,
+) {
+    for (k, text) in source {
+        match city.get(k) {
+            None => diffs.push(Difference {
+                key: k.clone(),
+                kind: "missing-in-city",
+                columns: String::new(),
+            }),
+            Some(other) if other != text => {
+                let changed: Vec<&str> = other
+                    .split(SEP)
+                    .zip(text.split(SEP))
+                    .zip(cols)
+                    .filter(|((x, y), _)| x != y)
+                    .map(|(_, c)| *c)
+                    .collect();
+                diffs.push(Difference {
+                    key: k.clone(),
+                    kind: "differs",
+                    columns: changed.join(","),
+                });
+            }
+            _ => {}
+        }
+    }
+    for k in city.keys().filter(|k| !source.contains_key(*k)) {
+        diffs.push(Difference {
+            key: k.clone(),
+            kind: "only-in-city",
+            columns: String::new(),
+        });
+    }
+}
+
+/// Rows in a differing range at or below which the rows are read back rather than split.
+const READ_BACK_ROWS: u64 = 256;
+
 /// Compares the county's rows of entity `e` in two databases.
 pub fn against_database(
     city: &mut Conn,
@@ -469,109 +549,59 @@ pub fn against_database(
     let mut b = Side::new(source, e, county)?;
     let mut diffs = Vec::new();
     let mut t = Transfer::default();
-    let city_rows = a.count()?;
-    let source_rows = b.count()?;
+    let (city_rows, source_rows) = both(|| a.count(), || b.count())?;
     // the first level: about one range per 5000 rows, each checked on both sides
     let bounds = if city_rows > 5000 {
         a.split(None, None, (city_rows / 5000).min(4096))?
     } else {
         Vec::new()
     };
-    let mut ranges: Vec<(Option<String>, Option<String>)> = Vec::new();
+    let mut level: Vec<Range> = Vec::new();
     let mut lo: Option<String> = None;
     for k in bounds {
-        ranges.push((lo.clone(), Some(k.clone())));
+        level.push((lo.clone(), Some(k.clone())));
         lo = Some(k);
     }
-    ranges.push((lo, None));
-    let mut todo = ranges;
+    level.push((lo, None));
     let cols: Vec<&str> = columns(e);
-    while let Some((lo, hi)) = todo.pop() {
-        let (ca, sa) = a.checksum(lo.as_deref(), hi.as_deref())?;
-        let (cb, sb) = b.checksum(lo.as_deref(), hi.as_deref())?;
-        t.ranges_checked += 1;
-        if ca == cb && sa == sb {
-            continue;
+    // breadth first: each level's checksums in one go on both sides at once
+    while !level.is_empty() {
+        let (sa, sb) = both(|| a.checksums(&level), || b.checksums(&level))?;
+        t.ranges_checked += level.len() as u64;
+        let mut read = Vec::new();
+        let mut next = Vec::new();
+        for (range, (x, y)) in level.iter().zip(sa.iter().zip(&sb)) {
+            if x == y {
+                continue;
+            }
+            if x.0 + y.0 <= READ_BACK_ROWS {
+                read.push(range.clone());
+                continue;
+            }
+            // split the range where the larger side has its keys, and look again
+            let (lo, hi) = (range.0.as_deref(), range.1.as_deref());
+            let split = if x.0 >= y.0 {
+                a.split(lo, hi, 16)?
+            } else {
+                b.split(lo, hi, 16)?
+            };
+            let mut points = vec![range.0.clone()];
+            points.extend(split.into_iter().map(Some));
+            points.push(range.1.clone());
+            points.dedup();
+            if points.len() <= 2 {
+                // one key holds the whole range: read it back
+                read.push(range.clone());
+                continue;
+            }
+            next.extend(points.windows(2).map(|w| (w[0].clone(), w[1].clone())));
         }
-        if ca + cb <= 256 {
-            let ra = a.rows(lo.as_deref(), hi.as_deref())?;
-            let rb = b.rows(lo.as_deref(), hi.as_deref())?;
+        if !read.is_empty() {
+            let (ra, rb) = both(|| a.rows_of(&read), || b.rows_of(&read))?;
             t.rows_read_back += (ra.len() + rb.len()) as u64;
-            for (k, text) in &rb {
-                match ra.get(k) {
-                    None => diffs.push(Difference {
-                        key: k.clone(),
-                        kind: "missing-in-city",
-                        columns: String::new(),
-                    }),
-                    Some(other) if other != text => {
-                        let changed: Vec<&str> = other
-                            .split(SEP)
-                            .zip(text.split(SEP))
-                            .zip(&cols)
-                            .filter(|((x, y), _)| x != y)
-                            .map(|(_, c)| *c)
-                            .collect();
-                        diffs.push(Difference {
-                            key: k.clone(),
-                            kind: "differs",
-                            columns: changed.join(","),
-                        });
-                    }
-                    _ => {}
-                }
-            }
-            for k in ra.keys().filter(|k| !rb.contains_key(*k)) {
-                diffs.push(Difference {
-                    key: k.clone(),
-                    kind: "only-in-city",
-                    columns: String::new(),
-                });
-            }
-            continue;
+            diff_rows(&ra, &rb, &cols, &mut diffs);
         }
-        // split the range where the larger side has its keys, and look again
-        let split = if ca >= cb {
-            a.split(lo.as_deref(), hi.as_deref(), 16)?
-        } else {
-            b.split(lo.as_deref(), hi.as_deref(), 16)?
-        };
-        let mut points = vec![lo.clone()];
-        points.extend(split.into_iter().map(Some));
-        points.push(hi.clone());
-        points.dedup();
-        if points.len() <= 2 {
-            // one key holds the whole range: read it back
-            let ra = a.rows(lo.as_deref(), hi.as_deref())?;
-            let rb = b.rows(lo.as_deref(), hi.as_deref())?;
-            t.rows_read_back += (ra.len() + rb.len()) as u64;
-            for (k, text) in &rb {
-                match ra.get(k) {
-                    None => diffs.push(Difference {
-                        key: k.clone(),
-                        kind: "missing-in-city",
-                        columns: String::new(),
-                    }),
-                    Some(other) if other != text => diffs.push(Difference {
-                        key: k.clone(),
-                        kind: "differs",
-                        columns: String::new(),
-                    }),
-                    _ => {}
-                }
-            }
-            for k in ra.keys().filter(|k| !rb.contains_key(*k)) {
-                diffs.push(Difference {
-                    key: k.clone(),
-                    kind: "only-in-city",
-                    columns: String::new(),
-                });
-            }
-            continue;
-        }
-        for w in points.windows(2) {
-            todo.push((w[0].clone(), w[1].clone()));
-        }
+        level = next;
     }
     diffs.sort_by(|x, y| x.key.cmp(&y.key));
     t.share = if city_rows + source_rows > 0 {
