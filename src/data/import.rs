@@ -610,7 +610,7 @@ pub fn import_file(
                 )?;
                 tx.execute(
                     &format!(
-                        "INSERT INTO {t} (county_code, {c}, import_id) SELECT ?1, {c}, ?2 FROM jb_stage WHERE true ON CONFLICT ({pk}) DO UPDATE SET {update}",
+                        "INSERT INTO {t} (county_code, {c}, import_id) SELECT ?1, {c}, ?2 FROM jb_stage WHERE true ORDER BY {key} ON CONFLICT ({pk}) DO UPDATE SET {update}",
                         t = e.table,
                         c = cols.join(", ")
                     ),
