@@ -446,7 +446,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__data__subcmd__check)
-            opts="-v -q -y -h --wave --all --province --cross-city --rule --show-sql --jobs --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
+            opts="-v -q -y -h --wave --all --province --cross-city --rule --show-sql --jobs --rule-jobs --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -461,6 +461,10 @@ _jinbao() {
                     return 0
                     ;;
                 --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rule-jobs)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

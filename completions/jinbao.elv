@@ -668,6 +668,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --wave 'Every city of a rollout wave (pilot, demonstration, general)'
             cand --rule 'Only these rules (comma list of names)'
             cand --jobs 'Databases checked at once'
+            cand --rule-jobs 'Rules run at once on each database (one connection each): the engine''s cores work on several rules together'
             cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
             cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
             cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'

@@ -1,5 +1,6 @@
 //! `jinbao data check <target>` and `data check --province --cross-city`.
 
+use std::sync::Mutex;
 use std::time::Instant;
 
 use anyhow::Result;
@@ -35,6 +36,10 @@ pub struct CheckArgs {
     /// Databases checked at once
     #[arg(long, default_value_t = 4, value_name = "N")]
     pub jobs: usize,
+    /// Rules run at once on each database (one connection each): the engine's cores work
+    /// on several rules together
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    pub rule_jobs: usize,
 }
 
 #[derive(Serialize)]
@@ -75,7 +80,7 @@ pub fn run(ctx: &Ctx, a: CheckArgs) -> Result<Exit> {
         return Ok(Exit::Success);
     }
     let results = crate::parallel::map(&sites, a.jobs, |site| {
-        check_city(ctx, site, &templates, &a.rule)
+        check_city(ctx, site, &templates, &a.rule, a.rule_jobs)
     });
     for r in results.iter().filter(|r| r.error.is_none()) {
         history::append(
@@ -117,7 +122,13 @@ fn selected(all: &[rules::Rule], only: &[String]) -> Vec<rules::Rule> {
         .collect()
 }
 
-fn check_city(ctx: &Ctx, site: &Site, templates: &std::path::Path, only: &[String]) -> CityResult {
+fn check_city(
+    ctx: &Ctx,
+    site: &Site,
+    templates: &std::path::Path,
+    only: &[String],
+    rule_jobs: usize,
+) -> CityResult {
     let mut out = CityResult {
         city: site.pinyin().to_string(),
         score: 0.0,
@@ -127,16 +138,34 @@ fn check_city(ctx: &Ctx, site: &Site, templates: &std::path::Path, only: &[Strin
     };
     let result = (|| -> Result<()> {
         let rules = selected(&rules::load(templates, site.pinyin())?, only);
-        let mut conn = db::connect(&site.profile, Account::ReadOnly)?;
-        if let Conn::Lite(c) = &conn {
-            rules::register_sqlite_functions(c)?;
-        }
-        for r in rules {
-            let sql = rules::compile(&r, site.profile.database.engine)?;
+        let compiled = rules
+            .into_iter()
+            .map(|r| {
+                let sql = rules::compile(&r, site.profile.database.engine)?;
+                Ok((r, sql))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let open = || -> Result<Conn> {
+            let conn = db::connect(&site.profile, Account::ReadOnly)?;
+            if let Conn::Lite(c) = &conn {
+                rules::register_sqlite_functions(c)?;
+            }
+            Ok(conn)
+        };
+        // connections shared by the workers; the first opened here, so that a database that
+        // cannot be reached is one error, not one per rule
+        let pool = Mutex::new(vec![open()?]);
+        let take = || pool.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        let results = crate::parallel::map(&compiled, rule_jobs, |(r, sql)| {
+            let mut conn = match take() {
+                Some(c) => c,
+                None => open()?,
+            };
             let start = Instant::now();
-            let (violations, samples) =
-                rules::run(&mut conn, &sql).map_err(|e| anyhow::anyhow!("rule {}: {e}", r.name))?;
-            out.rules.push(RuleResult {
+            let run = rules::run(&mut conn, sql);
+            pool.lock().unwrap_or_else(|p| p.into_inner()).push(conn);
+            let (violations, samples) = run.map_err(|e| anyhow::anyhow!("rule {}: {e}", r.name))?;
+            Ok(RuleResult {
                 name: r.name.clone(),
                 kind: r.kind.clone(),
                 severity: r.severity,
@@ -145,8 +174,9 @@ fn check_city(ctx: &Ctx, site: &Site, templates: &std::path::Path, only: &[Strin
                 samples,
                 passed: violations == 0,
                 ms: start.elapsed().as_millis() as u64,
-            });
-        }
+            })
+        });
+        out.rules = results.into_iter().collect::<Result<_>>()?;
         out.score = rules::score(&out.rules);
         Ok(())
     })();
