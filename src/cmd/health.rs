@@ -121,21 +121,8 @@ fn inspect(ctx: &Ctx, a: HealthArgs) -> Result<Exit> {
     let wanted = |name: &str| {
         (a.only.is_empty() || a.only.iter().any(|o| o == name)) && !a.skip.iter().any(|s| s == name)
     };
-    let host_checks = [
-        "ssh",
-        "clock",
-        "disk",
-        "inodes",
-        "memory",
-        "load",
-        "service",
-        "release",
-        "app",
-        "routes",
-        "endpoints",
-    ];
     let mut checks: Vec<Check> = Vec::new();
-    if host_checks.iter().any(|c| wanted(c)) {
+    if health::HOST_CHECKS.iter().any(|c| wanted(c)) {
         checks.extend(servers(ctx, &spec, &a.connect)?);
     }
     if ["database", "schema", "drift"].iter().any(|c| wanted(c)) {

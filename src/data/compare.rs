@@ -9,14 +9,13 @@
 //! each side and moves almost nothing (as reladiff / data-diff do).
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use serde::Serialize;
 
 use super::format::{self, Entity, Kind};
-use super::import::{self, Stage};
+use super::import;
 use crate::db::{self, Conn};
 
 /// The separator of fields in a row's text (the ASCII unit separator: never in the data).
@@ -146,13 +145,6 @@ pub fn against_extract(
     let mut r = import::open(e, path, spec, &tmp)?;
     let cols = columns(e);
     let key = e.key.join(", ");
-    let ddl = format!(
-        "CREATE TEMP TABLE jb_stage (line BIGINT, {})",
-        cols.iter()
-            .map(|c| format!("{c} TEXT"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
     let t = table(conn, e.table);
     let join = e
         .key
@@ -207,20 +199,7 @@ pub fn against_extract(
     let (diffs, staged, city_rows) = match conn {
         Conn::Pg(client) => {
             let mut tx = client.transaction()?;
-            tx.batch_execute(&format!("{ddl} ON COMMIT DROP"))?;
-            {
-                let w = tx.copy_in(&format!(
-                    "COPY jb_stage (line, {}) FROM STDIN",
-                    cols.join(", ")
-                ))?;
-                let mut stage = Stage::Pg(w, Vec::with_capacity(import::PG_BATCH + 4096));
-                r.stream(&mut stage, &|_| {})?;
-                let Stage::Pg(mut w, buf) = stage else {
-                    unreachable!("a PostgreSQL stage")
-                };
-                w.write_all(&buf)?;
-                w.finish()?;
-            }
+            import::stage_pg(&mut tx, &mut r, &cols, &|_| {})?;
             tx.batch_execute(&dedupe)?;
             let staged: i64 = tx.query_one("SELECT count(*) FROM jb_stage", &[])?.get(0);
             let city: i64 = tx.query_one(&count_sql, &[])?.get(0);
@@ -239,19 +218,7 @@ pub fn against_extract(
         Conn::Lite(c) => {
             c.execute_batch("DROP TABLE IF EXISTS temp.jb_stage")?;
             let tx = c.transaction()?;
-            tx.execute_batch(&ddl)?;
-            {
-                let stmt = tx.prepare(&format!(
-                    "INSERT INTO jb_stage (line, {}) VALUES ({})",
-                    cols.join(", "),
-                    (1..=cols.len() + 1)
-                        .map(|i| format!("?{i}"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ))?;
-                let mut stage = Stage::Lite(stmt);
-                r.stream(&mut stage, &|_| {})?;
-            }
+            import::stage_lite(&tx, &mut r, &cols, &|_| {})?;
             tx.execute_batch(&dedupe)?;
             let staged: i64 =
                 tx.query_row("SELECT count(*) FROM jb_stage", [], |row| row.get(0))?;
@@ -292,8 +259,10 @@ fn kind_str(s: &str) -> &'static str {
 /// One side of a database comparison.
 struct Side<'c> {
     conn: &'c mut Conn,
-    /// The table's rows of the county, as (k0, key, row text, hash) expressions.
+    /// The table, the county's rows of it (`table WHERE filter`), and the (k0, key, row
+    /// text, hash) expressions.
     table: String,
+    filter: String,
     from: String,
     k0: String,
     key: String,
@@ -349,10 +318,12 @@ impl<'c> Side<'c> {
                 .join(", ")
         );
         let table = table(conn, e.table);
-        let from = format!("{table} WHERE county_code = '{county}'");
+        let filter = format!("county_code = '{county}'");
+        let from = format!("{table} WHERE {filter}");
         Ok(Side {
             conn,
             table,
+            filter,
             from,
             k0,
             key,
@@ -457,7 +428,7 @@ impl<'c> Side<'c> {
             "SELECT k FROM (SELECT k, row_number() OVER (ORDER BY k) AS rn FROM (SELECT DISTINCT rtrim(CAST({k0} AS TEXT)) AS k FROM {table} TABLESAMPLE SYSTEM ({percent}) REPEATABLE (7) WHERE {filter}) d) x WHERE rn % {PER_PART} = 0 ORDER BY k",
             k0 = self.k0,
             table = self.table,
-            filter = self.from.split_once(" WHERE ").map_or("true", |(_, f)| f),
+            filter = self.filter,
         );
         let bounds: Vec<String> = self
             .rows_i64(&sql)?

@@ -298,6 +298,65 @@ impl Reading<'_> {
     }
 }
 
+/// The temporary table a file is staged in: its columns as text (in byte order on
+/// PostgreSQL: sorting and grouping keys by a locale's rules costs several times more, and keys
+/// are codes).
+fn stage_ddl(cols: &[&str], text_type: &str) -> String {
+    format!(
+        "CREATE TEMP TABLE jb_stage (line BIGINT, {})",
+        cols.iter()
+            .map(|c| format!("{c} {text_type}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+/// Creates `jb_stage` in `tx` (dropped at commit) and streams the file's converted rows into
+/// it with COPY.
+pub(crate) fn stage_pg(
+    tx: &mut postgres::Transaction<'_>,
+    r: &mut Reading<'_>,
+    cols: &[&str],
+    progress: &dyn Fn(u64),
+) -> Result<()> {
+    tx.batch_execute(&format!(
+        "{} ON COMMIT DROP",
+        stage_ddl(cols, "TEXT COLLATE \"C\"")
+    ))?;
+    let writer = tx.copy_in(&format!(
+        "COPY jb_stage (line, {}) FROM STDIN",
+        cols.join(", ")
+    ))?;
+    let mut stage = Stage::Pg(writer, Vec::with_capacity(PG_BATCH + 4096));
+    r.stream(&mut stage, progress)?;
+    let Stage::Pg(mut w, buf) = stage else {
+        unreachable!("a PostgreSQL stage")
+    };
+    w.write_all(&buf)?;
+    w.finish()?;
+    Ok(())
+}
+
+/// Creates `jb_stage` in `tx` and streams the file's converted rows into it through one
+/// prepared statement.
+pub(crate) fn stage_lite(
+    tx: &rusqlite::Transaction<'_>,
+    r: &mut Reading<'_>,
+    cols: &[&str],
+    progress: &dyn Fn(u64),
+) -> Result<()> {
+    tx.execute_batch(&stage_ddl(cols, "TEXT"))?;
+    let stmt = tx.prepare(&format!(
+        "INSERT INTO jb_stage (line, {}) VALUES ({})",
+        cols.join(", "),
+        (1..=cols.len() + 1)
+            .map(|i| format!("?{i}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))?;
+    r.stream(&mut Stage::Lite(stmt), progress)
+}
+
 /// Opens a file: encoding, header, where each column is, a reject file beside.
 pub(crate) fn open<'a>(
     e: &'static Entity,
@@ -393,19 +452,6 @@ pub fn import_file(
         .join(format!(".rejects-{}.tmp", std::process::id()));
     let mut r = open(e, path, spec, &tmp_rejects)?;
     let cols = stage_columns(e);
-    // byte order on PostgreSQL: sorting and grouping keys by a locale's rules costs several
-    // times more, and keys are codes
-    let text_type = match conn {
-        Conn::Pg(_) => "TEXT COLLATE \"C\"",
-        Conn::Lite(_) => "TEXT",
-    };
-    let stage_ddl = format!(
-        "CREATE TEMP TABLE jb_stage (line BIGINT, {})",
-        cols.iter()
-            .map(|c| format!("{c} {text_type}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
     let key = e.key.join(", ");
     // all but the first line of each key repeated in the file
     let dup_sql = format!(
@@ -441,22 +487,8 @@ pub fn import_file(
             // (refused once the session has used one: then the setting it has stays)
             let _ = client.batch_execute("SET temp_buffers = '256MB'");
             let mut tx = client.transaction()?;
-            tx.batch_execute(&format!(
-                "SET LOCAL work_mem = '256MB'; {stage_ddl} ON COMMIT DROP"
-            ))?;
-            {
-                let writer = tx.copy_in(&format!(
-                    "COPY jb_stage (line, {}) FROM STDIN",
-                    cols.join(", ")
-                ))?;
-                let mut stage = Stage::Pg(writer, Vec::with_capacity(PG_BATCH + 4096));
-                r.stream(&mut stage, progress)?;
-                let Stage::Pg(mut w, buf) = stage else {
-                    unreachable!("a PostgreSQL stage")
-                };
-                w.write_all(&buf)?;
-                w.finish()?;
-            }
+            tx.batch_execute("SET LOCAL work_mem = '256MB'")?;
+            stage_pg(&mut tx, &mut r, &cols, progress)?;
             let sha = hex(&std::mem::take(&mut r.csv.get_mut().hash).finalize());
             let already = tx
                 .query_opt(
@@ -568,19 +600,7 @@ pub fn import_file(
         Conn::Lite(c) => {
             c.execute_batch("DROP TABLE IF EXISTS temp.jb_stage")?;
             let tx = c.transaction()?;
-            tx.execute_batch(&stage_ddl)?;
-            {
-                let stmt = tx.prepare(&format!(
-                    "INSERT INTO jb_stage (line, {}) VALUES ({})",
-                    cols.join(", "),
-                    (1..=cols.len() + 1)
-                        .map(|i| format!("?{i}"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ))?;
-                let mut stage = Stage::Lite(stmt);
-                r.stream(&mut stage, progress)?;
-            }
+            stage_lite(&tx, &mut r, &cols, progress)?;
             let sha = hex(&std::mem::take(&mut r.csv.get_mut().hash).finalize());
             let already = tx
                 .query_row(

@@ -61,7 +61,8 @@ impl Status {
     }
 }
 
-/// Every check jinbao runs, as `--only` and `--skip` and profiles' `checks.skip` name them.
+/// Every check jinbao runs, as `--only` and `--skip` and profiles' `checks.skip` name them:
+/// first those run on the servers (`HOST_CHECKS`), then those run from the operator.
 pub const CHECKS: &[&str] = &[
     "ssh",
     "clock",
@@ -79,6 +80,9 @@ pub const CHECKS: &[&str] = &[
     "drift",
     "data",
 ];
+
+/// The checks that need a connection to the servers.
+pub const HOST_CHECKS: &[&str] = CHECKS.split_at(11).0;
 
 /// Performance data for the monitoring-plugin line.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -221,6 +225,12 @@ pub fn nagios_line(checks: &[Check]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn host_checks_are_the_ones_run_on_servers() {
+        assert_eq!(HOST_CHECKS.first(), Some(&"ssh"));
+        assert_eq!(HOST_CHECKS.last(), Some(&"endpoints"));
+    }
 
     #[test]
     fn the_worst_status_decides() {
