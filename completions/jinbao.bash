@@ -16,6 +16,9 @@ _jinbao() {
             ",$1")
                 cmd="jinbao"
                 ;;
+            jinbao,audit)
+                cmd="jinbao__subcmd__audit"
+                ;;
             jinbao,completions)
                 cmd="jinbao__subcmd__completions"
                 ;;
@@ -126,6 +129,9 @@ _jinbao() {
                 ;;
             jinbao__subcmd__db__subcmd__help,status)
                 cmd="jinbao__subcmd__db__subcmd__help__subcmd__status"
+                ;;
+            jinbao__subcmd__help,audit)
+                cmd="jinbao__subcmd__help__subcmd__audit"
                 ;;
             jinbao__subcmd__help,completions)
                 cmd="jinbao__subcmd__help__subcmd__completions"
@@ -344,7 +350,7 @@ _jinbao() {
 
     case "${cmd}" in
         jinbao)
-            opts="-v -q -y -h -V --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help --version profile ping exec provision net release rollout rollback releases health status data db completions help"
+            opts="-v -q -y -h -V --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help --version profile ping exec provision net release rollout rollback releases health status data db audit completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -377,8 +383,46 @@ _jinbao() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        jinbao__subcmd__audit)
+            opts="-v -q -y -h --since --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profiles)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         jinbao__subcmd__completions)
-            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help bash elvish fish powershell zsh"
+            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -412,7 +456,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__data)
-            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help synth import check compare help"
+            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help synth import check compare help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -446,7 +490,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__data__subcmd__check)
-            opts="-v -q -y -h --wave --all --province --cross-city --rule --show-sql --jobs --rule-jobs --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
+            opts="-v -q -y -h --wave --all --province --cross-city --rule --show-sql --jobs --rule-jobs --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -496,7 +540,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__data__subcmd__compare)
-            opts="-v -q -y -h --county --source --entity --encoding --out --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
+            opts="-v -q -y -h --county --source --entity --encoding --out --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -634,7 +678,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__data__subcmd__import)
-            opts="-v -q -y -h --county --dry-run --encoding --mapping --rejects --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
+            opts="-v -q -y -h --county --dry-run --encoding --mapping --rejects --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -684,7 +728,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__data__subcmd__synth)
-            opts="-v -q -y -h --persons --defects --encoding --seed --out --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
+            opts="-v -q -y -h --persons --defects --encoding --seed --out --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -738,7 +782,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__db)
-            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help init migrate status drift baseline help"
+            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help init migrate status drift baseline help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -772,7 +816,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__db__subcmd__baseline)
-            opts="-v -q -y -h --wave --all --province --jobs --to --force --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
+            opts="-v -q -y -h --wave --all --province --jobs --to --force --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -818,7 +862,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__db__subcmd__drift)
-            opts="-v -q -y -h --wave --all --province --jobs --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
+            opts="-v -q -y -h --wave --all --province --jobs --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -958,7 +1002,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__db__subcmd__init)
-            opts="-v -q -y -h --wave --all --province --jobs --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
+            opts="-v -q -y -h --wave --all --province --jobs --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1000,7 +1044,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__db__subcmd__migrate)
-            opts="-v -q -y -h --wave --all --province --jobs --dry-run --to --lock-wait --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
+            opts="-v -q -y -h --wave --all --province --jobs --dry-run --to --lock-wait --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1050,7 +1094,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__db__subcmd__status)
-            opts="-v -q -y -h --wave --all --province --jobs --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
+            opts="-v -q -y -h --wave --all --province --jobs --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1092,7 +1136,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__exec)
-            opts="-v -q -y -h --wave --all --role --timeout --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
+            opts="-v -q -y -h --wave --all --role --timeout --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1142,7 +1186,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__health)
-            opts="-v -q -y -h --wave --all --province --only --skip --format --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
+            opts="-v -q -y -h --wave --all --province --only --skip --format --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1196,8 +1240,22 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__help)
-            opts="profile ping exec provision net release rollout rollback releases health status data db completions help"
+            opts="profile ping exec provision net release rollout rollback releases health status data db audit completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__help__subcmd__audit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1714,7 +1772,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__net)
-            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help check help"
+            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1748,7 +1806,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__net__subcmd__check)
-            opts="-v -q -y -h --wave --all --role --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
+            opts="-v -q -y -h --wave --all --role --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1836,7 +1894,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__ping)
-            opts="-v -q -y -h --wave --all --role --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
+            opts="-v -q -y -h --wave --all --role --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1882,7 +1940,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__profile)
-            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help list show validate diff help"
+            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help list show validate diff help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1916,7 +1974,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__profile__subcmd__diff)
-            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
+            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2034,7 +2092,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__profile__subcmd__list)
-            opts="-v -q -y -h --province --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
+            opts="-v -q -y -h --province --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2068,7 +2126,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__profile__subcmd__show)
-            opts="-v -q -y -h --origin --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
+            opts="-v -q -y -h --origin --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2102,7 +2160,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__profile__subcmd__validate)
-            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
+            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2136,7 +2194,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__provision)
-            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help plan apply help"
+            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help plan apply help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2170,7 +2228,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__provision__subcmd__apply)
-            opts="-v -q -y -h --wave --all --role --diff --forks --accept-new-host-keys --check --fail-fast --override-window --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
+            opts="-v -q -y -h --wave --all --role --diff --forks --accept-new-host-keys --check --fail-fast --override-window --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2276,7 +2334,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__provision__subcmd__plan)
-            opts="-v -q -y -h --wave --all --role --diff --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
+            opts="-v -q -y -h --wave --all --role --diff --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2322,7 +2380,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__release)
-            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help pack inspect help"
+            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help pack inspect help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2412,7 +2470,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__release__subcmd__inspect)
-            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
+            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2446,7 +2504,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__release__subcmd__pack)
-            opts="-v -q -y -h --version --schema --name --health --out --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
+            opts="-v -q -y -h --version --schema --name --health --out --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2500,7 +2558,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__releases)
-            opts="-v -q -y -h --wave --all --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
+            opts="-v -q -y -h --wave --all --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2542,7 +2600,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__rollback)
-            opts="-v -q -y -h --to --override-window --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
+            opts="-v -q -y -h --to --override-window --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2588,7 +2646,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__rollout)
-            opts="-v -q -y -h --wave --all --max-parallel --batch --max-failures --no-pause --migrate --provision --lock-wait --stale-after --override-window --events --forks --accept-new-host-keys --resume --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help plan apply unlock help"
+            opts="-v -q -y -h --wave --all --max-parallel --batch --max-failures --no-pause --migrate --provision --lock-wait --stale-after --override-window --events --forks --accept-new-host-keys --resume --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help plan apply unlock help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2658,7 +2716,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__rollout__subcmd__apply)
-            opts="-v -q -y -h --max-parallel --batch --max-failures --no-pause --migrate --provision --lock-wait --stale-after --override-window --events --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
+            opts="-v -q -y -h --max-parallel --batch --max-failures --no-pause --migrate --provision --lock-wait --stale-after --override-window --events --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2794,7 +2852,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__rollout__subcmd__plan)
-            opts="-v -q -y -h --wave --all --out --dry-run --max-parallel --batch --max-failures --no-pause --migrate --provision --lock-wait --stale-after --override-window --events --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
+            opts="-v -q -y -h --wave --all --out --dry-run --max-parallel --batch --max-failures --no-pause --migrate --provision --lock-wait --stale-after --override-window --events --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2868,7 +2926,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__rollout__subcmd__unlock)
-            opts="-v -q -y -h --wave --all --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
+            opts="-v -q -y -h --wave --all --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2910,7 +2968,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__status)
-            opts="-v -q -y -h --wave --all --offline --jobs --profiles --env --set --state-dir --json --verbose --quiet --yes --color --help"
+            opts="-v -q -y -h --wave --all --offline --jobs --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -30,6 +30,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --quiet 'Only errors'
             cand -y 'Answer yes to confirmations'
             cand --yes 'Answer yes to confirmations'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -47,6 +48,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand status 'Where every city stands: release, last health and data checks, schema'
             cand data 'County data: synth, import, check, compare'
             cand db 'Databases: init, migrate, status, drift, baseline'
+            cand audit 'The audit log: every change jinbao made, who made it, when and how it ended'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -63,6 +65,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --quiet 'Only errors'
             cand -y 'Answer yes to confirmations'
             cand --yes 'Answer yes to confirmations'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand list 'Every city: code, name, pinyin, wave, servers, database engine'
@@ -85,6 +88,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --quiet 'Only errors'
             cand -y 'Answer yes to confirmations'
             cand --yes 'Answer yes to confirmations'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -102,6 +106,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --quiet 'Only errors'
             cand -y 'Answer yes to confirmations'
             cand --yes 'Answer yes to confirmations'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -118,6 +123,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --quiet 'Only errors'
             cand -y 'Answer yes to confirmations'
             cand --yes 'Answer yes to confirmations'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -134,6 +140,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --quiet 'Only errors'
             cand -y 'Answer yes to confirmations'
             cand --yes 'Answer yes to confirmations'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -172,6 +179,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --quiet 'Only errors'
             cand -y 'Answer yes to confirmations'
             cand --yes 'Answer yes to confirmations'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -194,6 +202,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --quiet 'Only errors'
             cand -y 'Answer yes to confirmations'
             cand --yes 'Answer yes to confirmations'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -210,6 +219,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --quiet 'Only errors'
             cand -y 'Answer yes to confirmations'
             cand --yes 'Answer yes to confirmations'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand plan 'What would change on every server (exit 0: nothing, 3: changes pending, 1: error)'
@@ -235,6 +245,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --quiet 'Only errors'
             cand -y 'Answer yes to confirmations'
             cand --yes 'Answer yes to confirmations'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -260,6 +271,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --quiet 'Only errors'
             cand -y 'Answer yes to confirmations'
             cand --yes 'Answer yes to confirmations'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -287,6 +299,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --quiet 'Only errors'
             cand -y 'Answer yes to confirmations'
             cand --yes 'Answer yes to confirmations'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand check 'Check every server''s routes and TCP endpoints (exit 1 when one fails)'
@@ -310,6 +323,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --quiet 'Only errors'
             cand -y 'Answer yes to confirmations'
             cand --yes 'Answer yes to confirmations'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -334,6 +348,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --quiet 'Only errors'
             cand -y 'Answer yes to confirmations'
             cand --yes 'Answer yes to confirmations'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand pack 'Pack a folder (or a tarball''s contents) as a release: sorted entries, fixed times'
@@ -358,6 +373,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --quiet 'Only errors'
             cand -y 'Answer yes to confirmations'
             cand --yes 'Answer yes to confirmations'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -374,6 +390,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --quiet 'Only errors'
             cand -y 'Answer yes to confirmations'
             cand --yes 'Answer yes to confirmations'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -416,6 +433,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --quiet 'Only errors'
             cand -y 'Answer yes to confirmations'
             cand --yes 'Answer yes to confirmations'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand plan 'Record per city and server the current release, the steps and the facts they rely on'
@@ -452,6 +470,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --quiet 'Only errors'
             cand -y 'Answer yes to confirmations'
             cand --yes 'Answer yes to confirmations'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -480,6 +499,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --quiet 'Only errors'
             cand -y 'Answer yes to confirmations'
             cand --yes 'Answer yes to confirmations'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -500,6 +520,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --quiet 'Only errors'
             cand -y 'Answer yes to confirmations'
             cand --yes 'Answer yes to confirmations'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -534,6 +555,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --quiet 'Only errors'
             cand -y 'Answer yes to confirmations'
             cand --yes 'Answer yes to confirmations'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -554,6 +576,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --quiet 'Only errors'
             cand -y 'Answer yes to confirmations'
             cand --yes 'Answer yes to confirmations'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -578,6 +601,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --quiet 'Only errors'
             cand -y 'Answer yes to confirmations'
             cand --yes 'Answer yes to confirmations'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -598,6 +622,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --quiet 'Only errors'
             cand -y 'Answer yes to confirmations'
             cand --yes 'Answer yes to confirmations'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -614,6 +639,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --quiet 'Only errors'
             cand -y 'Answer yes to confirmations'
             cand --yes 'Answer yes to confirmations'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand synth 'Synthetic county extracts of a city, with injected defects reported exactly'
@@ -640,6 +666,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --quiet 'Only errors'
             cand -y 'Answer yes to confirmations'
             cand --yes 'Answer yes to confirmations'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -661,6 +688,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --quiet 'Only errors'
             cand -y 'Answer yes to confirmations'
             cand --yes 'Answer yes to confirmations'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -685,6 +713,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --quiet 'Only errors'
             cand -y 'Answer yes to confirmations'
             cand --yes 'Answer yes to confirmations'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -706,6 +735,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --quiet 'Only errors'
             cand -y 'Answer yes to confirmations'
             cand --yes 'Answer yes to confirmations'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -739,6 +769,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --quiet 'Only errors'
             cand -y 'Answer yes to confirmations'
             cand --yes 'Answer yes to confirmations'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand init 'Create each database if missing, with its migrator, application and read-only roles'
@@ -765,6 +796,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --quiet 'Only errors'
             cand -y 'Answer yes to confirmations'
             cand --yes 'Answer yes to confirmations'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -788,6 +820,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --quiet 'Only errors'
             cand -y 'Answer yes to confirmations'
             cand --yes 'Answer yes to confirmations'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -808,6 +841,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --quiet 'Only errors'
             cand -y 'Answer yes to confirmations'
             cand --yes 'Answer yes to confirmations'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -828,6 +862,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --quiet 'Only errors'
             cand -y 'Answer yes to confirmations'
             cand --yes 'Answer yes to confirmations'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -850,6 +885,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --quiet 'Only errors'
             cand -y 'Answer yes to confirmations'
             cand --yes 'Answer yes to confirmations'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -873,6 +909,24 @@ set edit:completion:arg-completer[jinbao] = {|@words|
         }
         &'jinbao;db;help;help'= {
         }
+        &'jinbao;audit'= {
+            cand --since 'Only records newer than this (e.g. 7d, 12h)'
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]'
+            cand --color 'When to use colour (NO_COLOR is respected)'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'jinbao;completions'= {
             cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
             cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
@@ -886,6 +940,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --quiet 'Only errors'
             cand -y 'Answer yes to confirmations'
             cand --yes 'Answer yes to confirmations'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -903,6 +958,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand status 'Where every city stands: release, last health and data checks, schema'
             cand data 'County data: synth, import, check, compare'
             cand db 'Databases: init, migrate, status, drift, baseline'
+            cand audit 'The audit log: every change jinbao made, who made it, when and how it ended'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -994,6 +1050,8 @@ set edit:completion:arg-completer[jinbao] = {|@words|
         &'jinbao;help;db;drift'= {
         }
         &'jinbao;help;db;baseline'= {
+        }
+        &'jinbao;help;audit'= {
         }
         &'jinbao;help;completions'= {
         }

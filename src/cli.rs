@@ -69,6 +69,10 @@ pub struct GlobalArgs {
     #[arg(short = 'y', long, global = true)]
     pub yes: bool,
 
+    /// Show ID numbers and names in full (each use is recorded in the audit log)
+    #[arg(long, global = true)]
+    pub show_personal_data: bool,
+
     /// When to use colour (NO_COLOR is respected)
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
@@ -115,6 +119,8 @@ pub enum Command {
     /// Databases: init, migrate, status, drift, baseline
     #[command(subcommand)]
     Db(cmd::db::DbCommand),
+    /// The audit log: every change jinbao made, who made it, when and how it ended
+    Audit(cmd::audit::AuditArgs),
     /// Print a shell completion script
     Completions(cmd::completions::CompletionsArgs),
 }

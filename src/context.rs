@@ -43,11 +43,49 @@ impl Ctx {
             overrides: global.set.clone(),
             state_dir: absolute(global.state_dir.clone().unwrap_or_else(|| ".jinbao".into())),
         };
-        Ok(Ctx {
+        crate::privacy::reveal_personal_data(global.show_personal_data);
+        let ctx = Ctx {
             printer,
             load,
             yes: global.yes,
             profiles: std::sync::OnceLock::new(),
+        };
+        if global.show_personal_data {
+            ctx.audit_reveal()?;
+        }
+        Ok(ctx)
+    }
+
+    /// `--show-personal-data` is recorded before anything is shown: who asked, for what command.
+    fn audit_reveal(&self) -> Result<()> {
+        let mut words = Vec::new();
+        let mut args = std::env::args().skip(1);
+        while let Some(a) = args.next() {
+            if a == "--set" {
+                args.next(); // values of --set are the operator's, not the audit log's
+                continue;
+            }
+            if a.starts_with("--set=") {
+                continue;
+            }
+            words.push(a);
+        }
+        crate::state::audit::record(
+            self.state_dir(),
+            crate::state::audit::Entry {
+                action: "show-personal-data",
+                targets: Vec::new(),
+                what: format!("jinbao {}", words.join(" ")),
+                result: "ok",
+                identity: None,
+            },
+        )
+        .map_err(|e| {
+            crate::error::fail(
+                crate::error::Exit::Failure,
+                format!("cannot record the use of --show-personal-data in the audit log: {e}"),
+                "personal data is shown only when its use can be recorded",
+            )
         })
     }
 

@@ -21,6 +21,7 @@ pub mod inventory;
 pub mod netcheck;
 pub mod output;
 pub mod parallel;
+pub mod privacy;
 pub mod profile;
 pub mod provision;
 pub mod release;
@@ -37,6 +38,9 @@ use clap::Parser;
 
 /// Runs jinbao with the process's arguments and returns its exit code.
 pub fn run() -> ExitCode {
+    // what jinbao creates on this machine (state, reject files, extracts) is its owner's alone
+    // SAFETY: umask only sets the process's file-creation mask.
+    unsafe { libc::umask(0o077) };
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -75,8 +79,21 @@ fn init_logging(verbose: u8, quiet: bool) {
     let filter = env_vars::get(env_vars::LOG).unwrap_or_else(|| format!("jinbao={level}"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
-        .with_writer(std::io::stderr)
+        .with_writer(|| ScrubbedStderr)
         .with_target(false)
         .without_time()
         .try_init();
+}
+
+/// Log lines pass through `privacy::scrub` like every other output.
+struct ScrubbedStderr;
+
+impl std::io::Write for ScrubbedStderr {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        std::io::stderr().write_all(&privacy::scrub_bytes(buf))?;
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::io::stderr().flush()
+    }
 }

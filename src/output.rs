@@ -1,5 +1,6 @@
 //! The only module that writes to the terminal: tables and text for people, JSON for
-//! scripts on stdout; notes, warnings and progress on stderr.
+//! scripts on stdout; notes, warnings and progress on stderr. Everything it writes passes
+//! through `privacy::scrub`: no secret and no unmasked ID number reaches the terminal.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::io::{self, IsTerminal, Write};
@@ -7,6 +8,8 @@ use std::io::{self, IsTerminal, Write};
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
+
+use crate::privacy::{scrub, scrub_bytes};
 
 #[derive(Debug, Clone)]
 pub struct Printer {
@@ -57,7 +60,7 @@ impl Printer {
     pub fn json<T: Serialize + ?Sized>(&self, value: &T) -> io::Result<()> {
         let mut text = serde_json::to_vec_pretty(value).map_err(io::Error::other)?;
         text.push(b'\n');
-        io::stdout().lock().write_all(&text)
+        io::stdout().lock().write_all(&scrub_bytes(&text))
     }
 
     /// One JSON value per line (for `--events ndjson`).
@@ -65,14 +68,20 @@ impl Printer {
         let mut text = serde_json::to_vec(value).map_err(io::Error::other)?;
         text.push(b'\n');
         let mut out = io::stdout().lock();
-        out.write_all(&text)?;
+        out.write_all(&scrub_bytes(&text))?;
         out.flush()
     }
 
     /// Text for people on stdout.
     pub fn text(&self, text: impl std::fmt::Display) -> io::Result<()> {
         let mut out = io::stdout().lock();
-        writeln!(out, "{text}")
+        let text = scrub(&text.to_string()).into_owned();
+        if self.color {
+            // coloured tables carry their own escapes; their cells were made visible already
+            writeln!(out, "{text}")
+        } else {
+            writeln!(out, "{}", visible(&text))
+        }
     }
 
     /// A table with the house style; columns wrap only on a terminal.
@@ -97,7 +106,7 @@ impl Printer {
 
     /// A cell coloured by its tone (plain when colour is off).
     pub fn cell(&self, text: impl ToString, tone: Tone) -> Cell {
-        let cell = Cell::new(text.to_string());
+        let cell = Cell::new(visible(&text.to_string()));
         if !self.color {
             return cell;
         }
@@ -113,30 +122,38 @@ impl Printer {
     /// A remark for people on stderr (silent with -q).
     pub fn note(&self, text: impl std::fmt::Display) {
         if !self.quiet {
-            eprintln!("{text}");
+            eprintln!("{}", visible(&scrub(&text.to_string())));
         }
     }
 
     pub fn warn(&self, text: impl std::fmt::Display) {
         if !self.quiet {
-            eprintln!("{}: {text}", self.paint("warning", "33"));
+            eprintln!(
+                "{}: {}",
+                self.paint("warning", "33"),
+                visible(&scrub(&text.to_string()))
+            );
         }
     }
 
     /// An error with its causes and a hint (cargo's layout).
     pub fn error(&self, message: &str, causes: &[String], hint: Option<&str>) {
-        eprintln!("{}: {message}", self.paint("error", "31;1"));
+        eprintln!(
+            "{}: {}",
+            self.paint("error", "31;1"),
+            visible(&scrub(message))
+        );
         for cause in causes {
-            eprintln!("\nCaused by:\n    {cause}");
+            eprintln!("\nCaused by:\n    {}", visible(&scrub(cause)));
         }
         if let Some(h) = hint {
-            eprintln!("{}: {h}", self.paint("hint", "36"));
+            eprintln!("{}: {}", self.paint("hint", "36"), visible(&scrub(h)));
         }
     }
 
     /// A pre-rendered diagnostic block (with location and snippet).
     pub fn diagnostic(&self, text: &str) {
-        eprint!("{}: {text}", self.paint("error", "31;1"));
+        eprint!("{}: {}", self.paint("error", "31;1"), visible(&scrub(text)));
     }
 
     /// Asks a yes/no question on the terminal; false when stdin is not a terminal.
@@ -200,5 +217,32 @@ impl Printer {
         );
         bar.set_draw_target(ProgressDrawTarget::stderr());
         bar
+    }
+}
+
+/// `text` with control characters (other than newline and tab) shown as escapes, so that
+/// bytes from a server, a lock file or an extract cannot drive the operator's terminal.
+pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    let is_control = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.chars().any(is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_control(c) {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn control_bytes_are_shown_not_obeyed() {
+        assert_eq!(super::visible("a\x1b[2Jb\n"), "a\\u{1b}[2Jb\n");
+        assert_eq!(super::visible("许昌\tok"), "许昌\tok");
     }
 }

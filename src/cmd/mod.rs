@@ -1,5 +1,6 @@
 //! One module per command: parse arguments, call the domain, hand results to `output`.
 
+pub mod audit;
 pub mod completions;
 pub mod data;
 pub mod data_check;
@@ -38,6 +39,7 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit> {
         Command::Status(a) => status::run(ctx, a),
         Command::Data(c) => data::run(ctx, c),
         Command::Db(c) => db::run(ctx, c),
+        Command::Audit(a) => audit::run(ctx, a),
         Command::Completions(args) => completions::run(ctx, args),
     }
 }

@@ -46,7 +46,14 @@ impl fmt::Display for SecretRef {
 
 impl SecretRef {
     /// The secret's value: the environment variable when set, else the file's first line.
+    /// The value is registered with `privacy`, so that no output ever shows it.
     pub fn resolve(&self) -> Result<String, SecretError> {
+        let value = self.lookup()?;
+        crate::privacy::register_secret(&value);
+        Ok(value)
+    }
+
+    fn lookup(&self) -> Result<String, SecretError> {
         if let Some(value) = self.env.as_deref().and_then(env_vars::get) {
             return Ok(value);
         }

@@ -54,7 +54,8 @@ impl Transport for LocalTransport {
         stdin: &[u8],
         timeout: Duration,
     ) -> Result<Output, TransportError> {
-        let mut child = Command::new("sh")
+        let mut child = Command::new("sh");
+        child
             .arg("-c")
             .arg(command)
             .current_dir(&self.root)
@@ -62,7 +63,16 @@ impl Transport for LocalTransport {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
-            .process_group(0)
+            .process_group(0);
+        // a server's shell starts with the usual umask, not jinbao's own private one
+        // SAFETY: umask is async-signal-safe and touches only the child's creation mask.
+        unsafe {
+            child.pre_exec(|| {
+                libc::umask(0o022);
+                Ok(())
+            });
+        }
+        let mut child = child
             .spawn()
             .map_err(|e| TransportError::Other(format!("cannot start sh: {e}")))?;
         let mut input = child.stdin.take();
