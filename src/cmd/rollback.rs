@@ -143,7 +143,7 @@ pub fn run(ctx: &Ctx, a: RollbackArgs) -> Result<Exit> {
             Some(&version),
             service,
             local,
-            &health_command(p, None),
+            &health_command(p, None).map_err(anyhow::Error::msg)?,
             p.app.health.timeout.as_secs().max(1),
         );
         let o = t.run(&script, b"", p.app.health.timeout + Duration::from_secs(60))?;

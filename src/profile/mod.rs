@@ -8,6 +8,7 @@
 mod load;
 mod merge;
 pub mod model;
+pub mod safe;
 pub mod secret;
 pub mod source;
 pub mod target;
