@@ -230,7 +230,8 @@ fn structure(entries: &[(String, Kind)]) -> Result<(), (String, &'static str)> {
                 }
             }
             Kind::HardLink(target) => {
-                let t = normal(target).map_err(|why| (path.clone(), why))?;
+                let t = normal(target)
+                    .map_err(|_| (path.clone(), "is a hard link that leads out of the release"))?;
                 if !files.contains_key(t.as_str()) {
                     return Err((
                         path.clone(),

@@ -330,6 +330,35 @@ impl<'a> Rollout<'a> {
             {
                 tracing::warn!("cannot record {}'s release for status: {e}", out.city);
             }
+            let audited = crate::state::audit::record(
+                self.journal.state_dir(),
+                crate::state::audit::Entry {
+                    action: "rollout",
+                    targets: vec![out.city.clone()],
+                    what: format!(
+                        "{} → {} (run {}){}",
+                        if out.from.is_empty() {
+                            "(none)".to_string()
+                        } else {
+                            out.from.join("/")
+                        },
+                        out.to,
+                        self.journal.run,
+                        out.reason
+                            .as_deref()
+                            .map(|r| format!(": {r}"))
+                            .unwrap_or_default()
+                    ),
+                    result: out.result.as_str(),
+                    identity: self
+                        .profiles
+                        .find(&out.city)
+                        .map(|s| crate::inventory::identity(&s.profile)),
+                },
+            );
+            if let Err(e) = audited {
+                tracing::error!("cannot write the audit log: {e}");
+            }
         }
     }
 
