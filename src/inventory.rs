@@ -53,9 +53,11 @@ pub fn identity(p: &SiteProfile) -> String {
     match dc.transport {
         crate::profile::TransportKind::Local => "local sandbox".into(),
         crate::profile::TransportKind::Ssh => {
-            let key = (!dc.ssh.key.is_empty())
-                .then(|| format!(" key {}", expand_home(&dc.ssh.key).display()))
-                .unwrap_or_default();
+            let key = if dc.ssh.key.is_empty() {
+                String::new()
+            } else {
+                format!(" key {}", expand_home(&dc.ssh.key).display())
+            };
             let agent = if dc.ssh.agent { " or ssh-agent" } else { "" };
             format!("ssh {}{key}{agent}", dc.ssh.user)
         }
