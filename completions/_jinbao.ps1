@@ -51,6 +51,7 @@ Register-ArgumentCompleter -Native -CommandName 'jinbao' -ScriptBlock {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Where every city stands: release, last health and data checks, schema')
             [CompletionResult]::new('data', 'data', [CompletionResultType]::ParameterValue, 'County data: synth, import, check, compare')
             [CompletionResult]::new('db', 'db', [CompletionResultType]::ParameterValue, 'Databases: init, migrate, status, drift, baseline')
+            [CompletionResult]::new('lock', 'lock', [CompletionResultType]::ParameterValue, 'Locks: who holds what, since when (break one with `rollout unlock`)')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'The audit log: every change jinbao made, who made it, when and how it ended')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -1005,6 +1006,59 @@ Register-ArgumentCompleter -Native -CommandName 'jinbao' -ScriptBlock {
         'jinbao;db;help;help' {
             break
         }
+        'jinbao;lock' {
+            [CompletionResult]::new('--profiles', '--profiles', [CompletionResultType]::ParameterName, 'Folder with province.toml, cities/ and env/ [default: ./profiles]')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment overlay from <profiles>/env/ [default: sandbox]')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is respected)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout, nothing else mixed in')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--show-personal-data', '--show-personal-data', [CompletionResultType]::ParameterName, 'Show ID numbers and names in full (each use is recorded in the audit log)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Who holds which lock, since when')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'jinbao;lock;status' {
+            [CompletionResult]::new('--wave', '--wave', [CompletionResultType]::ParameterName, 'Every city of a rollout wave (pilot, demonstration, general)')
+            [CompletionResult]::new('--forks', '--forks', [CompletionResultType]::ParameterName, 'Hosts worked on at once')
+            [CompletionResult]::new('--profiles', '--profiles', [CompletionResultType]::ParameterName, 'Folder with province.toml, cities/ and env/ [default: ./profiles]')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment overlay from <profiles>/env/ [default: sandbox]')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is respected)')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every city, wave by wave')
+            [CompletionResult]::new('--accept-new-host-keys', '--accept-new-host-keys', [CompletionResultType]::ParameterName, 'Record the host key of a host missing from known_hosts (a changed key is always refused)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout, nothing else mixed in')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--show-personal-data', '--show-personal-data', [CompletionResultType]::ParameterName, 'Show ID numbers and names in full (each use is recorded in the audit log)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'jinbao;lock;help' {
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Who holds which lock, since when')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'jinbao;lock;help;status' {
+            break
+        }
+        'jinbao;lock;help;help' {
+            break
+        }
         'jinbao;audit' {
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only records newer than this (e.g. 7d, 12h)')
             [CompletionResult]::new('--profiles', '--profiles', [CompletionResultType]::ParameterName, 'Folder with province.toml, cities/ and env/ [default: ./profiles]')
@@ -1056,6 +1110,7 @@ Register-ArgumentCompleter -Native -CommandName 'jinbao' -ScriptBlock {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Where every city stands: release, last health and data checks, schema')
             [CompletionResult]::new('data', 'data', [CompletionResultType]::ParameterValue, 'County data: synth, import, check, compare')
             [CompletionResult]::new('db', 'db', [CompletionResultType]::ParameterValue, 'Databases: init, migrate, status, drift, baseline')
+            [CompletionResult]::new('lock', 'lock', [CompletionResultType]::ParameterValue, 'Locks: who holds what, since when (break one with `rollout unlock`)')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'The audit log: every change jinbao made, who made it, when and how it ended')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -1186,6 +1241,13 @@ Register-ArgumentCompleter -Native -CommandName 'jinbao' -ScriptBlock {
             break
         }
         'jinbao;help;db;baseline' {
+            break
+        }
+        'jinbao;help;lock' {
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Who holds which lock, since when')
+            break
+        }
+        'jinbao;help;lock;status' {
             break
         }
         'jinbao;help;audit' {

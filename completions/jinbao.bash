@@ -37,6 +37,9 @@ _jinbao() {
             jinbao,help)
                 cmd="jinbao__subcmd__help"
                 ;;
+            jinbao,lock)
+                cmd="jinbao__subcmd__lock"
+                ;;
             jinbao,net)
                 cmd="jinbao__subcmd__net"
                 ;;
@@ -151,6 +154,9 @@ _jinbao() {
             jinbao__subcmd__help,help)
                 cmd="jinbao__subcmd__help__subcmd__help"
                 ;;
+            jinbao__subcmd__help,lock)
+                cmd="jinbao__subcmd__help__subcmd__lock"
+                ;;
             jinbao__subcmd__help,net)
                 cmd="jinbao__subcmd__help__subcmd__net"
                 ;;
@@ -205,6 +211,9 @@ _jinbao() {
             jinbao__subcmd__help__subcmd__db,status)
                 cmd="jinbao__subcmd__help__subcmd__db__subcmd__status"
                 ;;
+            jinbao__subcmd__help__subcmd__lock,status)
+                cmd="jinbao__subcmd__help__subcmd__lock__subcmd__status"
+                ;;
             jinbao__subcmd__help__subcmd__net,check)
                 cmd="jinbao__subcmd__help__subcmd__net__subcmd__check"
                 ;;
@@ -243,6 +252,18 @@ _jinbao() {
                 ;;
             jinbao__subcmd__help__subcmd__rollout,unlock)
                 cmd="jinbao__subcmd__help__subcmd__rollout__subcmd__unlock"
+                ;;
+            jinbao__subcmd__lock,help)
+                cmd="jinbao__subcmd__lock__subcmd__help"
+                ;;
+            jinbao__subcmd__lock,status)
+                cmd="jinbao__subcmd__lock__subcmd__status"
+                ;;
+            jinbao__subcmd__lock__subcmd__help,help)
+                cmd="jinbao__subcmd__lock__subcmd__help__subcmd__help"
+                ;;
+            jinbao__subcmd__lock__subcmd__help,status)
+                cmd="jinbao__subcmd__lock__subcmd__help__subcmd__status"
                 ;;
             jinbao__subcmd__net,check)
                 cmd="jinbao__subcmd__net__subcmd__check"
@@ -359,7 +380,7 @@ _jinbao() {
 
     case "${cmd}" in
         jinbao)
-            opts="-v -q -y -h -V --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help --version profile ping exec provision net release rollout rollback releases health status data db audit completions help"
+            opts="-v -q -y -h -V --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help --version profile ping exec provision net release rollout rollback releases health status data db lock audit completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1249,7 +1270,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__help)
-            opts="profile ping exec provision net release rollout rollback releases health status data db audit completions help"
+            opts="profile ping exec provision net release rollout rollback releases health status data db lock audit completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1475,6 +1496,34 @@ _jinbao() {
         jinbao__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__help__subcmd__lock)
+            opts="status"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__help__subcmd__lock__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1787,6 +1836,124 @@ _jinbao() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__lock)
+            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help status help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profiles)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__lock__subcmd__help)
+            opts="status help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__lock__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__lock__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__lock__subcmd__status)
+            opts="-v -q -y -h --wave --all --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --wave)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --forks)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profiles)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

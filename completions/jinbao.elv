@@ -48,6 +48,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand status 'Where every city stands: release, last health and data checks, schema'
             cand data 'County data: synth, import, check, compare'
             cand db 'Databases: init, migrate, status, drift, baseline'
+            cand lock 'Locks: who holds what, since when (break one with `rollout unlock`)'
             cand audit 'The audit log: every change jinbao made, who made it, when and how it ended'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -930,6 +931,54 @@ set edit:completion:arg-completer[jinbao] = {|@words|
         }
         &'jinbao;db;help;help'= {
         }
+        &'jinbao;lock'= {
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]'
+            cand --color 'When to use colour (NO_COLOR is respected)'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand status 'Who holds which lock, since when'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'jinbao;lock;status'= {
+            cand --wave 'Every city of a rollout wave (pilot, demonstration, general)'
+            cand --forks 'Hosts worked on at once'
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]'
+            cand --color 'When to use colour (NO_COLOR is respected)'
+            cand --all 'Every city, wave by wave'
+            cand --accept-new-host-keys 'Record the host key of a host missing from known_hosts (a changed key is always refused)'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'jinbao;lock;help'= {
+            cand status 'Who holds which lock, since when'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'jinbao;lock;help;status'= {
+        }
+        &'jinbao;lock;help;help'= {
+        }
         &'jinbao;audit'= {
             cand --since 'Only records newer than this (e.g. 7d, 12h)'
             cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
@@ -979,6 +1028,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand status 'Where every city stands: release, last health and data checks, schema'
             cand data 'County data: synth, import, check, compare'
             cand db 'Databases: init, migrate, status, drift, baseline'
+            cand lock 'Locks: who holds what, since when (break one with `rollout unlock`)'
             cand audit 'The audit log: every change jinbao made, who made it, when and how it ended'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -1074,6 +1124,11 @@ set edit:completion:arg-completer[jinbao] = {|@words|
         &'jinbao;help;db;drift'= {
         }
         &'jinbao;help;db;baseline'= {
+        }
+        &'jinbao;help;lock'= {
+            cand status 'Who holds which lock, since when'
+        }
+        &'jinbao;help;lock;status'= {
         }
         &'jinbao;help;audit'= {
         }

@@ -119,6 +119,9 @@ pub enum Command {
     /// Databases: init, migrate, status, drift, baseline
     #[command(subcommand)]
     Db(cmd::db::DbCommand),
+    /// Locks: who holds what, since when (break one with `rollout unlock`)
+    #[command(subcommand)]
+    Lock(cmd::lock::LockCommand),
     /// The audit log: every change jinbao made, who made it, when and how it ended
     Audit(cmd::audit::AuditArgs),
     /// Print a shell completion script

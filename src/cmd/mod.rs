@@ -8,6 +8,7 @@ pub mod data_compare;
 pub mod db;
 pub mod exec;
 pub mod health;
+pub mod lock;
 pub mod net;
 pub mod ping;
 pub mod profile;
@@ -40,6 +41,7 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit> {
         Command::Data(c) => data::run(ctx, c),
         Command::Db(c) => db::run(ctx, c),
         Command::Audit(a) => audit::run(ctx, a),
+        Command::Lock(c) => lock::run(ctx, c),
         Command::Completions(args) => completions::run(ctx, args),
     }
 }

@@ -358,10 +358,17 @@ impl<'a> Rollout<'a> {
             return out;
         }
         self.log(EventKind::CityStart { city: city.clone() });
-        let (result, reason) = match self.deploy_city(site, &mut out) {
+        let (mut result, reason) = match self.deploy_city(site, &mut out) {
             Ok(r) => (r, None),
             Err((r, why)) => (r, Some(why)),
         };
+        // work cut short by a stop (hosts not started, a step not run) is not the city's own
+        // failure: the city is on its old release and `--resume` does it again
+        if self.stopping().is_some()
+            && matches!(result, CityResult::Failed | CityResult::RolledBack)
+        {
+            result = CityResult::Interrupted;
+        }
         out.result = result;
         out.reason = reason;
         if result.is_failure() {
