@@ -197,8 +197,11 @@ fn wait_for(
 }
 
 /// The points in a rollout a fault is injected at, as events of its stream.
-fn points() -> Vec<(&'static str, Box<dyn Fn(&Value) -> bool>)> {
-    let step = |name: &'static str| -> Box<dyn Fn(&Value) -> bool> {
+/// An event a fault waits for.
+type Point = Box<dyn Fn(&Value) -> bool>;
+
+fn points() -> Vec<(&'static str, Point)> {
+    let step = |name: &'static str| -> Point {
         Box::new(move |e: &Value| e["event"] == "step" && e["step"] == name)
     };
     vec![
