@@ -55,6 +55,9 @@ _jinbao() {
             jinbao,releases)
                 cmd="jinbao__subcmd__releases"
                 ;;
+            jinbao,report)
+                cmd="jinbao__subcmd__report"
+                ;;
             jinbao,rollback)
                 cmd="jinbao__subcmd__rollback"
                 ;;
@@ -168,6 +171,9 @@ _jinbao() {
                 ;;
             jinbao__subcmd__help,releases)
                 cmd="jinbao__subcmd__help__subcmd__releases"
+                ;;
+            jinbao__subcmd__help,report)
+                cmd="jinbao__subcmd__help__subcmd__report"
                 ;;
             jinbao__subcmd__help,rollback)
                 cmd="jinbao__subcmd__help__subcmd__rollback"
@@ -350,7 +356,7 @@ _jinbao() {
 
     case "${cmd}" in
         jinbao)
-            opts="-v -q -y -h -V --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help --version profile ping exec provision net release rollout rollback releases health status data db audit completions help"
+            opts="-v -q -y -h -V --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help --version profile ping exec provision net release rollout rollback releases health status report data db audit completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1240,7 +1246,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__help)
-            opts="profile ping exec provision net release rollout rollback releases health status data db audit completions help"
+            opts="profile ping exec provision net release rollout rollback releases health status report data db audit completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1674,6 +1680,20 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__help__subcmd__releases)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__help__subcmd__report)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2599,6 +2619,56 @@ _jinbao() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        jinbao__subcmd__report)
+            opts="-o -v -q -y -h --wave --all --province --out --format --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --wave)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "html csv markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --profiles)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         jinbao__subcmd__rollback)
             opts="-v -q -y -h --to --override-window --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -2968,7 +3038,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__status)
-            opts="-v -q -y -h --wave --all --offline --jobs --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            opts="-v -q -y -h --wave --all --province --offline --explain --record --jobs --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -346,6 +346,7 @@ fn execute(
         journal.finish();
     }
     let everything = all_outcomes(ctx, journal, &outcomes)?;
+    super::status::after_rollout(ctx, &journal.run, sites);
     summary(ctx, flags, &everything, journal, result)?;
     Ok(match end {
         RunEnd::Paused => Exit::Blocked,

@@ -26,6 +26,7 @@ pub(super) fn check(
     v.city_files(cities);
     v.duplicates();
     v.waves();
+    v.assessment();
     v.env_overlay(env_id, env);
     v.diags
 }
@@ -460,6 +461,25 @@ impl Validator<'_> {
                 };
                 self.diags.push(file.diagnostic(&path, message));
             }
+        }
+    }
+
+    /// `[assessment]`: weights, day counts and planned wave dates the province can rely on.
+    fn assessment(&mut self) {
+        let Some(file) = self
+            .profiles
+            .files
+            .iter()
+            .find(|f| f.source.name.ends_with("province.toml"))
+        else {
+            return;
+        };
+        for p in super::assessment::check(&self.profiles.assessment, &self.profiles.waves) {
+            let mut d = file.diagnostic(&p.path, p.message);
+            if let Some(h) = p.hint {
+                d = d.with_hint(h);
+            }
+            self.diags.push(d);
         }
     }
 

@@ -77,6 +77,9 @@ pub fn run(ctx: &Ctx, args: MigrateArgs) -> Result<Exit> {
         row.ms = start.elapsed().as_millis();
         row
     });
+    if !args.dry_run {
+        super::learn_schema(ctx, &sites, "db migrate", &|_| None);
+    }
     print(ctx, &rows, args.dry_run)?;
     Ok(if rows.iter().any(|r| r.error.is_some()) {
         Exit::Failure
