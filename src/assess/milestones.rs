@@ -351,8 +351,8 @@ fn concentrated(r: &Record) -> Found {
         first: None,
         since: None,
         missing: Some(format!(
-            "{} counties not loaded: {}",
-            c.missing.len(),
+            "{} not loaded: {}",
+            super::plural(c.missing.len(), "county"),
             c.missing.join(", ")
         )),
         facts: vec![format!("{} of {} counties loaded", c.loaded, c.counties)],
@@ -396,8 +396,8 @@ fn accepted(city: &str, r: &Record, f: &Frame, before: &[MilestoneDetail]) -> Fo
         ));
     } else if health_since.is_none() {
         missing = Some(format!(
-            "no good health run in the last {} days (jinbao health {city})",
-            f.config.health_days.max(days)
+            "no good health run since the last bad one in the last {} days (jinbao health {city})",
+            f.config.health_days + days
         ));
     }
     let start = [live_since, data_since, health_since]
@@ -407,7 +407,7 @@ fn accepted(city: &str, r: &Record, f: &Frame, before: &[MilestoneDetail]) -> Fo
     let due = start.map(|s| s + chrono::Duration::days(days.into()));
     let holds = due.is_some_and(|d| d <= f.now);
     if let (Some(s), Some(d), false) = (start, due, holds) {
-        let left = (d - f.now).num_days() + 1;
+        let left = ((d - f.now).num_seconds() + 86_399) / 86_400;
         facts.push(format!(
             "live, healthy and at the threshold since {}",
             short_time(&s)

@@ -8,6 +8,8 @@ pub mod milestones;
 pub mod record;
 pub mod score;
 pub mod snapshot;
+#[cfg(test)]
+mod tests;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -123,11 +125,21 @@ pub struct Next {
     pub missing: String,
 }
 
+/// `1 county`, `2 counties`, `3 health runs`.
+pub(crate) fn plural(n: usize, what: &str) -> String {
+    match (n, what.strip_suffix('y')) {
+        (1, _) => format!("{n} {what}"),
+        (_, Some(stem)) => format!("{n} {stem}ies"),
+        _ => format!("{n} {what}s"),
+    }
+}
+
 /// Every site of the province (the center first, then the cities), assessed as of `now`.
 pub fn assess(profiles: &Profiles, state: &Path, now: DateTime<Utc>) -> Vec<SiteAssessment> {
     let config = &profiles.assessment;
     let remembered = snapshot::latest(state);
-    let window = config.health_days.max(config.accepted_days);
+    // health runs far enough back to see a whole acceptance period begin
+    let window = config.health_days + config.accepted_days;
     let records: Vec<Record> = profiles
         .sites
         .iter()

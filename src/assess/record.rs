@@ -57,7 +57,7 @@ pub struct Record {
     pub facts: Vec<FactRecord>,
     /// Every release change, oldest first.
     pub ledger: Vec<ReleaseRecord>,
-    /// Health runs of the assessment's window (the longer of health_days and accepted_days).
+    /// Health runs of the assessment's window (health_days + accepted_days back).
     pub health: Vec<HealthRun>,
     /// The last `TREND` health runs, oldest first.
     pub trend: Vec<HealthRun>,

@@ -147,8 +147,8 @@ fn health(r: &Record, days: u32, now: DateTime<Utc>) -> Measured {
     Measured {
         value: Some((ok as f64 + 0.5 * warning as f64) / runs.len() as f64),
         facts: vec![format!(
-            "{} health runs in the last {days} days: {ok} OK, {warning} WARNING (half), {} CRITICAL or UNKNOWN",
-            runs.len(),
+            "{} in the last {days} days: {ok} OK, {warning} WARNING (half), {} CRITICAL or UNKNOWN",
+            super::plural(runs.len(), "health run"),
             runs.len() - ok - warning
         )],
     }
