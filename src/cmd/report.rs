@@ -55,7 +55,10 @@ pub fn run(ctx: &Ctx, a: ReportArgs) -> Result<Exit> {
         ));
     }
     let profiles = ctx.profiles()?;
-    let sites: Vec<assess::SiteAssessment> = super::status::assessed(ctx, &spec)?
+    let now = crate::window::now();
+    let everything = assess::assess(profiles, ctx.state_dir(), now);
+    let waves = assess::waves(profiles, &everything);
+    let sites: Vec<assess::SiteAssessment> = super::status::of_target(ctx, &spec, everything)?
         .into_iter()
         .map(|(a, _)| a)
         .collect();
@@ -63,7 +66,6 @@ pub fn run(ctx: &Ctx, a: ReportArgs) -> Result<Exit> {
         ReportFormat::Csv => report::table::csv(&sites)?,
         ReportFormat::Markdown => report::table::markdown(&sites),
         ReportFormat::Html => {
-            let everything = assess::assess(profiles, ctx.state_dir(), crate::window::now());
             let target = if every {
                 "every city".to_string()
             } else {
@@ -75,7 +77,7 @@ pub fn run(ctx: &Ctx, a: ReportArgs) -> Result<Exit> {
             };
             report::html::render(&Report {
                 made: Made {
-                    time: crate::window::now(),
+                    time: now,
                     version: env!("CARGO_PKG_VERSION"),
                     env: profiles.env.name.clone(),
                     state_dir: ctx.state_dir().display().to_string(),
@@ -84,7 +86,7 @@ pub fn run(ctx: &Ctx, a: ReportArgs) -> Result<Exit> {
                 },
                 province: &profiles.province.name,
                 sites: &sites,
-                waves: &assess::waves(profiles, &everything),
+                waves: &waves,
                 history: &assess::snapshot::history(ctx.state_dir()),
                 config: &profiles.assessment,
             })

@@ -89,13 +89,16 @@ fn schema(ctx: &Ctx, site: &Site) -> SchemaStatus {
     }
 }
 
-/// Every site's assessment now, those of the target in attention order.
-pub fn assessed<'c>(ctx: &'c Ctx, spec: &TargetSpec) -> Result<Vec<(SiteAssessment, &'c Site)>> {
-    let profiles = ctx.profiles()?;
+/// The sites of the target among `all` (an assessment of every site), in attention order,
+/// each with its profile.
+pub fn of_target<'c>(
+    ctx: &'c Ctx,
+    spec: &TargetSpec,
+    mut all: Vec<SiteAssessment>,
+) -> Result<Vec<(SiteAssessment, &'c Site)>> {
     let chosen = ctx.select(spec)?;
-    let mut all = assess::assess(profiles, ctx.state_dir(), crate::window::now());
     all.retain(|a| chosen.iter().any(|s| s.pinyin() == a.city));
-    assess::sort_by_attention(&mut all, profiles);
+    assess::sort_by_attention(&mut all, ctx.profiles()?);
     Ok(all
         .into_iter()
         .filter_map(|a| {
@@ -116,7 +119,8 @@ pub fn run(ctx: &Ctx, a: StatusArgs) -> Result<Exit> {
     if a.record {
         record_snapshot(ctx);
     }
-    let sites = assessed(ctx, &spec)?;
+    let all = assess::assess(ctx.profiles()?, ctx.state_dir(), crate::window::now());
+    let sites = of_target(ctx, &spec, all)?;
     if a.explain {
         let [(site, _)] = sites.as_slice() else {
             return Err(usage(

@@ -36,7 +36,7 @@ struct Validator<'p> {
     diags: Vec<Diagnostic>,
 }
 
-impl Validator<'_> {
+impl<'p> Validator<'p> {
     /// A problem at the merged value `path` of `site` (its file and line).
     fn at(&mut self, site: &Site, path: &[&str], message: String, hint: Option<&str>) {
         let key: Vec<String> = path.iter().map(|s| s.to_string()).collect();
@@ -423,14 +423,16 @@ impl Validator<'_> {
         }
     }
 
-    /// Each city is in exactly one wave: its own, or the one province.toml pins it to.
-    fn waves(&mut self) {
-        let Some(file) = self
-            .profiles
+    fn province_file(&self) -> Option<&'p super::ProfileFile> {
+        self.profiles
             .files
             .iter()
             .find(|f| f.source.name.ends_with("province.toml"))
-        else {
+    }
+
+    /// Each city is in exactly one wave: its own, or the one province.toml pins it to.
+    fn waves(&mut self) {
+        let Some(file) = self.province_file() else {
             return;
         };
         let mut pinned: HashMap<String, String> = HashMap::new();
@@ -466,12 +468,7 @@ impl Validator<'_> {
 
     /// `[assessment]`: weights, day counts and planned wave dates the province can rely on.
     fn assessment(&mut self) {
-        let Some(file) = self
-            .profiles
-            .files
-            .iter()
-            .find(|f| f.source.name.ends_with("province.toml"))
-        else {
+        let Some(file) = self.province_file() else {
             return;
         };
         for p in super::assessment::check(&self.profiles.assessment, &self.profiles.waves) {

@@ -73,13 +73,7 @@ pub fn record(state: &Path, site: &str, by: &str, fact: Fact) -> std::io::Result
 
 /// Every fact recorded for `site`, oldest first (unreadable lines skipped).
 pub fn read(state: &Path, site: &str) -> Vec<FactRecord> {
-    std::fs::read_to_string(path(state, site))
-        .map(|t| {
-            t.lines()
-                .filter_map(|l| serde_json::from_str(l).ok())
-                .collect()
-        })
-        .unwrap_or_default()
+    super::tail_while(&path(state, site), |_: &FactRecord| true)
 }
 
 #[cfg(test)]
