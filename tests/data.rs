@@ -488,7 +488,18 @@ fn duplicate_enrolment_across_two_cities_is_found() {
         ]));
         assert_eq!(r.code, 0, "{}", r.stderr);
     }
+    // masked unless asked for (and the asking is audited)
     let r = run(jinbao(state).args(["data", "check", "--province", "--cross-city", "--json"]));
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(!r.stdout.contains(shared), "{}", r.stdout);
+    let r = run(jinbao(state).args([
+        "data",
+        "check",
+        "--province",
+        "--cross-city",
+        "--json",
+        "--show-personal-data",
+    ]));
     assert_eq!(r.code, 1, "{}", r.stdout);
     let found = r.json();
     let dups = found["duplicates"].as_array().unwrap();

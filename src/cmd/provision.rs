@@ -171,6 +171,7 @@ fn execute(ctx: &Ctx, args: &PlanArgs, apply: Option<&ApplyArgs>) -> Result<Exit
             Err(e) => rows[r.index].error = Some(e.to_string()),
         }
     }
+    audit_apply(ctx, &rows)?;
     learn(ctx, args, &rows, "provision apply");
     print_plan(ctx, &rows, true)?;
     let failed = rows
@@ -205,6 +206,47 @@ fn learn(ctx: &Ctx, args: &PlanArgs, rows: &[HostRow], by: &str) {
             crate::assess::learn::provision(ctx.state_dir(), city, by, mine.len(), outstanding);
         super::status::learned(ctx, "the provisioning result", result);
     }
+}
+
+/// One audit line per city: how many changes on how many servers, and whether any failed.
+fn audit_apply(ctx: &Ctx, rows: &[HostRow]) -> Result<()> {
+    let profiles = ctx.profiles()?;
+    let mut cities: Vec<&str> = rows.iter().map(|r| r.city.as_str()).collect();
+    cities.dedup();
+    for city in cities {
+        let of_city: Vec<&HostRow> = rows.iter().filter(|r| r.city == city).collect();
+        let applied: usize = of_city
+            .iter()
+            .filter_map(|r| r.apply.as_ref())
+            .map(|a| a.applied.len())
+            .sum();
+        let failed: Vec<&str> = of_city
+            .iter()
+            .filter(|r| r.error.is_some() || r.apply.as_ref().is_some_and(|a| a.failed.is_some()))
+            .map(|r| r.host.as_str())
+            .collect();
+        if applied == 0 && failed.is_empty() {
+            continue;
+        }
+        let what = if failed.is_empty() {
+            format!("{applied} changes on {} servers", of_city.len())
+        } else {
+            format!("{applied} changes; failed on {}", failed.join(", "))
+        };
+        crate::state::audit::record(
+            ctx.state_dir(),
+            crate::state::audit::Entry {
+                action: "provision apply",
+                targets: vec![city.to_string()],
+                what,
+                result: if failed.is_empty() { "ok" } else { "failed" },
+                identity: profiles
+                    .find(city)
+                    .map(|s| crate::inventory::identity(&s.profile)),
+            },
+        )?;
+    }
+    Ok(())
 }
 
 fn print_plan(ctx: &Ctx, rows: &[HostRow], applied: bool) -> Result<()> {

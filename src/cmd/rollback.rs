@@ -143,7 +143,7 @@ pub fn run(ctx: &Ctx, a: RollbackArgs) -> Result<Exit> {
             Some(&version),
             service,
             local,
-            &health_command(p, None),
+            &health_command(p, None).map_err(anyhow::Error::msg)?,
             p.app.health.timeout.as_secs().max(1),
         );
         let o = t.run(&script, b"", p.app.health.timeout + Duration::from_secs(60))?;
@@ -153,12 +153,6 @@ pub fn run(ctx: &Ctx, a: RollbackArgs) -> Result<Exit> {
         }
     });
     unlock();
-    crate::state::audit(
-        ctx.state_dir(),
-        "rollback",
-        &[site.pinyin()],
-        &format!("to {version}"),
-    )?;
     let failures: Vec<String> = results
         .iter()
         .filter_map(|r| {
@@ -168,6 +162,16 @@ pub fn run(ctx: &Ctx, a: RollbackArgs) -> Result<Exit> {
                 .map(|e| format!("{}: {e}", fleet.host(r.index).name))
         })
         .collect();
+    crate::state::audit::record(
+        ctx.state_dir(),
+        crate::state::audit::Entry {
+            action: "rollback",
+            targets: vec![site.pinyin().to_string()],
+            what: format!("{} → {version}", from.join("/")),
+            result: if failures.is_empty() { "ok" } else { "failed" },
+            identity: Some(crate::inventory::identity(p)),
+        },
+    )?;
     crate::state::record_release(
         ctx.state_dir(),
         site.pinyin(),

@@ -158,6 +158,8 @@ pub fn run(ctx: &Ctx, args: RolloutArgs) -> Result<Exit> {
 
 /// A release from a tarball, a manifest, or a folder (packed into the state folder first).
 pub fn resolve_release(ctx: &Ctx, path: &Path) -> Result<Release> {
+    // profiles first: a run refused for its profiles leaves nothing behind, not even a pack
+    ctx.profiles()?;
     if path.is_dir() {
         let out = ctx.state_dir().join("releases");
         let args = super::release::PackArgs {

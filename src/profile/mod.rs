@@ -9,6 +9,7 @@ pub mod assessment;
 mod load;
 mod merge;
 pub mod model;
+pub mod safe;
 pub mod secret;
 pub mod source;
 pub mod target;

@@ -122,6 +122,7 @@ impl<'p> Validator<'p> {
         self.network(site);
         self.database(site);
         self.app(site);
+        self.confinement(site);
         self.thresholds(site);
     }
 
@@ -307,16 +308,57 @@ impl<'p> Validator<'p> {
                 None,
             );
         }
-        for (field, path) in [
-            (&app.install_dir, "install_dir"),
-            (&app.config_dir, "config_dir"),
-        ] {
-            if !field.starts_with('/') {
+        if !app.config_template.is_empty()
+            && self
+                .profiles
+                .templates_dir
+                .join(&app.config_template)
+                .exists()
+            && let Err(e) =
+                super::safe::inside_folder(&self.profiles.templates_dir, &app.config_template)
+        {
+            self.at(site, &["app", "config_template"], e, None);
+        }
+    }
+
+    /// Names, paths and commands that reach a server: each in its safe set.
+    fn confinement(&mut self, site: &Site) {
+        for (path, message, hint) in super::safe::check_site(site) {
+            let key: Vec<&str> = path.iter().map(String::as_str).collect();
+            self.at(site, &key, message, hint);
+        }
+        // only the province widens where jinbao may write: a city, an environment or --set
+        // cannot
+        for (key, origin) in &site.origins {
+            if key.len() >= 2
+                && key[0] == "provision"
+                && key[1] == "allowed_roots"
+                && origin.layer > super::Layer::Province
+            {
+                let k: Vec<&str> = key.iter().map(String::as_str).collect();
                 self.at(
                     site,
-                    &["app", path],
-                    format!("{path} must be an absolute path"),
-                    None,
+                    &k,
+                    "provision.allowed_roots can be set only in province.toml".into(),
+                    Some("ask the province to widen the allowed folders"),
+                );
+                break;
+            }
+        }
+        for (dest, src) in &site.profile.provision.files {
+            if !self.profiles.templates_dir.join(src).exists() {
+                self.at(
+                    site,
+                    &["provision", "files", dest],
+                    format!("file source `{}` does not exist", super::safe::excerpt(src)),
+                    Some("file sources are files under templates/"),
+                );
+            } else if let Err(e) = super::safe::inside_folder(&self.profiles.templates_dir, src) {
+                self.at(
+                    site,
+                    &["provision", "files", dest],
+                    format!("file source: {e}"),
+                    Some("file sources are files under templates/"),
                 );
             }
         }

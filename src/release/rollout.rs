@@ -330,6 +330,35 @@ impl<'a> Rollout<'a> {
             {
                 tracing::warn!("cannot record {}'s release for status: {e}", out.city);
             }
+            let audited = crate::state::audit::record(
+                self.journal.state_dir(),
+                crate::state::audit::Entry {
+                    action: "rollout",
+                    targets: vec![out.city.clone()],
+                    what: format!(
+                        "{} → {} (run {}){}",
+                        if out.from.is_empty() {
+                            "(none)".to_string()
+                        } else {
+                            out.from.join("/")
+                        },
+                        out.to,
+                        self.journal.run,
+                        out.reason
+                            .as_deref()
+                            .map(|r| format!(": {r}"))
+                            .unwrap_or_default()
+                    ),
+                    result: out.result.as_str(),
+                    identity: self
+                        .profiles
+                        .find(&out.city)
+                        .map(|s| crate::inventory::identity(&s.profile)),
+                },
+            );
+            if let Err(e) = audited {
+                tracing::error!("cannot write the audit log: {e}");
+            }
         }
     }
 
@@ -440,7 +469,10 @@ impl<'a> Rollout<'a> {
                     ),
                 ));
             }
-            let need_kb = m.size * 4 / 1024;
+            // what the release unpacks to (counted when it was opened), plus a tenth to spare
+            let need_kb = (self.release.contents.unpacked + self.release.contents.unpacked / 10)
+                .max(m.size)
+                / 1024;
             if f.target_sha256.is_none() && f.free_kb < need_kb {
                 return Err(fail(
                     CityResult::Failed,
@@ -756,7 +788,7 @@ impl<'a> Rollout<'a> {
         } else {
             BTreeMap::new()
         };
-        let health = health_command(p, m.health.as_deref());
+        let health = health_command(p, m.health.as_deref()).map_err(anyhow::Error::msg)?;
         let start = format!("{}/current/bin/start", p.app.install_dir);
         let service =
             (!p.app.service.is_empty()).then_some((p.app.service.as_str(), start.as_str()));
@@ -827,7 +859,7 @@ impl<'a> Rollout<'a> {
         let results = self.on(switched, &quiet, "rollback", |host, t| {
             let prev = previous.get(&self.index_of(host)).cloned().flatten();
             // the previous release's own health check: the profile's
-            let health = health_command(p, None);
+            let health = health_command(p, None).map_err(anyhow::Error::msg)?;
             let local = t.kind() == TransportKind::Local;
             let script = remote::rollback_script(
                 t.root(),
@@ -921,12 +953,37 @@ impl<'a> Rollout<'a> {
     }
 }
 
-/// The health check as a shell command on the server (`$I` is the install folder there).
-pub fn health_command(p: &crate::profile::SiteProfile, manifest: Option<&str>) -> String {
-    match manifest {
-        Some(rel) => format!("\"$I/current/{rel}\""),
-        None => p.app.health.command.replace("{install}", "$I"),
+/// The health check as a shell command on the server (`$I` is the install folder there):
+/// the release's own check (a path inside it), or the profile's program and arguments, every
+/// word quoted.
+pub fn health_command(
+    p: &crate::profile::SiteProfile,
+    manifest: Option<&str>,
+) -> Result<String, String> {
+    use crate::profile::safe;
+    use crate::transport::shell_quote;
+    if let Some(rel) = manifest {
+        safe::relative(rel).map_err(|e| format!("the release's health check: {e}"))?;
+        return Ok(format!("\"$I/current/\"{}", shell_quote(rel)));
     }
+    let words = safe::command_words(&p.app.health.command)
+        .map_err(|e| format!("app.health.command: {e}"))?;
+    Ok(words
+        .iter()
+        .map(|w| {
+            w.split("{install}")
+                .map(|part| {
+                    if part.is_empty() {
+                        String::new()
+                    } else {
+                        shell_quote(part)
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("\"$I\"")
+        })
+        .collect::<Vec<_>>()
+        .join(" "))
 }
 
 fn last_lines(s: &str) -> String {
