@@ -276,3 +276,27 @@ fn time_brings_acceptance_and_deadlines() {
     assert!(html.contains("overdue by 61 days"), "the wave plan");
     assert!(html.contains("<td>2027-09-30</td>"));
 }
+
+/// A snapshot asked for with `status --record` that cannot be kept fails the command; one taken
+/// after a health run only warns: the health run did its own work.
+#[test]
+fn a_snapshot_that_cannot_be_kept() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    std::fs::write(state.join("assessments"), "not a folder").unwrap();
+    let r = run(jinbao(state).args(["status", "--record", "--offline"]));
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(
+        r.stderr.contains("cannot write the assessment snapshot"),
+        "{}",
+        r.stderr
+    );
+    let r = run(jinbao(state).args(["health", "luohe", "--only", "disk", "--json"]));
+    assert_eq!(r.code as u64, r.json()["exit"].as_u64().unwrap());
+    assert!(
+        r.stderr
+            .contains("warning: cannot write the assessment snapshot"),
+        "{}",
+        r.stderr
+    );
+}

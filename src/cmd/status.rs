@@ -5,7 +5,7 @@
 //! (`crate::assess`: milestones, score, attention), so it answers in milliseconds without
 //! touching a server; the schema column asks each city's database unless `--offline`.
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::Args;
 use serde::Serialize;
 
@@ -116,10 +116,20 @@ pub fn run(ctx: &Ctx, a: StatusArgs) -> Result<Exit> {
     if spec.is_empty() || (a.province && a.target.cities.is_empty() && a.target.wave.is_none()) {
         spec.all = true;
     }
+    let profiles = ctx.profiles()?;
+    let now = crate::window::now();
+    let all = assess::assess(profiles, ctx.state_dir(), now);
     if a.record {
-        record_snapshot(ctx);
+        // asked for: a snapshot that cannot be kept is this command's failure
+        let snapshot = assess::snapshot_of(profiles, &all, now);
+        let path = assess::snapshot::write(ctx.state_dir(), &snapshot)
+            .context("jinbao status --record")?;
+        ctx.printer.note(format!(
+            "snapshot of {} kept in {}",
+            snapshot.date,
+            path.display()
+        ));
     }
-    let all = assess::assess(ctx.profiles()?, ctx.state_dir(), crate::window::now());
     let sites = of_target(ctx, &spec, all)?;
     if a.explain {
         let [(site, _)] = sites.as_slice() else {
