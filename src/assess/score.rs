@@ -182,9 +182,14 @@ fn timeliness(
 ) -> Measured {
     let due = plan.and_then(WavePlan::live_date);
     let (Some(due), false) = (due, province) else {
+        let why = if province {
+            "the province center is in no wave: left out"
+        } else {
+            "no planned live date for its wave: left out"
+        };
         return Measured {
             value: None,
-            facts: vec!["no planned live date for its wave: left out".into()],
+            facts: vec![why.into()],
         };
     };
     let live = milestones

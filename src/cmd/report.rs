@@ -110,8 +110,8 @@ pub fn run(ctx: &Ctx, a: ReportArgs) -> Result<Exit> {
         }))?;
     } else {
         ctx.printer.note(format!(
-            "report of {} cities written to {}",
-            sites.len(),
+            "report of {} written to {}",
+            crate::assess::plural(sites.len(), "city"),
             path.display()
         ));
     }

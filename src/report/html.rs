@@ -296,7 +296,7 @@ fn city(out: &mut String, r: &Report, s: &SiteAssessment) {
         out.push_str(&svg::health(
             &format!(
                 "health runs, last {} days",
-                r.config.health_days.max(r.config.accepted_days)
+                r.config.health_days + r.config.accepted_days
             ),
             &runs,
         ));
