@@ -476,6 +476,7 @@ Register-ArgumentCompleter -Native -CommandName 'jinbao' -ScriptBlock {
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Record per city and server the current release, the steps and the facts they rely on')
             [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Execute a recorded plan; a city whose facts moved since is refused')
             [CompletionResult]::new('unlock', 'unlock', [CompletionResultType]::ParameterValue, 'Break the rollout lock of a city (recorded in the audit log)')
+            [CompletionResult]::new('abandon', 'abandon', [CompletionResultType]::ParameterValue, 'Give up the unfinished rollout (after damage, or when it cannot go on); servers stay as they are')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -565,10 +566,29 @@ Register-ArgumentCompleter -Native -CommandName 'jinbao' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'jinbao;rollout;abandon' {
+            [CompletionResult]::new('--profiles', '--profiles', [CompletionResultType]::ParameterName, 'Folder with province.toml, cities/ and env/ [default: ./profiles]')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment overlay from <profiles>/env/ [default: sandbox]')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is respected)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout, nothing else mixed in')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--show-personal-data', '--show-personal-data', [CompletionResultType]::ParameterName, 'Show ID numbers and names in full (each use is recorded in the audit log)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'jinbao;rollout;help' {
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Record per city and server the current release, the steps and the facts they rely on')
             [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Execute a recorded plan; a city whose facts moved since is refused')
             [CompletionResult]::new('unlock', 'unlock', [CompletionResultType]::ParameterValue, 'Break the rollout lock of a city (recorded in the audit log)')
+            [CompletionResult]::new('abandon', 'abandon', [CompletionResultType]::ParameterValue, 'Give up the unfinished rollout (after damage, or when it cannot go on); servers stay as they are')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -579,6 +599,9 @@ Register-ArgumentCompleter -Native -CommandName 'jinbao' -ScriptBlock {
             break
         }
         'jinbao;rollout;help;unlock' {
+            break
+        }
+        'jinbao;rollout;help;abandon' {
             break
         }
         'jinbao;rollout;help;help' {
@@ -1125,6 +1148,7 @@ Register-ArgumentCompleter -Native -CommandName 'jinbao' -ScriptBlock {
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Record per city and server the current release, the steps and the facts they rely on')
             [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Execute a recorded plan; a city whose facts moved since is refused')
             [CompletionResult]::new('unlock', 'unlock', [CompletionResultType]::ParameterValue, 'Break the rollout lock of a city (recorded in the audit log)')
+            [CompletionResult]::new('abandon', 'abandon', [CompletionResultType]::ParameterValue, 'Give up the unfinished rollout (after damage, or when it cannot go on); servers stay as they are')
             break
         }
         'jinbao;help;rollout;plan' {
@@ -1134,6 +1158,9 @@ Register-ArgumentCompleter -Native -CommandName 'jinbao' -ScriptBlock {
             break
         }
         'jinbao;help;rollout;unlock' {
+            break
+        }
+        'jinbao;help;rollout;abandon' {
             break
         }
         'jinbao;help;rollback' {

@@ -238,6 +238,9 @@ _jinbao() {
             jinbao__subcmd__help__subcmd__release,pack)
                 cmd="jinbao__subcmd__help__subcmd__release__subcmd__pack"
                 ;;
+            jinbao__subcmd__help__subcmd__rollout,abandon)
+                cmd="jinbao__subcmd__help__subcmd__rollout__subcmd__abandon"
+                ;;
             jinbao__subcmd__help__subcmd__rollout,apply)
                 cmd="jinbao__subcmd__help__subcmd__rollout__subcmd__apply"
                 ;;
@@ -325,6 +328,9 @@ _jinbao() {
             jinbao__subcmd__release__subcmd__help,pack)
                 cmd="jinbao__subcmd__release__subcmd__help__subcmd__pack"
                 ;;
+            jinbao__subcmd__rollout,abandon)
+                cmd="jinbao__subcmd__rollout__subcmd__abandon"
+                ;;
             jinbao__subcmd__rollout,apply)
                 cmd="jinbao__subcmd__rollout__subcmd__apply"
                 ;;
@@ -336,6 +342,9 @@ _jinbao() {
                 ;;
             jinbao__subcmd__rollout,unlock)
                 cmd="jinbao__subcmd__rollout__subcmd__unlock"
+                ;;
+            jinbao__subcmd__rollout__subcmd__help,abandon)
+                cmd="jinbao__subcmd__rollout__subcmd__help__subcmd__abandon"
                 ;;
             jinbao__subcmd__rollout__subcmd__help,apply)
                 cmd="jinbao__subcmd__rollout__subcmd__help__subcmd__apply"
@@ -1722,8 +1731,22 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__help__subcmd__rollout)
-            opts="plan apply unlock"
+            opts="plan apply unlock abandon"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__help__subcmd__rollout__subcmd__abandon)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2716,7 +2739,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__rollout)
-            opts="-v -q -y -h --wave --all --max-parallel --batch --max-failures --no-pause --migrate --provision --lock-wait --stale-after --override-window --events --forks --accept-new-host-keys --resume --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help plan apply unlock help"
+            opts="-v -q -y -h --wave --all --max-parallel --batch --max-failures --no-pause --migrate --provision --lock-wait --stale-after --override-window --events --forks --accept-new-host-keys --resume --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help plan apply unlock abandon help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2758,6 +2781,40 @@ _jinbao() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --profiles)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__rollout__subcmd__abandon)
+            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --profiles)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2852,8 +2909,22 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__rollout__subcmd__help)
-            opts="plan apply unlock help"
+            opts="plan apply unlock abandon help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__rollout__subcmd__help__subcmd__abandon)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

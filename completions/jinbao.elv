@@ -440,6 +440,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand plan 'Record per city and server the current release, the steps and the facts they rely on'
             cand apply 'Execute a recorded plan; a city whose facts moved since is refused'
             cand unlock 'Break the rollout lock of a city (recorded in the audit log)'
+            cand abandon 'Give up the unfinished rollout (after damage, or when it cannot go on); servers stay as they are'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'jinbao;rollout;plan'= {
@@ -525,10 +526,28 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'jinbao;rollout;abandon'= {
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]'
+            cand --color 'When to use colour (NO_COLOR is respected)'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'jinbao;rollout;help'= {
             cand plan 'Record per city and server the current release, the steps and the facts they rely on'
             cand apply 'Execute a recorded plan; a city whose facts moved since is refused'
             cand unlock 'Break the rollout lock of a city (recorded in the audit log)'
+            cand abandon 'Give up the unfinished rollout (after damage, or when it cannot go on); servers stay as they are'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'jinbao;rollout;help;plan'= {
@@ -536,6 +555,8 @@ set edit:completion:arg-completer[jinbao] = {|@words|
         &'jinbao;rollout;help;apply'= {
         }
         &'jinbao;rollout;help;unlock'= {
+        }
+        &'jinbao;rollout;help;abandon'= {
         }
         &'jinbao;rollout;help;help'= {
         }
@@ -1033,12 +1054,15 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand plan 'Record per city and server the current release, the steps and the facts they rely on'
             cand apply 'Execute a recorded plan; a city whose facts moved since is refused'
             cand unlock 'Break the rollout lock of a city (recorded in the audit log)'
+            cand abandon 'Give up the unfinished rollout (after damage, or when it cannot go on); servers stay as they are'
         }
         &'jinbao;help;rollout;plan'= {
         }
         &'jinbao;help;rollout;apply'= {
         }
         &'jinbao;help;rollout;unlock'= {
+        }
+        &'jinbao;help;rollout;abandon'= {
         }
         &'jinbao;help;rollback'= {
         }

@@ -314,38 +314,39 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_s
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from help" -f -a "pack" -d 'Pack a folder (or a tarball\'s contents) as a release: sorted entries, fixed times'
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from help" -f -a "inspect" -d 'Show a release\'s manifest and verify its checksum and every entry'
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -l max-parallel -d 'Cities rolled out at once' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -l batch -d 'Servers of a city switched at once: a number or a percentage [default: all]' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -l max-failures -d 'Failed cities (unreachable servers count) tolerated before no new city starts' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -l lock-wait -d 'Wait this long for a city lock another rollout holds' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -l stale-after -d 'A lock older than this is reported as stale' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -l override-window -d 'Change cities outside their maintenance window, recording why' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -l events -d 'Stream one versioned JSON event per line on stdout as it happens' -r -f -a "ndjson\t''"
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -l forks -d 'Hosts worked on at once' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -l color -d 'When to use colour (NO_COLOR is respected)' -r -f -a "auto\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l max-parallel -d 'Cities rolled out at once' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l batch -d 'Servers of a city switched at once: a number or a percentage [default: all]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l max-failures -d 'Failed cities (unreachable servers count) tolerated before no new city starts' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l lock-wait -d 'Wait this long for a city lock another rollout holds' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l stale-after -d 'A lock older than this is reported as stale' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l override-window -d 'Change cities outside their maintenance window, recording why' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l events -d 'Stream one versioned JSON event per line on stdout as it happens' -r -f -a "ndjson\t''"
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l forks -d 'Hosts worked on at once' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l color -d 'When to use colour (NO_COLOR is respected)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -l all -d 'Every city, wave by wave'
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -l no-pause -d 'Go on to the next wave without asking'
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -l migrate -d 'Migrate a city database that is behind the release\'s schema first'
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -l provision -d 'Provision each city\'s servers (plan and apply) before deploying'
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -l accept-new-host-keys -d 'Record the host key of a host missing from known_hosts (a changed key is always refused)'
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -l resume -d 'Go on with the interrupted (or paused) rollout recorded in the journal'
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -l json -d 'Machine-readable JSON on stdout, nothing else mixed in'
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -s v -l verbose -d 'More detail (repeat for debug logs)'
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -s q -l quiet -d 'Only errors'
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -s y -l yes -d 'Answer yes to confirmations'
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -s h -l help -d 'Print help'
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -a "plan" -d 'Record per city and server the current release, the steps and the facts they rely on'
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -a "apply" -d 'Execute a recorded plan; a city whose facts moved since is refused'
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -a "unlock" -d 'Break the rollout lock of a city (recorded in the audit log)'
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l all -d 'Every city, wave by wave'
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l no-pause -d 'Go on to the next wave without asking'
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l migrate -d 'Migrate a city database that is behind the release\'s schema first'
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l provision -d 'Provision each city\'s servers (plan and apply) before deploying'
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l accept-new-host-keys -d 'Record the host key of a host missing from known_hosts (a changed key is always refused)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l resume -d 'Go on with the interrupted (or paused) rollout recorded in the journal'
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l json -d 'Machine-readable JSON on stdout, nothing else mixed in'
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -s q -l quiet -d 'Only errors'
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -s y -l yes -d 'Answer yes to confirmations'
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -s h -l help -d 'Print help'
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -a "plan" -d 'Record per city and server the current release, the steps and the facts they rely on'
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -a "apply" -d 'Execute a recorded plan; a city whose facts moved since is refused'
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -a "unlock" -d 'Break the rollout lock of a city (recorded in the audit log)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -a "abandon" -d 'Give up the unfinished rollout (after damage, or when it cannot go on); servers stay as they are'
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from plan" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from plan" -l out -d 'Where to write the plan' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from plan" -l max-parallel -d 'Cities rolled out at once' -r
@@ -417,9 +418,23 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_s
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from unlock" -s y -l yes -d 'Answer yes to confirmations'
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from unlock" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from unlock" -s h -l help -d 'Print help'
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from abandon" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from abandon" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from abandon" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from abandon" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from abandon" -l color -d 'When to use colour (NO_COLOR is respected)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from abandon" -l json -d 'Machine-readable JSON on stdout, nothing else mixed in'
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from abandon" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from abandon" -s q -l quiet -d 'Only errors'
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from abandon" -s y -l yes -d 'Answer yes to confirmations'
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from abandon" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from abandon" -s h -l help -d 'Print help'
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "plan" -d 'Record per city and server the current release, the steps and the facts they rely on'
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "apply" -d 'Execute a recorded plan; a city whose facts moved since is refused'
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "unlock" -d 'Break the rollout lock of a city (recorded in the audit log)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "abandon" -d 'Give up the unfinished rollout (after damage, or when it cannot go on); servers stay as they are'
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollback" -l to -d 'The release to go back to [default: the one installed before the current]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollback" -l override-window -d 'Change the city outside its maintenance window, recording why' -r
@@ -786,6 +801,7 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subc
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "plan" -d 'Record per city and server the current release, the steps and the facts they rely on'
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "apply" -d 'Execute a recorded plan; a city whose facts moved since is refused'
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "unlock" -d 'Break the rollout lock of a city (recorded in the audit log)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "abandon" -d 'Give up the unfinished rollout (after damage, or when it cannot go on); servers stay as they are'
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from data" -f -a "synth" -d 'Synthetic county extracts of a city, with injected defects reported exactly'
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from data" -f -a "import" -d 'Load county extracts: every row loaded or rejected with its line and reason'
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from data" -f -a "check" -d 'Data-quality rules, run inside each city database (exit 1 when an error rule fails)'

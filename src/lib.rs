@@ -18,6 +18,7 @@ pub mod error;
 pub mod facts;
 pub mod fleet;
 pub mod health;
+pub mod interrupt;
 pub mod inventory;
 pub mod netcheck;
 pub mod output;
@@ -43,6 +44,7 @@ pub fn run() -> ExitCode {
     // what jinbao creates on this machine (state, reject files, extracts) is its owner's alone
     // SAFETY: umask only sets the process's file-creation mask.
     unsafe { libc::umask(0o077) };
+    interrupt::install();
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

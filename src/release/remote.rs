@@ -25,6 +25,9 @@ pub struct ServerFacts {
     pub free_kb: u64,
     /// The lock, when one is held: its info line.
     pub lock: Option<String>,
+    /// Configuration the release needs that the server does not have (never provisioned).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<String>,
 }
 
 fn q(root: &str, path: &str) -> String {
@@ -45,6 +48,20 @@ pub fn preflight_script(root: &str, install: &str, version: &str) -> String {
          echo @lock; [ -f \"$I/.rollout.lock/info\" ] && cat \"$I/.rollout.lock/info\"\n\
          true\n"
     )
+}
+
+/// The preflight, also listing which of `needed` (paths on the server) are missing.
+pub fn preflight_needing(root: &str, install: &str, version: &str, needed: &[String]) -> String {
+    let mut s = preflight_script(root, install, version);
+    if !needed.is_empty() {
+        let paths: Vec<String> = needed.iter().map(|p| shell_quote(p)).collect();
+        s.push_str(&format!(
+            "echo @missing; R={}; for f in {}; do [ -e \"$R$f\" ] || printf '%s\\n' \"$f\"; done; true\n",
+            shell_quote(root),
+            paths.join(" ")
+        ));
+    }
+    s
 }
 
 /// The version a `current` link target names (`…/releases/<version>`).
@@ -84,6 +101,7 @@ pub fn parse_preflight(text: &str) -> ServerFacts {
                 }
             }
             "lock" => f.lock = Some(v.to_string()),
+            "missing" => f.missing.push(v.to_string()),
             _ => {}
         }
     }
@@ -97,10 +115,10 @@ pub fn lock_script(root: &str, install: &str, version: &str, run: &str, info: &s
     format!(
         "I={i}; L=\"$I/.rollout.lock\"; {CONFINED}confined \"$I\" || exit 1; mkdir -p \"$I\"\n\
          if mkdir \"$L\" 2>/dev/null; then printf '%s\\n' {info} > \"$L/info\"; echo LOCKED\n\
-         else cur=$(cat \"$L/info\" 2>/dev/null); case \"$cur\" in *\"run={run}\"*) echo LOCKED;; *) printf 'HELD\\t%s\\n' \"$cur\";; esac; fi\n{}",
+         else cur=$(cat \"$L/info\" 2>/dev/null); case \"$cur\" in *{run}*) echo LOCKED;; *) printf 'HELD\\t%s\\n' \"$cur\";; esac; fi\n{}",
         preflight_script(root, install, version),
         info = shell_quote(info),
-        run = run
+        run = shell_quote(&format!("run={run} "))
     )
 }
 
@@ -109,10 +127,21 @@ pub fn unlock_script(root: &str, install: &str, run: Option<&str>) -> String {
     let i = q(root, install);
     match run {
         Some(run) => format!(
-            "L={i}/.rollout.lock; case \"$(cat \"$L/info\" 2>/dev/null)\" in *\"run={run}\"*) rm -rf \"$L\";; esac; true\n"
+            "L={i}/.rollout.lock; case \"$(cat \"$L/info\" 2>/dev/null)\" in *{}*) rm -rf \"$L\";; esac; true\n",
+            shell_quote(&format!("run={run} "))
         ),
         None => format!("rm -rf {i}/.rollout.lock\n"),
     }
+}
+
+/// Removes the lock only if its holder is still exactly `info` (a dead holder being taken
+/// over: never a lock someone took in the meantime).
+pub fn unlock_exact_script(root: &str, install: &str, info: &str) -> String {
+    let i = q(root, install);
+    format!(
+        "L={i}/.rollout.lock; [ \"$(cat \"$L/info\" 2>/dev/null)\" = {} ] && rm -rf \"$L\"; true\n",
+        shell_quote(info)
+    )
 }
 
 /// What a deploy needs to do on one server.

@@ -8,6 +8,7 @@ use serde::Serialize;
 pub mod audit;
 pub mod facts;
 pub mod files;
+pub mod lock;
 
 /// Appends one record to a JSON-lines file (private, fsynced, starting on a fresh line).
 pub fn append_line<T: Serialize>(path: &Path, record: &T) -> std::io::Result<()> {

@@ -76,6 +76,8 @@ impl Transport for LocalTransport {
         let mut child = child
             .spawn()
             .map_err(|e| TransportError::Other(format!("cannot start sh: {e}")))?;
+        // known to the abort path (a second Ctrl-C kills it; the first lets it finish)
+        let _registered = crate::interrupt::register_child(child.id() as i32);
         let mut input = child.stdin.take();
         let mut data = script;
         data.extend_from_slice(stdin);
