@@ -48,7 +48,8 @@ Register-ArgumentCompleter -Native -CommandName 'jinbao' -ScriptBlock {
             [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Switch a city back to its previous release')
             [CompletionResult]::new('releases', 'releases', [CompletionResultType]::ParameterValue, 'What is installed on each server, and which release is current')
             [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Health of servers, services and databases (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Where every city stands: release, last health and data checks, schema')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Where every city stands: milestones, score, release, health, data, schema')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'The province''s assessment as one HTML page, or its table as CSV or Markdown')
             [CompletionResult]::new('data', 'data', [CompletionResultType]::ParameterValue, 'County data: synth, import, check, compare')
             [CompletionResult]::new('db', 'db', [CompletionResultType]::ParameterValue, 'Databases: init, migrate, status, drift, baseline')
             [CompletionResult]::new('lock', 'lock', [CompletionResultType]::ParameterValue, 'Locks: who holds what, since when (break one with `rollout unlock`)')
@@ -686,7 +687,34 @@ Register-ArgumentCompleter -Native -CommandName 'jinbao' -ScriptBlock {
             [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is respected)')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every city, wave by wave')
+            [CompletionResult]::new('--province', '--province', [CompletionResultType]::ParameterName, 'Also the province center')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Only what the state folder holds: do not ask the databases for their schema')
+            [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'The score of one city criterion by criterion, with the facts each came from')
+            [CompletionResult]::new('--record', '--record', [CompletionResultType]::ParameterName, 'Keep today''s snapshot of every city''s milestones and score (the report''s history)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout, nothing else mixed in')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--show-personal-data', '--show-personal-data', [CompletionResultType]::ParameterName, 'Show ID numbers and names in full (each use is recorded in the audit log)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'jinbao;report' {
+            [CompletionResult]::new('--wave', '--wave', [CompletionResultType]::ParameterName, 'Every city of a rollout wave (pilot, demonstration, general)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write it to this file (replaced atomically) [default: stdout]')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write it to this file (replaced atomically) [default: stdout]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'html: one self-contained page; csv, markdown: the province table')
+            [CompletionResult]::new('--profiles', '--profiles', [CompletionResultType]::ParameterName, 'Folder with province.toml, cities/ and env/ [default: ./profiles]')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment overlay from <profiles>/env/ [default: sandbox]')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is respected)')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every city, wave by wave')
+            [CompletionResult]::new('--province', '--province', [CompletionResultType]::ParameterName, 'Also the province center')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout, nothing else mixed in')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')
@@ -1107,7 +1135,8 @@ Register-ArgumentCompleter -Native -CommandName 'jinbao' -ScriptBlock {
             [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Switch a city back to its previous release')
             [CompletionResult]::new('releases', 'releases', [CompletionResultType]::ParameterValue, 'What is installed on each server, and which release is current')
             [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Health of servers, services and databases (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Where every city stands: release, last health and data checks, schema')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Where every city stands: milestones, score, release, health, data, schema')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'The province''s assessment as one HTML page, or its table as CSV or Markdown')
             [CompletionResult]::new('data', 'data', [CompletionResultType]::ParameterValue, 'County data: synth, import, check, compare')
             [CompletionResult]::new('db', 'db', [CompletionResultType]::ParameterValue, 'Databases: init, migrate, status, drift, baseline')
             [CompletionResult]::new('lock', 'lock', [CompletionResultType]::ParameterValue, 'Locks: who holds what, since when (break one with `rollout unlock`)')
@@ -1199,6 +1228,9 @@ Register-ArgumentCompleter -Native -CommandName 'jinbao' -ScriptBlock {
             break
         }
         'jinbao;help;status' {
+            break
+        }
+        'jinbao;help;report' {
             break
         }
         'jinbao;help;data' {

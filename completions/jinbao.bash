@@ -37,9 +37,6 @@ _jinbao() {
             jinbao,help)
                 cmd="jinbao__subcmd__help"
                 ;;
-            jinbao,lock)
-                cmd="jinbao__subcmd__lock"
-                ;;
             jinbao,net)
                 cmd="jinbao__subcmd__net"
                 ;;
@@ -57,6 +54,9 @@ _jinbao() {
                 ;;
             jinbao,releases)
                 cmd="jinbao__subcmd__releases"
+                ;;
+            jinbao,report)
+                cmd="jinbao__subcmd__report"
                 ;;
             jinbao,rollback)
                 cmd="jinbao__subcmd__rollback"
@@ -154,9 +154,6 @@ _jinbao() {
             jinbao__subcmd__help,help)
                 cmd="jinbao__subcmd__help__subcmd__help"
                 ;;
-            jinbao__subcmd__help,lock)
-                cmd="jinbao__subcmd__help__subcmd__lock"
-                ;;
             jinbao__subcmd__help,net)
                 cmd="jinbao__subcmd__help__subcmd__net"
                 ;;
@@ -174,6 +171,9 @@ _jinbao() {
                 ;;
             jinbao__subcmd__help,releases)
                 cmd="jinbao__subcmd__help__subcmd__releases"
+                ;;
+            jinbao__subcmd__help,report)
+                cmd="jinbao__subcmd__help__subcmd__report"
                 ;;
             jinbao__subcmd__help,rollback)
                 cmd="jinbao__subcmd__help__subcmd__rollback"
@@ -210,9 +210,6 @@ _jinbao() {
                 ;;
             jinbao__subcmd__help__subcmd__db,status)
                 cmd="jinbao__subcmd__help__subcmd__db__subcmd__status"
-                ;;
-            jinbao__subcmd__help__subcmd__lock,status)
-                cmd="jinbao__subcmd__help__subcmd__lock__subcmd__status"
                 ;;
             jinbao__subcmd__help__subcmd__net,check)
                 cmd="jinbao__subcmd__help__subcmd__net__subcmd__check"
@@ -252,18 +249,6 @@ _jinbao() {
                 ;;
             jinbao__subcmd__help__subcmd__rollout,unlock)
                 cmd="jinbao__subcmd__help__subcmd__rollout__subcmd__unlock"
-                ;;
-            jinbao__subcmd__lock,help)
-                cmd="jinbao__subcmd__lock__subcmd__help"
-                ;;
-            jinbao__subcmd__lock,status)
-                cmd="jinbao__subcmd__lock__subcmd__status"
-                ;;
-            jinbao__subcmd__lock__subcmd__help,help)
-                cmd="jinbao__subcmd__lock__subcmd__help__subcmd__help"
-                ;;
-            jinbao__subcmd__lock__subcmd__help,status)
-                cmd="jinbao__subcmd__lock__subcmd__help__subcmd__status"
                 ;;
             jinbao__subcmd__net,check)
                 cmd="jinbao__subcmd__net__subcmd__check"
@@ -380,7 +365,7 @@ _jinbao() {
 
     case "${cmd}" in
         jinbao)
-            opts="-v -q -y -h -V --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help --version profile ping exec provision net release rollout rollback releases health status data db lock audit completions help"
+            opts="-v -q -y -h -V --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help --version profile ping exec provision net release rollout rollback releases health status report data db audit completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1270,7 +1255,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__help)
-            opts="profile ping exec provision net release rollout rollback releases health status data db lock audit completions help"
+            opts="profile ping exec provision net release rollout rollback releases health status report data db audit completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1507,34 +1492,6 @@ _jinbao() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        jinbao__subcmd__help__subcmd__lock)
-            opts="status"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        jinbao__subcmd__help__subcmd__lock__subcmd__status)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
         jinbao__subcmd__help__subcmd__net)
             opts="check"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1745,6 +1702,20 @@ _jinbao() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        jinbao__subcmd__help__subcmd__report)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         jinbao__subcmd__help__subcmd__rollback)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1836,124 +1807,6 @@ _jinbao() {
                 return 0
             fi
             case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        jinbao__subcmd__lock)
-            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help status help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --profiles)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --env)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --set)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --state-dir)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        jinbao__subcmd__lock__subcmd__help)
-            opts="status help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        jinbao__subcmd__lock__subcmd__help__subcmd__help)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        jinbao__subcmd__lock__subcmd__help__subcmd__status)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        jinbao__subcmd__lock__subcmd__status)
-            opts="-v -q -y -h --wave --all --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --wave)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --forks)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --profiles)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --env)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --set)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --state-dir)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2789,6 +2642,56 @@ _jinbao() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        jinbao__subcmd__report)
+            opts="-o -v -q -y -h --wave --all --province --out --format --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --wave)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "html csv markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --profiles)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         jinbao__subcmd__rollback)
             opts="-v -q -y -h --to --override-window --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -3206,7 +3109,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__status)
-            opts="-v -q -y -h --wave --all --offline --jobs --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            opts="-v -q -y -h --wave --all --province --offline --explain --record --jobs --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -45,7 +45,8 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand rollback 'Switch a city back to its previous release'
             cand releases 'What is installed on each server, and which release is current'
             cand health 'Health of servers, services and databases (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)'
-            cand status 'Where every city stands: release, last health and data checks, schema'
+            cand status 'Where every city stands: milestones, score, release, health, data, schema'
+            cand report 'The province''s assessment as one HTML page, or its table as CSV or Markdown'
             cand data 'County data: synth, import, check, compare'
             cand db 'Databases: init, migrate, status, drift, baseline'
             cand lock 'Locks: who holds what, since when (break one with `rollout unlock`)'
@@ -636,7 +637,33 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]'
             cand --color 'When to use colour (NO_COLOR is respected)'
             cand --all 'Every city, wave by wave'
+            cand --province 'Also the province center'
             cand --offline 'Only what the state folder holds: do not ask the databases for their schema'
+            cand --explain 'The score of one city criterion by criterion, with the facts each came from'
+            cand --record 'Keep today''s snapshot of every city''s milestones and score (the report''s history)'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'jinbao;report'= {
+            cand --wave 'Every city of a rollout wave (pilot, demonstration, general)'
+            cand -o 'Write it to this file (replaced atomically) [default: stdout]'
+            cand --out 'Write it to this file (replaced atomically) [default: stdout]'
+            cand --format 'html: one self-contained page; csv, markdown: the province table'
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]'
+            cand --color 'When to use colour (NO_COLOR is respected)'
+            cand --all 'Every city, wave by wave'
+            cand --province 'Also the province center'
             cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
             cand -v 'More detail (repeat for debug logs)'
             cand --verbose 'More detail (repeat for debug logs)'
@@ -1025,7 +1052,8 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand rollback 'Switch a city back to its previous release'
             cand releases 'What is installed on each server, and which release is current'
             cand health 'Health of servers, services and databases (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)'
-            cand status 'Where every city stands: release, last health and data checks, schema'
+            cand status 'Where every city stands: milestones, score, release, health, data, schema'
+            cand report 'The province''s assessment as one HTML page, or its table as CSV or Markdown'
             cand data 'County data: synth, import, check, compare'
             cand db 'Databases: init, migrate, status, drift, baseline'
             cand lock 'Locks: who holds what, since when (break one with `rollout unlock`)'
@@ -1093,6 +1121,8 @@ set edit:completion:arg-completer[jinbao] = {|@words|
         &'jinbao;help;health'= {
         }
         &'jinbao;help;status'= {
+        }
+        &'jinbao;help;report'= {
         }
         &'jinbao;help;data'= {
             cand synth 'Synthetic county extracts of a city, with injected defects reported exactly'

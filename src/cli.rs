@@ -111,8 +111,10 @@ pub enum Command {
     Releases(cmd::releases::ReleasesArgs),
     /// Health of servers, services and databases (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)
     Health(cmd::health::HealthArgs),
-    /// Where every city stands: release, last health and data checks, schema
+    /// Where every city stands: milestones, score, release, health, data, schema
     Status(cmd::status::StatusArgs),
+    /// The province's assessment as one HTML page, or its table as CSV or Markdown
+    Report(cmd::report::ReportArgs),
     /// County data: synth, import, check, compare
     #[command(subcommand)]
     Data(cmd::data::DataCommand),

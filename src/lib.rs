@@ -5,6 +5,7 @@
 //! `output`) → domain modules → foundations (`profile`, `diagnostic`, `env_vars`).
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod assess;
 pub mod cli;
 pub mod cmd;
 pub mod context;
@@ -26,6 +27,7 @@ pub mod privacy;
 pub mod profile;
 pub mod provision;
 pub mod release;
+pub mod report;
 pub mod resource;
 pub mod schema;
 pub mod state;

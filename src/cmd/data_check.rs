@@ -105,6 +105,7 @@ pub fn run(ctx: &Ctx, a: CheckArgs) -> Result<Exit> {
             },
         )?;
     }
+    super::status::record_snapshot(ctx);
     print(ctx, &results)?;
     let failed = results.iter().any(|r| {
         r.error.is_some()

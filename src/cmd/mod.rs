@@ -15,6 +15,7 @@ pub mod profile;
 pub mod provision;
 pub mod release;
 pub mod releases;
+pub mod report;
 pub mod rollback;
 pub mod rollout;
 pub mod status;
@@ -38,6 +39,7 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit> {
         Command::Releases(a) => releases::run(ctx, a),
         Command::Health(a) => health::run(ctx, a),
         Command::Status(a) => status::run(ctx, a),
+        Command::Report(a) => report::run(ctx, a),
         Command::Data(c) => data::run(ctx, c),
         Command::Db(c) => db::run(ctx, c),
         Command::Audit(a) => audit::run(ctx, a),

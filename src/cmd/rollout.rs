@@ -464,6 +464,7 @@ fn execute(
         }
     }
     let everything = all_outcomes(ctx, journal, &outcomes).unwrap_or_else(|_| outcomes.clone());
+    super::status::after_rollout(ctx, &journal.run, sites);
     summary(ctx, flags, &everything, journal, result)?;
     Ok(match end {
         RunEnd::Paused => Exit::Blocked,

@@ -316,6 +316,7 @@ pub fn load(opts: &LoadOptions) -> Result<Profiles, ConfigError> {
         },
         province: province_file.province.clone(),
         waves: province_file.waves.clone(),
+        assessment: province_file.assessment.clone(),
         templates_dir,
         state_dir: opts.state_dir.clone(),
         sites: all,

@@ -26,6 +26,7 @@ pub(super) fn check(
     v.city_files(cities);
     v.duplicates();
     v.waves();
+    v.assessment();
     v.env_overlay(env_id, env);
     v.diags
 }
@@ -35,7 +36,7 @@ struct Validator<'p> {
     diags: Vec<Diagnostic>,
 }
 
-impl Validator<'_> {
+impl<'p> Validator<'p> {
     /// A problem at the merged value `path` of `site` (its file and line).
     fn at(&mut self, site: &Site, path: &[&str], message: String, hint: Option<&str>) {
         let key: Vec<String> = path.iter().map(|s| s.to_string()).collect();
@@ -464,14 +465,16 @@ impl Validator<'_> {
         }
     }
 
-    /// Each city is in exactly one wave: its own, or the one province.toml pins it to.
-    fn waves(&mut self) {
-        let Some(file) = self
-            .profiles
+    fn province_file(&self) -> Option<&'p super::ProfileFile> {
+        self.profiles
             .files
             .iter()
             .find(|f| f.source.name.ends_with("province.toml"))
-        else {
+    }
+
+    /// Each city is in exactly one wave: its own, or the one province.toml pins it to.
+    fn waves(&mut self) {
+        let Some(file) = self.province_file() else {
             return;
         };
         let mut pinned: HashMap<String, String> = HashMap::new();
@@ -502,6 +505,20 @@ impl Validator<'_> {
                 };
                 self.diags.push(file.diagnostic(&path, message));
             }
+        }
+    }
+
+    /// `[assessment]`: weights, day counts and planned wave dates the province can rely on.
+    fn assessment(&mut self) {
+        let Some(file) = self.province_file() else {
+            return;
+        };
+        for p in super::assessment::check(&self.profiles.assessment, &self.profiles.waves) {
+            let mut d = file.diagnostic(&p.path, p.message);
+            if let Some(h) = p.hint {
+                d = d.with_hint(h);
+            }
+            self.diags.push(d);
         }
     }
 

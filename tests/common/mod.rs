@@ -1,6 +1,8 @@
 //! Shared helpers of the integration tests: the real binary with a clean environment.
 #![allow(dead_code)]
 
+pub mod assess;
+pub mod chromium;
 pub mod pg;
 pub mod testbed;
 

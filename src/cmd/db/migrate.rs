@@ -99,6 +99,7 @@ pub fn run(ctx: &Ctx, args: MigrateArgs) -> Result<Exit> {
                 },
             )?;
         }
+        super::learn_schema(ctx, &sites, "db migrate", &|_| None);
     }
     print(ctx, &rows, args.dry_run)?;
     Ok(if rows.iter().any(|r| r.error.is_some()) {
