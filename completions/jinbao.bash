@@ -37,6 +37,9 @@ _jinbao() {
             jinbao,help)
                 cmd="jinbao__subcmd__help"
                 ;;
+            jinbao,lock)
+                cmd="jinbao__subcmd__lock"
+                ;;
             jinbao,net)
                 cmd="jinbao__subcmd__net"
                 ;;
@@ -154,6 +157,9 @@ _jinbao() {
             jinbao__subcmd__help,help)
                 cmd="jinbao__subcmd__help__subcmd__help"
                 ;;
+            jinbao__subcmd__help,lock)
+                cmd="jinbao__subcmd__help__subcmd__lock"
+                ;;
             jinbao__subcmd__help,net)
                 cmd="jinbao__subcmd__help__subcmd__net"
                 ;;
@@ -211,6 +217,9 @@ _jinbao() {
             jinbao__subcmd__help__subcmd__db,status)
                 cmd="jinbao__subcmd__help__subcmd__db__subcmd__status"
                 ;;
+            jinbao__subcmd__help__subcmd__lock,status)
+                cmd="jinbao__subcmd__help__subcmd__lock__subcmd__status"
+                ;;
             jinbao__subcmd__help__subcmd__net,check)
                 cmd="jinbao__subcmd__help__subcmd__net__subcmd__check"
                 ;;
@@ -249,6 +258,18 @@ _jinbao() {
                 ;;
             jinbao__subcmd__help__subcmd__rollout,unlock)
                 cmd="jinbao__subcmd__help__subcmd__rollout__subcmd__unlock"
+                ;;
+            jinbao__subcmd__lock,help)
+                cmd="jinbao__subcmd__lock__subcmd__help"
+                ;;
+            jinbao__subcmd__lock,status)
+                cmd="jinbao__subcmd__lock__subcmd__status"
+                ;;
+            jinbao__subcmd__lock__subcmd__help,help)
+                cmd="jinbao__subcmd__lock__subcmd__help__subcmd__help"
+                ;;
+            jinbao__subcmd__lock__subcmd__help,status)
+                cmd="jinbao__subcmd__lock__subcmd__help__subcmd__status"
                 ;;
             jinbao__subcmd__net,check)
                 cmd="jinbao__subcmd__net__subcmd__check"
@@ -365,7 +386,7 @@ _jinbao() {
 
     case "${cmd}" in
         jinbao)
-            opts="-v -q -y -h -V --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help --version profile ping exec provision net release rollout rollback releases health status report data db audit completions help"
+            opts="-v -q -y -h -V --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help --version profile ping exec provision net release rollout rollback releases health status report data db lock audit completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1255,7 +1276,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__help)
-            opts="profile ping exec provision net release rollout rollback releases health status report data db audit completions help"
+            opts="profile ping exec provision net release rollout rollback releases health status report data db lock audit completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1481,6 +1502,34 @@ _jinbao() {
         jinbao__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__help__subcmd__lock)
+            opts="status"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__help__subcmd__lock__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1807,6 +1856,124 @@ _jinbao() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__lock)
+            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help status help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profiles)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__lock__subcmd__help)
+            opts="status help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__lock__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__lock__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__lock__subcmd__status)
+            opts="-v -q -y -h --wave --all --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --wave)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --forks)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profiles)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
