@@ -441,6 +441,31 @@ impl<'a> Rollout<'a> {
         }
     }
 
+    /// One line in the audit log; a log that cannot be written is reported, not fatal here
+    /// (the journal, which the run stops on, holds the same facts).
+    fn audit(
+        &self,
+        action: &str,
+        site: &Site,
+        what: String,
+        result: &str,
+        identity: Option<String>,
+    ) {
+        let written = crate::state::audit::record(
+            self.journal.state_dir(),
+            crate::state::audit::Entry {
+                action,
+                targets: vec![site.pinyin().to_string()],
+                what,
+                result,
+                identity,
+            },
+        );
+        if let Err(e) = written {
+            tracing::error!("cannot write the audit log: {e}");
+        }
+    }
+
     fn step(&self, city: &str, host: Option<&str>, step: &str, ok: bool, detail: String) {
         self.log(EventKind::Step {
             city: city.to_string(),
@@ -818,7 +843,7 @@ impl<'a> Rollout<'a> {
         store
             .lock(Duration::from_secs(600), &mut |_| {})
             .map_err(|e| e.to_string())?;
-        let result = (|| -> Result<(), String> {
+        let result = (|| -> Result<usize, String> {
             let applied = store.applied().map_err(|e| e.to_string())?;
             let status = crate::schema::status(&migrations, &applied);
             if let Some(m) = status.checksum_mismatches.first() {
@@ -828,15 +853,35 @@ impl<'a> Rollout<'a> {
                 ));
             }
             let by = format!("{} (rollout {})", crate::db::operator(), self.journal.run);
+            let mut n = 0;
             for m in migrations
                 .iter()
                 .filter(|m| status.pending.contains(&m.version))
             {
                 store.apply(m, &by).map_err(|e| e.to_string())?;
+                n += 1;
             }
-            Ok(())
+            Ok(n)
         })();
         store.unlock();
+        let applied_now = result.as_ref().map_or(true, |n| *n > 0);
+        if applied_now {
+            self.audit(
+                "db migrate",
+                site,
+                format!(
+                    "{}: to V{need:03} or later (rollout {})",
+                    crate::db::describe(&site.profile),
+                    self.journal.run
+                ),
+                if result.is_ok() { "ok" } else { "failed" },
+                Some(format!(
+                    "database account {}",
+                    site.profile.database.roles.migrator.user
+                )),
+            );
+        }
+        let result = result.map(|_| ());
         self.step(
             site.pinyin(),
             None,
@@ -1134,6 +1179,19 @@ impl<'a> Rollout<'a> {
                 }
                 Err(e) => failures.push(format!("{}: {e}", self.fleet.host(i).name)),
             }
+        }
+        if changes > 0 || !failures.is_empty() {
+            self.audit(
+                "provision apply",
+                site,
+                if failures.is_empty() {
+                    format!("{changes} changes (rollout {})", self.journal.run)
+                } else {
+                    format!("{changes} changes; failed: {}", failures.join("; "))
+                },
+                if failures.is_empty() { "ok" } else { "failed" },
+                Some(crate::inventory::identity(&site.profile)),
+            );
         }
         anyhow::ensure!(failures.is_empty(), "{}", failures.join("; "));
         self.step(
