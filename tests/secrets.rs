@@ -97,10 +97,16 @@ fn the_tour_never_shows_a_secret() {
         "provision apply hebi",
         "provision plan hebi --diff",
         "net check hebi",
-        &format!("release pack {} --out {}", src.display(), work.path().join("rel").display()),
+        &format!(
+            "release pack {} --out {}",
+            src.display(),
+            work.path().join("rel").display()
+        ),
         &format!(
             "rollout {} hebi --migrate --no-pause",
-            work.path().join("rel/jinbao-unified-7.7.7.tar.gz").display()
+            work.path()
+                .join("rel/jinbao-unified-7.7.7.tar.gz")
+                .display()
         ),
         "releases hebi",
         "health hebi",
@@ -144,7 +150,14 @@ fn the_tour_never_shows_a_secret() {
         .unwrap();
     let code = county.file_name().to_string_lossy()[..6].to_string();
     for args in [
-        vec!["data", "import", "hebi", "--county", &code, county.path().to_str().unwrap()],
+        vec![
+            "data",
+            "import",
+            "hebi",
+            "--county",
+            &code,
+            county.path().to_str().unwrap(),
+        ],
         vec!["data", "check", "hebi", "-vv"],
     ] {
         let mut cmd = pg::jinbao(&state, None);

@@ -4,6 +4,7 @@
 pub mod assess;
 pub mod chromium;
 pub mod pg;
+pub mod props;
 pub mod testbed;
 
 use std::path::{Path, PathBuf};
