@@ -2906,7 +2906,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__rollout)
-            opts="-v -q -y -h --wave --all --max-parallel --batch --max-failures --no-pause --migrate --provision --lock-wait --stale-after --override-window --events --forks --accept-new-host-keys --resume --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help plan apply unlock abandon help"
+            opts="-v -q -y -h --wave --all --max-parallel --batch --max-failures --no-pause --migrate --provision --lock-wait --stale-after --override-window --events --timings --forks --accept-new-host-keys --resume --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help plan apply unlock abandon help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3010,7 +3010,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__rollout__subcmd__apply)
-            opts="-v -q -y -h --max-parallel --batch --max-failures --no-pause --migrate --provision --lock-wait --stale-after --override-window --events --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            opts="-v -q -y -h --max-parallel --batch --max-failures --no-pause --migrate --provision --lock-wait --stale-after --override-window --events --timings --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3160,7 +3160,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__rollout__subcmd__plan)
-            opts="-v -q -y -h --wave --all --out --dry-run --max-parallel --batch --max-failures --no-pause --migrate --provision --lock-wait --stale-after --override-window --events --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            opts="-v -q -y -h --wave --all --out --dry-run --max-parallel --batch --max-failures --no-pause --migrate --provision --lock-wait --stale-after --override-window --events --timings --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -71,7 +71,11 @@ impl std::fmt::Display for HostError {
 pub struct HostResult<R> {
     pub index: usize,
     pub result: Result<R, HostError>,
+    /// When the host's work began (after any connect), and how long it took.
+    pub started: Instant,
     pub elapsed: Duration,
+    /// When this call connected to the host (start, end), if it did.
+    pub connected: Option<(Instant, Instant)>,
 }
 
 enum Conn {
@@ -203,17 +207,19 @@ impl Fleet {
                             let slot = &self.slots[index];
                             bar.set_prefix(slot.host.label().to_string());
                             bar.set_message(phase.to_string());
-                            let start = Instant::now();
                             // asked to stop: hosts not yet started are left as they are
-                            let result = if stoppable && crate::interrupt::stopping() {
-                                Err(HostError::Stopped)
-                            } else {
-                                self.run_one(slot, &bar, task)
-                            };
+                            let (result, connected, started) =
+                                if stoppable && crate::interrupt::stopping() {
+                                    (Err(HostError::Stopped), None, Instant::now())
+                                } else {
+                                    self.run_one(slot, &bar, task)
+                                };
                             let done = HostResult {
                                 index,
                                 result,
-                                elapsed: start.elapsed(),
+                                started,
+                                elapsed: started.elapsed(),
+                                connected,
                             };
                             results.lock().unwrap_or_else(|p| p.into_inner())[k] = Some(done);
                             overall.inc(1);
@@ -232,13 +238,16 @@ impl Fleet {
             .collect()
     }
 
+    /// The task's result, the connect span if this call connected, and when the task began.
+    #[allow(clippy::type_complexity)]
     fn run_one<R>(
         &self,
         slot: &Slot,
         bar: &ProgressBar,
         task: &(impl Fn(&Host, &mut dyn Transport, &ProgressBar) -> anyhow::Result<R> + Sync),
-    ) -> Result<R, HostError> {
+    ) -> (Result<R, HostError>, Option<(Instant, Instant)>, Instant) {
         let mut conn = slot.conn.lock().unwrap_or_else(|p| p.into_inner());
+        let mut connected = None;
         if let Conn::NotYet = *conn {
             bar.set_message("connecting");
             let start = Instant::now();
@@ -246,6 +255,7 @@ impl Fleet {
                 Ok(t) => {
                     *slot.connect_time.lock().unwrap_or_else(|p| p.into_inner()) =
                         Some(start.elapsed());
+                    connected = Some((start, Instant::now()));
                     Conn::Open(t)
                 }
                 Err(e) => {
@@ -253,17 +263,23 @@ impl Fleet {
                     let reason = e.reason();
                     let message = e.to_string();
                     *conn = Conn::Failed(message, reason);
-                    return Err(HostError::Unreachable(e));
+                    return (
+                        Err(HostError::Unreachable(e)),
+                        Some((start, Instant::now())),
+                        Instant::now(),
+                    );
                 }
             };
         }
-        match &mut *conn {
+        let started = Instant::now();
+        let result = match &mut *conn {
             Conn::Open(t) => task(&slot.host, t.as_mut(), bar).map_err(HostError::Failed),
             Conn::Failed(message, reason) => Err(HostError::Unreachable(TransportError::Earlier {
                 message: message.clone(),
                 reason,
             })),
             Conn::NotYet => unreachable!("connected above"),
-        }
+        };
+        (result, connected, started)
     }
 }

@@ -86,6 +86,10 @@ pub struct RolloutFlags {
     /// Stream one versioned JSON event per line on stdout as it happens
     #[arg(long, value_name = "FORMAT")]
     pub events: Option<EventFormat>,
+    /// Show where the time went: the critical path (the phases of the hosts the run waited
+    /// on) and each phase over all hosts (with --json: a `timings` section)
+    #[arg(long)]
+    pub timings: bool,
     #[command(flatten)]
     pub connect: ConnectArgs,
 }
@@ -465,7 +469,8 @@ fn execute(
     }
     let everything = all_outcomes(ctx, journal, &outcomes).unwrap_or_else(|_| outcomes.clone());
     super::status::after_rollout(ctx, &journal.run, sites);
-    summary(ctx, flags, &everything, journal, result)?;
+    let timings = flags.timings.then(|| rollout.timings());
+    summary(ctx, flags, &everything, journal, result, timings.as_ref())?;
     Ok(match end {
         RunEnd::Paused => Exit::Blocked,
         RunEnd::Interrupted(sig) => {
@@ -543,6 +548,8 @@ struct Summary<'a> {
     result: &'a str,
     journal: String,
     cities: &'a [Outcome],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    timings: Option<&'a crate::release::timings::Timings>,
 }
 
 fn summary(
@@ -551,6 +558,7 @@ fn summary(
     outcomes: &[Outcome],
     journal: &Journal,
     result: &str,
+    timings: Option<&crate::release::timings::Timings>,
 ) -> Result<()> {
     let p = &ctx.printer;
     if flags.events.is_some() {
@@ -562,7 +570,11 @@ fn summary(
             result,
             journal: journal.path().display().to_string(),
             cities: outcomes,
+            timings,
         })?);
+    }
+    if let Some(t) = timings {
+        print_timings(ctx, t)?;
     }
     let mut t = p.table(&["city", "wave", "from → to", "result", "time", "reason"]);
     for o in outcomes {
@@ -602,6 +614,40 @@ fn summary(
         journal.run,
         journal.path().display()
     ));
+    Ok(())
+}
+
+/// The critical path and the phases over all hosts, for people.
+fn print_timings(ctx: &Ctx, t: &crate::release::timings::Timings) -> Result<()> {
+    let p = &ctx.printer;
+    let secs = |ms: u64| format!("{:.2} s", ms as f64 / 1000.0);
+    p.text(format!(
+        "Critical path ({} wall): the phases of the hosts the run waited on",
+        secs(t.wall_ms)
+    ))?;
+    let mut table = p.table(&["city", "host", "phase", "from", "took"]);
+    for s in &t.critical_path {
+        table.add_row(vec![
+            p.cell(&s.city, Tone::Plain),
+            p.cell(s.host.as_deref().unwrap_or("(city)"), Tone::Plain),
+            p.cell(&s.phase, Tone::Plain),
+            p.cell(secs(s.start_ms), Tone::Muted),
+            p.cell(secs(s.ms), Tone::Warn),
+        ]);
+    }
+    p.print_table(&table)?;
+    p.text("Each phase over all hosts")?;
+    let mut table = p.table(&["phase", "spans", "median", "slowest", "summed"]);
+    for ph in &t.phases {
+        table.add_row(vec![
+            p.cell(&ph.phase, Tone::Plain),
+            p.cell(ph.spans, Tone::Muted),
+            p.cell(secs(ph.median_ms), Tone::Plain),
+            p.cell(secs(ph.max_ms), Tone::Warn),
+            p.cell(secs(ph.total_ms), Tone::Muted),
+        ]);
+    }
+    p.print_table(&table)?;
     Ok(())
 }
 

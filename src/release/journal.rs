@@ -78,6 +78,15 @@ pub enum EventKind {
         city: Option<String>,
         from: String,
     },
+    /// How long one phase of one host (or of a city) took, from the run's start.
+    Timing {
+        city: String,
+        #[serde(skip_serializing_if = "Option::is_none", default)]
+        host: Option<String>,
+        phase: String,
+        start_ms: u64,
+        ms: u64,
+    },
     /// Stopped by a signal; resumable.
     Interrupted {
         signal: String,
@@ -267,7 +276,7 @@ impl Journal {
         // a host's step is written at once but synced with the next event resume relies on
         let durable = !matches!(
             event.kind,
-            EventKind::Step { .. } | EventKind::CityStart { .. }
+            EventKind::Step { .. } | EventKind::CityStart { .. } | EventKind::Timing { .. }
         );
         let mut line = serde_json::to_vec(&event)
             .map_err(|e| JournalError::Write(std::io::Error::other(e)))?;

@@ -7,6 +7,7 @@ pub mod journal;
 pub mod lock;
 pub mod remote;
 pub mod rollout;
+pub mod timings;
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};

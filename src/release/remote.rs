@@ -164,6 +164,10 @@ pub struct DeployPlan<'a> {
     pub health_interval: u64,
 }
 
+/// `step NAME`: reports a step done and the milliseconds since the script began (the
+/// timings of `rollout --timings`).
+const STEP_FN: &str = "t0=$(date +%s%N); step() { printf 'STEP\\t%s\\tok\\t%s\\n' \"$1\" $(( ($(date +%s%N) - t0) / 1000000 )); }\n";
+
 /// `fail STEP 'message'`: the message is one shell word, whatever it holds.
 fn fail_with(step: &str, message: &str) -> String {
     format!("fail {step} {}", shell_quote(message))
@@ -178,7 +182,7 @@ pub fn deploy_script(d: &DeployPlan<'_>) -> String {
     let v = shell_quote(d.version);
     let mut s = format!(
         "I={i}; V={v}; export JINBAO_HOST_ROOT={root}\n\
-         fail() {{ printf 'FAIL\\t%s\\n' \"$1\"; shift; printf '%s\\n' \"$@\"; exit 1; }}\n{CONFINED}\
+         fail() {{ printf 'FAIL\\t%s\\n' \"$1\"; shift; printf '%s\\n' \"$@\"; exit 1; }}\n{STEP_FN}{CONFINED}\
          confined \"$I\" || {}\n",
         fail_with(
             if d.upload { "upload" } else { "switch" },
@@ -213,7 +217,7 @@ pub fn deploy_script(d: &DeployPlan<'_>) -> String {
         s.push_str(&format!(
             "rm -rf \"$I/releases/$V\" && mv -T \"$T\" \"$I/releases/$V\" && printf '%s\\n' {sha} > \"$I/releases/.$V.sha256\" || {}\n\
              trap - EXIT\n\
-             echo 'STEP\tupload\tok'\n",
+             step upload\n",
             fail_with("upload", "cannot move the release into place"),
             sha = shell_quote(d.sha256)
         ));
@@ -233,7 +237,7 @@ fn switch(var: &str, missing: &str, failed: &str) -> String {
     format!(
         "[ -d \"$I/releases/{var}\" ] || fail switch \"{missing}\"\n\
          ln -sfn \"$I/releases/{var}\" \"$I/.current.tmp\" && mv -fT \"$I/.current.tmp\" \"$I/current\" || {}\n\
-         echo 'STEP\tswitch\tok'\n",
+         step switch\n",
         fail_with("switch", failed)
     )
 }
@@ -247,14 +251,14 @@ fn restart(root: &str, service: Option<(&str, &str)>, local: bool) -> String {
     if local {
         let running = q(root, &format!("{SERVICE_DIR}/{name}.running"));
         return format!(
-            "mkdir -p {dir} && date +%s > {running} || {failed}\necho 'STEP\trestart\tok'\n",
+            "mkdir -p {dir} && date +%s > {running} || {failed}\nstep restart\n",
             dir = q(root, SERVICE_DIR)
         );
     }
     format!(
         "if [ -d /run/systemd/system ]; then out=$(systemctl restart {n} 2>&1) || fail restart \"$out\"; \
          else p=$(cat {pid} 2>/dev/null) && kill \"$p\" 2>/dev/null; \
-         out=$( {start} 2>&1 ) || fail restart \"$out\"; fi\necho 'STEP\trestart\tok'\n",
+         out=$( {start} 2>&1 ) || fail restart \"$out\"; fi\nstep restart\n",
         pid = shell_quote(&format!("{SERVICE_DIR}/{name}.pid")),
         start = crate::resource::start_command(name, start)
     )
@@ -270,7 +274,7 @@ pub fn health(command: &str, timeout: u64, interval: u64) -> String {
          while :; do out=$( ( {command} ) 2>&1 ) && break; \
          [ \"$(date +%s)\" -ge \"$end\" ] && fail health \"$out\"; \
          sleep \"$((w / 1000)).$(printf '%03d' $((w % 1000)))\"; w=$((w * 2)); [ \"$w\" -gt {max_ms} ] && w={max_ms}; done\n\
-         echo 'STEP\thealth\tok'\n"
+         step health\n"
     )
 }
 
@@ -287,7 +291,7 @@ pub fn rollback_script(
     let i = q(root, install);
     let mut s = format!(
         "I={i}; export JINBAO_HOST_ROOT={root}\n\
-         fail() {{ printf 'FAIL\\t%s\\n' \"$1\"; shift; printf '%s\\n' \"$@\"; exit 1; }}\n",
+         fail() {{ printf 'FAIL\\t%s\\n' \"$1\"; shift; printf '%s\\n' \"$@\"; exit 1; }}\n{STEP_FN}",
         root = shell_quote(root)
     );
     match previous {
@@ -301,7 +305,7 @@ pub fn rollback_script(
             s.push_str(&restart(root, service, local));
             s.push_str(&health(health_cmd, timeout, 1));
         }
-        None => s.push_str("rm -f \"$I/current\"; echo 'STEP\tswitch\tok'\n"),
+        None => s.push_str("rm -f \"$I/current\"; step switch\n"),
     }
     s
 }
@@ -337,7 +341,7 @@ pub fn parse_steps(text: &str) -> Steps {
     while let Some(line) = lines.next() {
         let f: Vec<&str> = line.split('\t').collect();
         match f.as_slice() {
-            ["STEP", step, "ok"] => done.push(step.to_string()),
+            ["STEP", step, "ok", ..] => done.push(step.to_string()),
             ["FAIL", step] => {
                 let reason: Vec<&str> = lines.by_ref().collect();
                 return (

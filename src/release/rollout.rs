@@ -166,6 +166,9 @@ pub struct Rollout<'a> {
     halt: AtomicBool,
     /// Why the run must stop early (a journal write failed), if it must.
     broken: std::sync::Mutex<Option<String>>,
+    /// When the run (this invocation) began: spans count from here.
+    t0: Instant,
+    spans: std::sync::Mutex<Vec<super::timings::Span>>,
     multi: MultiProgress,
 }
 
@@ -209,6 +212,8 @@ impl<'a> Rollout<'a> {
             failures: AtomicUsize::new(0),
             halt: AtomicBool::new(false),
             broken: std::sync::Mutex::new(None),
+            t0: Instant::now(),
+            spans: std::sync::Mutex::new(Vec::new()),
             multi: printer.multi_progress(),
         }
     }
@@ -275,7 +280,27 @@ impl<'a> Rollout<'a> {
     /// Records an event; when the journal cannot be written the run stops (what resume
     /// relies on would be lost).
     fn log(&self, kind: EventKind) {
-        if let Err(e) = self.journal.emit(kind) {
+        // the fsync a city's end waits for is part of the city's time
+        let city_done = match &kind {
+            EventKind::CityDone { city, .. } => Some(city.clone()),
+            _ => None,
+        };
+        let began = Instant::now();
+        let written = self.journal.emit(kind);
+        if let Some(city) = city_done {
+            let span = super::timings::Span {
+                city,
+                host: None,
+                phase: "journal".into(),
+                start_ms: began.saturating_duration_since(self.t0).as_millis() as u64,
+                ms: began.elapsed().as_millis() as u64,
+            };
+            self.spans
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(span);
+        }
+        if let Err(e) = written {
             let mut broken = self.broken.lock().unwrap_or_else(|p| p.into_inner());
             broken.get_or_insert_with(|| e.to_string());
         }
@@ -309,6 +334,53 @@ impl<'a> Rollout<'a> {
             .unwrap_or_else(|p| p.into_inner())
             .is_some()
             .then_some(RunEnd::JournalFailed)
+    }
+
+    /// Records that `phase` of `host` (or of the city) ran from `start` to `end`.
+    fn span(&self, city: &str, host: Option<&str>, phase: &str, start: Instant, end: Instant) {
+        let span = super::timings::Span {
+            city: city.to_string(),
+            host: host.map(str::to_string),
+            phase: phase.to_string(),
+            start_ms: start.saturating_duration_since(self.t0).as_millis() as u64,
+            ms: end.saturating_duration_since(start).as_millis() as u64,
+        };
+        self.log(EventKind::Timing {
+            city: span.city.clone(),
+            host: span.host.clone(),
+            phase: span.phase.clone(),
+            start_ms: span.start_ms,
+            ms: span.ms,
+        });
+        self.spans
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(span);
+    }
+
+    /// Every span this invocation recorded, with the critical path.
+    pub fn timings(&self) -> super::timings::Timings {
+        super::timings::summarize(self.spans.lock().unwrap_or_else(|p| p.into_inner()).clone())
+    }
+
+    /// Spans of one fleet phase: each host's work, and its connect when that came first.
+    fn spans_of<R>(&self, phase: &str, results: &[crate::fleet::HostResult<R>]) {
+        for r in results {
+            let h = self.fleet.host(r.index);
+            if let Some((a, b)) = r.connected {
+                self.span(&h.city, Some(&h.name), "connect", a, b);
+            }
+            // a deploy is timed by its own steps (upload, switch, restart, health)
+            if phase != "deploy" && !matches!(r.result, Err(HostError::Stopped)) {
+                self.span(
+                    &h.city,
+                    Some(&h.name),
+                    phase,
+                    r.started,
+                    r.started + r.elapsed,
+                );
+            }
+        }
     }
 
     /// Why the journal failed, when it did.
@@ -623,8 +695,10 @@ impl<'a> Rollout<'a> {
         // 2. the city database at the schema version the release needs
         if let Some(need) = m.schema {
             bar.set_message("schema");
-            self.schema_gate(site, need)
-                .map_err(|e| fail(CityResult::Failed, e))?;
+            let began = Instant::now();
+            let gate = self.schema_gate(site, need);
+            self.span(&city, None, "schema", began, Instant::now());
+            gate.map_err(|e| fail(CityResult::Failed, e))?;
         }
 
         // 3. the city lock: this controller's (one process per city), then every server's
@@ -655,7 +729,9 @@ impl<'a> Rollout<'a> {
         };
 
         // 4. business data before the switch
+        let began = Instant::now();
         let before = crate::data_gate::counts(p);
+        self.span(&city, None, "data-gate", began, Instant::now());
 
         // 5. upload, switch, restart, health: batch by batch
         let previous: HashMap<usize, Option<String>> =
@@ -766,11 +842,11 @@ impl<'a> Rollout<'a> {
         phase: &str,
         task: impl Fn(&Host, &mut dyn crate::transport::Transport) -> anyhow::Result<R> + Sync,
     ) -> Vec<(usize, Result<R, HostError>)> {
-        self.fleet
-            .each_always(Some(indices), printer, phase, |h, t, _| task(h, t))
-            .into_iter()
-            .map(|r| (r.index, r.result))
-            .collect()
+        let results = self
+            .fleet
+            .each_always(Some(indices), printer, phase, |h, t, _| task(h, t));
+        self.spans_of(phase, &results);
+        results.into_iter().map(|r| (r.index, r.result)).collect()
     }
 
     /// Runs `task` on `indices`, returning (index, result) pairs.
@@ -781,11 +857,11 @@ impl<'a> Rollout<'a> {
         phase: &str,
         task: impl Fn(&Host, &mut dyn crate::transport::Transport) -> anyhow::Result<R> + Sync,
     ) -> Vec<(usize, Result<R, HostError>)> {
-        self.fleet
-            .each(Some(indices), printer, phase, |h, t, _| task(h, t))
-            .into_iter()
-            .map(|r| (r.index, r.result))
-            .collect()
+        let results = self
+            .fleet
+            .each(Some(indices), printer, phase, |h, t, _| task(h, t));
+        self.spans_of(phase, &results);
+        results.into_iter().map(|r| (r.index, r.result)).collect()
     }
 
     /// Every host's result, or a description of the first failures (unreachable hosts count).
@@ -1051,8 +1127,22 @@ impl<'a> Rollout<'a> {
             .ssh
             .command_timeout
             .max(p.app.health.timeout + Duration::from_secs(60));
-        let o = t.run(&script, stdin, timeout)?;
-        let (steps, failed) = remote::parse_steps(&o.stdout_text());
+        let began = Instant::now();
+        let o = t.run(&script, stdin, timeout);
+        let ended = Instant::now();
+        let o = o?;
+        let text = o.stdout_text();
+        // the script's own steps, timed on the server: where a deploy's time went
+        let mut from = began;
+        for (step, ms) in super::timings::script_steps(&text) {
+            let to = (began + Duration::from_millis(ms)).min(ended);
+            self.span(&host.city, Some(&host.name), &step, from, to);
+            from = to;
+        }
+        if from == began {
+            self.span(&host.city, Some(&host.name), "deploy", began, ended);
+        }
+        let (steps, failed) = remote::parse_steps(&text);
         let failed = match failed {
             None if !o.ok() => Some(("deploy".to_string(), o.stderr_text())),
             other => other,
