@@ -21,6 +21,10 @@ pub const KEY_TABLES: &[&str] = &[
 pub type Counts = Result<Option<BTreeMap<String, i64>>, String>;
 
 pub fn counts(p: &SiteProfile) -> Counts {
+    // a city without its database yet has nothing to lose; counting must not create the file
+    if p.database.engine == crate::profile::Engine::Sqlite && !db::sqlite_path(p).exists() {
+        return Ok(None);
+    }
     let conn = db::connect(p, Account::ReadOnly).map_err(|e| e.to_string())?;
     let has_schema = match &conn {
         Conn::Lite(c) => {

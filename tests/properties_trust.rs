@@ -306,8 +306,11 @@ fn every_profile_value_loading_accepts_is_in_its_safe_set() {
                 return Ok(()); // refused with diagnostics: fine
             };
             // accepted: the value is one a shell and a file system take literally
-            let safe_byte =
-                |b: u8| b.is_ascii_alphanumeric() || b"._/-{}".contains(&b) || b == b' ';
+            let safe_byte = |b: u8| {
+                b.is_ascii_alphanumeric()
+                    || b"._/-{}".contains(&b)
+                    || (key == "app.health.command" && b" :=,+@%".contains(&b))
+            };
             prop_assert!(value.bytes().all(safe_byte), "accepted {value:?} for {key}");
             // a command's words are the province's own program and arguments, quoted one by
             // one; every other value is a name or a path on a server

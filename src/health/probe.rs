@@ -100,12 +100,18 @@ pub fn script(site: &Site, host: &Host, root: &str, timeout_s: u64) -> String {
         ));
     }
     if runs_app {
-        let cmd = p.app.health.command.replace("{install}", "$I");
+        // the same check the rollout's health gate runs (the profile's), every word quoted
         let t = p.app.health.timeout.as_secs().clamp(1, timeout_s.max(1));
-        s.push_str(&format!(
-            "echo @app; if [ -e \"$I/current\" ]; then out=$(timeout {t} sh -c {c} 2>&1); echo \"rc=$?\"; printf '%s\\n' \"$out\" | tail -n 3; else echo none; fi\n",
-            c = shell_quote(&cmd)
-        ));
+        match crate::release::rollout::health_command(p, None) {
+            Ok(cmd) => s.push_str(&format!(
+                "echo @app; if [ -e \"$I/current\" ]; then out=$(timeout {t} sh -c {c} 2>&1); echo \"rc=$?\"; printf '%s\\n' \"$out\" | tail -n 3; else echo none; fi\n",
+                c = shell_quote(&cmd)
+            )),
+            Err(e) => s.push_str(&format!(
+                "echo @app; echo rc=3; printf '%s\\n' {}\n",
+                shell_quote(&e)
+            )),
+        }
     }
     s.push_str("true\n");
     s

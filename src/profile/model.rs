@@ -224,8 +224,12 @@ pub struct App {
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct HealthCheck {
-    /// Command run on the server; it must exit 0. `{install}` is the install folder.
+    /// Program and arguments run on the server; it must exit 0. `{install}` is the install
+    /// folder. Each word is quoted: no shell syntax.
     pub command: String,
+    /// Instead of `command`: a shell script the province writes (pipes, `&&`, `$(…)`), run as
+    /// `sh -c SCRIPT` with the script passed whole as one quoted argument.
+    pub script: String,
     #[serde(with = "human_duration")]
     pub timeout: Duration,
     #[serde(with = "human_duration")]

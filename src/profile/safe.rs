@@ -291,6 +291,15 @@ pub fn check_site(site: &Site) -> Vec<(Vec<String>, String, Option<&'static str>
         push(
             &["app", "health", "command"],
             command_words(&app.health.command).map(|_| ()),
+            Some(
+                "for a shell pipeline, write it as app.health.script (run by sh -c, quoted whole)",
+            ),
+        );
+    }
+    if !app.health.script.is_empty() && app.health.script.contains('\0') {
+        push(
+            &["app", "health", "script"],
+            Err("a script cannot hold a NUL byte".into()),
             None,
         );
     }

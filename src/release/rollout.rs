@@ -1308,6 +1308,11 @@ pub fn health_command(
         safe::relative(rel).map_err(|e| format!("the release's health check: {e}"))?;
         return Ok(format!("\"$I/current/\"{}", shell_quote(rel)));
     }
+    if !p.app.health.script.is_empty() {
+        // the province's own script, one quoted argument: it cannot change the script around it
+        let script = p.app.health.script.replace("{install}", &p.app.install_dir);
+        return Ok(format!("sh -c {}", shell_quote(&script)));
+    }
     let words = safe::command_words(&p.app.health.command)
         .map_err(|e| format!("app.health.command: {e}"))?;
     Ok(words

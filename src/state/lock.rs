@@ -99,7 +99,6 @@ impl Drop for Lock {
     fn drop(&mut self) {
         // emptied, not removed: removing would let a waiter and a newcomer hold two files
         let _ = self.file.set_len(0);
-        let _ = self.file.sync_data();
         // SAFETY: unlocking our own open descriptor.
         unsafe { libc::flock(std::os::fd::AsRawFd::as_raw_fd(&self.file), libc::LOCK_UN) };
     }
@@ -180,10 +179,11 @@ pub fn acquire(
         let me = Holder::me(what);
         let mut line = serde_json::to_vec(&me).map_err(std::io::Error::other)?;
         line.push(b'\n');
+        // not fsynced: the kernel's flock is the lock; the holder line only names it, and a
+        // line lost to a crash is read as an unknown holder that is gone
         file.set_len(0)
             .and_then(|_| file.seek(SeekFrom::Start(0)).map(|_| ()))
             .and_then(|_| file.write_all(&line))
-            .and_then(|_| file.sync_data())
             .map_err(|e| super::files::at(&path, e))?;
         return Ok(Lock {
             file,
