@@ -64,6 +64,22 @@ fn violations(check: &Value) -> BTreeMap<String, u64> {
         .collect()
 }
 
+/// No resident ID number in full (17 digits and a check character standing alone) in `text`.
+fn assert_no_full_id(text: &str) {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let run = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        let full = run == 18 || (run == 17 && matches!(b.get(i + 17), Some(b'X')));
+        assert!(
+            !full,
+            "a full ID number is shown: {}",
+            &text[i.saturating_sub(40)..(i + 60).min(text.len())]
+        );
+        i += run.max(1);
+    }
+}
+
 /// Every defect synth injected is found by its rule with exactly its count; no other rule fires.
 fn assert_defects_found(summary: &Value, check: &Value) {
     let got = violations(check);
@@ -107,6 +123,21 @@ fn sqlite_end_to_end_synth_import_check_compare() {
     let r = run(jinbao(state).args(["data", "check", "xuchang", "--json"]));
     assert_eq!(r.code, 1, "error rules fail");
     assert_defects_found(&summary, &r.json());
+    // samples show keys, never a full ID number, in JSON and in the table
+    assert_no_full_id(&r.stdout);
+    let samples = r.json()[0]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|x| x["samples"].as_array().unwrap().clone())
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect::<Vec<_>>();
+    assert!(
+        samples.iter().any(|s| s.contains("********")),
+        "{samples:?}"
+    );
+    let table = run(jinbao(state).args(["data", "check", "xuchang"]));
+    assert_no_full_id(&table.stdout);
     assert!(r.json()[0]["score"].as_f64().unwrap() < 95.0);
     // the same extract again: nothing duplicated
     let again = import_all(&|| jinbao(state), "xuchang", &summary);
@@ -493,10 +524,24 @@ fn duplicate_enrolment_across_two_cities_is_found() {
     let found = r.json();
     let dups = found["duplicates"].as_array().unwrap();
     assert_eq!(dups.len(), 2, "{found}");
-    assert!(dups.iter().any(|d| d["id_number"] == shared
+    // masked unless asked for, and then the asking is audited
+    assert_no_full_id(&r.stdout);
+    assert!(dups.iter().any(|d| d["id_number"] == "110105********002X"
         && d["insurance_type"] == "110"
         && d["cities"].as_object().unwrap().len() == 2));
+    let shown = run(jinbao(state).args([
+        "--show-personal-data",
+        "data",
+        "check",
+        "--province",
+        "--cross-city",
+        "--json",
+    ]));
+    let dups = shown.json()["duplicates"].as_array().unwrap().clone();
+    assert!(dups.iter().any(|d| d["id_number"] == shared));
     assert!(dups.iter().any(|d| d["id_number"] == "110105194912310029"));
+    let audit = std::fs::read_to_string(state.join("audit.jsonl")).unwrap();
+    assert!(audit.contains("show-personal-data"), "{audit}");
     // only hashes and the shared keys moved
     assert!(found["candidates"].as_u64().unwrap() <= 3);
     // cities not migrated yet are named as left out, not silently counted

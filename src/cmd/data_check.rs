@@ -165,6 +165,7 @@ fn check_city(
             let run = rules::run(&mut conn, sql);
             pool.lock().unwrap_or_else(|p| p.into_inner()).push(conn);
             let (violations, samples) = run.map_err(|e| anyhow::anyhow!("rule {}: {e}", r.name))?;
+            let samples = samples.iter().map(|k| rules::mask_sample(r, k)).collect();
             Ok(RuleResult {
                 name: r.name.clone(),
                 kind: r.kind.clone(),
@@ -250,7 +251,10 @@ fn cross_city(ctx: &Ctx, a: &CheckArgs) -> Result<Exit> {
         .into_iter()
         .filter(|s| !s.is_province())
         .collect();
-    let found = crate::data::crosscity::find(&sites)?;
+    let mut found = crate::data::crosscity::find(&sites)?;
+    for d in &mut found.duplicates {
+        d.id_number = crate::privacy::id(&d.id_number).into_owned();
+    }
     let p = &ctx.printer;
     if p.json {
         p.json(&found)?;

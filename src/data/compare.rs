@@ -94,13 +94,15 @@ fn distinct(c: &Conn, a: &str, b: &str) -> String {
     }
 }
 
+/// The differences for the data's owners: full keys, in a private file (0600 in a 0700 folder).
 fn write_differences(path: &Path, diffs: &[Difference]) -> Result<()> {
-    let mut w = csv::Writer::from_path(path)?;
-    w.write_record(["key", "kind", "columns"])?;
+    use super::csv_out::{CsvOut, OutEncoding};
+    let mut w = CsvOut::create(path, OutEncoding::Utf8)?;
+    w.record(&["key", "kind", "columns"])?;
     for d in diffs {
-        w.write_record([d.key.as_str(), d.kind, d.columns.as_str()])?;
+        w.record(&[d.key.as_str(), d.kind, d.columns.as_str()])?;
     }
-    w.flush()?;
+    w.finish()?;
     Ok(())
 }
 
@@ -142,7 +144,7 @@ pub fn against_extract(
     let tmp = spec
         .rejects_dir
         .join(format!(".compare-{}.tmp", std::process::id()));
-    let mut r = import::open(e, path, spec, &tmp)?;
+    let mut r = super::extract::open(e, path, spec, &tmp)?;
     let cols = columns(e);
     let key = e.key.join(", ");
     let t = table(conn, e.table);
@@ -240,7 +242,6 @@ pub fn against_extract(
         }
     };
     let _ = std::fs::remove_file(&tmp);
-    std::fs::create_dir_all(out)?;
     let file = out.join(format!("{county}-{}-differences.csv", e.name));
     write_differences(&file, &diffs)?;
     Ok(summarize(e, staged, city_rows, &diffs, Some(file)))
@@ -703,7 +704,6 @@ pub fn against_database(
     } else {
         0.0
     };
-    std::fs::create_dir_all(out)?;
     let file = out.join(format!("{county}-{}-differences.csv", e.name));
     write_differences(&file, &diffs)?;
     let mut d = summarize(e, source_rows, city_rows, &diffs, Some(file));

@@ -4,6 +4,9 @@
 
 pub mod compare;
 pub mod crosscity;
+pub mod csv_line;
+pub mod csv_out;
+pub mod extract;
 pub mod format;
 pub mod history;
 pub mod ids;

@@ -479,6 +479,36 @@ pub fn compile(rule: &Rule, engine: Engine) -> Result<String, RuleError> {
     })
 }
 
+/// The columns a rule's sample keys are made of, in order (`:` between them).
+pub fn sample_columns(rule: &Rule) -> Vec<&str> {
+    match rule.kind.as_str() {
+        "unique" if !rule.columns.is_empty() => rule.columns.iter().map(String::as_str).collect(),
+        "unique" => vec![rule.column.as_str()],
+        "paid_twice" => vec!["id_number", "insurance_type", "period"],
+        "row_count" => vec!["rows"],
+        "reconciliation" => vec!["county_code", "insurance_type", "period"],
+        _ => std::iter::once("county_code")
+            .chain(key_columns(&rule.table).iter().copied())
+            .collect(),
+    }
+}
+
+/// A sample key as people see it: the ID numbers and names in it masked unless revealed.
+pub fn mask_sample(rule: &Rule, key: &str) -> String {
+    let cols = sample_columns(rule);
+    let parts: Vec<&str> = key.splitn(cols.len().max(1), ':').collect();
+    parts
+        .iter()
+        .zip(cols.iter().chain(std::iter::repeat(&"")))
+        .map(|(v, c)| match *c {
+            "id_number" => crate::privacy::id(v).into_owned(),
+            "name" => crate::privacy::name(v).into_owned(),
+            _ => v.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(":")
+}
+
 /// The natural key columns of a table (after county_code), for sample keys.
 fn key_columns(table: &str) -> &'static [&'static str] {
     super::format::ENTITIES
