@@ -107,8 +107,7 @@ pub struct Lines<R> {
     start: usize,
     end: usize,
     eof: bool,
-    /// The number of the line last returned (1-based).
-    pub number: u64,
+    number: u64,
     max: usize,
 }
 
@@ -152,8 +151,8 @@ impl<R: Read> Lines<R> {
         Ok(())
     }
 
-    /// The next line, or None at the end of the input.
-    pub fn next_line(&mut self) -> io::Result<Option<Line<'_>>> {
+    /// The next line with its number (1-based), or None at the end of the input.
+    pub fn next_line(&mut self) -> io::Result<Option<(u64, Line<'_>)>> {
         let mut scanned = 0;
         loop {
             let window = &self.buf[self.start + scanned..self.end];
@@ -164,9 +163,9 @@ impl<R: Read> Lines<R> {
                 let s = self.start;
                 self.start = at + 1;
                 if len > self.max {
-                    return Ok(Some(Line::TooLong(len as u64)));
+                    return Ok(Some((self.number, Line::TooLong(len as u64))));
                 }
-                return Ok(Some(Line::Text(strip_cr(&self.buf[s..at]))));
+                return Ok(Some((self.number, Line::Text(strip_cr(&self.buf[s..at])))));
             }
             scanned = self.end - self.start;
             if scanned > self.max {
@@ -177,14 +176,14 @@ impl<R: Read> Lines<R> {
                 loop {
                     if self.eof {
                         self.number += 1;
-                        return Ok(Some(Line::TooLong(skipped)));
+                        return Ok(Some((self.number, Line::TooLong(skipped))));
                     }
                     self.fill()?;
                     if let Some(i) = memchr::memchr(b'\n', &self.buf[..self.end]) {
                         skipped += i as u64;
                         self.start = i + 1;
                         self.number += 1;
-                        return Ok(Some(Line::TooLong(skipped)));
+                        return Ok(Some((self.number, Line::TooLong(skipped))));
                     }
                     skipped += self.end as u64;
                     self.end = 0;
@@ -197,7 +196,10 @@ impl<R: Read> Lines<R> {
                 self.number += 1;
                 let s = self.start;
                 self.start = self.end;
-                return Ok(Some(Line::Text(strip_cr(&self.buf[s..self.end]))));
+                return Ok(Some((
+                    self.number,
+                    Line::Text(strip_cr(&self.buf[s..self.end])),
+                )));
             }
             // keeps the unscanned part's offset from `start`
             self.fill()?;
@@ -307,12 +309,12 @@ mod tests {
     fn lines(input: &[u8], max: usize) -> Vec<(u64, Result<String, u64>)> {
         let mut l = Lines::new(input, max);
         let mut out = Vec::new();
-        while let Some(line) = l.next_line().unwrap() {
+        while let Some((number, line)) = l.next_line().unwrap() {
             let v = match line {
                 Line::Text(t) => Ok(String::from_utf8_lossy(t).into_owned()),
                 Line::TooLong(n) => Err(n),
             };
-            out.push((l.number, v));
+            out.push((number, v));
         }
         out
     }

@@ -230,9 +230,7 @@ impl Reading<'_> {
             .map(|m| &m.values)
             .filter(|v| !v.is_empty());
         loop {
-            // the number of the line about to be read
-            let no = self.lines.number + 1;
-            let line = match self.lines.next_line()? {
+            let (no, line) = match self.lines.next_line()? {
                 None => break,
                 Some(l) => l,
             };
@@ -398,12 +396,12 @@ pub fn open<'a>(
     let mut fields = Fields::default();
     let header_line = match lines.next_line()? {
         None => return Err(bad("the file is empty (a header row is expected)".into())),
-        Some(Line::TooLong(n)) => {
+        Some((_, Line::TooLong(n))) => {
             return Err(bad(format!(
                 "the first line has {n} bytes, more than {MAX_LINE}: not an extract with a header row"
             )));
         }
-        Some(Line::Text(t)) => t.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(t),
+        Some((_, Line::Text(t))) => t.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(t),
     };
     if header_line.contains(&0) {
         return Err(bad("the header holds a NUL byte: not a CSV extract".into()));

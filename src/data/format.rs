@@ -285,8 +285,8 @@ pub fn convert(e: &Entity, raw: &[&str]) -> Result<Vec<Value>, Rejection> {
     let mut id_src: Value = None;
     let mut birth_src: Value = None;
     let mut code_kind: Value = None;
-    for (c, v) in e.columns.iter().zip(raw) {
-        let v = v.trim();
+    for (i, c) in e.columns.iter().enumerate() {
+        let v = raw.get(i).copied().unwrap_or("").trim();
         if v.is_empty() {
             if c.required {
                 return Err(Rejection::new(c, None, " is missing"));
@@ -379,9 +379,6 @@ pub fn convert(e: &Entity, raw: &[&str]) -> Result<Vec<Value>, Rejection> {
             },
         };
         out.push(Some(converted));
-    }
-    while out.len() < e.columns.len() {
-        out.push(None);
     }
     match e.name {
         "person" => {

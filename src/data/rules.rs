@@ -183,6 +183,31 @@ const USCC_WEIGHTS: [u32; 17] = [
 const ORG_SET: &str = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 const ORG_WEIGHTS: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
 
+/// True when the 9 characters of `col` from position `from + 1` are an organization code with
+/// its right check character (GB 11714): alone (`from` 0, length 9) or inside a credit code.
+fn org_code_sql(d: &Dialect, col: &str, from: usize) -> String {
+    let ch = |i: usize| format!("substr({col}, {}, 1)", from + i);
+    let org_sum: String = ORG_WEIGHTS
+        .iter()
+        .enumerate()
+        .map(|(i, w)| format!("({} - 1)*{w}", d.position(ORG_SET, &ch(i + 1))))
+        .collect::<Vec<_>>()
+        .join(" + ");
+    let length = if from == 0 {
+        format!("length({col}) = 9 AND ")
+    } else {
+        String::new()
+    };
+    format!(
+        "({length}{all} AND {check} = (CASE 11 - ({org_sum}) % 11 WHEN 10 THEN 'X' WHEN 11 THEN '0' ELSE CAST(11 - ({org_sum}) % 11 AS TEXT) END))",
+        all = (1..=8)
+            .map(|i| format!("{} > 0", d.position(ORG_SET, &ch(i))))
+            .collect::<Vec<_>>()
+            .join(" AND "),
+        check = ch(9)
+    )
+}
+
 fn digit(col: &str, i: usize) -> String {
     format!("CAST(substr({col}, {i}, 1) AS INTEGER)")
 }
@@ -333,7 +358,7 @@ pub fn compile(rule: &Rule, engine: Engine) -> Result<String, RuleError> {
                 .collect::<Vec<_>>()
                 .join(" + ");
             let uscc_ok = format!(
-                "(length({col}) = 18 AND {all} AND substr({col}, 18, 1) = substr({set}, ((31 - ({uscc_sum}) % 31) % 31) + 1, 1))",
+                "(length({col}) = 18 AND {all} AND substr({col}, 18, 1) = substr({set}, ((31 - ({uscc_sum}) % 31) % 31) + 1, 1)",
                 all = (1..=17)
                     .map(|i| format!(
                         "{} > 0",
@@ -343,26 +368,14 @@ pub fn compile(rule: &Rule, engine: Engine) -> Result<String, RuleError> {
                     .join(" AND "),
                 set = sql_str(USCC_SET)
             );
-            let org_sum: String = ORG_WEIGHTS
-                .iter()
-                .enumerate()
-                .map(|(i, w)| {
-                    format!(
-                        "({} - 1)*{w}",
-                        d.position(ORG_SET, &format!("substr({col}, {}, 1)", i + 1))
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(" + ");
-            let org_ok = format!(
-                "(length({col}) = 9 AND {all} AND substr({col}, 9, 1) = (CASE 11 - ({org_sum}) % 11 WHEN 10 THEN 'X' WHEN 11 THEN '0' ELSE CAST(11 - ({org_sum}) % 11 AS TEXT) END))",
-                all = (1..=8)
-                    .map(|i| format!(
-                        "{} > 0",
-                        d.position(ORG_SET, &format!("substr({col}, {i}, 1)"))
-                    ))
-                    .collect::<Vec<_>>()
-                    .join(" AND ")
+            let org_ok = org_code_sql(&d, col, 0);
+            let area_digits = match engine {
+                Engine::Postgres => format!("substr({col}, 3, 6) ~ '^[0-9]{{6}}$'"),
+                Engine::Sqlite => format!("substr({col}, 3, 6) GLOB '{}'", "[0-9]".repeat(6)),
+            };
+            let uscc_ok = format!(
+                "{uscc_ok} AND {area_digits} AND {})",
+                org_code_sql(&d, col, 8)
             );
             format!(
                 "SELECT {} AS k FROM {t} WHERE NOT ({uscc_ok} OR {org_ok})",

@@ -181,13 +181,18 @@ fn header(entity: &str) -> Vec<&'static str> {
 /// A valid unified social credit code from a number.
 fn uscc(county: &str, n: u64) -> String {
     const CHARS: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-    // 9 (enterprise) 1 (company), the county as registration area, 9 characters of sequence
+    // 9 (enterprise) 1 (company), the county as registration area, then an organization code
+    // (8 characters of sequence and its GB 11714 check character)
     let mut body = format!("91{county}");
     let mut x = n.wrapping_mul(2_654_435_761).wrapping_add(n);
-    for _ in 0..9 {
-        body.push(CHARS[(x % 31) as usize] as char);
+    let mut org = String::with_capacity(9);
+    for _ in 0..8 {
+        org.push(CHARS[(x % 31) as usize] as char);
         x /= 31;
     }
+    let org_check = ids::org_check_char(&org).expect("8 characters of the charset");
+    org.push(org_check);
+    body.push_str(&org);
     let check = ids::uscc_check_char(&body).expect("17 characters of the charset");
     format!("{body}{check}")
 }
