@@ -704,3 +704,129 @@ fn postgres_repeated_keys_and_a_changed_extract() {
     drop(c);
     pg::drop_db(db);
 }
+
+/// A valid 18-character ID from its first 17 digits (GB 11643).
+fn with_check(first17: &str) -> String {
+    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = first17
+        .bytes()
+        .zip(W)
+        .map(|(d, w)| (d - b'0') as u32 * w)
+        .sum();
+    format!("{first17}{}", b"10X98765432"[(sum % 11) as usize] as char)
+}
+
+/// Issue 15 §7 on one engine: future birth dates inside IDs, area codes of every province
+/// with the years they were in force, the structure of credit codes.
+fn fidelity_checks(cmd: &dyn Fn() -> assert_cmd::Command, state: &Path) {
+    let dir = state.join("fidelity");
+    std::fs::create_dir_all(&dir).unwrap();
+    let ids = [
+        with_check("41100220990101001"), // born in 2099: a birth date in the future
+        with_check("11010519491231002"), // Beijing: another province is no problem
+        with_check("41012019700101003"), // 410120, in force until 1983, born 1970
+        with_check("41272220040101004"), // 412722 abolished in 2000, born 2004: flagged
+        with_check("41160319800101005"), // 411603 created in 2019, born 1980: fine
+        with_check("41272219900505006"), // 412722 in force in 1990
+        with_check("99999919800101007"), // no such code: flagged
+        with_check("41010119850101008"), // 市辖区 of Zhengzhou
+    ];
+    let mut persons = String::from(
+        "id_number,person_no,name,sex,birth_date,area_code,work_start,retired,retire_date,death_date\n",
+    );
+    for (i, id) in ids.iter().enumerate() {
+        let sex = if (id.as_bytes()[16] - b'0') % 2 == 1 {
+            1
+        } else {
+            2
+        };
+        persons.push_str(&format!("{id},P{i},张{i},{sex},,411602,,0,,\n"));
+    }
+    std::fs::write(dir.join("persons.csv"), persons).unwrap();
+    std::fs::write(
+        dir.join("employers.csv"),
+        "employer_code,name,employer_type,area_code,status\n\
+         9141252B555P673241,甲,10,411602,1\n\
+         9141132418R93X948X,乙,10,411602,1\n\
+         91350100M000100Y43,丙,10,411602,1\n\
+         002518057,丁,10,411602,1\n",
+    )
+    .unwrap();
+    let r = run(cmd().args([
+        "data",
+        "import",
+        "zhoukou",
+        "--county",
+        "411602",
+        dir.to_str().unwrap(),
+        "--json",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(cmd().args([
+        "--show-personal-data",
+        "data",
+        "check",
+        "zhoukou",
+        "--rule",
+        "person_id_birth_real,person_id_area_code,employer_code_valid",
+        "--json",
+    ]));
+    let check = r.json();
+    let got = violations(&check);
+    assert_eq!(got["person_id_birth_real"], 1, "{check}");
+    assert_eq!(got["person_id_area_code"], 2, "{check}");
+    assert_eq!(got["employer_code_valid"], 2, "{check}");
+    let samples = |rule: &str| -> Vec<String> {
+        check[0]["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["name"] == rule)
+            .unwrap()["samples"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        samples("person_id_area_code"),
+        vec![format!("411602:{}", ids[3]), format!("411602:{}", ids[6])]
+    );
+    assert_eq!(
+        samples("person_id_birth_real"),
+        vec![format!("411602:{}", ids[0])]
+    );
+    assert_eq!(
+        samples("employer_code_valid"),
+        vec!["411602:9141132418R93X948X", "411602:9141252B555P673241"]
+    );
+}
+
+#[test]
+fn fidelity_fixes_on_sqlite() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    assert_eq!(
+        run(jinbao(state).args(["db", "migrate", "zhoukou"])).code,
+        0
+    );
+    fidelity_checks(&|| jinbao(state), state);
+}
+
+#[test]
+fn fidelity_fixes_on_postgres() {
+    if !pg::available("fidelity_fixes_on_postgres") {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    let db = "jinbao_t_data_fidelity";
+    pg::drop_db(db);
+    for step in ["init", "migrate"] {
+        let r = run(pg::jinbao(state, Some(db)).args(["db", step, "zhoukou"]));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    fidelity_checks(&|| pg::jinbao(state, Some(db)), state);
+    pg::drop_db(db);
+}

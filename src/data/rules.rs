@@ -134,6 +134,13 @@ impl Dialect {
             Engine::Sqlite => format!("instr({}, {ch})", sql_str(set)),
         }
     }
+    /// Today as YYYYMMDD text.
+    fn today_yyyymmdd(&self) -> &'static str {
+        match self.0 {
+            Engine::Postgres => "to_char(current_date, 'YYYYMMDD')",
+            Engine::Sqlite => "strftime('%Y%m%d', 'now')",
+        }
+    }
     fn today(&self) -> &'static str {
         match self.0 {
             Engine::Postgres => "current_date",
@@ -222,15 +229,16 @@ fn id_sum(col: &str) -> String {
         .join(" + ")
 }
 
-/// True when the ID's birth part is a real date.
-fn id_date_real(col: &str) -> String {
+/// True when the ID's birth part is a real date, not after today and not before 1870.
+fn id_date_real(dialect: &Dialect, col: &str) -> String {
     let y = format!("CAST(substr({col}, 7, 4) AS INTEGER)");
     let m = format!("CAST(substr({col}, 11, 2) AS INTEGER)");
     let d = format!("CAST(substr({col}, 13, 2) AS INTEGER)");
     format!(
-        "({y} BETWEEN 1870 AND 2100 AND {m} BETWEEN 1 AND 12 AND {d} BETWEEN 1 AND \
+        "({y} >= 1870 AND substr({col}, 7, 8) <= {today} AND {m} BETWEEN 1 AND 12 AND {d} BETWEEN 1 AND \
          (CASE WHEN {m} IN (1, 3, 5, 7, 8, 10, 12) THEN 31 WHEN {m} IN (4, 6, 9, 11) THEN 30 \
-          WHEN ({y} % 4 = 0 AND {y} % 100 <> 0) OR {y} % 400 = 0 THEN 29 ELSE 28 END))"
+          WHEN ({y} % 4 = 0 AND {y} % 100 <> 0) OR {y} % 400 = 0 THEN 29 ELSE 28 END))",
+        today = dialect.today_yyyymmdd()
     )
 }
 
@@ -313,16 +321,18 @@ pub fn compile(rule: &Rule, engine: Engine) -> Result<String, RuleError> {
                 "SELECT {} AS k FROM {t} WHERE {} AND NOT {}",
                 key(""),
                 d.digits17(col),
-                id_date_real(col)
+                id_date_real(&d, col)
             )
         }
         "id_area_code" => {
             need(col, "column")?;
+            // in force at some time in or after the birth year (GB 11643: an ID carries the
+            // code of its issue, which comes after birth)
             format!(
-                "SELECT {} AS k FROM {t} WHERE {} AND substr({col}, 1, 6) NOT IN (SELECT code FROM {})",
+                "SELECT {} AS k FROM {t} x WHERE {} AND NOT EXISTS (SELECT 1 FROM {} a WHERE a.code = substr(x.{col}, 1, 6) AND a.last_year >= CAST(substr(x.{col}, 7, 4) AS INTEGER))",
                 key(""),
                 d.digits17(col),
-                d.table("area_code")
+                d.table("area_code_years")
             )
         }
         "id_sex" => {
