@@ -612,6 +612,52 @@ fn postgres_end_to_end() {
         (Some(3), Some(2), Some(0)),
         "{d}"
     );
+    // mixed engines: the same county in a SQLite file, grouped in one pass on both sides
+    let lite_state = state.join("lite");
+    assert_eq!(
+        run(jinbao(&lite_state).args(["db", "migrate", "zhoukou"])).code,
+        0
+    );
+    let folder = summary["counties"][1]["folder"].as_str().unwrap();
+    let r =
+        run(jinbao(&lite_state).args(["data", "import", "zhoukou", "--county", &county, folder]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lite = lite_state.join("sandbox/db/zhoukou.sqlite");
+    let compare_lite = || {
+        run(pg::jinbao(state, Some(city_db)).args([
+            "data",
+            "compare",
+            "zhoukou",
+            "--county",
+            &county,
+            "--source",
+            lite.to_str().unwrap(),
+            "--entity",
+            "contribution",
+            "--json",
+        ]))
+    };
+    let r = compare_lite();
+    assert_eq!(r.code, 0, "equal: {}{}", r.stdout, r.stderr);
+    let c = rusqlite::Connection::open(&lite).unwrap();
+    c.execute_batch(&format!(
+        "UPDATE contribution SET base = base + 1 WHERE rowid IN (SELECT rowid FROM contribution WHERE county_code = '{county}' ORDER BY id_number LIMIT 5);
+         DELETE FROM contribution WHERE rowid IN (SELECT rowid FROM contribution WHERE county_code = '{county}' ORDER BY id_number DESC LIMIT 2);"
+    ))
+    .unwrap();
+    drop(c);
+    let r = compare_lite();
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    let d = &r.json()[0];
+    assert_eq!(
+        (
+            d["differing"].as_u64(),
+            d["only_in_city"].as_u64(),
+            d["missing_in_city"].as_u64()
+        ),
+        (Some(5), Some(2), Some(0)),
+        "{d}"
+    );
     pg::drop_db(city_db);
     pg::drop_db(source_db);
 }

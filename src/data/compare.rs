@@ -171,18 +171,35 @@ pub fn against_extract(
         .map(|c| distinct(conn, &format!("t.{c}"), &typed(conn, e, c, "s.")))
         .collect::<Vec<_>>()
         .join(" OR ");
-    let keys = e
+    // one set-based pass each way, each side probing the other's key index (the city table's
+    // primary key; the stage gets one): linear in rows, whatever the engine
+    let staged_keys = e
         .key
         .iter()
-        .map(|k| format!("coalesce(CAST(t.{k} AS TEXT), s.{k})"))
+        .map(|k| format!("s.{k}"))
         .collect::<Vec<_>>()
         .join(", ");
+    let city_keys = e
+        .key
+        .iter()
+        .map(|k| format!("CAST(t.{k} AS TEXT)"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let back = e
+        .key
+        .iter()
+        .map(|k| format!("s.{k} = CAST(t.{k} AS TEXT)"))
+        .collect::<Vec<_>>()
+        .join(" AND ");
     let compare_sql = format!(
-        "SELECT concat_ws(':', {keys}) AS k, \
-           CASE WHEN t.county_code IS NULL THEN 'missing-in-city' WHEN s.line IS NULL THEN 'only-in-city' ELSE 'differs' END, \
-           CASE WHEN t.county_code IS NOT NULL AND s.line IS NOT NULL THEN concat_ws(',', {}) END \
-         FROM (SELECT * FROM {t} WHERE county_code = '{county}') t FULL OUTER JOIN jb_stage s ON {join} \
-         WHERE t.county_code IS NULL OR s.line IS NULL OR {} ORDER BY 1",
+        "SELECT concat_ws(':', {staged_keys}) AS k, \
+           CASE WHEN t.county_code IS NULL THEN 'missing-in-city' ELSE 'differs' END, \
+           CASE WHEN t.county_code IS NOT NULL THEN concat_ws(',', {}) END \
+         FROM jb_stage s LEFT JOIN {t} t ON t.county_code = '{county}' AND {join} \
+         WHERE t.county_code IS NULL OR {} \
+         UNION ALL \
+         SELECT concat_ws(':', {city_keys}), 'only-in-city', NULL FROM {t} t \
+         WHERE t.county_code = '{county}' AND NOT EXISTS (SELECT 1 FROM jb_stage s WHERE {back})",
         if differ.is_empty() {
             "NULL".to_string()
         } else {
@@ -194,15 +211,30 @@ pub fn against_extract(
             format!("({any_differ})")
         }
     );
-    let dedupe = format!(
-        "DELETE FROM jb_stage WHERE line NOT IN (SELECT min(line) FROM jb_stage GROUP BY {key})"
+    // the first line of a key repeated in the extract is the one compared (as import loads it)
+    let dedupe_pg = format!(
+        "DELETE FROM jb_stage s USING (SELECT {key}, min(line) AS first FROM jb_stage GROUP BY {key} HAVING count(*) > 1) d WHERE {} AND s.line <> d.first; ANALYZE jb_stage",
+        e.key
+            .iter()
+            .map(|k| format!("s.{k} = d.{k}"))
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    );
+    let dedupe_lite = format!(
+        "CREATE INDEX temp.jb_stage_key ON jb_stage ({key}, line); \
+         DELETE FROM jb_stage WHERE EXISTS (SELECT 1 FROM jb_stage d WHERE {} AND d.line < jb_stage.line)",
+        e.key
+            .iter()
+            .map(|k| format!("d.{k} = jb_stage.{k}"))
+            .collect::<Vec<_>>()
+            .join(" AND ")
     );
     let count_sql = format!("SELECT count(*) FROM {t} WHERE county_code = '{county}'");
     let (diffs, staged, city_rows) = match conn {
         Conn::Pg(client) => {
             let mut tx = client.transaction()?;
             import::stage_pg(&mut tx, &mut r, &cols, &|_| {})?;
-            tx.batch_execute(&dedupe)?;
+            tx.batch_execute(&dedupe_pg)?;
             let staged: i64 = tx.query_one("SELECT count(*) FROM jb_stage", &[])?.get(0);
             let city: i64 = tx.query_one(&count_sql, &[])?.get(0);
             let diffs = tx
@@ -221,7 +253,7 @@ pub fn against_extract(
             c.execute_batch("DROP TABLE IF EXISTS temp.jb_stage")?;
             let tx = c.transaction()?;
             import::stage_lite(&tx, &mut r, &cols, &|_| {})?;
-            tx.execute_batch(&dedupe)?;
+            tx.execute_batch(&dedupe_lite)?;
             let staged: i64 =
                 tx.query_row("SELECT count(*) FROM jb_stage", [], |row| row.get(0))?;
             let city: i64 = tx.query_row(&count_sql, [], |row| row.get(0))?;
@@ -242,6 +274,8 @@ pub fn against_extract(
         }
     };
     let _ = std::fs::remove_file(&tmp);
+    let mut diffs = diffs;
+    diffs.sort_by(|a, b| a.key.cmp(&b.key));
     let file = out.join(format!("{county}-{}-differences.csv", e.name));
     write_differences(&file, &diffs)?;
     Ok(summarize(e, staged, city_rows, &diffs, Some(file)))
@@ -298,6 +332,7 @@ impl<'c> Side<'c> {
     fn new(conn: &'c mut Conn, e: &Entity, county: &str, hashing: Hashing) -> Result<Self> {
         if let Conn::Lite(l) = &*conn {
             super::crosscity::register(l)?;
+            register_bucket(l)?;
         }
         let text = row_text(conn, e);
         let hash = match hashing {
@@ -439,29 +474,52 @@ impl<'c> Side<'c> {
         Ok((bounds.len() as u64 * 2 >= parts).then_some(bounds))
     }
 
-    /// The checksums of the parts of `range` cut at `bounds`, in one pass over the range
-    /// (PostgreSQL): part i holds the keys from bounds[i-1] to bounds[i], as `width_bucket`
-    /// numbers them.
+    /// The checksums of the parts of `range` cut at `bounds`, in one pass over the range:
+    /// part i holds the keys from bounds[i-1] to bounds[i], numbered as PostgreSQL's
+    /// `width_bucket` numbers them (on SQLite by `jinbao_bucket`, the same binary search).
     fn checksums_between(
         &mut self,
         range: &Range,
         bounds: &[String],
     ) -> Result<Vec<(u64, String)>> {
-        let sql = format!(
-            "SELECT width_bucket(rtrim(CAST({} AS TEXT)), $1::text[]) AS b, count(*), CAST(coalesce(sum({} / 65536), 0) AS TEXT) FROM {}{} GROUP BY b",
-            self.k0,
+        let mut out = vec![(0, "0".to_string()); bounds.len() + 1];
+        let rest = format!(
+            "count(*), CAST(coalesce(sum({} / 65536), 0) AS TEXT) FROM {}{} GROUP BY b",
             self.hash,
             self.from,
             self.range(range.0.as_deref(), range.1.as_deref())
         );
-        let Conn::Pg(c) = &mut *self.conn else {
-            anyhow::bail!("a one-pass checksum needs PostgreSQL");
-        };
-        let mut out = vec![(0, "0".to_string()); bounds.len() + 1];
-        for row in c.query(&sql, &[&bounds])? {
-            let b: i32 = row.get(0);
-            let n: i64 = row.get(1);
-            out[b as usize] = (n as u64, row.get(2));
+        match &mut *self.conn {
+            Conn::Pg(c) => {
+                let sql = format!(
+                    "SELECT width_bucket(rtrim(CAST({} AS TEXT)), $1::text[]) AS b, {rest}",
+                    self.k0
+                );
+                for row in c.query(&sql, &[&bounds])? {
+                    let b: i32 = row.get(0);
+                    let n: i64 = row.get(1);
+                    out[b as usize] = (n as u64, row.get(2));
+                }
+            }
+            Conn::Lite(c) => {
+                let sql = format!(
+                    "SELECT jinbao_bucket(CAST({} AS TEXT), ?1) AS b, {rest}",
+                    self.k0
+                );
+                let joined = bounds.join("\u{1f}");
+                let mut st = c.prepare(&sql)?;
+                let rows = st.query_map([&joined], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, String>(2)?,
+                    ))
+                })?;
+                for row in rows {
+                    let (b, n, sum) = row?;
+                    out[b as usize] = (n as u64, sum);
+                }
+            }
         }
         Ok(out)
     }
@@ -486,6 +544,33 @@ impl<'c> Side<'c> {
             })
             .collect())
     }
+}
+
+/// Registers `jinbao_bucket(key, bounds)` on a SQLite connection: the number of bounds (sorted,
+/// joined by the unit separator) at or below the key, as PostgreSQL's `width_bucket` counts
+/// them. The bounds are split once per statement.
+fn register_bucket(c: &rusqlite::Connection) -> rusqlite::Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    c.create_scalar_function(
+        "jinbao_bucket",
+        2,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let bounds = ctx.get_or_create_aux(1, |v| -> rusqlite::Result<Vec<String>> {
+                let text = v
+                    .as_str()
+                    .map_err(|e| rusqlite::Error::UserFunctionError(e.into()))?;
+                Ok(if text.is_empty() {
+                    Vec::new()
+                } else {
+                    text.split(SEP).map(str::to_string).collect()
+                })
+            })?;
+            let key: String = ctx.get(0)?;
+            let key = key.trim_end_matches(' ');
+            Ok(bounds.partition_point(|b| b.as_str() <= key) as i64)
+        },
+    )
 }
 
 /// How both sides hash a row: the same way, whatever their engines.
@@ -645,7 +730,10 @@ pub fn against_database(
     let (city_rows, source_rows) = both(|| a.count(), || b.count())?;
     // the first level: about one range per 5000 rows, each checked on both sides; in one
     // pass on PostgreSQL, where a row's part is found by walking the bounds (so not too many)
-    let parts = (city_rows / 5000).min(if both_pg { 64 } else { 4096 });
+    // one pass per range on both engines (PostgreSQL's width_bucket, SQLite's jinbao_bucket);
+    // with PostgreSQL on a side the bounds stay few enough for it to walk
+    let any_pg = matches!(&*a.conn, Conn::Pg(_)) || matches!(&*b.conn, Conn::Pg(_));
+    let parts = (city_rows / 5000).min(if any_pg { 64 } else { 4096 });
     let sampled = if both_pg && city_rows > 100_000 {
         a.split_sampled(city_rows, parts)?
     } else {
@@ -662,8 +750,8 @@ pub fn against_database(
     let cols: Vec<&str> = columns(e);
     while !level.is_empty() {
         let (sa, sb) = both(
-            || a.checksums_of(&level, both_pg),
-            || b.checksums_of(&level, both_pg),
+            || a.checksums_of(&level, true),
+            || b.checksums_of(&level, true),
         )?;
         let parts: Vec<Range> = level.iter().flat_map(|(r, b)| parts_of(r, b)).collect();
         t.ranges_checked += parts.len() as u64;
