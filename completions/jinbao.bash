@@ -76,6 +76,9 @@ _jinbao() {
             jinbao__subcmd__data,import)
                 cmd="jinbao__subcmd__data__subcmd__import"
                 ;;
+            jinbao__subcmd__data,progress)
+                cmd="jinbao__subcmd__data__subcmd__progress"
+                ;;
             jinbao__subcmd__data,synth)
                 cmd="jinbao__subcmd__data__subcmd__synth"
                 ;;
@@ -90,6 +93,9 @@ _jinbao() {
                 ;;
             jinbao__subcmd__data__subcmd__help,import)
                 cmd="jinbao__subcmd__data__subcmd__help__subcmd__import"
+                ;;
+            jinbao__subcmd__data__subcmd__help,progress)
+                cmd="jinbao__subcmd__data__subcmd__help__subcmd__progress"
                 ;;
             jinbao__subcmd__data__subcmd__help,synth)
                 cmd="jinbao__subcmd__data__subcmd__help__subcmd__synth"
@@ -186,6 +192,9 @@ _jinbao() {
                 ;;
             jinbao__subcmd__help__subcmd__data,import)
                 cmd="jinbao__subcmd__help__subcmd__data__subcmd__import"
+                ;;
+            jinbao__subcmd__help__subcmd__data,progress)
+                cmd="jinbao__subcmd__help__subcmd__data__subcmd__progress"
                 ;;
             jinbao__subcmd__help__subcmd__data,synth)
                 cmd="jinbao__subcmd__help__subcmd__data__subcmd__synth"
@@ -456,7 +465,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__data)
-            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help synth import check compare help"
+            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help synth import check compare progress help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -490,7 +499,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__data__subcmd__check)
-            opts="-v -q -y -h --wave --all --province --cross-city --rule --show-sql --jobs --rule-jobs --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            opts="-v -q -y -h --wave --all --province --cross-city --rule --show-sql --jobs --rule-jobs --lists --encoding --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -509,6 +518,14 @@ _jinbao() {
                     return 0
                     ;;
                 --rule-jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lists)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encoding)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -594,7 +611,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__data__subcmd__help)
-            opts="synth import check compare help"
+            opts="synth import check compare progress help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -663,6 +680,20 @@ _jinbao() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        jinbao__subcmd__data__subcmd__help__subcmd__progress)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         jinbao__subcmd__data__subcmd__help__subcmd__synth)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -697,6 +728,48 @@ _jinbao() {
                     return 0
                     ;;
                 --rejects)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profiles)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__data__subcmd__progress)
+            opts="-v -q -y -h --wave --all --jobs --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --wave)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1282,7 +1355,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__help__subcmd__data)
-            opts="synth import check compare"
+            opts="synth import check compare progress"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1324,6 +1397,20 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__help__subcmd__data__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__help__subcmd__data__subcmd__progress)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -80,20 +80,38 @@ fn assert_no_full_id(text: &str) {
     }
 }
 
+/// What synth says each rule must find: the counts of its defects, a defect that a second
+/// rule finds too (`also`) counted for both.
+fn expected(summary: &Value) -> BTreeMap<String, u64> {
+    let mut want = BTreeMap::new();
+    for d in summary["defects"].as_array().unwrap() {
+        let n = d["count"].as_u64().unwrap();
+        *want
+            .entry(d["rule"].as_str().unwrap().to_string())
+            .or_default() += n;
+        if let Some(also) = d["also"].as_str() {
+            *want.entry(also.to_string()).or_default() += n;
+        }
+    }
+    want
+}
+
 /// Every defect synth injected is found by its rule with exactly its count; no other rule fires.
 fn assert_defects_found(summary: &Value, check: &Value) {
     let got = violations(check);
-    let mut injected = Vec::new();
     for d in summary["defects"].as_array().unwrap() {
-        let rule = d["rule"].as_str().unwrap();
         assert!(d["count"].as_u64().unwrap() > 0, "{d}");
-        assert_eq!(got[rule], d["count"].as_u64().unwrap(), "{rule}");
-        injected.push(rule.to_string());
     }
+    let want = expected(summary);
     for (rule, n) in &got {
-        if !injected.contains(rule) {
-            assert_eq!(*n, 0, "rule {rule} fired on clean data: {check}");
-        }
+        assert_eq!(
+            *n,
+            want.get(rule).copied().unwrap_or(0),
+            "rule {rule}: {check}"
+        );
+    }
+    for rule in want.keys() {
+        assert!(got.contains_key(rule), "no rule {rule} ran");
     }
 }
 
@@ -875,4 +893,255 @@ fn fidelity_fixes_on_postgres() {
     }
     fidelity_checks(&|| pg::jinbao(state, Some(db)), state);
     pg::drop_db(db);
+}
+
+/// Rows of every list file of `rule` under `dir` (a header and a BOM excepted), per county.
+fn list_rows(dir: &Path, rule: &str) -> BTreeMap<String, u64> {
+    let mut out = BTreeMap::new();
+    for county in std::fs::read_dir(dir).unwrap() {
+        let county = county.unwrap().path();
+        let file = county.join(format!("{rule}.csv"));
+        if let Ok(text) = std::fs::read_to_string(&file) {
+            assert!(text.starts_with('\u{feff}'), "{}", file.display());
+            let n = text.lines().count() as u64 - 1;
+            out.insert(
+                county.file_name().unwrap().to_string_lossy().into_owned(),
+                n,
+            );
+        }
+    }
+    out
+}
+
+/// Issue 15 §2: problem-data lists per county and rule add up to the report and to what synth
+/// injected; a corrected and re-imported county drops off, and the check says how many were
+/// fixed.
+#[test]
+fn problem_lists_for_the_counties() {
+    use std::os::unix::fs::PermissionsExt;
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    assert_eq!(run(jinbao(state).args(["db", "migrate", "hebi"])).code, 0);
+    let (_, summary) = synth(state, "hebi", &[]);
+    import_all(&|| jinbao(state), "hebi", &summary);
+    let lists = state.join("lists");
+    let r = run(jinbao(state).args([
+        "data",
+        "check",
+        "hebi",
+        "--json",
+        "--lists",
+        lists.to_str().unwrap(),
+    ]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let check = r.json();
+    let got = violations(&check);
+    for (rule, n) in &got {
+        let rows: u64 = list_rows(&lists, rule).values().sum();
+        assert_eq!(rows, *n, "{rule}");
+    }
+    for (rule, n) in expected(&summary) {
+        let rows: u64 = list_rows(&lists, &rule).values().sum();
+        assert_eq!(rows, n, "{rule}");
+    }
+    // private, audited, with hints
+    for county in std::fs::read_dir(&lists).unwrap() {
+        let county = county.unwrap().path();
+        let mode = std::fs::metadata(&county).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700, "{}", county.display());
+        for f in std::fs::read_dir(&county).unwrap() {
+            let f = f.unwrap().path();
+            let mode = std::fs::metadata(&f).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{}", f.display());
+        }
+    }
+    let audit = std::fs::read_to_string(state.join("audit.jsonl")).unwrap();
+    assert!(audit.contains("data check --lists"), "{audit}");
+    let county = list_rows(&lists, "person_birth_date_valid")
+        .into_iter()
+        .next()
+        .unwrap();
+    let text = std::fs::read_to_string(lists.join(&county.0).join("person_id_check_char.csv"))
+        .unwrap_or_default();
+    assert!(
+        text.is_empty() || text.contains("the 18th character should be"),
+        "{text}"
+    );
+    // the county corrects its birth dates and sends its persons again
+    let folder = PathBuf::from(
+        summary["counties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["code"] == county.0.as_str())
+            .unwrap()["folder"]
+            .as_str()
+            .unwrap(),
+    );
+    let persons = std::fs::read_to_string(folder.join("persons.csv")).unwrap();
+    let mut fixed = 0;
+    let corrected: Vec<String> = persons
+        .lines()
+        .map(|l| {
+            let mut f: Vec<String> = l.split(',').map(str::to_string).collect();
+            let id = f[0].clone();
+            let bad = f[4].ends_with("-02-30")
+                || f[4] == "0000-00-00"
+                || f[4] == "1900-01-01"
+                || f[4] == "2099-01-01";
+            if bad && id.len() == 18 {
+                f[4] = format!("{}-{}-{}", &id[6..10], &id[10..12], &id[12..14]);
+                fixed += 1;
+            }
+            f.join(",")
+        })
+        .collect();
+    assert_eq!(
+        fixed, county.1,
+        "the list named every bad birth date of the county"
+    );
+    let again = state.join("corrected");
+    std::fs::create_dir_all(&again).unwrap();
+    std::fs::write(again.join("persons.csv"), corrected.join("\n") + "\n").unwrap();
+    let r = run(jinbao(state).args([
+        "data",
+        "import",
+        "hebi",
+        "--county",
+        &county.0,
+        again.to_str().unwrap(),
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(jinbao(state).args([
+        "data",
+        "check",
+        "hebi",
+        "--json",
+        "--lists",
+        lists.to_str().unwrap(),
+    ]));
+    let rule = r.json()[0]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["name"] == "person_birth_date_valid")
+        .unwrap()
+        .clone();
+    assert_eq!(rule["fixed"].as_u64(), Some(county.1), "{rule}");
+    assert_eq!(
+        rule["violations"].as_u64().unwrap(),
+        got["person_birth_date_valid"] - county.1
+    );
+    assert!(
+        !list_rows(&lists, "person_birth_date_valid").contains_key(&county.0),
+        "the county dropped off the list"
+    );
+    // GBK lists for county systems that read nothing else
+    let gbk = state.join("gbk");
+    let r = run(jinbao(state).args([
+        "data",
+        "check",
+        "hebi",
+        "--lists",
+        gbk.to_str().unwrap(),
+        "--encoding",
+        "gbk",
+    ]));
+    assert_eq!(r.code, 1);
+    let any = std::fs::read_dir(gbk.join(&county.0))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let bytes = std::fs::read(any).unwrap();
+    assert!(!bytes.starts_with(b"\xEF\xBB\xBF"));
+    let (text, _, bad) = encoding_rs::GBK.decode(&bytes);
+    assert!(
+        !bad && text.starts_with("key,column,value,rule,hint"),
+        "{text}"
+    );
+}
+
+/// Issue 15 §4: concentration progress per city and county, and the deadline.
+#[test]
+fn concentration_progress() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    assert_eq!(run(jinbao(state).args(["db", "migrate", "hebi"])).code, 0);
+    let (_, summary) = synth(state, "hebi", &[]);
+    let first = &summary["counties"][0];
+    let county = first["code"].as_str().unwrap();
+    let r = run(jinbao(state).args([
+        "data",
+        "import",
+        "hebi",
+        "--county",
+        county,
+        first["folder"].as_str().unwrap(),
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    run(jinbao(state).args(["data", "check", "hebi"]));
+    let r = run(jinbao(state).args(["data", "progress", "--all", "--json"]));
+    assert_eq!(r.code, 0, "no deadline yet: {}", r.stderr);
+    let cities = r.json();
+    assert_eq!(cities.as_array().unwrap().len(), 18);
+    let hebi = cities
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["city"] == "hebi")
+        .unwrap();
+    for key in ["city", "deadline", "share_loaded", "counties"] {
+        assert!(hebi.get(key).is_some(), "{key}: {hebi}");
+    }
+    let counties = hebi["counties"].as_array().unwrap();
+    assert_eq!(counties.len(), 5);
+    for c in counties {
+        for key in [
+            "county",
+            "entities",
+            "loaded",
+            "last_import",
+            "rows",
+            "rejected",
+            "open_problems",
+        ] {
+            assert!(c.get(key).is_some(), "{key}: {c}");
+        }
+        let loaded = c["county"] == county;
+        assert_eq!(c["loaded"], loaded, "{c}");
+        if loaded {
+            assert!(c["rows"].as_u64().unwrap() > 0);
+            assert!(c["open_problems"].as_u64().unwrap() > 0, "{c}");
+            assert_eq!(c["reconciliation"], "ok");
+        } else {
+            assert_eq!(c["last_import"], Value::Null);
+            assert_eq!(c["rows"], 0);
+        }
+    }
+    assert_eq!(hebi["share_loaded"].as_f64(), Some(0.2));
+    // past the deadline with counties outstanding: exit 1, in the table too
+    let late = ["--set", "data.concentration_deadline=2010-12-31"];
+    let r = run(jinbao(state)
+        .args(late)
+        .args(["data", "progress", "hebi", "--json"]));
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert_eq!(r.json()[0]["deadline"], "2010-12-31");
+    let r = run(jinbao(state).args(late).args(["data", "progress", "hebi"]));
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout
+            .contains("1 of 5 counties fully loaded (20%), deadline 2010-12-31, OVERDUE"),
+        "{}",
+        r.stdout
+    );
+    // status shows the same share
+    let r = run(jinbao(state).args(["status", "hebi", "--json"]));
+    assert_eq!(
+        r.json()[0]["concentration"]["counties_loaded"],
+        1,
+        "{}",
+        r.stdout
+    );
 }

@@ -47,6 +47,42 @@ pub struct CityStatus {
     pub health: Option<HealthStatus>,
     pub data: Option<DataStatus>,
     pub schema: Option<SchemaStatus>,
+    /// How much of the counties' data is in the center (from the load manifests; not with
+    /// `--offline`).
+    pub concentration: Option<ConcentrationStatus>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ConcentrationStatus {
+    pub share_loaded: f64,
+    pub counties_loaded: usize,
+    pub counties: usize,
+    pub deadline: Option<String>,
+    pub overdue: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+fn concentration(ctx: &Ctx, site: &Site) -> ConcentrationStatus {
+    let today = crate::window::now().date_naive();
+    match crate::data::progress::city(site, ctx.state_dir(), today, false) {
+        Ok(p) => ConcentrationStatus {
+            share_loaded: p.share_loaded,
+            counties_loaded: p.counties.iter().filter(|c| c.loaded).count(),
+            counties: p.counties.len(),
+            deadline: p.deadline,
+            overdue: p.overdue,
+            error: None,
+        },
+        Err(e) => ConcentrationStatus {
+            share_loaded: 0.0,
+            counties_loaded: 0,
+            counties: site.profile.counties.len(),
+            deadline: None,
+            overdue: false,
+            error: Some(e.to_string()),
+        },
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -170,6 +206,7 @@ fn city_status(ctx: &Ctx, site: &Site, offline: bool) -> CityStatus {
             previous_score: (checks.len() > 1).then(|| checks[0].score),
         }),
         schema: (!offline).then(|| schema(ctx, site)),
+        concentration: (!offline).then(|| concentration(ctx, site)),
     }
 }
 
@@ -197,6 +234,7 @@ pub fn run(ctx: &Ctx, a: StatusArgs) -> Result<Exit> {
         "health",
         "trend",
         "data",
+        "concentration",
         "schema",
     ]);
     for r in &rows {
@@ -261,6 +299,30 @@ pub fn run(ctx: &Ctx, a: StatusArgs) -> Result<Exit> {
                 ),
             },
         };
+        let (conc, conc_tone) = match &r.concentration {
+            None => ("-".to_string(), Tone::Muted),
+            Some(c) => match &c.error {
+                Some(e) => (e.lines().next().unwrap_or("").to_string(), Tone::Bad),
+                None => (
+                    format!(
+                        "{}/{} counties{}",
+                        c.counties_loaded,
+                        c.counties,
+                        c.deadline
+                            .as_ref()
+                            .map(|d| format!(" by {d}"))
+                            .unwrap_or_default()
+                    ),
+                    if c.counties_loaded == c.counties {
+                        Tone::Good
+                    } else if c.overdue {
+                        Tone::Bad
+                    } else {
+                        Tone::Warn
+                    },
+                ),
+            },
+        };
         t.add_row(vec![
             p.cell(format!("{} {}", r.city, r.name), Tone::Plain),
             p.cell(&r.wave, Tone::Muted),
@@ -269,6 +331,7 @@ pub fn run(ctx: &Ctx, a: StatusArgs) -> Result<Exit> {
             p.cell(health, health_tone),
             p.cell(trend, Tone::Muted),
             p.cell(data, data_tone),
+            p.cell(conc, conc_tone),
             p.cell(schema, schema_tone),
         ]);
     }

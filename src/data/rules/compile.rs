@@ -1,120 +1,11 @@
-//! Data-quality rules declared in TOML (templates/checks/, overridable per city), compiled to
-//! SQL for each engine and run inside the database: jinbao only reads back a count and a few
-//! sample keys per rule, so the work scales with the engine, never with jinbao.
+//! Rules compiled to SQL for each engine: every statement selects, for each row that breaks
+//! its rule, the county (`c`), the row's key (`k`) and the offending value (`v`).
 
-use std::path::Path;
-
-use serde::{Deserialize, Serialize};
-
-use crate::db::{self, Conn};
+use super::{Rule, RuleError, key_columns};
+use crate::db;
 use crate::profile::Engine;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Error,
-    Warning,
-    Info,
-}
-
-impl Severity {
-    fn weight(self) -> f64 {
-        match self {
-            Severity::Error => 3.0,
-            Severity::Warning => 1.0,
-            Severity::Info => 0.0,
-        }
-    }
-}
-
-/// One rule as a checks file declares it.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Rule {
-    pub name: String,
-    pub kind: String,
-    pub severity: Severity,
-    #[serde(default)]
-    pub description: String,
-    #[serde(default)]
-    pub table: String,
-    #[serde(default)]
-    pub column: String,
-    #[serde(default)]
-    pub columns: Vec<String>,
-    #[serde(default)]
-    pub ref_table: String,
-    #[serde(default)]
-    pub ref_column: String,
-    /// in_dictionary: the AA10 code type.
-    #[serde(default)]
-    pub code_type: String,
-    /// date_valid: the column holding the source text of dates that could not be read.
-    #[serde(default)]
-    pub src_column: String,
-    /// date_valid: dates that stand for "unknown".
-    #[serde(default)]
-    pub placeholders: Vec<String>,
-    /// row_count: the least number of rows.
-    #[serde(default)]
-    pub min: Option<i64>,
-    /// A city file switches a shipped rule off with `disabled = true`.
-    #[serde(default)]
-    pub disabled: bool,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RulesFile {
-    #[serde(default)]
-    rule: Vec<Rule>,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum RuleError {
-    #[error("{file}: {message}")]
-    File { file: String, message: String },
-    #[error("rule `{rule}`: {message}")]
-    Rule { rule: String, message: String },
-}
-
-/// The shipped rules (`templates/checks/*.toml`), then the city's own file
-/// (`templates/checks/cities/<pinyin>.toml`) replacing or adding rules by name.
-pub fn load(templates: &Path, city: &str) -> Result<Vec<Rule>, RuleError> {
-    let dir = templates.join("checks");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .map_err(|e| RuleError::File {
-            file: dir.display().to_string(),
-            message: e.to_string(),
-        })?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    files.sort();
-    let city_file = dir.join("cities").join(format!("{city}.toml"));
-    if city_file.is_file() {
-        files.push(city_file);
-    }
-    let mut rules: Vec<Rule> = Vec::new();
-    for f in files {
-        let text = std::fs::read_to_string(&f).map_err(|e| RuleError::File {
-            file: f.display().to_string(),
-            message: e.to_string(),
-        })?;
-        let parsed: RulesFile = toml::from_str(&text).map_err(|e| RuleError::File {
-            file: f.display().to_string(),
-            message: e.to_string(),
-        })?;
-        for r in parsed.rule {
-            rules.retain(|x| x.name != r.name);
-            rules.push(r);
-        }
-    }
-    rules.retain(|r| !r.disabled);
-    Ok(rules)
-}
-
-fn sql_str(s: &str) -> String {
+pub(super) fn sql_str(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
 
@@ -172,6 +63,20 @@ impl Dialect {
         match self.0 {
             Engine::Postgres => format!("{a} IS DISTINCT FROM {b}"),
             Engine::Sqlite => format!("{a} IS NOT {b}"),
+        }
+    }
+    /// A date column `n` years later.
+    fn add_years(&self, col: &str, n: u32) -> String {
+        match self.0 {
+            Engine::Postgres => format!("({col} + interval '{n} years')::date"),
+            Engine::Sqlite => format!("date({col}, '+{n} years')"),
+        }
+    }
+    /// The distinct values of a column of a group, comma separated.
+    fn list_agg(&self, col: &str) -> String {
+        match self.0 {
+            Engine::Postgres => format!("string_agg(DISTINCT CAST({col} AS TEXT), ',')"),
+            Engine::Sqlite => format!("group_concat(DISTINCT {col})"),
         }
     }
     fn table(&self, t: &str) -> String {
@@ -258,6 +163,15 @@ pub fn compile(rule: &Rule, engine: Engine) -> Result<String, RuleError> {
     };
     let t = d.table(&rule.table);
     let col = rule.column.as_str();
+    // every rule selects the county (c), the key (k) and the offending value (v) of each row
+    // that breaks it
+    let value_col = if !col.is_empty() {
+        col
+    } else if !rule.src_column.is_empty() {
+        rule.src_column.as_str()
+    } else {
+        ""
+    };
     let key = |alias: &str| -> String {
         let mut parts = vec![format!("{alias}county_code")];
         parts.extend(
@@ -265,7 +179,15 @@ pub fn compile(rule: &Rule, engine: Engine) -> Result<String, RuleError> {
                 .iter()
                 .map(|c| format!("{alias}{c}")),
         );
-        format!("concat_ws(':', {})", parts.join(", "))
+        let v = if value_col.is_empty() {
+            "NULL".to_string()
+        } else {
+            format!("CAST({alias}{value_col} AS TEXT)")
+        };
+        format!(
+            "CAST({alias}county_code AS TEXT) AS c, concat_ws(':', {}) AS k, {v} AS v",
+            parts.join(", ")
+        )
     };
     if !matches!(rule.kind.as_str(), "reconciliation") {
         need(&rule.table, "table")?;
@@ -274,7 +196,7 @@ pub fn compile(rule: &Rule, engine: Engine) -> Result<String, RuleError> {
         "not_null" => {
             need(col, "column")?;
             format!(
-                "SELECT {} AS k FROM {t} WHERE {col} IS NULL OR CAST({col} AS TEXT) = ''",
+                "SELECT {} FROM {t} WHERE {col} IS NULL OR CAST({col} AS TEXT) = ''",
                 key("")
             )
         }
@@ -286,14 +208,15 @@ pub fn compile(rule: &Rule, engine: Engine) -> Result<String, RuleError> {
             };
             need(&cols.join(""), "column")?;
             format!(
-                "SELECT concat_ws(':', {c}) AS k FROM {t} GROUP BY {c} HAVING count(DISTINCT county_code) > 1",
-                c = cols.join(", ")
+                "SELECT CAST(max(county_code) AS TEXT) AS c, concat_ws(':', {c}) AS k, {v} AS v FROM {t} GROUP BY {c} HAVING count(DISTINCT county_code) > 1",
+                c = cols.join(", "),
+                v = d.list_agg("county_code")
             )
         }
         "id_check_char" => {
             need(col, "column")?;
             format!(
-                "SELECT {} AS k FROM {t} WHERE {} AND substr({col}, 18, 1) <> substr('10X98765432', (({}) % 11) + 1, 1)",
+                "SELECT {} FROM {t} WHERE {} AND substr({col}, 18, 1) <> substr('10X98765432', (({}) % 11) + 1, 1)",
                 key(""),
                 d.digits17(col),
                 id_sum(col)
@@ -302,7 +225,7 @@ pub fn compile(rule: &Rule, engine: Engine) -> Result<String, RuleError> {
         "id_legacy" => {
             need(&rule.src_column, "src_column")?;
             format!(
-                "SELECT {} AS k FROM {t} WHERE length({}) = 15",
+                "SELECT {} FROM {t} WHERE length({}) = 15",
                 key(""),
                 rule.src_column
             )
@@ -310,7 +233,7 @@ pub fn compile(rule: &Rule, engine: Engine) -> Result<String, RuleError> {
         "id_shape" => {
             need(col, "column")?;
             format!(
-                "SELECT {} AS k FROM {t} WHERE NOT ({})",
+                "SELECT {} FROM {t} WHERE NOT ({})",
                 key(""),
                 d.digits17(col)
             )
@@ -318,7 +241,7 @@ pub fn compile(rule: &Rule, engine: Engine) -> Result<String, RuleError> {
         "id_birth_real" => {
             need(col, "column")?;
             format!(
-                "SELECT {} AS k FROM {t} WHERE {} AND NOT {}",
+                "SELECT {} FROM {t} WHERE {} AND NOT {}",
                 key(""),
                 d.digits17(col),
                 id_date_real(&d, col)
@@ -329,7 +252,7 @@ pub fn compile(rule: &Rule, engine: Engine) -> Result<String, RuleError> {
             // in force at some time in or after the birth year (GB 11643: an ID carries the
             // code of its issue, which comes after birth)
             format!(
-                "SELECT {} AS k FROM {t} x WHERE {} AND NOT EXISTS (SELECT 1 FROM {} a WHERE a.code = substr(x.{col}, 1, 6) AND a.last_year >= CAST(substr(x.{col}, 7, 4) AS INTEGER))",
+                "SELECT {} FROM {t} x WHERE {} AND NOT EXISTS (SELECT 1 FROM {} a WHERE a.code = substr(x.{col}, 1, 6) AND a.last_year >= CAST(substr(x.{col}, 7, 4) AS INTEGER))",
                 key(""),
                 d.digits17(col),
                 d.table("area_code_years")
@@ -338,7 +261,7 @@ pub fn compile(rule: &Rule, engine: Engine) -> Result<String, RuleError> {
         "id_sex" => {
             need(col, "column")?;
             format!(
-                "SELECT {} AS k FROM {t} WHERE {} AND sex IN ('1', '2') AND (({} % 2 = 1) <> (sex = '1'))",
+                "SELECT {} FROM {t} WHERE {} AND sex IN ('1', '2') AND (({} % 2 = 1) <> (sex = '1'))",
                 key(""),
                 d.digits17(col),
                 digit(col, 17)
@@ -347,7 +270,7 @@ pub fn compile(rule: &Rule, engine: Engine) -> Result<String, RuleError> {
         "id_birth_matches" => {
             need(col, "column")?;
             format!(
-                "SELECT {} AS k FROM {t} WHERE {} AND birth_date > '1900-01-01' AND birth_date <= {} AND substr({col}, 7, 8) <> {}",
+                "SELECT {} FROM {t} WHERE {} AND birth_date > '1900-01-01' AND birth_date <= {} AND substr({col}, 7, 8) <> {}",
                 key(""),
                 d.digits17(col),
                 d.today(),
@@ -388,7 +311,7 @@ pub fn compile(rule: &Rule, engine: Engine) -> Result<String, RuleError> {
                 org_code_sql(&d, col, 8)
             );
             format!(
-                "SELECT {} AS k FROM {t} WHERE NOT ({uscc_ok} OR {org_ok})",
+                "SELECT {} FROM {t} WHERE NOT ({uscc_ok} OR {org_ok})",
                 key("")
             )
         }
@@ -401,7 +324,7 @@ pub fn compile(rule: &Rule, engine: Engine) -> Result<String, RuleError> {
                 rule.ref_column.as_str()
             };
             format!(
-                "SELECT {} AS k FROM {t} x WHERE NOT EXISTS (SELECT 1 FROM {} r WHERE r.{rc} = x.{col})",
+                "SELECT {} FROM {t} x WHERE x.{col} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {} r WHERE r.{rc} = x.{col})",
                 key("x."),
                 d.table(&rule.ref_table)
             )
@@ -410,7 +333,7 @@ pub fn compile(rule: &Rule, engine: Engine) -> Result<String, RuleError> {
             need(col, "column")?;
             need(&rule.code_type, "code_type")?;
             format!(
-                "SELECT {} AS k FROM {t} WHERE {col} IS NOT NULL AND {col} NOT IN (SELECT code_value FROM {} WHERE code_type = {})",
+                "SELECT {} FROM {t} WHERE {col} IS NOT NULL AND {col} NOT IN (SELECT code_value FROM {} WHERE code_type = {})",
                 key(""),
                 d.table("dict_code"),
                 sql_str(&rule.code_type)
@@ -432,7 +355,7 @@ pub fn compile(rule: &Rule, engine: Engine) -> Result<String, RuleError> {
                 bad_dates.push(format!("{col} = {}", sql_str(p)));
             }
             format!(
-                "SELECT {} AS k FROM {t} WHERE {}",
+                "SELECT {} FROM {t} WHERE {}",
                 key(""),
                 bad_dates.join(" OR ")
             )
@@ -440,15 +363,16 @@ pub fn compile(rule: &Rule, engine: Engine) -> Result<String, RuleError> {
         "period_valid" => {
             need(col, "column")?;
             format!(
-                "SELECT {} AS k FROM {t} WHERE {col} % 100 NOT BETWEEN 1 AND 12",
+                "SELECT {} FROM {t} WHERE {col} % 100 NOT BETWEEN 1 AND 12",
                 key("")
             )
         }
         "paid_twice" => format!(
-            "SELECT concat_ws(':', id_number, insurance_type, period) AS k FROM {t} GROUP BY id_number, insurance_type, period HAVING count(*) > 1"
+            "SELECT CAST(min(county_code) AS TEXT) AS c, concat_ws(':', id_number, insurance_type, period) AS k, {v} AS v FROM {t} GROUP BY id_number, insurance_type, period HAVING count(*) > 1",
+            v = d.list_agg("employer_code")
         ),
         "after_retirement" => format!(
-            "SELECT {} AS k FROM {t} x JOIN {} p ON p.id_number = x.id_number \
+            "SELECT {} FROM {t} x JOIN {} p ON p.id_number = x.id_number \
              WHERE (p.retired = 1 AND p.retire_date IS NOT NULL AND x.period > {}) \
                 OR (p.death_date IS NOT NULL AND x.period > {})",
             key("x."),
@@ -457,7 +381,7 @@ pub fn compile(rule: &Rule, engine: Engine) -> Result<String, RuleError> {
             d.month_of("p.death_date")
         ),
         "unemployed_while_employed" => format!(
-            "SELECT {} AS k FROM {t} x JOIN {} u ON u.id_number = x.id_number \
+            "SELECT {} FROM {t} x JOIN {} u ON u.id_number = x.id_number \
              WHERE x.insurance_type = '110' AND x.period >= {} AND (u.ended_on IS NULL OR x.period <= {})",
             key("x."),
             d.table("unemployment_registration"),
@@ -466,17 +390,15 @@ pub fn compile(rule: &Rule, engine: Engine) -> Result<String, RuleError> {
         ),
         "bad_characters" => {
             need(col, "column")?;
-            format!(
-                "SELECT {} AS k FROM {t} WHERE {}",
-                key(""),
-                d.bad_chars(col)
-            )
+            format!("SELECT {} FROM {t} WHERE {}", key(""), d.bad_chars(col))
         }
         "row_count" => {
             let min = rule
                 .min
                 .ok_or_else(|| bad("`min` is required for kind row_count"))?;
-            format!("SELECT CAST(count(*) AS TEXT) AS k FROM {t} HAVING count(*) < {min}")
+            format!(
+                "SELECT '' AS c, CAST(count(*) AS TEXT) AS k, NULL AS v FROM {t} HAVING count(*) < {min}"
+            )
         }
         "reconciliation" => {
             let (b, it, c) = (
@@ -492,193 +414,77 @@ pub fn compile(rule: &Rule, engine: Engine) -> Result<String, RuleError> {
                    FROM latest l JOIN {it} t ON t.import_id = l.import_id), \
                  actual AS (SELECT county_code, insurance_type, period, count(*) AS n, sum(employer_amount + person_amount) AS amount \
                    FROM {c} GROUP BY county_code, insurance_type, period) \
-                 SELECT concat_ws(':', coalesce(e.county_code, a.county_code), coalesce(e.insurance_type, a.insurance_type), coalesce(e.period, a.period)) AS k \
+                 SELECT CAST(coalesce(e.county_code, a.county_code) AS TEXT) AS c, concat_ws(':', coalesce(e.county_code, a.county_code), coalesce(e.insurance_type, a.insurance_type), coalesce(e.period, a.period)) AS k, \
+                   concat_ws(' / ', CAST(e.n AS TEXT), CAST(a.n AS TEXT)) AS v \
                  FROM expected e FULL OUTER JOIN actual a ON a.county_code = e.county_code AND a.insurance_type = e.insurance_type AND a.period = e.period \
                  WHERE {} OR abs(coalesce(e.amount, 0) - coalesce(a.amount, 0)) > 0.005",
                 d.distinct("e.n", "a.n")
             )
         }
+        "work_age" => format!(
+            // dates that are no real past dates are the date rules' findings, not this one's
+            "SELECT {} FROM {t} WHERE birth_date > '1900-01-01' AND birth_date <= {today} \
+             AND work_start > '1900-01-01' AND work_start <= {today} \
+             AND (work_start < {} OR work_start > {})",
+            key(""),
+            d.add_years("birth_date", 14),
+            d.add_years("birth_date", 70),
+            today = d.today()
+        ),
+        "id_names_differ" => format!(
+            "SELECT CAST(max(county_code) AS TEXT) AS c, id_number AS k, {} AS v FROM {t} \
+             GROUP BY id_number HAVING count(DISTINCT name) > 1",
+            d.list_agg("name")
+        ),
+        "candidate_duplicate" => format!(
+            "SELECT CAST(min(county_code) AS TEXT) AS c, concat_ws(':', name, CAST(birth_date AS TEXT), sex) AS k, {} AS v \
+             FROM {t} WHERE birth_date IS NOT NULL AND sex IS NOT NULL \
+             GROUP BY name, birth_date, sex HAVING count(DISTINCT id_number) > 1",
+            d.list_agg("id_number")
+        ),
+        "contribution_gap" => format!(
+            "SELECT CAST(min(county_code) AS TEXT) AS c, concat_ws(':', id_number, insurance_type) AS k, \
+               concat_ws('-', CAST(min(period) AS TEXT), CAST(max(period) AS TEXT)) AS v FROM {t} \
+             GROUP BY id_number, insurance_type \
+             HAVING (max(period) / 100 * 12 + max(period) % 100) - (min(period) / 100 * 12 + min(period) % 100) + 1 \
+               > count(DISTINCT period)"
+        ),
+        "base_limits" => {
+            if rule.limits.is_empty() {
+                // no limits in the profile: nothing to check against
+                format!("SELECT '' AS c, '' AS k, NULL AS v FROM {t} WHERE 1 = 0")
+            } else {
+                let rows: Vec<String> = rule
+                    .limits
+                    .iter()
+                    .filter_map(|(y, l)| {
+                        y.parse::<u32>().ok().map(|y| {
+                            format!("SELECT {y} AS y, {} AS lo, {} AS hi", l.lower, l.upper)
+                        })
+                    })
+                    .collect();
+                format!(
+                    "SELECT {} FROM {t} x JOIN ({}) l ON l.y = x.period / 100 WHERE x.base < l.lo OR x.base > l.hi",
+                    key("x."),
+                    rows.join(" UNION ALL ")
+                )
+            }
+        }
+        "area_code" => {
+            need(col, "column")?;
+            format!(
+                "SELECT {} FROM {t} x WHERE x.{col} IS NOT NULL AND x.{col} NOT IN (SELECT code FROM {})",
+                key("x."),
+                d.table("area_code_years")
+            )
+        }
+        "after_death" => format!(
+            "SELECT {} FROM {t} x JOIN {} p ON p.id_number = x.id_number \
+             WHERE p.death_date IS NOT NULL AND x.period > {}",
+            key("x."),
+            d.table("person"),
+            d.month_of("p.death_date")
+        ),
         other => return Err(bad(&format!("no rule kind `{other}`"))),
     })
-}
-
-/// The columns a rule's sample keys are made of, in order (`:` between them).
-pub fn sample_columns(rule: &Rule) -> Vec<&str> {
-    match rule.kind.as_str() {
-        "unique" if !rule.columns.is_empty() => rule.columns.iter().map(String::as_str).collect(),
-        "unique" => vec![rule.column.as_str()],
-        "paid_twice" => vec!["id_number", "insurance_type", "period"],
-        "row_count" => vec!["rows"],
-        "reconciliation" => vec!["county_code", "insurance_type", "period"],
-        _ => std::iter::once("county_code")
-            .chain(key_columns(&rule.table).iter().copied())
-            .collect(),
-    }
-}
-
-/// A sample key as people see it: the ID numbers and names in it masked unless revealed.
-pub fn mask_sample(rule: &Rule, key: &str) -> String {
-    let cols = sample_columns(rule);
-    let parts: Vec<&str> = key.splitn(cols.len().max(1), ':').collect();
-    parts
-        .iter()
-        .zip(cols.iter().chain(std::iter::repeat(&"")))
-        .map(|(v, c)| match *c {
-            "id_number" => crate::privacy::id(v).into_owned(),
-            "name" => crate::privacy::name(v).into_owned(),
-            _ => v.to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join(":")
-}
-
-/// The natural key columns of a table (after county_code), for sample keys.
-fn key_columns(table: &str) -> &'static [&'static str] {
-    super::format::ENTITIES
-        .iter()
-        .find(|e| e.table == table)
-        .map_or(&[], |e| e.key)
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct RuleResult {
-    pub name: String,
-    pub kind: String,
-    pub severity: Severity,
-    pub description: String,
-    pub violations: u64,
-    pub samples: Vec<String>,
-    pub passed: bool,
-    pub ms: u64,
-}
-
-/// Runs one compiled rule: a count and up to 5 sample keys, in one statement.
-pub fn run(conn: &mut Conn, sql: &str) -> Result<(u64, Vec<String>), String> {
-    let q = format!("SELECT k, count(*) OVER () FROM ({sql}) v ORDER BY k LIMIT 5");
-    match conn {
-        Conn::Pg(c) => {
-            let rows = c.query(&q, &[]).map_err(|e| db::pg_message(&e))?;
-            let n = rows.first().map_or(0, |r| r.get::<_, i64>(1) as u64);
-            Ok((
-                n,
-                rows.iter()
-                    .map(|r| r.get::<_, Option<String>>(0).unwrap_or_default())
-                    .collect(),
-            ))
-        }
-        Conn::Lite(c) => {
-            let mut st = c.prepare(&q).map_err(|e| e.to_string())?;
-            let rows: Vec<(String, i64)> = st
-                .query_map([], |r| {
-                    Ok((
-                        r.get::<_, Option<String>>(0)?.unwrap_or_default(),
-                        r.get(1)?,
-                    ))
-                })
-                .map_err(|e| e.to_string())?
-                .collect::<Result<_, _>>()
-                .map_err(|e| e.to_string())?;
-            Ok((
-                rows.first().map_or(0, |r| r.1 as u64),
-                rows.into_iter().map(|r| r.0).collect(),
-            ))
-        }
-    }
-}
-
-/// Functions SQLite lacks, registered on a connection before the rules run.
-pub fn register_sqlite_functions(c: &rusqlite::Connection) -> rusqlite::Result<()> {
-    use rusqlite::functions::FunctionFlags;
-    c.create_scalar_function(
-        "jinbao_bad_chars",
-        1,
-        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
-        |ctx| {
-            let s: Option<String> = ctx.get(0)?;
-            Ok(s.is_some_and(|s| {
-                s.chars()
-                    .any(|c| ('\u{E000}'..='\u{F8FF}').contains(&c) || c == '\u{FFFD}')
-            }))
-        },
-    )
-}
-
-/// The score of a city: the weighted share of rules passed (errors weigh 3, warnings 1).
-pub fn score(results: &[RuleResult]) -> f64 {
-    let total: f64 = results.iter().map(|r| r.severity.weight()).sum();
-    if total == 0.0 {
-        return 100.0;
-    }
-    let passed: f64 = results
-        .iter()
-        .filter(|r| r.passed)
-        .map(|r| r.severity.weight())
-        .sum();
-    (passed * 1000.0 / total).round() / 10.0
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn rule(kind: &str, table: &str, column: &str) -> Rule {
-        toml::from_str(&format!("name = \"r\"\nkind = \"{kind}\"\nseverity = \"error\"\ntable = \"{table}\"\ncolumn = \"{column}\"\n")).unwrap()
-    }
-
-    #[test]
-    fn id_rules_agree_with_the_rust_checks() {
-        let c = rusqlite::Connection::open_in_memory().unwrap();
-        c.execute_batch("CREATE TABLE person (county_code TEXT, id_number TEXT, sex TEXT, birth_date TEXT);
-             INSERT INTO person VALUES ('1', '11010519491231002X', '2', '1949-12-31'), ('1', '110105194912310021', '1', '1949-12-31'), ('1', '110105194902300020', '2', NULL);").unwrap();
-        let mut conn = Conn::Lite(c);
-        let (n, keys) = run(
-            &mut conn,
-            &compile(
-                &rule("id_check_char", "person", "id_number"),
-                Engine::Sqlite,
-            )
-            .unwrap(),
-        )
-        .unwrap();
-        assert_eq!(
-            (n, keys[0].as_str()),
-            // February 30th has a right check character; only the ...21 one is wrong
-            (1, "1:110105194912310021"),
-            "{keys:?}"
-        );
-        let (n, _) = run(
-            &mut conn,
-            &compile(
-                &rule("id_birth_real", "person", "id_number"),
-                Engine::Sqlite,
-            )
-            .unwrap(),
-        )
-        .unwrap();
-        assert_eq!(n, 1, "February 30th");
-        let (n, _) = run(
-            &mut conn,
-            &compile(&rule("id_sex", "person", "id_number"), Engine::Sqlite).unwrap(),
-        )
-        .unwrap();
-        assert_eq!(n, 1, "an odd sequence is a man");
-    }
-
-    #[test]
-    fn employer_codes_agree_with_the_rust_checks() {
-        let c = rusqlite::Connection::open_in_memory().unwrap();
-        c.execute_batch("CREATE TABLE employer (county_code TEXT, employer_code TEXT);
-             INSERT INTO employer VALUES ('1', '91350100M000100Y43'), ('1', '91350100M000100Y44'), ('1', '002518057'), ('1', '00251809X'), ('1', '002518058');").unwrap();
-        let mut conn = Conn::Lite(c);
-        let (n, keys) = run(
-            &mut conn,
-            &compile(
-                &rule("employer_code", "employer", "employer_code"),
-                Engine::Sqlite,
-            )
-            .unwrap(),
-        )
-        .unwrap();
-        assert_eq!(n, 2, "{keys:?}");
-    }
 }
