@@ -345,6 +345,73 @@ fn sql_rules_agree_with_the_references() {
     );
 }
 
+/// Rules fused into one scan give each rule the verdicts it gives alone (SQLite, in memory).
+#[test]
+fn fused_rules_agree_with_rules_alone() {
+    let rules: Vec<rules::Rule> = [
+        ("id_shape", ""),
+        ("id_check_char", ""),
+        ("id_birth_real", ""),
+        ("id_sex", ""),
+        ("id_birth_matches", ""),
+        ("not_null", "name"),
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, (kind, col))| {
+        let col = if col.is_empty() { "id_number" } else { col };
+        toml::from_str(&format!(
+            "name = \"r{i}\"\nkind = \"{kind}\"\nseverity = \"error\"\ntable = \"person\"\ncolumn = \"{col}\"\n"
+        ))
+        .unwrap()
+    })
+    .collect();
+    let engine = jinbao::profile::Engine::Sqlite;
+    let (fused, alone) = rules::plan(&rules, engine).unwrap();
+    assert_eq!((fused.len(), alone.len()), (1, 0));
+    let row = (
+        id_strategy(),
+        prop::option::of(prop_oneof![Just("1"), Just("2"), Just("9")]),
+        prop::option::of("(19[0-9]{2}|20[01][0-9])-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])"),
+        prop::option::of("[张王李]{1,3}"),
+    );
+    check(
+        "fused_rules_agree_with_rules_alone",
+        64,
+        prop::collection::vec(row, 1..40),
+        |rows| {
+            let c = rusqlite::Connection::open_in_memory().unwrap();
+            c.execute_batch(
+                "CREATE TABLE person (county_code TEXT, id_number TEXT, sex TEXT, birth_date TEXT, name TEXT);",
+            )
+            .unwrap();
+            for (i, (id, sex, birth, name)) in rows.iter().enumerate() {
+                c.execute(
+                    "INSERT INTO person VALUES (?1, ?2, ?3, ?4, ?5)",
+                    rusqlite::params![format!("{i:06}"), id, sex, birth, name],
+                )
+                .unwrap();
+            }
+            let mut conn = jinbao::db::Conn::Lite(c);
+            let together = rules::run_fused(&mut conn, &fused[0], &mut []).unwrap();
+            for (i, r) in rules.iter().enumerate() {
+                let sql = rules::compile(r, engine).unwrap();
+                let alone = rules::run(&mut conn, &sql, None).unwrap();
+                let bit = fused[0].rules.iter().position(|x| *x == i).unwrap();
+                prop_assert_eq!(
+                    together[bit].violations,
+                    alone.violations,
+                    "{} {:?}",
+                    r.kind,
+                    rows
+                );
+                prop_assert_eq!(&together[bit].samples, &alone.samples, "{}", r.kind);
+            }
+            Ok(())
+        },
+    );
+}
+
 // ---- the extract reader and converter ----------------------------------------------------
 
 /// Records written by an independent CSV writer (the csv crate) read back field for field,

@@ -10,7 +10,7 @@ use crate::context::Ctx;
 use crate::data::check;
 use crate::data::csv_out::OutEncoding;
 use crate::data::history::{self, CheckRecord};
-use crate::data::rules::{self, Severity};
+use crate::data::rules::Severity;
 use crate::error::{Exit, usage};
 use crate::output::Tone;
 use crate::profile::Site;
@@ -68,13 +68,12 @@ pub fn run(ctx: &Ctx, a: CheckArgs) -> Result<Exit> {
     let templates = ctx.profiles()?.templates_dir.clone();
     if a.show_sql {
         for site in &sites {
-            for r in check::selected(&templates, site, &a.rule)? {
+            let rules = check::selected(&templates, site, &a.rule)?;
+            for (names, sql) in check::statements(&rules, site.profile.database.engine)? {
                 ctx.printer.text(format!(
-                    "-- {} / {} ({})\n{};",
+                    "-- {} / {}\n{sql};",
                     site.pinyin(),
-                    r.name,
-                    r.description,
-                    rules::compile(&r, site.profile.database.engine)?
+                    names.join(", ")
                 ))?;
             }
         }

@@ -127,60 +127,141 @@ pub fn city(site: &Site, spec: &Spec<'_>) -> CityCheck {
     out
 }
 
+/// What runs on the database: a rule alone, or several row-level rules of a table in one scan.
+enum Task {
+    Alone(usize, String),
+    Fused(rules::Fused),
+}
+
+/// The statements that run for `rules`, as `--show-sql` prints them: (rule names, SQL).
+pub fn statements(
+    rules: &[Rule],
+    engine: crate::profile::Engine,
+) -> Result<Vec<(Vec<String>, String)>, CheckError> {
+    Ok(tasks(rules, engine)?
+        .into_iter()
+        .map(|t| match t {
+            Task::Alone(i, sql) => (vec![rules[i].name.clone()], sql),
+            Task::Fused(f) => (
+                f.rules.iter().map(|i| rules[*i].name.clone()).collect(),
+                f.sql,
+            ),
+        })
+        .collect())
+}
+
+fn tasks(rules: &[Rule], engine: crate::profile::Engine) -> Result<Vec<Task>, CheckError> {
+    let (fused, alone) = rules::plan(rules, engine)?;
+    let mut out: Vec<Task> = fused.into_iter().map(Task::Fused).collect();
+    for i in alone {
+        out.push(Task::Alone(i, rules::compile(&rules[i], engine)?));
+    }
+    Ok(out)
+}
+
+/// One rule's outcome: its result, the hashes of its keys, the lists written.
+type Outcome = (RuleResult, Vec<i64>, Vec<(PathBuf, u64)>);
+
+fn outcome(r: &Rule, agg: rules::Aggregate, ms: u64, written: Vec<(PathBuf, u64)>) -> Outcome {
+    let result = RuleResult {
+        name: r.name.clone(),
+        kind: r.kind.clone(),
+        severity: r.severity,
+        description: r.description.clone(),
+        violations: agg.violations,
+        samples: agg
+            .samples
+            .iter()
+            .map(|k| rules::mask_sample(r, k))
+            .collect(),
+        passed: agg.violations == 0,
+        ms,
+        by_county: agg.by_county,
+        fixed: None,
+    };
+    (result, agg.key_hashes, written)
+}
+
 fn run_rules(site: &Site, spec: &Spec<'_>, out: &mut CityCheck) -> Result<(), CheckError> {
     let rules = selected(spec.templates, site, spec.only)?;
-    let compiled = rules
-        .into_iter()
-        .map(|r| {
-            let sql = rules::compile(&r, site.profile.database.engine)?;
-            Ok((r, sql))
-        })
-        .collect::<Result<Vec<_>, CheckError>>()?;
+    let tasks = tasks(&rules, site.profile.database.engine)?;
     // connections shared by the workers; the first opened here, so that a database that cannot
     // be reached is one error, not one per rule
     let pool = Mutex::new(vec![open(site)?]);
     let take = || pool.lock().unwrap_or_else(|p| p.into_inner()).pop();
-    let results = crate::parallel::map(&compiled, spec.rule_jobs, |(r, sql)| {
+    let lists_of = |r| spec.lists.map(|l| rules::Lists::new(&l.dir, l.encoding, r));
+    let results = crate::parallel::map(&tasks, spec.rule_jobs, |task| {
         let mut conn = match take() {
             Some(c) => c,
             None => open(site)?,
         };
         let start = Instant::now();
-        let mut lists = spec.lists.map(|l| rules::Lists::new(&l.dir, l.encoding, r));
-        let run = rules::run(
-            &mut conn,
-            sql,
-            lists.as_mut().map(|l| l as &mut dyn rules::ListSink),
-        );
+        let done = match task {
+            Task::Alone(i, sql) => {
+                let r = &rules[*i];
+                let mut lists = lists_of(r);
+                let run = rules::run(
+                    &mut conn,
+                    sql,
+                    lists.as_mut().map(|l| l as &mut dyn rules::ListSink),
+                );
+                run.map_err(|message| CheckError::Run {
+                    rule: r.name.clone(),
+                    message,
+                })
+                .and_then(|agg| {
+                    let written = match lists {
+                        Some(l) => l.finish()?,
+                        None => Vec::new(),
+                    };
+                    Ok(vec![(
+                        *i,
+                        outcome(r, agg, start.elapsed().as_millis() as u64, written),
+                    )])
+                })
+            }
+            Task::Fused(f) => {
+                let mut lists: Vec<Option<rules::Lists<'_>>> =
+                    f.rules.iter().map(|i| lists_of(&rules[*i])).collect();
+                let mut sinks: Vec<Option<&mut dyn rules::ListSink>> = lists
+                    .iter_mut()
+                    .map(|l| l.as_mut().map(|l| l as &mut dyn rules::ListSink))
+                    .collect();
+                let run = rules::run_fused(&mut conn, f, &mut sinks);
+                drop(sinks);
+                run.map_err(|message| CheckError::Run {
+                    rule: f
+                        .rules
+                        .iter()
+                        .map(|i| rules[*i].name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    message,
+                })
+                .and_then(|aggs| {
+                    let ms = start.elapsed().as_millis() as u64;
+                    let mut done = Vec::new();
+                    for ((i, agg), l) in f.rules.iter().zip(aggs).zip(lists) {
+                        let written = match l {
+                            Some(l) => l.finish()?,
+                            None => Vec::new(),
+                        };
+                        done.push((*i, outcome(&rules[*i], agg, ms, written)));
+                    }
+                    Ok(done)
+                })
+            }
+        };
         pool.lock().unwrap_or_else(|p| p.into_inner()).push(conn);
-        let agg = run.map_err(|message| CheckError::Run {
-            rule: r.name.clone(),
-            message,
-        })?;
-        let written = match lists {
-            Some(l) => l.finish()?,
-            None => Vec::new(),
-        };
-        let result = RuleResult {
-            name: r.name.clone(),
-            kind: r.kind.clone(),
-            severity: r.severity,
-            description: r.description.clone(),
-            violations: agg.violations,
-            samples: agg
-                .samples
-                .iter()
-                .map(|k| rules::mask_sample(r, k))
-                .collect(),
-            passed: agg.violations == 0,
-            ms: start.elapsed().as_millis() as u64,
-            by_county: agg.by_county,
-            fixed: None,
-        };
-        Ok::<_, CheckError>((result, agg.key_hashes, written))
+        done
     });
+    let mut all: Vec<(usize, Outcome)> = Vec::new();
     for r in results {
-        let (result, keys, written) = r?;
+        all.extend(r?);
+    }
+    // in the order of the checks files
+    all.sort_by_key(|(i, _)| *i);
+    for (_, (result, keys, written)) in all {
         out.keys.insert(result.name.clone(), keys);
         out.lists.extend(written);
         out.rules.push(result);

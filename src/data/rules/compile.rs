@@ -10,36 +10,36 @@ pub(super) fn sql_str(s: &str) -> String {
 }
 
 /// Engine differences the rules need.
-struct Dialect(Engine);
+pub(super) struct Dialect(pub(super) Engine);
 
 impl Dialect {
-    fn digits17(&self, col: &str) -> String {
+    pub(super) fn digits17(&self, col: &str) -> String {
         match self.0 {
             Engine::Postgres => format!("{col} ~ '^[0-9]{{17}}[0-9X]$'"),
             Engine::Sqlite => format!("{col} GLOB '{}[0-9X]'", "[0-9]".repeat(17)),
         }
     }
-    fn position(&self, set: &str, ch: &str) -> String {
+    pub(super) fn position(&self, set: &str, ch: &str) -> String {
         match self.0 {
             Engine::Postgres => format!("strpos({}, {ch})", sql_str(set)),
             Engine::Sqlite => format!("instr({}, {ch})", sql_str(set)),
         }
     }
     /// Today as YYYYMMDD text.
-    fn today_yyyymmdd(&self) -> &'static str {
+    pub(super) fn today_yyyymmdd(&self) -> &'static str {
         match self.0 {
             Engine::Postgres => "to_char(current_date, 'YYYYMMDD')",
             Engine::Sqlite => "strftime('%Y%m%d', 'now')",
         }
     }
-    fn today(&self) -> &'static str {
+    pub(super) fn today(&self) -> &'static str {
         match self.0 {
             Engine::Postgres => "current_date",
             Engine::Sqlite => "date('now')",
         }
     }
     /// YYYYMM of a date column, as an integer.
-    fn month_of(&self, col: &str) -> String {
+    pub(super) fn month_of(&self, col: &str) -> String {
         match self.0 {
             Engine::Postgres => {
                 format!("(extract(year from {col}) * 100 + extract(month from {col}))::integer")
@@ -47,39 +47,39 @@ impl Dialect {
             Engine::Sqlite => format!("CAST(strftime('%Y%m', {col}) AS INTEGER)"),
         }
     }
-    fn yyyymmdd(&self, col: &str) -> String {
+    pub(super) fn yyyymmdd(&self, col: &str) -> String {
         match self.0 {
             Engine::Postgres => format!("to_char({col}, 'YYYYMMDD')"),
             Engine::Sqlite => format!("replace({col}, '-', '')"),
         }
     }
-    fn bad_chars(&self, col: &str) -> String {
+    pub(super) fn bad_chars(&self, col: &str) -> String {
         match self.0 {
             Engine::Postgres => format!("{col} ~ '[\\uE000-\\uF8FF\\uFFFD]'"),
             Engine::Sqlite => format!("jinbao_bad_chars({col})"),
         }
     }
-    fn distinct(&self, a: &str, b: &str) -> String {
+    pub(super) fn distinct(&self, a: &str, b: &str) -> String {
         match self.0 {
             Engine::Postgres => format!("{a} IS DISTINCT FROM {b}"),
             Engine::Sqlite => format!("{a} IS NOT {b}"),
         }
     }
     /// A date column `n` years later.
-    fn add_years(&self, col: &str, n: u32) -> String {
+    pub(super) fn add_years(&self, col: &str, n: u32) -> String {
         match self.0 {
             Engine::Postgres => format!("({col} + interval '{n} years')::date"),
             Engine::Sqlite => format!("date({col}, '+{n} years')"),
         }
     }
     /// The distinct values of a column of a group, comma separated.
-    fn list_agg(&self, col: &str) -> String {
+    pub(super) fn list_agg(&self, col: &str) -> String {
         match self.0 {
             Engine::Postgres => format!("string_agg(DISTINCT CAST({col} AS TEXT), ',')"),
             Engine::Sqlite => format!("group_concat(DISTINCT {col})"),
         }
     }
-    fn table(&self, t: &str) -> String {
+    pub(super) fn table(&self, t: &str) -> String {
         match self.0 {
             Engine::Postgres => format!("{}.{t}", db::SCHEMA),
             Engine::Sqlite => t.to_string(),
@@ -97,7 +97,43 @@ const ORG_WEIGHTS: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
 
 /// True when the 9 characters of `col` from position `from + 1` are an organization code with
 /// its right check character (GB 11714): alone (`from` 0, length 9) or inside a credit code.
-fn org_code_sql(d: &Dialect, col: &str, from: usize) -> String {
+/// True when `col` is a valid organization code (GB 11714) or credit code (GB 32100).
+pub(super) fn employer_ok(d: &Dialect, col: &str) -> String {
+    let uscc_sum: String = USCC_WEIGHTS
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            format!(
+                "({} - 1)*{w}",
+                d.position(USCC_SET, &format!("substr({col}, {}, 1)", i + 1))
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" + ");
+    let uscc_ok = format!(
+        "(length({col}) = 18 AND {all} AND substr({col}, 18, 1) = substr({set}, ((31 - ({uscc_sum}) % 31) % 31) + 1, 1)",
+        all = (1..=17)
+            .map(|i| format!(
+                "{} > 0",
+                d.position(USCC_SET, &format!("substr({col}, {i}, 1)"))
+            ))
+            .collect::<Vec<_>>()
+            .join(" AND "),
+        set = sql_str(USCC_SET)
+    );
+    let org_ok = org_code_sql(d, col, 0);
+    let area_digits = match d.0 {
+        Engine::Postgres => format!("substr({col}, 3, 6) ~ '^[0-9]{{6}}$'"),
+        Engine::Sqlite => format!("substr({col}, 3, 6) GLOB '{}'", "[0-9]".repeat(6)),
+    };
+    let uscc_ok = format!(
+        "{uscc_ok} AND {area_digits} AND {})",
+        org_code_sql(d, col, 8)
+    );
+    format!("({uscc_ok} OR {org_ok})")
+}
+
+pub(super) fn org_code_sql(d: &Dialect, col: &str, from: usize) -> String {
     let ch = |i: usize| format!("substr({col}, {}, 1)", from + i);
     let org_sum: String = ORG_WEIGHTS
         .iter()
@@ -279,40 +315,10 @@ pub fn compile(rule: &Rule, engine: Engine) -> Result<String, RuleError> {
         }
         "employer_code" => {
             need(col, "column")?;
-            let uscc_sum: String = USCC_WEIGHTS
-                .iter()
-                .enumerate()
-                .map(|(i, w)| {
-                    format!(
-                        "({} - 1)*{w}",
-                        d.position(USCC_SET, &format!("substr({col}, {}, 1)", i + 1))
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(" + ");
-            let uscc_ok = format!(
-                "(length({col}) = 18 AND {all} AND substr({col}, 18, 1) = substr({set}, ((31 - ({uscc_sum}) % 31) % 31) + 1, 1)",
-                all = (1..=17)
-                    .map(|i| format!(
-                        "{} > 0",
-                        d.position(USCC_SET, &format!("substr({col}, {i}, 1)"))
-                    ))
-                    .collect::<Vec<_>>()
-                    .join(" AND "),
-                set = sql_str(USCC_SET)
-            );
-            let org_ok = org_code_sql(&d, col, 0);
-            let area_digits = match engine {
-                Engine::Postgres => format!("substr({col}, 3, 6) ~ '^[0-9]{{6}}$'"),
-                Engine::Sqlite => format!("substr({col}, 3, 6) GLOB '{}'", "[0-9]".repeat(6)),
-            };
-            let uscc_ok = format!(
-                "{uscc_ok} AND {area_digits} AND {})",
-                org_code_sql(&d, col, 8)
-            );
             format!(
-                "SELECT {} FROM {t} WHERE NOT ({uscc_ok} OR {org_ok})",
-                key("")
+                "SELECT {} FROM {t} WHERE NOT {}",
+                key(""),
+                employer_ok(&d, col)
             )
         }
         "orphan" => {

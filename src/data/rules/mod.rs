@@ -7,11 +7,13 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 mod compile;
+mod fuse;
 mod hint;
 mod run;
 
 pub use compile::compile;
-pub use run::{Aggregate, ListSink, Lists, register_sqlite_functions, run};
+pub use fuse::{Fused, plan};
+pub use run::{Aggregate, ListSink, Lists, register_sqlite_functions, run, run_fused};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -157,7 +157,10 @@ pub fn run(
                 .query_raw(&q, std::iter::empty::<i32>())
                 .map_err(|e| db::pg_message(&e))?;
             while let Some(row) = rows.next().map_err(|e| db::pg_message(&e))? {
-                each(row.get(0), row.get(1), row.get(2))?;
+                let get = |i: usize| -> Result<Option<String>, String> {
+                    row.try_get(i).map_err(|e| e.to_string())
+                };
+                each(get(0)?, get(1)?, get(2)?)?;
             }
         }
         Conn::Lite(c) => {
@@ -181,6 +184,84 @@ pub fn run(
     }
     agg.samples.sort();
     Ok(agg)
+}
+
+/// Runs a fused scan: each row's mask says which of the fused rules it breaks; each of those
+/// gets the row in its aggregate and, when given, its lists.
+pub fn run_fused(
+    conn: &mut Conn,
+    fused: &super::fuse::Fused,
+    sinks: &mut [Option<&mut dyn ListSink>],
+) -> Result<Vec<Aggregate>, String> {
+    let n = fused.rules.len();
+    let mut aggs = vec![Aggregate::default(); n];
+    let width = fused.values.iter().flatten().max().map_or(0, |m| m + 1);
+    let mut each = |m: i64, c: &str, k: &str, vals: &[Option<String>]| -> Result<(), String> {
+        for (bit, agg) in aggs.iter_mut().enumerate() {
+            if m & (1i64 << bit) == 0 {
+                continue;
+            }
+            agg.add(c.trim_end(), k);
+            if let Some(s) = sinks.get_mut(bit).and_then(|s| s.as_deref_mut()) {
+                let v = fused.values[bit].and_then(|i| vals[i].as_deref());
+                s.row(c.trim_end(), k, v)
+                    .map_err(|e| format!("writing a problem list: {e}"))?;
+            }
+        }
+        Ok(())
+    };
+    match conn {
+        Conn::Pg(c) => {
+            use postgres::fallible_iterator::FallibleIterator;
+            let mut rows = c
+                .query_raw(&fused.sql, std::iter::empty::<i32>())
+                .map_err(|e| db::pg_message(&e))?;
+            while let Some(row) = rows.next().map_err(|e| db::pg_message(&e))? {
+                let get = |i: usize| -> Result<Option<String>, String> {
+                    row.try_get(i).map_err(|e| e.to_string())
+                };
+                let m: i64 = row.try_get(0).map_err(|e| e.to_string())?;
+                let (c, k) = (get(1)?, get(2)?);
+                let vals = (0..width)
+                    .map(|i| get(3 + i))
+                    .collect::<Result<Vec<_>, _>>()?;
+                each(
+                    m,
+                    c.as_deref().unwrap_or(""),
+                    k.as_deref().unwrap_or(""),
+                    &vals,
+                )?;
+            }
+        }
+        Conn::Lite(c) => {
+            let mut st = c.prepare(&fused.sql).map_err(|e| e.to_string())?;
+            let mut rows = st.query([]).map_err(|e| e.to_string())?;
+            while let Some(row) = rows.next().map_err(|e| e.to_string())? {
+                let text = |i: usize| -> Result<Option<String>, String> {
+                    use rusqlite::types::ValueRef;
+                    Ok(match row.get_ref(i).map_err(|e| e.to_string())? {
+                        ValueRef::Null => None,
+                        ValueRef::Integer(n) => Some(n.to_string()),
+                        ValueRef::Real(x) => Some(x.to_string()),
+                        ValueRef::Text(t) | ValueRef::Blob(t) => {
+                            Some(String::from_utf8_lossy(t).into_owned())
+                        }
+                    })
+                };
+                let m: i64 = row.get(0).map_err(|e| e.to_string())?;
+                let c = text(1)?.unwrap_or_default();
+                let k = text(2)?.unwrap_or_default();
+                let vals = (0..width)
+                    .map(|i| text(3 + i))
+                    .collect::<Result<Vec<_>, _>>()?;
+                each(m, &c, &k, &vals)?;
+            }
+        }
+    }
+    for a in &mut aggs {
+        a.samples.sort();
+    }
+    Ok(aggs)
 }
 
 /// Functions SQLite lacks, registered on a connection before the rules run.
