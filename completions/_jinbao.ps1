@@ -761,6 +761,7 @@ Register-ArgumentCompleter -Native -CommandName 'jinbao' -ScriptBlock {
             [CompletionResult]::new('--province', '--province', [CompletionResultType]::ParameterName, 'The province center''s database; with --cross-city: across every city')
             [CompletionResult]::new('--cross-city', '--cross-city', [CompletionResultType]::ParameterName, 'Persons enrolled in the same insurance in two cities for overlapping periods')
             [CompletionResult]::new('--show-sql', '--show-sql', [CompletionResultType]::ParameterName, 'Print each rule''s SQL (as run on the city''s engine), run nothing')
+            [CompletionResult]::new('--no-fuse', '--no-fuse', [CompletionResultType]::ParameterName, 'Run every rule alone instead of fusing a table''s row-level rules into one scan (to compare; the results are the same)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout, nothing else mixed in')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')

@@ -709,6 +709,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --province 'The province center''s database; with --cross-city: across every city'
             cand --cross-city 'Persons enrolled in the same insurance in two cities for overlapping periods'
             cand --show-sql 'Print each rule''s SQL (as run on the city''s engine), run nothing'
+            cand --no-fuse 'Run every rule alone instead of fusing a table''s row-level rules into one scan (to compare; the results are the same)'
             cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
             cand -v 'More detail (repeat for debug logs)'
             cand --verbose 'More detail (repeat for debug logs)'

@@ -565,6 +565,7 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subc
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l province -d 'The province center\'s database; with --cross-city: across every city'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l cross-city -d 'Persons enrolled in the same insurance in two cities for overlapping periods'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l show-sql -d 'Print each rule\'s SQL (as run on the city\'s engine), run nothing'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l no-fuse -d 'Run every rule alone instead of fusing a table\'s row-level rules into one scan (to compare; the results are the same)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l json -d 'Machine-readable JSON on stdout, nothing else mixed in'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -s v -l verbose -d 'More detail (repeat for debug logs)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Only errors'

@@ -51,6 +51,10 @@ pub struct CheckArgs {
         requires = "lists"
     )]
     pub encoding: String,
+    /// Run every rule alone instead of fusing a table's row-level rules into one scan (to
+    /// compare; the results are the same)
+    #[arg(long, hide = true)]
+    pub no_fuse: bool,
 }
 
 pub fn run(ctx: &Ctx, a: CheckArgs) -> Result<Exit> {
@@ -69,7 +73,8 @@ pub fn run(ctx: &Ctx, a: CheckArgs) -> Result<Exit> {
     if a.show_sql {
         for site in &sites {
             let rules = check::selected(&templates, site, &a.rule)?;
-            for (names, sql) in check::statements(&rules, site.profile.database.engine)? {
+            for (names, sql) in check::statements(&rules, site.profile.database.engine, !a.no_fuse)?
+            {
                 ctx.printer.text(format!(
                     "-- {} / {}\n{sql};",
                     site.pinyin(),
@@ -103,6 +108,7 @@ pub fn run(ctx: &Ctx, a: CheckArgs) -> Result<Exit> {
         only: &a.rule,
         rule_jobs: a.rule_jobs,
         lists: lists.as_ref(),
+        fuse: !a.no_fuse,
     };
     let mut results = crate::parallel::map(&sites, a.jobs, |site| check::city(site, &check_spec));
     for r in results.iter_mut().filter(|r| r.error.is_none()) {

@@ -44,6 +44,8 @@ pub struct Spec<'a> {
     /// Rules run at once on the database.
     pub rule_jobs: usize,
     pub lists: Option<&'a ListSpec>,
+    /// Fuse the row-level rules of a table into one scan (off: each rule alone, for comparison).
+    pub fuse: bool,
 }
 
 /// The result of one city (the JSON of `data check --json` is a list of these).
@@ -137,8 +139,9 @@ enum Task {
 pub fn statements(
     rules: &[Rule],
     engine: crate::profile::Engine,
+    fuse: bool,
 ) -> Result<Vec<(Vec<String>, String)>, CheckError> {
-    Ok(tasks(rules, engine)?
+    Ok(tasks(rules, engine, fuse)?
         .into_iter()
         .map(|t| match t {
             Task::Alone(i, sql) => (vec![rules[i].name.clone()], sql),
@@ -150,8 +153,16 @@ pub fn statements(
         .collect())
 }
 
-fn tasks(rules: &[Rule], engine: crate::profile::Engine) -> Result<Vec<Task>, CheckError> {
-    let (fused, alone) = rules::plan(rules, engine)?;
+fn tasks(
+    rules: &[Rule],
+    engine: crate::profile::Engine,
+    fuse: bool,
+) -> Result<Vec<Task>, CheckError> {
+    let (fused, alone) = if fuse {
+        rules::plan(rules, engine)?
+    } else {
+        (Vec::new(), (0..rules.len()).collect())
+    };
     let mut out: Vec<Task> = fused.into_iter().map(Task::Fused).collect();
     for i in alone {
         out.push(Task::Alone(i, rules::compile(&rules[i], engine)?));
@@ -184,7 +195,7 @@ fn outcome(r: &Rule, agg: rules::Aggregate, ms: u64, written: Vec<(PathBuf, u64)
 
 fn run_rules(site: &Site, spec: &Spec<'_>, out: &mut CityCheck) -> Result<(), CheckError> {
     let rules = selected(spec.templates, site, spec.only)?;
-    let tasks = tasks(&rules, site.profile.database.engine)?;
+    let tasks = tasks(&rules, site.profile.database.engine, spec.fuse)?;
     // connections shared by the workers; the first opened here, so that a database that cannot
     // be reached is one error, not one per rule
     let pool = Mutex::new(vec![open(site)?]);
