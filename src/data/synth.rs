@@ -496,26 +496,21 @@ pub fn generate(site: &Site, spec: &Spec) -> std::io::Result<Summary> {
             if kind_done == Some(15) {
                 benefits.line(&[&id, "210", "21", "200709", "600.00", "2007-09-15"])?;
             }
-            if kind_done == Some(14) {
-                // an employment registration of someone the county never sent
-                let ghost_birth = epoch + Duration::days((ghosts % DAYS) as i64);
+            // someone the county never sent (sequence 999, a birth date of their own)
+            let mut ghost = || {
+                let birth = epoch + Duration::days((ghosts % DAYS) as i64);
                 ghosts += 1;
-                let ghost17 = format!("{code}{}999", ghost_birth.format("%Y%m%d"));
-                let ghost = format!(
-                    "{ghost17}{}",
-                    ids::id_check_char(&ghost17).expect("17 digits")
-                );
-                employment.line(&[&ghost, employer, &ws, ""])?;
+                let first17 = format!("{code}{}999", birth.format("%Y%m%d"));
+                let check = ids::id_check_char(&first17).expect("17 digits");
+                format!("{first17}{check}")
+            };
+            if kind_done == Some(14) {
+                // an employment registration of a ghost
+                employment.line(&[&ghost(), employer, &ws, ""])?;
             }
             if kind_done == Some(6) {
-                // a contribution of someone the county never sent
-                let ghost_birth = epoch + Duration::days((ghosts % DAYS) as i64);
-                ghosts += 1;
-                let ghost17 = format!("{code}{}999", ghost_birth.format("%Y%m%d"));
-                let ghost = format!(
-                    "{ghost17}{}",
-                    ids::id_check_char(&ghost17).expect("17 digits")
-                );
+                // a contribution of a ghost
+                let ghost = ghost();
                 contributions.line(&[
                     &ghost, "110", "200801", employer, "200801", "1000.00", "200.00", "80.00",
                 ])?;

@@ -167,17 +167,7 @@ pub fn run(
             let mut st = c.prepare(&q).map_err(|e| e.to_string())?;
             let mut rows = st.query([]).map_err(|e| e.to_string())?;
             while let Some(row) = rows.next().map_err(|e| e.to_string())? {
-                let text = |i: usize| -> Result<Option<String>, String> {
-                    use rusqlite::types::ValueRef;
-                    Ok(match row.get_ref(i).map_err(|e| e.to_string())? {
-                        ValueRef::Null => None,
-                        ValueRef::Integer(n) => Some(n.to_string()),
-                        ValueRef::Real(x) => Some(x.to_string()),
-                        ValueRef::Text(t) | ValueRef::Blob(t) => {
-                            Some(String::from_utf8_lossy(t).into_owned())
-                        }
-                    })
-                };
+                let text = |i: usize| lite_text(row, i);
                 each(text(0)?, text(1)?, text(2)?)?;
             }
         }
@@ -237,17 +227,7 @@ pub fn run_fused(
             let mut st = c.prepare(&fused.sql).map_err(|e| e.to_string())?;
             let mut rows = st.query([]).map_err(|e| e.to_string())?;
             while let Some(row) = rows.next().map_err(|e| e.to_string())? {
-                let text = |i: usize| -> Result<Option<String>, String> {
-                    use rusqlite::types::ValueRef;
-                    Ok(match row.get_ref(i).map_err(|e| e.to_string())? {
-                        ValueRef::Null => None,
-                        ValueRef::Integer(n) => Some(n.to_string()),
-                        ValueRef::Real(x) => Some(x.to_string()),
-                        ValueRef::Text(t) | ValueRef::Blob(t) => {
-                            Some(String::from_utf8_lossy(t).into_owned())
-                        }
-                    })
-                };
+                let text = |i: usize| lite_text(row, i);
                 let m: i64 = row.get(0).map_err(|e| e.to_string())?;
                 let c = text(1)?.unwrap_or_default();
                 let k = text(2)?.unwrap_or_default();
@@ -262,6 +242,17 @@ pub fn run_fused(
         a.samples.sort();
     }
     Ok(aggs)
+}
+
+/// A SQLite column as text, whatever its storage class.
+fn lite_text(row: &rusqlite::Row<'_>, i: usize) -> Result<Option<String>, String> {
+    use rusqlite::types::ValueRef;
+    Ok(match row.get_ref(i).map_err(|e| e.to_string())? {
+        ValueRef::Null => None,
+        ValueRef::Integer(n) => Some(n.to_string()),
+        ValueRef::Real(x) => Some(x.to_string()),
+        ValueRef::Text(t) | ValueRef::Blob(t) => Some(String::from_utf8_lossy(t).into_owned()),
+    })
 }
 
 /// Functions SQLite lacks, registered on a connection before the rules run.
