@@ -37,6 +37,9 @@ _jinbao() {
             jinbao,help)
                 cmd="jinbao__subcmd__help"
                 ;;
+            jinbao,lock)
+                cmd="jinbao__subcmd__lock"
+                ;;
             jinbao,net)
                 cmd="jinbao__subcmd__net"
                 ;;
@@ -54,6 +57,9 @@ _jinbao() {
                 ;;
             jinbao,releases)
                 cmd="jinbao__subcmd__releases"
+                ;;
+            jinbao,report)
+                cmd="jinbao__subcmd__report"
                 ;;
             jinbao,rollback)
                 cmd="jinbao__subcmd__rollback"
@@ -157,6 +163,9 @@ _jinbao() {
             jinbao__subcmd__help,help)
                 cmd="jinbao__subcmd__help__subcmd__help"
                 ;;
+            jinbao__subcmd__help,lock)
+                cmd="jinbao__subcmd__help__subcmd__lock"
+                ;;
             jinbao__subcmd__help,net)
                 cmd="jinbao__subcmd__help__subcmd__net"
                 ;;
@@ -174,6 +183,9 @@ _jinbao() {
                 ;;
             jinbao__subcmd__help,releases)
                 cmd="jinbao__subcmd__help__subcmd__releases"
+                ;;
+            jinbao__subcmd__help,report)
+                cmd="jinbao__subcmd__help__subcmd__report"
                 ;;
             jinbao__subcmd__help,rollback)
                 cmd="jinbao__subcmd__help__subcmd__rollback"
@@ -214,6 +226,9 @@ _jinbao() {
             jinbao__subcmd__help__subcmd__db,status)
                 cmd="jinbao__subcmd__help__subcmd__db__subcmd__status"
                 ;;
+            jinbao__subcmd__help__subcmd__lock,status)
+                cmd="jinbao__subcmd__help__subcmd__lock__subcmd__status"
+                ;;
             jinbao__subcmd__help__subcmd__net,check)
                 cmd="jinbao__subcmd__help__subcmd__net__subcmd__check"
                 ;;
@@ -241,6 +256,9 @@ _jinbao() {
             jinbao__subcmd__help__subcmd__release,pack)
                 cmd="jinbao__subcmd__help__subcmd__release__subcmd__pack"
                 ;;
+            jinbao__subcmd__help__subcmd__rollout,abandon)
+                cmd="jinbao__subcmd__help__subcmd__rollout__subcmd__abandon"
+                ;;
             jinbao__subcmd__help__subcmd__rollout,apply)
                 cmd="jinbao__subcmd__help__subcmd__rollout__subcmd__apply"
                 ;;
@@ -249,6 +267,18 @@ _jinbao() {
                 ;;
             jinbao__subcmd__help__subcmd__rollout,unlock)
                 cmd="jinbao__subcmd__help__subcmd__rollout__subcmd__unlock"
+                ;;
+            jinbao__subcmd__lock,help)
+                cmd="jinbao__subcmd__lock__subcmd__help"
+                ;;
+            jinbao__subcmd__lock,status)
+                cmd="jinbao__subcmd__lock__subcmd__status"
+                ;;
+            jinbao__subcmd__lock__subcmd__help,help)
+                cmd="jinbao__subcmd__lock__subcmd__help__subcmd__help"
+                ;;
+            jinbao__subcmd__lock__subcmd__help,status)
+                cmd="jinbao__subcmd__lock__subcmd__help__subcmd__status"
                 ;;
             jinbao__subcmd__net,check)
                 cmd="jinbao__subcmd__net__subcmd__check"
@@ -328,6 +358,9 @@ _jinbao() {
             jinbao__subcmd__release__subcmd__help,pack)
                 cmd="jinbao__subcmd__release__subcmd__help__subcmd__pack"
                 ;;
+            jinbao__subcmd__rollout,abandon)
+                cmd="jinbao__subcmd__rollout__subcmd__abandon"
+                ;;
             jinbao__subcmd__rollout,apply)
                 cmd="jinbao__subcmd__rollout__subcmd__apply"
                 ;;
@@ -339,6 +372,9 @@ _jinbao() {
                 ;;
             jinbao__subcmd__rollout,unlock)
                 cmd="jinbao__subcmd__rollout__subcmd__unlock"
+                ;;
+            jinbao__subcmd__rollout__subcmd__help,abandon)
+                cmd="jinbao__subcmd__rollout__subcmd__help__subcmd__abandon"
                 ;;
             jinbao__subcmd__rollout__subcmd__help,apply)
                 cmd="jinbao__subcmd__rollout__subcmd__help__subcmd__apply"
@@ -359,7 +395,7 @@ _jinbao() {
 
     case "${cmd}" in
         jinbao)
-            opts="-v -q -y -h -V --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help --version profile ping exec provision net release rollout rollback releases health status data db audit completions help"
+            opts="-v -q -y -h -V --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help --version profile ping exec provision net release rollout rollback releases health status report data db lock audit completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1313,7 +1349,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__help)
-            opts="profile ping exec provision net release rollout rollback releases health status data db audit completions help"
+            opts="profile ping exec provision net release rollout rollback releases health status report data db lock audit completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1564,6 +1600,34 @@ _jinbao() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        jinbao__subcmd__help__subcmd__lock)
+            opts="status"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__help__subcmd__lock__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         jinbao__subcmd__help__subcmd__net)
             opts="check"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1774,6 +1838,20 @@ _jinbao() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        jinbao__subcmd__help__subcmd__report)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         jinbao__subcmd__help__subcmd__rollback)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1789,8 +1867,22 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__help__subcmd__rollout)
-            opts="plan apply unlock"
+            opts="plan apply unlock abandon"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__help__subcmd__rollout__subcmd__abandon)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1851,6 +1943,124 @@ _jinbao() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__lock)
+            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help status help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profiles)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__lock__subcmd__help)
+            opts="status help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__lock__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__lock__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__lock__subcmd__status)
+            opts="-v -q -y -h --wave --all --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --wave)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --forks)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profiles)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2686,6 +2896,56 @@ _jinbao() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        jinbao__subcmd__report)
+            opts="-o -v -q -y -h --wave --all --province --out --format --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --wave)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "html csv markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --profiles)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         jinbao__subcmd__rollback)
             opts="-v -q -y -h --to --override-window --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -2733,7 +2993,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__rollout)
-            opts="-v -q -y -h --wave --all --max-parallel --batch --max-failures --no-pause --migrate --provision --lock-wait --stale-after --override-window --events --forks --accept-new-host-keys --resume --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help plan apply unlock help"
+            opts="-v -q -y -h --wave --all --max-parallel --batch --max-failures --no-pause --migrate --provision --lock-wait --stale-after --override-window --events --forks --accept-new-host-keys --resume --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help plan apply unlock abandon help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2775,6 +3035,40 @@ _jinbao() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --profiles)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__rollout__subcmd__abandon)
+            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --profiles)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2869,8 +3163,22 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__rollout__subcmd__help)
-            opts="plan apply unlock help"
+            opts="plan apply unlock abandon help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__rollout__subcmd__help__subcmd__abandon)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -3055,7 +3363,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__status)
-            opts="-v -q -y -h --wave --all --offline --jobs --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            opts="-v -q -y -h --wave --all --province --offline --explain --record --jobs --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

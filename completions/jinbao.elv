@@ -45,9 +45,11 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand rollback 'Switch a city back to its previous release'
             cand releases 'What is installed on each server, and which release is current'
             cand health 'Health of servers, services and databases (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)'
-            cand status 'Where every city stands: release, last health and data checks, schema'
+            cand status 'Where every city stands: milestones, score, release, health, data, schema'
+            cand report 'The province''s assessment as one HTML page, or its table as CSV or Markdown'
             cand data 'County data: synth, import, check, compare'
             cand db 'Databases: init, migrate, status, drift, baseline'
+            cand lock 'Locks: who holds what, since when (break one with `rollout unlock`)'
             cand audit 'The audit log: every change jinbao made, who made it, when and how it ended'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -439,6 +441,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand plan 'Record per city and server the current release, the steps and the facts they rely on'
             cand apply 'Execute a recorded plan; a city whose facts moved since is refused'
             cand unlock 'Break the rollout lock of a city (recorded in the audit log)'
+            cand abandon 'Give up the unfinished rollout (after damage, or when it cannot go on); servers stay as they are'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'jinbao;rollout;plan'= {
@@ -524,10 +527,28 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'jinbao;rollout;abandon'= {
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]'
+            cand --color 'When to use colour (NO_COLOR is respected)'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'jinbao;rollout;help'= {
             cand plan 'Record per city and server the current release, the steps and the facts they rely on'
             cand apply 'Execute a recorded plan; a city whose facts moved since is refused'
             cand unlock 'Break the rollout lock of a city (recorded in the audit log)'
+            cand abandon 'Give up the unfinished rollout (after damage, or when it cannot go on); servers stay as they are'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'jinbao;rollout;help;plan'= {
@@ -535,6 +556,8 @@ set edit:completion:arg-completer[jinbao] = {|@words|
         &'jinbao;rollout;help;apply'= {
         }
         &'jinbao;rollout;help;unlock'= {
+        }
+        &'jinbao;rollout;help;abandon'= {
         }
         &'jinbao;rollout;help;help'= {
         }
@@ -614,7 +637,33 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]'
             cand --color 'When to use colour (NO_COLOR is respected)'
             cand --all 'Every city, wave by wave'
+            cand --province 'Also the province center'
             cand --offline 'Only what the state folder holds: do not ask the databases for their schema'
+            cand --explain 'The score of one city criterion by criterion, with the facts each came from'
+            cand --record 'Keep today''s snapshot of every city''s milestones and score (the report''s history)'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'jinbao;report'= {
+            cand --wave 'Every city of a rollout wave (pilot, demonstration, general)'
+            cand -o 'Write it to this file (replaced atomically) [default: stdout]'
+            cand --out 'Write it to this file (replaced atomically) [default: stdout]'
+            cand --format 'html: one self-contained page; csv, markdown: the province table'
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]'
+            cand --color 'When to use colour (NO_COLOR is respected)'
+            cand --all 'Every city, wave by wave'
+            cand --province 'Also the province center'
             cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
             cand -v 'More detail (repeat for debug logs)'
             cand --verbose 'More detail (repeat for debug logs)'
@@ -936,6 +985,54 @@ set edit:completion:arg-completer[jinbao] = {|@words|
         }
         &'jinbao;db;help;help'= {
         }
+        &'jinbao;lock'= {
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]'
+            cand --color 'When to use colour (NO_COLOR is respected)'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand status 'Who holds which lock, since when'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'jinbao;lock;status'= {
+            cand --wave 'Every city of a rollout wave (pilot, demonstration, general)'
+            cand --forks 'Hosts worked on at once'
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]'
+            cand --color 'When to use colour (NO_COLOR is respected)'
+            cand --all 'Every city, wave by wave'
+            cand --accept-new-host-keys 'Record the host key of a host missing from known_hosts (a changed key is always refused)'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'jinbao;lock;help'= {
+            cand status 'Who holds which lock, since when'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'jinbao;lock;help;status'= {
+        }
+        &'jinbao;lock;help;help'= {
+        }
         &'jinbao;audit'= {
             cand --since 'Only records newer than this (e.g. 7d, 12h)'
             cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
@@ -982,9 +1079,11 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand rollback 'Switch a city back to its previous release'
             cand releases 'What is installed on each server, and which release is current'
             cand health 'Health of servers, services and databases (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)'
-            cand status 'Where every city stands: release, last health and data checks, schema'
+            cand status 'Where every city stands: milestones, score, release, health, data, schema'
+            cand report 'The province''s assessment as one HTML page, or its table as CSV or Markdown'
             cand data 'County data: synth, import, check, compare'
             cand db 'Databases: init, migrate, status, drift, baseline'
+            cand lock 'Locks: who holds what, since when (break one with `rollout unlock`)'
             cand audit 'The audit log: every change jinbao made, who made it, when and how it ended'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -1032,12 +1131,15 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand plan 'Record per city and server the current release, the steps and the facts they rely on'
             cand apply 'Execute a recorded plan; a city whose facts moved since is refused'
             cand unlock 'Break the rollout lock of a city (recorded in the audit log)'
+            cand abandon 'Give up the unfinished rollout (after damage, or when it cannot go on); servers stay as they are'
         }
         &'jinbao;help;rollout;plan'= {
         }
         &'jinbao;help;rollout;apply'= {
         }
         &'jinbao;help;rollout;unlock'= {
+        }
+        &'jinbao;help;rollout;abandon'= {
         }
         &'jinbao;help;rollback'= {
         }
@@ -1046,6 +1148,8 @@ set edit:completion:arg-completer[jinbao] = {|@words|
         &'jinbao;help;health'= {
         }
         &'jinbao;help;status'= {
+        }
+        &'jinbao;help;report'= {
         }
         &'jinbao;help;data'= {
             cand synth 'Synthetic county extracts of a city, with injected defects reported exactly'
@@ -1080,6 +1184,11 @@ set edit:completion:arg-completer[jinbao] = {|@words|
         &'jinbao;help;db;drift'= {
         }
         &'jinbao;help;db;baseline'= {
+        }
+        &'jinbao;help;lock'= {
+            cand status 'Who holds which lock, since when'
+        }
+        &'jinbao;help;lock;status'= {
         }
         &'jinbao;help;audit'= {
         }

@@ -48,9 +48,11 @@ complete -c jinbao -n "__fish_jinbao_needs_command" -f -a "rollout" -d 'Roll a r
 complete -c jinbao -n "__fish_jinbao_needs_command" -f -a "rollback" -d 'Switch a city back to its previous release'
 complete -c jinbao -n "__fish_jinbao_needs_command" -f -a "releases" -d 'What is installed on each server, and which release is current'
 complete -c jinbao -n "__fish_jinbao_needs_command" -f -a "health" -d 'Health of servers, services and databases (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)'
-complete -c jinbao -n "__fish_jinbao_needs_command" -f -a "status" -d 'Where every city stands: release, last health and data checks, schema'
+complete -c jinbao -n "__fish_jinbao_needs_command" -f -a "status" -d 'Where every city stands: milestones, score, release, health, data, schema'
+complete -c jinbao -n "__fish_jinbao_needs_command" -f -a "report" -d 'The province\'s assessment as one HTML page, or its table as CSV or Markdown'
 complete -c jinbao -n "__fish_jinbao_needs_command" -f -a "data" -d 'County data: synth, import, check, compare'
 complete -c jinbao -n "__fish_jinbao_needs_command" -f -a "db" -d 'Databases: init, migrate, status, drift, baseline'
+complete -c jinbao -n "__fish_jinbao_needs_command" -f -a "lock" -d 'Locks: who holds what, since when (break one with `rollout unlock`)'
 complete -c jinbao -n "__fish_jinbao_needs_command" -f -a "audit" -d 'The audit log: every change jinbao made, who made it, when and how it ended'
 complete -c jinbao -n "__fish_jinbao_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c jinbao -n "__fish_jinbao_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -313,38 +315,39 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_s
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from help" -f -a "pack" -d 'Pack a folder (or a tarball\'s contents) as a release: sorted entries, fixed times'
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from help" -f -a "inspect" -d 'Show a release\'s manifest and verify its checksum and every entry'
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -l max-parallel -d 'Cities rolled out at once' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -l batch -d 'Servers of a city switched at once: a number or a percentage [default: all]' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -l max-failures -d 'Failed cities (unreachable servers count) tolerated before no new city starts' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -l lock-wait -d 'Wait this long for a city lock another rollout holds' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -l stale-after -d 'A lock older than this is reported as stale' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -l override-window -d 'Change cities outside their maintenance window, recording why' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -l events -d 'Stream one versioned JSON event per line on stdout as it happens' -r -f -a "ndjson\t''"
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -l forks -d 'Hosts worked on at once' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -l color -d 'When to use colour (NO_COLOR is respected)' -r -f -a "auto\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l max-parallel -d 'Cities rolled out at once' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l batch -d 'Servers of a city switched at once: a number or a percentage [default: all]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l max-failures -d 'Failed cities (unreachable servers count) tolerated before no new city starts' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l lock-wait -d 'Wait this long for a city lock another rollout holds' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l stale-after -d 'A lock older than this is reported as stale' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l override-window -d 'Change cities outside their maintenance window, recording why' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l events -d 'Stream one versioned JSON event per line on stdout as it happens' -r -f -a "ndjson\t''"
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l forks -d 'Hosts worked on at once' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l color -d 'When to use colour (NO_COLOR is respected)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -l all -d 'Every city, wave by wave'
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -l no-pause -d 'Go on to the next wave without asking'
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -l migrate -d 'Migrate a city database that is behind the release\'s schema first'
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -l provision -d 'Provision each city\'s servers (plan and apply) before deploying'
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -l accept-new-host-keys -d 'Record the host key of a host missing from known_hosts (a changed key is always refused)'
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -l resume -d 'Go on with the interrupted (or paused) rollout recorded in the journal'
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -l json -d 'Machine-readable JSON on stdout, nothing else mixed in'
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -s v -l verbose -d 'More detail (repeat for debug logs)'
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -s q -l quiet -d 'Only errors'
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -s y -l yes -d 'Answer yes to confirmations'
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -s h -l help -d 'Print help'
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -a "plan" -d 'Record per city and server the current release, the steps and the facts they rely on'
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -a "apply" -d 'Execute a recorded plan; a city whose facts moved since is refused'
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -a "unlock" -d 'Break the rollout lock of a city (recorded in the audit log)'
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l all -d 'Every city, wave by wave'
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l no-pause -d 'Go on to the next wave without asking'
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l migrate -d 'Migrate a city database that is behind the release\'s schema first'
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l provision -d 'Provision each city\'s servers (plan and apply) before deploying'
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l accept-new-host-keys -d 'Record the host key of a host missing from known_hosts (a changed key is always refused)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l resume -d 'Go on with the interrupted (or paused) rollout recorded in the journal'
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l json -d 'Machine-readable JSON on stdout, nothing else mixed in'
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -s q -l quiet -d 'Only errors'
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -s y -l yes -d 'Answer yes to confirmations'
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -s h -l help -d 'Print help'
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -a "plan" -d 'Record per city and server the current release, the steps and the facts they rely on'
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -a "apply" -d 'Execute a recorded plan; a city whose facts moved since is refused'
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -a "unlock" -d 'Break the rollout lock of a city (recorded in the audit log)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -a "abandon" -d 'Give up the unfinished rollout (after damage, or when it cannot go on); servers stay as they are'
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from plan" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from plan" -l out -d 'Where to write the plan' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from plan" -l max-parallel -d 'Cities rolled out at once' -r
@@ -416,9 +419,23 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_s
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from unlock" -s y -l yes -d 'Answer yes to confirmations'
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from unlock" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from unlock" -s h -l help -d 'Print help'
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from abandon" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from abandon" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from abandon" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from abandon" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from abandon" -l color -d 'When to use colour (NO_COLOR is respected)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from abandon" -l json -d 'Machine-readable JSON on stdout, nothing else mixed in'
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from abandon" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from abandon" -s q -l quiet -d 'Only errors'
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from abandon" -s y -l yes -d 'Answer yes to confirmations'
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from abandon" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from abandon" -s h -l help -d 'Print help'
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "plan" -d 'Record per city and server the current release, the steps and the facts they rely on'
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "apply" -d 'Execute a recorded plan; a city whose facts moved since is refused'
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "unlock" -d 'Break the rollout lock of a city (recorded in the audit log)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "abandon" -d 'Give up the unfinished rollout (after damage, or when it cannot go on); servers stay as they are'
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollback" -l to -d 'The release to go back to [default: the one installed before the current]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollback" -l override-window -d 'Change the city outside its maintenance window, recording why' -r
@@ -486,13 +503,36 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand status" -l color -d 'When 
 always\t''
 never\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand status" -l all -d 'Every city, wave by wave'
+complete -c jinbao -n "__fish_jinbao_using_subcommand status" -l province -d 'Also the province center'
 complete -c jinbao -n "__fish_jinbao_using_subcommand status" -l offline -d 'Only what the state folder holds: do not ask the databases for their schema'
+complete -c jinbao -n "__fish_jinbao_using_subcommand status" -l explain -d 'The score of one city criterion by criterion, with the facts each came from'
+complete -c jinbao -n "__fish_jinbao_using_subcommand status" -l record -d 'Keep today\'s snapshot of every city\'s milestones and score (the report\'s history)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand status" -l json -d 'Machine-readable JSON on stdout, nothing else mixed in'
 complete -c jinbao -n "__fish_jinbao_using_subcommand status" -s v -l verbose -d 'More detail (repeat for debug logs)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand status" -s q -l quiet -d 'Only errors'
 complete -c jinbao -n "__fish_jinbao_using_subcommand status" -s y -l yes -d 'Answer yes to confirmations'
 complete -c jinbao -n "__fish_jinbao_using_subcommand status" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand status" -s h -l help -d 'Print help'
+complete -c jinbao -n "__fish_jinbao_using_subcommand report" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand report" -s o -l out -d 'Write it to this file (replaced atomically) [default: stdout]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand report" -l format -d 'html: one self-contained page; csv, markdown: the province table' -r -f -a "html\t''
+csv\t''
+markdown\t''"
+complete -c jinbao -n "__fish_jinbao_using_subcommand report" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand report" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand report" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand report" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand report" -l color -d 'When to use colour (NO_COLOR is respected)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c jinbao -n "__fish_jinbao_using_subcommand report" -l all -d 'Every city, wave by wave'
+complete -c jinbao -n "__fish_jinbao_using_subcommand report" -l province -d 'Also the province center'
+complete -c jinbao -n "__fish_jinbao_using_subcommand report" -l json -d 'Machine-readable JSON on stdout, nothing else mixed in'
+complete -c jinbao -n "__fish_jinbao_using_subcommand report" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand report" -s q -l quiet -d 'Only errors'
+complete -c jinbao -n "__fish_jinbao_using_subcommand report" -s y -l yes -d 'Answer yes to confirmations'
+complete -c jinbao -n "__fish_jinbao_using_subcommand report" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand report" -s h -l help -d 'Print help'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
@@ -727,6 +767,40 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcom
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "drift" -d 'Compare the live schema with what the migrations produce; exit 3 on drift'
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "baseline" -d 'Adopt a database that already has the schema: record migrations as applied'
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and not __fish_seen_subcommand_from status help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and not __fish_seen_subcommand_from status help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and not __fish_seen_subcommand_from status help" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and not __fish_seen_subcommand_from status help" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and not __fish_seen_subcommand_from status help" -l color -d 'When to use colour (NO_COLOR is respected)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and not __fish_seen_subcommand_from status help" -l json -d 'Machine-readable JSON on stdout, nothing else mixed in'
+complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and not __fish_seen_subcommand_from status help" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and not __fish_seen_subcommand_from status help" -s q -l quiet -d 'Only errors'
+complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and not __fish_seen_subcommand_from status help" -s y -l yes -d 'Answer yes to confirmations'
+complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and not __fish_seen_subcommand_from status help" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and not __fish_seen_subcommand_from status help" -s h -l help -d 'Print help'
+complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and not __fish_seen_subcommand_from status help" -f -a "status" -d 'Who holds which lock, since when'
+complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and not __fish_seen_subcommand_from status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and __fish_seen_subcommand_from status" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and __fish_seen_subcommand_from status" -l forks -d 'Hosts worked on at once' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and __fish_seen_subcommand_from status" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and __fish_seen_subcommand_from status" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and __fish_seen_subcommand_from status" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and __fish_seen_subcommand_from status" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and __fish_seen_subcommand_from status" -l color -d 'When to use colour (NO_COLOR is respected)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and __fish_seen_subcommand_from status" -l all -d 'Every city, wave by wave'
+complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and __fish_seen_subcommand_from status" -l accept-new-host-keys -d 'Record the host key of a host missing from known_hosts (a changed key is always refused)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and __fish_seen_subcommand_from status" -l json -d 'Machine-readable JSON on stdout, nothing else mixed in'
+complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Only errors'
+complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and __fish_seen_subcommand_from status" -s y -l yes -d 'Answer yes to confirmations'
+complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and __fish_seen_subcommand_from status" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "status" -d 'Who holds which lock, since when'
+complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand audit" -l since -d 'Only records newer than this (e.g. 7d, 12h)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand audit" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand audit" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
@@ -754,22 +828,24 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand completions" -s q -l quiet
 complete -c jinbao -n "__fish_jinbao_using_subcommand completions" -s y -l yes -d 'Answer yes to confirmations'
 complete -c jinbao -n "__fish_jinbao_using_subcommand completions" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health status data db audit completions help" -f -a "profile" -d 'List, show, validate and compare profiles'
-complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health status data db audit completions help" -f -a "ping" -d 'Connect to every server of the target: reachability, latency and basic facts'
-complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health status data db audit completions help" -f -a "exec" -d 'Run a command on every server of the target'
-complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health status data db audit completions help" -f -a "provision" -d 'Build servers from their profile: plan, apply'
-complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health status data db audit completions help" -f -a "net" -d 'Network checks: routes and endpoints from every server'
-complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health status data db audit completions help" -f -a "release" -d 'Releases of the unified application: pack, inspect'
-complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health status data db audit completions help" -f -a "rollout" -d 'Roll a release out city by city, wave by wave'
-complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health status data db audit completions help" -f -a "rollback" -d 'Switch a city back to its previous release'
-complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health status data db audit completions help" -f -a "releases" -d 'What is installed on each server, and which release is current'
-complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health status data db audit completions help" -f -a "health" -d 'Health of servers, services and databases (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)'
-complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health status data db audit completions help" -f -a "status" -d 'Where every city stands: release, last health and data checks, schema'
-complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health status data db audit completions help" -f -a "data" -d 'County data: synth, import, check, compare'
-complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health status data db audit completions help" -f -a "db" -d 'Databases: init, migrate, status, drift, baseline'
-complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health status data db audit completions help" -f -a "audit" -d 'The audit log: every change jinbao made, who made it, when and how it ended'
-complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health status data db audit completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health status data db audit completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health status report data db lock audit completions help" -f -a "profile" -d 'List, show, validate and compare profiles'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health status report data db lock audit completions help" -f -a "ping" -d 'Connect to every server of the target: reachability, latency and basic facts'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health status report data db lock audit completions help" -f -a "exec" -d 'Run a command on every server of the target'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health status report data db lock audit completions help" -f -a "provision" -d 'Build servers from their profile: plan, apply'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health status report data db lock audit completions help" -f -a "net" -d 'Network checks: routes and endpoints from every server'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health status report data db lock audit completions help" -f -a "release" -d 'Releases of the unified application: pack, inspect'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health status report data db lock audit completions help" -f -a "rollout" -d 'Roll a release out city by city, wave by wave'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health status report data db lock audit completions help" -f -a "rollback" -d 'Switch a city back to its previous release'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health status report data db lock audit completions help" -f -a "releases" -d 'What is installed on each server, and which release is current'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health status report data db lock audit completions help" -f -a "health" -d 'Health of servers, services and databases (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health status report data db lock audit completions help" -f -a "status" -d 'Where every city stands: milestones, score, release, health, data, schema'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health status report data db lock audit completions help" -f -a "report" -d 'The province\'s assessment as one HTML page, or its table as CSV or Markdown'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health status report data db lock audit completions help" -f -a "data" -d 'County data: synth, import, check, compare'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health status report data db lock audit completions help" -f -a "db" -d 'Databases: init, migrate, status, drift, baseline'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health status report data db lock audit completions help" -f -a "lock" -d 'Locks: who holds what, since when (break one with `rollout unlock`)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health status report data db lock audit completions help" -f -a "audit" -d 'The audit log: every change jinbao made, who made it, when and how it ended'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health status report data db lock audit completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and not __fish_seen_subcommand_from profile ping exec provision net release rollout rollback releases health status report data db lock audit completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "list" -d 'Every city: code, name, pinyin, wave, servers, database engine'
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "show" -d 'The effective profile of one city (pinyin, Chinese name or code)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "validate" -d 'Check every profile (or the named cities); exit 2 on any error'
@@ -782,6 +858,7 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subc
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "plan" -d 'Record per city and server the current release, the steps and the facts they rely on'
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "apply" -d 'Execute a recorded plan; a city whose facts moved since is refused'
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "unlock" -d 'Break the rollout lock of a city (recorded in the audit log)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "abandon" -d 'Give up the unfinished rollout (after damage, or when it cannot go on); servers stay as they are'
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from data" -f -a "synth" -d 'Synthetic county extracts of a city, with injected defects reported exactly'
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from data" -f -a "import" -d 'Load county extracts: every row loaded or rejected with its line and reason'
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from data" -f -a "check" -d 'Data-quality rules, run inside each city database (exit 1 when an error rule fails)'
@@ -792,3 +869,4 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subc
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "status" -d 'One row per database: current version, pending migrations, checksum problems'
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "drift" -d 'Compare the live schema with what the migrations produce; exit 3 on drift'
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "baseline" -d 'Adopt a database that already has the schema: record migrations as applied'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "status" -d 'Who holds which lock, since when'

@@ -111,14 +111,19 @@ pub enum Command {
     Releases(cmd::releases::ReleasesArgs),
     /// Health of servers, services and databases (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)
     Health(cmd::health::HealthArgs),
-    /// Where every city stands: release, last health and data checks, schema
+    /// Where every city stands: milestones, score, release, health, data, schema
     Status(cmd::status::StatusArgs),
+    /// The province's assessment as one HTML page, or its table as CSV or Markdown
+    Report(cmd::report::ReportArgs),
     /// County data: synth, import, check, compare
     #[command(subcommand)]
     Data(cmd::data::DataCommand),
     /// Databases: init, migrate, status, drift, baseline
     #[command(subcommand)]
     Db(cmd::db::DbCommand),
+    /// Locks: who holds what, since when (break one with `rollout unlock`)
+    #[command(subcommand)]
+    Lock(cmd::lock::LockCommand),
     /// The audit log: every change jinbao made, who made it, when and how it ended
     Audit(cmd::audit::AuditArgs),
     /// Print a shell completion script

@@ -43,6 +43,7 @@ impl Ctx {
             overrides: global.set.clone(),
             state_dir: absolute(global.state_dir.clone().unwrap_or_else(|| ".jinbao".into())),
         };
+        check_state_dir(&load.state_dir)?;
         crate::privacy::reveal_personal_data(global.show_personal_data);
         let ctx = Ctx {
             printer,
@@ -146,4 +147,29 @@ impl Ctx {
     pub fn state_dir(&self) -> &std::path::Path {
         &self.load.state_dir
     }
+}
+
+/// The state folder holds journals, locks, histories and the audit log: a folder anyone may
+/// write is refused; one of ours that others can read is narrowed to its owner.
+fn check_state_dir(dir: &std::path::Path) -> Result<()> {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let Ok(meta) = std::fs::metadata(dir) else {
+        return Ok(()); // made private when first written
+    };
+    let mode = meta.permissions().mode() & 0o7777;
+    if mode & 0o002 != 0 {
+        return Err(crate::error::fail(
+            crate::error::Exit::Usage,
+            format!(
+                "the state folder {} is writable by everyone (mode {mode:o}): anyone could change its journals, locks and audit log",
+                dir.display()
+            ),
+            format!("run: chmod 700 {}", dir.display()),
+        ));
+    }
+    // SAFETY: geteuid has no preconditions.
+    if mode & 0o077 != 0 && meta.is_dir() && meta.uid() == unsafe { libc::geteuid() } {
+        let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+    }
+    Ok(())
 }

@@ -87,6 +87,19 @@ impl Diagnostic {
         }
     }
 
+    /// The same problem with the offending value masked in the snippet (an inline secret).
+    pub fn masked(mut self) -> Self {
+        if let Some(snippet) = &self.snippet {
+            let start = self.col.saturating_sub(1);
+            let mut out: String = snippet.chars().take(start).collect();
+            out.push_str(crate::privacy::MASK);
+            out.extend(snippet.chars().skip(start + self.width));
+            self.snippet = Some(out);
+            self.width = crate::privacy::MASK.len();
+        }
+        self
+    }
+
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
@@ -110,10 +123,13 @@ impl fmt::Display for Diagnostic {
         if let Some(location) = self.location() {
             writeln!(f, "{:gutter$}--> {location}", "")?;
         }
-        if let Some(snippet) = &self.snippet {
+        if let Some(full) = &self.snippet {
+            // a line of megabytes is shown as the part around the problem
+            let (snippet, col) = window(full, self.col, SNIPPET_CHARS);
+            let snippet = &snippet;
             let pad: String = snippet
                 .chars()
-                .take(self.col.saturating_sub(1))
+                .take(col.saturating_sub(1))
                 .map(|c| match c {
                     '\t' => "\t",
                     c if is_wide(c) => "  ",
@@ -122,8 +138,8 @@ impl fmt::Display for Diagnostic {
                 .collect();
             let carets: usize = snippet
                 .chars()
-                .skip(self.col.saturating_sub(1))
-                .take(self.width)
+                .skip(col.saturating_sub(1))
+                .take(self.width.min(SNIPPET_CHARS))
                 .map(|c| if is_wide(c) { 2 } else { 1 })
                 .sum();
             writeln!(f, "{:gutter$} |", "")?;
@@ -135,6 +151,26 @@ impl fmt::Display for Diagnostic {
         }
         Ok(())
     }
+}
+
+/// The most characters of a line a snippet shows.
+const SNIPPET_CHARS: usize = 160;
+
+/// At most `max` characters of `line` around column `col` (1-based), and the column in them.
+fn window(line: &str, col: usize, max: usize) -> (String, usize) {
+    let n = line.chars().count();
+    if n <= max {
+        return (line.to_string(), col);
+    }
+    let start = col.saturating_sub(1).saturating_sub(max / 4).min(n - max);
+    let mut out: String = if start > 0 {
+        "…".into()
+    } else {
+        String::new()
+    };
+    out.extend(line.chars().skip(start).take(max));
+    out.push('…');
+    (out, col - start + usize::from(start > 0))
 }
 
 /// East Asian wide characters (enough for Chinese text in profiles).

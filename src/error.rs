@@ -19,8 +19,9 @@ pub enum Exit {
     Pending,
     /// 4: blocked: a lock is held, a maintenance window is closed, or approval is needed.
     Blocked,
-    /// 130: interrupted (Ctrl-C); a rollout journal can be resumed.
-    Interrupted,
+    /// 130 (SIGINT) or 143 (SIGTERM): stopped by a signal after finishing or undoing the step
+    /// in progress; a rollout can be resumed.
+    Interrupted(i32),
     /// `jinbao health`: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
     Monitoring(u8),
 }
@@ -33,7 +34,7 @@ impl Exit {
             Exit::Usage => 2,
             Exit::Pending => 3,
             Exit::Blocked => 4,
-            Exit::Interrupted => 130,
+            Exit::Interrupted(sig) => crate::interrupt::exit_code(sig),
             Exit::Monitoring(c) => c,
         }
     }

@@ -20,6 +20,8 @@ pub enum HostError {
     Unreachable(TransportError),
     /// The work on it failed.
     Failed(anyhow::Error),
+    /// Not started: jinbao was asked to stop (SIGINT, SIGTERM).
+    Stopped,
 }
 
 impl HostError {
@@ -31,6 +33,7 @@ impl HostError {
                 .chain()
                 .find_map(|c| c.downcast_ref::<TransportError>())
                 .map_or("failed", TransportError::reason),
+            HostError::Stopped => "interrupted",
         }
     }
 
@@ -43,6 +46,7 @@ impl HostError {
                     Some(TransportError::Lost { .. })
                 )
             }),
+            HostError::Stopped => false,
         }
     }
 }
@@ -58,6 +62,7 @@ impl std::fmt::Display for HostError {
                 }
                 Ok(())
             }
+            HostError::Stopped => write!(f, "not started: jinbao was asked to stop"),
         }
     }
 }
@@ -139,12 +144,36 @@ impl Fleet {
     }
 
     /// Runs `task` on every host of `indices` (all when None), `forks` at a time; connects
-    /// on first use. Results come back in the order of `indices`.
+    /// on first use. Results come back in the order of `indices`. Once jinbao is asked to stop,
+    /// hosts not yet started are not started (`HostError::Stopped`).
     pub fn each<R: Send>(
         &self,
         indices: Option<&[usize]>,
         printer: &Printer,
         phase: &str,
+        task: impl Fn(&Host, &mut dyn Transport, &ProgressBar) -> anyhow::Result<R> + Sync,
+    ) -> Vec<HostResult<R>> {
+        self.each_inner(indices, printer, phase, true, task)
+    }
+
+    /// Like `each`, but runs even after a stop was asked for: the work that puts servers back
+    /// on a whole release and gives locks back.
+    pub fn each_always<R: Send>(
+        &self,
+        indices: Option<&[usize]>,
+        printer: &Printer,
+        phase: &str,
+        task: impl Fn(&Host, &mut dyn Transport, &ProgressBar) -> anyhow::Result<R> + Sync,
+    ) -> Vec<HostResult<R>> {
+        self.each_inner(indices, printer, phase, false, task)
+    }
+
+    fn each_inner<R: Send>(
+        &self,
+        indices: Option<&[usize]>,
+        printer: &Printer,
+        phase: &str,
+        stoppable: bool,
         task: impl Fn(&Host, &mut dyn Transport, &ProgressBar) -> anyhow::Result<R> + Sync,
     ) -> Vec<HostResult<R>> {
         let all: Vec<usize> = (0..self.slots.len()).collect();
@@ -175,7 +204,12 @@ impl Fleet {
                             bar.set_prefix(slot.host.label().to_string());
                             bar.set_message(phase.to_string());
                             let start = Instant::now();
-                            let result = self.run_one(slot, &bar, task);
+                            // asked to stop: hosts not yet started are left as they are
+                            let result = if stoppable && crate::interrupt::stopping() {
+                                Err(HostError::Stopped)
+                            } else {
+                                self.run_one(slot, &bar, task)
+                            };
                             let done = HostResult {
                                 index,
                                 result,

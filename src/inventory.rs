@@ -46,6 +46,24 @@ pub fn hosts(site: &Site, role: Option<&str>) -> Vec<Host> {
         .collect()
 }
 
+/// How jinbao identifies itself to a site's servers (for the audit log): the SSH user and key,
+/// or the sandbox.
+pub fn identity(p: &SiteProfile) -> String {
+    let dc = &p.datacenter;
+    match dc.transport {
+        crate::profile::TransportKind::Local => "local sandbox".into(),
+        crate::profile::TransportKind::Ssh => {
+            let key = if dc.ssh.key.is_empty() {
+                String::new()
+            } else {
+                format!(" key {}", expand_home(&dc.ssh.key).display())
+            };
+            let agent = if dc.ssh.agent { " or ssh-agent" } else { "" };
+            format!("ssh {}{key}{agent}", dc.ssh.user)
+        }
+    }
+}
+
 /// How to reach server `name` of profile `p` (with its jump host when `with_jump`).
 fn endpoint(p: &SiteProfile, name: &str, with_jump: bool) -> Endpoint {
     let dc = &p.datacenter;

@@ -5,6 +5,7 @@
 //! `output`) → domain modules → foundations (`profile`, `diagnostic`, `env_vars`).
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod assess;
 pub mod cli;
 pub mod cmd;
 pub mod context;
@@ -17,6 +18,7 @@ pub mod error;
 pub mod facts;
 pub mod fleet;
 pub mod health;
+pub mod interrupt;
 pub mod inventory;
 pub mod netcheck;
 pub mod output;
@@ -25,6 +27,7 @@ pub mod privacy;
 pub mod profile;
 pub mod provision;
 pub mod release;
+pub mod report;
 pub mod resource;
 pub mod schema;
 pub mod state;
@@ -41,6 +44,7 @@ pub fn run() -> ExitCode {
     // what jinbao creates on this machine (state, reject files, extracts) is its owner's alone
     // SAFETY: umask only sets the process's file-creation mask.
     unsafe { libc::umask(0o077) };
+    interrupt::install();
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

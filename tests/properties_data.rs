@@ -7,55 +7,15 @@
 //! every property then runs batch after batch, with fresh seeds, until the time is up. A
 //! failing case is printed shrunk; add it to `regressions` below.
 
-use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+mod common;
 
+use common::props::check;
 use jinbao::data::csv_line::{Fields, Line, LineProblem, Lines};
 use jinbao::data::{format, ids, rules};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use proptest::test_runner::TestCaseError;
 
-/// When the properties stop: after one batch, or when JINBAO_FUZZ_SECONDS have passed since
-/// the first property started.
-fn deadline() -> Option<Instant> {
-    static START: OnceLock<Instant> = OnceLock::new();
-    let start = *START.get_or_init(Instant::now);
-    std::env::var("JINBAO_FUZZ_SECONDS")
-        .ok()
-        .and_then(|s| s.parse::<u64>().ok())
-        .map(|s| start + Duration::from_secs(s))
-}
-
-/// Runs `test` on `cases` values of `strategy`, again and again while fuzzing.
-fn check<S>(
-    name: &str,
-    cases: u32,
-    strategy: S,
-    test: impl Fn(S::Value) -> Result<(), TestCaseError>,
-) where
-    S: Strategy,
-    S::Value: std::fmt::Debug,
-{
-    let until = deadline();
-    let mut batches = 0u64;
-    loop {
-        let mut runner = TestRunner::new(Config {
-            cases,
-            failure_persistence: None,
-            ..Config::default()
-        });
-        if let Err(e) = runner.run(&strategy, &test) {
-            panic!("{name}: {e}\n(add the case to `regressions` in tests/properties_data.rs)");
-        }
-        batches += 1;
-        if until.is_none_or(|d| Instant::now() >= d) {
-            break;
-        }
-    }
-    if until.is_some() {
-        eprintln!("{name}: {batches} batches of {cases} cases");
-    }
-}
+const FILE: &str = "tests/properties_data.rs";
 
 // ---- references, from the standards ------------------------------------------------------
 
@@ -205,6 +165,7 @@ fn uscc_strategy() -> impl Strategy<Value = String> {
 #[test]
 fn id_numbers_agree_with_gb_11643() {
     check(
+        FILE,
         "id_numbers_agree_with_gb_11643",
         2000,
         id_strategy(),
@@ -229,6 +190,7 @@ fn id_numbers_agree_with_gb_11643() {
 #[test]
 fn fifteen_digit_ids_convert_to_valid_eighteen() {
     check(
+        FILE,
         "fifteen_digit_ids_convert_to_valid_eighteen",
         1000,
         "[0-9]{15}",
@@ -246,6 +208,7 @@ fn fifteen_digit_ids_convert_to_valid_eighteen() {
 #[test]
 fn employer_codes_agree_with_gb_11714_and_gb_32100() {
     check(
+        FILE,
         "employer_codes_agree_with_gb_11714_and_gb_32100",
         2000,
         prop_oneof![org_strategy(), uscc_strategy()],
@@ -290,6 +253,7 @@ fn sql_rules_agree_with_the_references() {
         prop::collection::vec(prop_oneof![org_strategy(), uscc_strategy()], 1..40),
     );
     check(
+        FILE,
         "sql_rules_agree_with_the_references",
         64,
         strategy,
@@ -376,6 +340,7 @@ fn fused_rules_agree_with_rules_alone() {
         prop::option::of("[张王李]{1,3}"),
     );
     check(
+        FILE,
         "fused_rules_agree_with_rules_alone",
         64,
         prop::collection::vec(row, 1..40),
@@ -425,6 +390,7 @@ fn written_records_read_back() {
     ];
     let records = prop::collection::vec(prop::collection::vec(field, 1..6), 1..20);
     check(
+        FILE,
         "written_records_read_back",
         500,
         (records, any::<bool>()),
@@ -483,6 +449,7 @@ fn any_bytes_split_into_bounded_numbered_lines() {
         0..400,
     );
     check(
+        FILE,
         "any_bytes_split_into_bounded_numbered_lines",
         1000,
         (input, 1usize..64),
@@ -542,6 +509,7 @@ fn converted_rows_keep_the_format() {
     ];
     let entity = 0..format::ENTITIES.len();
     check(
+        FILE,
         "converted_rows_keep_the_format",
         2000,
         (entity, prop::collection::vec(value, 0..12)),

@@ -395,3 +395,95 @@ fn the_sandbox_runs_the_same_flow() {
         toml
     );
 }
+
+/// A big file (200 KiB: far past what fits in a command line) onto a disk with no room for it:
+/// the write fails, the old file stays, the temp file is gone, and the summary says so.
+#[test]
+fn a_full_disk_fails_the_write_and_keeps_the_old_file() {
+    if !common::is_root() {
+        eprintln!(
+            "skipping a_full_disk_fails_the_write_and_keeps_the_old_file: needs root (mount)"
+        );
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    copy_project(work.path());
+    let state = work.path().join("state");
+    let jb = |args: &[&str]| {
+        let mut c = jinbao(&state);
+        c.current_dir(work.path()).args(args);
+        run(&mut c)
+    };
+    let r = jb(&["provision", "apply", "hebi", "--role", "app"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let host = state.join("sandbox/hosts/hebi/hebi-app1");
+    let notice = host.join("etc/jinbao/NOTICE");
+    let old = std::fs::read(&notice).unwrap();
+    // the NOTICE grows to 200 KiB; the folder it lives in gets 64 KiB
+    let big: String = (0..4000)
+        .map(|i| format!("line {i:05} of a notice much longer than a command line can hold\n"))
+        .collect();
+    assert!(big.len() > 200 * 1024);
+    std::fs::write(work.path().join("templates/files/NOTICE"), &big).unwrap();
+    let etc = host.join("etc/jinbao");
+    let keep = work.path().join("keep");
+    common::copy_tree(&etc, &keep);
+    let mount = |args: &[&str]| {
+        let out = std::process::Command::new("mount")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    mount(&[
+        "-t",
+        "tmpfs",
+        "-o",
+        "size=64k",
+        "tmpfs",
+        etc.to_str().unwrap(),
+    ]);
+    for e in std::fs::read_dir(&keep).unwrap().flatten() {
+        std::fs::copy(e.path(), etc.join(e.file_name())).unwrap();
+    }
+    let r = jb(&["provision", "apply", "hebi", "--role", "app", "--json"]);
+    let left: Vec<String> = std::fs::read_dir(&etc)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    let now = std::fs::read(&notice).unwrap();
+    let _ = std::process::Command::new("umount").arg(&etc).output();
+    assert_eq!(r.code, 1, "the write failed: {}\n{}", r.stdout, r.stderr);
+    let rows: Value = r.json();
+    let failed: Vec<&Value> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|h| {
+            h["apply"]["failed"]
+                .as_object()
+                .map(|_| &h["apply"]["failed"])
+        })
+        .collect();
+    assert!(!failed.is_empty(), "{rows}");
+    assert!(
+        failed
+            .iter()
+            .any(|f| f["resource"].as_str().unwrap().contains("NOTICE")),
+        "{failed:?}"
+    );
+    assert_eq!(now, old, "the old file stays whole");
+    assert!(
+        !left.iter().any(|n| n.contains("jinbao-tmp")),
+        "no temp file is left: {left:?}"
+    );
+    // with room again, the same apply writes it whole
+    let r = jb(&["provision", "apply", "hebi", "--role", "app"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(std::fs::read_to_string(&notice).unwrap(), big);
+}

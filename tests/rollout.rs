@@ -287,7 +287,8 @@ fn a_held_city_lock_refuses_a_second_rollout() {
         "--migrate",
         "--no-pause",
     ]));
-    assert_eq!(r.code, 1);
+    // blocked by a lock: exit 4, as the README says (it was 1)
+    assert_eq!(r.code, 4, "{}", r.stderr);
     let c = &by_city(&r.json())["zhoukou"];
     assert_eq!(c["result"], "refused");
     let reason = c["reason"].as_str().unwrap();

@@ -61,7 +61,7 @@ pub fn run(ctx: &Ctx, a: AuditArgs) -> Result<Exit> {
     let mut t = p.table(&["time", "operator", "action", "targets", "what", "result"]);
     for r in &records {
         let tone = match r.result.as_str() {
-            "ok" => Tone::Good,
+            "ok" | "deployed" | "already" | "switched" => Tone::Good,
             "" => Tone::Plain,
             _ => Tone::Bad,
         };

@@ -225,6 +225,17 @@ fn run_import(ctx: &Ctx, a: ImportArgs) -> Result<Exit> {
         bar.finish_and_clear();
         manifests.push(m);
     }
+    if !a.dry_run {
+        // where the city's concentration stands now, for status and the assessment
+        let today = crate::window::now().date_naive();
+        match crate::data::progress::city(site, ctx.state_dir(), today, false) {
+            Ok(progress) => crate::data::progress::record(ctx.state_dir(), &progress)?,
+            Err(e) => ctx
+                .printer
+                .warn(format!("concentration progress not recorded: {e}")),
+        }
+        super::status::record_snapshot(ctx);
+    }
     let p = &ctx.printer;
     if p.json {
         p.json(&manifests)?;

@@ -129,6 +129,7 @@ pub fn run(ctx: &Ctx, a: CheckArgs) -> Result<Exit> {
         )?;
         audit_lists(ctx, r)?;
     }
+    super::status::record_snapshot(ctx);
     print(ctx, &results)?;
     let failed = results
         .iter()

@@ -36,7 +36,9 @@ pub fn run(ctx: &Ctx, a: ProgressArgs) -> Result<Exit> {
     });
     let mut cities = Vec::new();
     for (site, r) in sites.iter().zip(found) {
-        cities.push(r.map_err(|e| anyhow::anyhow!("{}: {e}", site.pinyin()))?);
+        let p = r.map_err(|e| anyhow::anyhow!("{}: {e}", site.pinyin()))?;
+        progress::record(ctx.state_dir(), &p)?;
+        cities.push(p);
     }
     let p = &ctx.printer;
     if p.json {

@@ -89,6 +89,27 @@ pub fn run(ctx: &Ctx, args: ExecArgs) -> Result<Exit> {
         })
         .collect();
     let failed = rows.iter().filter(|r| r.status != Some(0)).count();
+    // an ad-hoc command may change anything: it is recorded like every other change
+    let mut cities: Vec<String> = rows.iter().map(|r| r.city.clone()).collect();
+    cities.dedup();
+    crate::state::audit::record(
+        ctx.state_dir(),
+        crate::state::audit::Entry {
+            action: "exec",
+            targets: cities,
+            what: format!(
+                "`{}` on {} servers ({failed} failed)",
+                crate::profile::safe::excerpt(&command),
+                rows.len()
+            ),
+            result: if failed == 0 { "ok" } else { "failed" },
+            identity: fleet
+                .hosts()
+                .next()
+                .and_then(|h| profiles.find(&h.city))
+                .map(|s| crate::inventory::identity(&s.profile)),
+        },
+    )?;
     print(ctx, &rows)?;
     if failed > 0 {
         ctx.printer

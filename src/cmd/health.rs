@@ -170,6 +170,7 @@ fn inspect(ctx: &Ctx, a: HealthArgs) -> Result<Exit> {
             }),
         )?;
     }
+    super::status::after_health(ctx, &sites, report.cities.iter().flat_map(|c| &c.checks));
     print(ctx, &report, a.format)?;
     Ok(Exit::Monitoring(report.exit))
 }

@@ -9,12 +9,14 @@ pub mod data_progress;
 pub mod db;
 pub mod exec;
 pub mod health;
+pub mod lock;
 pub mod net;
 pub mod ping;
 pub mod profile;
 pub mod provision;
 pub mod release;
 pub mod releases;
+pub mod report;
 pub mod rollback;
 pub mod rollout;
 pub mod status;
@@ -38,9 +40,11 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit> {
         Command::Releases(a) => releases::run(ctx, a),
         Command::Health(a) => health::run(ctx, a),
         Command::Status(a) => status::run(ctx, a),
+        Command::Report(a) => report::run(ctx, a),
         Command::Data(c) => data::run(ctx, c),
         Command::Db(c) => db::run(ctx, c),
         Command::Audit(a) => audit::run(ctx, a),
+        Command::Lock(c) => lock::run(ctx, c),
         Command::Completions(args) => completions::run(ctx, args),
     }
 }

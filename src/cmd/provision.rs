@@ -119,6 +119,7 @@ fn execute(ctx: &Ctx, args: &PlanArgs, apply: Option<&ApplyArgs>) -> Result<Exit
         .sum();
     let errors = rows.iter().any(|r| r.error.is_some());
     let Some(apply) = apply else {
+        learn(ctx, args, &rows, "provision plan");
         print_plan(ctx, &rows, false)?;
         return Ok(if errors {
             Exit::Failure
@@ -170,11 +171,82 @@ fn execute(ctx: &Ctx, args: &PlanArgs, apply: Option<&ApplyArgs>) -> Result<Exit
             Err(e) => rows[r.index].error = Some(e.to_string()),
         }
     }
+    audit_apply(ctx, &rows)?;
+    learn(ctx, args, &rows, "provision apply");
     print_plan(ctx, &rows, true)?;
     let failed = rows
         .iter()
         .any(|r| r.error.is_some() || r.apply.as_ref().is_some_and(|a| a.failed.is_some()));
     Ok(if failed { Exit::Failure } else { Exit::Success })
+}
+
+/// Tells the assessment which cities provisioning found (or left) as their profile says:
+/// only for a run over every server of a city that reached them all.
+fn learn(ctx: &Ctx, args: &PlanArgs, rows: &[HostRow], by: &str) {
+    if args.role.is_some() {
+        return;
+    }
+    let mut cities: Vec<&str> = rows.iter().map(|r| r.city.as_str()).collect();
+    cities.dedup();
+    for city in cities {
+        let mine: Vec<&HostRow> = rows.iter().filter(|r| r.city == city).collect();
+        if mine.iter().any(|r| r.error.is_some()) {
+            continue;
+        }
+        // after an apply, what failed is still to do; after a plan, what is pending
+        let outstanding: usize = mine
+            .iter()
+            .map(|r| match (&r.apply, &r.plan) {
+                (Some(a), _) => usize::from(a.failed.is_some()),
+                (None, Some(p)) if by == "provision plan" => p.pending(),
+                _ => 0,
+            })
+            .sum();
+        let result =
+            crate::assess::learn::provision(ctx.state_dir(), city, by, mine.len(), outstanding);
+        super::status::learned(ctx, "the provisioning result", result);
+    }
+}
+
+/// One audit line per city: how many changes on how many servers, and whether any failed.
+fn audit_apply(ctx: &Ctx, rows: &[HostRow]) -> Result<()> {
+    let profiles = ctx.profiles()?;
+    let mut cities: Vec<&str> = rows.iter().map(|r| r.city.as_str()).collect();
+    cities.dedup();
+    for city in cities {
+        let of_city: Vec<&HostRow> = rows.iter().filter(|r| r.city == city).collect();
+        let applied: usize = of_city
+            .iter()
+            .filter_map(|r| r.apply.as_ref())
+            .map(|a| a.applied.len())
+            .sum();
+        let failed: Vec<&str> = of_city
+            .iter()
+            .filter(|r| r.error.is_some() || r.apply.as_ref().is_some_and(|a| a.failed.is_some()))
+            .map(|r| r.host.as_str())
+            .collect();
+        if applied == 0 && failed.is_empty() {
+            continue;
+        }
+        let what = if failed.is_empty() {
+            format!("{applied} changes on {} servers", of_city.len())
+        } else {
+            format!("{applied} changes; failed on {}", failed.join(", "))
+        };
+        crate::state::audit::record(
+            ctx.state_dir(),
+            crate::state::audit::Entry {
+                action: "provision apply",
+                targets: vec![city.to_string()],
+                what,
+                result: if failed.is_empty() { "ok" } else { "failed" },
+                identity: profiles
+                    .find(city)
+                    .map(|s| crate::inventory::identity(&s.profile)),
+            },
+        )?;
+    }
+    Ok(())
 }
 
 fn print_plan(ctx: &Ctx, rows: &[HostRow], applied: bool) -> Result<()> {

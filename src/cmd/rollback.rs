@@ -101,6 +101,21 @@ pub fn run(ctx: &Ctx, a: RollbackArgs) -> Result<Exit> {
     from.sort();
     from.dedup();
     let run = format!("rollback-{}", std::process::id());
+    let _controller_lock = crate::state::lock::acquire(
+        ctx.state_dir(),
+        &format!("city-{}", site.pinyin()),
+        &format!("rollback of {} to {version}", site.pinyin()),
+        Duration::ZERO,
+        &mut |_| {},
+    )
+    .map_err(|e| match e {
+        crate::state::lock::LockError::Io(e) => anyhow::Error::from(e),
+        other => fail(
+            Exit::Blocked,
+            format!("{} is locked: {other}", site.pinyin()),
+            "",
+        ),
+    })?;
     let info = lock::info(&run, &version);
     let held = fleet.each(Some(&app), &ctx.printer, "lock", |_, t, _| {
         let o = t.run(
@@ -108,9 +123,19 @@ pub fn run(ctx: &Ctx, a: RollbackArgs) -> Result<Exit> {
             b"",
             Duration::from_secs(30),
         )?;
-        Ok(o.stdout_text()
+        let text = o.stdout_text();
+        if let Some(h) = text
             .lines()
-            .find_map(|l| l.strip_prefix("HELD\t").map(str::to_string)))
+            .find_map(|l| l.strip_prefix("HELD\t").map(str::to_string))
+        {
+            return Ok(Some(h));
+        }
+        anyhow::ensure!(
+            text.lines().any(|l| l == "LOCKED"),
+            "could not take the lock: {}",
+            o.stderr_text().trim()
+        );
+        Ok(None)
     });
     let unlock = || {
         fleet.each(Some(&app), &ctx.printer, "unlock", |_, t, _| {
@@ -122,6 +147,14 @@ pub fn run(ctx: &Ctx, a: RollbackArgs) -> Result<Exit> {
             Ok(())
         })
     };
+    if let Some(e) = held.iter().find_map(|r| r.result.as_ref().err()) {
+        unlock();
+        return Err(fail(
+            Exit::Failure,
+            format!("cannot lock {}: {e}", site.pinyin()),
+            "",
+        ));
+    }
     if let Some(h) = held
         .iter()
         .find_map(|r| r.result.as_ref().ok().cloned().flatten())
@@ -143,7 +176,7 @@ pub fn run(ctx: &Ctx, a: RollbackArgs) -> Result<Exit> {
             Some(&version),
             service,
             local,
-            &health_command(p, None),
+            &health_command(p, None).map_err(anyhow::Error::msg)?,
             p.app.health.timeout.as_secs().max(1),
         );
         let o = t.run(&script, b"", p.app.health.timeout + Duration::from_secs(60))?;
@@ -153,12 +186,6 @@ pub fn run(ctx: &Ctx, a: RollbackArgs) -> Result<Exit> {
         }
     });
     unlock();
-    crate::state::audit(
-        ctx.state_dir(),
-        "rollback",
-        &[site.pinyin()],
-        &format!("to {version}"),
-    )?;
     let failures: Vec<String> = results
         .iter()
         .filter_map(|r| {
@@ -168,6 +195,16 @@ pub fn run(ctx: &Ctx, a: RollbackArgs) -> Result<Exit> {
                 .map(|e| format!("{}: {e}", fleet.host(r.index).name))
         })
         .collect();
+    crate::state::audit::record(
+        ctx.state_dir(),
+        crate::state::audit::Entry {
+            action: "rollback",
+            targets: vec![site.pinyin().to_string()],
+            what: format!("{} → {version}", from.join("/")),
+            result: if failures.is_empty() { "ok" } else { "failed" },
+            identity: Some(crate::inventory::identity(p)),
+        },
+    )?;
     crate::state::record_release(
         ctx.state_dir(),
         site.pinyin(),

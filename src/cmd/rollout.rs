@@ -44,6 +44,9 @@ pub enum RolloutCommand {
     Apply(ApplyPlanArgs),
     /// Break the rollout lock of a city (recorded in the audit log)
     Unlock(UnlockArgs),
+    /// Give up the unfinished rollout (after damage, or when it cannot go on); servers stay
+    /// as they are
+    Abandon,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -139,6 +142,7 @@ pub fn run(ctx: &Ctx, args: RolloutArgs) -> Result<Exit> {
         Some(RolloutCommand::Plan(a)) => plan(ctx, a),
         Some(RolloutCommand::Apply(a)) => apply_plan(ctx, a),
         Some(RolloutCommand::Unlock(a)) => unlock(ctx, a),
+        Some(RolloutCommand::Abandon) => abandon(ctx),
         None if args.resume => resume(ctx, &args.flags),
         None => {
             let path = args.release.clone().expect("required by clap");
@@ -158,6 +162,8 @@ pub fn run(ctx: &Ctx, args: RolloutArgs) -> Result<Exit> {
 
 /// A release from a tarball, a manifest, or a folder (packed into the state folder first).
 pub fn resolve_release(ctx: &Ctx, path: &Path) -> Result<Release> {
+    // profiles first: a run refused for its profiles leaves nothing behind, not even a pack
+    ctx.profiles()?;
     if path.is_dir() {
         let out = ctx.state_dir().join("releases");
         let args = super::release::PackArgs {
@@ -205,6 +211,34 @@ fn sink(ctx: &Ctx, flags: &RolloutFlags) -> Option<journal::Sink> {
     })
 }
 
+/// The lock a run holds for as long as its process lives: `--resume` of a live run is refused.
+fn run_lock(ctx: &Ctx, run: &str) -> Result<crate::state::lock::Lock> {
+    crate::state::lock::acquire(
+        ctx.state_dir(),
+        &format!("run-{run}"),
+        &format!("rollout {run}"),
+        Duration::ZERO,
+        &mut |_| {},
+    )
+    .map_err(|e| match e {
+        crate::state::lock::LockError::Io(e) => anyhow::Error::from(e),
+        other => fail(
+            Exit::Blocked,
+            format!("rollout {run} is still running: {other}"),
+            "wait for it to end (or stop it with Ctrl-C / SIGTERM), then resume it if it did not finish",
+        ),
+    })
+}
+
+/// The unfinished run recorded in the state folder, if any (a damaged record is an error
+/// with the way out).
+fn active_run(ctx: &Ctx) -> Result<Option<String>> {
+    journal::active(ctx.state_dir()).map_err(|e| {
+        let hint = e.hint();
+        fail(Exit::Failure, e.to_string(), hint)
+    })
+}
+
 fn fresh(
     ctx: &Ctx,
     release: &Release,
@@ -213,17 +247,24 @@ fn fresh(
     flags: &RolloutFlags,
     expected: Option<Expected>,
 ) -> Result<Exit> {
-    if let Some(run) = journal::active(ctx.state_dir()) {
+    if let Some(run) = active_run(ctx)? {
+        if let Some(h) = crate::state::lock::holder(ctx.state_dir(), &format!("run-{run}")) {
+            return Err(fail(
+                Exit::Blocked,
+                format!("rollout {run} is running: held by {}", h.describe()),
+                "wait for it to end, or watch it with: jinbao status",
+            ));
+        }
         return Err(fail(
             Exit::Blocked,
             format!("rollout {run} did not finish"),
-            "go on with it: jinbao rollout --resume (its journal is in the state folder)",
+            "go on with it: jinbao rollout --resume (or give it up: jinbao rollout abandon)",
         ));
     }
     crate::window::check_all(ctx, sites, flags.override_window.as_deref(), "rollout")?;
     let run = new_run_id();
-    let journal = Journal::create(ctx.state_dir(), &run, sink(ctx, flags))?;
-    journal.emit(EventKind::RunStart {
+    let _run_lock = run_lock(ctx, &run)?;
+    let start = EventKind::RunStart {
         release: release.tarball.display().to_string(),
         version: release.manifest.version.clone(),
         sha256: release.manifest.sha256.clone(),
@@ -234,18 +275,23 @@ fn fresh(
             "accept_new_host_keys": flags.connect.accept_new_host_keys,
             "expected": expected,
         }),
-    });
+    };
+    // written before any server is touched: a state folder that cannot take it stops here
+    let journal = Journal::create(ctx.state_dir(), &run, start, sink(ctx, flags))
+        .map_err(|e| fail(Exit::Failure, e.to_string(), e.hint()))?;
     execute(ctx, &journal, release, sites, opts, flags, &[], expected)
 }
 
 fn resume(ctx: &Ctx, flags: &RolloutFlags) -> Result<Exit> {
-    let Some(run) = journal::active(ctx.state_dir()) else {
+    let Some(run) = active_run(ctx)? else {
         return Err(usage(
             "no unfinished rollout to resume",
             "start one: jinbao rollout <release> <target>",
         ));
     };
-    let events = journal::read(ctx.state_dir(), &run)?;
+    let _run_lock = run_lock(ctx, &run)?;
+    let events = journal::read(ctx.state_dir(), &run)
+        .map_err(|e| fail(Exit::Failure, e.to_string(), e.hint()))?;
     let Some(EventKind::RunStart {
         release,
         sha256,
@@ -254,26 +300,32 @@ fn resume(ctx: &Ctx, flags: &RolloutFlags) -> Result<Exit> {
         ..
     }) = events.first().map(|e| e.kind.clone())
     else {
-        return Err(usage(
-            format!("the journal of {run} has no start"),
-            "remove the state folder's rollouts/ACTIVE",
-        ));
+        unreachable!("read() checks the start");
     };
     let release = rel::open(Path::new(&release))?;
     if release.manifest.sha256 != sha256 {
         return Err(usage(
             "the release changed since the rollout started",
-            "pack it again as it was, or start a new rollout",
+            "pack it again as it was, or give the run up (jinbao rollout abandon) and start a new one",
         ));
     }
-    let opts: Options =
-        serde_json::from_value(options["rollout"].clone()).context("the journal's options")?;
+    let damaged = |what: &str| {
+        let path = journal::path_of(ctx.state_dir(), &run);
+        fail(
+            Exit::Failure,
+            format!("the rollout journal {} is damaged: {what}", path.display()),
+            "give the run up with `jinbao rollout abandon`, then start a new rollout",
+        )
+    };
+    let opts: Options = serde_json::from_value(options["rollout"].clone())
+        .map_err(|_| damaged("its options cannot be read"))?;
     let expected: Option<Expected> =
         serde_json::from_value(options["expected"].clone()).unwrap_or(None);
     let profiles = ctx.profiles()?;
     let sites: Vec<&Site> = cities.iter().filter_map(|c| profiles.find(c)).collect();
     let done = crate::release::rollout::finished_cities(&events);
-    let journal = Journal::reopen(ctx.state_dir(), &run, sink(ctx, flags))?;
+    let journal = Journal::reopen(ctx.state_dir(), &run, sink(ctx, flags))
+        .map_err(|e| fail(Exit::Failure, e.to_string(), e.hint()))?;
     ctx.printer.note(format!(
         "resuming rollout {run}: {} of {} cities already done",
         done.len(),
@@ -291,6 +343,49 @@ fn resume(ctx: &Ctx, flags: &RolloutFlags) -> Result<Exit> {
     execute(
         ctx, &journal, &release, &sites, &opts, &flags, &done, expected,
     )
+}
+
+/// `rollout abandon`: gives up an unfinished run that is not running (after damage, or when
+/// its release is gone). The servers stay as they are; the audit log records who gave it up.
+fn abandon(ctx: &Ctx) -> Result<Exit> {
+    let Some(run) = active_run(ctx).or_else(|_| {
+        // a damaged ACTIVE is exactly what abandon is for
+        Ok::<_, anyhow::Error>(Some("(damaged)".to_string()))
+    })?
+    else {
+        return Err(usage("no unfinished rollout to abandon", ""));
+    };
+    let lock = if run == "(damaged)" {
+        None
+    } else {
+        Some(run_lock(ctx, &run)?)
+    };
+    if run != "(damaged)"
+        && let Ok(j) = Journal::reopen(ctx.state_dir(), &run, None)
+    {
+        let _ = j.emit(EventKind::Abandoned {
+            by: crate::db::operator(),
+        });
+    }
+    let active = ctx.state_dir().join("rollouts").join("ACTIVE");
+    std::fs::remove_file(&active)
+        .map_err(|e| crate::state::files::at(&active, e))
+        .with_context(|| format!("cannot give rollout {run} up"))?;
+    drop(lock);
+    crate::state::audit::record(
+        ctx.state_dir(),
+        crate::state::audit::Entry {
+            action: "rollout abandon",
+            targets: Vec::new(),
+            what: format!("run {run} given up"),
+            result: "ok",
+            identity: None,
+        },
+    )?;
+    ctx.printer.note(format!(
+        "rollout {run} given up; servers are as it left them: see `jinbao releases --all`, and break any lock it left with `jinbao rollout unlock`"
+    ));
+    Ok(Exit::Success)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -315,7 +410,10 @@ fn execute(
         flags.connect.forks,
         flags.connect.accept_new_host_keys,
     );
-    let tarball = Arc::new(std::fs::read(&release.tarball)?);
+    let tarball = Arc::new(
+        std::fs::read(&release.tarball)
+            .map_err(|e| crate::state::files::at(&release.tarball, e))?,
+    );
     let templates = rel::templates(release)?;
     let mut rollout = Rollout::new(
         profiles,
@@ -333,22 +431,62 @@ fn execute(
     rollout.approve = Some(&ask);
     let (outcomes, end) = rollout.run(sites, done);
     let failed = outcomes.iter().any(|o| o.result.is_failure());
+    let refused_only = failed
+        && outcomes
+            .iter()
+            .filter(|o| o.result.is_failure())
+            .all(|o| o.blocked);
     let result = match end {
         RunEnd::Paused => "paused",
         RunEnd::Halted => "halted",
+        RunEnd::Interrupted(_) => "interrupted",
+        RunEnd::JournalFailed => "stopped",
         RunEnd::Done if failed => "failed",
         RunEnd::Done => "done",
     };
-    if end != RunEnd::Paused {
-        journal.emit(EventKind::RunDone {
-            result: result.into(),
-        });
-        journal.finish();
+    match end {
+        RunEnd::Paused | RunEnd::JournalFailed => {}
+        RunEnd::Interrupted(sig) => {
+            let _ = journal.emit(EventKind::Interrupted {
+                signal: if sig == libc::SIGTERM {
+                    "SIGTERM"
+                } else {
+                    "SIGINT"
+                }
+                .into(),
+            });
+        }
+        _ => {
+            let _ = journal.emit(EventKind::RunDone {
+                result: result.into(),
+            });
+            journal.finish();
+        }
     }
-    let everything = all_outcomes(ctx, journal, &outcomes)?;
+    let everything = all_outcomes(ctx, journal, &outcomes).unwrap_or_else(|_| outcomes.clone());
+    super::status::after_rollout(ctx, &journal.run, sites);
     summary(ctx, flags, &everything, journal, result)?;
     Ok(match end {
         RunEnd::Paused => Exit::Blocked,
+        RunEnd::Interrupted(sig) => {
+            ctx.printer.note(format!(
+                "rollout {} interrupted: every city is on its old or its new release and no lock is held; go on with: jinbao rollout --resume",
+                journal.run
+            ));
+            Exit::Interrupted(sig)
+        }
+        RunEnd::JournalFailed => {
+            return Err(fail(
+                Exit::Failure,
+                format!(
+                    "rollout {} stopped: {}",
+                    journal.run,
+                    rollout.journal_error().unwrap_or_default()
+                ),
+                "every city is on its old or its new release; free space or fix the state folder, then: jinbao rollout --resume",
+            ));
+        }
+        _ if refused_only => Exit::Blocked,
         _ if failed || end == RunEnd::Halted => Exit::Failure,
         _ => Exit::Success,
     })
@@ -357,7 +495,9 @@ fn execute(
 /// Outcomes of this invocation plus those a resumed run had before, from the journal.
 fn all_outcomes(ctx: &Ctx, journal: &Journal, now: &[Outcome]) -> Result<Vec<Outcome>> {
     let mut out: Vec<Outcome> = Vec::new();
-    for e in journal::read(ctx.state_dir(), &journal.run)? {
+    for e in journal::read(ctx.state_dir(), &journal.run)
+        .map_err(|e| fail(Exit::Failure, e.to_string(), e.hint()))?
+    {
         if let EventKind::CityDone {
             city,
             result,
@@ -383,6 +523,7 @@ fn all_outcomes(ctx: &Ctx, journal: &Journal, now: &[Outcome]) -> Result<Vec<Out
                 reason,
                 ms,
                 changes,
+                blocked: false,
             };
             out.retain(|x| x.city != city);
             out.push(o);
@@ -654,6 +795,46 @@ fn apply_plan(ctx: &Ctx, a: ApplyPlanArgs) -> Result<Exit> {
 fn unlock(ctx: &Ctx, a: UnlockArgs) -> Result<Exit> {
     let fleet = ctx.fleet(&a.target.spec(), None, &a.connect)?;
     let profiles = ctx.profiles()?;
+    // a lock a live jinbao on this controller holds is not broken: that run is working now
+    let mut cities: Vec<&str> = fleet.hosts().map(|h| h.city.as_str()).collect();
+    cities.dedup();
+    let mut held = Vec::new();
+    for city in &cities {
+        let name = format!("city-{city}");
+        match crate::state::lock::acquire(
+            ctx.state_dir(),
+            &name,
+            &format!("rollout unlock {city}"),
+            Duration::ZERO,
+            &mut |_| {},
+        ) {
+            Ok(lock) => held.push(lock),
+            Err(crate::state::lock::LockError::Held(h)) => {
+                return Err(fail(
+                    Exit::Blocked,
+                    format!("{city} is being worked on now: {}", h.describe()),
+                    "a running jinbao's lock is not broken; wait for it or stop it",
+                ));
+            }
+            Err(crate::state::lock::LockError::Foreign(h)) => {
+                // held from another controller: breaking it is what unlock is for
+                let path = crate::state::lock::path(ctx.state_dir(), &name);
+                std::fs::write(&path, b"").map_err(|e| crate::state::files::at(&path, e))?;
+                ctx.printer.note(format!(
+                    "broke the controller lock of {city}: {}",
+                    h.describe()
+                ));
+                held.push(crate::state::lock::acquire(
+                    ctx.state_dir(),
+                    &name,
+                    &format!("rollout unlock {city}"),
+                    Duration::ZERO,
+                    &mut |_| {},
+                )?);
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
     let results = fleet.each(None, &ctx.printer, "unlock", |host, t, _| {
         let install = &crate::provision::site_of(profiles, host)
             .profile

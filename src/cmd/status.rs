@@ -1,109 +1,55 @@
 //! `jinbao status [<target>]`: where every city stands, for the province to assess progress.
 //!
 //! It reads what the other commands leave in the state folder (the release ledger, health and
-//! data-check histories), so it answers in milliseconds without touching a server; the schema
-//! column asks each city's database unless `--offline`.
+//! data-check histories, provision and schema facts) and assesses every city from it
+//! (`crate::assess`: milestones, score, attention), so it answers in milliseconds without
+//! touching a server; the schema column asks each city's database unless `--offline`.
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::Args;
 use serde::Serialize;
 
+use crate::assess::{self, SiteAssessment};
 use crate::cli::TargetArgs;
 use crate::context::Ctx;
 use crate::db::Account;
-use crate::error::Exit;
+use crate::error::{Exit, usage};
 use crate::output::Tone;
 use crate::profile::target::TargetSpec;
 use crate::profile::{Engine, Site};
-use crate::state::ReleaseRecord;
-
-/// How many past health runs the trend shows.
-const TREND: usize = 10;
 
 #[derive(Debug, Args)]
 pub struct StatusArgs {
     #[command(flatten)]
     pub target: TargetArgs,
 
+    /// Also the province center
+    #[arg(long)]
+    pub province: bool,
+
     /// Only what the state folder holds: do not ask the databases for their schema
     #[arg(long)]
     pub offline: bool,
+
+    /// The score of one city criterion by criterion, with the facts each came from
+    #[arg(long)]
+    pub explain: bool,
+
+    /// Keep today's snapshot of every city's milestones and score (the report's history)
+    #[arg(long)]
+    pub record: bool,
 
     /// Databases asked at once
     #[arg(long, default_value_t = crate::parallel::DEFAULT_JOBS, value_name = "N")]
     pub jobs: usize,
 }
 
-#[derive(Debug, Serialize)]
-pub struct CityStatus {
-    pub city: String,
-    pub name: String,
-    pub code: String,
-    pub wave: String,
-    /// The release the city's servers run, from the last successful change.
-    pub release: Option<String>,
-    /// The last release change (rollout outcome or rollback), whatever its result.
-    pub last_change: Option<ReleaseRecord>,
-    pub health: Option<HealthStatus>,
-    pub data: Option<DataStatus>,
-    pub schema: Option<SchemaStatus>,
-    /// How much of the counties' data is in the center (from the load manifests; not with
-    /// `--offline`).
-    pub concentration: Option<ConcentrationStatus>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct ConcentrationStatus {
-    pub share_loaded: f64,
-    pub counties_loaded: usize,
-    pub counties: usize,
-    pub deadline: Option<String>,
-    pub overdue: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-}
-
-fn concentration(ctx: &Ctx, site: &Site) -> ConcentrationStatus {
-    let today = crate::window::now().date_naive();
-    match crate::data::progress::city(site, ctx.state_dir(), today, false) {
-        Ok(p) => ConcentrationStatus {
-            share_loaded: p.share_loaded,
-            counties_loaded: p.counties.iter().filter(|c| c.loaded).count(),
-            counties: p.counties.len(),
-            deadline: p.deadline,
-            overdue: p.overdue,
-            error: None,
-        },
-        Err(e) => ConcentrationStatus {
-            share_loaded: 0.0,
-            counties_loaded: 0,
-            counties: site.profile.counties.len(),
-            deadline: None,
-            overdue: false,
-            error: Some(e.to_string()),
-        },
-    }
-}
-
-#[derive(Debug, Serialize)]
-pub struct HealthStatus {
-    pub time: String,
-    pub status: String,
-    pub counts: serde_json::Value,
-    /// The statuses of the last runs, oldest first.
-    pub trend: Vec<String>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct DataStatus {
-    pub time: String,
-    pub score: f64,
-    pub min_score: f64,
-    pub failed_errors: usize,
-    pub failed_warnings: usize,
-    pub violations: u64,
-    /// The score of the previous check, to tell better from worse.
-    pub previous_score: Option<f64>,
+/// One row of `status --json`: the assessment and the live schema.
+#[derive(Serialize)]
+struct Row<'a> {
+    #[serde(flatten)]
+    site: &'a SiteAssessment,
+    schema: Option<SchemaStatus>,
 }
 
 #[derive(Debug, Serialize)]
@@ -116,31 +62,6 @@ pub struct SchemaStatus {
     pub note: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-}
-
-#[derive(serde::Deserialize)]
-struct HealthLine {
-    time: String,
-    status: String,
-    #[serde(default)]
-    counts: serde_json::Value,
-}
-
-/// What the releases of a city were switched to last, successfully.
-fn current_release(history: &[ReleaseRecord]) -> Option<String> {
-    history
-        .iter()
-        .rev()
-        .find(|r| matches!(r.result.as_str(), "deployed" | "already" | "switched"))
-        .map(|r| r.to.clone())
-        .or_else(|| {
-            // a failed change that was rolled back leaves the city where it was
-            history
-                .iter()
-                .rev()
-                .find(|r| r.result == "rolled-back" && r.from.len() == 1)
-                .map(|r| r.from[0].clone())
-        })
 }
 
 fn schema(ctx: &Ctx, site: &Site) -> SchemaStatus {
@@ -168,80 +89,184 @@ fn schema(ctx: &Ctx, site: &Site) -> SchemaStatus {
     }
 }
 
-fn city_status(ctx: &Ctx, site: &Site, offline: bool) -> CityStatus {
-    let state = ctx.state_dir();
-    let changes = crate::state::releases(state, site.pinyin(), 50);
-    let runs: Vec<HealthLine> = crate::state::tail(
-        &state
-            .join("health")
-            .join(format!("{}.jsonl", site.pinyin())),
-        TREND,
-    );
-    let checks = crate::state::tail::<crate::data::history::CheckRecord>(
-        &state
-            .join("data-checks")
-            .join(format!("{}.jsonl", site.pinyin())),
-        2,
-    );
-    CityStatus {
-        city: site.pinyin().to_string(),
-        name: site.name().to_string(),
-        code: site.code().to_string(),
-        wave: site.profile.city.wave.clone(),
-        release: current_release(&changes),
-        last_change: changes.last().cloned(),
-        health: runs.last().map(|last| HealthStatus {
-            time: last.time.clone(),
-            status: last.status.clone(),
-            counts: last.counts.clone(),
-            trend: runs.iter().map(|r| r.status.clone()).collect(),
-        }),
-        data: checks.last().map(|c| DataStatus {
-            time: c.time.clone(),
-            score: c.score,
-            min_score: c.min_score,
-            failed_errors: c.failed_errors,
-            failed_warnings: c.failed_warnings,
-            violations: c.violations,
-            previous_score: (checks.len() > 1).then(|| checks[0].score),
-        }),
-        schema: (!offline).then(|| schema(ctx, site)),
-        concentration: (!offline).then(|| concentration(ctx, site)),
-    }
+/// The sites of the target among `all` (an assessment of every site), in attention order,
+/// each with its profile.
+pub fn of_target<'c>(
+    ctx: &'c Ctx,
+    spec: &TargetSpec,
+    mut all: Vec<SiteAssessment>,
+) -> Result<Vec<(SiteAssessment, &'c Site)>> {
+    let chosen = ctx.select(spec)?;
+    all.retain(|a| chosen.iter().any(|s| s.pinyin() == a.city));
+    assess::sort_by_attention(&mut all, ctx.profiles()?);
+    Ok(all
+        .into_iter()
+        .filter_map(|a| {
+            let site = chosen.iter().find(|s| s.pinyin() == a.city)?;
+            Some((a, *site))
+        })
+        .collect())
 }
 
 pub fn run(ctx: &Ctx, a: StatusArgs) -> Result<Exit> {
-    let mut spec: TargetSpec = a.target.spec();
-    if spec.is_empty() {
+    let mut spec: TargetSpec = TargetSpec {
+        province: a.province,
+        ..a.target.spec()
+    };
+    if spec.is_empty() || (a.province && a.target.cities.is_empty() && a.target.wave.is_none()) {
         spec.all = true;
     }
-    let sites: Vec<&Site> = ctx
-        .select(&spec)?
-        .into_iter()
-        .filter(|s| !s.is_province())
+    let profiles = ctx.profiles()?;
+    let now = crate::window::now();
+    let all = assess::assess(profiles, ctx.state_dir(), now);
+    if a.record {
+        // asked for: a snapshot that cannot be kept is this command's failure
+        let snapshot = assess::snapshot_of(profiles, &all, now);
+        let path = assess::snapshot::write(ctx.state_dir(), &snapshot)
+            .context("jinbao status --record")?;
+        ctx.printer.note(format!(
+            "snapshot of {} kept in {}",
+            snapshot.date,
+            path.display()
+        ));
+    }
+    let sites = of_target(ctx, &spec, all)?;
+    if a.explain {
+        let [(site, _)] = sites.as_slice() else {
+            return Err(usage(
+                format!("--explain takes one city; the target has {}", sites.len()),
+                "name one city: jinbao status hebi --explain",
+            ));
+        };
+        return explain(ctx, site);
+    }
+    let schemas: Vec<Option<SchemaStatus>> =
+        crate::parallel::map(&sites, a.jobs.max(1), |(_, s)| {
+            (!a.offline).then(|| schema(ctx, s))
+        });
+    let rows: Vec<Row> = sites
+        .iter()
+        .zip(schemas)
+        .map(|((site, _), schema)| Row { site, schema })
         .collect();
-    let rows = crate::parallel::map(&sites, a.jobs.max(1), |s| city_status(ctx, s, a.offline));
     let p = &ctx.printer;
     if p.json {
         p.json(&rows)?;
         return Ok(Exit::Success);
     }
+    print_table(ctx, &rows)?;
+    Ok(Exit::Success)
+}
+
+/// Assesses every site and keeps today's snapshot; a snapshot that cannot be kept is a
+/// warning: the command that asked for it has done its own work.
+pub fn record_snapshot(ctx: &Ctx) {
+    let Ok(profiles) = ctx.profiles() else {
+        return;
+    };
+    match assess::record_snapshot(profiles, ctx.state_dir()) {
+        Ok(path) => tracing::info!("assessment snapshot {}", path.display()),
+        Err(e) => ctx.printer.warn(format!("{e}: {}", error_causes(&e))),
+    }
+}
+
+/// What a health run teaches the assessment (where each checked schema stands), then the
+/// day's snapshot.
+pub fn after_health<'a>(
+    ctx: &Ctx,
+    sites: &[&Site],
+    checks: impl Iterator<Item = &'a crate::health::Check>,
+) {
+    if let Ok(profiles) = ctx.profiles() {
+        let checks: Vec<crate::health::Check> = checks.cloned().collect();
+        let templates = &profiles.templates_dir;
+        learned(
+            ctx,
+            "schema facts",
+            assess::learn::from_health(ctx.state_dir(), sites, templates, &checks),
+        );
+    }
+    record_snapshot(ctx);
+}
+
+/// What a rollout teaches the assessment (provisioning from its journal, where the schema of
+/// each city it reached stands), then the day's snapshot.
+pub fn after_rollout(ctx: &Ctx, run: &str, sites: &[&Site]) {
+    let Ok(profiles) = ctx.profiles() else {
+        return;
+    };
+    let state = ctx.state_dir();
+    let events = crate::release::journal::read(state, run).unwrap_or_default();
+    learned(
+        ctx,
+        "provisioning facts",
+        assess::learn::rollout_provisioning(state, profiles, &events),
+    );
+    let reached = |city: &str| {
+        events.iter().any(|e| {
+            matches!(&e.kind, crate::release::journal::EventKind::CityDone { city: c, result, .. }
+                if c == city && result != "skipped")
+        })
+    };
+    for site in sites.iter().filter(|s| reached(s.pinyin())) {
+        learned(
+            ctx,
+            "schema facts",
+            assess::learn::schema(state, site, &profiles.templates_dir, "rollout", None),
+        );
+    }
+    record_snapshot(ctx);
+}
+
+/// Warns when a fact for the assessment could not be recorded (never fails the command).
+pub fn learned<T>(ctx: &Ctx, what: &str, result: std::io::Result<T>) {
+    if let Err(e) = result {
+        ctx.printer
+            .warn(format!("cannot record {what} for the assessment: {e}"));
+    }
+}
+
+fn error_causes(e: &dyn std::error::Error) -> String {
+    let mut out = Vec::new();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        out.push(c.to_string());
+        cause = c.source();
+    }
+    out.join(": ")
+}
+
+fn print_table(ctx: &Ctx, rows: &[Row]) -> Result<()> {
+    let p = &ctx.printer;
     let mut t = p.table(&[
         "city",
         "wave",
+        "score",
+        "milestones",
+        "next",
         "release",
-        "last change",
         "health",
-        "trend",
         "data",
-        "concentration",
+        "counties",
         "schema",
     ]);
-    for r in &rows {
-        let (change, change_tone) = match &r.last_change {
-            None => ("never rolled out".to_string(), Tone::Muted),
-            Some(c) => (
-                format!("{} {} {}", c.action, c.result, short_time(&c.time)),
+    for r in rows {
+        let s = r.site;
+        let flag = match s.attention_level {
+            0 => "",
+            1 => "? ",
+            _ => "! ",
+        };
+        let (release, release_tone) = match (&s.release, &s.last_change) {
+            (_, None) => ("never rolled out".to_string(), Tone::Muted),
+            (v, Some(c)) => (
+                format!(
+                    "{} ({} {} {})",
+                    v.as_deref().unwrap_or("-"),
+                    c.action,
+                    c.result,
+                    short_time(&c.time)
+                ),
                 match c.result.as_str() {
                     "deployed" | "already" | "switched" => Tone::Good,
                     "refused" => Tone::Warn,
@@ -249,17 +274,19 @@ pub fn run(ctx: &Ctx, a: StatusArgs) -> Result<Exit> {
                 },
             ),
         };
-        let (health, health_tone) = match &r.health {
+        let (health, health_tone) = match &s.health {
             None => ("never checked".to_string(), Tone::Muted),
             Some(h) => (
-                format!("{} {}", h.status, short_time(&h.time)),
+                format!(
+                    "{} {} {}",
+                    h.status,
+                    short_time(&h.time),
+                    h.trend.iter().map(|s| trend_mark(s)).collect::<String>()
+                ),
                 status_tone(&h.status),
             ),
         };
-        let trend = r.health.as_ref().map_or(String::new(), |h| {
-            h.trend.iter().map(|s| trend_mark(s)).collect()
-        });
-        let (data, data_tone) = match &r.data {
+        let (data, data_tone) = match &s.data {
             None => ("never checked".to_string(), Tone::Muted),
             Some(d) => {
                 let arrow = match d.previous_score {
@@ -282,16 +309,16 @@ pub fn run(ctx: &Ctx, a: StatusArgs) -> Result<Exit> {
         };
         let (schema, schema_tone) = match &r.schema {
             None => ("-".to_string(), Tone::Muted),
-            Some(s) => match (&s.error, &s.note, s.current) {
+            Some(sc) => match (&sc.error, &sc.note, sc.current) {
                 (Some(e), _, _) => (e.lines().next().unwrap_or("").to_string(), Tone::Bad),
                 (None, Some(n), _) => (n.clone(), Tone::Muted),
                 (None, None, current) => (
                     format!(
                         "{} / V{:03}",
                         current.map_or("-".to_string(), |v| format!("V{v:03}")),
-                        s.latest
+                        sc.latest
                     ),
-                    if s.pending == 0 {
+                    if sc.pending == 0 {
                         Tone::Good
                     } else {
                         Tone::Warn
@@ -299,90 +326,178 @@ pub fn run(ctx: &Ctx, a: StatusArgs) -> Result<Exit> {
                 ),
             },
         };
-        let (conc, conc_tone) = match &r.concentration {
-            None => ("-".to_string(), Tone::Muted),
-            Some(c) => match &c.error {
-                Some(e) => (e.lines().next().unwrap_or("").to_string(), Tone::Bad),
-                None => (
-                    format!(
-                        "{}/{} counties{}",
-                        c.counties_loaded,
-                        c.counties,
-                        c.deadline
-                            .as_ref()
-                            .map(|d| format!(" by {d}"))
-                            .unwrap_or_default()
-                    ),
-                    if c.counties_loaded == c.counties {
-                        Tone::Good
-                    } else if c.overdue {
-                        Tone::Bad
-                    } else {
-                        Tone::Warn
-                    },
-                ),
-            },
-        };
+        let next = s.next_text();
         t.add_row(vec![
-            p.cell(format!("{} {}", r.city, r.name), Tone::Plain),
-            p.cell(&r.wave, Tone::Muted),
-            p.cell(r.release.as_deref().unwrap_or("-"), Tone::Plain),
-            p.cell(change, change_tone),
+            p.cell(
+                format!("{flag}{} {}", s.city, s.name),
+                match s.attention_level {
+                    0 => Tone::Plain,
+                    1 => Tone::Warn,
+                    _ => Tone::Bad,
+                },
+            ),
+            p.cell(&s.wave, Tone::Muted),
+            p.cell(format!("{:.1}", s.score), Tone::Plain),
+            p.cell(s.milestones_text(), Tone::Plain),
+            p.cell(next, Tone::Muted),
+            p.cell(release, release_tone),
             p.cell(health, health_tone),
-            p.cell(trend, Tone::Muted),
             p.cell(data, data_tone),
-            p.cell(conc, conc_tone),
+            p.cell(s.concentration_text(), Tone::Plain),
             p.cell(schema, schema_tone),
         ]);
     }
     p.print_table(&t)?;
-    p.text(summary(&rows))?;
+    let flagged: Vec<&SiteAssessment> = rows
+        .iter()
+        .map(|r| r.site)
+        .filter(|s| s.attention_level > 0)
+        .collect();
+    if !flagged.is_empty() {
+        let mut text = String::from("needs attention (! a problem, ? to watch):");
+        for s in flagged {
+            text.push_str(&format!("\n  {}: {}", s.city, s.attention.join("; ")));
+        }
+        p.text(text)?;
+    }
+    let sites: Vec<&SiteAssessment> = rows
+        .iter()
+        .map(|r| r.site)
+        .filter(|s| !s.province)
+        .collect();
+    p.text(summary(&sites, rows))?;
+    Ok(())
+}
+
+fn explain(ctx: &Ctx, s: &SiteAssessment) -> Result<Exit> {
+    #[derive(Serialize)]
+    struct Explained<'a> {
+        city: &'a str,
+        name: &'a str,
+        code: &'a str,
+        wave: &'a str,
+        score: f64,
+        criteria: &'a [assess::Criterion],
+        milestones: &'a [assess::MilestoneDetail],
+        next: &'a Option<assess::Next>,
+        attention: &'a [String],
+    }
+    let p = &ctx.printer;
+    if p.json {
+        p.json(&Explained {
+            city: &s.city,
+            name: &s.name,
+            code: &s.code,
+            wave: &s.wave,
+            score: s.score,
+            criteria: &s.criteria,
+            milestones: &s.details,
+            next: &s.next,
+            attention: &s.attention,
+        })?;
+        return Ok(Exit::Success);
+    }
+    p.text(format!(
+        "{} {} ({}){}: score {:.1}",
+        s.name,
+        s.city,
+        s.code,
+        if s.wave.is_empty() {
+            String::new()
+        } else {
+            format!(", wave {}", s.wave)
+        },
+        s.score
+    ))?;
+    let mut t = p.table(&["criterion", "weight", "value", "points", "of", "facts"]);
+    for c in &s.criteria {
+        t.add_row(vec![
+            p.cell(&c.name, Tone::Plain),
+            p.cell(format!("{}", c.weight), Tone::Muted),
+            p.cell(
+                c.value.map_or("–".to_string(), |v| format!("{v:.3}")),
+                Tone::Plain,
+            ),
+            p.cell(format!("{:.1}", c.points), Tone::Plain),
+            p.cell(format!("{:.1}", c.max_points), Tone::Muted),
+            p.cell(c.facts.join("\n"), Tone::Muted),
+        ]);
+    }
+    t.add_row(vec![
+        p.cell("score", Tone::Plain),
+        p.cell("", Tone::Plain),
+        p.cell("", Tone::Plain),
+        p.cell(format!("{:.1}", s.score), Tone::Plain),
+        p.cell("100.0", Tone::Muted),
+        p.cell("", Tone::Plain),
+    ]);
+    p.print_table(&t)?;
+    let mut m = p.table(&["milestone", "first reached", "holds", "missing / facts"]);
+    for d in &s.details {
+        let mut text: Vec<String> = d.missing.iter().cloned().collect();
+        text.extend(d.facts.iter().cloned());
+        m.add_row(vec![
+            p.cell(d.name.title(), Tone::Plain),
+            p.cell(
+                d.reached_at.as_deref().map_or("-".to_string(), short_time),
+                Tone::Plain,
+            ),
+            p.cell(
+                if d.holds { "yes" } else { "no" },
+                if d.holds {
+                    Tone::Good
+                } else if d.lapsed() {
+                    Tone::Bad
+                } else {
+                    Tone::Muted
+                },
+            ),
+            p.cell(text.join("\n"), Tone::Muted),
+        ]);
+    }
+    p.print_table(&m)?;
+    if !s.attention.is_empty() {
+        p.text(format!("needs attention: {}", s.attention.join("; ")))?;
+    }
     Ok(Exit::Success)
 }
 
 /// One line for the province: how far the newest release got, and what needs attention.
-fn summary(rows: &[CityStatus]) -> String {
-    let mut releases: Vec<&str> = rows.iter().filter_map(|r| r.release.as_deref()).collect();
-    releases.sort_by(|a, b| version_order(a, b));
+fn summary(sites: &[&SiteAssessment], rows: &[Row]) -> String {
+    let mut releases: Vec<&str> = sites.iter().filter_map(|r| r.release.as_deref()).collect();
+    releases.sort_by(|a, b| assess::record::version_order(a, b));
     let newest = releases.last().copied();
     let on_newest = newest.map_or(0, |v| {
-        rows.iter()
+        sites
+            .iter()
             .filter(|r| r.release.as_deref() == Some(v))
             .count()
     });
-    let unhealthy = rows
+    let unhealthy = sites
         .iter()
         .filter(|r| r.health.as_ref().is_some_and(|h| h.status != "OK"))
         .count();
-    let data_failing = rows
+    let data_failing = sites
         .iter()
         .filter(|r| r.data.as_ref().is_some_and(|d| d.failed_errors > 0))
         .count();
     let behind = rows
         .iter()
-        .filter(|r| r.schema.as_ref().is_some_and(|s| s.pending > 0))
+        .filter(|r| !r.site.province && r.schema.as_ref().is_some_and(|s| s.pending > 0))
         .count();
+    let attention = sites.iter().filter(|r| r.attention_level > 1).count();
     let mut parts = vec![match newest {
-        Some(v) => format!("{on_newest} of {} cities on {v}", rows.len()),
-        None => format!("no release rolled out to the {} cities yet", rows.len()),
+        Some(v) => format!("{on_newest} of {} cities on {v}", sites.len()),
+        None => format!("no release rolled out to the {} cities yet", sites.len()),
     }];
     parts.push(format!("{unhealthy} not healthy at their last check"));
     parts.push(format!("{data_failing} with failing data rules"));
     parts.push(format!("{behind} with pending migrations"));
+    parts.push(format!("{attention} needing attention"));
     parts.join(", ")
 }
 
-/// Orders dotted versions by their numbers (1.10.0 after 1.9.0), text otherwise.
-fn version_order(a: &str, b: &str) -> std::cmp::Ordering {
-    let key = |v: &str| -> Vec<(u64, String)> {
-        v.split(['.', '-', '+'])
-            .map(|p| (p.parse().unwrap_or(u64::MAX), p.to_string()))
-            .collect()
-    };
-    key(a).cmp(&key(b))
-}
-
-fn short_time(rfc3339: &str) -> String {
+pub fn short_time(rfc3339: &str) -> String {
     // 2026-11-27T02:30:00+00:00 → 2026-11-27 02:30
     rfc3339.get(..16).unwrap_or(rfc3339).replacen('T', " ", 1)
 }
@@ -401,43 +516,5 @@ fn trend_mark(s: &str) -> char {
         "WARNING" => 'w',
         "CRITICAL" => 'C',
         _ => '?',
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn change(result: &str, from: &[&str], to: &str) -> ReleaseRecord {
-        ReleaseRecord {
-            time: "2026-11-27T00:00:00+00:00".into(),
-            action: "rollout".into(),
-            run: None,
-            result: result.into(),
-            from: from.iter().map(|s| s.to_string()).collect(),
-            to: to.into(),
-            reason: None,
-        }
-    }
-
-    #[test]
-    fn a_failed_rollout_leaves_the_release_that_was_running() {
-        let h = vec![
-            change("deployed", &[], "1.0.0"),
-            change("rolled-back", &["1.0.0"], "1.1.0"),
-        ];
-        assert_eq!(current_release(&h).as_deref(), Some("1.0.0"));
-        let h = vec![change("rolled-back", &["1.0.0"], "1.1.0")];
-        assert_eq!(current_release(&h).as_deref(), Some("1.0.0"));
-        assert_eq!(current_release(&[]), None);
-    }
-
-    #[test]
-    fn versions_order_by_number() {
-        assert_eq!(
-            version_order("1.10.0", "1.9.0"),
-            std::cmp::Ordering::Greater
-        );
-        assert_eq!(version_order("1.2.0", "1.2.0"), std::cmp::Ordering::Equal);
     }
 }

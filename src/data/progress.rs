@@ -260,3 +260,32 @@ pub fn city(
         overdue,
     })
 }
+
+fn recorded_path(state: &Path, city: &str) -> std::path::PathBuf {
+    state.join("data-progress").join(format!("{city}.json"))
+}
+
+/// Keeps a city's progress in the state folder (`data-progress/<city>.json`), for what reads
+/// only the state folder (`status`, the assessment). `data import` and `data progress` write it.
+pub fn record(state: &Path, p: &CityProgress) -> std::io::Result<()> {
+    let path = recorded_path(state, &p.city);
+    if let Some(dir) = path.parent() {
+        crate::state::files::private_dir(dir)?;
+    }
+    let json = serde_json::to_vec_pretty(p).map_err(std::io::Error::other)?;
+    crate::state::files::write_atomic(&path, &json)
+}
+
+/// The counties of a city as last recorded: how many, how many fully loaded, and the codes
+/// of those that are not (None before the city's first import).
+pub fn last_recorded(state: &Path, city: &str) -> Option<(usize, usize, Vec<String>)> {
+    let text = std::fs::read(recorded_path(state, city)).ok()?;
+    let v: serde_json::Value = serde_json::from_slice(&text).ok()?;
+    let counties = v["counties"].as_array()?;
+    let missing: Vec<String> = counties
+        .iter()
+        .filter(|c| c["loaded"] != true)
+        .filter_map(|c| c["county"].as_str().map(str::to_string))
+        .collect();
+    Some((counties.len(), counties.len() - missing.len(), missing))
+}

@@ -50,6 +50,24 @@ impl Files {
     }
 
     fn read<T: serde::de::DeserializeOwned>(&mut self, path: &Path) -> Option<usize> {
+        if let Some(d) = open_to_all(path) {
+            self.diags.push(d);
+            return None;
+        }
+        match std::fs::metadata(path) {
+            Ok(m) if m.len() > MAX_PROFILE_BYTES => {
+                self.diags.push(Diagnostic::in_file(
+                    Some(&shown(path)),
+                    format!(
+                        "the profile is {} MiB: a profile is at most {} MiB",
+                        m.len() >> 20,
+                        MAX_PROFILE_BYTES >> 20
+                    ),
+                ));
+                return None;
+            }
+            _ => {}
+        }
         match std::fs::read_to_string(path) {
             Ok(text) => self.add::<T>(shown(path), text),
             Err(e) => {
@@ -67,6 +85,26 @@ impl Files {
             .try_into()
             .unwrap_or_default()
     }
+}
+
+/// The largest profile file jinbao reads.
+const MAX_PROFILE_BYTES: u64 = 4 << 20;
+
+/// A file or folder anyone on this machine may change: what it says cannot be trusted to
+/// decide what jinbao does to servers.
+pub(crate) fn open_to_all(path: &Path) -> Option<Diagnostic> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path).ok()?.permissions().mode();
+    (mode & 0o002 != 0).then(|| {
+        Diagnostic::in_file(
+            Some(&shown(path)),
+            format!(
+                "is writable by everyone (mode {:o}): anyone on this machine could change what jinbao does",
+                mode & 0o7777
+            ),
+        )
+        .with_hint(format!("run: chmod o-w {}", shown(path)))
+    })
 }
 
 /// `a/b/../c` as `a/c`, without touching the file system.
@@ -111,6 +149,9 @@ pub fn load(opts: &LoadOptions) -> Result<Profiles, ConfigError> {
         list: Vec::new(),
         diags: Vec::new(),
     };
+    for folder in [dir.clone(), dir.join("cities"), dir.join("env")] {
+        files.diags.extend(open_to_all(&folder));
+    }
     let builtin = files.add::<SiteProfile>(BUILTIN_NAME.into(), BUILTIN.into());
     let province = files.read::<ProvinceFile>(&dir.join("province.toml"));
 
@@ -275,6 +316,7 @@ pub fn load(opts: &LoadOptions) -> Result<Profiles, ConfigError> {
         },
         province: province_file.province.clone(),
         waves: province_file.waves.clone(),
+        assessment: province_file.assessment.clone(),
         templates_dir,
         state_dir: opts.state_dir.clone(),
         sites: all,
@@ -282,6 +324,18 @@ pub fn load(opts: &LoadOptions) -> Result<Profiles, ConfigError> {
         files: files.list,
     };
     let mut diags = files.diags;
+    // every folder of templates/ (what ends up on servers) must be its owners' to change
+    let mut folders = vec![profiles.templates_dir.clone()];
+    while let Some(f) = folders.pop() {
+        diags.extend(open_to_all(&f));
+        if let Ok(rd) = std::fs::read_dir(&f) {
+            folders.extend(
+                rd.filter_map(|e| e.ok())
+                    .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+                    .map(|e| e.path()),
+            );
+        }
+    }
     diags.extend(validate::check(&profiles, &cities, env, &env_file));
     drop_shadowed(&mut diags);
     if diags.is_empty() {

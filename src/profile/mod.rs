@@ -5,9 +5,11 @@
 //! server, route or county can be added or changed by name); arrays and plain values are
 //! replaced whole by the higher layer.
 
+pub mod assessment;
 mod load;
 mod merge;
 pub mod model;
+pub mod safe;
 pub mod secret;
 pub mod source;
 pub mod target;
@@ -56,6 +58,9 @@ pub struct ProvinceFile {
     /// Defaults every site starts from.
     #[serde(default)]
     pub defaults: SiteProfile,
+    /// How the province assesses its cities: weights, thresholds, planned wave dates.
+    #[serde(default)]
+    pub assessment: assessment::AssessmentConfig,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -159,6 +164,7 @@ pub struct Profiles {
     pub env: EnvInfo,
     pub province: ProvinceInfo,
     pub waves: Vec<WaveDef>,
+    pub assessment: assessment::AssessmentConfig,
     pub templates_dir: PathBuf,
     pub state_dir: PathBuf,
     /// The province center first, then the cities in code order.

@@ -318,6 +318,9 @@ pub struct Provision {
     pub directories: Vec<String>,
     /// Plain copies: path on the server -> file under templates/.
     pub files: BTreeMap<String, String>,
+    /// The folders on a server jinbao may create and write in (province.toml only; empty: the
+    /// built-in set /opt, /srv, /data, /etc/jinbao, /var/lib/jinbao, /var/log/jinbao).
+    pub allowed_roots: Vec<String>,
 }
 
 /// `serde(with)` for durations written as "5s", "2m", "1h 30m".

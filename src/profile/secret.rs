@@ -116,6 +116,23 @@ pub const INLINE_SECRET_HINT: &str = "reference the secret instead: password = {
      (an environment variable) or password = { file = \"/etc/jinbao/secrets/name\" } \
      (a file of mode 0600)";
 
+/// Remembers a secret written inline (refused, but its value must still never be shown):
+/// the DSN's password, or the whole value.
+pub fn register_inline(key: &str, text: &str) {
+    match dsn_password(text) {
+        Some(pw) if key == "dsn" => crate::privacy::register_secret(pw),
+        _ => crate::privacy::register_secret(text),
+    }
+}
+
+/// The password inside `scheme://user:password@host`, if any.
+fn dsn_password(dsn: &str) -> Option<&str> {
+    let (_, rest) = dsn.split_once("://")?;
+    let authority = rest.split(['/', '?']).next().unwrap_or("");
+    let (userinfo, _) = authority.rsplit_once('@')?;
+    userinfo.split_once(':').map(|(_, pw)| pw)
+}
+
 /// `scheme://user:password@host` carries a password; `scheme://user@host` does not.
 fn dsn_has_password(dsn: &str) -> bool {
     let Some((_, rest)) = dsn.split_once("://") else {

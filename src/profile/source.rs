@@ -109,8 +109,12 @@ impl ProfileFile {
         walk_values(&self.table, &mut Vec::new(), &mut |path, value| {
             let key = path.last().map(String::as_str).unwrap_or("");
             if let Some(what) = secret::inline_secret(key, value) {
+                if let Some(text) = value.as_str() {
+                    secret::register_inline(key, text);
+                }
                 found.push(
                     self.diagnostic(path, format!("{what} at `{}`", dotted(path)))
+                        .masked()
                         .with_hint(secret::INLINE_SECRET_HINT),
                 );
             }

@@ -26,6 +26,7 @@ pub(super) fn check(
     v.city_files(cities);
     v.duplicates();
     v.waves();
+    v.assessment();
     v.env_overlay(env_id, env);
     v.diags
 }
@@ -35,7 +36,7 @@ struct Validator<'p> {
     diags: Vec<Diagnostic>,
 }
 
-impl Validator<'_> {
+impl<'p> Validator<'p> {
     /// A problem at the merged value `path` of `site` (its file and line).
     fn at(&mut self, site: &Site, path: &[&str], message: String, hint: Option<&str>) {
         let key: Vec<String> = path.iter().map(|s| s.to_string()).collect();
@@ -121,6 +122,7 @@ impl Validator<'_> {
         self.network(site);
         self.database(site);
         self.app(site);
+        self.confinement(site);
         self.thresholds(site);
     }
 
@@ -306,16 +308,57 @@ impl Validator<'_> {
                 None,
             );
         }
-        for (field, path) in [
-            (&app.install_dir, "install_dir"),
-            (&app.config_dir, "config_dir"),
-        ] {
-            if !field.starts_with('/') {
+        if !app.config_template.is_empty()
+            && self
+                .profiles
+                .templates_dir
+                .join(&app.config_template)
+                .exists()
+            && let Err(e) =
+                super::safe::inside_folder(&self.profiles.templates_dir, &app.config_template)
+        {
+            self.at(site, &["app", "config_template"], e, None);
+        }
+    }
+
+    /// Names, paths and commands that reach a server: each in its safe set.
+    fn confinement(&mut self, site: &Site) {
+        for (path, message, hint) in super::safe::check_site(site) {
+            let key: Vec<&str> = path.iter().map(String::as_str).collect();
+            self.at(site, &key, message, hint);
+        }
+        // only the province widens where jinbao may write: a city, an environment or --set
+        // cannot
+        for (key, origin) in &site.origins {
+            if key.len() >= 2
+                && key[0] == "provision"
+                && key[1] == "allowed_roots"
+                && origin.layer > super::Layer::Province
+            {
+                let k: Vec<&str> = key.iter().map(String::as_str).collect();
                 self.at(
                     site,
-                    &["app", path],
-                    format!("{path} must be an absolute path"),
-                    None,
+                    &k,
+                    "provision.allowed_roots can be set only in province.toml".into(),
+                    Some("ask the province to widen the allowed folders"),
+                );
+                break;
+            }
+        }
+        for (dest, src) in &site.profile.provision.files {
+            if !self.profiles.templates_dir.join(src).exists() {
+                self.at(
+                    site,
+                    &["provision", "files", dest],
+                    format!("file source `{}` does not exist", super::safe::excerpt(src)),
+                    Some("file sources are files under templates/"),
+                );
+            } else if let Err(e) = super::safe::inside_folder(&self.profiles.templates_dir, src) {
+                self.at(
+                    site,
+                    &["provision", "files", dest],
+                    format!("file source: {e}"),
+                    Some("file sources are files under templates/"),
                 );
             }
         }
@@ -422,14 +465,16 @@ impl Validator<'_> {
         }
     }
 
-    /// Each city is in exactly one wave: its own, or the one province.toml pins it to.
-    fn waves(&mut self) {
-        let Some(file) = self
-            .profiles
+    fn province_file(&self) -> Option<&'p super::ProfileFile> {
+        self.profiles
             .files
             .iter()
             .find(|f| f.source.name.ends_with("province.toml"))
-        else {
+    }
+
+    /// Each city is in exactly one wave: its own, or the one province.toml pins it to.
+    fn waves(&mut self) {
+        let Some(file) = self.province_file() else {
             return;
         };
         let mut pinned: HashMap<String, String> = HashMap::new();
@@ -460,6 +505,20 @@ impl Validator<'_> {
                 };
                 self.diags.push(file.diagnostic(&path, message));
             }
+        }
+    }
+
+    /// `[assessment]`: weights, day counts and planned wave dates the province can rely on.
+    fn assessment(&mut self) {
+        let Some(file) = self.province_file() else {
+            return;
+        };
+        for p in super::assessment::check(&self.profiles.assessment, &self.profiles.waves) {
+            let mut d = file.diagnostic(&p.path, p.message);
+            if let Some(h) = p.hint {
+                d = d.with_hint(h);
+            }
+            self.diags.push(d);
         }
     }
 

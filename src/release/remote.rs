@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
-use crate::resource::SERVICE_DIR;
+use crate::resource::{CONFINED, SERVICE_DIR};
 use crate::transport::shell_quote;
 
 /// What `preflight` found on one server.
@@ -25,6 +25,9 @@ pub struct ServerFacts {
     pub free_kb: u64,
     /// The lock, when one is held: its info line.
     pub lock: Option<String>,
+    /// Configuration the release needs that the server does not have (never provisioned).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<String>,
 }
 
 fn q(root: &str, path: &str) -> String {
@@ -45,6 +48,20 @@ pub fn preflight_script(root: &str, install: &str, version: &str) -> String {
          echo @lock; [ -f \"$I/.rollout.lock/info\" ] && cat \"$I/.rollout.lock/info\"\n\
          true\n"
     )
+}
+
+/// The preflight, also listing which of `needed` (paths on the server) are missing.
+pub fn preflight_needing(root: &str, install: &str, version: &str, needed: &[String]) -> String {
+    let mut s = preflight_script(root, install, version);
+    if !needed.is_empty() {
+        let paths: Vec<String> = needed.iter().map(|p| shell_quote(p)).collect();
+        s.push_str(&format!(
+            "echo @missing; R={}; for f in {}; do [ -e \"$R$f\" ] || printf '%s\\n' \"$f\"; done; true\n",
+            shell_quote(root),
+            paths.join(" ")
+        ));
+    }
+    s
 }
 
 /// The version a `current` link target names (`…/releases/<version>`).
@@ -84,6 +101,7 @@ pub fn parse_preflight(text: &str) -> ServerFacts {
                 }
             }
             "lock" => f.lock = Some(v.to_string()),
+            "missing" => f.missing.push(v.to_string()),
             _ => {}
         }
     }
@@ -95,12 +113,12 @@ pub fn parse_preflight(text: &str) -> ServerFacts {
 pub fn lock_script(root: &str, install: &str, version: &str, run: &str, info: &str) -> String {
     let i = q(root, install);
     format!(
-        "I={i}; L=\"$I/.rollout.lock\"; mkdir -p \"$I\"\n\
+        "I={i}; L=\"$I/.rollout.lock\"; {CONFINED}confined \"$I\" || exit 1; mkdir -p \"$I\"\n\
          if mkdir \"$L\" 2>/dev/null; then printf '%s\\n' {info} > \"$L/info\"; echo LOCKED\n\
-         else cur=$(cat \"$L/info\" 2>/dev/null); case \"$cur\" in *\"run={run}\"*) echo LOCKED;; *) printf 'HELD\\t%s\\n' \"$cur\";; esac; fi\n{}",
+         else cur=$(cat \"$L/info\" 2>/dev/null); case \"$cur\" in *{run}*) echo LOCKED;; *) printf 'HELD\\t%s\\n' \"$cur\";; esac; fi\n{}",
         preflight_script(root, install, version),
         info = shell_quote(info),
-        run = run
+        run = shell_quote(&format!("run={run} "))
     )
 }
 
@@ -109,10 +127,21 @@ pub fn unlock_script(root: &str, install: &str, run: Option<&str>) -> String {
     let i = q(root, install);
     match run {
         Some(run) => format!(
-            "L={i}/.rollout.lock; case \"$(cat \"$L/info\" 2>/dev/null)\" in *\"run={run}\"*) rm -rf \"$L\";; esac; true\n"
+            "L={i}/.rollout.lock; case \"$(cat \"$L/info\" 2>/dev/null)\" in *{}*) rm -rf \"$L\";; esac; true\n",
+            shell_quote(&format!("run={run} "))
         ),
         None => format!("rm -rf {i}/.rollout.lock\n"),
     }
+}
+
+/// Removes the lock only if its holder is still exactly `info` (a dead holder being taken
+/// over: never a lock someone took in the meantime).
+pub fn unlock_exact_script(root: &str, install: &str, info: &str) -> String {
+    let i = q(root, install);
+    format!(
+        "L={i}/.rollout.lock; [ \"$(cat \"$L/info\" 2>/dev/null)\" = {} ] && rm -rf \"$L\"; true\n",
+        shell_quote(info)
+    )
 }
 
 /// What a deploy needs to do on one server.
@@ -135,48 +164,78 @@ pub struct DeployPlan<'a> {
     pub health_interval: u64,
 }
 
+/// `fail STEP 'message'`: the message is one shell word, whatever it holds.
+fn fail_with(step: &str, message: &str) -> String {
+    format!("fail {step} {}", shell_quote(message))
+}
+
 /// Unpack (when uploading), switch `current`, restart, and wait for health: one round trip.
-/// Reports `STEP <name> ok` lines and `FAIL <step>` followed by the reason.
+/// Reports `STEP <name> ok` lines and `FAIL <step>` followed by the reason. The release is
+/// unpacked into a temp folder that is removed whatever happens (a failed upload never leaves
+/// a full disk behind), without the tarball's owners or modes, and moved into place whole.
 pub fn deploy_script(d: &DeployPlan<'_>) -> String {
     let i = q(d.root, d.install);
     let v = shell_quote(d.version);
     let mut s = format!(
         "I={i}; V={v}; export JINBAO_HOST_ROOT={root}\n\
-         fail() {{ printf 'FAIL\\t%s\\n' \"$1\"; shift; printf '%s\\n' \"$@\"; exit 1; }}\n",
+         fail() {{ printf 'FAIL\\t%s\\n' \"$1\"; shift; printf '%s\\n' \"$@\"; exit 1; }}\n{CONFINED}\
+         confined \"$I\" || {}\n",
+        fail_with(
+            if d.upload { "upload" } else { "switch" },
+            "the install folder leads through a link"
+        ),
         root = shell_quote(d.root)
     );
     if d.upload {
-        s.push_str(
-            "T=\"$I/releases/.$V.tmp\"; rm -rf \"$T\" && mkdir -p \"$T\" || fail upload \"cannot make $T\"\n\
-             out=$(tar -xzf - -C \"$T\" 2>&1) || fail upload \"tar: $out\"\n",
-        );
+        s.push_str(&format!(
+            "T=\"$I/releases/.$V.tmp\"; trap 'rm -rf \"$T\"' EXIT\n\
+             rm -rf \"$I\"/releases/.*.tmp; mkdir -p \"$T\" || {}\n\
+             out=$(tar --no-same-owner --no-same-permissions -xzf - -C \"$T\" 2>&1) || fail upload \"tar: $out\"\n",
+            fail_with("upload", "cannot make the release's temp folder")
+        ));
         for (path, content) in d.rendered {
-            let dest = shell_quote(path.strip_suffix(".j2").unwrap_or(path));
+            let rel = path.strip_suffix(".j2").unwrap_or(path);
+            let dest = shell_quote(rel);
+            // a fresh file: never written through whatever the tarball put at that path
             s.push_str(&format!(
-                "base64 -d > \"$T\"/{dest} <<'__JINBAO_EOF__' || fail upload \"cannot write {dest}\"\n{}\n__JINBAO_EOF__\n",
+                "rm -rf \"$T\"/{dest} && base64 -d > \"$T\"/{dest} <<'__JINBAO_EOF__' || {}\n{}\n__JINBAO_EOF__\n",
+                fail_with("upload", &format!("cannot write {rel}")),
                 wrap(&STANDARD.encode(content.as_bytes()))
             ));
         }
         for dir in d.shared_dirs {
             let dq = shell_quote(dir);
             s.push_str(&format!(
-                "mkdir -p \"$I/shared\"/{dq} && rm -rf \"$T\"/{dq} && ln -s \"$I/shared\"/{dq} \"$T\"/{dq} || fail upload \"cannot link shared {dq}\"\n"
+                "mkdir -p \"$I/shared\"/{dq} && rm -rf \"$T\"/{dq} && ln -s \"$I/shared\"/{dq} \"$T\"/{dq} || {}\n",
+                fail_with("upload", &format!("cannot link shared {dir}"))
             ));
         }
         s.push_str(&format!(
-            "rm -rf \"$I/releases/$V\" && mv -T \"$T\" \"$I/releases/$V\" && printf '%s\\n' {sha} > \"$I/releases/.$V.sha256\" || fail upload \"cannot move the release into place\"\n\
+            "rm -rf \"$I/releases/$V\" && mv -T \"$T\" \"$I/releases/$V\" && printf '%s\\n' {sha} > \"$I/releases/.$V.sha256\" || {}\n\
+             trap - EXIT\n\
              echo 'STEP\tupload\tok'\n",
+            fail_with("upload", "cannot move the release into place"),
             sha = shell_quote(d.sha256)
         ));
     }
-    s.push_str(
-        "[ -d \"$I/releases/$V\" ] || fail switch \"release $V is not installed\"\n\
-         ln -sfn \"$I/releases/$V\" \"$I/.current.tmp\" && mv -fT \"$I/.current.tmp\" \"$I/current\" || fail switch \"cannot switch current\"\n\
-         echo 'STEP\tswitch\tok'\n",
-    );
+    s.push_str(&switch(
+        "$V",
+        "release $V is not installed",
+        "cannot switch current",
+    ));
     s.push_str(&restart(d.root, d.service, d.local));
     s.push_str(&health(d.health, d.health_timeout, d.health_interval));
     s
+}
+
+/// Points `current` at release `$var` with one rename (never a moment without a whole release).
+fn switch(var: &str, missing: &str, failed: &str) -> String {
+    format!(
+        "[ -d \"$I/releases/{var}\" ] || fail switch \"{missing}\"\n\
+         ln -sfn \"$I/releases/{var}\" \"$I/.current.tmp\" && mv -fT \"$I/.current.tmp\" \"$I/current\" || {}\n\
+         echo 'STEP\tswitch\tok'\n",
+        fail_with("switch", failed)
+    )
 }
 
 fn restart(root: &str, service: Option<(&str, &str)>, local: bool) -> String {
@@ -184,28 +243,34 @@ fn restart(root: &str, service: Option<(&str, &str)>, local: bool) -> String {
         return String::new();
     };
     let n = shell_quote(name);
+    let failed = fail_with("restart", &format!("cannot restart {name}"));
     if local {
-        let dir = q(root, SERVICE_DIR);
+        let running = q(root, &format!("{SERVICE_DIR}/{name}.running"));
         return format!(
-            "mkdir -p {dir} && date +%s > {dir}/{name}.running || fail restart \"cannot restart {name}\"\necho 'STEP\trestart\tok'\n"
+            "mkdir -p {dir} && date +%s > {running} || {failed}\necho 'STEP\trestart\tok'\n",
+            dir = q(root, SERVICE_DIR)
         );
     }
     format!(
         "if [ -d /run/systemd/system ]; then out=$(systemctl restart {n} 2>&1) || fail restart \"$out\"; \
-         else p=$(cat {SERVICE_DIR}/{name}.pid 2>/dev/null) && kill \"$p\" 2>/dev/null; \
+         else p=$(cat {pid} 2>/dev/null) && kill \"$p\" 2>/dev/null; \
          out=$( {start} 2>&1 ) || fail restart \"$out\"; fi\necho 'STEP\trestart\tok'\n",
+        pid = shell_quote(&format!("{SERVICE_DIR}/{name}.pid")),
         start = crate::resource::start_command(name, start)
     )
 }
 
 /// Runs the health check until it passes or the timeout ends; `HEALTHY` or `FAIL health`.
+/// It is tried again after 50 ms, then twice as long each time up to `interval`, so a service
+/// that is ready at once is seen at once.
 pub fn health(command: &str, timeout: u64, interval: u64) -> String {
+    let max_ms = (interval.max(1) * 1000).max(50);
     format!(
-        "end=$(( $(date +%s) + {timeout} ))\n\
+        "end=$(( $(date +%s) + {timeout} )); w=50\n\
          while :; do out=$( ( {command} ) 2>&1 ) && break; \
-         [ \"$(date +%s)\" -ge \"$end\" ] && fail health \"$out\"; sleep {interval}; done\n\
-         echo 'STEP\thealth\tok'\n",
-        interval = interval.max(1)
+         [ \"$(date +%s)\" -ge \"$end\" ] && fail health \"$out\"; \
+         sleep \"$((w / 1000)).$(printf '%03d' $((w % 1000)))\"; w=$((w * 2)); [ \"$w\" -gt {max_ms} ] && w={max_ms}; done\n\
+         echo 'STEP\thealth\tok'\n"
     )
 }
 
@@ -227,11 +292,11 @@ pub fn rollback_script(
     );
     match previous {
         Some(p) => {
-            s.push_str(&format!(
-                "P={p}; [ -d \"$I/releases/$P\" ] || fail switch \"previous release $P is gone\"\n\
-                 ln -sfn \"$I/releases/$P\" \"$I/.current.tmp\" && mv -fT \"$I/.current.tmp\" \"$I/current\" || fail switch \"cannot switch back\"\n\
-                 echo 'STEP\tswitch\tok'\n",
-                p = shell_quote(p)
+            s.push_str(&format!("P={}\n", shell_quote(p)));
+            s.push_str(&switch(
+                "$P",
+                "previous release $P is gone",
+                "cannot switch back",
             ));
             s.push_str(&restart(root, service, local));
             s.push_str(&health(health_cmd, timeout, 1));

@@ -92,6 +92,9 @@ pub enum CityResult {
     Failed,
     Refused,
     Skipped,
+    /// Stopped by a signal or a journal that could not be written: put back on its old
+    /// release (or never touched), to be done by `--resume`.
+    Interrupted,
 }
 
 impl CityResult {
@@ -103,6 +106,7 @@ impl CityResult {
             CityResult::Failed => "failed",
             CityResult::Refused => "refused",
             CityResult::Skipped => "skipped",
+            CityResult::Interrupted => "interrupted",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
@@ -113,6 +117,7 @@ impl CityResult {
             CityResult::Failed,
             CityResult::Refused,
             CityResult::Skipped,
+            CityResult::Interrupted,
         ]
         .into_iter()
         .find(|r| r.as_str() == s)
@@ -137,6 +142,9 @@ pub struct Outcome {
     pub ms: u64,
     /// Changes made: resources provisioned plus servers switched.
     pub changes: u64,
+    /// Refused because another run holds the city's lock (exit 4, not a failure of its own).
+    #[serde(skip)]
+    pub blocked: bool,
 }
 
 /// Facts a plan recorded, per server label: applying the plan refuses a city whose facts moved.
@@ -156,6 +164,8 @@ pub struct Rollout<'a> {
     pub approve: Option<&'a (dyn Fn(&str) -> bool + Sync)>,
     failures: AtomicUsize,
     halt: AtomicBool,
+    /// Why the run must stop early (a journal write failed), if it must.
+    broken: std::sync::Mutex<Option<String>>,
     multi: MultiProgress,
 }
 
@@ -167,6 +177,10 @@ pub enum RunEnd {
     Paused,
     /// Stopped early: failure budget exhausted or a data gate failed.
     Halted,
+    /// Stopped by a signal: every city on its old or its new release; resumable.
+    Interrupted(i32),
+    /// The journal could not be written: stopped, every city on its old or its new release.
+    JournalFailed,
 }
 
 impl<'a> Rollout<'a> {
@@ -194,6 +208,7 @@ impl<'a> Rollout<'a> {
             approve: None,
             failures: AtomicUsize::new(0),
             halt: AtomicBool::new(false),
+            broken: std::sync::Mutex::new(None),
             multi: printer.multi_progress(),
         }
     }
@@ -218,7 +233,10 @@ impl<'a> Rollout<'a> {
             if todo.is_empty() {
                 continue;
             }
-            self.journal.emit(EventKind::WaveStart {
+            if let Some(end) = self.stop_end() {
+                return (outcomes, end);
+            }
+            self.log(EventKind::WaveStart {
                 wave: wave.clone(),
                 cities: todo.iter().map(|s| s.pinyin().to_string()).collect(),
             });
@@ -227,8 +245,10 @@ impl<'a> Rollout<'a> {
                 self.opts.max_parallel,
                 |site| self.city(site, wave),
             ));
-            self.journal
-                .emit(EventKind::WaveDone { wave: wave.clone() });
+            if let Some(end) = self.stop_end() {
+                return (outcomes, end);
+            }
+            self.log(EventKind::WaveDone { wave: wave.clone() });
             if self.halt.load(Ordering::Relaxed) {
                 return (outcomes, RunEnd::Halted);
             }
@@ -242,14 +262,61 @@ impl<'a> Rollout<'a> {
                 .approve
                 .is_some_and(|ask| ask(&format!("wave {wave} done: go on with wave {next}?")));
             if !approved {
-                self.journal.emit(EventKind::Paused {
+                self.log(EventKind::Paused {
                     after: wave.clone(),
                     next: next.clone(),
                 });
-                return (outcomes, RunEnd::Paused);
+                return (outcomes, self.stop_end().unwrap_or(RunEnd::Paused));
             }
         }
-        (outcomes, RunEnd::Done)
+        (outcomes, self.stop_end().unwrap_or(RunEnd::Done))
+    }
+
+    /// Records an event; when the journal cannot be written the run stops (what resume
+    /// relies on would be lost).
+    fn log(&self, kind: EventKind) {
+        if let Err(e) = self.journal.emit(kind) {
+            let mut broken = self.broken.lock().unwrap_or_else(|p| p.into_inner());
+            broken.get_or_insert_with(|| e.to_string());
+        }
+    }
+
+    /// Why no new work may start, if it may not.
+    fn stopping(&self) -> Option<String> {
+        if let Some(sig) = crate::interrupt::requested() {
+            return Some(format!(
+                "interrupted ({})",
+                if sig == libc::SIGTERM {
+                    "SIGTERM"
+                } else {
+                    "SIGINT"
+                }
+            ));
+        }
+        self.broken
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// How the run ends when it was stopped.
+    fn stop_end(&self) -> Option<RunEnd> {
+        if let Some(sig) = crate::interrupt::requested() {
+            return Some(RunEnd::Interrupted(sig));
+        }
+        self.broken
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some()
+            .then_some(RunEnd::JournalFailed)
+    }
+
+    /// Why the journal failed, when it did.
+    pub fn journal_error(&self) -> Option<String> {
+        self.broken
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     fn city_bar(&self, city: &str, n: usize) -> ProgressBar {
@@ -277,19 +344,31 @@ impl<'a> Rollout<'a> {
             reason: None,
             ms: 0,
             changes: 0,
+            blocked: false,
         };
+        if let Some(why) = self.stopping() {
+            out.result = CityResult::Interrupted;
+            out.reason = Some(format!("{why}: not started"));
+            return out;
+        }
         let budget_left = self.failures.load(Ordering::Relaxed) <= self.opts.max_failures;
         if !budget_left || self.halt.load(Ordering::Relaxed) {
             out.reason = Some("failure budget exhausted: not started".into());
             self.done(&mut out, start);
             return out;
         }
-        self.journal
-            .emit(EventKind::CityStart { city: city.clone() });
-        let (result, reason) = match self.deploy_city(site, &mut out) {
+        self.log(EventKind::CityStart { city: city.clone() });
+        let (mut result, reason) = match self.deploy_city(site, &mut out) {
             Ok(r) => (r, None),
             Err((r, why)) => (r, Some(why)),
         };
+        // work cut short by a stop (hosts not started, a step not run) is not the city's own
+        // failure: the city is on its old release and `--resume` does it again
+        if self.stopping().is_some()
+            && matches!(result, CityResult::Failed | CityResult::RolledBack)
+        {
+            result = CityResult::Interrupted;
+        }
         out.result = result;
         out.reason = reason;
         if result.is_failure() {
@@ -304,7 +383,7 @@ impl<'a> Rollout<'a> {
 
     fn done(&self, out: &mut Outcome, start: Instant) {
         out.ms = start.elapsed().as_millis() as u64;
-        self.journal.emit(EventKind::CityDone {
+        self.log(EventKind::CityDone {
             city: out.city.clone(),
             result: out.result.as_str().into(),
             from: out.from.clone(),
@@ -313,7 +392,7 @@ impl<'a> Rollout<'a> {
             changes: out.changes,
             reason: out.reason.clone(),
         });
-        if out.result.as_str() != "skipped" {
+        if !matches!(out.result, CityResult::Skipped | CityResult::Interrupted) {
             let record = crate::state::ReleaseRecord {
                 time: crate::window::now().to_rfc3339(),
                 action: "rollout".into(),
@@ -330,11 +409,65 @@ impl<'a> Rollout<'a> {
             {
                 tracing::warn!("cannot record {}'s release for status: {e}", out.city);
             }
+            let audited = crate::state::audit::record(
+                self.journal.state_dir(),
+                crate::state::audit::Entry {
+                    action: "rollout",
+                    targets: vec![out.city.clone()],
+                    what: format!(
+                        "{} → {} (run {}){}",
+                        if out.from.is_empty() {
+                            "(none)".to_string()
+                        } else {
+                            out.from.join("/")
+                        },
+                        out.to,
+                        self.journal.run,
+                        out.reason
+                            .as_deref()
+                            .map(|r| format!(": {r}"))
+                            .unwrap_or_default()
+                    ),
+                    result: out.result.as_str(),
+                    identity: self
+                        .profiles
+                        .find(&out.city)
+                        .map(|s| crate::inventory::identity(&s.profile)),
+                },
+            );
+            if let Err(e) = audited {
+                tracing::error!("cannot write the audit log: {e}");
+            }
+        }
+    }
+
+    /// One line in the audit log; a log that cannot be written is reported, not fatal here
+    /// (the journal, which the run stops on, holds the same facts).
+    fn audit(
+        &self,
+        action: &str,
+        site: &Site,
+        what: String,
+        result: &str,
+        identity: Option<String>,
+    ) {
+        let written = crate::state::audit::record(
+            self.journal.state_dir(),
+            crate::state::audit::Entry {
+                action,
+                targets: vec![site.pinyin().to_string()],
+                what,
+                result,
+                identity,
+            },
+        );
+        if let Err(e) = written {
+            tracing::error!("cannot write the audit log: {e}");
         }
     }
 
     fn step(&self, city: &str, host: Option<&str>, step: &str, ok: bool, detail: String) {
-        self.journal.emit(EventKind::Step {
+        self.log(EventKind::Step {
             city: city.to_string(),
             host: host.map(str::to_string),
             step: step.to_string(),
@@ -387,9 +520,14 @@ impl<'a> Rollout<'a> {
             facts
         } else {
             bar.set_message("preflight");
+            // the configuration provisioning writes: without it the release cannot start
+            let needed: Vec<String> = (!p.app.config_template.is_empty())
+                .then(|| format!("{}/app.toml", p.app.config_dir))
+                .into_iter()
+                .collect();
             let facts = self.on(&hosts, &quiet, "preflight", |_, t| {
                 let o = t.run(
-                    &remote::preflight_script(t.root(), &install, &m.version),
+                    &remote::preflight_needing(t.root(), &install, &m.version, &needed),
                     b"",
                     Duration::from_secs(60),
                 )?;
@@ -399,6 +537,17 @@ impl<'a> Rollout<'a> {
             self.all_ok(&city, "preflight", facts)
                 .map_err(|e| fail(CityResult::Failed, e))?
         };
+        for (i, f) in &facts {
+            if let Some(shown) = f.missing.first() {
+                return Err(fail(
+                    CityResult::Failed,
+                    format!(
+                        "{}: not provisioned: {shown} is missing (run `jinbao provision apply {city}`, or roll out with --provision)",
+                        self.fleet.host(*i).label()
+                    ),
+                ));
+            }
+        }
         // servers with nothing installed yet add nothing: `from` lists real releases only
         let mut from: Vec<String> = facts
             .iter()
@@ -440,7 +589,10 @@ impl<'a> Rollout<'a> {
                     ),
                 ));
             }
-            let need_kb = m.size * 4 / 1024;
+            // what the release unpacks to (counted when it was opened), plus a tenth to spare
+            let need_kb = (self.release.contents.unpacked + self.release.contents.unpacked / 10)
+                .max(m.size)
+                / 1024;
             if f.target_sha256.is_none() && f.free_kb < need_kb {
                 return Err(fail(
                     CityResult::Failed,
@@ -475,12 +627,24 @@ impl<'a> Rollout<'a> {
                 .map_err(|e| fail(CityResult::Failed, e))?;
         }
 
-        // 3. the city lock on every server
+        // 3. the city lock: this controller's (one process per city), then every server's
+        if let Some(why) = self.stopping() {
+            return Err(fail(
+                CityResult::Interrupted,
+                format!("{why}: nothing changed"),
+            ));
+        }
         bar.set_message("lock");
-        self.lock_city(site, &hosts, &install)
-            .map_err(|e| fail(CityResult::Refused, e))?;
+        let _controller_lock = self.controller_lock(site).map_err(|e| {
+            out.blocked = true;
+            fail(CityResult::Refused, e)
+        })?;
+        self.lock_city(site, &hosts, &install).map_err(|e| {
+            out.blocked = true;
+            fail(CityResult::Refused, e)
+        })?;
         let unlock = || {
-            let _ = self.on(&hosts, &quiet, "unlock", |_, t| {
+            let _ = self.on_always(&hosts, &quiet, "unlock", |_, t| {
                 t.run(
                     &remote::unlock_script(t.root(), &install, Some(&self.journal.run)),
                     b"",
@@ -499,6 +663,18 @@ impl<'a> Rollout<'a> {
         let mut switched: Vec<usize> = Vec::new();
         let size = self.opts.batch.sizes(hosts.len());
         for batch in hosts.chunks(size) {
+            // asked to stop between batches: the servers already switched go back, so the
+            // city is on its old release, not half on each
+            if let Some(why) = self.stopping() {
+                bar.set_message("rolling back");
+                let back = self.roll_back(site, &switched, &previous);
+                unlock();
+                let why = match back {
+                    Ok(()) => format!("{why}: put back on its old release"),
+                    Err(e) => format!("{why}; putting it back failed: {e}"),
+                };
+                return Err(fail(CityResult::Interrupted, why));
+            }
             bar.set_message("deploy");
             let results = self.on(batch, &quiet, "deploy", |host, t| {
                 self.deploy_host(site, host, t, &facts)
@@ -559,7 +735,7 @@ impl<'a> Rollout<'a> {
         // 7. keep the last N releases, never the current or the previous; unlock
         bar.set_message("finalize");
         let keep = p.app.keep_releases;
-        let _ = self.on(&hosts, &quiet, "finalize", |host, t| {
+        let _ = self.on_always(&hosts, &quiet, "finalize", |host, t| {
             let i = self.index_of(host);
             let prev = previous.get(&i).cloned().flatten().unwrap_or_default();
             let script = remote::finalize_script(
@@ -580,6 +756,21 @@ impl<'a> Rollout<'a> {
         (0..self.fleet.len())
             .find(|i| self.fleet.host(*i).label() == host.label())
             .unwrap_or(0)
+    }
+
+    /// Like `on`, but also after a stop was asked for: the work that undoes or unlocks.
+    fn on_always<R: Send>(
+        &self,
+        indices: &[usize],
+        printer: &Printer,
+        phase: &str,
+        task: impl Fn(&Host, &mut dyn crate::transport::Transport) -> anyhow::Result<R> + Sync,
+    ) -> Vec<(usize, Result<R, HostError>)> {
+        self.fleet
+            .each_always(Some(indices), printer, phase, |h, t, _| task(h, t))
+            .into_iter()
+            .map(|r| (r.index, r.result))
+            .collect()
     }
 
     /// Runs `task` on `indices`, returning (index, result) pairs.
@@ -652,7 +843,7 @@ impl<'a> Rollout<'a> {
         store
             .lock(Duration::from_secs(600), &mut |_| {})
             .map_err(|e| e.to_string())?;
-        let result = (|| -> Result<(), String> {
+        let result = (|| -> Result<usize, String> {
             let applied = store.applied().map_err(|e| e.to_string())?;
             let status = crate::schema::status(&migrations, &applied);
             if let Some(m) = status.checksum_mismatches.first() {
@@ -662,15 +853,35 @@ impl<'a> Rollout<'a> {
                 ));
             }
             let by = format!("{} (rollout {})", crate::db::operator(), self.journal.run);
+            let mut n = 0;
             for m in migrations
                 .iter()
                 .filter(|m| status.pending.contains(&m.version))
             {
                 store.apply(m, &by).map_err(|e| e.to_string())?;
+                n += 1;
             }
-            Ok(())
+            Ok(n)
         })();
         store.unlock();
+        let applied_now = result.as_ref().map_or(true, |n| *n > 0);
+        if applied_now {
+            self.audit(
+                "db migrate",
+                site,
+                format!(
+                    "{}: to V{need:03} or later (rollout {})",
+                    crate::db::describe(&site.profile),
+                    self.journal.run
+                ),
+                if result.is_ok() { "ok" } else { "failed" },
+                Some(format!(
+                    "database account {}",
+                    site.profile.database.roles.migrator.user
+                )),
+            );
+        }
+        let result = result.map(|_| ());
         self.step(
             site.pinyin(),
             None,
@@ -687,12 +898,37 @@ impl<'a> Rollout<'a> {
         }
     }
 
+    /// This controller's lock of the city: one jinbao process at a time works on it.
+    fn controller_lock(&self, site: &Site) -> Result<crate::state::lock::Lock, String> {
+        let name = format!("city-{}", site.pinyin());
+        let what = format!("rollout {} of {}", self.journal.run, site.pinyin());
+        let lock = crate::state::lock::acquire(
+            self.journal.state_dir(),
+            &name,
+            &what,
+            self.opts.lock_wait,
+            &mut |_| {},
+        )
+        .map_err(|e| format!("the city is locked: {e}"))?;
+        if let Some(dead) = &lock.took_over {
+            self.log(EventKind::LockTakenOver {
+                city: Some(site.pinyin().to_string()),
+                from: dead.describe(),
+            });
+        }
+        Ok(lock)
+    }
+
+    /// Takes the city lock on every server. A lock of this run is ours (a resume); one whose
+    /// holder provably died (this controller, its process gone) is taken over and journalled;
+    /// any other is waited for up to `--lock-wait`, then refused naming its holder.
     fn lock_city(&self, site: &Site, hosts: &[usize], install: &str) -> Result<(), String> {
         let info = lock::info(&self.journal.run, &self.release.manifest.version);
         let quiet = self.printer.quiet_clone();
         let started = Instant::now();
+        let mut pause = Duration::from_millis(50);
         loop {
-            let results = self.on(hosts, &quiet, "lock", |_, t| {
+            let results = self.on(hosts, &quiet, "lock", |host, t| {
                 let o = t.run(
                     &remote::lock_script(
                         t.root(),
@@ -705,18 +941,52 @@ impl<'a> Rollout<'a> {
                     Duration::from_secs(60),
                 )?;
                 let text = o.stdout_text();
-                Ok(text
+                if let Some(held) = text
                     .lines()
-                    .find_map(|l| l.strip_prefix("HELD\t").map(str::to_string)))
+                    .find_map(|l| l.strip_prefix("HELD\t").map(str::to_string))
+                {
+                    return Ok(Some(held));
+                }
+                anyhow::ensure!(
+                    text.lines().any(|l| l == "LOCKED"),
+                    "could not take the lock on {}: {}",
+                    host.label(),
+                    o.stderr_text().trim()
+                );
+                Ok(None)
             });
             let results = self.all_ok(site.pinyin(), "lock", results)?;
-            let held: Vec<String> = results.into_iter().filter_map(|(_, h)| h).collect();
+            let held: Vec<(usize, String)> = results
+                .into_iter()
+                .filter_map(|(i, h)| h.map(|h| (i, h)))
+                .collect();
             if held.is_empty() {
                 self.step(site.pinyin(), None, "lock", true, String::new());
                 return Ok(());
             }
+            // locks left by a jinbao of this controller that died: taken over, said so
+            let dead: Vec<&(usize, String)> =
+                held.iter().filter(|(_, h)| lock::is_dead(h)).collect();
+            if dead.len() == held.len() {
+                for (i, h) in &dead {
+                    let host: Vec<usize> = vec![*i];
+                    let _ = self.on(&host, &quiet, "unlock", |_, t| {
+                        t.run(
+                            &remote::unlock_exact_script(t.root(), install, h),
+                            b"",
+                            Duration::from_secs(30),
+                        )?;
+                        Ok(())
+                    });
+                    self.log(EventKind::LockTakenOver {
+                        city: Some(site.pinyin().to_string()),
+                        from: h.clone(),
+                    });
+                }
+                continue;
+            }
             // give back what we took, then wait or refuse
-            let _ = self.on(hosts, &quiet, "unlock", |_, t| {
+            let _ = self.on_always(hosts, &quiet, "unlock", |_, t| {
                 t.run(
                     &remote::unlock_script(t.root(), install, Some(&self.journal.run)),
                     b"",
@@ -724,12 +994,13 @@ impl<'a> Rollout<'a> {
                 )?;
                 Ok(())
             });
-            if started.elapsed() >= self.opts.lock_wait {
-                let holder = lock::describe(&held[0], self.opts.stale_after);
+            let holder = lock::describe(&held[0].1, self.opts.stale_after);
+            if started.elapsed() >= self.opts.lock_wait || self.stopping().is_some() {
                 self.step(site.pinyin(), None, "lock", false, holder.clone());
                 return Err(format!("another rollout holds the city lock: {holder}"));
             }
-            std::thread::sleep(Duration::from_secs(1));
+            std::thread::sleep(pause.min(self.opts.lock_wait.saturating_sub(started.elapsed())));
+            pause = (pause * 2).min(Duration::from_secs(2));
         }
     }
 
@@ -756,7 +1027,7 @@ impl<'a> Rollout<'a> {
         } else {
             BTreeMap::new()
         };
-        let health = health_command(p, m.health.as_deref());
+        let health = health_command(p, m.health.as_deref()).map_err(anyhow::Error::msg)?;
         let start = format!("{}/current/bin/start", p.app.install_dir);
         let service =
             (!p.app.service.is_empty()).then_some((p.app.service.as_str(), start.as_str()));
@@ -824,10 +1095,10 @@ impl<'a> Rollout<'a> {
         let service =
             (!p.app.service.is_empty()).then_some((p.app.service.as_str(), start.as_str()));
         let quiet = self.printer.quiet_clone();
-        let results = self.on(switched, &quiet, "rollback", |host, t| {
+        let results = self.on_always(switched, &quiet, "rollback", |host, t| {
             let prev = previous.get(&self.index_of(host)).cloned().flatten();
             // the previous release's own health check: the profile's
-            let health = health_command(p, None);
+            let health = health_command(p, None).map_err(anyhow::Error::msg)?;
             let local = t.kind() == TransportKind::Local;
             let script = remote::rollback_script(
                 t.root(),
@@ -909,6 +1180,19 @@ impl<'a> Rollout<'a> {
                 Err(e) => failures.push(format!("{}: {e}", self.fleet.host(i).name)),
             }
         }
+        if changes > 0 || !failures.is_empty() {
+            self.audit(
+                "provision apply",
+                site,
+                if failures.is_empty() {
+                    format!("{changes} changes (rollout {})", self.journal.run)
+                } else {
+                    format!("{changes} changes; failed: {}", failures.join("; "))
+                },
+                if failures.is_empty() { "ok" } else { "failed" },
+                Some(crate::inventory::identity(&site.profile)),
+            );
+        }
         anyhow::ensure!(failures.is_empty(), "{}", failures.join("; "));
         self.step(
             site.pinyin(),
@@ -921,12 +1205,37 @@ impl<'a> Rollout<'a> {
     }
 }
 
-/// The health check as a shell command on the server (`$I` is the install folder there).
-pub fn health_command(p: &crate::profile::SiteProfile, manifest: Option<&str>) -> String {
-    match manifest {
-        Some(rel) => format!("\"$I/current/{rel}\""),
-        None => p.app.health.command.replace("{install}", "$I"),
+/// The health check as a shell command on the server (`$I` is the install folder there):
+/// the release's own check (a path inside it), or the profile's program and arguments, every
+/// word quoted.
+pub fn health_command(
+    p: &crate::profile::SiteProfile,
+    manifest: Option<&str>,
+) -> Result<String, String> {
+    use crate::profile::safe;
+    use crate::transport::shell_quote;
+    if let Some(rel) = manifest {
+        safe::relative(rel).map_err(|e| format!("the release's health check: {e}"))?;
+        return Ok(format!("\"$I/current/\"{}", shell_quote(rel)));
     }
+    let words = safe::command_words(&p.app.health.command)
+        .map_err(|e| format!("app.health.command: {e}"))?;
+    Ok(words
+        .iter()
+        .map(|w| {
+            w.split("{install}")
+                .map(|part| {
+                    if part.is_empty() {
+                        String::new()
+                    } else {
+                        shell_quote(part)
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("\"$I\"")
+        })
+        .collect::<Vec<_>>()
+        .join(" "))
 }
 
 fn last_lines(s: &str) -> String {
@@ -939,7 +1248,11 @@ pub fn finished_cities(events: &[super::journal::Event]) -> Vec<String> {
     events
         .iter()
         .filter_map(|e| match &e.kind {
-            EventKind::CityDone { city, result, .. } if result != "skipped" => Some(city.clone()),
+            EventKind::CityDone { city, result, .. }
+                if result != "skipped" && result != "interrupted" =>
+            {
+                Some(city.clone())
+            }
             _ => None,
         })
         .collect()

@@ -16,7 +16,9 @@ use serde::Serialize;
 pub use desired::{DesiredError, context, desired};
 pub use plan::{Action, Change, plan};
 pub use probe::{Observed, probe_script};
-pub use script::{ApplyOutcome, apply_script, describe_commands, parse_apply, start_command};
+pub use script::{
+    ApplyOutcome, CONFINED, apply_script, describe_commands, parse_apply, start_command,
+};
 
 /// Which resource kinds jinbao manages (profile `provision.resources`; default all).
 pub const KINDS: &[&str] = &[

@@ -33,7 +33,7 @@ pub struct Change {
     pub delete_route: Option<(String, String)>,
 }
 
-fn sha256(data: &[u8]) -> String {
+pub(crate) fn sha256(data: &[u8]) -> String {
     Sha256::digest(data)
         .iter()
         .map(|b| format!("{b:02x}"))

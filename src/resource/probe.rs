@@ -78,9 +78,9 @@ pub fn probe_script(resources: &[Resource], root: &str, install_dir: &str) -> St
             Resource::User { name, .. } if !local => users.push(shell_quote(name)),
             Resource::Group { name } if !local => groups.push(shell_quote(name)),
             Resource::Sysctl { key, .. } if !local => s.push_str(&format!(
-                "echo {}; cat /proc/sys/{} 2>/dev/null || echo\n",
+                "echo {}; cat {} 2>/dev/null || echo\n",
                 shell_quote(&format!("@K {key}")),
-                key.replace('.', "/")
+                shell_quote(&format!("/proc/sys/{}", key.replace('.', "/")))
             )),
             Resource::Service { name, .. } => services.push(name.clone()),
             Resource::Route { .. } => any_route = true,
@@ -102,10 +102,13 @@ pub fn probe_script(resources: &[Resource], root: &str, install_dir: &str) -> St
             "if [ -z \"$R\" ] && [ -d /run/systemd/system ]; then \
                printf '%s\\t%s\\t%s\\n' {n} \"$(systemctl is-enabled {n} 2>/dev/null)\" \"$(systemctl is-active {n} 2>/dev/null)\"; \
              else e=disabled; a=inactive; d=\"$R{SERVICE_DIR}\"; \
-               [ -f \"$d/{name}.enabled\" ] && e=enabled; \
-               if [ -n \"$R\" ]; then [ -f \"$d/{name}.running\" ] && a=active; \
-               elif [ -f \"$d/{name}.pid\" ]; then read p < \"$d/{name}.pid\" && kill -0 \"$p\" 2>/dev/null && a=active; fi; \
-               printf '%s\\t%s\\t%s\\n' {n} \"$e\" \"$a\"; fi\n"
+               [ -f \"$d\"/{enabled} ] && e=enabled; \
+               if [ -n \"$R\" ]; then [ -f \"$d\"/{running} ] && a=active; \
+               elif [ -f \"$d\"/{pid} ]; then read p < \"$d\"/{pid} && kill -0 \"$p\" 2>/dev/null && a=active; fi; \
+               printf '%s\\t%s\\t%s\\n' {n} \"$e\" \"$a\"; fi\n",
+            enabled = shell_quote(&format!("{name}.enabled")),
+            running = shell_quote(&format!("{name}.running")),
+            pid = shell_quote(&format!("{name}.pid")),
         ));
     }
     s.push_str(&format!(
@@ -148,7 +151,12 @@ impl Observed {
                                 mode: u32::from_str_radix(mode, 8).unwrap_or(0),
                                 user: user.to_string(),
                                 group: group.to_string(),
-                                link: link.to_string(),
+                                // a sandbox link points inside the host's folder
+                                link: if root.is_empty() {
+                                    link.to_string()
+                                } else {
+                                    strip(link)
+                                },
                             },
                         );
                     }

@@ -62,7 +62,7 @@ fn commands(
                 String::new()
             };
             format!(
-                "{replace}mkdir -p {d} && chmod {mode:o} {d}{}",
+                "confined {d} && {replace}mkdir -p {d} && chmod {mode:o} {d}{}",
                 chown(&d, owner)
             )
         }
@@ -78,17 +78,31 @@ fn commands(
             let parent = p(path
                 .rsplit_once('/')
                 .map_or("/", |(d, _)| if d.is_empty() { "/" } else { d }));
+            // written whole or not at all: the bytes that arrived are checked against the
+            // checksum before the file is moved into place (a full disk truncates silently)
+            let sha = crate::resource::plan::sha256(content);
             format!(
-                "mkdir -p {parent} && base64 -d > {tmp} <<'__JINBAO_EOF__'\n{}\n__JINBAO_EOF__\nchmod {mode:o} {tmp}{} && mv -fT {tmp} {f}",
+                "confined {parent} && mkdir -p {parent} && base64 -d > {tmp} <<'__JINBAO_EOF__' && \
+                 [ \"$(sha256sum < {tmp} | cut -c1-64)\" = {sha} ] && chmod {mode:o} {tmp}{} && mv -fT {tmp} {f} \
+                 || {{ rm -f {tmp}; echo 'the file did not arrive whole (disk full?)' >&2; false; }}\n{}\n__JINBAO_EOF__",
+                chown(&tmp, owner),
                 wrap(&STANDARD.encode(content.as_slice())),
-                chown(&tmp, owner)
             )
         }
         Resource::Symlink { path, target } => {
             let tmp = p(&temp_name(path));
+            // on the sandbox a link to an absolute path points inside the host's own folder
+            let target = if local && target.starts_with('/') {
+                format!("{root}{target}")
+            } else {
+                target.clone()
+            };
+            let parent = p(path
+                .rsplit_once('/')
+                .map_or("/", |(d, _)| if d.is_empty() { "/" } else { d }));
             format!(
-                "ln -sfn {} {tmp} && mv -fT {tmp} {}",
-                shell_quote(target),
+                "confined {parent} && ln -sfn {} {tmp} && mv -fT {tmp} {}",
+                shell_quote(&target),
                 p(path)
             )
         }
@@ -111,10 +125,16 @@ fn commands(
                 let dir = p(SERVICE_DIR);
                 cmds.push(format!("mkdir -p {dir}"));
                 if want_enable {
-                    cmds.push(format!("touch {dir}/{name}.enabled"));
+                    cmds.push(format!(
+                        "touch {}",
+                        p(&format!("{SERVICE_DIR}/{name}.enabled"))
+                    ));
                 }
                 if want_start && local {
-                    cmds.push(format!("date +%s > {dir}/{name}.running"));
+                    cmds.push(format!(
+                        "date +%s > {}",
+                        p(&format!("{SERVICE_DIR}/{name}.running"))
+                    ));
                 } else if want_start {
                     cmds.push(start_command(name, start));
                 }
@@ -136,13 +156,19 @@ fn commands(
     })
 }
 
+/// `confined PATH`: true only when no part of PATH that exists is a link (or `..`), so that
+/// nothing jinbao creates or writes lands elsewhere than the path it names.
+pub const CONFINED: &str = "confined() { [ \"$(readlink -m -- \"$1\")\" = \"$1\" ] || { echo \"$1 leads through a link: refused\" >&2; return 1; }; }\n";
+
 /// jinbao's runner for servers without systemd: the start command in its own session, its
 /// pid in `SERVICE_DIR/<name>.pid`, its output in `/var/log/jinbao/<name>.log`.
 pub fn start_command(name: &str, start: &str) -> String {
     format!(
         "mkdir -p /var/log/jinbao {SERVICE_DIR} && \
-         (setsid {start} >> /var/log/jinbao/{name}.log 2>&1 < /dev/null & echo $! > {SERVICE_DIR}/{name}.pid)",
-        start = shell_quote(start)
+         (setsid {start} >> {log} 2>&1 < /dev/null & echo $! > {pid})",
+        start = shell_quote(start),
+        log = shell_quote(&format!("/var/log/jinbao/{name}.log")),
+        pid = shell_quote(&format!("{SERVICE_DIR}/{name}.pid")),
     )
 }
 
@@ -172,6 +198,7 @@ pub fn apply_script(
     let mut s = String::from(
         "fail() { printf 'FAIL\\t%s\\t%s\\n' \"$1\" \"$2\"; printf '%s\\n' \"$3\"; exit 1; }\n",
     );
+    s.push_str(CONFINED);
     let mut any = false;
     for (i, c) in changes.iter().enumerate() {
         let Some(cmds) = commands(c, resources, root, local, systemd) else {
@@ -215,14 +242,13 @@ pub fn describe_commands(
     systemd: bool,
 ) -> String {
     let cmds = commands(c, resources, root, local, systemd).unwrap_or_default();
+    // a file's content follows its command line as a heredoc: show the line only
     match cmds.find("<<'__JINBAO_EOF__'") {
-        Some(i) => {
-            let after = cmds
-                .rfind("__JINBAO_EOF__\n")
-                .map(|j| &cmds[j + 15..])
-                .unwrap_or("");
-            format!("{}<<(content) && {after}", &cmds[..i])
-        }
+        Some(_) => cmds
+            .lines()
+            .next()
+            .unwrap_or("")
+            .replace("<<'__JINBAO_EOF__'", "<<(content)"),
         None => cmds,
     }
 }

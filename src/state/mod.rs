@@ -6,7 +6,9 @@ use std::path::Path;
 use serde::Serialize;
 
 pub mod audit;
+pub mod facts;
 pub mod files;
+pub mod lock;
 
 /// Appends one record to a JSON-lines file (private, fsynced, starting on a fresh line).
 pub fn append_line<T: Serialize>(path: &Path, record: &T) -> std::io::Result<()> {
@@ -31,6 +33,25 @@ pub fn audit(state_dir: &Path, action: &str, cities: &[&str], note: &str) -> std
 /// The last `n` records of a JSON-lines history, read from the end of the file so that a
 /// history grown over years of monitoring costs no more than its tail.
 pub fn tail<T: serde::de::DeserializeOwned>(path: &Path, n: usize) -> Vec<T> {
+    let records: Vec<T> = read_back(path, |r: &[T]| r.len() >= n);
+    let skip = records.len().saturating_sub(n);
+    records.into_iter().skip(skip).collect()
+}
+
+/// The records at the end of a JSON-lines history that `keep` accepts, back to the last one
+/// it refuses (the last 30 days, say), read from the end like [`tail`].
+pub fn tail_while<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    keep: impl Fn(&T) -> bool,
+) -> Vec<T> {
+    let records: Vec<T> = read_back(path, |r: &[T]| r.first().is_some_and(|f| !keep(f)));
+    let from = records.iter().rposition(|r| !keep(r)).map_or(0, |i| i + 1);
+    records.into_iter().skip(from).collect()
+}
+
+/// Reads ever larger windows from the end of the file until `enough` says the records read
+/// (oldest first) suffice, or the whole file is read.
+fn read_back<T: serde::de::DeserializeOwned>(path: &Path, enough: impl Fn(&[T]) -> bool) -> Vec<T> {
     use std::io::{Read, Seek, SeekFrom};
     let Ok(mut f) = std::fs::File::open(path) else {
         return Vec::new();
@@ -52,9 +73,8 @@ pub fn tail<T: serde::de::DeserializeOwned>(path: &Path, n: usize) -> Vec<T> {
             .iter()
             .filter_map(|l| serde_json::from_str(l).ok())
             .collect();
-        if records.len() >= n || start == 0 {
-            let skip = records.len().saturating_sub(n);
-            return records.into_iter().skip(skip).collect();
+        if start == 0 || enough(&records) {
+            return records;
         }
         window *= 4;
     }
@@ -91,4 +111,24 @@ pub fn record_release(state_dir: &Path, city: &str, record: &ReleaseRecord) -> s
 /// The city's last `n` release changes, oldest first.
 pub fn releases(state_dir: &Path, city: &str, n: usize) -> Vec<ReleaseRecord> {
     tail(&releases_path(state_dir, city), n)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn tail_while_reads_back_to_the_first_refused_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("h.jsonl");
+        for i in 0..5000u32 {
+            super::append_line(&p, &serde_json::json!({ "i": i, "pad": "x".repeat(20) })).unwrap();
+        }
+        let recent: Vec<serde_json::Value> =
+            super::tail_while(&p, |v: &serde_json::Value| v["i"].as_u64() >= Some(4990));
+        assert_eq!(recent.len(), 10);
+        assert_eq!(recent[0]["i"], 4990);
+        let all: Vec<serde_json::Value> = super::tail_while(&p, |_| true);
+        assert_eq!(all.len(), 5000);
+        let last: Vec<serde_json::Value> = super::tail(&p, 3);
+        assert_eq!(last[0]["i"], 4997);
+    }
 }

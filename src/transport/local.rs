@@ -54,10 +54,11 @@ impl Transport for LocalTransport {
         stdin: &[u8],
         timeout: Duration,
     ) -> Result<Output, TransportError> {
+        let (reader, script) = super::framed(command);
         let mut child = Command::new("sh");
         child
             .arg("-c")
-            .arg(command)
+            .arg(reader)
             .current_dir(&self.root)
             .env("JINBAO_HOST_ROOT", &self.root)
             .stdin(Stdio::piped())
@@ -75,8 +76,11 @@ impl Transport for LocalTransport {
         let mut child = child
             .spawn()
             .map_err(|e| TransportError::Other(format!("cannot start sh: {e}")))?;
+        // known to the abort path (a second Ctrl-C kills it; the first lets it finish)
+        let _registered = crate::interrupt::register_child(child.id() as i32);
         let mut input = child.stdin.take();
-        let data = stdin.to_vec();
+        let mut data = script;
+        data.extend_from_slice(stdin);
         let feeder = std::thread::spawn(move || {
             if let Some(mut i) = input.take() {
                 let _ = i.write_all(&data);

@@ -242,6 +242,30 @@ pub fn expand_home(path: &str) -> PathBuf {
     }
 }
 
+/// The last line of every script jinbao sends: a script that arrives without it was cut short
+/// and is not run at all.
+const SCRIPT_END: &str = "#jinbao-script-end";
+
+/// How a script reaches a server's shell without appearing in any process's arguments: the
+/// command line holds only a small reader, which takes the script (`len` bytes) from stdin and
+/// runs it; whatever follows the script on stdin is the script's own input (a tarball, a file).
+/// Secrets and file contents inside the script are thus never visible in `/proc/<pid>/cmdline`.
+pub fn framed(script: &str) -> (String, Vec<u8>) {
+    let mut body = Vec::with_capacity(script.len() + SCRIPT_END.len() + 2);
+    body.extend_from_slice(script.as_bytes());
+    if !script.ends_with('\n') {
+        body.push(b'\n');
+    }
+    body.extend_from_slice(SCRIPT_END.as_bytes());
+    body.push(b'\n');
+    let reader = format!(
+        "S=$(head -c {len}; echo .); case \"$S\" in *'{SCRIPT_END}'?.) eval \"${{S%.}}\";; \
+         *) echo 'jinbao: the script arrived incomplete; nothing was run' >&2; exit 96;; esac",
+        len = body.len()
+    );
+    (reader, body)
+}
+
 /// Quotes a string for a POSIX shell.
 pub fn shell_quote(s: &str) -> String {
     if !s.is_empty()
@@ -256,6 +280,36 @@ pub fn shell_quote(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scripts_travel_on_stdin_and_run_only_whole() {
+        use std::io::Write;
+        let run = |reader: &str, input: &[u8]| {
+            let mut child = std::process::Command::new("sh")
+                .args(["-c", reader])
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            child.stdin.take().unwrap().write_all(input).unwrap();
+            child.wait_with_output().unwrap()
+        };
+        let secret = "s3cret-in-the-script";
+        let (reader, body) = framed(&format!("x='{secret}'\necho \"$x\"; wc -c\n"));
+        assert!(!reader.contains(secret));
+        let mut input = body.clone();
+        input.extend_from_slice(b"12345");
+        let out = run(&reader, &input);
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            format!("{secret}\n5\n")
+        );
+        // a script cut short runs not even its first line
+        let out = run(&reader, &body[..body.len() / 2]);
+        assert_eq!(out.status.code(), Some(96));
+        assert!(out.stdout.is_empty());
+    }
 
     #[test]
     fn quoting() {

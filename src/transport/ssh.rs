@@ -329,11 +329,12 @@ impl Transport for SshTransport {
         stdin: &[u8],
         timeout: Duration,
     ) -> Result<Output, TransportError> {
+        let (reader, script) = super::framed(command);
         self.session.set_blocking(true);
         let mut channel = self.session.channel_session().map_err(|e| self.lost(e))?;
-        channel.exec(command).map_err(|e| self.lost(e))?;
+        channel.exec(&reader).map_err(|e| self.lost(e))?;
         self.session.set_blocking(false);
-        let result = self.pump(&mut channel, stdin, timeout);
+        let result = self.pump(&mut channel, &[&script, stdin], timeout);
         self.session.set_blocking(true);
         let (stdout, stderr) = result?;
         let _ = channel.close();
@@ -425,14 +426,26 @@ impl Transport for SshTransport {
     }
 }
 
+/// What is left to write of `parts` (one stream) after `done` bytes, up to the end of a part.
+fn rest_of<'a>(parts: &[&'a [u8]], mut done: usize) -> &'a [u8] {
+    for p in parts {
+        if done < p.len() {
+            return &p[done..];
+        }
+        done -= p.len();
+    }
+    &[]
+}
+
 impl SshTransport {
     /// Feeds stdin and drains stdout and stderr until the command ends or the deadline.
     fn pump(
         &self,
         channel: &mut ssh2::Channel,
-        stdin: &[u8],
+        input: &[&[u8]],
         timeout: Duration,
     ) -> Result<(Vec<u8>, Vec<u8>), TransportError> {
+        let total: usize = input.iter().map(|p| p.len()).sum();
         let start = Instant::now();
         let mut last_keepalive = start;
         let (mut out, mut err) = (Vec::new(), Vec::new());
@@ -443,18 +456,18 @@ impl SshTransport {
         loop {
             let mut progressed = false;
             if !eof_sent {
-                if written < stdin.len() {
-                    match channel.write(&stdin[written..]) {
+                if written < total {
+                    match channel.write(rest_of(input, written)) {
                         Ok(n) => {
                             written += n;
                             progressed |= n > 0;
                         }
                         Err(e) if e.kind() == ErrorKind::WouldBlock => {}
                         // the command may exit without reading all of its input
-                        Err(_) => written = stdin.len(),
+                        Err(_) => written = total,
                     }
                 }
-                if written >= stdin.len() {
+                if written >= total {
                     match channel.send_eof() {
                         Ok(()) => eof_sent = true,
                         Err(e) if is_again(&e) => {}

@@ -1,7 +1,10 @@
 //! Shared helpers of the integration tests: the real binary with a clean environment.
 #![allow(dead_code)]
 
+pub mod assess;
+pub mod chromium;
 pub mod pg;
+pub mod props;
 pub mod testbed;
 
 use std::path::{Path, PathBuf};

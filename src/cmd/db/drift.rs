@@ -56,6 +56,12 @@ pub fn site_drift(ctx: &Ctx, site: &Site) -> DriftRow {
 pub fn run(ctx: &Ctx, t: DbTarget) -> Result<Exit> {
     let sites = t.sites(ctx)?;
     let rows = crate::parallel::map(&sites, t.jobs, |site| site_drift(ctx, site));
+    let drift = |city: &str| {
+        rows.iter()
+            .find(|r| r.city == city && r.error.is_none())
+            .map(|r| r.drift)
+    };
+    super::learn_schema(ctx, &sites, "db drift", &drift);
     let p = &ctx.printer;
     if p.json {
         p.json(&rows)?;

@@ -41,6 +41,25 @@ pub fn run(ctx: &Ctx, t: DbTarget) -> Result<Exit> {
         }
         row
     });
+    for r in &rows {
+        crate::state::audit::record(
+            ctx.state_dir(),
+            crate::state::audit::Entry {
+                action: "db init",
+                targets: vec![r.city.clone()],
+                what: format!(
+                    "{}: {}",
+                    r.database,
+                    r.state.map_or("-".to_string(), |s| s.to_string())
+                ),
+                result: if r.error.is_some() { "failed" } else { "ok" },
+                identity: ctx
+                    .profiles()?
+                    .find(&r.city)
+                    .map(|s| format!("database account {}", s.profile.database.admin.user)),
+            },
+        )?;
+    }
     let p = &ctx.printer;
     if p.json {
         p.json(&rows)?;

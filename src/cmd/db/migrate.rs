@@ -77,6 +77,30 @@ pub fn run(ctx: &Ctx, args: MigrateArgs) -> Result<Exit> {
         row.ms = start.elapsed().as_millis();
         row
     });
+    if !args.dry_run {
+        for r in rows
+            .iter()
+            .filter(|r| !r.applied.is_empty() || r.error.is_some())
+        {
+            let v = |x: Option<u32>| x.map_or("none".to_string(), |v| format!("V{v:03}"));
+            crate::state::audit::record(
+                ctx.state_dir(),
+                crate::state::audit::Entry {
+                    action: "db migrate",
+                    targets: vec![r.city.clone()],
+                    what: format!("{}: {} → {}", r.database, v(r.from), v(r.to)),
+                    result: if r.error.is_some() { "failed" } else { "ok" },
+                    identity: ctx.profiles()?.find(&r.city).map(|s| {
+                        format!(
+                            "database account {}",
+                            s.profile.database.roles.migrator.user
+                        )
+                    }),
+                },
+            )?;
+        }
+        super::learn_schema(ctx, &sites, "db migrate", &|_| None);
+    }
     print(ctx, &rows, args.dry_run)?;
     Ok(if rows.iter().any(|r| r.error.is_some()) {
         Exit::Failure

@@ -1,0 +1,426 @@
+//! The province's assessment of every city (考评): milestones reached, a score from weighted
+//! criteria, what needs attention, and daily snapshots of all of it. Computed from what jinbao
+//! recorded in the state folder only, so `status`, `report` and the snapshots agree.
+
+mod assess_error;
+pub mod learn;
+pub mod milestones;
+pub mod record;
+pub mod score;
+pub mod snapshot;
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+pub use assess_error::AssessError;
+pub use milestones::{Milestone, MilestoneDetail, MilestoneState};
+pub use record::{Concentration, HealthRun, Record};
+pub use score::Criterion;
+
+use crate::profile::{Engine, Profiles, Site};
+use crate::state::ReleaseRecord;
+
+/// Where one site stands: what `status` shows, `report` prints and the snapshots keep.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteAssessment {
+    pub city: String,
+    pub name: String,
+    pub code: String,
+    pub wave: String,
+    /// The release the city's servers run, from the last successful change.
+    pub release: Option<String>,
+    /// The last release change (rollout outcome or rollback), whatever its result.
+    pub last_change: Option<ReleaseRecord>,
+    pub health: Option<HealthStatus>,
+    pub data: Option<DataStatus>,
+    /// Counties loaded (None until `jinbao data progress` can tell: shown as "–").
+    pub concentration: Option<Concentration>,
+    pub score: f64,
+    pub milestones: Vec<MilestoneState>,
+    /// The first milestone that does not hold, and what it is missing.
+    pub next: Option<Next>,
+    /// 0 nothing to do, 1 watch, 2 a problem, 3 urgent.
+    pub attention_level: u8,
+    /// Why it needs attention, worst first.
+    pub attention: Vec<String>,
+    #[serde(skip)]
+    pub details: Vec<MilestoneDetail>,
+    #[serde(skip)]
+    pub criteria: Vec<Criterion>,
+    #[serde(skip)]
+    pub record: Record,
+    #[serde(skip)]
+    pub province: bool,
+}
+
+impl SiteAssessment {
+    /// `3/5 application live`: how many milestones hold, the furthest that does, and those
+    /// reached once that no longer hold.
+    pub fn milestones_text(&self) -> String {
+        let holding = self.milestones.iter().filter(|m| m.holds).count();
+        let furthest = self
+            .milestones
+            .iter()
+            .rev()
+            .find(|m| m.holds)
+            .map_or("none".to_string(), |m| m.name.title().to_string());
+        let lapsed: Vec<&str> = self
+            .milestones
+            .iter()
+            .filter(|m| m.reached_at.is_some() && !m.holds)
+            .map(|m| m.name.title())
+            .collect();
+        let mut text = format!("{holding}/{} {furthest}", self.milestones.len());
+        if !lapsed.is_empty() {
+            text.push_str(&format!(" (lost: {})", lapsed.join(", ")));
+        }
+        text
+    }
+
+    /// `3/5` counties loaded, or "–" until `data progress` can tell.
+    pub fn concentration_text(&self) -> String {
+        match &self.concentration {
+            None => "–".into(),
+            Some(c) => format!("{}/{}", c.loaded, c.counties),
+        }
+    }
+
+    /// The next milestone and what it is missing, or that every one holds.
+    pub fn next_text(&self) -> String {
+        self.next.as_ref().map_or("all reached".to_string(), |n| {
+            format!("{}: {}", n.milestone.title(), n.missing)
+        })
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HealthStatus {
+    pub time: String,
+    pub status: String,
+    pub counts: serde_json::Value,
+    /// The statuses of the last runs, oldest first.
+    pub trend: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DataStatus {
+    pub time: String,
+    pub score: f64,
+    pub min_score: f64,
+    pub failed_errors: usize,
+    pub failed_warnings: usize,
+    pub violations: u64,
+    /// The score of the previous check, to tell better from worse.
+    pub previous_score: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Next {
+    pub milestone: Milestone,
+    pub missing: String,
+}
+
+/// `1 county`, `2 counties`, `3 health runs`.
+pub(crate) fn plural(n: usize, what: &str) -> String {
+    match (n, what.strip_suffix('y')) {
+        (1, _) => format!("{n} {what}"),
+        (_, Some(stem)) => format!("{n} {stem}ies"),
+        _ => format!("{n} {what}s"),
+    }
+}
+
+/// Every site of the province (the center first, then the cities), assessed as of `now`.
+pub fn assess(profiles: &Profiles, state: &Path, now: DateTime<Utc>) -> Vec<SiteAssessment> {
+    let config = &profiles.assessment;
+    let remembered = snapshot::latest(state);
+    // health runs far enough back to see a whole acceptance period begin
+    let window = config.health_days + config.accepted_days;
+    let records: Vec<Record> = profiles
+        .sites
+        .iter()
+        .map(|s| {
+            let memory = remembered
+                .as_ref()
+                .map(|snap| snap.remembered(s.pinyin()))
+                .unwrap_or_default();
+            record::gather(state, s, now, window, memory)
+        })
+        .collect();
+    // the release a wave must run: the province's choice, else the newest rolled out anywhere
+    let newest = records
+        .iter()
+        .flat_map(|r| r.ledger.iter().filter(|c| record::succeeded(c)))
+        .map(|c| c.to.clone())
+        .max_by(|a, b| record::version_order(a, b));
+    let mut latest: BTreeMap<&str, Option<u32>> = BTreeMap::new();
+    profiles
+        .sites
+        .iter()
+        .zip(records)
+        .map(|(site, r)| {
+            let engine = site.profile.database.engine;
+            let latest_schema = *latest
+                .entry(engine.as_str())
+                .or_insert_with(|| latest_migration(profiles, engine));
+            let plan = config.waves.get(&site.profile.city.wave);
+            let frame = milestones::Frame {
+                now,
+                config,
+                latest_schema,
+                target_release: plan
+                    .and_then(|p| p.release.clone())
+                    .or_else(|| newest.clone()),
+                min_score: site.profile.checks.data_min_score,
+            };
+            assess_site(site, r, &frame, plan.filter(|_| !site.is_province()))
+        })
+        .collect()
+}
+
+fn latest_migration(profiles: &Profiles, engine: Engine) -> Option<u32> {
+    crate::schema::load(&profiles.templates_dir.join("schema"), engine)
+        .ok()
+        .and_then(|m| m.last().map(|m| m.version))
+}
+
+fn assess_site(
+    site: &Site,
+    r: Record,
+    frame: &milestones::Frame,
+    plan: Option<&crate::profile::assessment::WavePlan>,
+) -> SiteAssessment {
+    let province = site.is_province();
+    let details = milestones::evaluate(site.pinyin(), province, &r, frame);
+    let (score, criteria) = score::score(province, &r, &details, plan, frame.config, frame.now);
+    let checks = &r.checks;
+    let data = checks.last().map(|c| DataStatus {
+        time: c.time.clone(),
+        score: c.score,
+        min_score: c.min_score,
+        failed_errors: c.failed_errors,
+        failed_warnings: c.failed_warnings,
+        violations: c.violations,
+        previous_score: (checks.len() > 1).then(|| checks[checks.len() - 2].score),
+    });
+    let health = r.trend.last().map(|last| HealthStatus {
+        time: last.time.clone(),
+        status: last.status.clone(),
+        counts: last.counts.clone(),
+        trend: r.trend.iter().map(|h| h.status.clone()).collect(),
+    });
+    let mut a = SiteAssessment {
+        city: site.pinyin().to_string(),
+        name: site.name().to_string(),
+        code: site.code().to_string(),
+        wave: site.profile.city.wave.clone(),
+        release: record::current_release(&r.ledger),
+        last_change: r.ledger.last().cloned(),
+        health,
+        data,
+        concentration: r.concentration.clone(),
+        score,
+        milestones: details.iter().map(MilestoneDetail::state).collect(),
+        next: details.iter().find(|m| !m.holds).map(|m| Next {
+            milestone: m.name,
+            missing: m.missing.clone().unwrap_or_default(),
+        }),
+        attention_level: 0,
+        attention: Vec::new(),
+        details,
+        criteria,
+        record: r,
+        province,
+    };
+    let mut reasons = attention(&a, plan, frame.now);
+    reasons.sort_by_key(|(level, _)| std::cmp::Reverse(*level));
+    a.attention_level = reasons.first().map_or(0, |(l, _)| *l);
+    a.attention = reasons.into_iter().map(|(_, why)| why).collect();
+    a
+}
+
+/// Why a site needs the province's attention, each with its level (3 urgent … 1 watch).
+fn attention(
+    a: &SiteAssessment,
+    plan: Option<&crate::profile::assessment::WavePlan>,
+    now: DateTime<Utc>,
+) -> Vec<(u8, String)> {
+    let mut out = Vec::new();
+    if let Some(h) = &a.health {
+        let when = milestones::short_time(&record::parse_time(&h.time).unwrap_or(now));
+        match h.status.as_str() {
+            "OK" => {}
+            "WARNING" => out.push((1, format!("health WARNING at {when}"))),
+            s => out.push((
+                3,
+                format!("health {s} at {when} (jinbao health {})", a.city),
+            )),
+        }
+    }
+    for m in a.details.iter().filter(|m| m.lapsed()) {
+        out.push((
+            2,
+            format!(
+                "{} no longer holds: {}",
+                m.name.title(),
+                m.missing.as_deref().unwrap_or("")
+            ),
+        ));
+    }
+    if let Some(c) = &a.last_change
+        && matches!(c.result.as_str(), "rolled-back" | "failed" | "refused")
+    {
+        out.push((
+            2,
+            format!(
+                "last {} {} {}{}",
+                c.action,
+                c.to,
+                c.result,
+                c.reason
+                    .as_deref()
+                    .map_or(String::new(), |r| format!(": {r}"))
+            ),
+        ));
+    }
+    if let Some(d) = &a.data
+        && d.failed_errors > 0
+    {
+        out.push((
+            2,
+            format!("{} data rules of severity error fail", d.failed_errors),
+        ));
+    }
+    if let Some(due) = score::overdue(&a.details, plan, now) {
+        out.push((1, format!("wave {} was due live by {due}", a.wave)));
+    }
+    out
+}
+
+/// Sites needing attention first (the worst first), then the lowest scores; the province
+/// center, when present, stays on top.
+pub fn sort_by_attention(sites: &mut [SiteAssessment], profiles: &Profiles) {
+    sites.sort_by(|a, b| {
+        b.province
+            .cmp(&a.province)
+            .then(b.attention_level.cmp(&a.attention_level))
+            .then(a.score.total_cmp(&b.score))
+            .then(
+                profiles
+                    .wave_rank(&a.wave)
+                    .cmp(&profiles.wave_rank(&b.wave)),
+            )
+            .then(a.code.cmp(&b.code))
+    });
+}
+
+/// The day of `now` in the province's time zone (its maintenance `utc_offset`).
+pub fn day(profiles: &Profiles, now: DateTime<Utc>) -> NaiveDate {
+    let offset =
+        crate::window::parse_offset(&profiles.province_site().profile.maintenance.utc_offset)
+            .unwrap_or_else(|_| chrono::FixedOffset::east_opt(8 * 3600).expect("a valid offset"));
+    now.with_timezone(&offset).date_naive()
+}
+
+/// The snapshot of an assessment of every site.
+pub fn snapshot_of(
+    profiles: &Profiles,
+    sites: &[SiteAssessment],
+    now: DateTime<Utc>,
+) -> snapshot::Snapshot {
+    snapshot::Snapshot {
+        version: snapshot::VERSION,
+        date: day(profiles, now).to_string(),
+        time: now.to_rfc3339(),
+        env: profiles.env.name.clone(),
+        sites: sites
+            .iter()
+            .map(|s| snapshot::SiteSnapshot {
+                city: s.city.clone(),
+                score: s.score,
+                milestones: s.milestones.clone(),
+                criteria: s
+                    .criteria
+                    .iter()
+                    .map(|c| Criterion {
+                        facts: Vec::new(),
+                        ..c.clone()
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+/// Assesses every site now and keeps the day's snapshot; returns the file written.
+pub fn record_snapshot(
+    profiles: &Profiles,
+    state: &Path,
+) -> Result<std::path::PathBuf, AssessError> {
+    let now = crate::window::now();
+    let sites = assess(profiles, state, now);
+    snapshot::write(state, &snapshot_of(profiles, &sites, now))
+}
+
+/// How a wave went against its plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct WaveProgress {
+    pub name: String,
+    pub title: String,
+    pub cities: Vec<String>,
+    pub planned_start: Option<NaiveDate>,
+    pub planned_live: Option<NaiveDate>,
+    /// The first release change of any of its cities.
+    pub started: Option<String>,
+    /// How many of its cities are live now.
+    pub live: usize,
+    /// When its last city was first live, once every one of them was.
+    pub all_live: Option<String>,
+}
+
+pub fn waves(profiles: &Profiles, sites: &[SiteAssessment]) -> Vec<WaveProgress> {
+    profiles
+        .waves
+        .iter()
+        .map(|w| {
+            let mine: Vec<&SiteAssessment> = sites
+                .iter()
+                .filter(|s| !s.province && s.wave == w.name)
+                .collect();
+            let live_at = |s: &SiteAssessment| {
+                s.milestones
+                    .iter()
+                    .find(|m| m.name == Milestone::ApplicationLive)
+                    .and_then(|m| m.reached_at.clone())
+            };
+            let plan = profiles.assessment.waves.get(&w.name);
+            let reached: Vec<String> = mine.iter().filter_map(|s| live_at(s)).collect();
+            WaveProgress {
+                name: w.name.clone(),
+                title: w.title.clone(),
+                cities: mine.iter().map(|s| s.city.clone()).collect(),
+                planned_start: plan.and_then(|p| p.start_date()),
+                planned_live: plan.and_then(|p| p.live_date()),
+                started: mine
+                    .iter()
+                    .filter_map(|s| s.record.ledger.first().map(|c| c.time.clone()))
+                    .min(),
+                live: mine
+                    .iter()
+                    .filter(|s| {
+                        s.milestones
+                            .iter()
+                            .any(|m| m.name == Milestone::ApplicationLive && m.holds)
+                    })
+                    .count(),
+                all_live: (!mine.is_empty() && reached.len() == mine.len())
+                    .then(|| reached.into_iter().max())
+                    .flatten(),
+            }
+        })
+        .collect()
+}

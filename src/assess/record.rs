@@ -1,0 +1,181 @@
+//! What jinbao recorded about one site, gathered from the state folder for the assessment:
+//! release ledger, health runs, data checks, provision and schema facts, the county loads, and
+//! the milestone dates the last snapshot remembers. Nothing here asks a server or a database.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::data::history::CheckRecord;
+use crate::profile::Site;
+use crate::state::ReleaseRecord;
+use crate::state::facts::FactRecord;
+
+/// How many past health runs the trend shows.
+pub const TREND: usize = 10;
+
+/// One line of `<state>/health/<site>.jsonl`, as far as the assessment reads it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct HealthRun {
+    pub time: String,
+    pub status: String,
+    #[serde(default)]
+    pub counts: serde_json::Value,
+}
+
+impl HealthRun {
+    /// OK and WARNING keep a site in service; CRITICAL and UNKNOWN do not.
+    pub fn good(&self) -> bool {
+        matches!(self.status.as_str(), "OK" | "WARNING")
+    }
+}
+
+/// The share of a city's counties whose data is loaded into its center (`jinbao data progress`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Concentration {
+    pub counties: usize,
+    pub loaded: usize,
+    /// Codes of the counties not loaded yet.
+    pub missing: Vec<String>,
+}
+
+impl Concentration {
+    pub fn share(&self) -> f64 {
+        if self.counties == 0 {
+            0.0
+        } else {
+            self.loaded as f64 / self.counties as f64
+        }
+    }
+}
+
+/// Everything recorded about one site that its assessment rests on.
+#[derive(Debug, Clone, Default)]
+pub struct Record {
+    pub facts: Vec<FactRecord>,
+    /// Every release change, oldest first.
+    pub ledger: Vec<ReleaseRecord>,
+    /// Health runs of the assessment's window (health_days + accepted_days back).
+    pub health: Vec<HealthRun>,
+    /// The last `TREND` health runs, oldest first.
+    pub trend: Vec<HealthRun>,
+    /// Every data check, oldest first.
+    pub checks: Vec<CheckRecord>,
+    /// None until `jinbao data progress` can tell (shown as "–", left out of the score).
+    pub concentration: Option<Concentration>,
+    /// Milestone → the date the last snapshot says it was first reached.
+    pub remembered: BTreeMap<String, String>,
+}
+
+/// Reads the record of `site` as of `now`, looking `window_days` back for health runs.
+pub fn gather(
+    state: &Path,
+    site: &Site,
+    now: DateTime<Utc>,
+    window_days: u32,
+    remembered: BTreeMap<String, String>,
+) -> Record {
+    let city = site.pinyin();
+    let health_file = state.join("health").join(format!("{city}.jsonl"));
+    let since = now - chrono::Duration::days(window_days.into());
+    Record {
+        facts: crate::state::facts::read(state, city),
+        ledger: crate::state::releases(state, city, usize::MAX),
+        health: crate::state::tail_while(&health_file, |r: &HealthRun| {
+            parse_time(&r.time).is_some_and(|t| t >= since)
+        }),
+        trend: crate::state::tail(&health_file, TREND),
+        checks: crate::data::history::all_checks(state, city),
+        concentration: concentration(state, site),
+        remembered,
+    }
+}
+
+/// The county loads of a city as `jinbao data progress` counts them, from what `data import`
+/// and `data progress` last recorded in the state folder (None before the city's first import).
+pub fn concentration(state: &Path, site: &Site) -> Option<Concentration> {
+    let (counties, loaded, missing) = crate::data::progress::last_recorded(state, site.pinyin())?;
+    Some(Concentration {
+        counties,
+        loaded,
+        missing,
+    })
+}
+
+/// What the releases of a city were switched to last, successfully.
+pub fn current_release(history: &[ReleaseRecord]) -> Option<String> {
+    history
+        .iter()
+        .rev()
+        .find(|r| succeeded(r))
+        .map(|r| r.to.clone())
+        .or_else(|| {
+            // a failed change that was rolled back leaves the city where it was
+            history
+                .iter()
+                .rev()
+                .find(|r| r.result == "rolled-back" && r.from.len() == 1)
+                .map(|r| r.from[0].clone())
+        })
+}
+
+/// A release change that left the city on its `to` release.
+pub fn succeeded(r: &ReleaseRecord) -> bool {
+    matches!(r.result.as_str(), "deployed" | "already" | "switched")
+}
+
+/// Orders dotted versions by their numbers (1.10.0 after 1.9.0), text otherwise.
+pub fn version_order(a: &str, b: &str) -> std::cmp::Ordering {
+    let key = |v: &str| -> Vec<(u64, String)> {
+        v.split(['.', '-', '+'])
+            .map(|p| (p.parse().unwrap_or(u64::MAX), p.to_string()))
+            .collect()
+    };
+    key(a).cmp(&key(b))
+}
+
+pub fn parse_time(rfc3339: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(rfc3339)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(result: &str, from: &[&str], to: &str) -> ReleaseRecord {
+        ReleaseRecord {
+            time: "2026-11-27T00:00:00+00:00".into(),
+            action: "rollout".into(),
+            run: None,
+            result: result.into(),
+            from: from.iter().map(|s| s.to_string()).collect(),
+            to: to.into(),
+            reason: None,
+        }
+    }
+
+    #[test]
+    fn a_failed_rollout_leaves_the_release_that_was_running() {
+        let h = vec![
+            change("deployed", &[], "1.0.0"),
+            change("rolled-back", &["1.0.0"], "1.1.0"),
+        ];
+        assert_eq!(current_release(&h).as_deref(), Some("1.0.0"));
+        let h = vec![change("rolled-back", &["1.0.0"], "1.1.0")];
+        assert_eq!(current_release(&h).as_deref(), Some("1.0.0"));
+        assert_eq!(current_release(&[]), None);
+    }
+
+    #[test]
+    fn versions_order_by_number() {
+        assert_eq!(
+            version_order("1.10.0", "1.9.0"),
+            std::cmp::Ordering::Greater
+        );
+        assert_eq!(version_order("1.2.0", "1.2.0"), std::cmp::Ordering::Equal);
+    }
+}

@@ -1,0 +1,359 @@
+//! The safe sets: what a name, a path on a server, a path under `templates/` or a release's
+//! own path may look like. Profiles and release manifests come from many hands; every value
+//! that ends up in a shell command or a path on a server passes one of these checks first, so
+//! that quoting is a second line of defence, not the only one.
+
+use std::path::{Component, Path};
+
+use super::Site;
+
+/// Folders a profile may place things in on a server when the province sets none
+/// (`provision.allowed_roots`).
+pub const DEFAULT_ROOTS: &[&str] = &[
+    "/opt",
+    "/srv",
+    "/data",
+    "/etc/jinbao",
+    "/var/lib/jinbao",
+    "/var/log/jinbao",
+];
+
+/// Folders that are never an allowed root themselves: the system lives there.
+const SYSTEM_DIRS: &[&str] = &[
+    "/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64", "/proc", "/root",
+    "/run", "/sbin", "/sys", "/tmp", "/usr", "/var",
+];
+
+const NAME_MAX: usize = 64;
+
+/// A name that may stand anywhere: a server, a service, a route, a release. Letters, digits,
+/// `.`, `_`, `-`; starting with a letter or digit; at most 64 characters.
+pub fn name(s: &str) -> Result<(), String> {
+    let ok = !s.is_empty()
+        && s.len() <= NAME_MAX
+        && s.as_bytes()[0].is_ascii_alphanumeric()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{}` is not a safe name: use letters, digits, `.`, `_` and `-`, starting with a letter or digit, at most {NAME_MAX} characters",
+            excerpt(s)
+        ))
+    }
+}
+
+/// A user or group name as `useradd` takes it: lower case, digits, `_` and `-`.
+pub fn account(s: &str) -> Result<(), String> {
+    let ok = !s.is_empty()
+        && s.len() <= 32
+        && (s.as_bytes()[0].is_ascii_lowercase() || s.as_bytes()[0] == b'_')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"_-".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{}` is not a user or group name: lower-case letters, digits, `_` and `-`, starting with a letter, at most 32 characters",
+            excerpt(s)
+        ))
+    }
+}
+
+/// A release version: letters, digits, `.`, `_`, `+`, `-`, starting with a letter or digit.
+pub fn version(s: &str) -> Result<(), String> {
+    let ok = !s.is_empty()
+        && s.len() <= NAME_MAX
+        && s.as_bytes()[0].is_ascii_alphanumeric()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._+-".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{}` is not a usable version: letters, digits, `.`, `_`, `+` and `-`, starting with a letter or digit",
+            excerpt(s)
+        ))
+    }
+}
+
+/// A path below some folder, written relative to it: normalised, no `..`, no `.`, no empty
+/// part, each part a safe name (`bin/health-check`, `logs`).
+pub fn relative(s: &str) -> Result<(), String> {
+    if s.is_empty() || s.starts_with('/') || s.ends_with('/') || s.len() > 4096 {
+        return Err(format!(
+            "`{}` must be a relative path like `bin/health-check`",
+            excerpt(s)
+        ));
+    }
+    for part in s.split('/') {
+        if part == ".." || part == "." || part.is_empty() {
+            return Err(format!(
+                "`{}` is not a normalised relative path (no `..`, `.` or `//`)",
+                excerpt(s)
+            ));
+        }
+        name(part).map_err(|e| format!("in `{}`: {e}", excerpt(s)))?;
+    }
+    Ok(())
+}
+
+/// An absolute, normalised path on a server inside one of `roots`.
+pub fn server_path(s: &str, roots: &[String]) -> Result<(), String> {
+    absolute(s)?;
+    if roots.iter().any(|r| within(s, r)) {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{}` is outside the folders jinbao may change on a server ({})",
+            excerpt(s),
+            roots.join(", ")
+        ))
+    }
+}
+
+/// An allowed root: absolute, normalised, and not a system folder itself.
+pub fn root(s: &str) -> Result<(), String> {
+    absolute(s)?;
+    if SYSTEM_DIRS.contains(&s) {
+        return Err(format!(
+            "`{s}` is a system folder: name a folder of its own below it (e.g. /etc/jinbao)"
+        ));
+    }
+    Ok(())
+}
+
+/// Absolute, normalised: `/a/b`, never `/a/../b`, `/a/./b`, `/a//b` or `/a/`.
+pub fn absolute(s: &str) -> Result<(), String> {
+    let normal = s.starts_with('/')
+        && (s == "/" || !s.ends_with('/'))
+        && s.len() <= 4096
+        && s[1..]
+            .split('/')
+            .all(|p| p.is_empty() && s == "/" || name(p).is_ok());
+    if normal {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{}` must be an absolute, normalised path of safe names (no `..`, `.`, `//`, spaces or quotes)",
+            excerpt(s)
+        ))
+    }
+}
+
+/// True when `path` is `root` or below it.
+pub fn within(path: &str, root: &str) -> bool {
+    path == root
+        || path
+            .strip_prefix(root)
+            .is_some_and(|rest| rest.starts_with('/') || root == "/")
+}
+
+/// `path` resolved inside `base` (a real folder): links followed, and the result still inside.
+pub fn inside_folder(base: &Path, rel: &str) -> Result<std::path::PathBuf, String> {
+    relative_loose(rel)?;
+    let base_real = base
+        .canonicalize()
+        .map_err(|e| format!("{}: {e}", base.display()))?;
+    let full = base_real.join(rel);
+    let real = full
+        .canonicalize()
+        .map_err(|e| format!("{}: {e}", full.display()))?;
+    if real.starts_with(&base_real) {
+        Ok(real)
+    } else {
+        Err(format!(
+            "`{}` leads outside {} (to {})",
+            excerpt(rel),
+            base.display(),
+            real.display()
+        ))
+    }
+}
+
+/// A relative path with no `..` or absolute part (other characters allowed: template names).
+fn relative_loose(rel: &str) -> Result<(), String> {
+    let p = Path::new(rel);
+    if rel.is_empty()
+        || p.components()
+            .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
+    {
+        return Err(format!(
+            "`{}` must be a path under templates/ (relative, without `..`)",
+            excerpt(rel)
+        ));
+    }
+    Ok(())
+}
+
+/// Text with no line breaks or other control characters (values written into files).
+pub fn one_line(s: &str) -> Result<(), String> {
+    if s.chars().any(char::is_control) || s.len() > 4096 {
+        Err(format!(
+            "`{}` must be one line of text without control characters, at most 4096 bytes",
+            excerpt(s)
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// A short, printable excerpt of a value for messages (values can be megabytes long).
+pub fn excerpt(s: &str) -> String {
+    let mut out: String = s
+        .chars()
+        .take(60)
+        .collect::<String>()
+        .escape_debug()
+        .to_string();
+    if s.chars().count() > 60 {
+        out.push('…');
+    }
+    out
+}
+
+/// The words of a command written in a profile (`{install}/current/bin/health-check --quick`):
+/// a program and its arguments, split at spaces, each word from a safe set. No pipes,
+/// redirections, quotes or substitutions: each word is quoted when the command is run.
+pub fn command_words(s: &str) -> Result<Vec<String>, String> {
+    let words: Vec<String> = s.split_whitespace().map(str::to_string).collect();
+    let safe = |w: &str| {
+        w.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_./:=,+@%{}-".contains(&b))
+    };
+    if words.is_empty() || s.chars().any(char::is_control) || !words.iter().all(|w| safe(w)) {
+        return Err(format!(
+            "`{}` must be a program and its arguments separated by spaces, made of letters, digits and `_./:=,+@%{{}}-` (no quotes, pipes, redirections or substitutions)",
+            excerpt(s)
+        ));
+    }
+    Ok(words)
+}
+
+/// Every value of a site that reaches a server's shell or file system, checked: (the key path
+/// of the value, what is wrong, how to fix it).
+pub fn check_site(site: &Site) -> Vec<(Vec<String>, String, Option<&'static str>)> {
+    let p = &site.profile;
+    let mut out = Vec::new();
+    let mut push = |path: &[&str], r: Result<(), String>, hint: Option<&'static str>| {
+        if let Err(e) = r {
+            out.push((path.iter().map(|s| s.to_string()).collect(), e, hint));
+        }
+    };
+    let roots: Vec<String> = if p.provision.allowed_roots.is_empty() {
+        DEFAULT_ROOTS.iter().map(|s| s.to_string()).collect()
+    } else {
+        p.provision.allowed_roots.clone()
+    };
+    for (i, r) in p.provision.allowed_roots.iter().enumerate() {
+        push(
+            &["provision", "allowed_roots", &i.to_string()],
+            root(r),
+            None,
+        );
+    }
+    const ROOTS_HINT: Option<&str> =
+        Some("paths on servers must lie inside provision.allowed_roots (set by the province)");
+    for name_of in p.datacenter.servers.keys() {
+        push(&["datacenter", "servers", name_of], name(name_of), None);
+    }
+    for route in p.network.routes.keys() {
+        push(&["network", "routes", route], name(route), None);
+    }
+    let app = &p.app;
+    if !app.service.is_empty() {
+        push(&["app", "service"], name(&app.service), None);
+    }
+    if !app.user.is_empty() {
+        push(&["app", "user"], account(&app.user), None);
+    }
+    if !app.group.is_empty() {
+        push(&["app", "group"], account(&app.group), None);
+    }
+    if !app.name.is_empty() {
+        push(&["app", "name"], one_line(&app.name), None);
+    }
+    push(
+        &["app", "install_dir"],
+        server_path(&app.install_dir, &roots),
+        ROOTS_HINT,
+    );
+    push(
+        &["app", "config_dir"],
+        server_path(&app.config_dir, &roots),
+        ROOTS_HINT,
+    );
+    for (i, d) in app.shared_dirs.iter().enumerate() {
+        push(&["app", "shared_dirs", &i.to_string()], relative(d), None);
+    }
+    if !app.health.command.is_empty() {
+        push(
+            &["app", "health", "command"],
+            command_words(&app.health.command).map(|_| ()),
+            None,
+        );
+    }
+    for (i, d) in p.provision.directories.iter().enumerate() {
+        push(
+            &["provision", "directories", &i.to_string()],
+            server_path(d, &roots),
+            ROOTS_HINT,
+        );
+    }
+    for dest in p.provision.files.keys() {
+        push(
+            &["provision", "files", dest],
+            server_path(dest, &roots),
+            ROOTS_HINT,
+        );
+    }
+    for (key, value) in &p.provision.sysctl {
+        let key_ok = !key.is_empty()
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+        push(
+            &["provision", "sysctl", key],
+            if key_ok {
+                Ok(())
+            } else {
+                Err(format!("`{}` is not a sysctl key", excerpt(key)))
+            },
+            None,
+        );
+        push(&["provision", "sysctl", key], one_line(value), None);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_paths() {
+        assert!(name("hebi-app1").is_ok());
+        assert!(name("x$(touch /tmp/p)").is_err());
+        assert!(name("a\"\nb").is_err());
+        assert!(name(".hidden").is_err());
+        assert!(version("1.2.0-rc.1+b7").is_ok());
+        assert!(version("../../../../tmp/victim").is_err());
+        assert!(relative("bin/health-check").is_ok());
+        assert!(relative("../x").is_err());
+        assert!(relative("a//b").is_err());
+        let roots = vec!["/opt".to_string(), "/etc/jinbao".to_string()];
+        assert!(server_path("/opt/jinbao", &roots).is_ok());
+        assert!(server_path("/etc/jinbao", &roots).is_ok());
+        assert!(server_path("/opt/../etc", &roots).is_err());
+        assert!(server_path("/etc/jinbaox", &roots).is_err());
+        assert!(server_path("/etc/shadow", &roots).is_err());
+        assert!(server_path("/opt/a b", &roots).is_err());
+        assert!(root("/etc").is_err());
+        assert!(root("/etc/jinbao").is_ok());
+        assert!(absolute("/").is_ok());
+        assert!(command_words("{install}/current/bin/health-check --quick").is_ok());
+        assert!(command_words("x; rm -rf /").is_err());
+        assert!(command_words("a $(b)").is_err());
+    }
+}

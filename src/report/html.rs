@@ -1,0 +1,360 @@
+//! The assessment report as one self-contained HTML page: no script, no external font, image
+//! or style sheet (a Content-Security-Policy forbids every request), charts as inline SVG, a
+//! CJK-capable font stack, UTF-8. It reads only the assessment: no personal data reaches it.
+
+use chrono::{DateTime, Utc};
+
+use super::{svg, table};
+use crate::assess::record::parse_time;
+use crate::assess::snapshot::Snapshot;
+use crate::assess::{SiteAssessment, WaveProgress};
+use crate::profile::assessment::AssessmentConfig;
+
+/// When and from what the report was made.
+pub struct Made {
+    pub time: DateTime<Utc>,
+    pub version: &'static str,
+    pub env: String,
+    pub state_dir: String,
+    pub profiles_dir: String,
+    /// The target, as the command line named it.
+    pub target: String,
+}
+
+pub struct Report<'a> {
+    pub made: Made,
+    /// The province's name (河南省).
+    pub province: &'a str,
+    /// The sites of the target, in attention order.
+    pub sites: &'a [SiteAssessment],
+    pub waves: &'a [WaveProgress],
+    /// The daily snapshots, oldest first.
+    pub history: &'a [Snapshot],
+    pub config: &'a AssessmentConfig,
+}
+
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+const STYLE: &str = r#"
+:root { color-scheme: light; }
+body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Hiragino Sans GB",
+  "Microsoft YaHei", "WenQuanYi Micro Hei", "Noto Sans", "Helvetica Neue", Arial, sans-serif;
+  margin: 2em auto; max-width: 1200px; padding: 0 1em; color: #1d2329; line-height: 1.45; }
+h1 { font-size: 1.6em; margin-bottom: .2em; } h2 { margin-top: 2em; border-bottom: 1px solid #ccd; }
+table { border-collapse: collapse; margin: .6em 0; font-size: .92em; }
+th, td { border: 1px solid #d5d9de; padding: .25em .5em; text-align: left; vertical-align: top; }
+th { background: #f1f3f5; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+tr.a3 td, tr.a2 td { background: #fdecea; } tr.a1 td { background: #fff8e1; }
+.flag { font-weight: bold; color: #b3261e; } .muted { color: #6b7280; }
+.made { color: #4b5563; } .charts { display: flex; flex-wrap: wrap; gap: 1em; }
+section.city { border-top: 1px solid #e5e7eb; margin-top: 1.5em; }
+ol.timeline { list-style: none; padding-left: 0; }
+ol.timeline li { border-left: 4px solid #d1d5db; padding: .1em .6em; margin: .2em 0; }
+ol.timeline li.holds { border-color: #2e7d32; } ol.timeline li.lapsed { border-color: #b3261e; }
+svg.chart { background: #fafbfc; border: 1px solid #e5e7eb; }
+svg .ct { font-size: 11px; fill: #374151; } svg .tk { font-size: 9px; fill: #6b7280; }
+svg .ax { stroke: #9ca3af; stroke-width: 1; } svg .th { stroke: #b3261e; stroke-dasharray: 4 3; }
+svg .ln { fill: none; stroke: #1565c0; stroke-width: 1.5; } svg .pt { fill: #1565c0; }
+svg .ok { fill: #2e7d32; } svg .warn { fill: #f9a825; } svg .crit { fill: #b3261e; } svg .unk { fill: #9e9e9e; }
+"#;
+
+pub fn render(r: &Report) -> String {
+    let mut out = String::new();
+    let when = r.made.time.format("%Y-%m-%d %H:%M UTC");
+    out.push_str(&format!(
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <link rel=\"icon\" href=\"data:,\">\n\
+         <title>{} 金保工程 assessment {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
+        escape(r.province),
+        r.made.time.format("%Y-%m-%d")
+    ));
+    out.push_str(&format!(
+        "<header><h1>{} 金保工程 — assessment of the cities (考评)</h1>\n",
+        escape(r.province)
+    ));
+    let snapshots = match (r.history.first(), r.history.last()) {
+        (Some(a), Some(_)) if r.history.len() == 1 => {
+            format!("the daily snapshot of {}", a.date)
+        }
+        (Some(a), Some(b)) => format!(
+            "{} daily snapshots, {} to {}",
+            r.history.len(),
+            a.date,
+            b.date
+        ),
+        _ => "no daily snapshot yet".into(),
+    };
+    out.push_str(&format!(
+        "<p class=\"made\" id=\"made\">Made {when} by jinbao {} for {}, from what jinbao recorded in the state folder \
+         <code>{}</code> (environment <code>{}</code>, profiles <code>{}</code>): release ledger, health and data-check \
+         histories, provision and schema facts, {snapshots}. No server or database was asked.</p></header>\n",
+        r.made.version,
+        escape(&r.made.target),
+        escape(&r.made.state_dir),
+        escape(&r.made.env),
+        escape(&r.made.profiles_dir),
+    ));
+    province_table(&mut out, r);
+    scoring(&mut out, r.config);
+    out.push_str("<h2 id=\"cities\">Cities</h2>\n");
+    for s in r.sites {
+        city(&mut out, r, s);
+    }
+    wave_plan(&mut out, r);
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+fn province_table(out: &mut String, r: &Report) {
+    out.push_str("<h2 id=\"province-table\">Province table</h2>\n");
+    out.push_str(
+        "<p class=\"muted\">Cities needing attention first (⚠ a problem, ? to watch), then the lowest scores.</p>\n",
+    );
+    out.push_str("<table id=\"province\"><thead><tr>");
+    let shown = [
+        "",
+        "city",
+        "wave",
+        "milestones",
+        "score",
+        "release",
+        "health",
+        "data score",
+        "concentration",
+        "last change",
+    ];
+    for h in shown {
+        out.push_str(&format!("<th>{}</th>", escape(h)));
+    }
+    out.push_str("</tr></thead><tbody>\n");
+    for s in r.sites {
+        let c = table::cells(s);
+        let flag = match s.attention_level {
+            0 => "",
+            1 => "?",
+            _ => "⚠",
+        };
+        out.push_str(&format!(
+            "<tr data-city=\"{city}\" class=\"a{level}\"><td class=\"flag\" title=\"{why}\">{flag}</td>\
+             <td><a href=\"#city-{city}\">{name} {city}</a></td><td>{wave}</td><td>{ms}</td>\
+             <td class=\"num\" data-score=\"{score}\">{score}</td><td>{release}</td><td>{health}</td>\
+             <td class=\"num\">{data}</td><td class=\"num\">{conc}</td><td>{change}</td></tr>\n",
+            city = escape(&s.city),
+            level = s.attention_level,
+            why = escape(&s.attention.join("; ")),
+            name = escape(&s.name),
+            wave = escape(&c[3]),
+            ms = escape(&c[6]),
+            score = escape(&c[5]),
+            release = escape(&c[8]),
+            health = escape(&c[9]),
+            data = escape(&c[10]),
+            conc = escape(&c[11]),
+            change = escape(&c[12]),
+        ));
+    }
+    out.push_str("</tbody></table>\n");
+    let flagged: Vec<&SiteAssessment> = r.sites.iter().filter(|s| s.attention_level > 0).collect();
+    if !flagged.is_empty() {
+        out.push_str("<h3>Needing attention</h3><ul id=\"attention\">\n");
+        for s in flagged {
+            out.push_str(&format!(
+                "<li data-city=\"{}\"><b>{} {}</b> ({}): {}</li>\n",
+                escape(&s.city),
+                escape(&s.name),
+                escape(&s.city),
+                table::attention_word(s.attention_level),
+                escape(&s.attention.join("; "))
+            ));
+        }
+        out.push_str("</ul>\n");
+    }
+}
+
+fn scoring(out: &mut String, c: &AssessmentConfig) {
+    out.push_str("<h2 id=\"scoring\">How the score is made</h2>\n<p>Each criterion gives a value from 0 to 1; \
+        its points are the value times its weight's share of 100 among the criteria that can be measured for the city \
+        (one that cannot, such as concentration before county loads are known, is left out and the others scale up).</p>\n\
+        <table id=\"weights\"><thead><tr><th>criterion</th><th>weight</th></tr></thead><tbody>\n");
+    for (name, w) in c.weights.named() {
+        out.push_str(&format!(
+            "<tr><td>{name}</td><td class=\"num\">{w}</td></tr>\n"
+        ));
+    }
+    out.push_str(&format!(
+        "</tbody></table>\n<p class=\"muted\">Health counts the last {} days (WARNING counts half); \
+         accepted means live, healthy and at the data threshold for {} days; timeliness falls to nothing over {} days late.</p>\n",
+        c.health_days, c.accepted_days, c.late_days
+    ));
+}
+
+fn city(out: &mut String, r: &Report, s: &SiteAssessment) {
+    out.push_str(&format!(
+        "<section class=\"city\" id=\"city-{city}\" data-city=\"{city}\">\n<h3>{name} {city} ({code}) — score {score:.1}</h3>\n",
+        city = escape(&s.city),
+        name = escape(&s.name),
+        code = escape(&s.code),
+        score = s.score
+    ));
+    if !s.attention.is_empty() {
+        out.push_str(&format!(
+            "<p class=\"flag\">Needs attention: {}</p>\n",
+            escape(&s.attention.join("; "))
+        ));
+    }
+    out.push_str("<table class=\"criteria\"><thead><tr><th>criterion</th><th>weight</th><th>value</th><th>points</th><th>of</th><th>facts</th></tr></thead><tbody>\n");
+    for c in &s.criteria {
+        out.push_str(&format!(
+            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{:.1}</td><td class=\"num\">{:.1}</td><td>{}</td></tr>\n",
+            escape(&c.name),
+            c.weight,
+            c.value.map_or("–".to_string(), |v| format!("{v:.3}")),
+            c.points,
+            c.max_points,
+            escape(&c.facts.join("; "))
+        ));
+    }
+    out.push_str(&format!(
+        "<tr><th>score</th><td></td><td></td><td class=\"num\"><b>{:.1}</b></td><td class=\"num\">100.0</td><td></td></tr></tbody></table>\n",
+        s.score
+    ));
+    out.push_str("<ol class=\"timeline\">\n");
+    for m in &s.details {
+        let class = if m.holds {
+            "holds"
+        } else if m.lapsed() {
+            "lapsed"
+        } else {
+            "pending"
+        };
+        let when = m
+            .reached_at
+            .as_deref()
+            .map_or("not reached yet".to_string(), |t| {
+                format!("first reached {}", table::short(t))
+            });
+        let state = match class {
+            "holds" => "holds",
+            "lapsed" => "no longer holds",
+            _ => "",
+        };
+        let missing = m
+            .missing
+            .as_deref()
+            .map_or(String::new(), |x| format!(" — missing: {}", escape(x)));
+        out.push_str(&format!(
+            "<li class=\"{class}\"><b>{}</b>: {when}{}{missing}</li>\n",
+            m.name.title(),
+            if state.is_empty() {
+                String::new()
+            } else {
+                format!(", {state}")
+            }
+        ));
+    }
+    out.push_str("</ol>\n<div class=\"charts\">\n");
+    out.push_str(&svg::line(
+        "score",
+        "score, one point a day",
+        &score_points(r, s),
+        100.0,
+        None,
+    ));
+    let checks: Vec<(DateTime<Utc>, f64)> = s
+        .record
+        .checks
+        .iter()
+        .filter_map(|c| Some((parse_time(&c.time)?, c.score)))
+        .collect();
+    if !checks.is_empty() {
+        let min = s.data.as_ref().map(|d| d.min_score).filter(|m| *m > 0.0);
+        out.push_str(&svg::line("data", "data-check score", &checks, 100.0, min));
+    }
+    let runs: Vec<(DateTime<Utc>, String)> = s
+        .record
+        .health
+        .iter()
+        .filter_map(|h| Some((parse_time(&h.time)?, h.status.clone())))
+        .collect();
+    if !runs.is_empty() {
+        out.push_str(&svg::health(
+            &format!(
+                "health runs, last {} days",
+                r.config.health_days + r.config.accepted_days
+            ),
+            &runs,
+        ));
+    }
+    out.push_str("</div>\n</section>\n");
+}
+
+/// The site's score from each day's snapshot, today's being the score now.
+fn score_points(r: &Report, s: &SiteAssessment) -> Vec<(DateTime<Utc>, f64)> {
+    let today = r.made.time.date_naive();
+    let mut points: Vec<(DateTime<Utc>, f64)> = r
+        .history
+        .iter()
+        .filter_map(|snap| {
+            let t = parse_time(&snap.time)?;
+            (t.date_naive() != today).then_some(())?;
+            Some((t, snap.site(&s.city)?.score))
+        })
+        .collect();
+    points.push((r.made.time, s.score));
+    points
+}
+
+fn wave_plan(out: &mut String, r: &Report) {
+    out.push_str("<h2 id=\"waves\">Wave plan</h2>\n<table id=\"wave-plan\"><thead><tr><th>wave</th><th>cities</th>\
+        <th>planned start</th><th>planned live</th><th>first rollout</th><th>live now</th><th>all live</th><th>against the plan</th></tr></thead><tbody>\n");
+    let today = r.made.time.date_naive();
+    for w in r.waves {
+        let all_live = w
+            .all_live
+            .as_deref()
+            .and_then(parse_time)
+            .map(|t| t.date_naive());
+        let verdict = match (all_live, w.planned_live) {
+            (Some(done), Some(due)) if done <= due => "on time".to_string(),
+            (Some(done), Some(due)) => format!("{} days late", (done - due).num_days()),
+            (Some(_), None) => "done (no planned date)".into(),
+            (None, Some(due)) if today > due => {
+                format!("overdue by {} days", (today - due).num_days())
+            }
+            (None, Some(due)) => format!("due in {} days", (due - today).num_days()),
+            (None, None) => "no planned date".into(),
+        };
+        let date = |d: Option<chrono::NaiveDate>| d.map_or("–".into(), |d| d.to_string());
+        out.push_str(&format!(
+            "<tr data-wave=\"{name}\"><td>{name} <span class=\"muted\">{title}</span></td><td>{cities}</td><td>{}</td><td>{}</td>\
+             <td>{}</td><td class=\"num\">{} of {}</td><td>{}</td><td>{}</td></tr>\n",
+            date(w.planned_start),
+            date(w.planned_live),
+            w.started.as_deref().map_or("–".into(), table::short),
+            w.live,
+            w.cities.len(),
+            w.all_live.as_deref().map_or("–".into(), table::short),
+            escape(&verdict),
+            name = escape(&w.name),
+            title = escape(&w.title),
+            cities = escape(&w.cities.join(", ")),
+        ));
+    }
+    out.push_str("</tbody></table>\n");
+}

@@ -1,0 +1,88 @@
+//! The province table, one row per site, the same in every format: HTML, CSV for mail,
+//! Markdown for wikis.
+
+use crate::assess::{AssessError, SiteAssessment};
+
+pub const HEADERS: [&str; 14] = [
+    "city",
+    "name",
+    "code",
+    "wave",
+    "attention",
+    "score",
+    "milestones",
+    "next",
+    "release",
+    "health",
+    "data score",
+    "concentration",
+    "last change",
+    "why",
+];
+
+/// What the attention level means, as the table says it.
+pub fn attention_word(level: u8) -> &'static str {
+    match level {
+        0 => "",
+        1 => "watch",
+        2 => "problem",
+        _ => "urgent",
+    }
+}
+
+pub fn short(rfc3339: &str) -> String {
+    rfc3339.get(..16).unwrap_or(rfc3339).replacen('T', " ", 1)
+}
+
+/// The cells of one site's row, in the order of `HEADERS`.
+pub fn cells(s: &SiteAssessment) -> Vec<String> {
+    vec![
+        s.city.clone(),
+        s.name.clone(),
+        s.code.clone(),
+        if s.province {
+            "(province center)".into()
+        } else {
+            s.wave.clone()
+        },
+        attention_word(s.attention_level).into(),
+        format!("{:.1}", s.score),
+        s.milestones_text(),
+        s.next_text(),
+        s.release.clone().unwrap_or_else(|| "-".into()),
+        s.health.as_ref().map_or("never checked".into(), |h| {
+            format!("{} {}", h.status, short(&h.time))
+        }),
+        s.data
+            .as_ref()
+            .map_or("-".into(), |d| format!("{:.1}", d.score)),
+        s.concentration_text(),
+        s.last_change.as_ref().map_or("never".into(), |c| {
+            format!("{} {} {} {}", c.action, c.to, c.result, short(&c.time))
+        }),
+        s.attention.join("; "),
+    ]
+}
+
+pub fn csv(sites: &[SiteAssessment]) -> Result<String, AssessError> {
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    w.write_record(HEADERS).map_err(AssessError::Csv)?;
+    for s in sites {
+        w.write_record(cells(s)).map_err(AssessError::Csv)?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| AssessError::Csv(e.into_error().into()))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+pub fn markdown(sites: &[SiteAssessment]) -> String {
+    let cell = |t: &str| t.replace('|', "\\|").replace('\n', " ");
+    let mut out = format!("| {} |\n", HEADERS.join(" | "));
+    out.push_str(&format!("|{}\n", "---|".repeat(HEADERS.len())));
+    for s in sites {
+        let row: Vec<String> = cells(s).iter().map(|c| cell(c)).collect();
+        out.push_str(&format!("| {} |\n", row.join(" | ")));
+    }
+    out
+}

@@ -1,0 +1,272 @@
+//! The state folder under damage and the small promises around it, on the sandbox: torn lines,
+//! damaged journals and ACTIVE files, a state folder that cannot be written, servers that were
+//! never provisioned, control bytes from servers, and what the audit log records.
+
+mod common;
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+
+use common::{jinbao, run};
+
+fn rollout(state: &Path, extra: &[&str]) -> common::Run {
+    run(jinbao(state)
+        .args([
+            "rollout",
+            "examples/unified-app",
+            "hebi",
+            "--no-pause",
+            "--json",
+        ])
+        .args(extra))
+}
+
+#[test]
+fn a_torn_ledger_line_costs_only_itself() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    assert_eq!(rollout(state, &["--provision", "--migrate"]).code, 0);
+    // a crash mid-write left half a record at the end of the city's release ledger
+    let ledger = state.join("releases/hebi.jsonl");
+    let mut text = std::fs::read(&ledger).unwrap();
+    text.extend_from_slice(b"{\"time\":\"2026-01-01T00:00:00Z\",\"act");
+    std::fs::write(&ledger, text).unwrap();
+    // the next release must be what status shows, not swallowed by the torn line
+    let src = state.join("app-2");
+    common::copy_tree(&common::repo().join("examples/unified-app"), &src);
+    std::fs::write(src.join("VERSION"), "2.0.0\n").unwrap();
+    let r = run(jinbao(state).args(["rollout", src.to_str().unwrap(), "hebi", "--no-pause"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(jinbao(state).args(["status", "hebi", "--json", "--offline"]));
+    let status = r.json();
+    assert_eq!(status[0]["release"], "2.0.0", "{status}");
+}
+
+#[test]
+fn damaged_state_is_named_with_its_way_out() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    std::fs::create_dir_all(state.join("rollouts")).unwrap();
+    // ACTIVE naming a path outside the state folder
+    std::fs::write(state.join("rollouts/ACTIVE"), "../../../etc/passwd").unwrap();
+    let r = run(jinbao(state).args(["rollout", "--resume"]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("rollouts/ACTIVE is damaged"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("jinbao rollout abandon"), "{}", r.stderr);
+    assert!(
+        !r.stderr.contains("root:"),
+        "nothing outside the state folder is read"
+    );
+    let r = run(jinbao(state).args(["rollout", "abandon"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!state.join("rollouts/ACTIVE").exists());
+    // a garbage journal
+    std::fs::write(state.join("rollouts/ACTIVE"), "20260101T000000Z-1").unwrap();
+    std::fs::write(
+        state.join("rollouts/20260101T000000Z-1.jsonl"),
+        b"\xff\xfe\x00 not json\n",
+    )
+    .unwrap();
+    let r = run(jinbao(state).args(["rollout", "--resume"]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("20260101T000000Z-1.jsonl is damaged"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("rollout abandon"), "{}", r.stderr);
+    // a missing journal
+    std::fs::remove_file(state.join("rollouts/20260101T000000Z-1.jsonl")).unwrap();
+    let r = run(jinbao(state).args(["rollout", "--resume"]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("20260101T000000Z-1.jsonl cannot be read"),
+        "{}",
+        r.stderr
+    );
+    // a new rollout is told what to do, and abandon is the way out
+    let r = rollout(state, &[]);
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert!(r.stderr.contains("did not finish"), "{}", r.stderr);
+    assert_eq!(run(jinbao(state).args(["rollout", "abandon"])).code, 0);
+    let r = run(jinbao(state).args(["audit", "--json"]));
+    assert!(r.stdout.contains("rollout abandon"), "{}", r.stdout);
+}
+
+#[test]
+fn a_read_only_state_folder_stops_the_run_before_any_server_is_touched() {
+    if !common::is_root() {
+        // root writes through read-only modes; the test needs a mount
+        eprintln!("skipping: needs root (a read-only bind mount)");
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path().join("state");
+    std::fs::create_dir_all(state.join("rollouts")).unwrap();
+    let sh = |cmd: &str| {
+        let out = std::process::Command::new("sh")
+            .args(["-c", cmd])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{cmd}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let r = rollout(&state, &["--provision", "--migrate"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rollouts = state.join("rollouts");
+    sh(&format!(
+        "mount --bind {0} {0} && mount -o remount,bind,ro {0}",
+        rollouts.display()
+    ));
+    let before: Vec<_> = std::fs::read_dir(&rollouts)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    let src = work.path().join("app-3");
+    common::copy_tree(&common::repo().join("examples/unified-app"), &src);
+    std::fs::write(src.join("VERSION"), "3.0.0\n").unwrap();
+    let r = run(jinbao(&state).args(["rollout", src.to_str().unwrap(), "hebi", "--no-pause"]));
+    let after: Vec<_> = std::fs::read_dir(&rollouts)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    sh(&format!("umount {}", rollouts.display()));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("cannot write the rollout journal"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("rollouts"),
+        "names the folder: {}",
+        r.stderr
+    );
+    assert_eq!(before, after, "no empty journal left behind");
+    // no server was touched: hebi still runs 1.0.0
+    let link =
+        std::fs::read_link(state.join("sandbox/hosts/hebi/hebi-app1/opt/jinbao/current")).unwrap();
+    assert!(link.ends_with("releases/1.0.0"), "{}", link.display());
+}
+
+#[test]
+fn servers_never_provisioned_fail_at_the_preflight_naming_what_is_missing() {
+    let work = tempfile::tempdir().unwrap();
+    let started = std::time::Instant::now();
+    let r = run(jinbao(work.path()).args([
+        "rollout",
+        "examples/unified-app",
+        "hebi",
+        "--migrate",
+        "--no-pause",
+        "--json",
+    ]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let c = &r.json()["cities"][0];
+    assert_eq!(c["result"], "failed", "{c}");
+    let reason = c["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("not provisioned") && reason.contains("/etc/jinbao/app.toml"),
+        "{reason}"
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(25),
+        "refused at the preflight, not after the health timeout"
+    );
+}
+
+#[test]
+fn control_bytes_from_a_server_are_shown_not_obeyed() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    assert_eq!(rollout(state, &["--provision", "--migrate"]).code, 0);
+    let lock = state.join("sandbox/hosts/hebi/hebi-app1/opt/jinbao/.rollout.lock");
+    std::fs::create_dir_all(&lock).unwrap();
+    std::fs::write(
+        lock.join("info"),
+        "run=x \x1b[2J\x1b]0;pwned\x07 since=now\n",
+    )
+    .unwrap();
+    let r = run(jinbao(state).args(["lock", "status", "hebi"]));
+    assert!(
+        !r.stdout.contains('\x1b') && !r.stdout.contains('\x07'),
+        "{:?}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("\\u{1b}"), "{}", r.stdout);
+    let r = rollout(state, &[]);
+    assert!(!r.stderr.contains('\x1b'), "{:?}", r.stderr);
+}
+
+#[test]
+fn the_sandbox_keeps_every_link_inside_its_host() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    assert_eq!(rollout(state, &["--provision", "--migrate"]).code, 0);
+    let host = state.join("sandbox/hosts/hebi/hebi-app1");
+    let logs = std::fs::read_link(host.join("opt/jinbao/logs")).unwrap();
+    let real_host = host.canonicalize().unwrap();
+    assert!(
+        logs.starts_with(&real_host),
+        "the logs link leaves the sandbox host: {}",
+        logs.display()
+    );
+}
+
+#[test]
+fn audit_lists_the_changes_of_a_rollout() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    let r = run(jinbao(state).args([
+        "rollout",
+        "examples/unified-app",
+        "--wave",
+        "pilot",
+        "--provision",
+        "--migrate",
+        "--no-pause",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(jinbao(state).args(["audit", "--json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v = r.json();
+    assert_eq!(v["v"], 1);
+    let records = v["records"].as_array().unwrap();
+    for city in ["xuchang", "zhoukou", "hebi"] {
+        for action in ["rollout", "provision apply", "db migrate"] {
+            assert!(
+                records.iter().any(|r| r["action"] == action
+                    && r["targets"].as_array().unwrap().iter().any(|t| t == city)),
+                "no `{action}` of {city}: {v}"
+            );
+        }
+    }
+    let rollout = records.iter().find(|r| r["action"] == "rollout").unwrap();
+    assert_eq!(rollout["result"], "deployed");
+    assert!(rollout["operator"].as_str().unwrap().contains('@'));
+    assert_eq!(rollout["identity"], "local sandbox");
+    assert!(rollout["what"].as_str().unwrap().contains("→ 1.0.0"));
+    // filtered by city and time
+    let r = run(jinbao(state).args(["audit", "hebi", "--since", "1h", "--json"]));
+    let hebi = r.json()["records"].as_array().unwrap().len();
+    assert!(
+        hebi >= 3 && hebi < records.len(),
+        "{hebi} of {}",
+        records.len()
+    );
+    // private to its owner
+    let mode = std::fs::metadata(state.join("audit.jsonl"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+}
