@@ -134,6 +134,11 @@ impl Bed {
                 || rel.starts_with("cases")
                 || rel.starts_with("state/sandbox/db/zhoukou.sqlite")
                 || rel.starts_with("state/imports/")
+                // what jinbao itself keeps after an import: the city's progress, the
+                // assessment's facts and snapshots
+                || rel.starts_with("state/data-progress")
+                || rel.starts_with("state/facts")
+                || rel.starts_with("state/assessments")
                 || [
                     "state",
                     "state/sandbox",
