@@ -188,8 +188,24 @@ pub fn open_sqlite(path: &Path) -> Result<rusqlite::Connection, DbError> {
             crate::state::files::private_dir(dir)
                 .map_err(|e| DbError::Other(format!("cannot make {}: {e}", dir.display())))?;
         }
-        crate::state::files::create_private(path)
-            .map_err(|e| DbError::Other(format!("cannot create {}: {e}", path.display())))?;
+        // never truncating: another jinbao may have created it a moment ago and be writing
+        use std::os::unix::fs::OpenOptionsExt;
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(path)
+        {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => {
+                return Err(DbError::Other(format!(
+                    "cannot create {}: {e}",
+                    path.display()
+                )));
+            }
+        }
     }
     let target = path.display().to_string();
     let conn = rusqlite::Connection::open(path).map_err(|source| DbError::Sqlite {
