@@ -750,6 +750,7 @@ Register-ArgumentCompleter -Native -CommandName 'jinbao' -ScriptBlock {
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Load county extracts: every row loaded or rejected with its line and reason')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Data-quality rules, run inside each city database (exit 1 when an error rule fails)')
             [CompletionResult]::new('compare', 'compare', [CompletionResultType]::ParameterValue, 'Row-level reconciliation of a county''s source with what the city holds')
+            [CompletionResult]::new('progress', 'progress', [CompletionResultType]::ParameterValue, 'Which county''s data is in the city''s center, and how good (exit 1 past the deadline)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -804,6 +805,8 @@ Register-ArgumentCompleter -Native -CommandName 'jinbao' -ScriptBlock {
             [CompletionResult]::new('--rule', '--rule', [CompletionResultType]::ParameterName, 'Only these rules (comma list of names)')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Databases checked at once')
             [CompletionResult]::new('--rule-jobs', '--rule-jobs', [CompletionResultType]::ParameterName, 'Rules run at once on each database (one connection each): the engine''s cores work on several rules together')
+            [CompletionResult]::new('--lists', '--lists', [CompletionResultType]::ParameterName, 'Write problem-data lists for the counties: DIR/<county>/<rule>.csv with every violating row, its value and a hint (personal data: files 0600 in 0700 folders, audited)')
+            [CompletionResult]::new('--encoding', '--encoding', [CompletionResultType]::ParameterName, 'Encoding of the lists: utf-8 (with a BOM, opens in Excel) or gbk')
             [CompletionResult]::new('--profiles', '--profiles', [CompletionResultType]::ParameterName, 'Folder with province.toml, cities/ and env/ [default: ./profiles]')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment overlay from <profiles>/env/ [default: sandbox]')
             [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)')
@@ -813,6 +816,7 @@ Register-ArgumentCompleter -Native -CommandName 'jinbao' -ScriptBlock {
             [CompletionResult]::new('--province', '--province', [CompletionResultType]::ParameterName, 'The province center''s database; with --cross-city: across every city')
             [CompletionResult]::new('--cross-city', '--cross-city', [CompletionResultType]::ParameterName, 'Persons enrolled in the same insurance in two cities for overlapping periods')
             [CompletionResult]::new('--show-sql', '--show-sql', [CompletionResultType]::ParameterName, 'Print each rule''s SQL (as run on the city''s engine), run nothing')
+            [CompletionResult]::new('--no-fuse', '--no-fuse', [CompletionResultType]::ParameterName, 'Run every rule alone instead of fusing a table''s row-level rules into one scan (to compare; the results are the same)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout, nothing else mixed in')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')
@@ -848,11 +852,33 @@ Register-ArgumentCompleter -Native -CommandName 'jinbao' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'jinbao;data;progress' {
+            [CompletionResult]::new('--wave', '--wave', [CompletionResultType]::ParameterName, 'Every city of a rollout wave (pilot, demonstration, general)')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Databases asked at once')
+            [CompletionResult]::new('--profiles', '--profiles', [CompletionResultType]::ParameterName, 'Folder with province.toml, cities/ and env/ [default: ./profiles]')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment overlay from <profiles>/env/ [default: sandbox]')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is respected)')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every city, wave by wave')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout, nothing else mixed in')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--show-personal-data', '--show-personal-data', [CompletionResultType]::ParameterName, 'Show ID numbers and names in full (each use is recorded in the audit log)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'jinbao;data;help' {
             [CompletionResult]::new('synth', 'synth', [CompletionResultType]::ParameterValue, 'Synthetic county extracts of a city, with injected defects reported exactly')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Load county extracts: every row loaded or rejected with its line and reason')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Data-quality rules, run inside each city database (exit 1 when an error rule fails)')
             [CompletionResult]::new('compare', 'compare', [CompletionResultType]::ParameterValue, 'Row-level reconciliation of a county''s source with what the city holds')
+            [CompletionResult]::new('progress', 'progress', [CompletionResultType]::ParameterValue, 'Which county''s data is in the city''s center, and how good (exit 1 past the deadline)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -866,6 +892,9 @@ Register-ArgumentCompleter -Native -CommandName 'jinbao' -ScriptBlock {
             break
         }
         'jinbao;data;help;compare' {
+            break
+        }
+        'jinbao;data;help;progress' {
             break
         }
         'jinbao;data;help;help' {
@@ -1241,6 +1270,7 @@ Register-ArgumentCompleter -Native -CommandName 'jinbao' -ScriptBlock {
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Load county extracts: every row loaded or rejected with its line and reason')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Data-quality rules, run inside each city database (exit 1 when an error rule fails)')
             [CompletionResult]::new('compare', 'compare', [CompletionResultType]::ParameterValue, 'Row-level reconciliation of a county''s source with what the city holds')
+            [CompletionResult]::new('progress', 'progress', [CompletionResultType]::ParameterValue, 'Which county''s data is in the city''s center, and how good (exit 1 past the deadline)')
             break
         }
         'jinbao;help;data;synth' {
@@ -1253,6 +1283,9 @@ Register-ArgumentCompleter -Native -CommandName 'jinbao' -ScriptBlock {
             break
         }
         'jinbao;help;data;compare' {
+            break
+        }
+        'jinbao;help;data;progress' {
             break
         }
         'jinbao;help;db' {

@@ -82,6 +82,9 @@ _jinbao() {
             jinbao__subcmd__data,import)
                 cmd="jinbao__subcmd__data__subcmd__import"
                 ;;
+            jinbao__subcmd__data,progress)
+                cmd="jinbao__subcmd__data__subcmd__progress"
+                ;;
             jinbao__subcmd__data,synth)
                 cmd="jinbao__subcmd__data__subcmd__synth"
                 ;;
@@ -96,6 +99,9 @@ _jinbao() {
                 ;;
             jinbao__subcmd__data__subcmd__help,import)
                 cmd="jinbao__subcmd__data__subcmd__help__subcmd__import"
+                ;;
+            jinbao__subcmd__data__subcmd__help,progress)
+                cmd="jinbao__subcmd__data__subcmd__help__subcmd__progress"
                 ;;
             jinbao__subcmd__data__subcmd__help,synth)
                 cmd="jinbao__subcmd__data__subcmd__help__subcmd__synth"
@@ -198,6 +204,9 @@ _jinbao() {
                 ;;
             jinbao__subcmd__help__subcmd__data,import)
                 cmd="jinbao__subcmd__help__subcmd__data__subcmd__import"
+                ;;
+            jinbao__subcmd__help__subcmd__data,progress)
+                cmd="jinbao__subcmd__help__subcmd__data__subcmd__progress"
                 ;;
             jinbao__subcmd__help__subcmd__data,synth)
                 cmd="jinbao__subcmd__help__subcmd__data__subcmd__synth"
@@ -492,7 +501,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__data)
-            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help synth import check compare help"
+            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help synth import check compare progress help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -526,7 +535,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__data__subcmd__check)
-            opts="-v -q -y -h --wave --all --province --cross-city --rule --show-sql --jobs --rule-jobs --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            opts="-v -q -y -h --wave --all --province --cross-city --rule --show-sql --jobs --rule-jobs --lists --encoding --no-fuse --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -545,6 +554,14 @@ _jinbao() {
                     return 0
                     ;;
                 --rule-jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lists)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encoding)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -630,7 +647,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__data__subcmd__help)
-            opts="synth import check compare help"
+            opts="synth import check compare progress help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -699,6 +716,20 @@ _jinbao() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        jinbao__subcmd__data__subcmd__help__subcmd__progress)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         jinbao__subcmd__data__subcmd__help__subcmd__synth)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -733,6 +764,48 @@ _jinbao() {
                     return 0
                     ;;
                 --rejects)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profiles)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__data__subcmd__progress)
+            opts="-v -q -y -h --wave --all --jobs --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --wave)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1318,7 +1391,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__help__subcmd__data)
-            opts="synth import check compare"
+            opts="synth import check compare progress"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1360,6 +1433,20 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__help__subcmd__data__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__help__subcmd__data__subcmd__progress)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -698,6 +698,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand import 'Load county extracts: every row loaded or rejected with its line and reason'
             cand check 'Data-quality rules, run inside each city database (exit 1 when an error rule fails)'
             cand compare 'Row-level reconciliation of a county''s source with what the city holds'
+            cand progress 'Which county''s data is in the city''s center, and how good (exit 1 past the deadline)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'jinbao;data;synth'= {
@@ -749,6 +750,8 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --rule 'Only these rules (comma list of names)'
             cand --jobs 'Databases checked at once'
             cand --rule-jobs 'Rules run at once on each database (one connection each): the engine''s cores work on several rules together'
+            cand --lists 'Write problem-data lists for the counties: DIR/<county>/<rule>.csv with every violating row, its value and a hint (personal data: files 0600 in 0700 folders, audited)'
+            cand --encoding 'Encoding of the lists: utf-8 (with a BOM, opens in Excel) or gbk'
             cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
             cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
             cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
@@ -758,6 +761,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --province 'The province center''s database; with --cross-city: across every city'
             cand --cross-city 'Persons enrolled in the same insurance in two cities for overlapping periods'
             cand --show-sql 'Print each rule''s SQL (as run on the city''s engine), run nothing'
+            cand --no-fuse 'Run every rule alone instead of fusing a table''s row-level rules into one scan (to compare; the results are the same)'
             cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
             cand -v 'More detail (repeat for debug logs)'
             cand --verbose 'More detail (repeat for debug logs)'
@@ -791,11 +795,32 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'jinbao;data;progress'= {
+            cand --wave 'Every city of a rollout wave (pilot, demonstration, general)'
+            cand --jobs 'Databases asked at once'
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]'
+            cand --color 'When to use colour (NO_COLOR is respected)'
+            cand --all 'Every city, wave by wave'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'jinbao;data;help'= {
             cand synth 'Synthetic county extracts of a city, with injected defects reported exactly'
             cand import 'Load county extracts: every row loaded or rejected with its line and reason'
             cand check 'Data-quality rules, run inside each city database (exit 1 when an error rule fails)'
             cand compare 'Row-level reconciliation of a county''s source with what the city holds'
+            cand progress 'Which county''s data is in the city''s center, and how good (exit 1 past the deadline)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'jinbao;data;help;synth'= {
@@ -805,6 +830,8 @@ set edit:completion:arg-completer[jinbao] = {|@words|
         &'jinbao;data;help;check'= {
         }
         &'jinbao;data;help;compare'= {
+        }
+        &'jinbao;data;help;progress'= {
         }
         &'jinbao;data;help;help'= {
         }
@@ -1132,6 +1159,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand import 'Load county extracts: every row loaded or rejected with its line and reason'
             cand check 'Data-quality rules, run inside each city database (exit 1 when an error rule fails)'
             cand compare 'Row-level reconciliation of a county''s source with what the city holds'
+            cand progress 'Which county''s data is in the city''s center, and how good (exit 1 past the deadline)'
         }
         &'jinbao;help;data;synth'= {
         }
@@ -1140,6 +1168,8 @@ set edit:completion:arg-completer[jinbao] = {|@words|
         &'jinbao;help;data;check'= {
         }
         &'jinbao;help;data;compare'= {
+        }
+        &'jinbao;help;data;progress'= {
         }
         &'jinbao;help;db'= {
             cand init 'Create each database if missing, with its migrator, application and read-only roles'

@@ -536,24 +536,25 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand report" -s q -l quiet -d '
 complete -c jinbao -n "__fish_jinbao_using_subcommand report" -s y -l yes -d 'Answer yes to confirmations'
 complete -c jinbao -n "__fish_jinbao_using_subcommand report" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand report" -s h -l help -d 'Print help'
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare help" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare help" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare help" -l color -d 'When to use colour (NO_COLOR is respected)' -r -f -a "auto\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -l color -d 'When to use colour (NO_COLOR is respected)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare help" -l json -d 'Machine-readable JSON on stdout, nothing else mixed in'
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare help" -s v -l verbose -d 'More detail (repeat for debug logs)'
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare help" -s q -l quiet -d 'Only errors'
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare help" -s y -l yes -d 'Answer yes to confirmations'
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare help" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare help" -s h -l help -d 'Print help'
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare help" -f -a "synth" -d 'Synthetic county extracts of a city, with injected defects reported exactly'
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare help" -f -a "import" -d 'Load county extracts: every row loaded or rejected with its line and reason'
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare help" -f -a "check" -d 'Data-quality rules, run inside each city database (exit 1 when an error rule fails)'
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare help" -f -a "compare" -d 'Row-level reconciliation of a county\'s source with what the city holds'
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -l json -d 'Machine-readable JSON on stdout, nothing else mixed in'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -s q -l quiet -d 'Only errors'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -s y -l yes -d 'Answer yes to confirmations'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -s h -l help -d 'Print help'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -f -a "synth" -d 'Synthetic county extracts of a city, with injected defects reported exactly'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -f -a "import" -d 'Load county extracts: every row loaded or rejected with its line and reason'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -f -a "check" -d 'Data-quality rules, run inside each city database (exit 1 when an error rule fails)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -f -a "compare" -d 'Row-level reconciliation of a county\'s source with what the city holds'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -f -a "progress" -d 'Which county\'s data is in the city\'s center, and how good (exit 1 past the deadline)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from synth" -l persons -d 'How many persons, spread over the city\'s counties' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from synth" -l defects -d 'Share of persons given one injected defect (0–1)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from synth" -l encoding -d 'utf-8 or gbk' -r
@@ -594,6 +595,8 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subc
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l rule -d 'Only these rules (comma list of names)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l jobs -d 'Databases checked at once' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l rule-jobs -d 'Rules run at once on each database (one connection each): the engine\'s cores work on several rules together' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l lists -d 'Write problem-data lists for the counties: DIR/<county>/<rule>.csv with every violating row, its value and a hint (personal data: files 0600 in 0700 folders, audited)' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l encoding -d 'Encoding of the lists: utf-8 (with a BOM, opens in Excel) or gbk' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
@@ -605,6 +608,7 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subc
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l province -d 'The province center\'s database; with --cross-city: across every city'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l cross-city -d 'Persons enrolled in the same insurance in two cities for overlapping periods'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l show-sql -d 'Print each rule\'s SQL (as run on the city\'s engine), run nothing'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l no-fuse -d 'Run every rule alone instead of fusing a table\'s row-level rules into one scan (to compare; the results are the same)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l json -d 'Machine-readable JSON on stdout, nothing else mixed in'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -s v -l verbose -d 'More detail (repeat for debug logs)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Only errors'
@@ -629,10 +633,27 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subc
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -s y -l yes -d 'Answer yes to confirmations'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -s h -l help -d 'Print help'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from progress" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from progress" -l jobs -d 'Databases asked at once' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from progress" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from progress" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from progress" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from progress" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from progress" -l color -d 'When to use colour (NO_COLOR is respected)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from progress" -l all -d 'Every city, wave by wave'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from progress" -l json -d 'Machine-readable JSON on stdout, nothing else mixed in'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from progress" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from progress" -s q -l quiet -d 'Only errors'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from progress" -s y -l yes -d 'Answer yes to confirmations'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from progress" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from progress" -s h -l help -d 'Print help'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from help" -f -a "synth" -d 'Synthetic county extracts of a city, with injected defects reported exactly'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from help" -f -a "import" -d 'Load county extracts: every row loaded or rejected with its line and reason'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from help" -f -a "check" -d 'Data-quality rules, run inside each city database (exit 1 when an error rule fails)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from help" -f -a "compare" -d 'Row-level reconciliation of a county\'s source with what the city holds'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from help" -f -a "progress" -d 'Which county\'s data is in the city\'s center, and how good (exit 1 past the deadline)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
@@ -845,6 +866,7 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subc
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from data" -f -a "import" -d 'Load county extracts: every row loaded or rejected with its line and reason'
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from data" -f -a "check" -d 'Data-quality rules, run inside each city database (exit 1 when an error rule fails)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from data" -f -a "compare" -d 'Row-level reconciliation of a county\'s source with what the city holds'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from data" -f -a "progress" -d 'Which county\'s data is in the city\'s center, and how good (exit 1 past the deadline)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "init" -d 'Create each database if missing, with its migrator, application and read-only roles'
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "migrate" -d 'Apply pending migrations in order, each in its own transaction'
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "status" -d 'One row per database: current version, pending migrations, checksum problems'

@@ -181,9 +181,31 @@ pub fn pg_message(e: &postgres::Error) -> String {
 }
 
 pub fn open_sqlite(path: &Path) -> Result<rusqlite::Connection, DbError> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| DbError::Other(format!("cannot make {}: {e}", dir.display())))?;
+    // a database jinbao creates holds personal data: its folder 0700, the file 0600 (SQLite
+    // gives its -wal and -shm files the mode of the database)
+    if !path.exists() {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            crate::state::files::private_dir(dir)
+                .map_err(|e| DbError::Other(format!("cannot make {}: {e}", dir.display())))?;
+        }
+        // never truncating: another jinbao may have created it a moment ago and be writing
+        use std::os::unix::fs::OpenOptionsExt;
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(path)
+        {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => {
+                return Err(DbError::Other(format!(
+                    "cannot create {}: {e}",
+                    path.display()
+                )));
+            }
+        }
     }
     let target = path.display().to_string();
     let conn = rusqlite::Connection::open(path).map_err(|source| DbError::Sqlite {

@@ -84,10 +84,13 @@ fn the_province_assesses_every_city_and_mails_a_report() {
             );
             assert!(milestone(row, "application_live")["reached_at"].is_string());
             assert_eq!(row["next"]["milestone"], "data_concentrated");
-            assert!(
-                row["concentration"].is_null(),
-                "shown as – until data progress"
-            );
+            // known once a city imported: Hebi has one of its five counties in
+            if row["city"] == "hebi" {
+                assert_eq!(row["concentration"]["counties"], 5, "{row}");
+                assert_eq!(row["concentration"]["loaded"], 1, "{row}");
+            } else {
+                assert!(row["concentration"].is_null(), "– before any import");
+            }
         } else {
             assert!(holding(row).is_empty(), "{row}");
             assert!(
@@ -113,7 +116,11 @@ fn the_province_assesses_every_city_and_mails_a_report() {
         };
         if !line.contains("city") {
             assert!(line.contains(wanted), "{line}");
-            assert!(line.contains(" – "), "concentration unknown: {line}");
+            if line.contains(" hebi ") {
+                assert!(line.contains(" 1/5 "), "one county of five: {line}");
+            } else {
+                assert!(line.contains(" – "), "concentration unknown: {line}");
+            }
         }
     }
 
@@ -161,7 +168,11 @@ fn the_province_assesses_every_city_and_mails_a_report() {
     );
     let milestones = &criteria[0];
     assert_eq!(milestones["value"].as_f64(), Some(0.6), "3 of 5 hold");
-    assert!(criteria[3]["value"].is_null(), "concentration left out");
+    assert_eq!(
+        criteria[3]["value"].as_f64(),
+        Some(0.2),
+        "one county of five"
+    );
     let human = run(jinbao(state).args(["status", "hebi", "--explain"]));
     assert!(human.stdout.contains(&format!("score {pilot_score:.1}")));
     let r = run(jinbao(state).args(["status", "--wave", "pilot", "--explain"]));
@@ -295,7 +306,8 @@ fn the_province_assesses_every_city_and_mails_a_report() {
             "{r}"
         );
         assert_eq!(cells[5], row["release"].as_str().unwrap_or("-"));
-        assert_eq!(cells[8], "–");
+        let concentration = if row["city"] == "hebi" { "1/5" } else { "–" };
+        assert_eq!(cells[8], concentration);
     }
     // one score chart per city, a health chart per city with health runs, no data check yet
     let with_health = rows.iter().filter(|r| !r["health"].is_null()).count();

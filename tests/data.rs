@@ -64,20 +64,54 @@ fn violations(check: &Value) -> BTreeMap<String, u64> {
         .collect()
 }
 
+/// No resident ID number in full (17 digits and a check character standing alone) in `text`.
+fn assert_no_full_id(text: &str) {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let run = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        let full = run == 18 || (run == 17 && matches!(b.get(i + 17), Some(b'X')));
+        assert!(
+            !full,
+            "a full ID number is shown: {}",
+            &text[i.saturating_sub(40)..(i + 60).min(text.len())]
+        );
+        i += run.max(1);
+    }
+}
+
+/// What synth says each rule must find: the counts of its defects, a defect that a second
+/// rule finds too (`also`) counted for both.
+fn expected(summary: &Value) -> BTreeMap<String, u64> {
+    let mut want = BTreeMap::new();
+    for d in summary["defects"].as_array().unwrap() {
+        let n = d["count"].as_u64().unwrap();
+        *want
+            .entry(d["rule"].as_str().unwrap().to_string())
+            .or_default() += n;
+        if let Some(also) = d["also"].as_str() {
+            *want.entry(also.to_string()).or_default() += n;
+        }
+    }
+    want
+}
+
 /// Every defect synth injected is found by its rule with exactly its count; no other rule fires.
 fn assert_defects_found(summary: &Value, check: &Value) {
     let got = violations(check);
-    let mut injected = Vec::new();
     for d in summary["defects"].as_array().unwrap() {
-        let rule = d["rule"].as_str().unwrap();
         assert!(d["count"].as_u64().unwrap() > 0, "{d}");
-        assert_eq!(got[rule], d["count"].as_u64().unwrap(), "{rule}");
-        injected.push(rule.to_string());
     }
+    let want = expected(summary);
     for (rule, n) in &got {
-        if !injected.contains(rule) {
-            assert_eq!(*n, 0, "rule {rule} fired on clean data: {check}");
-        }
+        assert_eq!(
+            *n,
+            want.get(rule).copied().unwrap_or(0),
+            "rule {rule}: {check}"
+        );
+    }
+    for rule in want.keys() {
+        assert!(got.contains_key(rule), "no rule {rule} ran");
     }
 }
 
@@ -107,6 +141,21 @@ fn sqlite_end_to_end_synth_import_check_compare() {
     let r = run(jinbao(state).args(["data", "check", "xuchang", "--json"]));
     assert_eq!(r.code, 1, "error rules fail");
     assert_defects_found(&summary, &r.json());
+    // samples show keys, never a full ID number, in JSON and in the table
+    assert_no_full_id(&r.stdout);
+    let samples = r.json()[0]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|x| x["samples"].as_array().unwrap().clone())
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect::<Vec<_>>();
+    assert!(
+        samples.iter().any(|s| s.contains("********")),
+        "{samples:?}"
+    );
+    let table = run(jinbao(state).args(["data", "check", "xuchang"]));
+    assert_no_full_id(&table.stdout);
     assert!(r.json()[0]["score"].as_f64().unwrap() < 95.0);
     // the same extract again: nothing duplicated
     let again = import_all(&|| jinbao(state), "xuchang", &summary);
@@ -488,26 +537,30 @@ fn duplicate_enrolment_across_two_cities_is_found() {
         ]));
         assert_eq!(r.code, 0, "{}", r.stderr);
     }
-    // masked unless asked for (and the asking is audited)
+    // masked unless asked for, and then the asking is audited
     let r = run(jinbao(state).args(["data", "check", "--province", "--cross-city", "--json"]));
     assert_eq!(r.code, 1, "{}", r.stdout);
-    assert!(!r.stdout.contains(shared), "{}", r.stdout);
-    let r = run(jinbao(state).args([
+    assert_no_full_id(&r.stdout);
+    let found = r.json();
+    let dups = found["duplicates"].as_array().unwrap();
+    assert_eq!(dups.len(), 2, "{found}");
+    assert!(dups.iter().any(|d| d["id_number"] == "110105********002X"
+        && d["insurance_type"] == "110"
+        && d["cities"].as_object().unwrap().len() == 2));
+    let shown = run(jinbao(state).args([
+        "--show-personal-data",
         "data",
         "check",
         "--province",
         "--cross-city",
         "--json",
-        "--show-personal-data",
     ]));
-    assert_eq!(r.code, 1, "{}", r.stdout);
-    let found = r.json();
-    let dups = found["duplicates"].as_array().unwrap();
-    assert_eq!(dups.len(), 2, "{found}");
-    assert!(dups.iter().any(|d| d["id_number"] == shared
-        && d["insurance_type"] == "110"
-        && d["cities"].as_object().unwrap().len() == 2));
+    assert_eq!(shown.code, 1, "{}", shown.stdout);
+    let dups = shown.json()["duplicates"].as_array().unwrap().clone();
+    assert!(dups.iter().any(|d| d["id_number"] == shared));
     assert!(dups.iter().any(|d| d["id_number"] == "110105194912310029"));
+    let audit = std::fs::read_to_string(state.join("audit.jsonl")).unwrap();
+    assert!(audit.contains("show-personal-data"), "{audit}");
     // only hashes and the shared keys moved
     assert!(found["candidates"].as_u64().unwrap() <= 3);
     // cities not migrated yet are named as left out, not silently counted
@@ -576,6 +629,52 @@ fn postgres_end_to_end() {
             d["missing_in_city"].as_u64()
         ),
         (Some(3), Some(2), Some(0)),
+        "{d}"
+    );
+    // mixed engines: the same county in a SQLite file, grouped in one pass on both sides
+    let lite_state = state.join("lite");
+    assert_eq!(
+        run(jinbao(&lite_state).args(["db", "migrate", "zhoukou"])).code,
+        0
+    );
+    let folder = summary["counties"][1]["folder"].as_str().unwrap();
+    let r =
+        run(jinbao(&lite_state).args(["data", "import", "zhoukou", "--county", &county, folder]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lite = lite_state.join("sandbox/db/zhoukou.sqlite");
+    let compare_lite = || {
+        run(pg::jinbao(state, Some(city_db)).args([
+            "data",
+            "compare",
+            "zhoukou",
+            "--county",
+            &county,
+            "--source",
+            lite.to_str().unwrap(),
+            "--entity",
+            "contribution",
+            "--json",
+        ]))
+    };
+    let r = compare_lite();
+    assert_eq!(r.code, 0, "equal: {}{}", r.stdout, r.stderr);
+    let c = rusqlite::Connection::open(&lite).unwrap();
+    c.execute_batch(&format!(
+        "UPDATE contribution SET base = base + 1 WHERE rowid IN (SELECT rowid FROM contribution WHERE county_code = '{county}' ORDER BY id_number LIMIT 5);
+         DELETE FROM contribution WHERE rowid IN (SELECT rowid FROM contribution WHERE county_code = '{county}' ORDER BY id_number DESC LIMIT 2);"
+    ))
+    .unwrap();
+    drop(c);
+    let r = compare_lite();
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    let d = &r.json()[0];
+    assert_eq!(
+        (
+            d["differing"].as_u64(),
+            d["only_in_city"].as_u64(),
+            d["missing_in_city"].as_u64()
+        ),
+        (Some(5), Some(2), Some(0)),
         "{d}"
     );
     pg::drop_db(city_db);
@@ -669,4 +768,376 @@ fn postgres_repeated_keys_and_a_changed_extract() {
     assert_eq!(names, ["张一改", "李二", "王三"]);
     drop(c);
     pg::drop_db(db);
+}
+
+/// A valid 18-character ID from its first 17 digits (GB 11643).
+fn with_check(first17: &str) -> String {
+    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = first17
+        .bytes()
+        .zip(W)
+        .map(|(d, w)| (d - b'0') as u32 * w)
+        .sum();
+    format!("{first17}{}", b"10X98765432"[(sum % 11) as usize] as char)
+}
+
+/// Issue 15 §7 on one engine: future birth dates inside IDs, area codes of every province
+/// with the years they were in force, the structure of credit codes.
+fn fidelity_checks(cmd: &dyn Fn() -> assert_cmd::Command, state: &Path) {
+    let dir = state.join("fidelity");
+    std::fs::create_dir_all(&dir).unwrap();
+    let ids = [
+        with_check("41100220990101001"), // born in 2099: a birth date in the future
+        with_check("11010519491231002"), // Beijing: another province is no problem
+        with_check("41012019700101003"), // 410120, in force until 1983, born 1970
+        with_check("41272220040101004"), // 412722 abolished in 2000, born 2004: flagged
+        with_check("41160319800101005"), // 411603 created in 2019, born 1980: fine
+        with_check("41272219900505006"), // 412722 in force in 1990
+        with_check("99999919800101007"), // no such code: flagged
+        with_check("41010119850101008"), // 市辖区 of Zhengzhou
+    ];
+    let mut persons = String::from(
+        "id_number,person_no,name,sex,birth_date,area_code,work_start,retired,retire_date,death_date\n",
+    );
+    for (i, id) in ids.iter().enumerate() {
+        let sex = if (id.as_bytes()[16] - b'0') % 2 == 1 {
+            1
+        } else {
+            2
+        };
+        persons.push_str(&format!("{id},P{i},张{i},{sex},,411602,,0,,\n"));
+    }
+    std::fs::write(dir.join("persons.csv"), persons).unwrap();
+    std::fs::write(
+        dir.join("employers.csv"),
+        "employer_code,name,employer_type,area_code,status\n\
+         9141252B555P673241,甲,10,411602,1\n\
+         9141132418R93X948X,乙,10,411602,1\n\
+         91350100M000100Y43,丙,10,411602,1\n\
+         002518057,丁,10,411602,1\n",
+    )
+    .unwrap();
+    let r = run(cmd().args([
+        "data",
+        "import",
+        "zhoukou",
+        "--county",
+        "411602",
+        dir.to_str().unwrap(),
+        "--json",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(cmd().args([
+        "--show-personal-data",
+        "data",
+        "check",
+        "zhoukou",
+        "--rule",
+        "person_id_birth_real,person_id_area_code,employer_code_valid",
+        "--json",
+    ]));
+    let check = r.json();
+    let got = violations(&check);
+    assert_eq!(got["person_id_birth_real"], 1, "{check}");
+    assert_eq!(got["person_id_area_code"], 2, "{check}");
+    assert_eq!(got["employer_code_valid"], 2, "{check}");
+    let samples = |rule: &str| -> Vec<String> {
+        check[0]["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["name"] == rule)
+            .unwrap()["samples"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        samples("person_id_area_code"),
+        vec![format!("411602:{}", ids[3]), format!("411602:{}", ids[6])]
+    );
+    assert_eq!(
+        samples("person_id_birth_real"),
+        vec![format!("411602:{}", ids[0])]
+    );
+    assert_eq!(
+        samples("employer_code_valid"),
+        vec!["411602:9141132418R93X948X", "411602:9141252B555P673241"]
+    );
+}
+
+#[test]
+fn fidelity_fixes_on_sqlite() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    assert_eq!(
+        run(jinbao(state).args(["db", "migrate", "zhoukou"])).code,
+        0
+    );
+    fidelity_checks(&|| jinbao(state), state);
+}
+
+#[test]
+fn fidelity_fixes_on_postgres() {
+    if !pg::available("fidelity_fixes_on_postgres") {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    let db = "jinbao_t_data_fidelity";
+    pg::drop_db(db);
+    for step in ["init", "migrate"] {
+        let r = run(pg::jinbao(state, Some(db)).args(["db", step, "zhoukou"]));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    fidelity_checks(&|| pg::jinbao(state, Some(db)), state);
+    pg::drop_db(db);
+}
+
+/// Rows of every list file of `rule` under `dir` (a header and a BOM excepted), per county.
+fn list_rows(dir: &Path, rule: &str) -> BTreeMap<String, u64> {
+    let mut out = BTreeMap::new();
+    for county in std::fs::read_dir(dir).unwrap() {
+        let county = county.unwrap().path();
+        let file = county.join(format!("{rule}.csv"));
+        if let Ok(text) = std::fs::read_to_string(&file) {
+            assert!(text.starts_with('\u{feff}'), "{}", file.display());
+            let n = text.lines().count() as u64 - 1;
+            out.insert(
+                county.file_name().unwrap().to_string_lossy().into_owned(),
+                n,
+            );
+        }
+    }
+    out
+}
+
+/// Issue 15 §2: problem-data lists per county and rule add up to the report and to what synth
+/// injected; a corrected and re-imported county drops off, and the check says how many were
+/// fixed.
+#[test]
+fn problem_lists_for_the_counties() {
+    use std::os::unix::fs::PermissionsExt;
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    assert_eq!(run(jinbao(state).args(["db", "migrate", "hebi"])).code, 0);
+    let (_, summary) = synth(state, "hebi", &[]);
+    import_all(&|| jinbao(state), "hebi", &summary);
+    let lists = state.join("lists");
+    let r = run(jinbao(state).args([
+        "data",
+        "check",
+        "hebi",
+        "--json",
+        "--lists",
+        lists.to_str().unwrap(),
+    ]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let check = r.json();
+    let got = violations(&check);
+    for (rule, n) in &got {
+        let rows: u64 = list_rows(&lists, rule).values().sum();
+        assert_eq!(rows, *n, "{rule}");
+    }
+    for (rule, n) in expected(&summary) {
+        let rows: u64 = list_rows(&lists, &rule).values().sum();
+        assert_eq!(rows, n, "{rule}");
+    }
+    // private, audited, with hints
+    for county in std::fs::read_dir(&lists).unwrap() {
+        let county = county.unwrap().path();
+        let mode = std::fs::metadata(&county).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700, "{}", county.display());
+        for f in std::fs::read_dir(&county).unwrap() {
+            let f = f.unwrap().path();
+            let mode = std::fs::metadata(&f).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{}", f.display());
+        }
+    }
+    let audit = std::fs::read_to_string(state.join("audit.jsonl")).unwrap();
+    assert!(audit.contains("data check --lists"), "{audit}");
+    let county = list_rows(&lists, "person_birth_date_valid")
+        .into_iter()
+        .next()
+        .unwrap();
+    let text = std::fs::read_to_string(lists.join(&county.0).join("person_id_check_char.csv"))
+        .unwrap_or_default();
+    assert!(
+        text.is_empty() || text.contains("the 18th character should be"),
+        "{text}"
+    );
+    // the county corrects its birth dates and sends its persons again
+    let folder = PathBuf::from(
+        summary["counties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["code"] == county.0.as_str())
+            .unwrap()["folder"]
+            .as_str()
+            .unwrap(),
+    );
+    let persons = std::fs::read_to_string(folder.join("persons.csv")).unwrap();
+    let mut fixed = 0;
+    let corrected: Vec<String> = persons
+        .lines()
+        .map(|l| {
+            let mut f: Vec<String> = l.split(',').map(str::to_string).collect();
+            let id = f[0].clone();
+            let bad = f[4].ends_with("-02-30")
+                || f[4] == "0000-00-00"
+                || f[4] == "1900-01-01"
+                || f[4] == "2099-01-01";
+            if bad && id.len() == 18 {
+                f[4] = format!("{}-{}-{}", &id[6..10], &id[10..12], &id[12..14]);
+                fixed += 1;
+            }
+            f.join(",")
+        })
+        .collect();
+    assert_eq!(
+        fixed, county.1,
+        "the list named every bad birth date of the county"
+    );
+    let again = state.join("corrected");
+    std::fs::create_dir_all(&again).unwrap();
+    std::fs::write(again.join("persons.csv"), corrected.join("\n") + "\n").unwrap();
+    let r = run(jinbao(state).args([
+        "data",
+        "import",
+        "hebi",
+        "--county",
+        &county.0,
+        again.to_str().unwrap(),
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(jinbao(state).args([
+        "data",
+        "check",
+        "hebi",
+        "--json",
+        "--lists",
+        lists.to_str().unwrap(),
+    ]));
+    let rule = r.json()[0]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["name"] == "person_birth_date_valid")
+        .unwrap()
+        .clone();
+    assert_eq!(rule["fixed"].as_u64(), Some(county.1), "{rule}");
+    assert_eq!(
+        rule["violations"].as_u64().unwrap(),
+        got["person_birth_date_valid"] - county.1
+    );
+    assert!(
+        !list_rows(&lists, "person_birth_date_valid").contains_key(&county.0),
+        "the county dropped off the list"
+    );
+    // GBK lists for county systems that read nothing else
+    let gbk = state.join("gbk");
+    let r = run(jinbao(state).args([
+        "data",
+        "check",
+        "hebi",
+        "--lists",
+        gbk.to_str().unwrap(),
+        "--encoding",
+        "gbk",
+    ]));
+    assert_eq!(r.code, 1);
+    let any = std::fs::read_dir(gbk.join(&county.0))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let bytes = std::fs::read(any).unwrap();
+    assert!(!bytes.starts_with(b"\xEF\xBB\xBF"));
+    let (text, _, bad) = encoding_rs::GBK.decode(&bytes);
+    assert!(
+        !bad && text.starts_with("key,column,value,rule,hint"),
+        "{text}"
+    );
+}
+
+/// Issue 15 §4: concentration progress per city and county, and the deadline.
+#[test]
+fn concentration_progress() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    assert_eq!(run(jinbao(state).args(["db", "migrate", "hebi"])).code, 0);
+    let (_, summary) = synth(state, "hebi", &[]);
+    let first = &summary["counties"][0];
+    let county = first["code"].as_str().unwrap();
+    let r = run(jinbao(state).args([
+        "data",
+        "import",
+        "hebi",
+        "--county",
+        county,
+        first["folder"].as_str().unwrap(),
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    run(jinbao(state).args(["data", "check", "hebi"]));
+    let r = run(jinbao(state).args(["data", "progress", "--all", "--json"]));
+    assert_eq!(r.code, 0, "no deadline yet: {}", r.stderr);
+    let cities = r.json();
+    assert_eq!(cities.as_array().unwrap().len(), 18);
+    let hebi = cities
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["city"] == "hebi")
+        .unwrap();
+    for key in ["city", "deadline", "share_loaded", "counties"] {
+        assert!(hebi.get(key).is_some(), "{key}: {hebi}");
+    }
+    let counties = hebi["counties"].as_array().unwrap();
+    assert_eq!(counties.len(), 5);
+    for c in counties {
+        for key in [
+            "county",
+            "entities",
+            "loaded",
+            "last_import",
+            "rows",
+            "rejected",
+            "open_problems",
+        ] {
+            assert!(c.get(key).is_some(), "{key}: {c}");
+        }
+        let loaded = c["county"] == county;
+        assert_eq!(c["loaded"], loaded, "{c}");
+        if loaded {
+            assert!(c["rows"].as_u64().unwrap() > 0);
+            assert!(c["open_problems"].as_u64().unwrap() > 0, "{c}");
+            assert_eq!(c["reconciliation"], "ok");
+        } else {
+            assert_eq!(c["last_import"], Value::Null);
+            assert_eq!(c["rows"], 0);
+        }
+    }
+    assert_eq!(hebi["share_loaded"].as_f64(), Some(0.2));
+    // past the deadline with counties outstanding: exit 1, in the table too
+    let late = ["--set", "data.concentration_deadline=2010-12-31"];
+    let r = run(jinbao(state)
+        .args(late)
+        .args(["data", "progress", "hebi", "--json"]));
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert_eq!(r.json()[0]["deadline"], "2010-12-31");
+    let r = run(jinbao(state).args(late).args(["data", "progress", "hebi"]));
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout
+            .contains("1 of 5 counties fully loaded (20%), deadline 2010-12-31, OVERDUE"),
+        "{}",
+        r.stdout
+    );
+    // status shows the same share
+    let r = run(jinbao(state).args(["status", "hebi", "--json"]));
+    assert_eq!(r.json()[0]["concentration"]["loaded"], 1, "{}", r.stdout);
 }

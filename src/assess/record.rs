@@ -93,11 +93,15 @@ pub fn gather(
     }
 }
 
-/// The county loads of a city. `jinbao data progress` (issue 15) is being built: until it
-/// lands, nothing is known and this says so. Wiring it in is this one function: return its
-/// per-city counties, loaded and missing codes here.
-pub fn concentration(_state: &Path, _site: &Site) -> Option<Concentration> {
-    None
+/// The county loads of a city as `jinbao data progress` counts them, from what `data import`
+/// and `data progress` last recorded in the state folder (None before the city's first import).
+pub fn concentration(state: &Path, site: &Site) -> Option<Concentration> {
+    let (counties, loaded, missing) = crate::data::progress::last_recorded(state, site.pinyin())?;
+    Some(Concentration {
+        counties,
+        loaded,
+        missing,
+    })
 }
 
 /// What the releases of a city were switched to last, successfully.

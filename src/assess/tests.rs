@@ -45,6 +45,7 @@ fn check(time: &str, score: f64) -> CheckRecord {
         failed_warnings: 0,
         violations: 0,
         min_score: 95.0,
+        by_county: Default::default(),
     }
 }
 

@@ -21,6 +21,8 @@ pub enum DataCommand {
     Check(super::data_check::CheckArgs),
     /// Row-level reconciliation of a county's source with what the city holds
     Compare(super::data_compare::CompareArgs),
+    /// Which county's data is in the city's center, and how good (exit 1 past the deadline)
+    Progress(super::data_progress::ProgressArgs),
 }
 
 #[derive(Debug, Args)]
@@ -74,6 +76,7 @@ pub fn run(ctx: &Ctx, command: DataCommand) -> Result<Exit> {
         DataCommand::Import(a) => run_import(ctx, a),
         DataCommand::Check(a) => super::data_check::run(ctx, a),
         DataCommand::Compare(a) => super::data_compare::run(ctx, a),
+        DataCommand::Progress(a) => super::data_progress::run(ctx, a),
     }
 }
 
@@ -221,6 +224,17 @@ fn run_import(ctx: &Ctx, a: ImportArgs) -> Result<Exit> {
             .with_context(|| format!("importing {}", path.display()))?;
         bar.finish_and_clear();
         manifests.push(m);
+    }
+    if !a.dry_run {
+        // where the city's concentration stands now, for status and the assessment
+        let today = crate::window::now().date_naive();
+        match crate::data::progress::city(site, ctx.state_dir(), today, false) {
+            Ok(progress) => crate::data::progress::record(ctx.state_dir(), &progress)?,
+            Err(e) => ctx
+                .printer
+                .warn(format!("concentration progress not recorded: {e}")),
+        }
+        super::status::record_snapshot(ctx);
     }
     let p = &ctx.printer;
     if p.json {

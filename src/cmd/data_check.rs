@@ -1,18 +1,17 @@
 //! `jinbao data check <target>` and `data check --province --cross-city`.
 
-use std::sync::Mutex;
-use std::time::Instant;
+use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
-use serde::Serialize;
 
 use crate::cli::TargetArgs;
 use crate::context::Ctx;
+use crate::data::check;
+use crate::data::csv_out::OutEncoding;
 use crate::data::history::{self, CheckRecord};
-use crate::data::rules::{self, RuleResult, Severity};
-use crate::db::{self, Account, Conn};
-use crate::error::Exit;
+use crate::data::rules::Severity;
+use crate::error::{Exit, usage};
 use crate::output::Tone;
 use crate::profile::Site;
 use crate::profile::target::TargetSpec;
@@ -40,16 +39,22 @@ pub struct CheckArgs {
     /// on several rules together
     #[arg(long, default_value_t = 2, value_name = "N")]
     pub rule_jobs: usize,
-}
-
-#[derive(Serialize)]
-struct CityResult {
-    city: String,
-    score: f64,
-    min_score: f64,
-    rules: Vec<RuleResult>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<String>,
+    /// Write problem-data lists for the counties: DIR/<county>/<rule>.csv with every violating
+    /// row, its value and a hint (personal data: files 0600 in 0700 folders, audited)
+    #[arg(long, value_name = "DIR")]
+    pub lists: Option<PathBuf>,
+    /// Encoding of the lists: utf-8 (with a BOM, opens in Excel) or gbk
+    #[arg(
+        long,
+        default_value = "utf-8",
+        value_name = "ENCODING",
+        requires = "lists"
+    )]
+    pub encoding: String,
+    /// Run every rule alone instead of fusing a table's row-level rules into one scan (to
+    /// compare; the results are the same)
+    #[arg(long, hide = true)]
+    pub no_fuse: bool,
 }
 
 pub fn run(ctx: &Ctx, a: CheckArgs) -> Result<Exit> {
@@ -67,22 +72,47 @@ pub fn run(ctx: &Ctx, a: CheckArgs) -> Result<Exit> {
     let templates = ctx.profiles()?.templates_dir.clone();
     if a.show_sql {
         for site in &sites {
-            for r in selected(&rules::load(&templates, site.pinyin())?, &a.rule) {
+            let rules = check::selected(&templates, site, &a.rule)?;
+            for (names, sql) in check::statements(&rules, site.profile.database.engine, !a.no_fuse)?
+            {
                 ctx.printer.text(format!(
-                    "-- {} / {} ({})\n{};",
+                    "-- {} / {}\n{sql};",
                     site.pinyin(),
-                    r.name,
-                    r.description,
-                    rules::compile(&r, site.profile.database.engine)?
+                    names.join(", ")
                 ))?;
             }
         }
         return Ok(Exit::Success);
     }
-    let results = crate::parallel::map(&sites, a.jobs, |site| {
-        check_city(ctx, site, &templates, &a.rule, a.rule_jobs)
-    });
-    for r in results.iter().filter(|r| r.error.is_none()) {
+    let lists = match &a.lists {
+        Some(dir) => {
+            crate::state::files::private_dir(dir)?;
+            Some(check::ListSpec {
+                dir: dir.clone(),
+                encoding: match a.encoding.to_lowercase().as_str() {
+                    "utf-8" | "utf8" => OutEncoding::Utf8Bom,
+                    "gbk" | "gb18030" => OutEncoding::Gbk,
+                    other => {
+                        return Err(usage(
+                            format!("no list encoding `{other}`"),
+                            "utf-8 (with a BOM, for Excel) or gbk",
+                        ));
+                    }
+                },
+            })
+        }
+        None => None,
+    };
+    let check_spec = check::Spec {
+        templates: &templates,
+        only: &a.rule,
+        rule_jobs: a.rule_jobs,
+        lists: lists.as_ref(),
+        fuse: !a.no_fuse,
+    };
+    let mut results = crate::parallel::map(&sites, a.jobs, |site| check::city(site, &check_spec));
+    for r in results.iter_mut().filter(|r| r.error.is_none()) {
+        check::fixed_since_last(ctx.state_dir(), r)?;
         history::append(
             ctx.state_dir(),
             &CheckRecord {
@@ -90,105 +120,53 @@ pub fn run(ctx: &Ctx, a: CheckArgs) -> Result<Exit> {
                 city: r.city.clone(),
                 score: r.score,
                 rules: r.rules.len(),
-                failed_errors: r
-                    .rules
-                    .iter()
-                    .filter(|x| !x.passed && x.severity == Severity::Error)
-                    .count(),
-                failed_warnings: r
-                    .rules
-                    .iter()
-                    .filter(|x| !x.passed && x.severity == Severity::Warning)
-                    .count(),
+                failed_errors: r.failed(Severity::Error),
+                failed_warnings: r.failed(Severity::Warning),
                 violations: r.rules.iter().map(|x| x.violations).sum(),
                 min_score: r.min_score,
+                by_county: r.by_county(),
             },
         )?;
+        audit_lists(ctx, r)?;
     }
     super::status::record_snapshot(ctx);
     print(ctx, &results)?;
-    let failed = results.iter().any(|r| {
-        r.error.is_some()
-            || r.rules
-                .iter()
-                .any(|x| !x.passed && x.severity == Severity::Error)
-    });
+    let failed = results
+        .iter()
+        .any(|r| r.error.is_some() || r.failed_errors() > 0);
     Ok(if failed { Exit::Failure } else { Exit::Success })
 }
 
-fn selected(all: &[rules::Rule], only: &[String]) -> Vec<rules::Rule> {
-    all.iter()
-        .filter(|r| only.is_empty() || only.contains(&r.name))
-        .cloned()
-        .collect()
-}
-
-fn check_city(
-    ctx: &Ctx,
-    site: &Site,
-    templates: &std::path::Path,
-    only: &[String],
-    rule_jobs: usize,
-) -> CityResult {
-    let mut out = CityResult {
-        city: site.pinyin().to_string(),
-        score: 0.0,
-        min_score: site.profile.checks.data_min_score,
-        rules: Vec::new(),
-        error: None,
-    };
-    let result = (|| -> Result<()> {
-        let rules = selected(&rules::load(templates, site.pinyin())?, only);
-        let compiled = rules
-            .into_iter()
-            .map(|r| {
-                let sql = rules::compile(&r, site.profile.database.engine)?;
-                Ok((r, sql))
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let open = || -> Result<Conn> {
-            let conn = db::connect(&site.profile, Account::ReadOnly)?;
-            if let Conn::Lite(c) = &conn {
-                rules::register_sqlite_functions(c)?;
-            }
-            Ok(conn)
-        };
-        // connections shared by the workers; the first opened here, so that a database that
-        // cannot be reached is one error, not one per rule
-        let pool = Mutex::new(vec![open()?]);
-        let take = || pool.lock().unwrap_or_else(|p| p.into_inner()).pop();
-        let results = crate::parallel::map(&compiled, rule_jobs, |(r, sql)| {
-            let mut conn = match take() {
-                Some(c) => c,
-                None => open()?,
-            };
-            let start = Instant::now();
-            let run = rules::run(&mut conn, sql);
-            pool.lock().unwrap_or_else(|p| p.into_inner()).push(conn);
-            let (violations, samples) = run.map_err(|e| anyhow::anyhow!("rule {}: {e}", r.name))?;
-            Ok(RuleResult {
-                name: r.name.clone(),
-                kind: r.kind.clone(),
-                severity: r.severity,
-                description: r.description.clone(),
-                violations,
-                samples,
-                passed: violations == 0,
-                ms: start.elapsed().as_millis() as u64,
-            })
-        });
-        out.rules = results.into_iter().collect::<Result<_>>()?;
-        out.score = rules::score(&out.rules);
-        Ok(())
-    })();
-    if let Err(e) = result {
-        out.error = Some(format!("{e:#}"));
+/// Every problem list written is one line in the audit log (per county: its files and rows).
+fn audit_lists(ctx: &Ctx, r: &check::CityCheck) -> Result<()> {
+    let mut per_county: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for (path, rows) in &r.lists {
+        let county = path
+            .parent()
+            .and_then(|p| p.file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        per_county
+            .entry(county)
+            .or_default()
+            .push(format!("{} ({rows} rows)", path.display()));
     }
-    let _ = ctx;
-    out
+    for (county, files) in per_county {
+        crate::state::audit::record(
+            ctx.state_dir(),
+            crate::state::audit::Entry {
+                action: "data check --lists",
+                targets: vec![format!("{}/{county}", r.city)],
+                what: format!("problem lists written: {}", files.join(", ")),
+                result: "ok",
+                identity: None,
+            },
+        )?;
+    }
+    Ok(())
 }
 
-fn print(ctx: &Ctx, results: &[CityResult]) -> Result<()> {
+fn print(ctx: &Ctx, results: &[check::CityCheck]) -> Result<()> {
     let p = &ctx.printer;
     if p.json {
         return Ok(p.json(results)?);
@@ -198,9 +176,9 @@ fn print(ctx: &Ctx, results: &[CityResult]) -> Result<()> {
             p.text(format!("{}: not checked: {e}", r.city))?;
             continue;
         }
-        let mut t = p.table(&["rule", "severity", "violations", "samples", "ms"]);
+        let mut t = p.table(&["rule", "severity", "violations", "fixed", "samples", "ms"]);
         for x in &r.rules {
-            if x.passed && p.verbose == 0 {
+            if x.passed && p.verbose == 0 && x.fixed.unwrap_or(0) == 0 {
                 continue;
             }
             let tone = match (x.passed, x.severity) {
@@ -213,6 +191,14 @@ fn print(ctx: &Ctx, results: &[CityResult]) -> Result<()> {
                 p.cell(&x.name, Tone::Plain),
                 p.cell(format!("{:?}", x.severity).to_lowercase(), Tone::Muted),
                 p.cell(x.violations, tone),
+                p.cell(
+                    x.fixed.map_or("-".to_string(), |n| n.to_string()),
+                    if x.fixed.unwrap_or(0) > 0 {
+                        Tone::Good
+                    } else {
+                        Tone::Muted
+                    },
+                ),
                 p.cell(
                     x.samples
                         .iter()
@@ -237,6 +223,14 @@ fn print(ctx: &Ctx, results: &[CityResult]) -> Result<()> {
         if t.row_count() > 0 {
             p.print_table(&t)?;
         }
+        if !r.lists.is_empty() {
+            let rows: u64 = r.lists.iter().map(|(_, n)| n).sum();
+            p.note(format!(
+                "{}: {} problem lists, {rows} rows (personal data: for the counties only)",
+                r.city,
+                r.lists.len()
+            ));
+        }
     }
     Ok(())
 }
@@ -251,7 +245,10 @@ fn cross_city(ctx: &Ctx, a: &CheckArgs) -> Result<Exit> {
         .into_iter()
         .filter(|s| !s.is_province())
         .collect();
-    let found = crate::data::crosscity::find(&sites)?;
+    let mut found = crate::data::crosscity::find(&sites)?;
+    for d in &mut found.duplicates {
+        d.id_number = crate::privacy::id(&d.id_number).into_owned();
+    }
     let p = &ctx.printer;
     if p.json {
         p.json(&found)?;

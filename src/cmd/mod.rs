@@ -5,6 +5,7 @@ pub mod completions;
 pub mod data;
 pub mod data_check;
 pub mod data_compare;
+pub mod data_progress;
 pub mod db;
 pub mod exec;
 pub mod health;

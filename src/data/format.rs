@@ -224,18 +224,72 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     None
 }
 
+/// Why a row cannot be converted: the column, its value (when the message names it) and what
+/// is wrong with it. The reject file gets [`Rejection::full`]; people see [`Rejection::shown`],
+/// where ID numbers and names are masked unless personal data is revealed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    pub column: &'static str,
+    pub kind: Kind,
+    pub value: Option<String>,
+    pub problem: String,
+}
+
+impl Rejection {
+    fn new(c: &Col, value: Option<&str>, problem: impl Into<String>) -> Self {
+        Rejection {
+            column: c.name,
+            kind: c.kind,
+            value: value.map(str::to_string),
+            problem: problem.into(),
+        }
+    }
+
+    fn render(&self, value: Option<String>) -> String {
+        match value {
+            Some(v) => format!("{} `{v}`{}", self.column, self.problem),
+            None => format!("{}{}", self.column, self.problem),
+        }
+    }
+
+    /// The reason with the value as written (cut to a short excerpt).
+    pub fn full(&self) -> String {
+        self.render(self.value.as_deref().map(super::csv_line::excerpt))
+    }
+
+    /// The reason for people: an ID number or a name masked unless revealed.
+    pub fn shown(&self) -> String {
+        self.render(self.value.as_deref().map(|v| {
+            let v = super::csv_line::excerpt(v);
+            if self.kind == Kind::Id {
+                crate::privacy::id(&v).into_owned()
+            } else if self.column == "name" {
+                crate::privacy::name(&v).into_owned()
+            } else {
+                v
+            }
+        }))
+    }
+}
+
+impl std::fmt::Display for Rejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.full())
+    }
+}
+
 /// Converts one row (the entity's columns, in order) or says why it is rejected. The result
 /// holds the entity's columns, then its `extra_columns`.
-pub fn convert(e: &Entity, raw: &[&str]) -> Result<Vec<Value>, String> {
+pub fn convert(e: &Entity, raw: &[&str]) -> Result<Vec<Value>, Rejection> {
     let mut out: Vec<Value> = Vec::with_capacity(e.columns.len() + 2);
     let mut id_src: Value = None;
     let mut birth_src: Value = None;
     let mut code_kind: Value = None;
-    for (c, v) in e.columns.iter().zip(raw) {
-        let v = v.trim();
+    for (i, c) in e.columns.iter().enumerate() {
+        let v = raw.get(i).copied().unwrap_or("").trim();
         if v.is_empty() {
             if c.required {
-                return Err(format!("{} is missing", c.name));
+                return Err(Rejection::new(c, None, " is missing"));
             }
             out.push(None);
             continue;
@@ -244,15 +298,16 @@ pub fn convert(e: &Entity, raw: &[&str]) -> Result<Vec<Value>, String> {
             Id => {
                 let n = ids::normalize_id(v);
                 if n.len() == 15 {
-                    let long = ids::id_15_to_18(&n)
-                        .ok_or_else(|| format!("{} `{v}`: a 15-digit ID must be digits", c.name))?;
+                    let long = ids::id_15_to_18(&n).ok_or_else(|| {
+                        Rejection::new(c, Some(v), ": a 15-digit ID must be digits")
+                    })?;
                     if c.name == "id_number" && e.name == "person" {
                         id_src = Some(n);
                     }
                     long
                 } else {
                     if let Some(p) = ids::id_shape_problem(&n) {
-                        return Err(format!("{} `{v}`: {p}", c.name));
+                        return Err(Rejection::new(c, Some(v), format!(": {p}")));
                     }
                     n
                 }
@@ -260,9 +315,10 @@ pub fn convert(e: &Entity, raw: &[&str]) -> Result<Vec<Value>, String> {
             Employer => {
                 let (code, kind) = ids::normalize_employer(v);
                 let Some(kind) = kind else {
-                    return Err(format!(
-                        "{} `{v}`: an employer code has 9 (organization code) or 18 characters (unified social credit code)",
-                        c.name
+                    return Err(Rejection::new(
+                        c,
+                        Some(v),
+                        ": an employer code has 9 (organization code) or 18 characters (unified social credit code)",
                     ));
                 };
                 if e.name == "employer" {
@@ -273,7 +329,11 @@ pub fn convert(e: &Entity, raw: &[&str]) -> Result<Vec<Value>, String> {
             Text(max) | Code(max) => {
                 let n = v.chars().count();
                 if n > max {
-                    return Err(format!("{} has {n} characters, at most {max} fit", c.name));
+                    return Err(Rejection::new(
+                        c,
+                        None,
+                        format!(" has {n} characters, at most {max} fit"),
+                    ));
                 }
                 v.to_string()
             }
@@ -285,7 +345,7 @@ pub fn convert(e: &Entity, raw: &[&str]) -> Result<Vec<Value>, String> {
                     out.push(None);
                     continue;
                 }
-                None => return Err(format!("{} `{v}` is not a date", c.name)),
+                None => return Err(Rejection::new(c, Some(v), " is not a date")),
             },
             Period => {
                 let digits: String = v.chars().filter(|c| *c != '-' && *c != '/').collect();
@@ -293,35 +353,32 @@ pub fn convert(e: &Entity, raw: &[&str]) -> Result<Vec<Value>, String> {
                     || !digits.bytes().all(|b| b.is_ascii_digit())
                     || !("190001".."209913").contains(&digits.as_str())
                 {
-                    return Err(format!("{} `{v}` is not a month YYYYMM", c.name));
+                    return Err(Rejection::new(c, Some(v), " is not a month YYYYMM"));
                 }
                 digits
             }
             Money => {
                 let x: f64 = v
                     .parse()
-                    .map_err(|_| format!("{} `{v}` is not an amount", c.name))?;
+                    .map_err(|_| Rejection::new(c, Some(v), " is not an amount"))?;
                 if !(0.0..1e12).contains(&x) || !x.is_finite() {
-                    return Err(format!("{} `{v}` is out of range", c.name));
+                    return Err(Rejection::new(c, Some(v), " is out of range"));
                 }
                 format!("{x:.2}")
             }
             Count => {
                 let x: u64 = v
                     .parse()
-                    .map_err(|_| format!("{} `{v}` is not a whole number", c.name))?;
+                    .map_err(|_| Rejection::new(c, Some(v), " is not a whole number"))?;
                 x.to_string()
             }
             Flag => match v {
                 "0" | "否" | "N" | "n" | "false" => "0".into(),
                 "1" | "是" | "Y" | "y" | "true" => "1".into(),
-                _ => return Err(format!("{} `{v}` is not 0 or 1", c.name)),
+                _ => return Err(Rejection::new(c, Some(v), " is not 0 or 1")),
             },
         };
         out.push(Some(converted));
-    }
-    while out.len() < e.columns.len() {
-        out.push(None);
     }
     match e.name {
         "person" => {
@@ -423,11 +480,13 @@ mod tests {
         assert!(
             convert(e, &["1101051949", "", "王五", "", "", "", "", "", "", ""])
                 .unwrap_err()
+                .full()
                 .contains("18 characters")
         );
         assert!(
             convert(e, &["", "", "王五"])
                 .unwrap_err()
+                .full()
                 .contains("id_number is missing")
         );
     }

@@ -21,6 +21,9 @@ pub struct CheckRecord {
     /// The least score the profile accepts.
     #[serde(default)]
     pub min_score: f64,
+    /// Violations per county (open problem rows).
+    #[serde(default)]
+    pub by_county: std::collections::BTreeMap<String, u64>,
 }
 
 impl CheckRecord {
@@ -85,4 +88,44 @@ pub fn all_checks(state: &Path, city: &str) -> Vec<CheckRecord> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// Where the keys a rule found at the last check are kept: 64-bit hashes, never the keys.
+fn keys_path(state: &Path, city: &str, rule: &str) -> std::path::PathBuf {
+    let safe: String = rule
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .collect();
+    state
+        .join("data-checks")
+        .join(city)
+        .join(format!("{safe}.keys"))
+}
+
+/// The hashed keys a rule found at the city's last check (sorted), if it ran before.
+pub fn load_keys(state: &Path, city: &str, rule: &str) -> std::io::Result<Option<Vec<i64>>> {
+    match std::fs::read(keys_path(state, city, rule)) {
+        Ok(b) => Ok(Some(
+            b.chunks_exact(8)
+                .map(|c| i64::from_le_bytes(c.try_into().expect("8 bytes")))
+                .collect(),
+        )),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Keeps the hashed keys (sorted) a rule found now, for the next check.
+pub fn save_keys(state: &Path, city: &str, rule: &str, keys: &[i64]) -> std::io::Result<()> {
+    let bytes: Vec<u8> = keys.iter().flat_map(|k| k.to_le_bytes()).collect();
+    let path = keys_path(state, city, rule);
+    if let Some(dir) = path.parent() {
+        crate::state::files::private_dir(dir)?;
+    }
+    // binary: written as it is (write_atomic scrubs text), to a private file renamed into place
+    let tmp = path.with_extension(format!("keys.{}.tmp", std::process::id()));
+    let mut f = crate::state::files::create_private(&tmp)?;
+    std::io::Write::write_all(&mut f, &bytes)?;
+    f.sync_data()?;
+    std::fs::rename(&tmp, &path)
 }

@@ -55,7 +55,9 @@ pub fn id_shape_problem(id: &str) -> Option<&'static str> {
 
 /// True when the 18th character is the right check character.
 pub fn id_check_ok(id: &str) -> bool {
-    id.len() == 18 && id_check_char(&id[..17]).is_some_and(|c| id.as_bytes()[17] == c as u8)
+    id.len() == 18
+        && id.is_ascii()
+        && id_check_char(&id[..17]).is_some_and(|c| id.as_bytes()[17] == c as u8)
 }
 
 const ORG_WEIGHTS: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
@@ -68,6 +70,10 @@ const USCC_WEIGHTS: [u32; 17] = [
 pub fn org_check_char(first8: &str) -> Option<char> {
     let mut sum = 0;
     for (c, w) in first8.chars().zip(ORG_WEIGHTS) {
+        // digits and upper-case letters only (A = 10 … Z = 35)
+        if c.is_ascii_lowercase() {
+            return None;
+        }
         let v = c.to_digit(36)?;
         sum += v * w;
     }
@@ -109,12 +115,29 @@ pub fn normalize_employer(raw: &str) -> (String, Option<&'static str>) {
     (code, kind)
 }
 
-/// True when an employer code's check character is right (9-character organization code or
-/// 18-character unified social credit code).
+/// True when a 9-character organization code (GB 11714) has its right check character.
+pub fn org_code_ok(code: &str) -> bool {
+    code.len() == 9
+        && code.is_ascii()
+        && org_check_char(&code[..8]).is_some_and(|c| code.ends_with(c))
+}
+
+/// True when an 18-character unified social credit code (GB 32100) is valid: its check
+/// character is right, positions 3–8 are a GB/T 2260 area code (digits), and positions 9–17
+/// are an organization code whose own GB 11714 check character holds.
+pub fn uscc_ok(code: &str) -> bool {
+    code.len() == 18
+        && code.is_ascii()
+        && uscc_check_char(&code[..17]).is_some_and(|c| code.ends_with(c))
+        && code.as_bytes()[2..8].iter().all(u8::is_ascii_digit)
+        && org_code_ok(&code[8..17])
+}
+
+/// True when an employer code is a valid organization code or unified social credit code.
 pub fn employer_code_ok(code: &str) -> bool {
     match code.len() {
-        9 => org_check_char(&code[..8]).is_some_and(|c| code.ends_with(c)),
-        18 => uscc_check_char(&code[..17]).is_some_and(|c| code.ends_with(c)),
+        9 => org_code_ok(code),
+        18 => uscc_ok(code),
         _ => false,
     }
 }
@@ -143,6 +166,18 @@ mod tests {
         );
         assert!(employer_code_ok("91350100M000100Y43"));
         assert!(!employer_code_ok("91350100M000100Y44"));
+        // GB 32100: positions 3-8 are an area code, digits only; positions 9-17 are an
+        // organization code with its own check character (issue 15, §7)
+        assert_eq!(uscc_check_char("9141252B555P67324"), Some('1'));
+        assert!(
+            !employer_code_ok("9141252B555P673241"),
+            "a letter in the area code"
+        );
+        assert_eq!(uscc_check_char("9141132418R93X948"), Some('X'));
+        assert!(
+            !employer_code_ok("9141132418R93X948X"),
+            "the organization code's check"
+        );
         assert_eq!(
             id_shape_problem("1101051949123100"),
             Some("an ID number has 18 characters (or 15 in the old form)")

@@ -4,56 +4,35 @@
 //! SQLite prepared statements), are checked for keys repeated in the file, and are merged into
 //! the table on their natural key, so importing the same extract again duplicates nothing.
 
-use std::collections::BTreeMap;
-use std::io::{BufWriter, Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::{Context, Result, bail};
-use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+use serde::Serialize;
 
+use super::extract::{self, Reading};
+pub use super::extract::{Encoding, Mapping, Reject, Spec};
 use super::format::{self, Entity, Kind};
 use crate::db::{self, Conn};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum Encoding {
-    #[serde(rename = "utf-8")]
-    Utf8,
-    #[serde(rename = "gb18030")]
-    Gb18030,
+/// Why an import (or the staging of an extract for a comparison) failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error(transparent)]
+    Extract(#[from] super::csv_line::ExtractError),
+    #[error("{path}: {message}")]
+    File { path: String, message: String },
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("{}", crate::db::pg_message(.0))]
+    Pg(#[from] postgres::Error),
+    #[error("{0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("{0}")]
+    Usage(String),
 }
 
-impl std::str::FromStr for Encoding {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s.to_lowercase().as_str() {
-            "utf-8" | "utf8" => Ok(Encoding::Utf8),
-            "gbk" | "gb18030" | "gb2312" => Ok(Encoding::Gb18030),
-            _ => Err(format!("`{s}`: utf-8, gbk or gb18030")),
-        }
-    }
-}
-
-/// A mapping file (templates/mappings/*.toml): another county layout onto the standard one.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Mapping {
-    pub entity: Option<String>,
-    pub encoding: Option<String>,
-    /// standard column → the county's header
-    #[serde(default)]
-    pub columns: BTreeMap<String, String>,
-    /// standard column → (county value → standard value)
-    #[serde(default)]
-    pub values: BTreeMap<String, BTreeMap<String, String>>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Reject {
-    pub line: u64,
-    pub reason: String,
-}
+type Result<T, E = ImportError> = std::result::Result<T, E>;
 
 /// The load manifest of one file.
 #[derive(Debug, Clone, Serialize)]
@@ -73,57 +52,8 @@ pub struct Manifest {
     pub already: bool,
     pub dry_run: bool,
     pub ms: u64,
+    /// The first rejects (line and reason, personal data masked); the reject file has all.
     pub rejects: Vec<Reject>,
-}
-
-pub struct Spec<'a> {
-    pub city_code: &'a str,
-    pub city: &'a str,
-    pub county: &'a str,
-    pub encoding: Option<Encoding>,
-    pub mapping: Option<&'a Mapping>,
-    pub dry_run: bool,
-    /// Where reject files go.
-    pub rejects_dir: &'a Path,
-}
-
-/// Reads and hashes a file as it streams through.
-struct Hashing<R> {
-    inner: R,
-    hash: Sha256,
-}
-
-impl<R: Read> Read for Hashing<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.hash.update(&buf[..n]);
-        Ok(n)
-    }
-}
-
-/// UTF-8 when the start of the file is valid UTF-8, else GB18030 (which GBK is part of).
-pub fn detect(path: &Path) -> std::io::Result<Encoding> {
-    let mut f = std::fs::File::open(path)?;
-    let mut buf = vec![0u8; 64 * 1024];
-    let n = f.read(&mut buf)?;
-    let head = buf[..n].strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&buf[..n]);
-    Ok(match std::str::from_utf8(head) {
-        Ok(_) => Encoding::Utf8,
-        // a character cut at the end of the sample is still UTF-8
-        Err(e) if e.error_len().is_none() => Encoding::Utf8,
-        Err(_) => Encoding::Gb18030,
-    })
-}
-
-fn decode(bytes: &[u8], enc: Encoding) -> Option<String> {
-    match enc {
-        Encoding::Utf8 => std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
-            .ok()
-            .map(str::to_string),
-        Encoding::Gb18030 => encoding_rs::GB18030
-            .decode_without_bom_handling_and_without_replacement(bytes)
-            .map(|c| c.into_owned()),
-    }
 }
 
 /// Where the rows of a file go: a temporary table on one engine or the other.
@@ -194,110 +124,6 @@ fn pg_cast(e: &Entity, col: &str) -> &'static str {
     }
 }
 
-type Source = Hashing<std::io::BufReader<std::fs::File>>;
-
-/// One file being read: its rows converted and staged, its rejects written as they come.
-pub(crate) struct Reading<'a> {
-    e: &'static Entity,
-    spec: &'a Spec<'a>,
-    encoding: Encoding,
-    header: Vec<String>,
-    /// Where each of the entity's columns is in the file.
-    index: Vec<Option<usize>>,
-    csv: csv::Reader<Source>,
-    rejects: Vec<Reject>,
-    out: BufWriter<std::fs::File>,
-    pub(crate) read: u64,
-    pub(crate) staged: u64,
-}
-
-impl Reading<'_> {
-    fn reject(&mut self, line: u64, reason: String, raw: &[String]) -> Result<()> {
-        let mut w = csv::WriterBuilder::new()
-            .has_headers(false)
-            .from_writer(Vec::new());
-        let mut fields = vec![line.to_string(), reason.clone()];
-        fields.extend(raw.iter().cloned());
-        w.write_record(&fields)?;
-        self.out
-            .write_all(&w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
-        self.rejects.push(Reject { line, reason });
-        Ok(())
-    }
-
-    /// Reads every row: converted rows go to `stage`, the others to the reject file.
-    pub(crate) fn stream(&mut self, stage: &mut Stage<'_>, progress: &dyn Fn(u64)) -> Result<()> {
-        let mut record = csv::ByteRecord::new();
-        let mut raw: Vec<String> = Vec::with_capacity(self.header.len());
-        let values_map = self
-            .spec
-            .mapping
-            .map(|m| &m.values)
-            .filter(|v| !v.is_empty());
-        loop {
-            match self.csv.read_byte_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {}
-                Err(err) => {
-                    // a broken record (bad quoting): reject it and go on
-                    self.read += 1;
-                    let line = err.position().map_or(0, |p| p.line());
-                    self.reject(line, format!("unreadable CSV: {err}"), &[])?;
-                    continue;
-                }
-            }
-            self.read += 1;
-            let line = record.position().map_or(0, |p| p.line());
-            raw.clear();
-            let mut undecodable = false;
-            for f in record.iter() {
-                match decode(f, self.encoding) {
-                    Some(s) => raw.push(s),
-                    None => {
-                        undecodable = true;
-                        raw.push(String::from_utf8_lossy(f).into_owned());
-                    }
-                }
-            }
-            if undecodable {
-                let enc = self.encoding;
-                self.reject(line, format!("not valid {enc:?} text"), &raw.clone())?;
-                continue;
-            }
-            if raw.len() != self.header.len() {
-                let why = format!("{} fields, the header has {}", raw.len(), self.header.len());
-                self.reject(line, why, &raw.clone())?;
-                continue;
-            }
-            let ordered: Vec<&str> = self
-                .e
-                .columns
-                .iter()
-                .zip(&self.index)
-                .map(|(c, at)| {
-                    let v = at.map_or("", |i| raw[i].as_str());
-                    values_map
-                        .and_then(|m| m.get(c.name))
-                        .and_then(|t| t.get(v.trim()))
-                        .map_or(v, String::as_str)
-                })
-                .collect();
-            match format::convert(self.e, &ordered) {
-                Ok(values) => {
-                    stage.push(line, &values)?;
-                    self.staged += 1;
-                }
-                Err(reason) => self.reject(line, reason, &raw.clone())?,
-            }
-            if self.read % 65_536 == 0 {
-                progress(self.read);
-            }
-        }
-        progress(self.read);
-        Ok(())
-    }
-}
-
 /// The temporary table a file is staged in: its columns as text (in byte order on
 /// PostgreSQL: sorting and grouping keys by a locale's rules costs several times more, and keys
 /// are codes).
@@ -328,7 +154,7 @@ pub(crate) fn stage_pg(
         cols.join(", ")
     ))?;
     let mut stage = Stage::Pg(writer, Vec::with_capacity(PG_BATCH + 4096));
-    r.stream(&mut stage, progress)?;
+    r.stream(&mut |line, values| stage.push(line, values), progress)?;
     let Stage::Pg(mut w, buf) = stage else {
         unreachable!("a PostgreSQL stage")
     };
@@ -354,80 +180,8 @@ pub(crate) fn stage_lite(
             .collect::<Vec<_>>()
             .join(", ")
     ))?;
-    r.stream(&mut Stage::Lite(stmt), progress)
-}
-
-/// Opens a file: encoding, header, where each column is, a reject file beside.
-pub(crate) fn open<'a>(
-    e: &'static Entity,
-    path: &Path,
-    spec: &'a Spec<'a>,
-    tmp_rejects: &Path,
-) -> Result<Reading<'a>> {
-    let encoding = match spec.encoding.or_else(|| {
-        spec.mapping
-            .and_then(|m| m.encoding.as_deref()?.parse().ok())
-    }) {
-        Some(e) => e,
-        None => detect(path).with_context(|| format!("cannot read {}", path.display()))?,
-    };
-    let file =
-        std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let source = Hashing {
-        inner: std::io::BufReader::with_capacity(1 << 20, file),
-        hash: Sha256::new(),
-    };
-    let mut csv = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(source);
-    let mut record = csv::ByteRecord::new();
-    if !csv.read_byte_record(&mut record)? {
-        bail!(
-            "{}: the file is empty (a header row is expected)",
-            path.display()
-        );
-    }
-    let header: Vec<String> = record
-        .iter()
-        .map(|f| decode(f, encoding).map(|s| s.trim().to_string()))
-        .collect::<Option<_>>()
-        .ok_or_else(|| {
-            anyhow::anyhow!("{}: the header is not {encoding:?} text", path.display())
-        })?;
-    let mut index = Vec::new();
-    for c in e.columns {
-        let source = spec
-            .mapping
-            .and_then(|m| m.columns.get(c.name))
-            .map(String::as_str)
-            .unwrap_or(c.name);
-        let at = header.iter().position(|h| h == source);
-        if at.is_none() && c.required {
-            bail!(
-                "{}: no column `{source}` ({}) in the header: {}",
-                path.display(),
-                c.name,
-                header.join(",")
-            );
-        }
-        index.push(at);
-    }
-    std::fs::create_dir_all(spec.rejects_dir)?;
-    let mut out = BufWriter::new(std::fs::File::create(tmp_rejects)?);
-    writeln!(out, "line,reason,{}", header.join(","))?;
-    Ok(Reading {
-        e,
-        spec,
-        encoding,
-        header,
-        index,
-        csv,
-        rejects: Vec::new(),
-        out,
-        read: 0,
-        staged: 0,
-    })
+    let mut stage = Stage::Lite(stmt);
+    r.stream(&mut |line, values| stage.push(line, values), progress)
 }
 
 /// What the database said after staging: the file's checksum, keys repeated in the file
@@ -450,7 +204,7 @@ pub fn import_file(
     let tmp_rejects = spec
         .rejects_dir
         .join(format!(".rejects-{}.tmp", std::process::id()));
-    let mut r = open(e, path, spec, &tmp_rejects)?;
+    let mut r = extract::open(e, path, spec, &tmp_rejects)?;
     let cols = stage_columns(e);
     let key = e.key.join(", ");
     // all but the first line of each key repeated in the file
@@ -489,7 +243,7 @@ pub fn import_file(
             let mut tx = client.transaction()?;
             tx.batch_execute("SET LOCAL work_mem = '256MB'")?;
             stage_pg(&mut tx, &mut r, &cols, progress)?;
-            let sha = hex(&std::mem::take(&mut r.csv.get_mut().hash).finalize());
+            let sha = r.sha256();
             let already = tx
                 .query_opt(
                     &format!(
@@ -601,7 +355,7 @@ pub fn import_file(
             c.execute_batch("DROP TABLE IF EXISTS temp.jb_stage")?;
             let tx = c.transaction()?;
             stage_lite(&tx, &mut r, &cols, progress)?;
-            let sha = hex(&std::mem::take(&mut r.csv.get_mut().hash).finalize());
+            let sha = r.sha256();
             let already = tx
                 .query_row(
                     "SELECT import_id, rows_read, rows_loaded, rows_rejected FROM import_batch WHERE county_code = ?1 AND entity = ?2 AND file_sha256 = ?3",
@@ -660,13 +414,8 @@ pub fn import_file(
             "the same key as line {first} of this file ({})",
             e.key.join(", ")
         );
-        writeln!(r.out, "{line},\"{}\"", reason.replace('"', "\"\""))?;
-        r.rejects.push(Reject {
-            line: *line,
-            reason,
-        });
+        r.reject(*line, reason.clone(), reason, &[])?;
     }
-    r.out.flush()?;
     r.rejects.sort_by_key(|x| x.line);
     let base = Manifest {
         import_id: id_of(&staged.sha),
@@ -698,6 +447,8 @@ pub fn import_file(
         });
     }
     let (loaded, rejected) = counts(&r, staged.duplicates.len());
+    let read = r.read;
+    let (rejects, _) = r.finish()?;
     let reject_file = match reject_name(&base.import_id, rejected) {
         Some(name) if !spec.dry_run => {
             let dest = spec.rejects_dir.join(name);
@@ -710,22 +461,18 @@ pub fn import_file(
         }
     };
     Ok(Manifest {
-        read: r.read,
+        read,
         loaded,
         rejected,
         reject_file,
         ms: start.elapsed().as_millis() as u64,
-        rejects: std::mem::take(&mut r.rejects),
+        rejects,
         ..base
     })
 }
 
 fn reject_name(import_id: &str, rejected: u64) -> Option<String> {
     (rejected > 0).then(|| format!("{import_id}.rejects.csv"))
-}
-
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
 /// The files of a county folder (or the files given), each with its entity, in load order
@@ -752,13 +499,16 @@ pub fn files_of(
             continue;
         }
         let e = match mapping.and_then(|m| m.entity.as_deref()) {
-            Some(name) => format::entity(name).ok_or_else(|| anyhow::anyhow!("the mapping names an unknown entity `{name}`"))?,
-            None => format::entity_of_file(&p.file_name().unwrap_or_default().to_string_lossy()).ok_or_else(|| {
-                anyhow::anyhow!(
-                    "{}: which entity? name the file persons.csv, contributions.csv … or use a mapping file",
-                    p.display()
-                )
+            Some(name) => format::entity(name).ok_or_else(|| {
+                ImportError::Usage(format!("the mapping names an unknown entity `{name}`"))
             })?,
+            None => format::entity_of_file(&p.file_name().unwrap_or_default().to_string_lossy())
+                .ok_or_else(|| {
+                    ImportError::Usage(format!(
+                        "{}: which entity? name the file persons.csv, contributions.csv … or use a mapping file",
+                        p.display()
+                    ))
+                })?,
         };
         out.push((e, p.clone()));
     }

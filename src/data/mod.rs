@@ -2,11 +2,16 @@
 //! import with every row accounted for, data-quality rules run inside the database, and
 //! row-level comparison.
 
+pub mod check;
 pub mod compare;
 pub mod crosscity;
+pub mod csv_line;
+pub mod csv_out;
+pub mod extract;
 pub mod format;
 pub mod history;
 pub mod ids;
 pub mod import;
+pub mod progress;
 pub mod rules;
 pub mod synth;

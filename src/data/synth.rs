@@ -85,7 +85,27 @@ pub const DEFECTS: &[(&str, &str)] = &[
     ("overlapping_contribution", "contribution_paid_twice"),
     ("orphan_contribution", "contribution_orphan_person"),
     ("invalid_employer_code", "employer_code_valid"),
+    ("work_before_14", "person_work_age"),
+    ("same_id_different_names", "person_id_names_differ"),
+    ("candidate_duplicate", "person_candidate_duplicate"),
+    ("contribution_gap", "contribution_gap"),
+    ("base_above_limit", "contribution_base_limits"),
+    (
+        "employer_type_outside_dictionary",
+        "employer_type_in_dictionary",
+    ),
+    ("orphan_employment", "employment_orphan_person"),
+    ("benefit_after_death", "benefit_after_death"),
+    ("future_end_date", "employment_end_date_valid"),
+    ("area_code_outside_gb2260", "person_area_code_valid"),
 ];
+
+/// Defect kinds that a second rule finds too, with that rule (same_id_different_names is also
+/// an ID held by two counties).
+const ALSO: &[(usize, &str)] = &[(9, "person_id_unique_across_counties")];
+
+/// Defect kinds injected into employers rather than persons.
+const EMPLOYER_KINDS: [usize; 2] = [7, 13];
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Injected {
@@ -93,6 +113,9 @@ pub struct Injected {
     /// The rule of `data check` that finds it, with exactly `count` violations.
     pub rule: &'static str,
     pub count: u64,
+    /// Another rule that finds each of them too (its violations add up over the kinds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub also: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -181,13 +204,18 @@ fn header(entity: &str) -> Vec<&'static str> {
 /// A valid unified social credit code from a number.
 fn uscc(county: &str, n: u64) -> String {
     const CHARS: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-    // 9 (enterprise) 1 (company), the county as registration area, 9 characters of sequence
+    // 9 (enterprise) 1 (company), the county as registration area, then an organization code
+    // (8 characters of sequence and its GB 11714 check character)
     let mut body = format!("91{county}");
     let mut x = n.wrapping_mul(2_654_435_761).wrapping_add(n);
-    for _ in 0..9 {
-        body.push(CHARS[(x % 31) as usize] as char);
+    let mut org = String::with_capacity(9);
+    for _ in 0..8 {
+        org.push(CHARS[(x % 31) as usize] as char);
         x /= 31;
     }
+    let org_check = ids::org_check_char(&org).expect("8 characters of the charset");
+    org.push(org_check);
+    body.push_str(&org);
     let check = ids::uscc_check_char(&body).expect("17 characters of the charset");
     format!("{body}{check}")
 }
@@ -210,7 +238,9 @@ pub fn generate(site: &Site, spec: &Spec) -> std::io::Result<Summary> {
         .persons
         .checked_div(total_defects)
         .map_or(u64::MAX, |s| s.max(1));
-    let mut counts = [0u64; 8];
+    let n_kinds = DEFECTS.len() as u64;
+    let quota = total_defects / n_kinds;
+    let mut counts = [0u64; DEFECTS.len()];
     let mut duplicates: Vec<(usize, Vec<String>)> = Vec::new();
     let mut summary_counties = Vec::new();
     let mut contributions_total = 0;
@@ -261,20 +291,26 @@ pub fn generate(site: &Site, spec: &Spec) -> std::io::Result<Summary> {
         let mut codes: Vec<String> = Vec::with_capacity(n_employers as usize);
         for e in 0..n_employers {
             let mut c = uscc(code, ci as u64 * 1_000_000_007 + e);
-            // every eighth defect is an employer whose code has a wrong check character
-            let bad = counts[7] < total_defects / 8 && e % 7 == 3;
+            // employer defects: a wrong check character, a type outside the dictionary
+            let bad = counts[7] < quota && e % 7 == 3;
             if bad {
                 let right = c.pop().expect("18 characters");
                 c.push(wrong_char(right, "0123456789ABCDEFGHJKLMNPQRTUWXY"));
                 counts[7] += 1;
             }
+            let employer_type = if counts[13] < quota && e % 7 == 5 {
+                counts[13] += 1;
+                "99"
+            } else {
+                "10"
+            };
             let name = format!(
                 "{}{}{}有限公司",
                 county.name.trim_end_matches(['县', '区', '市']),
                 rng.pick(TRADES),
                 e + 1
             );
-            employers.line(&[&c, &name, "10", code, "1"])?;
+            employers.line(&[&c, &name, employer_type, code, "1"])?;
             codes.push(c);
         }
         employers_total += n_employers;
@@ -285,13 +321,15 @@ pub fn generate(site: &Site, spec: &Spec) -> std::io::Result<Summary> {
                 && global % stride == stride / 2
                 && global / stride < total_defects
             {
-                Some((global / stride) % 8)
+                Some((global / stride) % n_kinds)
             } else {
                 None
             };
             global += 1;
             let group = k / DAYS;
-            let day = (k * STEP + group * 31) % DAYS;
+            // counties start their birth dates apart: the same name, birth date and sex in two
+            // counties is then a rare chance, not the k-th person of each
+            let day = (k * STEP + group * 31 + ci as u64 * 977) % DAYS;
             let birth = epoch + Duration::days(day as i64);
             let male = rng.below(2) == 1;
             let seq = group * 2 % 998 + u64::from(male);
@@ -323,7 +361,7 @@ pub fn generate(site: &Site, spec: &Spec) -> std::io::Result<Summary> {
                     };
                     kind_done = Some(4);
                 }
-                Some(d) if d != 1 && d != 7 => kind_done = Some(d),
+                Some(d) if d != 1 && !EMPLOYER_KINDS.contains(&(d as usize)) => kind_done = Some(d),
                 _ => {}
             }
             let name = format!(
@@ -337,7 +375,11 @@ pub fn generate(site: &Site, spec: &Spec) -> std::io::Result<Summary> {
                 }
             );
             let sex = if male { "1" } else { "2" };
-            let work_start = birth + Duration::days(365 * 20 + rng.below(365 * 4) as i64);
+            let mut work_start = birth + Duration::days(365 * 20 + rng.below(365 * 4) as i64);
+            if kind_done == Some(8) {
+                // started work at ten
+                work_start = birth + Duration::days(365 * 10 + 3);
+            }
             let retire = birth
                 .with_year(birth.year() + 60)
                 .unwrap_or(birth + Duration::days(365 * 60));
@@ -349,33 +391,76 @@ pub fn generate(site: &Site, spec: &Spec) -> std::io::Result<Summary> {
             } else {
                 String::new()
             };
+            // a death before the benefit paid for September 2007 below
+            let death = if kind_done == Some(15) {
+                "2007-06-30"
+            } else {
+                ""
+            };
+            let area = if kind_done == Some(17) {
+                "999999"
+            } else {
+                code.as_str()
+            };
             let row = [
                 id_in_persons.as_str(),
                 &person_no,
                 &name,
                 sex,
                 &birth_text,
-                code.as_str(),
+                area,
                 &ws,
                 if retired { "1" } else { "0" },
                 &rs,
-                "",
+                death,
             ];
             persons.line(&row)?;
-            if kind_done == Some(2) && counties.len() > 1 {
+            if kind_done == Some(10) {
+                // someone else with the same name, birth date and sex: another ID number
+                let twin17 = format!("{code}{}{:03}", birth.format("%Y%m%d"), seq + 500);
+                let twin = format!(
+                    "{twin17}{}",
+                    ids::id_check_char(&twin17).expect("17 digits")
+                );
+                let twin_no = format!("{code}T{k:07}");
+                let mut twin_row = row;
+                twin_row[0] = &twin;
+                twin_row[1] = &twin_no;
+                persons.line(&twin_row)?;
+            }
+            if matches!(kind_done, Some(2) | Some(9)) && counties.len() > 1 {
+                // the same person again in the next county (under another name for kind 9)
                 let other = (ci + 1) % counties.len();
-                duplicates.push((other, row.iter().map(|s| s.to_string()).collect()));
-            } else if kind_done == Some(2) {
+                let mut again: Vec<String> = row.iter().map(|s| s.to_string()).collect();
+                if kind_done == Some(9) {
+                    again[2] = format!("{}{}", again[2], "改");
+                }
+                duplicates.push((other, again));
+            } else if matches!(kind_done, Some(2) | Some(9)) {
                 kind_done = None;
             }
             let employer = &codes[(k % codes.len() as u64) as usize];
             let insurance = if kind_done == Some(3) { "199" } else { "110" };
             enrolments.line(&[&id, insurance, employer, &ws, &ws, "", "1"])?;
             enrolments.line(&[&id, "310", employer, &ws, &ws, "", "1"])?;
-            employment.line(&[&id, employer, &ws, ""])?;
-            if !retired {
+            let end = if kind_done == Some(16) {
+                "2099-12-31"
+            } else {
+                ""
+            };
+            employment.line(&[&id, employer, &ws, end])?;
+            if !retired && kind_done != Some(15) {
                 let base = 800 + rng.below(40) * 50;
                 for m in 1..=3 {
+                    if m == 2 && kind_done == Some(11) {
+                        // a month without a contribution
+                        continue;
+                    }
+                    let base = if m == 1 && kind_done == Some(12) {
+                        9000
+                    } else {
+                        base
+                    };
                     let period = format!("2008{m:02}");
                     let (ea, pa) = (
                         format!("{:.2}", base as f64 * 0.2),
@@ -405,23 +490,32 @@ pub fn generate(site: &Site, spec: &Spec) -> std::io::Result<Summary> {
                         ])?;
                     }
                 }
-            } else if kind_done == Some(5) {
+            } else if matches!(kind_done, Some(5) | Some(11) | Some(12)) {
                 kind_done = None;
             }
-            if kind_done == Some(6) {
-                // a contribution of someone the county never sent
-                let ghost_birth = epoch + Duration::days((ghosts % DAYS) as i64);
+            if kind_done == Some(15) {
+                benefits.line(&[&id, "210", "21", "200709", "600.00", "2007-09-15"])?;
+            }
+            // someone the county never sent (sequence 999, a birth date of their own)
+            let mut ghost = || {
+                let birth = epoch + Duration::days((ghosts % DAYS) as i64);
                 ghosts += 1;
-                let ghost17 = format!("{code}{}999", ghost_birth.format("%Y%m%d"));
-                let ghost = format!(
-                    "{ghost17}{}",
-                    ids::id_check_char(&ghost17).expect("17 digits")
-                );
+                let first17 = format!("{code}{}999", birth.format("%Y%m%d"));
+                let check = ids::id_check_char(&first17).expect("17 digits");
+                format!("{first17}{check}")
+            };
+            if kind_done == Some(14) {
+                // an employment registration of a ghost
+                employment.line(&[&ghost(), employer, &ws, ""])?;
+            }
+            if kind_done == Some(6) {
+                // a contribution of a ghost
+                let ghost = ghost();
                 contributions.line(&[
                     &ghost, "110", "200801", employer, "200801", "1000.00", "200.00", "80.00",
                 ])?;
             }
-            if k % 50 == 7 && !retired {
+            if k % 50 == 7 && !retired && kind_done != Some(15) {
                 // registered unemployed during 2007, paid unemployment benefits then
                 unemployment.line(&[&id, "2007-03-01", "2007-12-31", "1"])?;
                 benefits.line(&[&id, "210", "21", "200704", "600.00", "2007-04-15"])?;
@@ -488,6 +582,7 @@ pub fn generate(site: &Site, spec: &Spec) -> std::io::Result<Summary> {
                 kind,
                 rule,
                 count: counts[i],
+                also: ALSO.iter().find(|(k, _)| *k == i).map(|(_, r)| *r),
             })
             .collect(),
         out: spec.out.display().to_string(),

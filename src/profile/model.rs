@@ -49,6 +49,44 @@ pub struct SiteProfile {
     pub checks: Checks,
     pub maintenance: Maintenance,
     pub provision: Provision,
+    pub data: DataSettings,
+}
+
+/// County data moving into the center: its deadline and the limits its checks use.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DataSettings {
+    /// When every county's data must be in the center (YYYY-MM-DD; empty: no deadline).
+    /// `jinbao data progress` exits 1 past it while a county is not fully loaded. A TOML date
+    /// (`2010-12-31`, unquoted) is taken as well.
+    #[serde(deserialize_with = "date_or_string")]
+    pub concentration_deadline: String,
+    /// The city's yearly contribution base limits, keyed by year ("2008"): a base outside
+    /// them is a finding of `data check` (rule kind `base_limits`).
+    pub contribution_base: BTreeMap<String, BaseLimits>,
+}
+
+/// A string, or a TOML date written without quotes, as text.
+fn date_or_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum DateOrString {
+        Text(String),
+        Date(toml::value::Datetime),
+    }
+    Ok(match DateOrString::deserialize(d)? {
+        DateOrString::Text(s) => s,
+        DateOrString::Date(d) => d.to_string(),
+    })
+}
+
+/// The lowest and highest contribution base of a year (usually 60% and 300% of the average
+/// wage of the year before).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BaseLimits {
+    pub lower: f64,
+    pub upper: f64,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]

@@ -1,260 +1,18 @@
-//! `data compare`: row-level reconciliation of a county's source with what the city holds, by
-//! natural key: rows missing in the city, rows only in the city, rows that differ (and in which
-//! columns).
-//!
-//! Against an extract, the extract is staged in the city database and compared there with one
-//! SQL join. Against another database, both sides checksum ranges of keys inside themselves
-//! (count and a sum of row hashes per range); only ranges whose checksums differ are split and
-//! checked again, down to small ranges whose rows are read back: equal data costs one pass on
-//! each side and moves almost nothing (as reladiff / data-diff do).
+//! Database against database: both sides checksum ranges of keys inside themselves (count and
+//! a sum of row hashes per range, every range's parts grouped in one pass); only ranges whose
+//! checksums differ are cut again, down to ranges small enough to read back.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::Result;
-use serde::Serialize;
 
-use super::format::{self, Entity, Kind};
-use super::import;
-use crate::db::{self, Conn};
-
-/// The separator of fields in a row's text (the ASCII unit separator: never in the data).
-const SEP: char = '\u{1f}';
-
-#[derive(Debug, Clone, Serialize, Default)]
-pub struct EntityDiff {
-    pub entity: String,
-    pub source_rows: u64,
-    pub city_rows: u64,
-    pub equal: u64,
-    pub missing_in_city: u64,
-    pub only_in_city: u64,
-    pub differing: u64,
-    pub differences_file: Option<String>,
-    /// Database sources: checksum ranges compared, rows read back, of how many.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub transfer: Option<Transfer>,
-}
-
-#[derive(Debug, Clone, Serialize, Default)]
-pub struct Transfer {
-    pub ranges_checked: u64,
-    pub rows_read_back: u64,
-    /// rows read back / rows compared
-    pub share: f64,
-}
-
-#[derive(Debug, Clone)]
-struct Difference {
-    key: String,
-    kind: &'static str,
-    columns: String,
-}
-
-fn is_pg(c: &Conn) -> bool {
-    matches!(c, Conn::Pg(_))
-}
-
-fn table(c: &Conn, t: &str) -> String {
-    if is_pg(c) {
-        format!("{}.{t}", db::SCHEMA)
-    } else {
-        t.to_string()
-    }
-}
-
-/// The columns compared: the entity's, then its extra ones (never county and import).
-fn columns(e: &Entity) -> Vec<&'static str> {
-    import::stage_columns(e)
-}
-
-fn kind_of(e: &Entity, col: &str) -> Option<Kind> {
-    e.columns.iter().find(|c| c.name == col).map(|c| c.kind)
-}
-
-/// A staged (text) column as the target's type.
-fn typed(c: &Conn, e: &Entity, col: &str, alias: &str) -> String {
-    let x = format!("{alias}{col}");
-    match (is_pg(c), kind_of(e, col)) {
-        (true, Some(Kind::Date)) => format!("{x}::date"),
-        (true, Some(Kind::Period | Kind::Count)) => format!("{x}::integer"),
-        (true, Some(Kind::Money)) => format!("{x}::numeric"),
-        (true, Some(Kind::Flag)) => format!("{x}::smallint"),
-        (false, Some(Kind::Money)) => format!("CAST({x} AS REAL)"),
-        (false, Some(Kind::Period | Kind::Count | Kind::Flag)) => format!("CAST({x} AS INTEGER)"),
-        _ => x,
-    }
-}
-
-fn distinct(c: &Conn, a: &str, b: &str) -> String {
-    if is_pg(c) {
-        format!("{a} IS DISTINCT FROM {b}")
-    } else {
-        format!("{a} IS NOT {b}")
-    }
-}
-
-fn write_differences(path: &Path, diffs: &[Difference]) -> Result<()> {
-    let mut w = csv::Writer::from_path(path)?;
-    w.write_record(["key", "kind", "columns"])?;
-    for d in diffs {
-        w.write_record([d.key.as_str(), d.kind, d.columns.as_str()])?;
-    }
-    w.flush()?;
-    Ok(())
-}
-
-fn summarize(
-    e: &Entity,
-    source_rows: u64,
-    city_rows: u64,
-    diffs: &[Difference],
-    file: Option<PathBuf>,
-) -> EntityDiff {
-    let n = |k: &str| diffs.iter().filter(|d| d.kind == k).count() as u64;
-    let (missing, only, differing) = (n("missing-in-city"), n("only-in-city"), n("differs"));
-    EntityDiff {
-        entity: e.name.into(),
-        source_rows,
-        city_rows,
-        equal: city_rows.saturating_sub(only + differing),
-        missing_in_city: missing,
-        only_in_city: only,
-        differing,
-        differences_file: file.map(|f| f.display().to_string()),
-        transfer: None,
-    }
-}
-
-/// Compares an extract file with the county's rows in the city database.
-pub fn against_extract(
-    conn: &mut Conn,
-    e: &'static Entity,
-    path: &Path,
-    spec: &import::Spec<'_>,
-    out: &Path,
-) -> Result<EntityDiff> {
-    let county = spec.county;
-    anyhow::ensure!(
-        county.bytes().all(|b| b.is_ascii_digit()),
-        "a county code is digits"
-    );
-    let tmp = spec
-        .rejects_dir
-        .join(format!(".compare-{}.tmp", std::process::id()));
-    let mut r = import::open(e, path, spec, &tmp)?;
-    let cols = columns(e);
-    let key = e.key.join(", ");
-    let t = table(conn, e.table);
-    let join = e
-        .key
-        .iter()
-        .map(|k| format!("t.{k} = {}", typed(conn, e, k, "s.")))
-        .collect::<Vec<_>>()
-        .join(" AND ");
-    let differ: Vec<String> = cols
-        .iter()
-        .filter(|c| !e.key.contains(c))
-        .map(|c| {
-            (
-                c,
-                distinct(conn, &format!("t.{c}"), &typed(conn, e, c, "s.")),
-            )
-        })
-        .map(|(c, d)| format!("CASE WHEN {d} THEN '{c}' END"))
-        .collect();
-    let any_differ = cols
-        .iter()
-        .filter(|c| !e.key.contains(c))
-        .map(|c| distinct(conn, &format!("t.{c}"), &typed(conn, e, c, "s.")))
-        .collect::<Vec<_>>()
-        .join(" OR ");
-    let keys = e
-        .key
-        .iter()
-        .map(|k| format!("coalesce(CAST(t.{k} AS TEXT), s.{k})"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let compare_sql = format!(
-        "SELECT concat_ws(':', {keys}) AS k, \
-           CASE WHEN t.county_code IS NULL THEN 'missing-in-city' WHEN s.line IS NULL THEN 'only-in-city' ELSE 'differs' END, \
-           CASE WHEN t.county_code IS NOT NULL AND s.line IS NOT NULL THEN concat_ws(',', {}) END \
-         FROM (SELECT * FROM {t} WHERE county_code = '{county}') t FULL OUTER JOIN jb_stage s ON {join} \
-         WHERE t.county_code IS NULL OR s.line IS NULL OR {} ORDER BY 1",
-        if differ.is_empty() {
-            "NULL".to_string()
-        } else {
-            differ.join(", ")
-        },
-        if any_differ.is_empty() {
-            "false".into()
-        } else {
-            format!("({any_differ})")
-        }
-    );
-    let dedupe = format!(
-        "DELETE FROM jb_stage WHERE line NOT IN (SELECT min(line) FROM jb_stage GROUP BY {key})"
-    );
-    let count_sql = format!("SELECT count(*) FROM {t} WHERE county_code = '{county}'");
-    let (diffs, staged, city_rows) = match conn {
-        Conn::Pg(client) => {
-            let mut tx = client.transaction()?;
-            import::stage_pg(&mut tx, &mut r, &cols, &|_| {})?;
-            tx.batch_execute(&dedupe)?;
-            let staged: i64 = tx.query_one("SELECT count(*) FROM jb_stage", &[])?.get(0);
-            let city: i64 = tx.query_one(&count_sql, &[])?.get(0);
-            let diffs = tx
-                .query(&compare_sql, &[])?
-                .iter()
-                .map(|row| Difference {
-                    key: row.get(0),
-                    kind: kind_str(&row.get::<_, String>(1)),
-                    columns: row.get::<_, Option<String>>(2).unwrap_or_default(),
-                })
-                .collect();
-            tx.rollback()?;
-            (diffs, staged as u64, city as u64)
-        }
-        Conn::Lite(c) => {
-            c.execute_batch("DROP TABLE IF EXISTS temp.jb_stage")?;
-            let tx = c.transaction()?;
-            import::stage_lite(&tx, &mut r, &cols, &|_| {})?;
-            tx.execute_batch(&dedupe)?;
-            let staged: i64 =
-                tx.query_row("SELECT count(*) FROM jb_stage", [], |row| row.get(0))?;
-            let city: i64 = tx.query_row(&count_sql, [], |row| row.get(0))?;
-            let diffs = {
-                let mut st = tx.prepare(&compare_sql)?;
-                st.query_map([], |row| {
-                    Ok(Difference {
-                        key: row.get(0)?,
-                        kind: kind_str(&row.get::<_, String>(1)?),
-                        columns: row.get::<_, Option<String>>(2)?.unwrap_or_default(),
-                    })
-                })?
-                .collect::<Result<Vec<_>, _>>()?
-            };
-            tx.rollback()?;
-            c.execute_batch("DROP TABLE IF EXISTS temp.jb_stage")?;
-            (diffs, staged as u64, city as u64)
-        }
-    };
-    let _ = std::fs::remove_file(&tmp);
-    std::fs::create_dir_all(out)?;
-    let file = out.join(format!("{county}-{}-differences.csv", e.name));
-    write_differences(&file, &diffs)?;
-    Ok(summarize(e, staged, city_rows, &diffs, Some(file)))
-}
-
-fn kind_str(s: &str) -> &'static str {
-    match s {
-        "missing-in-city" => "missing-in-city",
-        "only-in-city" => "only-in-city",
-        _ => "differs",
-    }
-}
-
-// ---- database against database --------------------------------------------------------------
+use super::{
+    Difference, EntityDiff, SEP, Transfer, columns, is_pg, kind_of, summarize, table,
+    write_differences,
+};
+use crate::data::format::{Entity, Kind};
+use crate::db::Conn;
 
 /// One side of a database comparison.
 struct Side<'c> {
@@ -296,7 +54,8 @@ fn row_text(c: &Conn, e: &Entity) -> String {
 impl<'c> Side<'c> {
     fn new(conn: &'c mut Conn, e: &Entity, county: &str, hashing: Hashing) -> Result<Self> {
         if let Conn::Lite(l) = &*conn {
-            super::crosscity::register(l)?;
+            crate::data::crosscity::register(l)?;
+            register_bucket(l)?;
         }
         let text = row_text(conn, e);
         let hash = match hashing {
@@ -438,29 +197,52 @@ impl<'c> Side<'c> {
         Ok((bounds.len() as u64 * 2 >= parts).then_some(bounds))
     }
 
-    /// The checksums of the parts of `range` cut at `bounds`, in one pass over the range
-    /// (PostgreSQL): part i holds the keys from bounds[i-1] to bounds[i], as `width_bucket`
-    /// numbers them.
+    /// The checksums of the parts of `range` cut at `bounds`, in one pass over the range:
+    /// part i holds the keys from bounds[i-1] to bounds[i], numbered as PostgreSQL's
+    /// `width_bucket` numbers them (on SQLite by `jinbao_bucket`, the same binary search).
     fn checksums_between(
         &mut self,
         range: &Range,
         bounds: &[String],
     ) -> Result<Vec<(u64, String)>> {
-        let sql = format!(
-            "SELECT width_bucket(rtrim(CAST({} AS TEXT)), $1::text[]) AS b, count(*), CAST(coalesce(sum({} / 65536), 0) AS TEXT) FROM {}{} GROUP BY b",
-            self.k0,
+        let mut out = vec![(0, "0".to_string()); bounds.len() + 1];
+        let rest = format!(
+            "count(*), CAST(coalesce(sum({} / 65536), 0) AS TEXT) FROM {}{} GROUP BY b",
             self.hash,
             self.from,
             self.range(range.0.as_deref(), range.1.as_deref())
         );
-        let Conn::Pg(c) = &mut *self.conn else {
-            anyhow::bail!("a one-pass checksum needs PostgreSQL");
-        };
-        let mut out = vec![(0, "0".to_string()); bounds.len() + 1];
-        for row in c.query(&sql, &[&bounds])? {
-            let b: i32 = row.get(0);
-            let n: i64 = row.get(1);
-            out[b as usize] = (n as u64, row.get(2));
+        match &mut *self.conn {
+            Conn::Pg(c) => {
+                let sql = format!(
+                    "SELECT width_bucket(rtrim(CAST({} AS TEXT)), $1::text[]) AS b, {rest}",
+                    self.k0
+                );
+                for row in c.query(&sql, &[&bounds])? {
+                    let b: i32 = row.get(0);
+                    let n: i64 = row.get(1);
+                    out[b as usize] = (n as u64, row.get(2));
+                }
+            }
+            Conn::Lite(c) => {
+                let sql = format!(
+                    "SELECT jinbao_bucket(CAST({} AS TEXT), ?1) AS b, {rest}",
+                    self.k0
+                );
+                let joined = bounds.join("\u{1f}");
+                let mut st = c.prepare(&sql)?;
+                let rows = st.query_map([&joined], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, String>(2)?,
+                    ))
+                })?;
+                for row in rows {
+                    let (b, n, sum) = row?;
+                    out[b as usize] = (n as u64, sum);
+                }
+            }
         }
         Ok(out)
     }
@@ -485,6 +267,33 @@ impl<'c> Side<'c> {
             })
             .collect())
     }
+}
+
+/// Registers `jinbao_bucket(key, bounds)` on a SQLite connection: the number of bounds (sorted,
+/// joined by the unit separator) at or below the key, as PostgreSQL's `width_bucket` counts
+/// them. The bounds are split once per statement.
+fn register_bucket(c: &rusqlite::Connection) -> rusqlite::Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    c.create_scalar_function(
+        "jinbao_bucket",
+        2,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let bounds = ctx.get_or_create_aux(1, |v| -> rusqlite::Result<Vec<String>> {
+                let text = v
+                    .as_str()
+                    .map_err(|e| rusqlite::Error::UserFunctionError(e.into()))?;
+                Ok(if text.is_empty() {
+                    Vec::new()
+                } else {
+                    text.split(SEP).map(str::to_string).collect()
+                })
+            })?;
+            let key: String = ctx.get(0)?;
+            let key = key.trim_end_matches(' ');
+            Ok(bounds.partition_point(|b| b.as_str() <= key) as i64)
+        },
+    )
 }
 
 /// How both sides hash a row: the same way, whatever their engines.
@@ -644,7 +453,10 @@ pub fn against_database(
     let (city_rows, source_rows) = both(|| a.count(), || b.count())?;
     // the first level: about one range per 5000 rows, each checked on both sides; in one
     // pass on PostgreSQL, where a row's part is found by walking the bounds (so not too many)
-    let parts = (city_rows / 5000).min(if both_pg { 64 } else { 4096 });
+    // one pass per range on both engines (PostgreSQL's width_bucket, SQLite's jinbao_bucket);
+    // with PostgreSQL on a side the bounds stay few enough for it to walk
+    let any_pg = matches!(&*a.conn, Conn::Pg(_)) || matches!(&*b.conn, Conn::Pg(_));
+    let parts = (city_rows / 5000).min(if any_pg { 64 } else { 4096 });
     let sampled = if both_pg && city_rows > 100_000 {
         a.split_sampled(city_rows, parts)?
     } else {
@@ -661,8 +473,8 @@ pub fn against_database(
     let cols: Vec<&str> = columns(e);
     while !level.is_empty() {
         let (sa, sb) = both(
-            || a.checksums_of(&level, both_pg),
-            || b.checksums_of(&level, both_pg),
+            || a.checksums_of(&level, true),
+            || b.checksums_of(&level, true),
         )?;
         let parts: Vec<Range> = level.iter().flat_map(|(r, b)| parts_of(r, b)).collect();
         t.ranges_checked += parts.len() as u64;
@@ -703,18 +515,9 @@ pub fn against_database(
     } else {
         0.0
     };
-    std::fs::create_dir_all(out)?;
     let file = out.join(format!("{county}-{}-differences.csv", e.name));
     write_differences(&file, &diffs)?;
     let mut d = summarize(e, source_rows, city_rows, &diffs, Some(file));
     d.transfer = Some(t);
     Ok(d)
-}
-
-/// Entities a database comparison looks at (all, or the one named).
-pub fn entities(only: Option<&str>) -> Vec<&'static Entity> {
-    format::ENTITIES
-        .iter()
-        .filter(|e| only.is_none_or(|o| o == e.name))
-        .collect()
 }

@@ -1,0 +1,303 @@
+//! `data check` of one city: its rules compiled for its engine and run inside its database,
+//! several at once, each violating row streamed once through the counts, the samples and, when
+//! asked, the problem-data lists; then "fixed since the last check" from the keys it kept.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use serde::Serialize;
+
+use super::csv_out::OutEncoding;
+use super::history;
+use super::rules::{self, Rule, RuleResult, Severity};
+use crate::db::{self, Account, Conn};
+use crate::profile::Site;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CheckError {
+    #[error(transparent)]
+    Rule(#[from] rules::RuleError),
+    #[error(transparent)]
+    Db(#[from] db::DbError),
+    #[error("{0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("rule {rule}: {message}")]
+    Run { rule: String, message: String },
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Where problem-data lists go, and in which encoding.
+#[derive(Debug, Clone)]
+pub struct ListSpec {
+    pub dir: PathBuf,
+    pub encoding: OutEncoding,
+}
+
+/// What to check.
+pub struct Spec<'a> {
+    pub templates: &'a Path,
+    /// Only these rules (all when empty).
+    pub only: &'a [String],
+    /// Rules run at once on the database.
+    pub rule_jobs: usize,
+    pub lists: Option<&'a ListSpec>,
+    /// Fuse the row-level rules of a table into one scan (off: each rule alone, for comparison).
+    pub fuse: bool,
+}
+
+/// The result of one city (the JSON of `data check --json` is a list of these).
+#[derive(Debug, Serialize)]
+pub struct CityCheck {
+    pub city: String,
+    pub score: f64,
+    pub min_score: f64,
+    pub rules: Vec<RuleResult>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Problem-data lists written: file and rows.
+    #[serde(skip)]
+    pub lists: Vec<(PathBuf, u64)>,
+    /// The hash of every violating key, per rule (kept for "fixed since the last check").
+    #[serde(skip)]
+    pub keys: BTreeMap<String, Vec<i64>>,
+}
+
+impl CityCheck {
+    pub fn failed_errors(&self) -> usize {
+        self.failed(Severity::Error)
+    }
+
+    pub fn failed(&self, severity: Severity) -> usize {
+        self.rules
+            .iter()
+            .filter(|x| !x.passed && x.severity == severity)
+            .count()
+    }
+
+    /// Violations per county over every rule.
+    pub fn by_county(&self) -> BTreeMap<String, u64> {
+        let mut out = BTreeMap::new();
+        for r in &self.rules {
+            for (c, n) in &r.by_county {
+                *out.entry(c.clone()).or_default() += n;
+            }
+        }
+        out
+    }
+}
+
+/// The rules of a city (only those named when names are given), with what they take from its
+/// profile (the contribution base limits).
+pub fn selected(templates: &Path, site: &Site, only: &[String]) -> Result<Vec<Rule>, CheckError> {
+    Ok(rules::load(templates, site.pinyin())?
+        .into_iter()
+        .filter(|r| only.is_empty() || only.contains(&r.name))
+        .map(|mut r| {
+            if r.kind == "base_limits" {
+                r.limits = site.profile.data.contribution_base.clone();
+            }
+            r
+        })
+        .collect())
+}
+
+fn open(site: &Site) -> Result<Conn, CheckError> {
+    let conn = db::connect(&site.profile, Account::ReadOnly)?;
+    if let Conn::Lite(c) = &conn {
+        rules::register_sqlite_functions(c)?;
+    }
+    Ok(conn)
+}
+
+/// Checks one city; a city that cannot be checked has `error` set.
+pub fn city(site: &Site, spec: &Spec<'_>) -> CityCheck {
+    let mut out = CityCheck {
+        city: site.pinyin().to_string(),
+        score: 0.0,
+        min_score: site.profile.checks.data_min_score,
+        rules: Vec::new(),
+        error: None,
+        lists: Vec::new(),
+        keys: BTreeMap::new(),
+    };
+    if let Err(e) = run_rules(site, spec, &mut out) {
+        out.error = Some(e.to_string());
+    }
+    out
+}
+
+/// What runs on the database: a rule alone, or several row-level rules of a table in one scan.
+enum Task {
+    Alone(usize, String),
+    Fused(rules::Fused),
+}
+
+/// The statements that run for `rules`, as `--show-sql` prints them: (rule names, SQL).
+pub fn statements(
+    rules: &[Rule],
+    engine: crate::profile::Engine,
+    fuse: bool,
+) -> Result<Vec<(Vec<String>, String)>, CheckError> {
+    Ok(tasks(rules, engine, fuse)?
+        .into_iter()
+        .map(|t| match t {
+            Task::Alone(i, sql) => (vec![rules[i].name.clone()], sql),
+            Task::Fused(f) => (
+                f.rules.iter().map(|i| rules[*i].name.clone()).collect(),
+                f.sql,
+            ),
+        })
+        .collect())
+}
+
+fn tasks(
+    rules: &[Rule],
+    engine: crate::profile::Engine,
+    fuse: bool,
+) -> Result<Vec<Task>, CheckError> {
+    let (fused, alone) = if fuse {
+        rules::plan(rules, engine)?
+    } else {
+        (Vec::new(), (0..rules.len()).collect())
+    };
+    let mut out: Vec<Task> = fused.into_iter().map(Task::Fused).collect();
+    for i in alone {
+        out.push(Task::Alone(i, rules::compile(&rules[i], engine)?));
+    }
+    Ok(out)
+}
+
+/// One rule's outcome: its result, the hashes of its keys, the lists written.
+type Outcome = (RuleResult, Vec<i64>, Vec<(PathBuf, u64)>);
+
+fn outcome(r: &Rule, agg: rules::Aggregate, ms: u64, written: Vec<(PathBuf, u64)>) -> Outcome {
+    let result = RuleResult {
+        name: r.name.clone(),
+        kind: r.kind.clone(),
+        severity: r.severity,
+        description: r.description.clone(),
+        violations: agg.violations,
+        samples: agg
+            .samples
+            .iter()
+            .map(|k| rules::mask_sample(r, k))
+            .collect(),
+        passed: agg.violations == 0,
+        ms,
+        by_county: agg.by_county,
+        fixed: None,
+    };
+    (result, agg.key_hashes, written)
+}
+
+fn run_rules(site: &Site, spec: &Spec<'_>, out: &mut CityCheck) -> Result<(), CheckError> {
+    let rules = selected(spec.templates, site, spec.only)?;
+    let tasks = tasks(&rules, site.profile.database.engine, spec.fuse)?;
+    // connections shared by the workers; the first opened here, so that a database that cannot
+    // be reached is one error, not one per rule
+    let pool = Mutex::new(vec![open(site)?]);
+    let take = || pool.lock().unwrap_or_else(|p| p.into_inner()).pop();
+    let lists_of = |r| spec.lists.map(|l| rules::Lists::new(&l.dir, l.encoding, r));
+    let results = crate::parallel::map(&tasks, spec.rule_jobs, |task| {
+        let mut conn = match take() {
+            Some(c) => c,
+            None => open(site)?,
+        };
+        let start = Instant::now();
+        let done = match task {
+            Task::Alone(i, sql) => {
+                let r = &rules[*i];
+                let mut lists = lists_of(r);
+                let run = rules::run(
+                    &mut conn,
+                    sql,
+                    lists.as_mut().map(|l| l as &mut dyn rules::ListSink),
+                );
+                run.map_err(|message| CheckError::Run {
+                    rule: r.name.clone(),
+                    message,
+                })
+                .and_then(|agg| {
+                    let written = match lists {
+                        Some(l) => l.finish()?,
+                        None => Vec::new(),
+                    };
+                    Ok(vec![(
+                        *i,
+                        outcome(r, agg, start.elapsed().as_millis() as u64, written),
+                    )])
+                })
+            }
+            Task::Fused(f) => {
+                let mut lists: Vec<Option<rules::Lists<'_>>> =
+                    f.rules.iter().map(|i| lists_of(&rules[*i])).collect();
+                let mut sinks: Vec<Option<&mut dyn rules::ListSink>> = lists
+                    .iter_mut()
+                    .map(|l| l.as_mut().map(|l| l as &mut dyn rules::ListSink))
+                    .collect();
+                let run = rules::run_fused(&mut conn, f, &mut sinks);
+                drop(sinks);
+                run.map_err(|message| CheckError::Run {
+                    rule: f
+                        .rules
+                        .iter()
+                        .map(|i| rules[*i].name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    message,
+                })
+                .and_then(|aggs| {
+                    let ms = start.elapsed().as_millis() as u64;
+                    let mut done = Vec::new();
+                    for ((i, agg), l) in f.rules.iter().zip(aggs).zip(lists) {
+                        let written = match l {
+                            Some(l) => l.finish()?,
+                            None => Vec::new(),
+                        };
+                        done.push((*i, outcome(&rules[*i], agg, ms, written)));
+                    }
+                    Ok(done)
+                })
+            }
+        };
+        pool.lock().unwrap_or_else(|p| p.into_inner()).push(conn);
+        done
+    });
+    let mut all: Vec<(usize, Outcome)> = Vec::new();
+    for r in results {
+        all.extend(r?);
+    }
+    // in the order of the checks files
+    all.sort_by_key(|(i, _)| *i);
+    for (_, (result, keys, written)) in all {
+        out.keys.insert(result.name.clone(), keys);
+        out.lists.extend(written);
+        out.rules.push(result);
+    }
+    out.score = rules::score(&out.rules);
+    Ok(())
+}
+
+/// Sets each rule's `fixed` (its keys of the last check that no longer break it) and keeps
+/// this check's keys for the next one.
+pub fn fixed_since_last(state: &Path, check: &mut CityCheck) -> std::io::Result<()> {
+    for r in &mut check.rules {
+        let Some(keys) = check.keys.get_mut(&r.name) else {
+            continue;
+        };
+        keys.sort_unstable();
+        keys.dedup();
+        if let Some(before) = history::load_keys(state, &check.city, &r.name)? {
+            let still = before
+                .iter()
+                .filter(|k| keys.binary_search(k).is_ok())
+                .count();
+            r.fixed = Some((before.len() - still) as u64);
+        }
+        history::save_keys(state, &check.city, &r.name, keys)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,301 @@
+//! `data compare`: row-level reconciliation of a county's source with what the city holds, by
+//! natural key: rows missing in the city, rows only in the city, rows that differ (and in which
+//! columns).
+//!
+//! Against an extract, the extract is staged in the city database and compared there with one
+//! SQL join. Against another database, both sides checksum ranges of keys inside themselves
+//! (count and a sum of row hashes per range); only ranges whose checksums differ are split and
+//! checked again, down to small ranges whose rows are read back: equal data costs one pass on
+//! each side and moves almost nothing (as reladiff / data-diff do).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use serde::Serialize;
+
+use super::format::{self, Entity, Kind};
+use super::import;
+use crate::db::{self, Conn};
+
+/// The separator of fields in a row's text (the ASCII unit separator: never in the data).
+const SEP: char = '\u{1f}';
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct EntityDiff {
+    pub entity: String,
+    pub source_rows: u64,
+    pub city_rows: u64,
+    pub equal: u64,
+    pub missing_in_city: u64,
+    pub only_in_city: u64,
+    pub differing: u64,
+    pub differences_file: Option<String>,
+    /// Database sources: checksum ranges compared, rows read back, of how many.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transfer: Option<Transfer>,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Transfer {
+    pub ranges_checked: u64,
+    pub rows_read_back: u64,
+    /// rows read back / rows compared
+    pub share: f64,
+}
+
+#[derive(Debug, Clone)]
+struct Difference {
+    key: String,
+    kind: &'static str,
+    columns: String,
+}
+
+fn is_pg(c: &Conn) -> bool {
+    matches!(c, Conn::Pg(_))
+}
+
+fn table(c: &Conn, t: &str) -> String {
+    if is_pg(c) {
+        format!("{}.{t}", db::SCHEMA)
+    } else {
+        t.to_string()
+    }
+}
+
+/// The columns compared: the entity's, then its extra ones (never county and import).
+fn columns(e: &Entity) -> Vec<&'static str> {
+    import::stage_columns(e)
+}
+
+fn kind_of(e: &Entity, col: &str) -> Option<Kind> {
+    e.columns.iter().find(|c| c.name == col).map(|c| c.kind)
+}
+
+/// A staged (text) column as the target's type.
+fn typed(c: &Conn, e: &Entity, col: &str, alias: &str) -> String {
+    let x = format!("{alias}{col}");
+    match (is_pg(c), kind_of(e, col)) {
+        (true, Some(Kind::Date)) => format!("{x}::date"),
+        (true, Some(Kind::Period | Kind::Count)) => format!("{x}::integer"),
+        (true, Some(Kind::Money)) => format!("{x}::numeric"),
+        (true, Some(Kind::Flag)) => format!("{x}::smallint"),
+        (false, Some(Kind::Money)) => format!("CAST({x} AS REAL)"),
+        (false, Some(Kind::Period | Kind::Count | Kind::Flag)) => format!("CAST({x} AS INTEGER)"),
+        _ => x,
+    }
+}
+
+fn distinct(c: &Conn, a: &str, b: &str) -> String {
+    if is_pg(c) {
+        format!("{a} IS DISTINCT FROM {b}")
+    } else {
+        format!("{a} IS NOT {b}")
+    }
+}
+
+/// The differences for the data's owners: full keys, in a private file (0600 in a 0700 folder).
+fn write_differences(path: &Path, diffs: &[Difference]) -> Result<()> {
+    use super::csv_out::{CsvOut, OutEncoding};
+    let mut w = CsvOut::create(path, OutEncoding::Utf8)?;
+    w.record(&["key", "kind", "columns"])?;
+    for d in diffs {
+        w.record(&[d.key.as_str(), d.kind, d.columns.as_str()])?;
+    }
+    w.finish()?;
+    Ok(())
+}
+
+fn summarize(
+    e: &Entity,
+    source_rows: u64,
+    city_rows: u64,
+    diffs: &[Difference],
+    file: Option<PathBuf>,
+) -> EntityDiff {
+    let n = |k: &str| diffs.iter().filter(|d| d.kind == k).count() as u64;
+    let (missing, only, differing) = (n("missing-in-city"), n("only-in-city"), n("differs"));
+    EntityDiff {
+        entity: e.name.into(),
+        source_rows,
+        city_rows,
+        equal: city_rows.saturating_sub(only + differing),
+        missing_in_city: missing,
+        only_in_city: only,
+        differing,
+        differences_file: file.map(|f| f.display().to_string()),
+        transfer: None,
+    }
+}
+
+/// Compares an extract file with the county's rows in the city database.
+pub fn against_extract(
+    conn: &mut Conn,
+    e: &'static Entity,
+    path: &Path,
+    spec: &import::Spec<'_>,
+    out: &Path,
+) -> Result<EntityDiff> {
+    let county = spec.county;
+    anyhow::ensure!(
+        county.bytes().all(|b| b.is_ascii_digit()),
+        "a county code is digits"
+    );
+    let tmp = spec
+        .rejects_dir
+        .join(format!(".compare-{}.tmp", std::process::id()));
+    let mut r = super::extract::open(e, path, spec, &tmp)?;
+    let cols = columns(e);
+    let key = e.key.join(", ");
+    let t = table(conn, e.table);
+    let join = e
+        .key
+        .iter()
+        .map(|k| format!("t.{k} = {}", typed(conn, e, k, "s.")))
+        .collect::<Vec<_>>()
+        .join(" AND ");
+    let differ: Vec<String> = cols
+        .iter()
+        .filter(|c| !e.key.contains(c))
+        .map(|c| {
+            (
+                c,
+                distinct(conn, &format!("t.{c}"), &typed(conn, e, c, "s.")),
+            )
+        })
+        .map(|(c, d)| format!("CASE WHEN {d} THEN '{c}' END"))
+        .collect();
+    let any_differ = cols
+        .iter()
+        .filter(|c| !e.key.contains(c))
+        .map(|c| distinct(conn, &format!("t.{c}"), &typed(conn, e, c, "s.")))
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    // one set-based pass each way, each side probing the other's key index (the city table's
+    // primary key; the stage gets one): linear in rows, whatever the engine
+    let staged_keys = e
+        .key
+        .iter()
+        .map(|k| format!("s.{k}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let city_keys = e
+        .key
+        .iter()
+        .map(|k| format!("CAST(t.{k} AS TEXT)"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let back = e
+        .key
+        .iter()
+        .map(|k| format!("s.{k} = CAST(t.{k} AS TEXT)"))
+        .collect::<Vec<_>>()
+        .join(" AND ");
+    let compare_sql = format!(
+        "SELECT concat_ws(':', {staged_keys}) AS k, \
+           CASE WHEN t.county_code IS NULL THEN 'missing-in-city' ELSE 'differs' END, \
+           CASE WHEN t.county_code IS NOT NULL THEN concat_ws(',', {}) END \
+         FROM jb_stage s LEFT JOIN {t} t ON t.county_code = '{county}' AND {join} \
+         WHERE t.county_code IS NULL OR {} \
+         UNION ALL \
+         SELECT concat_ws(':', {city_keys}), 'only-in-city', NULL FROM {t} t \
+         WHERE t.county_code = '{county}' AND NOT EXISTS (SELECT 1 FROM jb_stage s WHERE {back})",
+        if differ.is_empty() {
+            "NULL".to_string()
+        } else {
+            differ.join(", ")
+        },
+        if any_differ.is_empty() {
+            "false".into()
+        } else {
+            format!("({any_differ})")
+        }
+    );
+    // the first line of a key repeated in the extract is the one compared (as import loads it)
+    let dedupe_pg = format!(
+        "DELETE FROM jb_stage s USING (SELECT {key}, min(line) AS first FROM jb_stage GROUP BY {key} HAVING count(*) > 1) d WHERE {} AND s.line <> d.first; ANALYZE jb_stage",
+        e.key
+            .iter()
+            .map(|k| format!("s.{k} = d.{k}"))
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    );
+    let dedupe_lite = format!(
+        "CREATE INDEX temp.jb_stage_key ON jb_stage ({key}, line); \
+         DELETE FROM jb_stage WHERE EXISTS (SELECT 1 FROM jb_stage d WHERE {} AND d.line < jb_stage.line)",
+        e.key
+            .iter()
+            .map(|k| format!("d.{k} = jb_stage.{k}"))
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    );
+    let count_sql = format!("SELECT count(*) FROM {t} WHERE county_code = '{county}'");
+    let (diffs, staged, city_rows) = match conn {
+        Conn::Pg(client) => {
+            let mut tx = client.transaction()?;
+            import::stage_pg(&mut tx, &mut r, &cols, &|_| {})?;
+            tx.batch_execute(&dedupe_pg)?;
+            let staged: i64 = tx.query_one("SELECT count(*) FROM jb_stage", &[])?.get(0);
+            let city: i64 = tx.query_one(&count_sql, &[])?.get(0);
+            let diffs = tx
+                .query(&compare_sql, &[])?
+                .iter()
+                .map(|row| Difference {
+                    key: row.get(0),
+                    kind: kind_str(&row.get::<_, String>(1)),
+                    columns: row.get::<_, Option<String>>(2).unwrap_or_default(),
+                })
+                .collect();
+            tx.rollback()?;
+            (diffs, staged as u64, city as u64)
+        }
+        Conn::Lite(c) => {
+            c.execute_batch("DROP TABLE IF EXISTS temp.jb_stage")?;
+            let tx = c.transaction()?;
+            import::stage_lite(&tx, &mut r, &cols, &|_| {})?;
+            tx.execute_batch(&dedupe_lite)?;
+            let staged: i64 =
+                tx.query_row("SELECT count(*) FROM jb_stage", [], |row| row.get(0))?;
+            let city: i64 = tx.query_row(&count_sql, [], |row| row.get(0))?;
+            let diffs = {
+                let mut st = tx.prepare(&compare_sql)?;
+                st.query_map([], |row| {
+                    Ok(Difference {
+                        key: row.get(0)?,
+                        kind: kind_str(&row.get::<_, String>(1)?),
+                        columns: row.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                    })
+                })?
+                .collect::<Result<Vec<_>, _>>()?
+            };
+            tx.rollback()?;
+            c.execute_batch("DROP TABLE IF EXISTS temp.jb_stage")?;
+            (diffs, staged as u64, city as u64)
+        }
+    };
+    let _ = std::fs::remove_file(&tmp);
+    let mut diffs = diffs;
+    diffs.sort_by(|a, b| a.key.cmp(&b.key));
+    let file = out.join(format!("{county}-{}-differences.csv", e.name));
+    write_differences(&file, &diffs)?;
+    Ok(summarize(e, staged, city_rows, &diffs, Some(file)))
+}
+
+fn kind_str(s: &str) -> &'static str {
+    match s {
+        "missing-in-city" => "missing-in-city",
+        "only-in-city" => "only-in-city",
+        _ => "differs",
+    }
+}
+
+mod ranges;
+
+pub use ranges::against_database;
+
+/// Entities a database comparison looks at (all, or the one named).
+pub fn entities(only: Option<&str>) -> Vec<&'static Entity> {
+    format::ENTITIES
+        .iter()
+        .filter(|e| only.is_none_or(|o| o == e.name))
+        .collect()
+}

@@ -1,0 +1,461 @@
+//! Reading one county extract file: opened only as a regular file, its encoding detected, its
+//! header matched to the entity's columns, then every line turned into a converted row or a
+//! reject (line, reason, the row as written) — bounded in line and field length, one line at a
+//! time, so no input can make jinbao hold more than a line of it or echo more than an excerpt.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::csv_line::{self, Fields, Line, LineProblem, Lines, MAX_FIELD, MAX_LINE, excerpt};
+use super::csv_out::{CsvOut, OutEncoding};
+use super::format::{self, Entity};
+use super::import::ImportError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Encoding {
+    #[serde(rename = "utf-8")]
+    Utf8,
+    #[serde(rename = "gb18030")]
+    Gb18030,
+}
+
+impl Encoding {
+    pub fn name(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "UTF-8",
+            Encoding::Gb18030 => "GB18030",
+        }
+    }
+}
+
+impl std::str::FromStr for Encoding {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_lowercase().as_str() {
+            "utf-8" | "utf8" => Ok(Encoding::Utf8),
+            "gbk" | "gb18030" | "gb2312" => Ok(Encoding::Gb18030),
+            _ => Err(format!("`{s}`: utf-8, gbk or gb18030")),
+        }
+    }
+}
+
+/// A mapping file (templates/mappings/*.toml): another county layout onto the standard one.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mapping {
+    pub entity: Option<String>,
+    pub encoding: Option<String>,
+    /// standard column → the county's header
+    #[serde(default)]
+    pub columns: BTreeMap<String, String>,
+    /// standard column → (county value → standard value)
+    #[serde(default)]
+    pub values: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+/// One rejected row as people see it: its line and why (personal data masked).
+#[derive(Debug, Clone, Serialize)]
+pub struct Reject {
+    pub line: u64,
+    pub reason: String,
+}
+
+/// How many rejects a manifest lists (the reject file has them all).
+pub const REJECTS_LISTED: usize = 1000;
+
+pub struct Spec<'a> {
+    pub city_code: &'a str,
+    pub city: &'a str,
+    pub county: &'a str,
+    pub encoding: Option<Encoding>,
+    pub mapping: Option<&'a Mapping>,
+    pub dry_run: bool,
+    /// Where reject files go.
+    pub rejects_dir: &'a Path,
+}
+
+/// Reads and hashes a file as it streams through.
+pub struct Hashing<R> {
+    inner: R,
+    hash: Sha256,
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hash.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+/// The encoding of a file from its start: UTF-8 unless most of its lines with non-ASCII text
+/// are not UTF-8 (then GB18030, which GBK is part of). A UTF-8 file with one broken line, or a
+/// GBK file with one UTF-8 line, is read in the encoding of the rest; the odd line is rejected.
+pub fn detect(head: &[u8]) -> Encoding {
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let (mut utf8, mut other) = (0u32, 0u32);
+    for line in head.split(|b| *b == b'\n').filter(|l| !l.is_ascii()) {
+        match std::str::from_utf8(line) {
+            Ok(_) => utf8 += 1,
+            // a character cut at the end of the sample is still UTF-8
+            Err(e)
+                if e.error_len().is_none()
+                    && line.as_ptr_range().end == head.as_ptr_range().end =>
+            {
+                utf8 += 1
+            }
+            Err(_) => other += 1,
+        }
+    }
+    if other > utf8 {
+        Encoding::Gb18030
+    } else {
+        Encoding::Utf8
+    }
+}
+
+fn decode(bytes: &[u8], enc: Encoding) -> Option<String> {
+    match enc {
+        Encoding::Utf8 => std::str::from_utf8(bytes).ok().map(str::to_string),
+        Encoding::Gb18030 => encoding_rs::GB18030
+            .decode_without_bom_handling_and_without_replacement(bytes)
+            .map(|c| c.into_owned()),
+    }
+}
+
+/// True when a line of a GB18030 file reads better as UTF-8: valid UTF-8 whose characters are
+/// more often the common ones (GB 2312 level 1) than those of its GB18030 reading. A GBK line
+/// is valid UTF-8 now and then by chance, but then reads as rare characters.
+fn utf8_in_gbk(line: &[u8]) -> bool {
+    if line.is_ascii() {
+        return false;
+    }
+    let Ok(as_utf8) = std::str::from_utf8(line) else {
+        return false;
+    };
+    let as_gbk = encoding_rs::GB18030
+        .decode_without_bom_handling(line)
+        .0
+        .into_owned();
+    common_share(as_utf8) > common_share(&as_gbk)
+}
+
+/// The share of non-ASCII characters that are GB 2312 level-1 characters (the 3,755 most
+/// common: GBK bytes B0A1–D7FE).
+fn common_share(text: &str) -> f64 {
+    let mut all = 0u32;
+    let mut common = 0u32;
+    let mut buf = [0u8; 4];
+    for c in text.chars().filter(|c| !c.is_ascii()) {
+        all += 1;
+        let (bytes, _, _) = encoding_rs::GBK.encode(c.encode_utf8(&mut buf));
+        if let [lead @ 0xB0..=0xD7, trail @ 0xA1..=0xFE] = bytes.as_ref()
+            && !(*lead == 0xD7 && *trail > 0xF9)
+        {
+            common += 1;
+        }
+    }
+    if all == 0 {
+        0.0
+    } else {
+        f64::from(common) / f64::from(all)
+    }
+}
+
+/// A converted row goes to the stage: its line and its values.
+pub type Sink<'s> = dyn FnMut(u64, &[format::Value]) -> Result<(), ImportError> + 's;
+
+/// One file being read: its rows converted and handed on, its rejects written as they come.
+pub struct Reading<'a> {
+    e: &'static Entity,
+    spec: &'a Spec<'a>,
+    pub encoding: Encoding,
+    header: Vec<String>,
+    /// Where each of the entity's columns is in the file.
+    index: Vec<Option<usize>>,
+    lines: Lines<Hashing<File>>,
+    fields: Fields,
+    pub rejects: Vec<Reject>,
+    out: CsvOut,
+    pub read: u64,
+    pub staged: u64,
+    pub rejected: u64,
+}
+
+impl Reading<'_> {
+    /// Writes a reject: the full reason and the row to the file, the shown reason to the list.
+    pub fn reject(
+        &mut self,
+        line: u64,
+        full: String,
+        shown: String,
+        raw: &[String],
+    ) -> Result<(), ImportError> {
+        let mut cells = Vec::with_capacity(raw.len() + 2);
+        cells.push(line.to_string());
+        cells.push(full);
+        cells.extend(raw.iter().cloned());
+        self.out.record(&cells)?;
+        self.rejected += 1;
+        if self.rejects.len() < REJECTS_LISTED {
+            self.rejects.push(Reject {
+                line,
+                reason: shown,
+            });
+        }
+        Ok(())
+    }
+
+    fn column_name(&self, field: usize) -> String {
+        self.header
+            .get(field)
+            .map_or_else(|| format!("field {}", field + 1), |h| excerpt(h))
+    }
+
+    /// Reads every row: converted rows go to `sink`, the others to the reject file.
+    pub fn stream(
+        &mut self,
+        sink: &mut Sink<'_>,
+        progress: &dyn Fn(u64),
+    ) -> Result<(), ImportError> {
+        let mut raw: Vec<String> = Vec::with_capacity(self.header.len());
+        let values_map = self
+            .spec
+            .mapping
+            .map(|m| &m.values)
+            .filter(|v| !v.is_empty());
+        loop {
+            let (no, line) = match self.lines.next_line()? {
+                None => break,
+                Some(l) => l,
+            };
+            let text = match line {
+                Line::TooLong(n) => {
+                    self.read += 1;
+                    let why = format!("the line has {n} bytes, more than {MAX_LINE} (not read)");
+                    self.reject(no, why.clone(), why, &[])?;
+                    continue;
+                }
+                // blank lines hold no row
+                Line::Text([]) => continue,
+                // a byte-order mark starting a line (extracts concatenated) is no data
+                Line::Text(t) if self.encoding == Encoding::Utf8 => {
+                    t.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(t)
+                }
+                Line::Text(t) => t,
+            };
+            if text.is_empty() {
+                continue;
+            }
+            self.read += 1;
+            let enc = self.encoding;
+            let parsed = self.fields.parse(text);
+            let mixed = enc == Encoding::Gb18030 && utf8_in_gbk(text);
+            if let Err(LineProblem::UnclosedQuote { field }) = parsed {
+                let whole = String::from_utf8_lossy(text).into_owned();
+                let why = format!(
+                    "a quote opened in field {field} is not closed on this line (fields never span lines)"
+                );
+                self.reject(no, why.clone(), why, &[whole])?;
+                continue;
+            }
+            raw.clear();
+            let mut undecodable = None;
+            for (i, f) in self.fields.iter().enumerate() {
+                raw.push(match decode(f, enc) {
+                    Some(s) => s,
+                    None => {
+                        undecodable.get_or_insert(i);
+                        String::from_utf8_lossy(f).into_owned()
+                    }
+                });
+            }
+            let nul = self.fields.iter().position(|f| f.contains(&0));
+            if let Some(i) = nul {
+                let why = format!("a NUL byte in {}", self.column_name(i));
+                for r in raw.iter_mut() {
+                    *r = r.replace('\0', "\\0");
+                }
+                self.reject(no, why.clone(), why, &raw)?;
+                continue;
+            }
+            let long = self
+                .fields
+                .iter()
+                .enumerate()
+                .find(|(_, f)| f.len() > MAX_FIELD)
+                .map(|(i, f)| (i, f.len()));
+            if let Some((i, len)) = long {
+                let why = format!(
+                    "{} has {len} bytes, more than {MAX_FIELD}",
+                    self.column_name(i)
+                );
+                let cut: Vec<String> = raw.iter().map(|r| excerpt(r)).collect();
+                self.reject(no, why.clone(), why, &cut)?;
+                continue;
+            }
+            if mixed {
+                let why = "UTF-8 text in a GB18030 (GBK) file: the county's export mixed encodings"
+                    .to_string();
+                self.reject(no, why.clone(), why, &raw.clone())?;
+                continue;
+            }
+            if let Some(i) = undecodable {
+                let why = format!("{} is not valid {} text", self.column_name(i), enc.name());
+                self.reject(no, why.clone(), why, &raw.clone())?;
+                continue;
+            }
+            if raw.len() != self.header.len() {
+                let why = format!("{} fields, the header has {}", raw.len(), self.header.len());
+                self.reject(no, why.clone(), why, &raw.clone())?;
+                continue;
+            }
+            let ordered: Vec<&str> = self
+                .e
+                .columns
+                .iter()
+                .zip(&self.index)
+                .map(|(c, at)| {
+                    let v = at.map_or("", |i| raw[i].as_str());
+                    values_map
+                        .and_then(|m| m.get(c.name))
+                        .and_then(|t| t.get(v.trim()))
+                        .map_or(v, String::as_str)
+                })
+                .collect();
+            match format::convert(self.e, &ordered) {
+                Ok(values) => {
+                    sink(no, &values)?;
+                    self.staged += 1;
+                }
+                Err(r) => {
+                    let (full, shown) = (r.full(), r.shown());
+                    self.reject(no, full, shown, &raw.clone())?;
+                }
+            }
+            if self.read % 65_536 == 0 {
+                progress(self.read);
+            }
+        }
+        progress(self.read);
+        Ok(())
+    }
+
+    /// The SHA-256 of every byte read (call after `stream`).
+    pub fn sha256(&mut self) -> String {
+        let h = std::mem::take(&mut self.lines.get_mut().hash).finalize();
+        h.iter().map(|x| format!("{x:02x}")).collect()
+    }
+
+    /// Flushes the reject file.
+    pub fn finish(self) -> Result<(Vec<Reject>, u64), ImportError> {
+        self.out.finish()?;
+        Ok((self.rejects, self.rejected))
+    }
+}
+
+/// Opens a file: encoding, header, where each column is, a reject file at `tmp_rejects`.
+pub fn open<'a>(
+    e: &'static Entity,
+    path: &Path,
+    spec: &'a Spec<'a>,
+    tmp_rejects: &Path,
+) -> Result<Reading<'a>, ImportError> {
+    let shown = path.display().to_string();
+    let bad = |message: String| ImportError::File {
+        path: shown.clone(),
+        message,
+    };
+    let file = csv_line::open_regular(path)?;
+    let head = csv_line::head(&file, 64 * 1024)?;
+    if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
+        return Err(bad(
+            "UTF-16 text (it starts with a UTF-16 byte-order mark): save the extract as UTF-8 or GBK"
+                .into(),
+        ));
+    }
+    let encoding = match spec.encoding.or_else(|| {
+        spec.mapping
+            .and_then(|m| m.encoding.as_deref()?.parse().ok())
+    }) {
+        Some(e) => e,
+        None => detect(&head),
+    };
+    let mut lines = Lines::new(
+        Hashing {
+            inner: file,
+            hash: Sha256::new(),
+        },
+        MAX_LINE,
+    );
+    let mut fields = Fields::default();
+    let header_line = match lines.next_line()? {
+        None => return Err(bad("the file is empty (a header row is expected)".into())),
+        Some((_, Line::TooLong(n))) => {
+            return Err(bad(format!(
+                "the first line has {n} bytes, more than {MAX_LINE}: not an extract with a header row"
+            )));
+        }
+        Some((_, Line::Text(t))) => t.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(t),
+    };
+    if header_line.contains(&0) {
+        return Err(bad("the header holds a NUL byte: not a CSV extract".into()));
+    }
+    if let Err(LineProblem::UnclosedQuote { field }) = fields.parse(header_line) {
+        return Err(bad(format!(
+            "a quote opened in column {field} of the header is not closed on its line"
+        )));
+    }
+    if let Some(f) = fields.iter().find(|f| f.len() > MAX_FIELD) {
+        return Err(bad(format!(
+            "a column name of the header has {} bytes, more than {MAX_FIELD}",
+            f.len()
+        )));
+    }
+    let header: Vec<String> = fields
+        .iter()
+        .map(|f| decode(f, encoding).map(|s| s.trim().to_string()))
+        .collect::<Option<_>>()
+        .ok_or_else(|| bad(format!("the header is not {} text", encoding.name())))?;
+    let mut index = Vec::new();
+    for c in e.columns {
+        let source = spec
+            .mapping
+            .and_then(|m| m.columns.get(c.name))
+            .map(String::as_str)
+            .unwrap_or(c.name);
+        let at = header.iter().position(|h| h == source);
+        if at.is_none() && c.required {
+            return Err(bad(format!(
+                "no column `{source}` ({}) in the header: {}",
+                c.name,
+                excerpt(&header.join(","))
+            )));
+        }
+        index.push(at);
+    }
+    crate::state::files::private_dir(spec.rejects_dir)?;
+    let mut out = CsvOut::create(tmp_rejects, OutEncoding::Utf8)?;
+    let mut cells = vec!["line".to_string(), "reason".to_string()];
+    cells.extend(header.iter().cloned());
+    out.record(&cells)?;
+    Ok(Reading {
+        e,
+        spec,
+        encoding,
+        header,
+        index,
+        lines,
+        fields,
+        rejects: Vec::new(),
+        out,
+        read: 0,
+        staged: 0,
+        rejected: 0,
+    })
+}

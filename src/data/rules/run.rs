@@ -1,0 +1,273 @@
+//! Running compiled rules: the violating rows streamed from the database and aggregated as
+//! they come (a count, a count per county, the five smallest keys, a hash of every key), and
+//! handed to the problem-data lists when asked.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::data::csv_out::{CsvOut, OutEncoding};
+use crate::db::{self, Conn};
+
+use super::Rule;
+
+/// How many sample keys a rule keeps (its smallest).
+const SAMPLES: usize = 5;
+
+/// What the violating rows of one rule add up to.
+#[derive(Debug, Default, Clone)]
+pub struct Aggregate {
+    pub violations: u64,
+    /// Violations per county ("" for those of no county, such as a row count).
+    pub by_county: BTreeMap<String, u64>,
+    /// The smallest keys, in order.
+    pub samples: Vec<String>,
+    /// A 64-bit hash of every violating key, to tell later which were fixed.
+    pub key_hashes: Vec<i64>,
+}
+
+impl Aggregate {
+    fn add(&mut self, county: &str, key: &str) {
+        self.violations += 1;
+        match self.by_county.get_mut(county) {
+            Some(n) => *n += 1,
+            None => {
+                self.by_county.insert(county.to_string(), 1);
+            }
+        }
+        if self.samples.len() < SAMPLES || self.samples.last().is_some_and(|l| key < l.as_str()) {
+            let mut set: BTreeSet<String> = std::mem::take(&mut self.samples).into_iter().collect();
+            set.insert(key.to_string());
+            self.samples = set.into_iter().take(SAMPLES).collect();
+        }
+        self.key_hashes.push(crate::data::crosscity::hash64(key));
+    }
+}
+
+/// Where the violating rows of a rule go besides the aggregate.
+pub trait ListSink {
+    fn row(&mut self, county: &str, key: &str, value: Option<&str>) -> io::Result<()>;
+}
+
+/// The problem-data lists of one rule (问题数据清单): `DIR/<county>/<rule>.csv`, one row per
+/// violating row with its key, the column and value, the rule and a hint, for the county to
+/// fix. Files are private (0600 in 0700 folders): they hold personal data for its owners.
+pub struct Lists<'r> {
+    dir: PathBuf,
+    encoding: OutEncoding,
+    rule: &'r Rule,
+    open: BTreeMap<String, CsvOut>,
+    /// Files written: path and rows.
+    pub written: Vec<(PathBuf, u64)>,
+}
+
+/// A name safe as one path component: letters, digits, `_` and `-` only.
+fn component(s: &str, default: &str) -> String {
+    let clean: String = s
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .collect();
+    if clean.is_empty() {
+        default.to_string()
+    } else {
+        clean
+    }
+}
+
+impl<'r> Lists<'r> {
+    pub fn new(dir: &Path, encoding: OutEncoding, rule: &'r Rule) -> Self {
+        Lists {
+            dir: dir.to_path_buf(),
+            encoding,
+            rule,
+            open: BTreeMap::new(),
+            written: Vec::new(),
+        }
+    }
+
+    /// Closes every file and removes this rule's lists of an earlier run from the counties
+    /// that have no rows now (they fixed them); returns what was written.
+    pub fn finish(mut self) -> io::Result<Vec<(PathBuf, u64)>> {
+        let name = format!("{}.csv", component(&self.rule.name, "rule"));
+        if let Ok(entries) = std::fs::read_dir(&self.dir) {
+            for e in entries.flatten() {
+                let county = e.file_name().to_string_lossy().into_owned();
+                let stale = e.path().join(&name);
+                if !self.open.contains_key(&county)
+                    && std::fs::symlink_metadata(&stale).is_ok_and(|m| m.is_file())
+                {
+                    std::fs::remove_file(&stale)?;
+                }
+            }
+        }
+        for (county, w) in std::mem::take(&mut self.open) {
+            let rows = w.rows.saturating_sub(1);
+            w.finish()?;
+            self.written.push((self.path(&county), rows));
+        }
+        Ok(self.written)
+    }
+
+    fn path(&self, county: &str) -> PathBuf {
+        self.dir
+            .join(component(county, "city"))
+            .join(format!("{}.csv", component(&self.rule.name, "rule")))
+    }
+}
+
+impl ListSink for Lists<'_> {
+    fn row(&mut self, county: &str, key: &str, value: Option<&str>) -> io::Result<()> {
+        if !self.open.contains_key(county) {
+            let path = self.path(county);
+            let mut w = CsvOut::create(&path, self.encoding)?;
+            w.record(&["key", "column", "value", "rule", "hint"])?;
+            self.open.insert(county.to_string(), w);
+        }
+        let hint = super::hint::hint(self.rule, key, value);
+        let column = super::hint::column(self.rule);
+        let w = self.open.get_mut(county).expect("opened above");
+        w.record(&[key, column, value.unwrap_or(""), &self.rule.name, &hint])
+    }
+}
+
+/// Runs one compiled rule: every violating row (county, key, value) streamed through the
+/// aggregate and, when given, the lists.
+pub fn run(
+    conn: &mut Conn,
+    sql: &str,
+    mut sink: Option<&mut dyn ListSink>,
+) -> Result<Aggregate, String> {
+    let mut agg = Aggregate::default();
+    let mut each =
+        |c: Option<String>, k: Option<String>, v: Option<String>| -> Result<(), String> {
+            let c = c.unwrap_or_default();
+            let k = k.unwrap_or_default();
+            agg.add(c.trim_end(), &k);
+            if let Some(s) = sink.as_deref_mut() {
+                s.row(c.trim_end(), &k, v.as_deref())
+                    .map_err(|e| format!("writing a problem list: {e}"))?;
+            }
+            Ok(())
+        };
+    let q = format!("SELECT c, k, v FROM ({sql}) r");
+    match conn {
+        Conn::Pg(c) => {
+            use postgres::fallible_iterator::FallibleIterator;
+            let mut rows = c
+                .query_raw(&q, std::iter::empty::<i32>())
+                .map_err(|e| db::pg_message(&e))?;
+            while let Some(row) = rows.next().map_err(|e| db::pg_message(&e))? {
+                let get = |i: usize| -> Result<Option<String>, String> {
+                    row.try_get(i).map_err(|e| e.to_string())
+                };
+                each(get(0)?, get(1)?, get(2)?)?;
+            }
+        }
+        Conn::Lite(c) => {
+            let mut st = c.prepare(&q).map_err(|e| e.to_string())?;
+            let mut rows = st.query([]).map_err(|e| e.to_string())?;
+            while let Some(row) = rows.next().map_err(|e| e.to_string())? {
+                let text = |i: usize| lite_text(row, i);
+                each(text(0)?, text(1)?, text(2)?)?;
+            }
+        }
+    }
+    agg.samples.sort();
+    Ok(agg)
+}
+
+/// Runs a fused scan: each row's mask says which of the fused rules it breaks; each of those
+/// gets the row in its aggregate and, when given, its lists.
+pub fn run_fused(
+    conn: &mut Conn,
+    fused: &super::fuse::Fused,
+    sinks: &mut [Option<&mut dyn ListSink>],
+) -> Result<Vec<Aggregate>, String> {
+    let n = fused.rules.len();
+    let mut aggs = vec![Aggregate::default(); n];
+    let width = fused.values.iter().flatten().max().map_or(0, |m| m + 1);
+    let mut each = |m: i64, c: &str, k: &str, vals: &[Option<String>]| -> Result<(), String> {
+        for (bit, agg) in aggs.iter_mut().enumerate() {
+            if m & (1i64 << bit) == 0 {
+                continue;
+            }
+            agg.add(c.trim_end(), k);
+            if let Some(s) = sinks.get_mut(bit).and_then(|s| s.as_deref_mut()) {
+                let v = fused.values[bit].and_then(|i| vals[i].as_deref());
+                s.row(c.trim_end(), k, v)
+                    .map_err(|e| format!("writing a problem list: {e}"))?;
+            }
+        }
+        Ok(())
+    };
+    match conn {
+        Conn::Pg(c) => {
+            use postgres::fallible_iterator::FallibleIterator;
+            let mut rows = c
+                .query_raw(&fused.sql, std::iter::empty::<i32>())
+                .map_err(|e| db::pg_message(&e))?;
+            while let Some(row) = rows.next().map_err(|e| db::pg_message(&e))? {
+                let get = |i: usize| -> Result<Option<String>, String> {
+                    row.try_get(i).map_err(|e| e.to_string())
+                };
+                let m: i64 = row.try_get(0).map_err(|e| e.to_string())?;
+                let (c, k) = (get(1)?, get(2)?);
+                let vals = (0..width)
+                    .map(|i| get(3 + i))
+                    .collect::<Result<Vec<_>, _>>()?;
+                each(
+                    m,
+                    c.as_deref().unwrap_or(""),
+                    k.as_deref().unwrap_or(""),
+                    &vals,
+                )?;
+            }
+        }
+        Conn::Lite(c) => {
+            let mut st = c.prepare(&fused.sql).map_err(|e| e.to_string())?;
+            let mut rows = st.query([]).map_err(|e| e.to_string())?;
+            while let Some(row) = rows.next().map_err(|e| e.to_string())? {
+                let text = |i: usize| lite_text(row, i);
+                let m: i64 = row.get(0).map_err(|e| e.to_string())?;
+                let c = text(1)?.unwrap_or_default();
+                let k = text(2)?.unwrap_or_default();
+                let vals = (0..width)
+                    .map(|i| text(3 + i))
+                    .collect::<Result<Vec<_>, _>>()?;
+                each(m, &c, &k, &vals)?;
+            }
+        }
+    }
+    for a in &mut aggs {
+        a.samples.sort();
+    }
+    Ok(aggs)
+}
+
+/// A SQLite column as text, whatever its storage class.
+fn lite_text(row: &rusqlite::Row<'_>, i: usize) -> Result<Option<String>, String> {
+    use rusqlite::types::ValueRef;
+    Ok(match row.get_ref(i).map_err(|e| e.to_string())? {
+        ValueRef::Null => None,
+        ValueRef::Integer(n) => Some(n.to_string()),
+        ValueRef::Real(x) => Some(x.to_string()),
+        ValueRef::Text(t) | ValueRef::Blob(t) => Some(String::from_utf8_lossy(t).into_owned()),
+    })
+}
+
+/// Functions SQLite lacks, registered on a connection before the rules run.
+pub fn register_sqlite_functions(c: &rusqlite::Connection) -> rusqlite::Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    c.create_scalar_function(
+        "jinbao_bad_chars",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let s: Option<String> = ctx.get(0)?;
+            Ok(s.is_some_and(|s| {
+                s.chars()
+                    .any(|c| ('\u{E000}'..='\u{F8FF}').contains(&c) || c == '\u{FFFD}')
+            }))
+        },
+    )
+}
