@@ -192,8 +192,12 @@ pub fn apply_host(
         .map(|c| c.resource.clone())
         .collect();
     let failed = match outcome.failed {
-        Some((i, status, output)) => {
+        Some((i, status, _)) => {
             let c = &plan.changes[i.min(plan.changes.len() - 1)];
+            // what the failing change said: the end of the script's stderr
+            let err = out.stderr_text();
+            let lines: Vec<&str> = err.trim_end().lines().collect();
+            let output = lines[lines.len().saturating_sub(20)..].join("\n");
             Some(FailedChange {
                 resource: c.resource.clone(),
                 command: resource::describe_commands(c, resources, &plan.root, plan.local, systemd),

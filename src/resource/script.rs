@@ -61,10 +61,18 @@ fn commands(
             } else {
                 String::new()
             };
-            format!(
-                "confined {d} && {replace}mkdir -p {d} && chmod {mode:o} {d}{}",
-                chown(&d, owner)
-            )
+            // a new folder gets its mode as it is made (one command, not two)
+            let make = if c.action == Action::Create && replace.is_empty() {
+                format!("mkdir -p -m {mode:o} {d}")
+            } else {
+                format!("{replace}mkdir -p {d} && chmod {mode:o} {d}")
+            };
+            let guard = if replace.is_empty() {
+                d.clone()
+            } else {
+                p(parent_of(path))
+            };
+            format!("confined {guard} && {make}{}", chown(&d, owner))
         }
         Resource::File {
             path,
@@ -75,15 +83,13 @@ fn commands(
         } => {
             let f = p(path);
             let tmp = p(&temp_name(path));
-            let parent = p(path
-                .rsplit_once('/')
-                .map_or("/", |(d, _)| if d.is_empty() { "/" } else { d }));
+            let parent = p(parent_of(path));
             // written whole or not at all: the bytes that arrived are checked against the
             // checksum before the file is moved into place (a full disk truncates silently)
             let sha = crate::resource::plan::sha256(content);
             format!(
                 "confined {parent} && mkdir -p {parent} && base64 -d > {tmp} <<'__JINBAO_EOF__' && \
-                 [ \"$(sha256sum < {tmp} | cut -c1-64)\" = {sha} ] && chmod {mode:o} {tmp}{} && mv -fT {tmp} {f} \
+                 [ \"$(sha256sum < {tmp})\" = '{sha}  -' ] && chmod {mode:o} {tmp}{} && mv -fT {tmp} {f} \
                  || {{ rm -f {tmp}; echo 'the file did not arrive whole (disk full?)' >&2; false; }}\n{}\n__JINBAO_EOF__",
                 chown(&tmp, owner),
                 wrap(&STANDARD.encode(content.as_slice())),
@@ -97,9 +103,7 @@ fn commands(
             } else {
                 target.clone()
             };
-            let parent = p(path
-                .rsplit_once('/')
-                .map_or("/", |(d, _)| if d.is_empty() { "/" } else { d }));
+            let parent = p(parent_of(path));
             format!(
                 "confined {parent} && ln -sfn {} {tmp} && mv -fT {tmp} {}",
                 shell_quote(&target),
@@ -156,9 +160,15 @@ fn commands(
     })
 }
 
-/// `confined PATH`: true only when no part of PATH that exists is a link (or `..`), so that
-/// nothing jinbao creates or writes lands elsewhere than the path it names.
-pub const CONFINED: &str = "confined() { [ \"$(readlink -m -- \"$1\")\" = \"$1\" ] || { echo \"$1 leads through a link: refused\" >&2; return 1; }; }\n";
+/// `confined PATH`: true only when no part of PATH that exists is a link, so that nothing
+/// jinbao creates or writes lands elsewhere than the path it names. Shell built-ins only (the
+/// deepest part that exists is entered with `cd -P` and its physical path compared): it runs
+/// for every change on every server and must not cost a process each time.
+pub const CONFINED: &str = "confined() { p=$1; while [ ! -e \"$p\" ] && [ ! -L \"$p\" ]; do p=${p%/*}; p=${p:-/}; done; \
+if [ -L \"$p\" ]; then echo \"$1 leads through a link: refused\" >&2; return 1; fi; \
+[ -d \"$p\" ] || { p=${p%/*}; p=${p:-/}; }; \
+o=$PWD; cd -P -- \"$p\" 2>/dev/null || { echo \"$1: cannot enter $p\" >&2; return 1; }; r=$PWD; cd -- \"$o\" 2>/dev/null; \
+[ \"$r\" = \"$p\" ] || { echo \"$1 leads through a link: refused\" >&2; return 1; }; }\n";
 
 /// jinbao's runner for servers without systemd: the start command in its own session, its
 /// pid in `SERVICE_DIR/<name>.pid`, its output in `/var/log/jinbao/<name>.log`.
@@ -170,6 +180,12 @@ pub fn start_command(name: &str, start: &str) -> String {
         log = shell_quote(&format!("/var/log/jinbao/{name}.log")),
         pid = shell_quote(&format!("{SERVICE_DIR}/{name}.pid")),
     )
+}
+
+/// The folder a server path lies in (`/` for a top-level one).
+fn parent_of(path: &str) -> &str {
+    path.rsplit_once('/')
+        .map_or("/", |(d, _)| if d.is_empty() { "/" } else { d })
 }
 
 fn temp_name(path: &str) -> String {
@@ -195,9 +211,7 @@ pub fn apply_script(
     local: bool,
     systemd: bool,
 ) -> Option<String> {
-    let mut s = String::from(
-        "fail() { printf 'FAIL\\t%s\\t%s\\n' \"$1\" \"$2\"; printf '%s\\n' \"$3\"; exit 1; }\n",
-    );
+    let mut s = String::from("fail() { printf 'FAIL\\t%s\\t%s\\n' \"$1\" \"$2\"; exit 1; }\n");
     s.push_str(CONFINED);
     let mut any = false;
     for (i, c) in changes.iter().enumerate() {
@@ -205,7 +219,11 @@ pub fn apply_script(
             continue;
         };
         any = true;
-        s.push_str(&format!("s{i}() {{\n{cmds}\n}}\nout=$(s{i} 2>&1) || fail {i} $? \"$out\"\nprintf 'OK\\t{i}\\n'\n"));
+        // a change's own output goes to stderr (no process to capture it); on a failure the
+        // script stops there, so stderr ends with what the failing change said
+        s.push_str(&format!(
+            "s{i}() {{\n{cmds}\n}}\ns{i} >&2 || fail {i} $?\nprintf 'OK\\t{i}\\n'\n"
+        ));
     }
     any.then_some(s)
 }
