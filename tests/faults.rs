@@ -536,6 +536,17 @@ fn a_host_cut_mid_deploy_is_lost_and_its_city_put_back() {
             assert_eq!(s.current, old, "{server}");
         }
     }
+    // the lock the lost host kept names a jinbao that is gone: the next run takes it over
+    let r = run(pg::jinbao(state, None).args([
+        "rollout",
+        release.to_str().unwrap(),
+        "zhoukou",
+        "--no-pause",
+        "--json",
+    ]));
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let versions = assert_whole(&bed, "after the cut host healed", true);
+    assert_eq!(versions["zhoukou"], new);
     drop(bed);
 }
 

@@ -455,15 +455,6 @@ impl<'a> Rollout<'a> {
 
     fn done(&self, out: &mut Outcome, start: Instant) {
         out.ms = start.elapsed().as_millis() as u64;
-        self.log(EventKind::CityDone {
-            city: out.city.clone(),
-            result: out.result.as_str().into(),
-            from: out.from.clone(),
-            to: out.to.clone(),
-            ms: out.ms,
-            changes: out.changes,
-            reason: out.reason.clone(),
-        });
         if !matches!(out.result, CityResult::Skipped | CityResult::Interrupted) {
             let record = crate::state::ReleaseRecord {
                 time: crate::window::now().to_rfc3339(),
@@ -511,6 +502,17 @@ impl<'a> Rollout<'a> {
                 tracing::error!("cannot write the audit log: {e}");
             }
         }
+        // the ledger and the audit log first: a crash between them and this event makes the
+        // resume do the city again (and find it `already`), never leave the ledger behind
+        self.log(EventKind::CityDone {
+            city: out.city.clone(),
+            result: out.result.as_str().into(),
+            from: out.from.clone(),
+            to: out.to.clone(),
+            ms: out.ms,
+            changes: out.changes,
+            reason: out.reason.clone(),
+        });
     }
 
     /// One line in the audit log; a log that cannot be written is reported, not fatal here
@@ -1003,39 +1005,53 @@ impl<'a> Rollout<'a> {
         let quiet = self.printer.quiet_clone();
         let started = Instant::now();
         let mut pause = Duration::from_millis(50);
+        // one server (the first by name) is locked first: two runs racing for the city meet
+        // there, and the one that loses takes nothing else, so one of them always goes on
+        let mut order = hosts.to_vec();
+        order.sort_by(|a, b| self.fleet.host(*a).label().cmp(self.fleet.host(*b).label()));
+        let (leader, others) = order.split_first().ok_or("the city has no servers")?;
+        let leader = [*leader];
         loop {
-            let results = self.on(hosts, &quiet, "lock", |host, t| {
-                let o = t.run(
-                    &remote::lock_script(
-                        t.root(),
-                        install,
-                        &self.release.manifest.version,
-                        &self.journal.run,
-                        &info,
-                    ),
-                    b"",
-                    Duration::from_secs(60),
-                )?;
-                let text = o.stdout_text();
-                if let Some(held) = text
-                    .lines()
-                    .find_map(|l| l.strip_prefix("HELD\t").map(str::to_string))
-                {
-                    return Ok(Some(held));
-                }
-                anyhow::ensure!(
-                    text.lines().any(|l| l == "LOCKED"),
-                    "could not take the lock on {}: {}",
-                    host.label(),
-                    o.stderr_text().trim()
-                );
-                Ok(None)
-            });
-            let results = self.all_ok(site.pinyin(), "lock", results)?;
-            let held: Vec<(usize, String)> = results
-                .into_iter()
-                .filter_map(|(i, h)| h.map(|h| (i, h)))
-                .collect();
+            let try_lock = |on: &[usize]| {
+                self.on(on, &quiet, "lock", |host, t| {
+                    let o = t.run(
+                        &remote::lock_script(
+                            t.root(),
+                            install,
+                            &self.release.manifest.version,
+                            &self.journal.run,
+                            &info,
+                        ),
+                        b"",
+                        Duration::from_secs(60),
+                    )?;
+                    let text = o.stdout_text();
+                    if let Some(held) = text
+                        .lines()
+                        .find_map(|l| l.strip_prefix("HELD\t").map(str::to_string))
+                    {
+                        return Ok(Some(held));
+                    }
+                    anyhow::ensure!(
+                        text.lines().any(|l| l == "LOCKED"),
+                        "could not take the lock on {}: {}",
+                        host.label(),
+                        o.stderr_text().trim()
+                    );
+                    Ok(None)
+                })
+            };
+            let held_of = |results: Vec<(usize, Result<Option<String>, HostError>)>| -> Result<Vec<(usize, String)>, String> {
+                Ok(self
+                    .all_ok(site.pinyin(), "lock", results)?
+                    .into_iter()
+                    .filter_map(|(i, h)| h.map(|h| (i, h)))
+                    .collect())
+            };
+            let mut held = held_of(try_lock(&leader))?;
+            if held.is_empty() && !others.is_empty() {
+                held = held_of(try_lock(others))?;
+            }
             if held.is_empty() {
                 self.step(site.pinyin(), None, "lock", true, String::new());
                 return Ok(());

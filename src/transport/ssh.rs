@@ -75,11 +75,6 @@ impl SshTransport {
         }
         Ok(self.sftp.as_ref().expect("set above"))
     }
-
-    /// Waits until the socket is ready for what libssh2 is blocked on (at most `max`).
-    fn wait_socket(&self, max: Duration) {
-        wait_fd(self.fd, self.session.block_directions(), max);
-    }
 }
 
 fn no_address(ep: &Endpoint) -> TransportError {
@@ -87,6 +82,7 @@ fn no_address(ep: &Endpoint) -> TransportError {
 }
 
 pub(super) fn wait_fd(fd: RawFd, dir: BlockDirections, max: Duration) {
+    quick_ack(fd);
     let events = match dir {
         BlockDirections::Outbound => libc::POLLOUT,
         BlockDirections::Both => libc::POLLIN | libc::POLLOUT,
@@ -100,6 +96,7 @@ pub(super) fn wait_fd(fd: RawFd, dir: BlockDirections, max: Duration) {
     let ms = max.as_millis().min(i32::MAX as u128) as i32;
     // SAFETY: one valid pollfd for the duration of the call.
     unsafe { libc::poll(&mut pfd, 1, ms) };
+    quick_ack(fd);
 }
 
 fn is_again(e: &ssh2::Error) -> bool {
@@ -209,7 +206,27 @@ fn tcp_connect(
         _ => TransportError::Other(format!("cannot connect to {shown}: {e}")),
     })?;
     let _ = tcp.set_nodelay(true);
+    quick_ack(std::os::fd::AsRawFd::as_raw_fd(&tcp));
     Ok(tcp)
+}
+
+/// Acknowledges what arrives at once. OpenSSH's server leaves Nagle on for commands without a
+/// terminal, so each reply that follows another waits for our ACK, which Linux delays up to
+/// 40 ms: every command would cost that much in waiting. The kernel leaves quick-ack mode on
+/// its own, so this is set again before each read. (On the socket pair of a jump tunnel it
+/// does nothing.)
+pub(super) fn quick_ack(fd: RawFd) {
+    let one: libc::c_int = 1;
+    // SAFETY: setsockopt on a descriptor we own, with a pointer to a live c_int.
+    unsafe {
+        libc::setsockopt(
+            fd,
+            libc::IPPROTO_TCP,
+            libc::TCP_QUICKACK,
+            (&one as *const libc::c_int).cast(),
+            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        );
+    }
 }
 
 fn set_user_timeout(tcp: &TcpStream, after: Duration) {
@@ -330,6 +347,7 @@ impl Transport for SshTransport {
         timeout: Duration,
     ) -> Result<Output, TransportError> {
         let (reader, script) = super::framed(command);
+        quick_ack(self.fd);
         self.session.set_blocking(true);
         let mut channel = self.session.channel_session().map_err(|e| self.lost(e))?;
         channel.exec(&reader).map_err(|e| self.lost(e))?;
@@ -455,6 +473,9 @@ impl SshTransport {
         let mut buf = vec![0u8; 64 * 1024];
         loop {
             let mut progressed = false;
+            // why the last write waited: a full socket (wait until it drains) or the channel's
+            // window (wait for the server to open it, which arrives as input)
+            let mut write_blocked_out = false;
             if !eof_sent {
                 if written < total {
                     match channel.write(rest_of(input, written)) {
@@ -462,7 +483,12 @@ impl SshTransport {
                             written += n;
                             progressed |= n > 0;
                         }
-                        Err(e) if e.kind() == ErrorKind::WouldBlock => {}
+                        Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                            write_blocked_out = matches!(
+                                self.session.block_directions(),
+                                BlockDirections::Outbound | BlockDirections::Both
+                            );
+                        }
                         // the command may exit without reading all of its input
                         Err(_) => written = total,
                     }
@@ -509,9 +535,24 @@ impl SshTransport {
                 let _ = self.session.keepalive_send();
                 last_keepalive = now;
             }
+            // reading may have taken in the server's window adjustment: write again at once
+            // rather than wait for more input (which may not come until we write)
+            if !progressed
+                && !eof_sent
+                && written < total
+                && !write_blocked_out
+                && channel.write_window().remaining > 0
+            {
+                continue;
+            }
             if !progressed {
                 let left = timeout.saturating_sub(now.duration_since(start));
-                self.wait_socket(left.min(Duration::from_millis(200)));
+                let dir = if write_blocked_out {
+                    BlockDirections::Both
+                } else {
+                    self.session.block_directions()
+                };
+                wait_fd(self.fd, dir, left.min(Duration::from_millis(200)));
             }
         }
     }
