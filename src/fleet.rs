@@ -94,14 +94,56 @@ struct Slot {
 pub struct Fleet {
     connector: Connector,
     forks: usize,
+    /// `--forks` is the number of hosts worked on at once across the whole run, however many
+    /// cities work in parallel: every host's task takes a place here.
+    working: crate::transport::Gate,
     slots: Vec<Slot>,
+}
+
+/// Descriptors one host's connection may hold (its socket, a jump tunnel's pair, a command's
+/// pipes on the sandbox), and what the rest of jinbao keeps open.
+const FILES_PER_HOST: u64 = 4;
+const FILES_BESIDE: u64 = 256;
+
+/// Raises the open-files limit to what `forks` hosts need (up to the hard limit); returns the
+/// number of hosts it allows at once.
+fn open_files_for(forks: usize) -> usize {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit/setrlimit with a valid rlimit struct.
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } != 0 {
+        return forks;
+    }
+    let need = forks as u64 * FILES_PER_HOST + FILES_BESIDE;
+    if lim.rlim_cur < need {
+        let raised = libc::rlimit {
+            rlim_cur: need.min(lim.rlim_max),
+            rlim_max: lim.rlim_max,
+        };
+        // SAFETY: as above.
+        if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } == 0 {
+            lim.rlim_cur = raised.rlim_cur;
+        }
+    }
+    let allowed = (lim.rlim_cur.saturating_sub(FILES_BESIDE) / FILES_PER_HOST).max(1) as usize;
+    if allowed < forks {
+        tracing::warn!(
+            "the open-files limit ({}) allows {allowed} hosts at once, not {forks}: raise `ulimit -n` to go faster",
+            lim.rlim_cur
+        );
+    }
+    forks.min(allowed)
 }
 
 impl Fleet {
     pub fn new(hosts: Vec<Host>, forks: usize, accept_new_host_keys: bool) -> Self {
+        let forks = open_files_for(forks.max(1));
         Fleet {
             connector: Connector::new(accept_new_host_keys),
-            forks: forks.max(1),
+            forks,
+            working: crate::transport::Gate::new(forks),
             slots: hosts
                 .into_iter()
                 .map(|host| Slot {
@@ -207,6 +249,7 @@ impl Fleet {
                             let slot = &self.slots[index];
                             bar.set_prefix(slot.host.label().to_string());
                             bar.set_message(phase.to_string());
+                            let place = self.working.take();
                             // asked to stop: hosts not yet started are left as they are
                             let (result, connected, started) =
                                 if stoppable && crate::interrupt::stopping() {
@@ -214,6 +257,7 @@ impl Fleet {
                                 } else {
                                     self.run_one(slot, &bar, task)
                                 };
+                            drop(place);
                             let done = HostResult {
                                 index,
                                 result,

@@ -119,7 +119,7 @@ pub fn run(ctx: &Ctx, a: RollbackArgs) -> Result<Exit> {
     let info = lock::info(&run, &version);
     let held = fleet.each(Some(&app), &ctx.printer, "lock", |_, t, _| {
         let o = t.run(
-            &remote::lock_script(t.root(), &install, &version, &run, &info),
+            &remote::lock_script(t.root(), &install, &run, &info),
             b"",
             Duration::from_secs(30),
         )?;

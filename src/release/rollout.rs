@@ -1015,13 +1015,7 @@ impl<'a> Rollout<'a> {
             let try_lock = |on: &[usize]| {
                 self.on(on, &quiet, "lock", |host, t| {
                     let o = t.run(
-                        &remote::lock_script(
-                            t.root(),
-                            install,
-                            &self.release.manifest.version,
-                            &self.journal.run,
-                            &info,
-                        ),
+                        &remote::lock_script(t.root(), install, &self.journal.run, &info),
                         b"",
                         Duration::from_secs(60),
                     )?;

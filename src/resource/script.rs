@@ -87,13 +87,22 @@ fn commands(
             // written whole or not at all: the bytes that arrived are checked against the
             // checksum before the file is moved into place (a full disk truncates silently)
             let sha = crate::resource::plan::sha256(content);
-            format!(
-                "confined {parent} && mkdir -p {parent} && base64 -d > {tmp} <<'__JINBAO_EOF__' && \
-                 [ \"$(sha256sum < {tmp})\" = '{sha}  -' ] && chmod {mode:o} {tmp}{} && mv -fT {tmp} {f} \
-                 || {{ rm -f {tmp}; echo 'the file did not arrive whole (disk full?)' >&2; false; }}\n{}\n__JINBAO_EOF__",
-                chown(&tmp, owner),
-                wrap(&STANDARD.encode(content.as_slice())),
-            )
+            let check = format!(
+                "[ \"$(sha256sum < {tmp})\" = '{sha}  -' ] && chmod {mode:o} {tmp}{} && mv -fT {tmp} {f} \
+                 || {{ rm -f {tmp}; echo 'not put in place (the old file, if any, is kept)' >&2; false; }}",
+                chown(&tmp, owner)
+            );
+            match std::str::from_utf8(content) {
+                // text is written by the shell itself (no process), quoted whole
+                Ok(text) if !text.contains('\0') => format!(
+                    "confined {parent} && mkdir -p {parent} && printf '%s' {} > {tmp} && {check}",
+                    shell_quote(text)
+                ),
+                _ => format!(
+                    "confined {parent} && mkdir -p {parent} && base64 -d > {tmp} <<'__JINBAO_EOF__' && {check}\n{}\n__JINBAO_EOF__",
+                    wrap(&STANDARD.encode(content.as_slice())),
+                ),
+            }
         }
         Resource::Symlink { path, target } => {
             let tmp = p(&temp_name(path));
@@ -259,14 +268,21 @@ pub fn describe_commands(
     local: bool,
     systemd: bool,
 ) -> String {
-    let cmds = commands(c, resources, root, local, systemd).unwrap_or_default();
-    // a file's content follows its command line as a heredoc: show the line only
-    match cmds.find("<<'__JINBAO_EOF__'") {
-        Some(_) => cmds
-            .lines()
-            .next()
-            .unwrap_or("")
-            .replace("<<'__JINBAO_EOF__'", "<<(content)"),
-        None => cmds,
+    // a file's content is in its commands (it may be a secret): described, never shown
+    if let Some(Resource::File {
+        path,
+        content,
+        mode,
+        ..
+    }) = c.index.and_then(|i| resources.get(i))
+    {
+        if c.action != Action::Unchanged {
+            let tmp = format!("{root}{}", temp_name(path));
+            return format!(
+                "write {tmp} ({} bytes, content not shown) && [ its SHA-256 is right ] && chmod {mode:o} {tmp} && mv -fT {tmp} {root}{path}",
+                content.len()
+            );
+        }
     }
+    commands(c, resources, root, local, systemd).unwrap_or_default()
 }

@@ -75,6 +75,14 @@ pub enum TransportError {
     Refused { addr: String },
     #[error("timed out connecting to {addr} (after {after:?})")]
     ConnectTimeout { addr: String, after: Duration },
+    /// The SSH handshake or authentication did not finish in time (a loaded server): a
+    /// timeout, never an authentication failure.
+    #[error("SSH set-up with {addr} timed out during {stage} (after {after:?})")]
+    HandshakeTimeout {
+        addr: String,
+        stage: &'static str,
+        after: Duration,
+    },
     #[error("{addr} is unreachable: {detail}")]
     Unreachable { addr: String, detail: String },
     #[error("authentication failed for {user}@{addr}: {detail}")]
@@ -127,7 +135,9 @@ impl TransportError {
     pub fn reason(&self) -> &'static str {
         match self {
             TransportError::Refused { .. } => "refused",
-            TransportError::ConnectTimeout { .. } => "timeout",
+            TransportError::ConnectTimeout { .. } | TransportError::HandshakeTimeout { .. } => {
+                "timeout"
+            }
             TransportError::Unreachable { .. } => "unreachable",
             TransportError::Auth { .. } => "auth",
             TransportError::UnknownHostKey { .. } => "host-key-unknown",
@@ -145,6 +155,18 @@ impl TransportError {
     /// True when the host itself could not be reached (rather than a command failing).
     pub fn is_unreachable(&self) -> bool {
         !matches!(self, TransportError::CommandTimeout { .. })
+    }
+
+    /// True when setting the connection up may succeed if tried again: it timed out, or the
+    /// server dropped it before the handshake ended (sshd's MaxStartups under a burst). Never
+    /// a refused key or host key: those are answers, not accidents.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            TransportError::ConnectTimeout { .. } | TransportError::HandshakeTimeout { .. } => true,
+            TransportError::Lost { detail, .. } => detail.starts_with("SSH handshake failed"),
+            TransportError::Jump { source, .. } => source.is_transient(),
+            _ => false,
+        }
     }
 }
 
@@ -173,10 +195,61 @@ pub trait Transport: Send {
     fn kind(&self) -> TransportKind;
 }
 
+/// How many times setting up a connection is tried again after a transient failure.
+const CONNECT_RETRIES: u32 = 3;
+
+/// Connections set up at once (handshake and authentication); the rest wait their turn.
+pub const MAX_HANDSHAKES: usize = 32;
+
+/// A counting semaphore: at most `limit` holders at once.
+pub struct Gate {
+    limit: usize,
+    held: Mutex<usize>,
+    freed: std::sync::Condvar,
+}
+
+impl Gate {
+    pub fn new(limit: usize) -> Self {
+        Gate {
+            limit: limit.max(1),
+            held: Mutex::new(0),
+            freed: std::sync::Condvar::new(),
+        }
+    }
+
+    /// Waits for a place; it is given back when the guard is dropped.
+    pub fn take(&self) -> GateGuard<'_> {
+        let mut held = self.held.lock().unwrap_or_else(|p| p.into_inner());
+        while *held >= self.limit {
+            held = self.freed.wait(held).unwrap_or_else(|p| p.into_inner());
+        }
+        *held += 1;
+        GateGuard(self)
+    }
+}
+
+impl Default for Gate {
+    fn default() -> Self {
+        Gate::new(MAX_HANDSHAKES)
+    }
+}
+
+pub struct GateGuard<'a>(&'a Gate);
+
+impl Drop for GateGuard<'_> {
+    fn drop(&mut self) {
+        let mut held = self.0.held.lock().unwrap_or_else(|p| p.into_inner());
+        *held -= 1;
+        self.0.freed.notify_one();
+    }
+}
+
 /// Settings and shared state of one run's connections.
 #[derive(Default)]
 pub struct Connector {
     pub accept_new_host_keys: bool,
+    /// Handshakes in flight.
+    handshakes: Gate,
     /// known_hosts files, read once per run and shared by every connection.
     known: Mutex<HashMap<PathBuf, KnownHosts>>,
     /// Jump hosts, connected once and shared by the servers behind them.
@@ -191,11 +264,34 @@ impl Connector {
         }
     }
 
-    /// Opens a connection to `ep` (through its jump host when it has one).
+    /// Opens a connection to `ep` (through its jump host when it has one). Setting up is
+    /// tried again, with a growing pause, when it failed in a way that may pass (a timeout, a
+    /// server dropping connections under a burst); at most `MAX_HANDSHAKES` are in flight at
+    /// once, so that a burst does not starve the servers' sshd or this machine's CPU.
     pub fn connect(&self, ep: &Endpoint) -> Result<Box<dyn Transport>, TransportError> {
-        match ep.kind {
-            TransportKind::Local => Ok(Box::new(local::LocalTransport::open(ep)?)),
-            TransportKind::Ssh => Ok(Box::new(ssh::SshTransport::connect(self, ep)?)),
+        if ep.kind == TransportKind::Local {
+            return Ok(Box::new(local::LocalTransport::open(ep)?));
+        }
+        let mut attempt = 0;
+        loop {
+            let result = {
+                let _turn = self.handshakes.take();
+                ssh::SshTransport::connect(self, ep)
+            };
+            match result {
+                Ok(t) => return Ok(Box::new(t)),
+                Err(e) if e.is_transient() && attempt < CONNECT_RETRIES => {
+                    attempt += 1;
+                    tracing::info!(
+                        "{}: {e}; trying again ({attempt}/{CONNECT_RETRIES})",
+                        ep.label
+                    );
+                    // 200 ms, 600 ms, 1.8 s, spread a little so retries do not come back as one
+                    let pause = 200 * 3u64.pow(attempt - 1) + (std::process::id() as u64 % 7) * 10;
+                    std::thread::sleep(Duration::from_millis(pause));
+                }
+                Err(e) => return Err(e),
+            }
         }
     }
 

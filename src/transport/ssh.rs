@@ -157,8 +157,9 @@ pub(super) fn open_session(
     session.set_timeout(ep.connect_timeout.as_millis().max(1) as u32);
     session.handshake().map_err(|e| {
         if e.code() == ssh2::ErrorCode::Session(ETIMEOUT) {
-            TransportError::ConnectTimeout {
+            TransportError::HandshakeTimeout {
                 addr: shown.clone(),
+                stage: "the key exchange",
                 after: ep.connect_timeout,
             }
         } else {
@@ -169,7 +170,19 @@ pub(super) fn open_session(
         }
     })?;
     check_host_key(c, ep, &session, &host)?;
-    authenticate(ep, &session, &shown)?;
+    authenticate(ep, &session, &shown).map_err(|e| match e {
+        // a server too busy to answer in time has not refused our key
+        TransportError::Auth { ref detail, .. }
+            if detail.contains("timeout") || detail.contains("Timed out") =>
+        {
+            TransportError::HandshakeTimeout {
+                addr: shown.clone(),
+                stage: "authentication",
+                after: ep.connect_timeout,
+            }
+        }
+        other => other,
+    })?;
     session.set_keepalive(false, ep.keepalive.as_secs().max(1) as u32);
     // blocking calls (SFTP) give up when a host vanishes instead of hanging for good
     session.set_timeout(
@@ -305,6 +318,13 @@ fn authenticate(ep: &Endpoint, session: &Session, shown: &str) -> Result<(), Tra
         match session.userauth_pubkey_file(&ep.user, None, key, passphrase.as_deref()) {
             Ok(()) if session.authenticated() => return Ok(()),
             Ok(()) => tried.push(format!("key {} not accepted", key.display())),
+            Err(e) if e.code() == ssh2::ErrorCode::Session(ETIMEOUT) => {
+                return Err(TransportError::HandshakeTimeout {
+                    addr: shown.to_string(),
+                    stage: "authentication",
+                    after: ep.connect_timeout,
+                });
+            }
             Err(e) => tried.push(format!("key {}: {}", key.display(), e.message())),
         }
     } else if let Some(key) = &ep.key {
