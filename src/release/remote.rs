@@ -42,10 +42,10 @@ pub fn preflight_script(root: &str, install: &str, version: &str) -> String {
         "I={i}; V={v}\n\
          echo @current; readlink \"$I/current\"\n\
          echo @installed; ls -1t \"$I\"/releases/.*.sha256 2>/dev/null\n\
-         echo @sha; [ -d \"$I/releases/$V\" ] && cat \"$I/releases/.$V.sha256\" 2>/dev/null\n\
+         echo @sha; [ -d \"$I/releases/$V\" ] && read -r x < \"$I/releases/.$V.sha256\" 2>/dev/null && printf '%s\\n' \"$x\"\n\
          d=\"$I\"; while [ ! -d \"$d\" ]; do d=${{d%/*}}; d=${{d:-/}}; done\n\
-         echo @free; df -Pk \"$d\"\n\
-         echo @lock; [ -f \"$I/.rollout.lock/info\" ] && cat \"$I/.rollout.lock/info\"\n\
+         echo @free; [ -d \"$I/releases/$V\" ] || df -Pk \"$d\"\n\
+         echo @lock; [ -f \"$I/.rollout.lock/info\" ] && read -r x < \"$I/.rollout.lock/info\" && printf '%s\\n' \"$x\"\n\
          true\n"
     )
 }

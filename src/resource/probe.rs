@@ -119,7 +119,11 @@ pub fn probe_script(resources: &[Resource], root: &str, install_dir: &str) -> St
         if !local {
             s.push_str("echo @R; ip -j route show 2>/dev/null\n");
         }
-        s.push_str(&format!("echo @M; cat {} 2>/dev/null\n", q(MANAGED_ROUTES)));
+        // read by the shell itself: a probe runs on every server at every plan
+        s.push_str(&format!(
+            "echo @M; [ -f {m} ] && while IFS= read -r l || [ -n \"$l\" ]; do printf '%s\\n' \"$l\"; done < {m}\n",
+            m = q(MANAGED_ROUTES)
+        ));
     }
     s.push_str("true\n");
     s

@@ -95,11 +95,11 @@ fn commands(
             match std::str::from_utf8(content) {
                 // text is written by the shell itself (no process), quoted whole
                 Ok(text) if !text.contains('\0') => format!(
-                    "confined {parent} && mkdir -p {parent} && printf '%s' {} > {tmp} && {check}",
+                    "confined {parent} && {{ [ -d {parent} ] || mkdir -p {parent}; }} && printf '%s' {} > {tmp} && {check}",
                     shell_quote(text)
                 ),
                 _ => format!(
-                    "confined {parent} && mkdir -p {parent} && base64 -d > {tmp} <<'__JINBAO_EOF__' && {check}\n{}\n__JINBAO_EOF__",
+                    "confined {parent} && {{ [ -d {parent} ] || mkdir -p {parent}; }} && base64 -d > {tmp} <<'__JINBAO_EOF__' && {check}\n{}\n__JINBAO_EOF__",
                     wrap(&STANDARD.encode(content.as_slice())),
                 ),
             }
