@@ -30,16 +30,16 @@ pub struct SynthArgs {
     /// The city (pinyin, Chinese name or code)
     pub city: String,
     /// How many persons, spread over the city's counties
-    #[arg(long)]
+    #[arg(long, value_parser = crate::cli::whole)]
     pub persons: u64,
     /// Share of persons given one injected defect (0–1)
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, default_value_t = 0.0, value_parser = crate::cli::share)]
     pub defects: f64,
     /// utf-8 or gbk
     #[arg(long, default_value = "utf-8")]
     pub encoding: String,
     /// Same seed, same files
-    #[arg(long, default_value_t = 2008)]
+    #[arg(long, default_value_t = 2008, value_parser = crate::cli::whole)]
     pub seed: u64,
     /// Folder for the county folders and summary.json
     #[arg(long)]
@@ -165,8 +165,13 @@ fn load_mapping(ctx: &Ctx, name: &str) -> Result<Mapping> {
             "mappings live under templates/mappings/",
         )
     })?;
-    toml::from_str(&text)
-        .map_err(|e| usage(format!("mapping {}: {}", path.display(), e.message()), ""))
+    toml::from_str(&text).map_err(|e| {
+        let (message, hint) = crate::serde_words::plain(e.message());
+        usage(
+            format!("mapping {}: {message}", path.display()),
+            hint.unwrap_or_default(),
+        )
+    })
 }
 
 fn run_import(ctx: &Ctx, a: ImportArgs) -> Result<Exit> {

@@ -30,14 +30,14 @@ pub struct CheckArgs {
     #[arg(long, value_delimiter = ',', value_name = "NAMES")]
     pub rule: Vec<String>,
     /// Print each rule's SQL (as run on the city's engine), run nothing
-    #[arg(long)]
-    pub show_sql: bool,
+    #[arg(long, alias = "show-sql")]
+    pub dry_run: bool,
     /// Databases checked at once
-    #[arg(long, default_value_t = 4, value_name = "N")]
+    #[arg(short = 'j', long, default_value_t = 4, value_name = "N", value_parser = crate::cli::count)]
     pub jobs: usize,
     /// Rules run at once on each database (one connection each): the engine's cores work
     /// on several rules together
-    #[arg(long, default_value_t = 2, value_name = "N")]
+    #[arg(long, default_value_t = 2, value_name = "N", value_parser = crate::cli::count)]
     pub rule_jobs: usize,
     /// Write problem-data lists for the counties: DIR/<county>/<rule>.csv with every violating
     /// row, its value and a hint (personal data: files 0600 in 0700 folders, audited)
@@ -70,7 +70,15 @@ pub fn run(ctx: &Ctx, a: CheckArgs) -> Result<Exit> {
     }
     let sites = ctx.select(&spec)?;
     let templates = ctx.profiles()?.templates_dir.clone();
-    if a.show_sql {
+    // a rule name that is no rule of a city is refused before any database is asked
+    for site in &sites {
+        if let Err(check::CheckError::UnknownRule { name, city, hint }) =
+            check::selected(&templates, site, &a.rule)
+        {
+            return Err(usage(format!("no rule named `{name}` for {city}"), hint));
+        }
+    }
+    if a.dry_run {
         for site in &sites {
             let rules = check::selected(&templates, site, &a.rule)?;
             for (names, sql) in check::statements(&rules, site.profile.database.engine, !a.no_fuse)?
@@ -189,7 +197,7 @@ fn print(ctx: &Ctx, results: &[check::CityCheck]) -> Result<()> {
             };
             t.add_row(vec![
                 p.cell(&x.name, Tone::Plain),
-                p.cell(format!("{:?}", x.severity).to_lowercase(), Tone::Muted),
+                p.cell(x.severity.as_str(), Tone::Muted),
                 p.cell(x.violations, tone),
                 p.cell(
                     x.fixed.map_or("-".to_string(), |n| n.to_string()),

@@ -16,7 +16,8 @@ pub struct ProgressArgs {
     #[command(flatten)]
     pub target: TargetArgs,
     /// Databases asked at once
-    #[arg(long, default_value_t = crate::parallel::DEFAULT_JOBS, value_name = "N")]
+    #[arg(short = 'j', long, default_value_t = crate::parallel::DEFAULT_JOBS, value_name = "N",
+          value_parser = crate::cli::count)]
     pub jobs: usize,
 }
 

@@ -102,7 +102,7 @@ fn inspect(ctx: &Ctx, a: HealthArgs) -> Result<Exit> {
         if !CHECKS.contains(&name.as_str()) {
             return Err(usage(
                 format!("no check named `{name}`"),
-                format!("checks: {}", CHECKS.join(", ")),
+                crate::suggest::hint(name, CHECKS),
             ));
         }
     }

@@ -1,32 +1,45 @@
 //! `jinbao provision plan|apply <target>`: build a city's servers from its profile.
 
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use serde::Serialize;
 
-use crate::cli::{ConnectArgs, TargetArgs};
+use crate::cli::{ConfirmArgs, ConnectArgs, TargetArgs};
 use crate::context::Ctx;
 use crate::error::{Exit, usage};
 use crate::fleet::HostError;
 use crate::output::Tone;
 use crate::provision::{self, HostApply, HostPlan};
+use crate::provision_plan::{self, PlanFile, fingerprint};
 use crate::resource::Action;
 
 #[derive(Debug, Subcommand)]
 pub enum ProvisionCommand {
-    /// What would change on every server (exit 0: nothing, 3: changes pending, 1: error)
+    /// What would change on every server (exit 0: nothing, 3: changes pending, 1: error);
+    /// --out records it for `provision apply FILE`
+    #[command(after_help = "Examples:
+  jinbao provision plan xuchang --diff               # what would change, files as diffs
+  jinbao provision plan --wave pilot --out pilot.json
+  jinbao provision plan hebi --role app --json       # for a script")]
     Plan(PlanArgs),
-    /// Make the changes (asks first on a terminal unless --yes)
+    /// Make the changes, for a target (asks first on a terminal unless --yes) or exactly as a
+    /// plan FILE recorded them (a city whose servers moved since is refused)
+    #[command(after_help = "Examples:
+  jinbao provision apply --wave pilot          # plan, ask, change
+  jinbao provision apply pilot.json            # exactly the plan `provision plan --out` wrote
+  jinbao provision apply xuchang --dry-run     # the same as `provision plan xuchang`")]
     Apply(ApplyArgs),
 }
 
+/// Which servers, and how they are reached and shown.
 #[derive(Debug, Args)]
-pub struct PlanArgs {
+pub struct HostArgs {
     #[command(flatten)]
     pub target: TargetArgs,
-    /// Only servers with this role
+    /// Only servers with this role (db, app, web, gateway)
     #[arg(long)]
     pub role: Option<String>,
     /// Show unified diffs of files
@@ -37,18 +50,29 @@ pub struct PlanArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub hosts: HostArgs,
+    /// Also write the plan to FILE (JSON), for `provision apply FILE`
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
 pub struct ApplyArgs {
     #[command(flatten)]
-    pub plan: PlanArgs,
-    /// Only plan: change nothing
-    #[arg(long)]
-    pub check: bool,
+    pub hosts: HostArgs,
+    /// Show what would change, change nothing (the same as `provision plan`)
+    #[arg(long, alias = "check")]
+    pub dry_run: bool,
     /// Stop every host at the first failure on any host
     #[arg(long)]
     pub fail_fast: bool,
     /// Change a city outside its maintenance window, recording why
     #[arg(long, value_name = "REASON")]
     pub override_window: Option<String>,
+    #[command(flatten)]
+    pub confirm: ConfirmArgs,
 }
 
 #[derive(Serialize)]
@@ -66,16 +90,80 @@ struct HostRow {
 
 pub fn run(ctx: &Ctx, command: ProvisionCommand) -> Result<Exit> {
     match command {
-        ProvisionCommand::Plan(args) => execute(ctx, &args, None),
-        ProvisionCommand::Apply(args) if args.check => execute(ctx, &args.plan, None),
-        ProvisionCommand::Apply(args) => execute(ctx, &args.plan, Some(&args)),
+        ProvisionCommand::Plan(args) => execute(ctx, &args.hosts, Mode::Plan(args.out.as_deref())),
+        ProvisionCommand::Apply(args) => {
+            let recorded = plan_file_of(ctx, &args)?;
+            if args.dry_run {
+                return execute(ctx, &args.hosts, Mode::Plan(None));
+            }
+            match recorded {
+                Some((path, plan)) => apply_file(ctx, &args, &path, &plan),
+                None => execute(ctx, &args.hosts, Mode::Apply(&args, None)),
+            }
+        }
     }
 }
 
-fn execute(ctx: &Ctx, args: &PlanArgs, apply: Option<&ApplyArgs>) -> Result<Exit> {
+/// What `execute` does after planning.
+enum Mode<'a> {
+    /// Print the plan (and write it to the file given).
+    Plan(Option<&'a Path>),
+    /// Apply it; with a recorded plan, only to cities whose servers still plan the same.
+    Apply(&'a ApplyArgs, Option<&'a PlanFile>),
+}
+
+/// `provision apply FILE`: the one argument is a plan file (it has a `/` or a `.json`, or is a
+/// file here), never a city; a plan fixes the servers, so no other target is taken with it.
+fn plan_file_of(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<(PathBuf, PlanFile)>> {
+    let t = &args.hosts.target;
+    let is_file = |a: &str| a.contains('/') || a.ends_with(".json") || Path::new(a).is_file();
+    let Some(first) = t.cities.iter().find(|c| is_file(c)) else {
+        return Ok(None);
+    };
+    if t.cities.len() > 1 || args.hosts.role.is_some() {
+        return Err(usage(
+            format!("{first} is a plan: it names the servers itself"),
+            "give the plan alone: jinbao provision apply FILE",
+        ));
+    }
+    let path = PathBuf::from(first);
+    let plan = PlanFile::read(&path).map_err(|e| usage(e.to_string(), e.hint()))?;
+    if plan.env != ctx.load.env {
+        return Err(usage(
+            format!(
+                "the plan {} was made for the environment `{}`, not `{}`",
+                path.display(),
+                plan.env,
+                ctx.load.env
+            ),
+            format!("run with --env {}", plan.env),
+        ));
+    }
+    Ok(Some((path, plan)))
+}
+
+fn apply_file(ctx: &Ctx, args: &ApplyArgs, path: &Path, plan: &PlanFile) -> Result<Exit> {
+    let hosts = HostArgs {
+        target: TargetArgs {
+            cities: plan.cities(),
+            ..Default::default()
+        },
+        role: plan.role.clone(),
+        diff: args.hosts.diff,
+        connect: args.hosts.connect.clone(),
+    };
+    ctx.printer.note(format!(
+        "applying the plan {} of {}",
+        path.display(),
+        plan.created
+    ));
+    execute(ctx, &hosts, Mode::Apply(args, Some(plan)))
+}
+
+fn execute(ctx: &Ctx, args: &HostArgs, mode: Mode<'_>) -> Result<Exit> {
     let profiles = ctx.profiles()?;
     let fleet = ctx.fleet(&args.target.spec(), args.role.as_deref(), &args.connect)?;
-    if let Some(a) = apply {
+    if let Mode::Apply(a, _) = mode {
         let sites: Vec<_> = fleet
             .hosts()
             .map(|h| provision::site_of(profiles, h))
@@ -112,24 +200,34 @@ fn execute(ctx: &Ctx, args: &PlanArgs, apply: Option<&ApplyArgs>) -> Result<Exit
             }
         })
         .collect();
+    if let Mode::Apply(_, Some(recorded)) = mode {
+        refuse_moved(&mut rows, recorded);
+    }
     let pending: usize = rows
         .iter()
         .filter_map(|r| r.plan.as_ref())
         .map(HostPlan::pending)
         .sum();
     let errors = rows.iter().any(|r| r.error.is_some());
-    let Some(apply) = apply else {
-        learn(ctx, args, &rows, "provision plan");
-        print_plan(ctx, &rows, false)?;
-        return Ok(if errors {
-            Exit::Failure
-        } else if pending > 0 {
-            Exit::Pending
-        } else {
-            Exit::Success
-        });
+    let (apply, recorded) = match mode {
+        Mode::Apply(a, recorded) => (a, recorded),
+        Mode::Plan(out) => {
+            learn(ctx, args, &rows, "provision plan");
+            if let Some(out) = out {
+                write_plan(ctx, args, &rows, out)?;
+            }
+            print_plan(ctx, &rows, false)?;
+            return Ok(if errors {
+                Exit::Failure
+            } else if pending > 0 {
+                Exit::Pending
+            } else {
+                Exit::Success
+            });
+        }
     };
-    if pending > 0 && !ctx.yes && !ctx.printer.json {
+    // a recorded plan was reviewed already: it is not asked about again
+    if pending > 0 && recorded.is_none() && !ctx.yes && !apply.confirm.yes && !ctx.printer.json {
         print_plan(ctx, &rows, false)?;
         if std::io::IsTerminal::is_terminal(&std::io::stdin())
             && !ctx.printer.confirm(&format!("apply {pending} changes?"))
@@ -142,7 +240,7 @@ fn execute(ctx: &Ctx, args: &PlanArgs, apply: Option<&ApplyArgs>) -> Result<Exit
     let with_changes: Vec<usize> = rows
         .iter()
         .enumerate()
-        .filter(|(_, r)| r.plan.as_ref().is_some_and(|p| p.pending() > 0))
+        .filter(|(_, r)| r.error.is_none() && r.plan.as_ref().is_some_and(|p| p.pending() > 0))
         .map(|(i, _)| i)
         .collect();
     let results = fleet.each(Some(&with_changes), &ctx.printer, "apply", |host, t, _| {
@@ -180,9 +278,78 @@ fn execute(ctx: &Ctx, args: &PlanArgs, apply: Option<&ApplyArgs>) -> Result<Exit
     Ok(if failed { Exit::Failure } else { Exit::Success })
 }
 
+/// A city any of whose servers plans differently from the recording (or was not recorded, or
+/// could not be planned then) is refused whole: none of its servers is changed.
+fn refuse_moved(rows: &mut [HostRow], recorded: &PlanFile) {
+    let mut moved: Vec<(String, String)> = Vec::new();
+    for r in rows.iter() {
+        let why = match (recorded.host(&r.city, &r.host), &r.plan) {
+            (None, _) => Some(format!("{} is not in the plan", r.host)),
+            (Some(h), _) if h.fingerprint.is_none() => {
+                Some(format!("{} could not be planned then", r.host))
+            }
+            (Some(_), None) => None, // its error says why
+            (Some(h), Some(p)) if h.fingerprint.as_deref() != Some(&fingerprint(p)) => {
+                Some(format!("{} changed since the plan", r.host))
+            }
+            _ => None,
+        };
+        if let Some(why) = why {
+            moved.push((r.city.clone(), why));
+        }
+    }
+    for h in &recorded.hosts {
+        if !rows.iter().any(|r| r.city == h.city && r.host == h.host) {
+            moved.push((
+                h.city.clone(),
+                format!("{} is no longer a server of it", h.host),
+            ));
+        }
+    }
+    for r in rows.iter_mut().filter(|r| r.error.is_none()) {
+        let own = moved
+            .iter()
+            .find(|(c, w)| c == &r.city && w.starts_with(&format!("{} ", r.host)));
+        let others: Vec<&str> = moved
+            .iter()
+            .filter(|(c, w)| c == &r.city && !w.starts_with(&format!("{} ", r.host)))
+            .filter_map(|(_, w)| w.split(' ').next())
+            .collect();
+        r.error = match (own, others.is_empty()) {
+            (Some((_, why)), _) => Some(format!("refused: {why}; plan again")),
+            (None, false) => Some(format!(
+                "refused with its city ({} moved); plan again",
+                others.join(", ")
+            )),
+            (None, true) => None,
+        };
+    }
+}
+
+fn write_plan(ctx: &Ctx, args: &HostArgs, rows: &[HostRow], out: &Path) -> Result<()> {
+    let file = PlanFile {
+        v: 1,
+        kind: provision_plan::KIND.into(),
+        created: crate::window::now().to_rfc3339(),
+        env: ctx.load.env.clone(),
+        role: args.role.clone(),
+        hosts: rows
+            .iter()
+            .map(|r| provision_plan::planned(&r.city, &r.host, r.plan.as_ref()))
+            .collect(),
+    };
+    file.write(out)?;
+    ctx.printer.note(format!(
+        "plan written to {}: apply it with `jinbao provision apply {}`",
+        out.display(),
+        out.display()
+    ));
+    Ok(())
+}
+
 /// Tells the assessment which cities provisioning found (or left) as their profile says:
 /// only for a run over every server of a city that reached them all.
-fn learn(ctx: &Ctx, args: &PlanArgs, rows: &[HostRow], by: &str) {
+fn learn(ctx: &Ctx, args: &HostArgs, rows: &[HostRow], by: &str) {
     if args.role.is_some() {
         return;
     }
@@ -280,7 +447,12 @@ fn print_plan(ctx: &Ctx, rows: &[HostRow], applied: bool) -> Result<()> {
                 Action::Delete => Tone::Bad,
                 Action::Unchanged => Tone::Muted,
             };
-            let verb = format!("{:?}", c.action).to_lowercase();
+            let verb = match c.action {
+                Action::Create => "create",
+                Action::Update => "update",
+                Action::Delete => "delete",
+                Action::Unchanged => "unchanged",
+            };
             t.add_row(vec![
                 p.cell(&r.city, Tone::Plain),
                 p.cell(&r.host, Tone::Plain),
@@ -337,7 +509,13 @@ fn print_plan(ctx: &Ctx, rows: &[HostRow], applied: bool) -> Result<()> {
         ))?;
         return Ok(());
     }
-    if total == 0 {
+    let with_errors = rows.iter().filter(|r| r.error.is_some()).count();
+    if with_errors > 0 && total == 0 {
+        p.text(format!(
+            "{with_errors} of {} hosts failed or were refused; no changes pending on the others",
+            rows.len()
+        ))?;
+    } else if total == 0 {
         p.text(format!(
             "no changes: {} hosts, {unchanged} resources as they should be",
             rows.len()

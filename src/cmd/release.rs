@@ -26,7 +26,7 @@ pub struct PackArgs {
     #[arg(long)]
     pub version: Option<String>,
     /// Schema version the release needs in the city databases
-    #[arg(long, value_name = "VERSION")]
+    #[arg(long, value_name = "VERSION", value_parser = crate::cli::schema_version)]
     pub schema: Option<u32>,
     /// Application name [default: jinbao-unified]
     #[arg(long)]

@@ -105,7 +105,7 @@ pub fn run(ctx: &Ctx, a: ReportArgs) -> Result<Exit> {
     if ctx.printer.json {
         ctx.printer.json(&serde_json::json!({
             "out": path,
-            "format": format!("{:?}", a.format).to_lowercase(),
+            "format": a.format.to_possible_value().map(|v| v.get_name().to_string()),
             "cities": sites.len(),
         }))?;
     } else {

@@ -40,7 +40,8 @@ pub struct StatusArgs {
     pub record: bool,
 
     /// Databases asked at once
-    #[arg(long, default_value_t = crate::parallel::DEFAULT_JOBS, value_name = "N")]
+    #[arg(short = 'j', long, default_value_t = crate::parallel::DEFAULT_JOBS, value_name = "N",
+          value_parser = crate::cli::count)]
     pub jobs: usize,
 }
 

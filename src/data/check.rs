@@ -27,6 +27,13 @@ pub enum CheckError {
     Run { rule: String, message: String },
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    #[error("no rule named `{name}` for {city}")]
+    UnknownRule {
+        name: String,
+        city: String,
+        /// "did you mean …?", or the rules there are.
+        hint: String,
+    },
 }
 
 /// Where problem-data lists go, and in which encoding.
@@ -91,8 +98,18 @@ impl CityCheck {
 
 /// The rules of a city (only those named when names are given), with what they take from its
 /// profile (the contribution base limits).
+/// A name in `only` that is no rule of the city is an error.
 pub fn selected(templates: &Path, site: &Site, only: &[String]) -> Result<Vec<Rule>, CheckError> {
-    Ok(rules::load(templates, site.pinyin())?
+    let all = rules::load(templates, site.pinyin())?;
+    let names: Vec<&str> = all.iter().map(|r| r.name.as_str()).collect();
+    if let Some(name) = only.iter().find(|n| !names.contains(&n.as_str())) {
+        return Err(CheckError::UnknownRule {
+            name: name.clone(),
+            city: site.pinyin().to_string(),
+            hint: crate::suggest::hint(name, &names),
+        });
+    }
+    Ok(all
         .into_iter()
         .filter(|r| only.is_empty() || only.contains(&r.name))
         .map(|mut r| {

@@ -227,7 +227,12 @@ pub fn import_file(
         .unwrap_or_default()
         .to_string_lossy()
         .into_owned();
-    let encoding_name = format!("{:?}", r.encoding).to_lowercase();
+    // as import manifests have always recorded it
+    let encoding_name = match r.encoding {
+        Encoding::Utf8 => "utf8",
+        Encoding::Gb18030 => "gb18030",
+    }
+    .to_string();
     let id_of = |sha: &str| format!("{}-{}-{}", spec.county, e.name, &sha[..12]);
     let counts = |r: &Reading<'_>, dups: usize| {
         let loaded = r.staged - dups as u64;

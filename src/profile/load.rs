@@ -403,7 +403,7 @@ fn build_site(
                 Some(&files.list[file].source.name),
                 format!(
                     "the merged profile of `{pinyin}` is not valid: {}",
-                    e.message()
+                    crate::serde_words::plain(e.message()).0
                 ),
             )
         })?;

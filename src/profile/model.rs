@@ -341,7 +341,7 @@ pub mod human_duration {
         let text = String::deserialize(d)?;
         humantime::parse_duration(&text).map_err(|e| {
             serde::de::Error::custom(format!(
-                "invalid duration {text:?}: {e} (write e.g. \"5s\", \"2m\", \"1h 30m\")"
+                "invalid duration `{text}`: {e} (write e.g. \"5s\", \"2m\", \"1h 30m\")"
             ))
         })
     }

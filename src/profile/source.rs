@@ -92,7 +92,10 @@ impl ProfileFile {
                 Err(e) => e,
             };
             let Some(span) = err.span() else {
-                found.push(Diagnostic::in_file(Some(&self.source.name), err.message()));
+                found.push(Diagnostic::in_file(
+                    Some(&self.source.name),
+                    crate::serde_words::plain(err.message()).0,
+                ));
                 break;
             };
             found.push(toml_diagnostic(&self.source, &err, "invalid profile"));
@@ -175,14 +178,18 @@ fn collect_spans(table: &DeTable<'_>, path: &mut KeyPath, out: &mut HashMap<KeyP
 
 fn toml_diagnostic(source: &SourceText, err: &toml::de::Error, fallback: &str) -> Diagnostic {
     let message = err.message().trim();
-    let message = if message.is_empty() {
-        fallback
+    let (message, hint) = if message.is_empty() {
+        (fallback.to_string(), None)
     } else {
-        message
+        crate::serde_words::plain(message)
     };
-    match err.span() {
+    let d = match err.span() {
         Some(span) => Diagnostic::at(source, span, message),
         None => Diagnostic::in_file(Some(&source.name), message),
+    };
+    match hint {
+        Some(h) => d.with_hint(h),
+        None => d,
     }
 }
 

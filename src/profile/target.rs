@@ -27,23 +27,14 @@ impl TargetError {
             TargetError::Empty => {
                 "name a city (pinyin, Chinese name or code), --wave NAME or --all".into()
             }
-            TargetError::UnknownCity(_) => format!(
-                "cities: {}",
-                profiles
-                    .cities()
-                    .map(|s| s.pinyin())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            TargetError::UnknownWave(_) => format!(
-                "waves: {}",
-                profiles
-                    .waves
-                    .iter()
-                    .map(|w| w.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            TargetError::UnknownCity(query) => {
+                let pinyins: Vec<&str> = profiles.cities().map(|s| s.pinyin()).collect();
+                crate::suggest::hint(query, &pinyins)
+            }
+            TargetError::UnknownWave(query) => {
+                let waves: Vec<&str> = profiles.waves.iter().map(|w| w.name.as_str()).collect();
+                crate::suggest::hint(query, &waves)
+            }
         }
     }
 }

@@ -113,7 +113,13 @@ impl<'p> Validator<'p> {
                     site,
                     &["city", "wave"],
                     format!("unknown wave `{}`", c.wave),
-                    Some(&format!("province.toml declares: {}", known.join(", "))),
+                    Some(&match crate::suggest::closest(&c.wave, &known) {
+                        Some(w) => format!(
+                            "did you mean `{w}`? province.toml declares: {}",
+                            known.join(", ")
+                        ),
+                        None => format!("province.toml declares: {}", known.join(", ")),
+                    }),
                 );
             }
         }
@@ -183,7 +189,12 @@ impl<'p> Validator<'p> {
                         site,
                         &["datacenter", "servers", name, "roles"],
                         format!("server `{name}`: unknown role `{role}`"),
-                        Some("roles are db, app, web, gateway"),
+                        Some(&match crate::suggest::closest(role, ROLES) {
+                            Some(r) => {
+                                format!("did you mean `{r}`? roles are db, app, web, gateway")
+                            }
+                            None => "roles are db, app, web, gateway".to_string(),
+                        }),
                     );
                 }
             }

@@ -17,7 +17,7 @@ pub struct BaselineArgs {
     #[command(flatten)]
     pub db: DbTarget,
     /// Version the database is at (default: the latest)
-    #[arg(long, value_name = "VERSION")]
+    #[arg(long, value_name = "VERSION", value_parser = crate::cli::schema_version)]
     pub to: Option<u32>,
     /// Record the baseline even if the live schema differs from the migrations
     #[arg(long)]
@@ -26,6 +26,11 @@ pub struct BaselineArgs {
 
 pub fn run(ctx: &Ctx, args: BaselineArgs) -> Result<Exit> {
     let sites = args.db.sites(ctx)?;
+    if let Some(to) = args.to {
+        for site in &sites {
+            super::known_version(&super::migrations(ctx, site)?, to)?;
+        }
+    }
     let results = crate::parallel::map(&sites, args.db.jobs, |site| -> Result<String> {
         let migrations = super::migrations(ctx, site)?;
         let upto: Vec<_> = migrations

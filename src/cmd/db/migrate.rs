@@ -23,7 +23,7 @@ pub struct MigrateArgs {
     #[arg(long)]
     pub dry_run: bool,
     /// Stop at this version (default: the latest)
-    #[arg(long, value_name = "VERSION")]
+    #[arg(long, value_name = "VERSION", value_parser = crate::cli::schema_version)]
     pub to: Option<u32>,
     /// How long to wait for another migration run holding the lock
     #[arg(long, value_parser = humantime::parse_duration, default_value = "10m")]
@@ -56,6 +56,11 @@ pub struct PendingSql {
 
 pub fn run(ctx: &Ctx, args: MigrateArgs) -> Result<Exit> {
     let sites = args.db.sites(ctx)?;
+    if let Some(to) = args.to {
+        for site in &sites {
+            super::known_version(&super::migrations(ctx, site)?, to)?;
+        }
+    }
     let rows = crate::parallel::map(&sites, args.db.jobs, |site| {
         let start = Instant::now();
         let mut row = MigrateRow {

@@ -38,7 +38,8 @@ pub struct DbTarget {
     #[arg(long)]
     pub province: bool,
     /// Databases worked on at once
-    #[arg(long, value_name = "N", default_value_t = crate::parallel::DEFAULT_JOBS)]
+    #[arg(short = 'j', long, value_name = "N", default_value_t = crate::parallel::DEFAULT_JOBS,
+          value_parser = crate::cli::count)]
     pub jobs: usize,
 }
 
@@ -66,6 +67,23 @@ pub fn run(ctx: &Ctx, command: DbCommand) -> Result<Exit> {
 pub fn migrations(ctx: &Ctx, site: &Site) -> Result<Vec<crate::schema::Migration>> {
     let dir = ctx.profiles()?.templates_dir.join("schema");
     Ok(crate::schema::load(&dir, site.profile.database.engine)?)
+}
+
+/// `--to V` names a migration that exists: a version past the newest (or between files) is
+/// refused, never read as "the newest".
+pub fn known_version(migrations: &[crate::schema::Migration], to: u32) -> Result<()> {
+    if migrations.iter().any(|m| m.version == to) {
+        return Ok(());
+    }
+    let versions: Vec<String> = migrations
+        .iter()
+        .map(|m| format!("V{:03}", m.version))
+        .collect();
+    let newest = versions.last().cloned().unwrap_or_else(|| "none".into());
+    Err(crate::error::usage(
+        format!("there is no migration V{to:03} (the newest is {newest})"),
+        format!("migrations: {}", versions.join(", ")),
+    ))
 }
 
 /// `user@host as role`, recorded in the history.

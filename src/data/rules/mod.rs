@@ -24,6 +24,14 @@ pub enum Severity {
 }
 
 impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+
     fn weight(self) -> f64 {
         match self {
             Severity::Error => 3.0,
@@ -113,7 +121,10 @@ pub fn load(templates: &Path, city: &str) -> Result<Vec<Rule>, RuleError> {
         })?;
         let parsed: RulesFile = toml::from_str(&text).map_err(|e| RuleError::File {
             file: f.display().to_string(),
-            message: e.to_string(),
+            // the location and snippet as toml writes them, serde's words made plain
+            message: e
+                .to_string()
+                .replace(e.message(), &crate::serde_words::plain(e.message()).0),
         })?;
         for r in parsed.rule {
             rules.retain(|x| x.name != r.name);
