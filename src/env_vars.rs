@@ -13,6 +13,12 @@ pub const LOG: &str = "JINBAO_LOG";
 /// Any value turns colour off (https://no-color.org).
 pub const NO_COLOR: &str = "NO_COLOR";
 
+/// `dumb` is a terminal that cannot move its cursor or show colour.
+pub const TERM: &str = "TERM";
+/// Width of the terminal in columns: tables fit it (also when stdout is not a terminal, where
+/// they are otherwise as wide as they need).
+pub const COLUMNS: &str = "COLUMNS";
+
 /// The variable's value, when set and valid UTF-8.
 pub fn get(name: &str) -> Option<String> {
     std::env::var(name).ok()

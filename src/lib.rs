@@ -60,7 +60,7 @@ pub fn run() -> ExitCode {
             };
         }
     };
-    init_logging(cli.global.verbose, cli.global.quiet);
+    init_logging(cli.global.verbose, cli.global.quiet, cli.global.color);
     let ctx = match context::Ctx::new(&cli.global) {
         Ok(ctx) => ctx,
         Err(e) => {
@@ -75,7 +75,7 @@ pub fn run() -> ExitCode {
 }
 
 /// `tracing` to stderr: warnings by default, more with -v, `JINBAO_LOG` overrides.
-fn init_logging(verbose: u8, quiet: bool) {
+fn init_logging(verbose: u8, quiet: bool, color: cli::ColorChoice) {
     let level = match (quiet, verbose) {
         (true, _) => "error",
         (_, 0) => "warn",
@@ -84,7 +84,18 @@ fn init_logging(verbose: u8, quiet: bool) {
         _ => "trace",
     };
     let filter = env_vars::get(env_vars::LOG).unwrap_or_else(|| format!("jinbao={level}"));
+    // colour in log lines under the same rule as everywhere: a terminal, no NO_COLOR, not dumb
+    let ansi = match color {
+        cli::ColorChoice::Always => true,
+        cli::ColorChoice::Never => false,
+        cli::ColorChoice::Auto => {
+            std::io::IsTerminal::is_terminal(&std::io::stderr())
+                && !env_vars::is_set(env_vars::NO_COLOR)
+                && env_vars::get(env_vars::TERM).as_deref() != Some("dumb")
+        }
+    };
     let _ = tracing_subscriber::fmt()
+        .with_ansi(ansi)
         .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
         .with_writer(|| ScrubbedStderr)
         .with_target(false)

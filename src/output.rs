@@ -1,11 +1,15 @@
 //! The only module that writes to the terminal: tables and text for people, JSON for
 //! scripts on stdout; notes, warnings and progress on stderr. Everything it writes passes
 //! through `privacy::scrub`: no secret and no unmasked ID number reaches the terminal.
+//! Every table goes through `layout` (fit to the terminal, no word cut) and every JSON
+//! document carries `"v": 1` (docs/json.md).
 #![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod layout;
 
 use std::io::{self, IsTerminal, Write};
 
-use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
+use comfy_table::{Cell, Color, Table, presets};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 
@@ -19,7 +23,60 @@ pub struct Printer {
     pub color: bool,
     /// Progress bars: only on a terminal, never with --json or -q.
     pub progress: bool,
-    stdout_tty: bool,
+    /// Columns tables must fit in (None: as wide as they need, when stdout is no terminal).
+    table_width: Option<usize>,
+}
+
+/// The version of every JSON document jinbao prints (the `v` key, docs/json.md).
+pub const JSON_VERSION: u64 = 1;
+
+/// A terminal that cannot show colour or move its cursor (`TERM=dumb`).
+fn dumb_terminal() -> bool {
+    crate::env_vars::get(crate::env_vars::TERM).as_deref() == Some("dumb")
+}
+
+/// Columns of the terminal on stdout (None when it is no terminal or does not say).
+fn terminal_columns() -> Option<usize> {
+    // SAFETY: TIOCGWINSZ fills a winsize the size of the one passed; a failure leaves it zeroed.
+    let mut size: libc::winsize = unsafe { std::mem::zeroed() };
+    let ok = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut size) } == 0;
+    (ok && size.ws_col > 0).then_some(usize::from(size.ws_col))
+}
+
+/// How wide tables may be: the terminal's width; on a terminal that reports 0 columns (a
+/// serial console), `COLUMNS` or 80; off a terminal, `COLUMNS` when set, else no limit.
+fn table_width(stdout_tty: bool) -> Option<usize> {
+    let columns = crate::env_vars::get(crate::env_vars::COLUMNS)
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|c| *c > 0);
+    if !stdout_tty {
+        return columns;
+    }
+    Some(terminal_columns().or(columns).unwrap_or(80))
+}
+
+/// `"v": 1` first in an object, or in each object of a list (a list stays a list: scripts
+/// that read `.[0].city` go on working).
+fn versioned(value: &mut serde_json::Value) {
+    fn stamp(map: &mut serde_json::Map<String, serde_json::Value>) {
+        if map.contains_key("v") {
+            return;
+        }
+        let rest = std::mem::take(map);
+        map.insert("v".into(), JSON_VERSION.into());
+        map.extend(rest);
+    }
+    match value {
+        serde_json::Value::Object(map) => stamp(map),
+        serde_json::Value::Array(items) => {
+            for item in items {
+                if let serde_json::Value::Object(map) = item {
+                    stamp(map);
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 /// The tone of a status cell.
@@ -36,15 +93,17 @@ impl Printer {
     pub fn new(json: bool, quiet: bool, verbose: u8, color: Option<bool>) -> Self {
         let stdout_tty = io::stdout().is_terminal();
         let stderr_tty = io::stderr().is_terminal();
-        let color = color
-            .unwrap_or(stdout_tty && !crate::env_vars::is_set(crate::env_vars::NO_COLOR) && !json);
+        let dumb = dumb_terminal();
+        let color = color.unwrap_or(
+            stdout_tty && !crate::env_vars::is_set(crate::env_vars::NO_COLOR) && !json && !dumb,
+        );
         Printer {
             json,
             quiet,
             verbose,
             color,
-            progress: stdout_tty && stderr_tty && !json && !quiet,
-            stdout_tty,
+            progress: stdout_tty && stderr_tty && !json && !quiet && !dumb,
+            table_width: table_width(stdout_tty),
         }
     }
 
@@ -56,9 +115,11 @@ impl Printer {
         }
     }
 
-    /// A value as pretty JSON on stdout.
+    /// A value as pretty JSON on stdout, with `"v": 1`.
     pub fn json<T: Serialize + ?Sized>(&self, value: &T) -> io::Result<()> {
-        let mut text = serde_json::to_vec_pretty(value).map_err(io::Error::other)?;
+        let mut value = serde_json::to_value(value).map_err(io::Error::other)?;
+        versioned(&mut value);
+        let mut text = serde_json::to_vec_pretty(&value).map_err(io::Error::other)?;
         text.push(b'\n');
         io::stdout().lock().write_all(&scrub_bytes(&text))
     }
@@ -84,24 +145,22 @@ impl Printer {
         }
     }
 
-    /// A table with the house style; columns wrap only on a terminal.
+    /// A table with the house style.
     pub fn table(&self, header: &[&str]) -> Table {
         let mut t = Table::new();
         t.load_style(presets::UTF8_FULL_CONDENSED);
         t.set_header(header.iter().map(Cell::new).collect::<Vec<_>>());
-        if self.stdout_tty {
-            t.set_content_arrangement(ContentArrangement::Dynamic);
-        } else {
-            t.force_no_tty();
-        }
         if self.color {
             t.enforce_styling();
         }
         t
     }
 
+    /// Every table is printed here: fitted to the terminal, its words never cut; too wide for
+    /// that, one record per block.
     pub fn print_table(&self, table: &Table) -> io::Result<()> {
-        self.text(table)
+        let mut table = table.clone();
+        self.text(layout::render(&mut table, self.table_width))
     }
 
     /// A cell coloured by its tone (plain when colour is off).
@@ -209,14 +268,28 @@ impl Printer {
             None => ProgressBar::new_spinner(),
         };
         let template = format!(
-            "{{spinner:.cyan}} [{{elapsed_precise}}] {{bar:30}} {{human_pos}} {unit} ({{per_sec}}) {{msg}}"
+            "{{spinner:.cyan}} [{{elapsed_precise}}] {{bar:30}} {{human_pos}} {unit} ({{rate}}) {{msg}}"
         );
         bar.set_style(
             ProgressStyle::with_template(&template)
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .with_key("rate", rate),
         );
         bar.set_draw_target(ProgressDrawTarget::stderr());
         bar
+    }
+}
+
+/// A progress rate in whole units per second (indicatif's own shows four decimals).
+fn rate(state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write) {
+    let _ = write!(w, "{}/s", whole_rate(state.per_sec()));
+}
+
+fn whole_rate(per_sec: f64) -> String {
+    if per_sec.is_finite() && per_sec >= 0.0 {
+        format!("{per_sec:.0}")
+    } else {
+        "-".into()
     }
 }
 
@@ -240,6 +313,30 @@ pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_json_document_carries_its_version() {
+        let mut object = serde_json::json!({"city": "xuchang", "score": 90});
+        super::versioned(&mut object);
+        assert_eq!(
+            serde_json::to_string(&object).unwrap(),
+            r#"{"v":1,"city":"xuchang","score":90}"#
+        );
+        let mut list = serde_json::json!([{"city": "a"}, {"city": "b"}]);
+        super::versioned(&mut list);
+        assert_eq!(list[1]["v"], 1);
+        assert!(list.is_array(), "a list stays a list");
+        let mut own = serde_json::json!({"v": 2});
+        super::versioned(&mut own);
+        assert_eq!(own["v"], 2, "a document with its own version keeps it");
+    }
+
+    #[test]
+    fn rates_are_whole_numbers() {
+        assert_eq!(super::whole_rate(1234.5678), "1235");
+        assert_eq!(super::whole_rate(0.4), "0");
+        assert_eq!(super::whole_rate(f64::INFINITY), "-");
+    }
+
     #[test]
     fn control_bytes_are_shown_not_obeyed() {
         assert_eq!(super::visible("a\x1b[2Jb\n"), "a\\u{1b}[2Jb\n");

@@ -14,14 +14,32 @@ use crate::output::Tone;
 #[derive(Debug, Subcommand)]
 pub enum DataCommand {
     /// Synthetic county extracts of a city, with injected defects reported exactly
+    #[command(after_help = "Examples:
+  jinbao data synth hebi --persons 10000 --out extracts
+  jinbao data synth hebi --persons 10000 --defects 0.01 --encoding gbk --out extracts")]
     Synth(SynthArgs),
     /// Load county extracts: every row loaded or rejected with its line and reason
+    #[command(after_help = "Examples:
+  jinbao data import hebi --county 410602 extracts/410602
+  jinbao data import hebi --county 410602 --dry-run extracts/410602   # what would be rejected
+  jinbao data import hebi --county 410602 --mapping legacy-v2 old/person.csv")]
     Import(ImportArgs),
     /// Data-quality rules, run inside each city database (exit 1 when an error rule fails)
+    #[command(after_help = "Examples:
+  jinbao data check hebi                       # every rule, a score per city
+  jinbao data check --all --lists problems     # and the problem-data lists for the counties
+  jinbao data check hebi --rule id_check_char --dry-run   # the SQL, run nothing")]
     Check(super::data_check::CheckArgs),
-    /// Row-level reconciliation of a county's source with what the city holds
+    /// Row-level reconciliation of a county's source with what the city holds (exit 0 the
+    /// same, 3 differences found, 1 failed)
+    #[command(after_help = "Examples:
+  jinbao data compare hebi --county 410602 --source extracts/410602
+  jinbao data compare hebi --county 410602 --source postgresql://10.41.6.20/county_410602")]
     Compare(super::data_compare::CompareArgs),
     /// Which county's data is in the city's center, and how good (exit 1 past the deadline)
+    #[command(after_help = "Examples:
+  jinbao data progress                 # every city, county by county
+  jinbao data progress hebi --json")]
     Progress(super::data_progress::ProgressArgs),
 }
 

@@ -18,9 +18,9 @@ use crate::state::lock::{self, Holder};
 pub enum LockCommand {
     /// Who holds which lock, since when
     #[command(after_help = "Examples:
-  jinbao lock status                 this controller's locks
-  jinbao lock status --wave pilot    and the city locks on the pilots' servers
-  jinbao rollout unlock zhoukou      break a city's lock (recorded in the audit log)")]
+  jinbao lock status                   # this controller's locks
+  jinbao lock status --wave pilot      # and the city locks on the pilots' servers
+  jinbao rollout unlock zhoukou        # break a city's lock (recorded in the audit log)")]
     Status(StatusArgs),
 }
 

@@ -13,6 +13,10 @@ use crate::output::Tone;
 #[derive(Debug, Subcommand)]
 pub enum NetCommand {
     /// Check every server's routes and TCP endpoints (exit 1 when one fails)
+    #[command(after_help = "Examples:
+  jinbao net check hebi                # routes and endpoints, seen from every Hebi server
+  jinbao net check --wave pilot --role app
+  jinbao net check --all --json")]
     Check(NetCheckArgs),
 }
 

@@ -16,12 +16,27 @@ use crate::profile::{Site, SiteKind, dotted, source::walk_values};
 #[derive(Debug, Subcommand)]
 pub enum ProfileCommand {
     /// Every city: code, name, pinyin, wave, servers, database engine
+    #[command(after_help = "Examples:
+  jinbao profile list                  # the 18 cities
+  jinbao profile list --province       # and the province center
+  jinbao --env testbed profile list    # as the network test bed environment has them")]
     List(ListArgs),
     /// The effective profile of one city (pinyin, Chinese name or code)
+    #[command(after_help = "Examples:
+  jinbao profile show xuchang          # Xuchang's effective profile
+  jinbao profile show 许昌 --origin     # and the file and line each value comes from
+  jinbao profile show henan --json     # the province center's, for a script")]
     Show(ShowArgs),
     /// Check every profile (or the named cities); exit 2 on any error
+    #[command(after_help = "Examples:
+  jinbao profile validate              # every profile; every error with file:line:col
+  jinbao profile validate xuchang hebi
+  jinbao profile validate --json       # {\"valid\": …, \"errors\": […]} for a script")]
     Validate(ValidateArgs),
     /// How two cities' effective profiles differ
+    #[command(after_help = "Examples:
+  jinbao profile diff xuchang zhoukou
+  jinbao profile diff 许昌 周口 --json")]
     Diff(DiffArgs),
 }
 

@@ -60,6 +60,7 @@ impl CheckRecord {
             Some(self.min_score),
             None,
         )
+        .lower_is_worse()
     }
 }
 

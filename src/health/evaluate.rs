@@ -87,7 +87,8 @@ pub fn host_checks(
             "s",
             Some(c.clock_warn_s),
             Some(c.clock_crit_s),
-        ),
+        )
+        .both_signs(),
     );
     for (mount, (used, _)) in &probe.disks {
         let s = Status::of(*used, c.disk_warn_pct, c.disk_crit_pct);

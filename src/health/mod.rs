@@ -92,6 +92,25 @@ pub struct Perf {
     pub uom: String,
     pub warn: Option<f64>,
     pub crit: Option<f64>,
+    /// A value below the thresholds is the problem (a score): written `95:` for Nagios.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub lower_is_worse: bool,
+    /// A value away from zero either way is the problem (a clock offset): `-2:2`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub both_signs: bool,
+}
+
+impl Perf {
+    /// A threshold in the monitoring-plugin range syntax: `N` alerts above N (and below 0),
+    /// `N:` below N, `-N:N` outside ±N.
+    pub fn range(&self, threshold: Option<f64>) -> String {
+        match threshold {
+            None => String::new(),
+            Some(t) if self.lower_is_worse => format!("{t}:"),
+            Some(t) if self.both_signs => format!("{}:{t}", -t.abs()),
+            Some(t) => format!("{t}"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -153,7 +172,25 @@ impl Check {
             uom: uom.to_string(),
             warn,
             crit,
+            lower_is_worse: false,
+            both_signs: false,
         });
+        self
+    }
+
+    /// Its measurement is a problem below the thresholds (a score).
+    pub fn lower_is_worse(mut self) -> Self {
+        if let Some(p) = &mut self.perf {
+            p.lower_is_worse = true;
+        }
+        self
+    }
+
+    /// Its measurement is a problem away from zero either way (an offset).
+    pub fn both_signs(mut self) -> Self {
+        if let Some(p) = &mut self.perf {
+            p.both_signs = true;
+        }
         self
     }
 }
@@ -204,14 +241,13 @@ pub fn nagios_line(checks: &[Check]) -> String {
     let problems = with_perf.iter().filter(|c| c.status != Status::Ok).count();
     for c in with_perf.into_iter().take(problems.max(40)) {
         if let Some(p) = &c.perf {
-            let f = |x: Option<f64>| x.map_or(String::new(), |v| format!("{v}"));
             let label = p.label.replace(['\'', '=', ' '], "_");
             perf.push(format!(
                 "'{label}'={}{};{};{}",
                 p.value,
                 p.uom,
-                f(p.warn),
-                f(p.crit)
+                p.range(p.warn),
+                p.range(p.crit)
             ));
         }
     }
@@ -265,5 +301,22 @@ mod tests {
         let (_, perf) = line.split_once(" | ").unwrap();
         assert!(perf.contains("'app1_/'=85%;80;90"), "{perf}");
         assert!(!line.contains('\n'));
+    }
+
+    /// A score is bad below its threshold (`95:`), a clock offset either way (`-2:2`): in the
+    /// plain form (`95`) a monitor would alert on every good score.
+    #[test]
+    fn nagios_thresholds_say_which_side_is_worse() {
+        let checks = vec![
+            Check::new("hebi", None, "data", Status::Ok, "score 98.5")
+                .perf("hebi_data_score", 98.5, "", Some(95.0), None)
+                .lower_is_worse(),
+            Check::new("hebi", Some("app1"), "clock", Status::Ok, "-0.4 s")
+                .perf("app1_clock", -0.4, "s", Some(2.0), Some(10.0))
+                .both_signs(),
+        ];
+        let line = nagios_line(&checks);
+        assert!(line.contains("'hebi_data_score'=98.5;95:;"), "{line}");
+        assert!(line.contains("'app1_clock'=-0.4s;-2:2;-10:10"), "{line}");
     }
 }

@@ -38,6 +38,9 @@ pub trait Store: Send {
     fn apply(&mut self, m: &Migration, by: &str) -> Result<Duration, StoreError>;
     /// Records `migrations` as applied without running them (adopting an existing database).
     fn baseline(&mut self, migrations: &[Migration], by: &str) -> Result<(), StoreError>;
+    /// Records `m`'s checksum as the one applied (`db repair`: the file was edited after it
+    /// ran, and the edit is accepted). False when the history has no such version.
+    fn repair(&mut self, m: &Migration) -> Result<bool, StoreError>;
     /// The live schema, and the one `migrations` produce on an empty database.
     fn shapes(&mut self, migrations: &[Migration]) -> Result<(Shape, Shape), StoreError>;
     /// Table sizes and the connection count, for reports.
@@ -245,6 +248,20 @@ impl Store for PgStore {
         }
         tx.commit()
             .map_err(|e| StoreError::Other(db::pg_message(&e)))
+    }
+
+    fn repair(&mut self, m: &Migration) -> Result<bool, StoreError> {
+        let n = self
+            .client
+            .execute(
+                &format!(
+                    "UPDATE {}.{HISTORY_TABLE} SET checksum = $1 WHERE version = $2",
+                    db::SCHEMA
+                ),
+                &[&m.checksum, &(m.version as i32)],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(n == 1)
     }
 
     fn shapes(&mut self, migrations: &[Migration]) -> Result<(Shape, Shape), StoreError> {
@@ -471,6 +488,17 @@ impl Store for LiteStore {
                 .map_err(|e| StoreError::Other(e.to_string()))?;
         }
         tx.commit().map_err(|e| StoreError::Other(e.to_string()))
+    }
+
+    fn repair(&mut self, m: &Migration) -> Result<bool, StoreError> {
+        let n = self
+            .conn
+            .execute(
+                &format!("UPDATE {HISTORY_TABLE} SET checksum = ?1 WHERE version = ?2"),
+                rusqlite::params![m.checksum, m.version],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(n == 1)
     }
 
     fn shapes(&mut self, migrations: &[Migration]) -> Result<(Shape, Shape), StoreError> {

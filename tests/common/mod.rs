@@ -5,6 +5,7 @@ pub mod assess;
 pub mod chromium;
 pub mod pg;
 pub mod props;
+pub mod pty;
 pub mod testbed;
 
 use std::path::{Path, PathBuf};

@@ -143,10 +143,12 @@ pub fn migrate_site(
         if let Some(m) = status.checksum_mismatches.first() {
             bail!(
                 "migration {} was edited after it was applied (checksum {} in the history, {} now): \
-                 restore the file, or write a new migration for the change",
+                 restore the file, write a new migration for the change, or accept the edit \
+                 with `jinbao db repair {}`",
                 m.file,
                 &m.applied[..12],
-                &m.now[..12]
+                &m.now[..12],
+                site.pinyin()
             );
         }
         let pending: Vec<&&Migration> = wanted

@@ -4,6 +4,7 @@ mod baseline;
 mod drift;
 mod init;
 mod migrate;
+mod repair;
 pub mod status;
 
 use anyhow::Result;
@@ -18,15 +19,38 @@ use crate::profile::target::TargetSpec;
 #[derive(Debug, Subcommand)]
 pub enum DbCommand {
     /// Create each database if missing, with its migrator, application and read-only roles
+    #[command(after_help = "Examples:
+  jinbao db init --all --province      # every database and its roles
+  jinbao --env testbed db init xuchang")]
     Init(DbTarget),
     /// Apply pending migrations in order, each in its own transaction
+    #[command(after_help = "Examples:
+  jinbao db migrate --all --province   # every database to the newest schema
+  jinbao db migrate xuchang --dry-run  # print the SQL that would run
+  jinbao db migrate hebi --to 5        # stop at V005")]
     Migrate(migrate::MigrateArgs),
     /// One row per database: current version, pending migrations, checksum problems
+    #[command(after_help = "Examples:
+  jinbao db status --wave pilot
+  jinbao db status --all --province --json")]
     Status(DbTarget),
     /// Compare the live schema with what the migrations produce; exit 3 on drift
+    #[command(after_help = "Examples:
+  jinbao db drift xuchang              # exit 3 and the differences when someone changed it by hand
+  jinbao db drift --all --json")]
     Drift(DbTarget),
     /// Adopt a database that already has the schema: record migrations as applied
+    #[command(after_help = "Examples:
+  jinbao db baseline kaifeng --to 8    # the live schema must be what V001..V008 make
+  jinbao db baseline kaifeng --to 8 --force")]
     Baseline(baseline::BaselineArgs),
+    /// Accept a migration edited after it was applied: record its file's checksum (asks
+    /// first; audited)
+    #[command(after_help = "Examples:
+  jinbao db repair zhoukou --dry-run   # which applied migrations were edited since
+  jinbao db repair zhoukou --version 5 # re-record V005's checksum, after asking
+  jinbao db repair --all --yes         # every edited one, without asking")]
+    Repair(repair::RepairArgs),
 }
 
 /// A target of the database commands: cities as usual, and the province center.
@@ -60,6 +84,7 @@ pub fn run(ctx: &Ctx, command: DbCommand) -> Result<Exit> {
         DbCommand::Status(t) => status::run(ctx, t),
         DbCommand::Drift(t) => drift::run(ctx, t),
         DbCommand::Baseline(a) => baseline::run(ctx, a),
+        DbCommand::Repair(a) => repair::run(ctx, a),
     }
 }
 

@@ -1,0 +1,108 @@
+//! Which of two release versions is newer, so a rollout that would go back (a downgrade) is
+//! refused unless `--allow-downgrade` says it is meant. Pure functions, no I/O.
+
+use std::cmp::Ordering;
+
+/// Compares release versions part by part (parts are separated by `.`, `-` or `+`); inside a
+/// part, runs of digits compare as numbers (`1.10` is newer than `1.9`, `rc10` than `rc2`) and
+/// other runs as text; a missing part counts as 0 (`1.2` is `1.2.0`). Any two versions
+/// compare, so every manifest's version can be checked. Pre-release tags are not special:
+/// `1.0.0-rc1` is newer than `1.0.0`.
+pub fn compare(a: &str, b: &str) -> Ordering {
+    let (pa, pb): (Vec<&str>, Vec<&str>) = (parts(a), parts(b));
+    for i in 0..pa.len().max(pb.len()) {
+        let order = compare_part(pa.get(i).copied().unwrap_or("0"), pb.get(i).copied().unwrap_or("0"));
+        if order != Ordering::Equal {
+            return order;
+        }
+    }
+    Ordering::Equal
+}
+
+/// The newest version a city runs that `to` is older than: Some when rolling `to` out would be
+/// a downgrade (the version to name in the refusal), None when it is not.
+pub fn downgrade_from<'a>(running: &'a [String], to: &str) -> Option<&'a str> {
+    running
+        .iter()
+        .max_by(|x, y| compare(x, y))
+        .filter(|newest| compare(to, newest) == Ordering::Less)
+        .map(String::as_str)
+}
+
+fn parts(v: &str) -> Vec<&str> {
+    v.trim_start_matches(['v', 'V'])
+        .split(['.', '-', '+'])
+        .collect()
+}
+
+/// Runs of digits compare as numbers, other runs as text; a number sorts before text.
+fn compare_part(a: &str, b: &str) -> Ordering {
+    let (ra, rb) = (runs(a), runs(b));
+    for i in 0..ra.len().max(rb.len()) {
+        let order = match (ra.get(i), rb.get(i)) {
+            (Some(x), Some(y)) => compare_run(x, y),
+            (Some(_), None) => Ordering::Greater,
+            (None, Some(_)) => Ordering::Less,
+            (None, None) => Ordering::Equal,
+        };
+        if order != Ordering::Equal {
+            return order;
+        }
+    }
+    Ordering::Equal
+}
+
+fn runs(p: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let bytes = p.as_bytes();
+    for i in 1..=bytes.len() {
+        if i == bytes.len() || bytes[i].is_ascii_digit() != bytes[start].is_ascii_digit() {
+            if let Some(run) = p.get(start..i) {
+                out.push(run);
+            }
+            start = i;
+        }
+    }
+    out
+}
+
+fn compare_run(a: &str, b: &str) -> Ordering {
+    let digits = |r: &str| r.bytes().all(|c| c.is_ascii_digit());
+    match (digits(a), digits(b)) {
+        (true, true) => {
+            // leading zeros do not count; a longer number is a bigger one
+            let (a, b) = (a.trim_start_matches('0'), b.trim_start_matches('0'));
+            a.len().cmp(&b.len()).then(a.cmp(b))
+        }
+        (true, false) => Ordering::Less,
+        (false, true) => Ordering::Greater,
+        (false, false) => a.cmp(b),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cmp::Ordering::*;
+
+    #[test]
+    fn numbers_compare_as_numbers() {
+        assert_eq!(compare("1.10.0", "1.9.3"), Greater);
+        assert_eq!(compare("1.2", "1.2.0"), Equal);
+        assert_eq!(compare("v2.0", "1.99"), Greater);
+        assert_eq!(compare("1.0.01", "1.0.1"), Equal);
+        assert_eq!(compare("23.1.1700000000000", "23.1.999"), Greater);
+        assert_eq!(compare("1.0.0-rc2", "1.0.0-rc10"), Less, "numbers inside a part too");
+        assert_eq!(compare("2027.1", "2026.12"), Greater);
+    }
+
+    #[test]
+    fn a_downgrade_names_the_newest_running() {
+        let running = vec!["1.1.0".to_string(), "1.2.0".to_string()];
+        assert_eq!(downgrade_from(&running, "1.1.5"), Some("1.2.0"));
+        assert_eq!(downgrade_from(&running, "1.2.0"), None, "the same release is no downgrade");
+        assert_eq!(downgrade_from(&running, "1.3.0"), None);
+        assert_eq!(downgrade_from(&[], "0.1"), None, "a city running nothing");
+    }
+}
