@@ -280,7 +280,8 @@ impl Rollout<'_> {
             let upload = w.is_some_and(|w| w.install) && locking;
             script.push_str("if [ \"$L_OK\" = 1 ]; then\n");
             if let Some(a) = &apply {
-                script.push_str(&format!("echo @apply\n( {a}\n) || exit 0\n"));
+                // no subshell: a failing change's `exit` ends the round trip, skipping the install
+                script.push_str(&format!("echo @apply\n{a}\n"));
             }
             if upload {
                 let site = crate::provision::site_of(self.profiles, host);
@@ -302,7 +303,7 @@ impl Rollout<'_> {
                     health_timeout: 1,
                     health_interval: 1,
                 });
-                script.push_str(&format!("echo @install\n( {installing}\n)\n"));
+                script.push_str(&format!("echo @install\n{installing}\n"));
             }
             script.push_str("fi\n");
             let stdin: &[u8] = if upload { &self.tarball } else { b"" };
