@@ -143,11 +143,10 @@ impl Rollout<'_> {
     }
 
     /// Takes the city lock on every app server and, in the same round trip, does each server's
-    /// work (`work`): its provisioning changes and the release's install. One server (the
-    /// first by name) is locked alone first: two runs racing for the city meet there, and the
-    /// one that loses takes nothing else, so one of them always goes on. A lock of this run is
-    /// ours (a resume); one whose holder provably died is taken over and journalled; any other
-    /// is waited for up to `--lock-wait`, then refused naming its holder.
+    /// work (`work`): its provisioning changes and the release's install. The first server is
+    /// locked alone first (`lock::take_city`: waiting, taking over a dead holder's lock,
+    /// refusing with its holder's name), so a race for the city is settled before any server
+    /// changes.
     pub(super) fn lock_city(
         &self,
         site: &Site,
@@ -156,65 +155,50 @@ impl Rollout<'_> {
         work: &HashMap<usize, Work>,
     ) -> Result<HashMap<usize, Done>, String> {
         let info = lock::info(&self.journal.run, &self.release.manifest.version);
-        let quiet = self.printer.quiet_clone();
-        let started = Instant::now();
-        let mut pause = Duration::from_millis(50);
         let mut order = hosts.to_vec();
         order.sort_by(|a, b| self.fleet.host(*a).label().cmp(self.fleet.host(*b).label()));
         let leader = [*order.first().ok_or("the city has no servers")?];
-        // the servers with work and no lock to take (db, gateway: provisioning only)
-        let others: Vec<usize> = work
-            .keys()
-            .copied()
-            .filter(|i| !hosts.contains(i))
-            .collect();
-        let mut everyone = order.clone();
-        everyone.extend(&others);
-        loop {
-            let mut held = self.held(&self.lock_round(&leader, install, &info, None))?;
-            let mut done = HashMap::new();
-            if held.is_empty() {
-                let results = self.lock_round(&everyone, install, &info, Some(work));
-                held = self.held(&results)?;
-                done = results
-                    .into_iter()
-                    .filter_map(|(i, r)| r.ok().map(|d| (i, d)))
-                    .collect();
-            }
-            if held.is_empty() {
-                self.step(site.pinyin(), None, "lock", true, String::new());
-                return Ok(done);
-            }
-            // locks left by a jinbao of this controller that died: taken over, said so
-            let dead: Vec<&(usize, String)> =
-                held.iter().filter(|(_, h)| lock::is_dead(h)).collect();
-            if dead.len() == held.len() {
-                for (i, h) in &dead {
-                    let _ = self.on(&[*i], &quiet, "unlock", |_, t| {
-                        t.run(
-                            &remote::unlock_exact_script(t.root(), install, h),
-                            b"",
-                            Duration::from_secs(30),
-                        )?;
-                        Ok(())
-                    });
-                    self.log(EventKind::LockTakenOver {
-                        city: Some(site.pinyin().to_string()),
-                        from: h.clone(),
-                    });
-                }
-                continue;
-            }
-            // give back what we took, then wait or refuse
-            self.unlock(hosts, install);
-            let holder = lock::describe(&held[0].1, self.opts.stale_after);
-            if started.elapsed() >= self.opts.lock_wait || self.stopping().is_some() {
-                self.step(site.pinyin(), None, "lock", false, holder.clone());
-                return Err(format!("another rollout holds the city lock: {holder}"));
-            }
-            std::thread::sleep(pause.min(self.opts.lock_wait.saturating_sub(started.elapsed())));
-            pause = (pause * 2).min(Duration::from_secs(2));
+        let began = Instant::now();
+        let taken = lock::take_city(
+            self.fleet,
+            self.printer,
+            &leader,
+            install,
+            &self.journal.run,
+            &info,
+            self.opts.lock_wait,
+            self.opts.stale_after,
+            &|dead| {
+                self.log(EventKind::LockTakenOver {
+                    city: Some(site.pinyin().to_string()),
+                    from: dead.to_string(),
+                })
+            },
+        );
+        self.span(site.pinyin(), None, "lock", began, Instant::now());
+        if let Err(why) = taken {
+            self.step(site.pinyin(), None, "lock", false, why.clone());
+            return Err(why);
         }
+        // the servers with work and no lock to take (db, gateway: provisioning only)
+        let mut everyone = order.clone();
+        everyone.extend(work.keys().copied().filter(|i| !hosts.contains(i)));
+        let results = self.lock_round(&everyone, install, &info, Some(work));
+        let held = self
+            .held(&results)
+            .inspect_err(|_| self.unlock(hosts, install))?;
+        if let Some((_, holder)) = held.first() {
+            // another run took a server though not the first one (its profiles differ)
+            self.unlock(hosts, install);
+            let holder = lock::describe(holder, self.opts.stale_after);
+            self.step(site.pinyin(), None, "lock", false, holder.clone());
+            return Err(format!("another rollout holds the city lock: {holder}"));
+        }
+        self.step(site.pinyin(), None, "lock", true, String::new());
+        Ok(results
+            .into_iter()
+            .filter_map(|(i, r)| r.ok().map(|d| (i, d)))
+            .collect())
     }
 
     /// Gives this run's lock back on `hosts` (also after a stop was asked for).
