@@ -174,17 +174,45 @@ pub fn apply_host(
     plan: &HostPlan,
     timeout: Duration,
 ) -> Result<HostApply> {
-    let systemd = plan.observed.systemd;
-    let Some(script) =
-        resource::apply_script(&plan.changes, resources, &plan.root, plan.local, systemd)
-    else {
+    let Some(script) = apply_script_of(resources, plan) else {
         return Ok(HostApply {
             applied: Vec::new(),
             failed: None,
         });
     };
     let out = t.run(&script, b"", timeout).context("apply")?;
-    let outcome = resource::parse_apply(&out.stdout_text());
+    Ok(apply_outcome(
+        resources,
+        plan,
+        &out.stdout_text(),
+        &out.stderr_text(),
+        out.status,
+    ))
+}
+
+/// The script doing the plan's changes (None: nothing to do), to run alone or as part of a
+/// larger round trip.
+pub fn apply_script_of(resources: &[Resource], plan: &HostPlan) -> Option<String> {
+    resource::apply_script(
+        &plan.changes,
+        resources,
+        &plan.root,
+        plan.local,
+        plan.observed.systemd,
+    )
+}
+
+/// What the apply script reported (`stdout` holds its OK/FAIL lines; stderr what the failing
+/// change said).
+pub fn apply_outcome(
+    resources: &[Resource],
+    plan: &HostPlan,
+    stdout: &str,
+    stderr: &str,
+    status: i32,
+) -> HostApply {
+    let systemd = plan.observed.systemd;
+    let outcome = resource::parse_apply(stdout);
     let applied = outcome
         .done
         .iter()
@@ -195,8 +223,7 @@ pub fn apply_host(
         Some((i, status, _)) => {
             let c = &plan.changes[i.min(plan.changes.len() - 1)];
             // what the failing change said: the end of the script's stderr
-            let err = out.stderr_text();
-            let lines: Vec<&str> = err.trim_end().lines().collect();
+            let lines: Vec<&str> = stderr.trim_end().lines().collect();
             let output = lines[lines.len().saturating_sub(20)..].join("\n");
             Some(FailedChange {
                 resource: c.resource.clone(),
@@ -205,13 +232,13 @@ pub fn apply_host(
                 output,
             })
         }
-        None if !out.ok() => Some(FailedChange {
+        None if status != 0 => Some(FailedChange {
             resource: "(script)".into(),
             command: "the apply script".into(),
-            status: out.status,
-            output: out.stderr_text(),
+            status,
+            output: stderr.to_string(),
         }),
         None => None,
     };
-    Ok(HostApply { applied, failed })
+    HostApply { applied, failed }
 }

@@ -448,7 +448,16 @@ fn a_disk_that_fills_during_unpack_fails_the_city_cleanly() {
     bed.exec("h4", "umount /opt/jinbao/releases; umount /mnt/small");
     assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
     let city = &r.json()["cities"][0];
-    assert_eq!(city["result"], "rolled-back", "{city}");
+    // the release is unpacked before any server switches: a failed unpack leaves the whole
+    // city on its old release, nothing to roll back
+    assert_eq!(city["result"], "failed", "{city}");
+    assert!(
+        city["reason"]
+            .as_str()
+            .unwrap()
+            .contains("xuchang-app2: upload failed"),
+        "{city}"
+    );
     // the failed unpack was cleaned up: the disk is not left full
     let (before, after): (u64, u64) = (
         free_before.trim().parse().unwrap(),

@@ -731,3 +731,78 @@ fn a_plan_is_applied_exactly_and_drift_is_refused() {
             .contains("drifted since the plan")
     );
 }
+
+#[test]
+fn timings_show_where_the_time_went() {
+    let Some(_bed) = testbed("timings_show_where_the_time_went") else {
+        return;
+    };
+    if !pg::available("timings_show_where_the_time_went") {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    let v = unique("12.0");
+    let release = make_release(state, &v, Some("sleep 0.2; exit 0"));
+    let r = run(pg::jinbao(state, None).args([
+        "rollout",
+        release.to_str().unwrap(),
+        "--wave",
+        "pilot",
+        "--provision",
+        "--migrate",
+        "--no-pause",
+        "--timings",
+        "--json",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let t = &r.json()["timings"];
+    let phases: Vec<&str> = t["phases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["phase"].as_str().unwrap())
+        .collect();
+    for want in [
+        "connect", "probe", "lock", "upload", "switch", "health", "finalize",
+    ] {
+        assert!(phases.contains(&want), "no {want} in {phases:?}");
+    }
+    // every app server has its upload, switch and health timed
+    let spans = t["spans"].as_array().unwrap();
+    for phase in ["upload", "switch", "health"] {
+        let hosts = spans.iter().filter(|s| s["phase"] == phase).count();
+        assert_eq!(hosts, 9, "{phase}: {hosts} spans");
+    }
+    // the health check sleeps 0.2 s: its spans show it, the critical path ends after it
+    let health = spans.iter().find(|s| s["phase"] == "health").unwrap();
+    assert!(health["ms"].as_u64().unwrap() >= 150, "{health}");
+    let path = t["critical_path"].as_array().unwrap();
+    assert!(!path.is_empty());
+    let wall = t["wall_ms"].as_u64().unwrap();
+    let last = path.last().unwrap();
+    assert!(last["start_ms"].as_u64().unwrap() + last["ms"].as_u64().unwrap() <= wall);
+    assert!(path.iter().any(|s| s["phase"] == "health"));
+    // for people: the same as tables; and the journal has them as events
+    let r = run(pg::jinbao(state, None).args([
+        "rollout",
+        release.to_str().unwrap(),
+        "--wave",
+        "pilot",
+        "--no-pause",
+        "--timings",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("Critical path"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("Each phase over all hosts"),
+        "{}",
+        r.stdout
+    );
+    let journals: String = std::fs::read_dir(state.join("rollouts"))
+        .unwrap()
+        .flatten()
+        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+        .collect();
+    assert!(journals.contains("\"event\":\"timing\""));
+}

@@ -270,3 +270,150 @@ fn audit_lists_the_changes_of_a_rollout() {
         .mode();
     assert_eq!(mode & 0o777, 0o600);
 }
+
+/// Synthetic extracts of Hebi; the folder of its first county and that county's code.
+fn hebi_county(state: &Path, persons: &str) -> (std::path::PathBuf, String) {
+    let out = state.join("extracts");
+    let r = run(jinbao(state).args([
+        "data",
+        "synth",
+        "hebi",
+        "--persons",
+        persons,
+        "--defects",
+        "0",
+        "--seed",
+        "5",
+        "--json",
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let c = &r.json()["counties"][0];
+    (
+        std::path::PathBuf::from(c["folder"].as_str().unwrap()),
+        c["code"].as_str().unwrap().to_string(),
+    )
+}
+
+#[test]
+fn two_imports_of_one_county_take_turns() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    assert_eq!(run(jinbao(state).args(["db", "migrate", "hebi"])).code, 0);
+    let (folder, county) = hebi_county(state, "60000");
+    let spawn = || {
+        common::jinbao_std(state)
+            .args([
+                "data",
+                "import",
+                "hebi",
+                "--county",
+                &county,
+                folder.to_str().unwrap(),
+                "--json",
+            ])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn(), spawn());
+    let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+    let err = |o: &std::process::Output| String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(a.status.code(), Some(0), "{}", err(&a));
+    assert_eq!(b.status.code(), Some(0), "{}", err(&b));
+    assert!(
+        err(&a).contains("waiting for the other import")
+            || err(&b).contains("waiting for the other import"),
+        "one waited its turn:\n{}\n{}",
+        err(&a),
+        err(&b)
+    );
+    assert!(!err(&a).contains("locked") && !err(&b).contains("database is locked"));
+}
+
+#[test]
+fn an_import_stops_before_loading_anything_when_a_file_cannot_be_read() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    assert_eq!(run(jinbao(state).args(["db", "migrate", "hebi"])).code, 0);
+    let (folder, county) = hebi_county(state, "200");
+    // the second file of the import is broken: not a single row of the first is loaded
+    let broken = folder.join("employers.csv");
+    std::fs::write(&broken, "not,the,right,header\n1,2,3,4\n").unwrap();
+    let persons = folder.join("persons.csv");
+    let r = run(jinbao(state).args([
+        "data",
+        "import",
+        "hebi",
+        "--county",
+        &county,
+        persons.to_str().unwrap(),
+        broken.to_str().unwrap(),
+        "--json",
+    ]));
+    assert_ne!(r.code, 0, "{}", r.stdout);
+    assert!(r.stderr.contains("employers.csv"), "{}", r.stderr);
+    let r = run(jinbao(state).args(["data", "progress", "hebi", "--json"]));
+    assert!(
+        !r.stdout.contains("\"loaded\": true"),
+        "nothing was loaded: {}",
+        r.stdout
+    );
+}
+
+#[test]
+fn a_state_folder_deleted_mid_run_stops_the_run() {
+    use std::io::BufRead;
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path().join("state");
+    // a release whose health check takes a moment, so that the run is still going
+    let src = work.path().join("app");
+    common::copy_tree(&common::repo().join("examples/unified-app"), &src);
+    std::fs::write(src.join("bin/health-check"), "#!/bin/sh\nsleep 0.3\n").unwrap();
+    std::fs::set_permissions(
+        src.join("bin/health-check"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
+    let mut child = common::jinbao_std(&state)
+        .args([
+            "rollout",
+            src.to_str().unwrap(),
+            "--all",
+            "--provision",
+            "--migrate",
+        ])
+        .args(["--no-pause", "--max-parallel", "1", "--events", "ndjson"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    for line in lines.by_ref() {
+        if line.unwrap().contains("\"event\":\"city-done\"") {
+            break;
+        }
+    }
+    std::fs::remove_dir_all(state.join("rollouts")).unwrap();
+    let done: usize = lines
+        .map_while(Result::ok)
+        .filter(|l| l.contains("\"event\":\"city-done\""))
+        .count();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("cannot write the rollout journal"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("removed while the run wrote it"),
+        "{stderr}"
+    );
+    assert!(
+        done < 17,
+        "the run stopped instead of deploying every city ({done} more done)"
+    );
+}

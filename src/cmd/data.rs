@@ -83,6 +83,9 @@ pub struct ImportArgs {
     /// Where reject files go [default: <state>/imports]
     #[arg(long)]
     pub rejects: Option<PathBuf>,
+    /// Wait this long for another import of the same county to end
+    #[arg(long, value_parser = humantime::parse_duration, default_value = "10m", value_name = "DURATION")]
+    pub lock_wait: std::time::Duration,
     /// Extract files, or county folders holding them
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
@@ -233,8 +236,41 @@ fn run_import(ctx: &Ctx, a: ImportArgs) -> Result<Exit> {
         dry_run: a.dry_run,
         rejects_dir: &rejects_dir,
     };
+    // one import of a county at a time: a second one waits its turn
+    let _county_lock = if a.dry_run {
+        None
+    } else {
+        let name = format!("import-{}-{}", site.pinyin(), a.county);
+        let what = format!("import of {} county {}", site.pinyin(), a.county);
+        Some(
+            crate::state::lock::acquire(ctx.state_dir(), &name, &what, a.lock_wait, &mut |h| {
+                ctx.printer.note(format!(
+                    "waiting for the other import of county {} to end: {}",
+                    a.county,
+                    h.describe()
+                ))
+            })
+            .map_err(|e| match e {
+                crate::state::lock::LockError::Io(e) => anyhow::Error::from(e),
+                other => crate::error::fail(
+                    Exit::Blocked,
+                    format!("county {} is being imported: {other}", a.county),
+                    "wait for it to end, or wait longer with --lock-wait",
+                ),
+            })?,
+        )
+    };
+    // every file is opened and its header read before any row is loaded: a file that cannot
+    // be read stops the import before it changes anything
+    let check = tempfile::tempdir()?;
+    for (entity, path) in &files {
+        crate::data::extract::open(entity, path, &spec, &check.path().join("check.tmp"))
+            .with_context(|| format!("{} cannot be imported", path.display()))?;
+    }
+    drop(check);
     let mut conn = crate::db::connect(&site.profile, crate::db::Account::App)?;
     let mut manifests = Vec::new();
+    let mut failed = None;
     for (entity, path) in &files {
         let bar = ctx.printer.count_bar(None, "rows");
         bar.set_message(
@@ -243,10 +279,22 @@ fn run_import(ctx: &Ctx, a: ImportArgs) -> Result<Exit> {
                 .to_string_lossy()
                 .into_owned(),
         );
-        let m = import::import_file(&mut conn, entity, path, &spec, &|n| bar.set_position(n))
-            .with_context(|| format!("importing {}", path.display()))?;
+        let m = import::import_file(&mut conn, entity, path, &spec, &|n| bar.set_position(n));
         bar.finish_and_clear();
-        manifests.push(m);
+        match m {
+            Ok(m) => manifests.push(m),
+            Err(e) => {
+                // each file is its own transaction: the ones before stay loaded, and the
+                // report below says which
+                failed = Some(anyhow::Error::from(e).context(format!(
+                    "importing {} ({} of {} files loaded before it; import the rest again once it is fixed)",
+                    path.display(),
+                    manifests.len(),
+                    files.len()
+                )));
+                break;
+            }
+        }
     }
     if !a.dry_run {
         // where the city's concentration stands now, for status and the assessment
@@ -323,5 +371,8 @@ fn run_import(ctx: &Ctx, a: ImportArgs) -> Result<Exit> {
             ))?;
         }
     }
-    Ok(Exit::Success)
+    match failed {
+        Some(e) => Err(e),
+        None => Ok(Exit::Success),
+    }
 }

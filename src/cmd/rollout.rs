@@ -1,22 +1,20 @@
 //! `jinbao rollout <release> <target>`, `rollout --resume`, `rollout plan|apply|unlock`.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::cli::{ConnectArgs, TargetArgs};
 use crate::context::Ctx;
 use crate::error::{Exit, fail, usage};
-use crate::fleet::Fleet;
 use crate::output::Tone;
 use crate::profile::Site;
 use crate::release::journal::{self, EventKind, Journal};
-use crate::release::remote::{self, ServerFacts};
-use crate::release::rollout::{Batch, Expected, Options, Outcome, Rollout, RunEnd};
+use crate::release::plan::PlanFile;
+use crate::release::rollout::{Batch, Expected, Options, Outcome, RunEnd};
 use crate::release::{self as rel, Release};
 
 #[derive(Debug, Args)]
@@ -198,14 +196,6 @@ fn rollout_sites<'c>(ctx: &'c Ctx, target: &TargetArgs) -> Result<Vec<&'c Site>>
         .collect())
 }
 
-fn new_run_id() -> String {
-    format!(
-        "{}-{}",
-        crate::window::now().format("%Y%m%dT%H%M%SZ"),
-        std::process::id()
-    )
-}
-
 fn sink(ctx: &Ctx, flags: &RolloutFlags) -> Option<journal::Sink> {
     flags.events.map(|_| {
         let printer = ctx.printer.clone();
@@ -215,32 +205,16 @@ fn sink(ctx: &Ctx, flags: &RolloutFlags) -> Option<journal::Sink> {
     })
 }
 
-/// The lock a run holds for as long as its process lives: `--resume` of a live run is refused.
-fn run_lock(ctx: &Ctx, run: &str) -> Result<crate::state::lock::Lock> {
-    crate::state::lock::acquire(
-        ctx.state_dir(),
-        &format!("run-{run}"),
-        &format!("rollout {run}"),
-        Duration::ZERO,
-        &mut |_| {},
-    )
-    .map_err(|e| match e {
-        crate::state::lock::LockError::Io(e) => anyhow::Error::from(e),
-        other => fail(
-            Exit::Blocked,
-            format!("rollout {run} is still running: {other}"),
-            "wait for it to end (or stop it with Ctrl-C / SIGTERM), then resume it if it did not finish",
-        ),
-    })
-}
-
-/// The unfinished run recorded in the state folder, if any (a damaged record is an error
-/// with the way out).
-fn active_run(ctx: &Ctx) -> Result<Option<String>> {
-    journal::active(ctx.state_dir()).map_err(|e| {
-        let hint = e.hint();
-        fail(Exit::Failure, e.to_string(), hint)
-    })
+/// A run error as the command reports it: blocked (4), usage (2) or a failure (1).
+fn refused(e: crate::release::run::RunError) -> anyhow::Error {
+    use crate::release::run::RunRefusal;
+    let exit = match e.refusal() {
+        RunRefusal::Blocked => Exit::Blocked,
+        RunRefusal::Usage => Exit::Usage,
+        RunRefusal::Failure => Exit::Failure,
+    };
+    let hint = e.hint();
+    fail(exit, e.to_string(), hint)
 }
 
 fn fresh(
@@ -251,23 +225,18 @@ fn fresh(
     flags: &RolloutFlags,
     expected: Option<Expected>,
 ) -> Result<Exit> {
-    if let Some(run) = active_run(ctx)? {
-        if let Some(h) = crate::state::lock::holder(ctx.state_dir(), &format!("run-{run}")) {
-            return Err(fail(
-                Exit::Blocked,
-                format!("rollout {run} is running: held by {}", h.describe()),
-                "wait for it to end, or watch it with: jinbao status",
-            ));
-        }
-        return Err(fail(
-            Exit::Blocked,
-            format!("rollout {run} did not finish"),
-            "go on with it: jinbao rollout --resume (or give it up: jinbao rollout abandon)",
-        ));
+    // refused here, before the window is asked, when another run is in the way
+    if let Some(run) = crate::release::run::active(ctx.state_dir()).map_err(refused)? {
+        let blocked = match crate::state::lock::holder(ctx.state_dir(), &format!("run-{run}")) {
+            Some(h) => crate::release::run::RunError::Running {
+                run,
+                holder: h.describe(),
+            },
+            None => crate::release::run::RunError::Unfinished(run),
+        };
+        return Err(refused(blocked));
     }
     crate::window::check_all(ctx, sites, flags.override_window.as_deref(), "rollout")?;
-    let run = new_run_id();
-    let _run_lock = run_lock(ctx, &run)?;
     let start = EventKind::RunStart {
         release: release.tarball.display().to_string(),
         version: release.manifest.version.clone(),
@@ -281,58 +250,45 @@ fn fresh(
         }),
     };
     // written before any server is touched: a state folder that cannot take it stops here
-    let journal = Journal::create(ctx.state_dir(), &run, start, sink(ctx, flags))
-        .map_err(|e| fail(Exit::Failure, e.to_string(), e.hint()))?;
-    execute(ctx, &journal, release, sites, opts, flags, &[], expected)
+    let owned =
+        crate::release::run::start(ctx.state_dir(), start, sink(ctx, flags)).map_err(refused)?;
+    execute(
+        ctx,
+        &owned.journal,
+        release,
+        sites,
+        opts,
+        flags,
+        &[],
+        expected,
+    )
 }
 
 fn resume(ctx: &Ctx, flags: &RolloutFlags) -> Result<Exit> {
-    let Some(run) = active_run(ctx)? else {
-        return Err(usage(
-            "no unfinished rollout to resume",
-            "start one: jinbao rollout <release> <target>",
-        ));
-    };
-    let _run_lock = run_lock(ctx, &run)?;
-    let events = journal::read(ctx.state_dir(), &run)
-        .map_err(|e| fail(Exit::Failure, e.to_string(), e.hint()))?;
-    let Some(EventKind::RunStart {
-        release,
-        sha256,
-        cities,
-        options,
-        ..
-    }) = events.first().map(|e| e.kind.clone())
-    else {
-        unreachable!("read() checks the start");
-    };
-    let release = rel::open(Path::new(&release))?;
-    if release.manifest.sha256 != sha256 {
+    let r = crate::release::run::resume(ctx.state_dir(), sink(ctx, flags)).map_err(refused)?;
+    let run = r.owned.journal.run.clone();
+    let release = rel::open(Path::new(&r.release))?;
+    if release.manifest.sha256 != r.sha256 {
         return Err(usage(
             "the release changed since the rollout started",
             "pack it again as it was, or give the run up (jinbao rollout abandon) and start a new one",
         ));
     }
     let damaged = |what: &str| {
-        let path = journal::path_of(ctx.state_dir(), &run);
-        fail(
-            Exit::Failure,
-            format!("the rollout journal {} is damaged: {what}", path.display()),
-            "give the run up with `jinbao rollout abandon`, then start a new rollout",
-        )
+        refused(crate::release::run::RunError::Damaged {
+            path: r.owned.journal.path().display().to_string(),
+            what: what.to_string(),
+        })
     };
-    let opts: Options = serde_json::from_value(options["rollout"].clone())
+    let opts: Options = serde_json::from_value(r.options["rollout"].clone())
         .map_err(|_| damaged("its options cannot be read"))?;
     let expected: Option<Expected> =
-        serde_json::from_value(options["expected"].clone()).unwrap_or(None);
+        serde_json::from_value(r.options["expected"].clone()).unwrap_or(None);
     let profiles = ctx.profiles()?;
-    let sites: Vec<&Site> = cities.iter().filter_map(|c| profiles.find(c)).collect();
-    let done = crate::release::rollout::finished_cities(&events);
-    let journal = Journal::reopen(ctx.state_dir(), &run, sink(ctx, flags))
-        .map_err(|e| fail(Exit::Failure, e.to_string(), e.hint()))?;
+    let sites: Vec<&Site> = r.cities.iter().filter_map(|c| profiles.find(c)).collect();
     ctx.printer.note(format!(
         "resuming rollout {run}: {} of {} cities already done",
-        done.len(),
+        r.done.len(),
         sites.len()
     ));
     // approving the next wave is what a resume after a pause means
@@ -341,41 +297,25 @@ fn resume(ctx: &Ctx, flags: &RolloutFlags) -> Result<Exit> {
         ..opts
     };
     let mut flags = flags.clone();
-    if let Some(f) = options["forks"].as_u64() {
+    if let Some(f) = r.options["forks"].as_u64() {
         flags.connect.forks = f as usize;
     }
     execute(
-        ctx, &journal, &release, &sites, &opts, &flags, &done, expected,
+        ctx,
+        &r.owned.journal,
+        &release,
+        &sites,
+        &opts,
+        &flags,
+        &r.done,
+        expected,
     )
 }
 
 /// `rollout abandon`: gives up an unfinished run that is not running (after damage, or when
 /// its release is gone). The servers stay as they are; the audit log records who gave it up.
 fn abandon(ctx: &Ctx) -> Result<Exit> {
-    let Some(run) = active_run(ctx).or_else(|_| {
-        // a damaged ACTIVE is exactly what abandon is for
-        Ok::<_, anyhow::Error>(Some("(damaged)".to_string()))
-    })?
-    else {
-        return Err(usage("no unfinished rollout to abandon", ""));
-    };
-    let lock = if run == "(damaged)" {
-        None
-    } else {
-        Some(run_lock(ctx, &run)?)
-    };
-    if run != "(damaged)"
-        && let Ok(j) = Journal::reopen(ctx.state_dir(), &run, None)
-    {
-        let _ = j.emit(EventKind::Abandoned {
-            by: crate::db::operator(),
-        });
-    }
-    let active = ctx.state_dir().join("rollouts").join("ACTIVE");
-    std::fs::remove_file(&active)
-        .map_err(|e| crate::state::files::at(&active, e))
-        .with_context(|| format!("cannot give rollout {run} up"))?;
-    drop(lock);
+    let run = crate::release::run::abandon(ctx.state_dir()).map_err(refused)?;
     crate::state::audit::record(
         ctx.state_dir(),
         crate::state::audit::Entry {
@@ -403,75 +343,28 @@ fn execute(
     done: &[String],
     expected: Option<Expected>,
 ) -> Result<Exit> {
-    let profiles = ctx.profiles()?;
-    let hosts: Vec<_> = sites
-        .iter()
-        .flat_map(|s| crate::inventory::hosts(s, None))
-        .filter(|h| opts.provision || h.has_role("app") || h.has_role("web"))
-        .collect();
-    let fleet = Fleet::new(
-        hosts,
-        flags.connect.forks,
-        flags.connect.accept_new_host_keys,
-    );
-    let tarball = Arc::new(
-        std::fs::read(&release.tarball)
-            .map_err(|e| crate::state::files::at(&release.tarball, e))?,
-    );
-    let templates = rel::templates(release)?;
-    let mut rollout = Rollout::new(
-        profiles,
-        &ctx.printer,
-        &fleet,
-        release,
-        tarball,
-        templates,
-        journal,
-        opts,
-    );
-    rollout.expected = expected;
     let ask =
         |q: &str| std::io::IsTerminal::is_terminal(&std::io::stdin()) && ctx.printer.confirm(q);
-    rollout.approve = Some(&ask);
-    let (outcomes, end) = rollout.run(sites, done);
-    let failed = outcomes.iter().any(|o| o.result.is_failure());
-    let refused_only = failed
-        && outcomes
-            .iter()
-            .filter(|o| o.result.is_failure())
-            .all(|o| o.blocked);
-    let result = match end {
-        RunEnd::Paused => "paused",
-        RunEnd::Halted => "halted",
-        RunEnd::Interrupted(_) => "interrupted",
-        RunEnd::JournalFailed => "stopped",
-        RunEnd::Done if failed => "failed",
-        RunEnd::Done => "done",
-    };
-    match end {
-        RunEnd::Paused | RunEnd::JournalFailed => {}
-        RunEnd::Interrupted(sig) => {
-            let _ = journal.emit(EventKind::Interrupted {
-                signal: if sig == libc::SIGTERM {
-                    "SIGTERM"
-                } else {
-                    "SIGINT"
-                }
-                .into(),
-            });
-        }
-        _ => {
-            let _ = journal.emit(EventKind::RunDone {
-                result: result.into(),
-            });
-            journal.finish();
-        }
-    }
-    let everything = all_outcomes(ctx, journal, &outcomes).unwrap_or_else(|_| outcomes.clone());
+    let ran = crate::release::run::execute(
+        ctx.profiles()?,
+        &ctx.printer,
+        journal,
+        crate::release::run::Plan {
+            release,
+            sites,
+            opts,
+            forks: flags.connect.forks,
+            accept_new_host_keys: flags.connect.accept_new_host_keys,
+            done,
+            expected,
+        },
+        Some(&ask),
+    )
+    .map_err(refused)?;
     super::status::after_rollout(ctx, &journal.run, sites);
-    let timings = flags.timings.then(|| rollout.timings());
-    summary(ctx, flags, &everything, journal, result, timings.as_ref())?;
-    Ok(match end {
+    let timings = flags.timings.then_some(&ran.timings);
+    summary(ctx, flags, &ran.outcomes, journal, ran.result, timings)?;
+    Ok(match ran.end {
         RunEnd::Paused => Exit::Blocked,
         RunEnd::Interrupted(sig) => {
             ctx.printer.note(format!(
@@ -486,60 +379,15 @@ fn execute(
                 format!(
                     "rollout {} stopped: {}",
                     journal.run,
-                    rollout.journal_error().unwrap_or_default()
+                    ran.journal_error.unwrap_or_default()
                 ),
                 "every city is on its old or its new release; free space or fix the state folder, then: jinbao rollout --resume",
             ));
         }
-        _ if refused_only => Exit::Blocked,
-        _ if failed || end == RunEnd::Halted => Exit::Failure,
+        _ if ran.refused_only => Exit::Blocked,
+        _ if ran.failed || ran.end == RunEnd::Halted => Exit::Failure,
         _ => Exit::Success,
     })
-}
-
-/// Outcomes of this invocation plus those a resumed run had before, from the journal.
-fn all_outcomes(ctx: &Ctx, journal: &Journal, now: &[Outcome]) -> Result<Vec<Outcome>> {
-    let mut out: Vec<Outcome> = Vec::new();
-    for e in journal::read(ctx.state_dir(), &journal.run)
-        .map_err(|e| fail(Exit::Failure, e.to_string(), e.hint()))?
-    {
-        if let EventKind::CityDone {
-            city,
-            result,
-            from,
-            to,
-            ms,
-            changes,
-            reason,
-        } = e.kind
-        {
-            let wave = ctx
-                .profiles()?
-                .find(&city)
-                .map(|s| s.profile.city.wave.clone())
-                .unwrap_or_default();
-            let o = Outcome {
-                city: city.clone(),
-                wave,
-                from,
-                to,
-                result: crate::release::rollout::CityResult::parse(&result)
-                    .unwrap_or(crate::release::rollout::CityResult::Failed),
-                reason,
-                ms,
-                changes,
-                blocked: false,
-            };
-            out.retain(|x| x.city != city);
-            out.push(o);
-        }
-    }
-    for o in now {
-        if !out.iter().any(|x| x.city == o.city) {
-            out.push(o.clone());
-        }
-    }
-    Ok(out)
 }
 
 #[derive(Serialize)]
@@ -653,133 +501,18 @@ fn print_timings(ctx: &Ctx, t: &crate::release::timings::Timings) -> Result<()> 
 
 // ---- rollout plan / apply ----------------------------------------------------------------
 
-#[derive(Debug, Serialize, Deserialize)]
-pub struct PlanFile {
-    pub version: u32,
-    pub created: String,
-    pub env: String,
-    pub release: PlanRelease,
-    pub options: Options,
-    pub cities: Vec<PlanCity>,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct PlanRelease {
-    pub path: String,
-    pub name: String,
-    pub version: String,
-    pub sha256: String,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct PlanCity {
-    pub city: String,
-    pub wave: String,
-    pub servers: Vec<PlanServer>,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct PlanServer {
-    pub host: String,
-    pub label: String,
-    pub facts: Option<ServerFacts>,
-    pub steps: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub error: Option<String>,
-}
-
 fn plan(ctx: &Ctx, a: PlanArgs) -> Result<Exit> {
     let release = resolve_release(ctx, &a.release)?;
     let sites = rollout_sites(ctx, &a.target)?;
-    let hosts: Vec<_> = sites
-        .iter()
-        .flat_map(|s| crate::inventory::hosts(s, None))
-        .filter(|h| h.has_role("app") || h.has_role("web"))
-        .collect();
-    let fleet = Fleet::new(
-        hosts,
+    let file = crate::release::plan::make(
+        ctx.profiles()?,
+        &ctx.printer,
+        &release,
+        &sites,
+        &a.flags.options(),
         a.flags.connect.forks,
         a.flags.connect.accept_new_host_keys,
     );
-    let profiles = ctx.profiles()?;
-    let v = release.manifest.version.clone();
-    let facts = fleet.each(None, &ctx.printer, "preflight", |host, t, _| {
-        let install = &crate::provision::site_of(profiles, host)
-            .profile
-            .app
-            .install_dir;
-        let o = t.run(
-            &remote::preflight_script(t.root(), install, &v),
-            b"",
-            Duration::from_secs(60),
-        )?;
-        Ok(remote::parse_preflight(&o.stdout_text()))
-    });
-    let mut cities: Vec<PlanCity> = sites
-        .iter()
-        .map(|s| PlanCity {
-            city: s.pinyin().into(),
-            wave: s.profile.city.wave.clone(),
-            servers: Vec::new(),
-        })
-        .collect();
-    let mut unreachable = false;
-    for r in facts {
-        let h = fleet.host(r.index);
-        let (facts, error) = match r.result {
-            Ok(f) => (Some(f), None),
-            Err(e) => {
-                unreachable = true;
-                (None, Some(e.to_string()))
-            }
-        };
-        let steps = match &facts {
-            Some(f)
-                if f.current.as_deref() == Some(v.as_str())
-                    && f.target_sha256.as_deref() == Some(&release.manifest.sha256) =>
-            {
-                vec!["none".into()]
-            }
-            Some(f) => {
-                let mut s = Vec::new();
-                if f.target_sha256.is_none() {
-                    s.push("upload".to_string());
-                }
-                s.extend(["switch", "restart", "health"].map(String::from));
-                s
-            }
-            None => vec!["unreachable".into()],
-        };
-        let c = cities
-            .iter_mut()
-            .find(|c| c.city == h.city)
-            .expect("city of the target");
-        c.servers.push(PlanServer {
-            host: h.name.clone(),
-            label: h.label().into(),
-            facts,
-            steps,
-            error,
-        });
-    }
-    let file = PlanFile {
-        version: 1,
-        created: crate::window::now().to_rfc3339(),
-        env: profiles.env.name.clone(),
-        release: PlanRelease {
-            path: release
-                .tarball
-                .canonicalize()
-                .unwrap_or(release.tarball.clone())
-                .display()
-                .to_string(),
-            name: release.manifest.name.clone(),
-            version: v,
-            sha256: release.manifest.sha256.clone(),
-        },
-        options: a.flags.options(),
-        cities,
-    };
     let text = serde_json::to_string_pretty(&file)?;
     if a.dry_run || a.out.is_none() {
         ctx.printer.text(text)?;
@@ -791,7 +524,7 @@ fn plan(ctx: &Ctx, a: PlanArgs) -> Result<Exit> {
             out.display()
         ));
     }
-    Ok(if unreachable {
+    Ok(if file.unreachable() {
         Exit::Failure
     } else {
         Exit::Success
@@ -799,34 +532,15 @@ fn plan(ctx: &Ctx, a: PlanArgs) -> Result<Exit> {
 }
 
 fn apply_plan(ctx: &Ctx, a: ApplyPlanArgs) -> Result<Exit> {
-    let text =
-        std::fs::read_to_string(&a.plan).with_context(|| format!("plan {}", a.plan.display()))?;
-    let plan: PlanFile =
-        serde_json::from_str(&text).with_context(|| format!("plan {}", a.plan.display()))?;
+    let plan = PlanFile::read(&a.plan).map_err(|e| usage(e.to_string(), e.hint()))?;
     let profiles = ctx.profiles()?;
-    if plan.env != profiles.env.name {
-        return Err(usage(
-            format!("the plan was made for environment `{}`", plan.env),
-            format!("run with --env {}", plan.env),
-        ));
-    }
     let release = rel::open(Path::new(&plan.release.path))?;
-    if release.manifest.sha256 != plan.release.sha256 {
-        return Err(usage(
-            "the release's tarball changed since the plan was made",
-            "make a new plan",
-        ));
-    }
+    plan.check(&profiles.env.name, &release)
+        .map_err(|e| usage(e.to_string(), e.hint()))?;
     let sites: Vec<&Site> = plan
         .cities
         .iter()
         .filter_map(|c| profiles.find(&c.city))
-        .collect();
-    let expected: Expected = plan
-        .cities
-        .iter()
-        .flat_map(|c| &c.servers)
-        .filter_map(|s| Some((s.label.clone(), s.facts.clone()?)))
         .collect();
     fresh(
         ctx,
@@ -834,92 +548,54 @@ fn apply_plan(ctx: &Ctx, a: ApplyPlanArgs) -> Result<Exit> {
         &sites,
         &plan.options,
         &a.flags,
-        Some(expected),
+        Some(plan.expected()),
     )
 }
 
 fn unlock(ctx: &Ctx, a: UnlockArgs) -> Result<Exit> {
     let fleet = ctx.fleet(&a.target.spec(), None, &a.connect)?;
-    let profiles = ctx.profiles()?;
-    // a lock a live jinbao on this controller holds is not broken: that run is working now
-    let mut cities: Vec<&str> = fleet.hosts().map(|h| h.city.as_str()).collect();
-    cities.dedup();
-    let mut held = Vec::new();
-    for city in &cities {
-        let name = format!("city-{city}");
-        match crate::state::lock::acquire(
-            ctx.state_dir(),
-            &name,
-            &format!("rollout unlock {city}"),
-            Duration::ZERO,
-            &mut |_| {},
-        ) {
-            Ok(lock) => held.push(lock),
-            Err(crate::state::lock::LockError::Held(h)) => {
-                return Err(fail(
-                    Exit::Blocked,
-                    format!("{city} is being worked on now: {}", h.describe()),
-                    "a running jinbao's lock is not broken; wait for it or stop it",
-                ));
-            }
-            Err(crate::state::lock::LockError::Foreign(h)) => {
-                // held from another controller: breaking it is what unlock is for
-                let path = crate::state::lock::path(ctx.state_dir(), &name);
-                std::fs::write(&path, b"").map_err(|e| crate::state::files::at(&path, e))?;
-                ctx.printer.note(format!(
-                    "broke the controller lock of {city}: {}",
-                    h.describe()
-                ));
-                held.push(crate::state::lock::acquire(
-                    ctx.state_dir(),
-                    &name,
-                    &format!("rollout unlock {city}"),
-                    Duration::ZERO,
-                    &mut |_| {},
-                )?);
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
-    let results = fleet.each(None, &ctx.printer, "unlock", |host, t, _| {
-        let install = &crate::provision::site_of(profiles, host)
-            .profile
-            .app
-            .install_dir;
-        let o = t.run(
-            &format!(
-                "cat {0}/.rollout.lock/info 2>/dev/null; {1}",
-                crate::transport::shell_quote(&format!("{}{install}", t.root())),
-                remote::unlock_script(t.root(), install, None)
-            ),
-            b"",
-            Duration::from_secs(30),
-        )?;
-        Ok(o.stdout_text().trim().to_string())
-    });
-    let mut broken = Vec::new();
-    for r in &results {
-        if let Ok(info) = &r.result
-            && !info.is_empty()
-        {
-            broken.push(format!("{}: {info}", fleet.host(r.index).label()));
-        }
-    }
+    let broken = crate::release::lock::break_city_locks(
+        ctx.profiles()?,
+        &ctx.printer,
+        ctx.state_dir(),
+        &fleet,
+    )
+    .map_err(|e| match e {
+        crate::release::lock::UnlockError::Live { .. } => fail(
+            Exit::Blocked,
+            e.to_string(),
+            "a running jinbao's lock is not broken; wait for it or stop it",
+        ),
+        other => anyhow::Error::from(other),
+    })?;
     let cities: Vec<&str> = fleet.hosts().map(|h| h.city.as_str()).collect();
+    let mut all = broken.controller_locks.clone();
+    all.extend(broken.server_locks.iter().cloned());
     crate::state::audit(
         ctx.state_dir(),
         "rollout unlock",
         &cities,
-        &format!("broke locks: {}", broken.join("; ")),
+        &format!("broke locks: {}", all.join("; ")),
     )?;
-    ctx.printer.text(if broken.is_empty() {
+    for c in &broken.controller_locks {
+        ctx.printer
+            .note(format!("broke the controller lock of {c}"));
+    }
+    ctx.printer.text(if broken.server_locks.is_empty() {
         "no lock was held".to_string()
     } else {
-        format!("broke {} locks:\n{}", broken.len(), broken.join("\n"))
+        format!(
+            "broke {} locks:\n{}",
+            broken.server_locks.len(),
+            broken.server_locks.join("\n")
+        )
     })?;
-    Ok(if results.iter().any(|r| r.result.is_err()) {
-        Exit::Failure
-    } else {
+    for u in &broken.unreachable {
+        ctx.printer.warn(u);
+    }
+    Ok(if broken.unreachable.is_empty() {
         Exit::Success
+    } else {
+        Exit::Failure
     })
 }

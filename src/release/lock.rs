@@ -82,3 +82,203 @@ mod tests {
         )));
     }
 }
+
+/// What `rollout unlock` broke.
+#[derive(Debug, Default)]
+pub struct Broken {
+    /// `city/server: info` of every server lock that was there.
+    pub server_locks: Vec<String>,
+    /// Controller locks held from another controller, broken.
+    pub controller_locks: Vec<String>,
+    /// Servers that could not be reached (their locks stay).
+    pub unreachable: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum UnlockError {
+    #[error("{city} is being worked on now: {holder}")]
+    Live { city: String, holder: String },
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+/// Breaks the city locks of the fleet's cities: this controller's (never one a live jinbao
+/// holds: that run is working now) and every server's.
+pub fn break_city_locks(
+    profiles: &crate::profile::Profiles,
+    printer: &crate::output::Printer,
+    state: &std::path::Path,
+    fleet: &crate::fleet::Fleet,
+) -> Result<Broken, UnlockError> {
+    use crate::state::lock::{self as state_lock, LockError};
+    let mut broken = Broken::default();
+    let mut cities: Vec<&str> = fleet.hosts().map(|h| h.city.as_str()).collect();
+    cities.dedup();
+    let mut held = Vec::new();
+    for city in &cities {
+        let name = format!("city-{city}");
+        let what = format!("rollout unlock {city}");
+        let take =
+            || state_lock::acquire(state, &name, &what, std::time::Duration::ZERO, &mut |_| {});
+        match take() {
+            Ok(lock) => held.push(lock),
+            Err(LockError::Held(h)) => {
+                return Err(UnlockError::Live {
+                    city: city.to_string(),
+                    holder: h.describe(),
+                });
+            }
+            Err(LockError::Foreign(h)) => {
+                // held from another controller: breaking it is what unlock is for
+                let path = state_lock::path(state, &name);
+                std::fs::write(&path, b"").map_err(|e| crate::state::files::at(&path, e))?;
+                broken
+                    .controller_locks
+                    .push(format!("{city}: {}", h.describe()));
+                match take() {
+                    Ok(lock) => held.push(lock),
+                    Err(LockError::Io(e)) => return Err(e.into()),
+                    Err(other) => {
+                        return Err(UnlockError::Live {
+                            city: city.to_string(),
+                            holder: other.to_string(),
+                        });
+                    }
+                }
+            }
+            Err(LockError::Io(e)) => return Err(e.into()),
+        }
+    }
+    let results = fleet.each(None, printer, "unlock", |host, t, _| {
+        let install = &crate::provision::site_of(profiles, host)
+            .profile
+            .app
+            .install_dir;
+        let dir = crate::transport::shell_quote(&format!("{}{install}/.rollout.lock", t.root()));
+        let o = t.run(
+            &format!(
+                "[ -f {dir}/info ] && read -r x < {dir}/info && printf '%s\\n' \"$x\"; {}",
+                super::remote::unlock_script(t.root(), install, None)
+            ),
+            b"",
+            std::time::Duration::from_secs(30),
+        )?;
+        Ok(o.stdout_text().trim().to_string())
+    });
+    for r in results {
+        let label = fleet.host(r.index).label().to_string();
+        match r.result {
+            Ok(info) if !info.is_empty() => broken.server_locks.push(format!("{label}: {info}")),
+            Ok(_) => {}
+            Err(e) => broken.unreachable.push(format!("{label}: {e}")),
+        }
+    }
+    Ok(broken)
+}
+
+/// Takes the city lock on `hosts` (servers of one city) for `run`: the first by name alone
+/// first (two runs racing for the city meet there, and the one that loses takes nothing else),
+/// then the rest. A lock of this run is ours (a resume); one whose holder provably died is
+/// taken over (`took_over` is told); any other is waited for up to `wait`, then refused naming
+/// its holder (all that was taken given back).
+#[allow(clippy::too_many_arguments)]
+pub fn take_city(
+    fleet: &crate::fleet::Fleet,
+    printer: &crate::output::Printer,
+    hosts: &[usize],
+    install: &str,
+    run: &str,
+    info: &str,
+    wait: std::time::Duration,
+    stale_after: std::time::Duration,
+    took_over: &dyn Fn(&str),
+) -> Result<(), String> {
+    use std::time::{Duration, Instant};
+    let quiet = printer.quiet_clone();
+    let mut order = hosts.to_vec();
+    order.sort_by(|a, b| fleet.host(*a).label().cmp(fleet.host(*b).label()));
+    let (leader, others) = order.split_first().ok_or("the city has no servers")?;
+    let round = |on: &[usize]| -> Result<Vec<(usize, String)>, String> {
+        let results = fleet.each_always(Some(on), &quiet, "lock", |host, t, _| {
+            let o = t.run(
+                &super::remote::lock_script(t.root(), install, run, info),
+                b"",
+                Duration::from_secs(60),
+            )?;
+            let text = o.stdout_text();
+            if let Some(held) = text
+                .lines()
+                .find_map(|l| l.strip_prefix("HELD\t").map(str::to_string))
+            {
+                return Ok(Some(held));
+            }
+            anyhow::ensure!(
+                text.lines().any(|l| l == "LOCKED"),
+                "could not take the lock on {}: {}",
+                host.label(),
+                o.stderr_text().trim()
+            );
+            Ok(None)
+        });
+        let mut held = Vec::new();
+        let mut bad = Vec::new();
+        for r in results {
+            match r.result {
+                Ok(h) => held.extend(h.map(|h| (r.index, h))),
+                Err(e) => bad.push(format!(
+                    "{}: {} ({e})",
+                    fleet.host(r.index).name,
+                    e.reason()
+                )),
+            }
+        }
+        if bad.is_empty() {
+            Ok(held)
+        } else {
+            Err(format!("lock: {}", bad.join("; ")))
+        }
+    };
+    let give_back = |on: &[usize]| {
+        let _ = fleet.each_always(Some(on), &quiet, "unlock", |_, t, _| {
+            t.run(
+                &super::remote::unlock_script(t.root(), install, Some(run)),
+                b"",
+                Duration::from_secs(30),
+            )?;
+            Ok(())
+        });
+    };
+    let started = Instant::now();
+    let mut pause = Duration::from_millis(50);
+    loop {
+        let mut held = round(&[*leader])?;
+        if held.is_empty() && !others.is_empty() {
+            held = round(others)?;
+        }
+        if held.is_empty() {
+            return Ok(());
+        }
+        // locks left by a jinbao of this controller that died: taken over, said so
+        if held.iter().all(|(_, h)| is_dead(h)) {
+            for (i, h) in &held {
+                let _ = fleet.each_always(Some(&[*i]), &quiet, "unlock", |_, t, _| {
+                    t.run(
+                        &super::remote::unlock_exact_script(t.root(), install, h),
+                        b"",
+                        Duration::from_secs(30),
+                    )?;
+                    Ok(())
+                });
+                took_over(h);
+            }
+            continue;
+        }
+        give_back(&order);
+        let holder = describe(&held[0].1, stale_after);
+        if started.elapsed() >= wait || crate::interrupt::stopping() {
+            return Err(format!("another rollout holds the city lock: {holder}"));
+        }
+        std::thread::sleep(pause.min(wait.saturating_sub(started.elapsed())));
+        pause = (pause * 2).min(Duration::from_secs(2));
+    }
+}

@@ -5,8 +5,11 @@
 pub mod check;
 pub mod journal;
 pub mod lock;
+pub mod plan;
 pub mod remote;
+pub mod rollback;
 pub mod rollout;
+pub mod run;
 pub mod timings;
 
 use std::collections::BTreeMap;

@@ -109,13 +109,14 @@ pub fn parse_preflight(text: &str) -> ServerFacts {
 }
 
 /// Takes the city lock on this server (mkdir is atomic); a lock of the same run is ours.
-/// Prints `LOCKED` or `HELD <info>`, then the preflight facts again.
+/// Prints `LOCKED` or `HELD <info>`, and leaves `L_OK=1` set when the lock is held, for what
+/// the same round trip does next.
 pub fn lock_script(root: &str, install: &str, run: &str, info: &str) -> String {
     let i = q(root, install);
     format!(
-        "I={i}; L=\"$I/.rollout.lock\"; {CONFINED}confined \"$I\" || exit 1; [ -d \"$I\" ] || mkdir -p \"$I\"\n\
-         if mkdir \"$L\" 2>/dev/null; then printf '%s\\n' {info} > \"$L/info\"; echo LOCKED\n\
-         else cur=; read -r cur < \"$L/info\" 2>/dev/null; case \"$cur\" in *{run}*) echo LOCKED;; *) printf 'HELD\\t%s\\n' \"$cur\";; esac; fi\n",
+        "I={i}; L=\"$I/.rollout.lock\"; L_OK=; {CONFINED}confined \"$I\" || exit 1; [ -d \"$I\" ] || mkdir -p \"$I\"\n\
+         if mkdir \"$L\" 2>/dev/null; then printf '%s\\n' {info} > \"$L/info\"; echo LOCKED; L_OK=1\n\
+         else cur=; read -r cur < \"$L/info\" 2>/dev/null; case \"$cur\" in *{run}*) echo LOCKED; L_OK=1;; *) printf 'HELD\\t%s\\n' \"$cur\";; esac; fi\n",
         info = shell_quote(info),
         run = shell_quote(&format!("run={run} "))
     )
@@ -151,6 +152,8 @@ pub struct DeployPlan<'a> {
     pub sha256: &'a str,
     /// The tarball comes on stdin and is unpacked.
     pub upload: bool,
+    /// Switch `current`, restart and check health (false: only install the release).
+    pub activate: bool,
     /// Files rendered from the release's templates: path in the release → content.
     pub rendered: &'a BTreeMap<String, String>,
     pub shared_dirs: &'a [String],
@@ -196,7 +199,7 @@ pub fn deploy_script(d: &DeployPlan<'_>) -> String {
     if d.upload {
         s.push_str(&format!(
             "T=\"$I/releases/.$V.tmp\"; trap 'rm -rf \"$T\" \"$T.gz-failed\"' EXIT\n\
-             rm -rf \"$I\"/releases/.*.tmp; mkdir -p \"$T\" || {}\n\
+             for x in \"$I\"/releases/.*.tmp; do [ -e \"$x\" ] && rm -rf \"$x\"; done; mkdir -p \"$T\" || {}\n\
              out=$( {{ gzip -dc || : > \"$T.gz-failed\"; }} | tar --no-same-owner --no-same-permissions -xf - -C \"$T\" 2>&1) || fail upload \"tar: $out\"\n\
              [ -e \"$T.gz-failed\" ] && fail upload 'the release did not arrive whole (gzip failed)'\n",
             fail_with("upload", "cannot make the release's temp folder")
@@ -219,20 +222,22 @@ pub fn deploy_script(d: &DeployPlan<'_>) -> String {
             ));
         }
         s.push_str(&format!(
-            "rm -rf \"$I/releases/$V\" && mv -T \"$T\" \"$I/releases/$V\" && printf '%s\\n' {sha} > \"$I/releases/.$V.sha256\" || {}\n\
+            "{{ [ ! -e \"$I/releases/$V\" ] || rm -rf \"$I/releases/$V\"; }} && mv -T \"$T\" \"$I/releases/$V\" && printf '%s\\n' {sha} > \"$I/releases/.$V.sha256\" || {}\n\
              trap - EXIT\n\
              step upload\n",
             fail_with("upload", "cannot move the release into place"),
             sha = shell_quote(d.sha256)
         ));
     }
-    s.push_str(&switch(
-        "$V",
-        "release $V is not installed",
-        "cannot switch current",
-    ));
-    s.push_str(&restart(d.root, d.service, d.local));
-    s.push_str(&health(d.health, d.health_timeout, d.health_interval));
+    if d.activate {
+        s.push_str(&switch(
+            "$V",
+            "release $V is not installed",
+            "cannot switch current",
+        ));
+        s.push_str(&restart(d.root, d.service, d.local));
+        s.push_str(&health(d.health, d.health_timeout, d.health_interval));
+    }
     s
 }
 

@@ -1,0 +1,248 @@
+//! `jinbao rollback`: a city back to the release before (or a named one), under the same
+//! locks as a rollout (this controller's, then every server's, waiting and taking over as a
+//! rollout does), with the health check, recorded in the city's ledger and the audit log.
+
+use std::time::Duration;
+
+use super::{lock, remote, rollout::health_command};
+use crate::fleet::Fleet;
+use crate::output::Printer;
+use crate::profile::{Site, TransportKind};
+use crate::state::lock::LockError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RollbackError {
+    #[error("{host}: {why}")]
+    Unreachable { host: String, why: String },
+    #[error("{host} has no release {version}")]
+    NoSuchRelease {
+        host: String,
+        version: String,
+        installed: Vec<String>,
+    },
+    #[error("{0} has no release to go back to")]
+    NothingBefore(String),
+    #[error("the servers of {city} would go back to different releases: {}", .versions.join(", "))]
+    Disagree { city: String, versions: Vec<String> },
+    #[error("{city} is locked: {holder}")]
+    Locked { city: String, holder: String },
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+impl RollbackError {
+    pub fn hint(&self) -> String {
+        match self {
+            RollbackError::NoSuchRelease { installed, .. } => {
+                format!("installed: {}", installed.join(", "))
+            }
+            RollbackError::Disagree { .. } => "name one with --to VERSION".into(),
+            RollbackError::Locked { .. } => {
+                "wait for the other run, or wait longer with --lock-wait".into()
+            }
+            _ => String::new(),
+        }
+    }
+
+    /// Blocked by a lock (exit 4), the request cannot be met (exit 2), or a failure (exit 1).
+    pub fn is_usage(&self) -> bool {
+        matches!(
+            self,
+            RollbackError::NoSuchRelease { .. }
+                | RollbackError::NothingBefore(_)
+                | RollbackError::Disagree { .. }
+        )
+    }
+}
+
+/// One server's rollback.
+pub struct HostRollback {
+    pub city: String,
+    pub host: String,
+    pub result: Result<(), String>,
+}
+
+pub struct Report {
+    pub city: String,
+    pub from: Vec<String>,
+    pub to: String,
+    pub hosts: Vec<HostRollback>,
+}
+
+impl Report {
+    pub fn failed(&self) -> bool {
+        self.hosts.iter().any(|h| h.result.is_err())
+    }
+}
+
+/// Switches the app and web servers of `site` (in `fleet`) back to `to` or the release each
+/// ran before; one release for the whole city or none.
+pub fn rollback(
+    state: &std::path::Path,
+    printer: &Printer,
+    fleet: &Fleet,
+    site: &Site,
+    to: Option<&str>,
+    lock_wait: Duration,
+) -> Result<Report, RollbackError> {
+    let p = &site.profile;
+    let app: Vec<usize> = (0..fleet.len())
+        .filter(|i| fleet.host(*i).has_role("app") || fleet.host(*i).has_role("web"))
+        .collect();
+    let install = p.app.install_dir.clone();
+    let facts = fleet.each(Some(&app), printer, "preflight", |_, t, _| {
+        let o = t.run(
+            &remote::preflight_script(t.root(), &install, "-"),
+            b"",
+            Duration::from_secs(60),
+        )?;
+        Ok(remote::parse_preflight(&o.stdout_text()))
+    });
+    let mut wanted: Vec<String> = Vec::new();
+    let mut from: Vec<String> = Vec::new();
+    for r in &facts {
+        let host = fleet.host(r.index).label().to_string();
+        let f = r.result.as_ref().map_err(|e| RollbackError::Unreachable {
+            host: host.clone(),
+            why: e.to_string(),
+        })?;
+        from.extend(f.current.clone());
+        let v = match to {
+            Some(v) if f.installed.iter().any(|i| i == v) => v.to_string(),
+            Some(v) => {
+                return Err(RollbackError::NoSuchRelease {
+                    host,
+                    version: v.to_string(),
+                    installed: f.installed.clone(),
+                });
+            }
+            None => f
+                .installed
+                .iter()
+                .find(|v| Some(*v) != f.current.as_ref())
+                .cloned()
+                .ok_or(RollbackError::NothingBefore(host))?,
+        };
+        if !wanted.contains(&v) {
+            wanted.push(v);
+        }
+    }
+    if wanted.len() != 1 {
+        return Err(RollbackError::Disagree {
+            city: site.pinyin().to_string(),
+            versions: wanted,
+        });
+    }
+    let version = wanted.remove(0);
+    from.sort();
+    from.dedup();
+    let run = format!("rollback-{}", std::process::id());
+    let _controller_lock = crate::state::lock::acquire(
+        state,
+        &format!("city-{}", site.pinyin()),
+        &format!("rollback of {} to {version}", site.pinyin()),
+        lock_wait,
+        &mut |_| {},
+    )
+    .map_err(|e| match e {
+        LockError::Io(e) => RollbackError::Io(e),
+        other => RollbackError::Locked {
+            city: site.pinyin().to_string(),
+            holder: other.to_string(),
+        },
+    })?;
+    let info = lock::info(&run, &version);
+    lock::take_city(
+        fleet,
+        printer,
+        &app,
+        &install,
+        &run,
+        &info,
+        lock_wait,
+        Duration::from_secs(3600),
+        &|_| {},
+    )
+    .map_err(|why| RollbackError::Locked {
+        city: site.pinyin().to_string(),
+        holder: why,
+    })?;
+    let start = format!("{install}/current/bin/start");
+    let service = (!p.app.service.is_empty()).then_some((p.app.service.as_str(), start.as_str()));
+    let results = fleet.each_always(Some(&app), printer, "rollback", |_, t, _| {
+        let script = remote::rollback_script(
+            t.root(),
+            &install,
+            Some(&version),
+            service,
+            t.kind() == TransportKind::Local,
+            &health_command(p, None).map_err(anyhow::Error::msg)?,
+            p.app.health.timeout.as_secs().max(1),
+        );
+        let o = t.run(&script, b"", p.app.health.timeout + Duration::from_secs(60))?;
+        match remote::parse_steps(&o.stdout_text()).1 {
+            Some((step, why)) => anyhow::bail!("{step}: {why}"),
+            None => Ok(()),
+        }
+    });
+    let _ = fleet.each_always(Some(&app), printer, "unlock", |_, t, _| {
+        t.run(
+            &remote::unlock_script(t.root(), &install, Some(&run)),
+            b"",
+            Duration::from_secs(30),
+        )?;
+        Ok(())
+    });
+    let report = Report {
+        city: site.pinyin().to_string(),
+        from,
+        to: version,
+        hosts: results
+            .into_iter()
+            .map(|r| HostRollback {
+                city: fleet.host(r.index).city.clone(),
+                host: fleet.host(r.index).name.clone(),
+                result: r.result.map_err(|e| e.to_string()),
+            })
+            .collect(),
+    };
+    record(state, site, &report)?;
+    Ok(report)
+}
+
+/// The rollback in the audit log and the city's release ledger.
+fn record(state: &std::path::Path, site: &Site, r: &Report) -> std::io::Result<()> {
+    let failures: Vec<String> = r
+        .hosts
+        .iter()
+        .filter_map(|h| h.result.as_ref().err().map(|e| format!("{}: {e}", h.host)))
+        .collect();
+    crate::state::audit::record(
+        state,
+        crate::state::audit::Entry {
+            action: "rollback",
+            targets: vec![r.city.clone()],
+            what: format!("{} → {}", r.from.join("/"), r.to),
+            result: if failures.is_empty() { "ok" } else { "failed" },
+            identity: Some(crate::inventory::identity(&site.profile)),
+        },
+    )?;
+    crate::state::record_release(
+        state,
+        &r.city,
+        &crate::state::ReleaseRecord {
+            time: crate::window::now().to_rfc3339(),
+            action: "rollback".into(),
+            run: None,
+            result: if failures.is_empty() {
+                "switched"
+            } else {
+                "failed"
+            }
+            .into(),
+            from: r.from.clone(),
+            to: r.to.clone(),
+            reason: (!failures.is_empty()).then(|| failures.join("; ")),
+        },
+    )
+}

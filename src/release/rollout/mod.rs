@@ -1,0 +1,688 @@
+//! Rolling a release out city by city: waves in order, cities in parallel up to a limit, the
+//! servers of a city in batches, a lock per city, a health gate, business-data gates, automatic
+//! rollback, a failure budget, and a journal that lets an interrupted run resume.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+use serde::{Deserialize, Serialize};
+
+use super::Release;
+use super::journal::{EventKind, Journal};
+use super::remote::ServerFacts;
+
+mod city;
+mod prepare;
+mod switch;
+use crate::fleet::{Fleet, HostError};
+use crate::inventory::Host;
+use crate::output::Printer;
+use crate::profile::{Profiles, Site};
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "lowercase")]
+pub enum Batch {
+    All,
+    Count(usize),
+    Percent(u32),
+}
+
+impl std::str::FromStr for Batch {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.strip_suffix('%') {
+            Some(p) => p
+                .parse::<u32>()
+                .ok()
+                .filter(|p| (1..=100).contains(p))
+                .map(Batch::Percent)
+                .ok_or_else(|| format!("`{s}`: a percentage from 1% to 100%")),
+            None => s
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n > 0)
+                .map(Batch::Count)
+                .ok_or_else(|| format!("`{s}`: a number of servers, or a percentage like 25%")),
+        }
+    }
+}
+
+impl Batch {
+    fn sizes(self, n: usize) -> usize {
+        match self {
+            Batch::All => n.max(1),
+            Batch::Count(c) => c,
+            Batch::Percent(p) => (n * p as usize).div_ceil(100).max(1),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Options {
+    pub max_parallel: usize,
+    pub batch: Batch,
+    pub max_failures: usize,
+    pub no_pause: bool,
+    pub migrate: bool,
+    #[serde(with = "humantime_serde_secs")]
+    pub lock_wait: Duration,
+    #[serde(with = "humantime_serde_secs")]
+    pub stale_after: Duration,
+    pub provision: bool,
+}
+
+mod humantime_serde_secs {
+    use std::time::Duration;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u64(d.as_secs())
+    }
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        Ok(Duration::from_secs(u64::deserialize(d)?))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CityResult {
+    Deployed,
+    Already,
+    RolledBack,
+    Failed,
+    Refused,
+    Skipped,
+    /// Stopped by a signal or a journal that could not be written: put back on its old
+    /// release (or never touched), to be done by `--resume`.
+    Interrupted,
+}
+
+impl CityResult {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CityResult::Deployed => "deployed",
+            CityResult::Already => "already",
+            CityResult::RolledBack => "rolled-back",
+            CityResult::Failed => "failed",
+            CityResult::Refused => "refused",
+            CityResult::Skipped => "skipped",
+            CityResult::Interrupted => "interrupted",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            CityResult::Deployed,
+            CityResult::Already,
+            CityResult::RolledBack,
+            CityResult::Failed,
+            CityResult::Refused,
+            CityResult::Skipped,
+            CityResult::Interrupted,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
+    }
+    pub fn is_failure(self) -> bool {
+        matches!(
+            self,
+            CityResult::RolledBack | CityResult::Failed | CityResult::Refused
+        )
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    pub city: String,
+    pub wave: String,
+    pub from: Vec<String>,
+    pub to: String,
+    pub result: CityResult,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    pub ms: u64,
+    /// Changes made: resources provisioned plus servers switched.
+    pub changes: u64,
+    /// Refused because another run holds the city's lock (exit 4, not a failure of its own).
+    #[serde(skip)]
+    pub blocked: bool,
+}
+
+/// Facts a plan recorded, per server label: applying the plan refuses a city whose facts moved.
+pub type Expected = HashMap<String, ServerFacts>;
+
+pub struct Rollout<'a> {
+    pub profiles: &'a Profiles,
+    pub printer: &'a Printer,
+    pub fleet: &'a Fleet,
+    pub release: &'a Release,
+    pub tarball: Arc<Vec<u8>>,
+    pub templates: BTreeMap<String, String>,
+    pub journal: &'a Journal,
+    pub opts: &'a Options,
+    pub expected: Option<Expected>,
+    /// Asked between waves on a terminal; None: never ask.
+    pub approve: Option<&'a (dyn Fn(&str) -> bool + Sync)>,
+    failures: AtomicUsize,
+    halt: AtomicBool,
+    /// Why the run must stop early (a journal write failed), if it must.
+    broken: std::sync::Mutex<Option<String>>,
+    /// When the run (this invocation) began: spans count from here.
+    t0: Instant,
+    spans: std::sync::Mutex<Vec<super::timings::Span>>,
+    multi: MultiProgress,
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunEnd {
+    Done,
+    /// Waiting for approval before the next wave (resume to go on).
+    Paused,
+    /// Stopped early: failure budget exhausted or a data gate failed.
+    Halted,
+    /// Stopped by a signal: every city on its old or its new release; resumable.
+    Interrupted(i32),
+    /// The journal could not be written: stopped, every city on its old or its new release.
+    JournalFailed,
+}
+
+impl<'a> Rollout<'a> {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        profiles: &'a Profiles,
+        printer: &'a Printer,
+        fleet: &'a Fleet,
+        release: &'a Release,
+        tarball: Arc<Vec<u8>>,
+        templates: BTreeMap<String, String>,
+        journal: &'a Journal,
+        opts: &'a Options,
+    ) -> Self {
+        Rollout {
+            profiles,
+            printer,
+            fleet,
+            release,
+            tarball,
+            templates,
+            journal,
+            opts,
+            expected: None,
+            approve: None,
+            failures: AtomicUsize::new(0),
+            halt: AtomicBool::new(false),
+            broken: std::sync::Mutex::new(None),
+            t0: Instant::now(),
+            spans: std::sync::Mutex::new(Vec::new()),
+            multi: printer.multi_progress(),
+        }
+    }
+
+    /// Runs `sites` wave by wave, skipping those in `done` (a resumed run).
+    pub fn run(&self, sites: &[&Site], done: &[String]) -> (Vec<Outcome>, RunEnd) {
+        let mut waves: Vec<(String, Vec<&Site>)> = Vec::new();
+        for s in sites {
+            let w = s.profile.city.wave.clone();
+            match waves.iter_mut().find(|(name, _)| *name == w) {
+                Some((_, list)) => list.push(s),
+                None => waves.push((w, vec![s])),
+            }
+        }
+        let mut outcomes = Vec::new();
+        for (k, (wave, cities)) in waves.iter().enumerate() {
+            let todo: Vec<&Site> = cities
+                .iter()
+                .copied()
+                .filter(|s| !done.contains(&s.pinyin().to_string()))
+                .collect();
+            if todo.is_empty() {
+                continue;
+            }
+            if let Some(end) = self.stop_end() {
+                return (outcomes, end);
+            }
+            self.log(EventKind::WaveStart {
+                wave: wave.clone(),
+                cities: todo.iter().map(|s| s.pinyin().to_string()).collect(),
+            });
+            outcomes.extend(crate::parallel::map(
+                &todo,
+                self.opts.max_parallel,
+                |site| self.city(site, wave),
+            ));
+            if let Some(end) = self.stop_end() {
+                return (outcomes, end);
+            }
+            self.log(EventKind::WaveDone { wave: wave.clone() });
+            if self.halt.load(Ordering::Relaxed) {
+                return (outcomes, RunEnd::Halted);
+            }
+            let Some((next, _)) = waves.get(k + 1) else {
+                break;
+            };
+            if self.opts.no_pause {
+                continue;
+            }
+            let approved = self
+                .approve
+                .is_some_and(|ask| ask(&format!("wave {wave} done: go on with wave {next}?")));
+            if !approved {
+                self.log(EventKind::Paused {
+                    after: wave.clone(),
+                    next: next.clone(),
+                });
+                return (outcomes, self.stop_end().unwrap_or(RunEnd::Paused));
+            }
+        }
+        (outcomes, self.stop_end().unwrap_or(RunEnd::Done))
+    }
+
+    /// Records an event; when the journal cannot be written the run stops (what resume
+    /// relies on would be lost).
+    fn log(&self, kind: EventKind) {
+        // the fsync a city's end waits for is part of the city's time
+        let city_done = match &kind {
+            EventKind::CityDone { city, .. } => Some(city.clone()),
+            _ => None,
+        };
+        let began = Instant::now();
+        let written = self.journal.emit(kind);
+        if let Some(city) = city_done {
+            let span = super::timings::Span {
+                city,
+                host: None,
+                phase: "journal".into(),
+                start_ms: began.saturating_duration_since(self.t0).as_millis() as u64,
+                ms: began.elapsed().as_millis() as u64,
+            };
+            self.spans
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(span);
+        }
+        if let Err(e) = written {
+            let mut broken = self.broken.lock().unwrap_or_else(|p| p.into_inner());
+            broken.get_or_insert_with(|| e.to_string());
+        }
+    }
+
+    /// Why no new work may start, if it may not.
+    fn stopping(&self) -> Option<String> {
+        if let Some(sig) = crate::interrupt::requested() {
+            return Some(format!(
+                "interrupted ({})",
+                if sig == libc::SIGTERM {
+                    "SIGTERM"
+                } else {
+                    "SIGINT"
+                }
+            ));
+        }
+        self.broken
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// How the run ends when it was stopped.
+    fn stop_end(&self) -> Option<RunEnd> {
+        if let Some(sig) = crate::interrupt::requested() {
+            return Some(RunEnd::Interrupted(sig));
+        }
+        self.broken
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some()
+            .then_some(RunEnd::JournalFailed)
+    }
+
+    /// Records that `phase` of `host` (or of the city) ran from `start` to `end`.
+    fn span(&self, city: &str, host: Option<&str>, phase: &str, start: Instant, end: Instant) {
+        let span = super::timings::Span {
+            city: city.to_string(),
+            host: host.map(str::to_string),
+            phase: phase.to_string(),
+            start_ms: start.saturating_duration_since(self.t0).as_millis() as u64,
+            ms: end.saturating_duration_since(start).as_millis() as u64,
+        };
+        self.log(EventKind::Timing {
+            city: span.city.clone(),
+            host: span.host.clone(),
+            phase: span.phase.clone(),
+            start_ms: span.start_ms,
+            ms: span.ms,
+        });
+        self.spans
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(span);
+    }
+
+    /// Every span this invocation recorded, with the critical path.
+    pub fn timings(&self) -> super::timings::Timings {
+        super::timings::summarize(self.spans.lock().unwrap_or_else(|p| p.into_inner()).clone())
+    }
+
+    /// Spans of one fleet phase: each host's work, and its connect when that came first.
+    fn spans_of<R>(&self, phase: &str, results: &[crate::fleet::HostResult<R>]) {
+        for r in results {
+            let h = self.fleet.host(r.index);
+            if let Some((a, b)) = r.connected {
+                self.span(&h.city, Some(&h.name), "connect", a, b);
+            }
+            // these are timed by their own steps (provision, upload; switch, restart, health)
+            if !["prepare", "activate"].contains(&phase)
+                && !matches!(r.result, Err(HostError::Stopped))
+            {
+                self.span(
+                    &h.city,
+                    Some(&h.name),
+                    phase,
+                    r.started,
+                    r.started + r.elapsed,
+                );
+            }
+        }
+    }
+
+    /// Why the journal failed, when it did.
+    pub fn journal_error(&self) -> Option<String> {
+        self.broken
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    fn city_bar(&self, city: &str, n: usize) -> ProgressBar {
+        if !self.printer.progress {
+            return ProgressBar::hidden();
+        }
+        let bar = self.multi.add(ProgressBar::new(n as u64));
+        bar.set_style(
+            ProgressStyle::with_template("{prefix:<14} [{bar:20}] {pos}/{len} {wide_msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar.set_prefix(city.to_string());
+        bar
+    }
+
+    fn city(&self, site: &Site, wave: &str) -> Outcome {
+        let start = Instant::now();
+        let city = site.pinyin().to_string();
+        let mut out = Outcome {
+            city: city.clone(),
+            wave: wave.to_string(),
+            from: Vec::new(),
+            to: self.release.manifest.version.clone(),
+            result: CityResult::Skipped,
+            reason: None,
+            ms: 0,
+            changes: 0,
+            blocked: false,
+        };
+        if let Some(why) = self.stopping() {
+            out.result = CityResult::Interrupted;
+            out.reason = Some(format!("{why}: not started"));
+            return out;
+        }
+        let budget_left = self.failures.load(Ordering::Relaxed) <= self.opts.max_failures;
+        if !budget_left || self.halt.load(Ordering::Relaxed) {
+            out.reason = Some("failure budget exhausted: not started".into());
+            self.done(&mut out, start);
+            return out;
+        }
+        self.log(EventKind::CityStart { city: city.clone() });
+        let (mut result, reason) = match self.deploy_city(site, &mut out) {
+            Ok(r) => (r, None),
+            Err((r, why)) => (r, Some(why)),
+        };
+        // work cut short by a stop (hosts not started, a step not run) is not the city's own
+        // failure: the city is on its old release and `--resume` does it again
+        if self.stopping().is_some()
+            && matches!(result, CityResult::Failed | CityResult::RolledBack)
+        {
+            result = CityResult::Interrupted;
+        }
+        out.result = result;
+        out.reason = reason;
+        if result.is_failure() {
+            self.failures.fetch_add(1, Ordering::Relaxed);
+            if self.failures.load(Ordering::Relaxed) > self.opts.max_failures {
+                self.halt.store(true, Ordering::Relaxed);
+            }
+        }
+        self.done(&mut out, start);
+        out
+    }
+
+    fn done(&self, out: &mut Outcome, start: Instant) {
+        out.ms = start.elapsed().as_millis() as u64;
+        if !matches!(out.result, CityResult::Skipped | CityResult::Interrupted) {
+            let record = crate::state::ReleaseRecord {
+                time: crate::window::now().to_rfc3339(),
+                action: "rollout".into(),
+                run: Some(self.journal.run.clone()),
+                result: out.result.as_str().into(),
+                from: out.from.clone(),
+                to: out.to.clone(),
+                reason: out.reason.clone(),
+            };
+            // the journal already holds the outcome: a ledger that cannot be written is a
+            // warning for `status`, not a reason to stop a rollout
+            if let Err(e) =
+                crate::state::record_release(self.journal.state_dir(), &out.city, &record)
+            {
+                tracing::warn!("cannot record {}'s release for status: {e}", out.city);
+            }
+            let audited = crate::state::audit::record(
+                self.journal.state_dir(),
+                crate::state::audit::Entry {
+                    action: "rollout",
+                    targets: vec![out.city.clone()],
+                    what: format!(
+                        "{} → {} (run {}){}",
+                        if out.from.is_empty() {
+                            "(none)".to_string()
+                        } else {
+                            out.from.join("/")
+                        },
+                        out.to,
+                        self.journal.run,
+                        out.reason
+                            .as_deref()
+                            .map(|r| format!(": {r}"))
+                            .unwrap_or_default()
+                    ),
+                    result: out.result.as_str(),
+                    identity: self
+                        .profiles
+                        .find(&out.city)
+                        .map(|s| crate::inventory::identity(&s.profile)),
+                },
+            );
+            if let Err(e) = audited {
+                tracing::error!("cannot write the audit log: {e}");
+            }
+        }
+        // the ledger and the audit log first: a crash between them and this event makes the
+        // resume do the city again (and find it `already`), never leave the ledger behind
+        self.log(EventKind::CityDone {
+            city: out.city.clone(),
+            result: out.result.as_str().into(),
+            from: out.from.clone(),
+            to: out.to.clone(),
+            ms: out.ms,
+            changes: out.changes,
+            reason: out.reason.clone(),
+        });
+    }
+
+    /// One line in the audit log; a log that cannot be written is reported, not fatal here
+    /// (the journal, which the run stops on, holds the same facts).
+    fn audit(
+        &self,
+        action: &str,
+        site: &Site,
+        what: String,
+        result: &str,
+        identity: Option<String>,
+    ) {
+        let written = crate::state::audit::record(
+            self.journal.state_dir(),
+            crate::state::audit::Entry {
+                action,
+                targets: vec![site.pinyin().to_string()],
+                what,
+                result,
+                identity,
+            },
+        );
+        if let Err(e) = written {
+            tracing::error!("cannot write the audit log: {e}");
+        }
+    }
+
+    fn step(&self, city: &str, host: Option<&str>, step: &str, ok: bool, detail: String) {
+        self.log(EventKind::Step {
+            city: city.to_string(),
+            host: host.map(str::to_string),
+            step: step.to_string(),
+            ok,
+            detail,
+        });
+    }
+
+    /// The fleet indexes of this city's servers (all, or those that run the application).
+    fn hosts_of(&self, site: &Site, app_only: bool) -> Vec<usize> {
+        (0..self.fleet.len())
+            .filter(|i| {
+                let h = self.fleet.host(*i);
+                h.city == site.pinyin() && (!app_only || h.has_role("app") || h.has_role("web"))
+            })
+            .collect()
+    }
+
+    fn index_of(&self, host: &Host) -> usize {
+        (0..self.fleet.len())
+            .find(|i| self.fleet.host(*i).label() == host.label())
+            .unwrap_or(0)
+    }
+
+    /// Like `on`, but also after a stop was asked for: the work that undoes or unlocks.
+    fn on_always<R: Send>(
+        &self,
+        indices: &[usize],
+        printer: &Printer,
+        phase: &str,
+        task: impl Fn(&Host, &mut dyn crate::transport::Transport) -> anyhow::Result<R> + Sync,
+    ) -> Vec<(usize, Result<R, HostError>)> {
+        let results = self
+            .fleet
+            .each_always(Some(indices), printer, phase, |h, t, _| task(h, t));
+        self.spans_of(phase, &results);
+        results.into_iter().map(|r| (r.index, r.result)).collect()
+    }
+
+    /// Runs `task` on `indices`, returning (index, result) pairs.
+    fn on<R: Send>(
+        &self,
+        indices: &[usize],
+        printer: &Printer,
+        phase: &str,
+        task: impl Fn(&Host, &mut dyn crate::transport::Transport) -> anyhow::Result<R> + Sync,
+    ) -> Vec<(usize, Result<R, HostError>)> {
+        let results = self
+            .fleet
+            .each(Some(indices), printer, phase, |h, t, _| task(h, t));
+        self.spans_of(phase, &results);
+        results.into_iter().map(|r| (r.index, r.result)).collect()
+    }
+
+    /// Every host's result, or a description of the first failures (unreachable hosts count).
+    fn all_ok<R>(
+        &self,
+        city: &str,
+        step: &str,
+        results: Vec<(usize, Result<R, HostError>)>,
+    ) -> Result<Vec<(usize, R)>, String> {
+        let mut ok = Vec::new();
+        let mut bad = Vec::new();
+        for (i, r) in results {
+            let name = self.fleet.host(i).name.clone();
+            match r {
+                Ok(v) => ok.push((i, v)),
+                Err(e) => {
+                    self.step(city, Some(&name), step, false, e.to_string());
+                    bad.push(format!("{name}: {} ({e})", e.reason()));
+                }
+            }
+        }
+        if bad.is_empty() {
+            Ok(ok)
+        } else {
+            Err(format!("{step}: {}", bad.join("; ")))
+        }
+    }
+}
+
+/// The health check as a shell command on the server (`$I` is the install folder there):
+/// the release's own check (a path inside it), or the profile's program and arguments, every
+/// word quoted.
+pub fn health_command(
+    p: &crate::profile::SiteProfile,
+    manifest: Option<&str>,
+) -> Result<String, String> {
+    use crate::profile::safe;
+    use crate::transport::shell_quote;
+    if let Some(rel) = manifest {
+        safe::relative(rel).map_err(|e| format!("the release's health check: {e}"))?;
+        return Ok(format!("\"$I/current/\"{}", shell_quote(rel)));
+    }
+    if !p.app.health.script.is_empty() {
+        // the province's own script, one quoted argument: it cannot change the script around it
+        let script = p.app.health.script.replace("{install}", &p.app.install_dir);
+        return Ok(format!("sh -c {}", shell_quote(&script)));
+    }
+    let words = safe::command_words(&p.app.health.command)
+        .map_err(|e| format!("app.health.command: {e}"))?;
+    Ok(words
+        .iter()
+        .map(|w| {
+            w.split("{install}")
+                .map(|part| {
+                    if part.is_empty() {
+                        String::new()
+                    } else {
+                        shell_quote(part)
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("\"$I\"")
+        })
+        .collect::<Vec<_>>()
+        .join(" "))
+}
+
+fn last_lines(s: &str) -> String {
+    let lines: Vec<&str> = s.trim().lines().collect();
+    lines[lines.len().saturating_sub(3)..].join(" / ")
+}
+
+/// Cities a resumed run finished, from its journal.
+pub fn finished_cities(events: &[super::journal::Event]) -> Vec<String> {
+    events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::CityDone { city, result, .. }
+                if result != "skipped" && result != "interrupted" =>
+            {
+                Some(city.clone())
+            }
+            _ => None,
+        })
+        .collect()
+}
