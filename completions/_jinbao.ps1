@@ -614,6 +614,7 @@ Register-ArgumentCompleter -Native -CommandName 'jinbao' -ScriptBlock {
         'jinbao;rollback' {
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The release to go back to [default: the one installed before the current]')
             [CompletionResult]::new('--override-window', '--override-window', [CompletionResultType]::ParameterName, 'Change the city outside its maintenance window, recording why')
+            [CompletionResult]::new('--lock-wait', '--lock-wait', [CompletionResultType]::ParameterName, 'Wait this long for a city lock another run holds')
             [CompletionResult]::new('--forks', '--forks', [CompletionResultType]::ParameterName, 'Hosts worked on at once')
             [CompletionResult]::new('--profiles', '--profiles', [CompletionResultType]::ParameterName, 'Folder with province.toml, cities/ and env/ [default: ./profiles]')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment overlay from <profiles>/env/ [default: sandbox]')
@@ -782,6 +783,7 @@ Register-ArgumentCompleter -Native -CommandName 'jinbao' -ScriptBlock {
             [CompletionResult]::new('--encoding', '--encoding', [CompletionResultType]::ParameterName, 'utf-8, gbk or gb18030 [default: detected]')
             [CompletionResult]::new('--mapping', '--mapping', [CompletionResultType]::ParameterName, 'A mapping file (a name under templates/mappings/, or a path) for another layout')
             [CompletionResult]::new('--rejects', '--rejects', [CompletionResultType]::ParameterName, 'Where reject files go [default: <state>/imports]')
+            [CompletionResult]::new('--lock-wait', '--lock-wait', [CompletionResultType]::ParameterName, 'Wait this long for another import of the same county to end')
             [CompletionResult]::new('--profiles', '--profiles', [CompletionResultType]::ParameterName, 'Folder with province.toml, cities/ and env/ [default: ./profiles]')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment overlay from <profiles>/env/ [default: sandbox]')
             [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)')

@@ -745,7 +745,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__data__subcmd__import)
-            opts="-v -q -y -h --county --dry-run --encoding --mapping --rejects --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            opts="-v -q -y -h --county --dry-run --encoding --mapping --rejects --lock-wait --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -764,6 +764,10 @@ _jinbao() {
                     return 0
                     ;;
                 --rejects)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2947,7 +2951,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__rollback)
-            opts="-v -q -y -h --to --override-window --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            opts="-v -q -y -h --to --override-window --lock-wait --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2958,6 +2962,10 @@ _jinbao() {
                     return 0
                     ;;
                 --override-window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

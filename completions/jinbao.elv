@@ -567,6 +567,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
         &'jinbao;rollback'= {
             cand --to 'The release to go back to [default: the one installed before the current]'
             cand --override-window 'Change the city outside its maintenance window, recording why'
+            cand --lock-wait 'Wait this long for a city lock another run holds'
             cand --forks 'Hosts worked on at once'
             cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
             cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
@@ -728,6 +729,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --encoding 'utf-8, gbk or gb18030 [default: detected]'
             cand --mapping 'A mapping file (a name under templates/mappings/, or a path) for another layout'
             cand --rejects 'Where reject files go [default: <state>/imports]'
+            cand --lock-wait 'Wait this long for another import of the same county to end'
             cand --profiles 'Folder with province.toml, cities/ and env/ [default: ./profiles]'
             cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
             cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'

@@ -442,6 +442,7 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_s
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollback" -l to -d 'The release to go back to [default: the one installed before the current]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollback" -l override-window -d 'Change the city outside its maintenance window, recording why' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollback" -l lock-wait -d 'Wait this long for a city lock another run holds' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollback" -l forks -d 'Hosts worked on at once' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollback" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollback" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
@@ -577,6 +578,7 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subc
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l encoding -d 'utf-8, gbk or gb18030 [default: detected]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l mapping -d 'A mapping file (a name under templates/mappings/, or a path) for another layout' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l rejects -d 'Where reject files go [default: <state>/imports]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l lock-wait -d 'Wait this long for another import of the same county to end' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
