@@ -121,6 +121,9 @@ _jinbao() {
             jinbao__subcmd__db,migrate)
                 cmd="jinbao__subcmd__db__subcmd__migrate"
                 ;;
+            jinbao__subcmd__db,repair)
+                cmd="jinbao__subcmd__db__subcmd__repair"
+                ;;
             jinbao__subcmd__db,status)
                 cmd="jinbao__subcmd__db__subcmd__status"
                 ;;
@@ -138,6 +141,9 @@ _jinbao() {
                 ;;
             jinbao__subcmd__db__subcmd__help,migrate)
                 cmd="jinbao__subcmd__db__subcmd__help__subcmd__migrate"
+                ;;
+            jinbao__subcmd__db__subcmd__help,repair)
+                cmd="jinbao__subcmd__db__subcmd__help__subcmd__repair"
                 ;;
             jinbao__subcmd__db__subcmd__help,status)
                 cmd="jinbao__subcmd__db__subcmd__help__subcmd__status"
@@ -222,6 +228,9 @@ _jinbao() {
                 ;;
             jinbao__subcmd__help__subcmd__db,migrate)
                 cmd="jinbao__subcmd__help__subcmd__db__subcmd__migrate"
+                ;;
+            jinbao__subcmd__help__subcmd__db,repair)
+                cmd="jinbao__subcmd__help__subcmd__db__subcmd__repair"
                 ;;
             jinbao__subcmd__help__subcmd__db,status)
                 cmd="jinbao__subcmd__help__subcmd__db__subcmd__status"
@@ -429,7 +438,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__audit)
-            opts="-v -q -y -h --since --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            opts="-v -q -h --since --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -467,7 +476,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__completions)
-            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help bash elvish fish powershell zsh"
+            opts="-v -q -h --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -501,7 +510,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__data)
-            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help synth import check compare progress help"
+            opts="-v -q -h --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help synth import check compare progress help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -535,7 +544,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__data__subcmd__check)
-            opts="-v -q -y -h --wave --all --province --cross-city --rule --show-sql --jobs --rule-jobs --lists --encoding --no-fuse --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            opts="-j -v -q -h --wave --all --province --cross-city --rule --dry-run --jobs --rule-jobs --lists --encoding --no-fuse --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -550,6 +559,10 @@ _jinbao() {
                     return 0
                     ;;
                 --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -593,7 +606,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__data__subcmd__compare)
-            opts="-v -q -y -h --county --source --entity --encoding --out --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            opts="-v -q -h --county --source --entity --encoding --out --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -745,7 +758,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__data__subcmd__import)
-            opts="-v -q -y -h --county --dry-run --encoding --mapping --rejects --lock-wait --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            opts="-v -q -h --county --dry-run --encoding --mapping --rejects --lock-wait --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -799,7 +812,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__data__subcmd__progress)
-            opts="-v -q -y -h --wave --all --jobs --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            opts="-j -v -q -h --wave --all --jobs --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -810,6 +823,10 @@ _jinbao() {
                     return 0
                     ;;
                 --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -841,7 +858,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__data__subcmd__synth)
-            opts="-v -q -y -h --persons --defects --encoding --seed --out --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            opts="-v -q -h --persons --defects --encoding --seed --out --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -895,7 +912,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__db)
-            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help init migrate status drift baseline help"
+            opts="-v -q -h --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help init migrate status drift baseline repair help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -929,7 +946,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__db__subcmd__baseline)
-            opts="-v -q -y -h --wave --all --province --jobs --to --force --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            opts="-j -v -q -h --wave --all --province --jobs --to --force --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -940,6 +957,10 @@ _jinbao() {
                     return 0
                     ;;
                 --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -975,7 +996,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__db__subcmd__drift)
-            opts="-v -q -y -h --wave --all --province --jobs --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            opts="-j -v -q -h --wave --all --province --jobs --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -986,6 +1007,10 @@ _jinbao() {
                     return 0
                     ;;
                 --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1017,7 +1042,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__db__subcmd__help)
-            opts="init migrate status drift baseline help"
+            opts="init migrate status drift baseline repair help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1100,6 +1125,20 @@ _jinbao() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        jinbao__subcmd__db__subcmd__help__subcmd__repair)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         jinbao__subcmd__db__subcmd__help__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -1115,7 +1154,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__db__subcmd__init)
-            opts="-v -q -y -h --wave --all --province --jobs --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            opts="-j -v -q -h --wave --all --province --jobs --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1126,6 +1165,10 @@ _jinbao() {
                     return 0
                     ;;
                 --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1157,7 +1200,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__db__subcmd__migrate)
-            opts="-v -q -y -h --wave --all --province --jobs --dry-run --to --lock-wait --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            opts="-j -v -q -h --wave --all --province --jobs --dry-run --to --lock-wait --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1168,6 +1211,10 @@ _jinbao() {
                     return 0
                     ;;
                 --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1206,8 +1253,8 @@ _jinbao() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        jinbao__subcmd__db__subcmd__status)
-            opts="-v -q -y -h --wave --all --province --jobs --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+        jinbao__subcmd__db__subcmd__repair)
+            opts="-j -y -v -q -h --wave --all --province --jobs --version --dry-run --yes --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1218,6 +1265,60 @@ _jinbao() {
                     return 0
                     ;;
                 --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profiles)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__db__subcmd__status)
+            opts="-j -v -q -h --wave --all --province --jobs --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --wave)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1249,7 +1350,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__exec)
-            opts="-v -q -y -h --wave --all --role --timeout --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            opts="-j -v -q -h --wave --all --role --timeout --jobs --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1267,7 +1368,11 @@ _jinbao() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --forks)
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1299,7 +1404,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__health)
-            opts="-v -q -y -h --wave --all --province --only --skip --format --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            opts="-j -v -q -h --wave --all --province --only --skip --format --jobs --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1321,7 +1426,11 @@ _jinbao() {
                     COMPREPLY=($(compgen -W "table nagios" -- "${cur}"))
                     return 0
                     ;;
-                --forks)
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1479,7 +1588,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__help__subcmd__db)
-            opts="init migrate status drift baseline"
+            opts="init migrate status drift baseline repair"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1535,6 +1644,20 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__help__subcmd__db__subcmd__migrate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__help__subcmd__db__subcmd__repair)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1955,7 +2078,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__lock)
-            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help status help"
+            opts="-v -q -h --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help status help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2031,7 +2154,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__lock__subcmd__status)
-            opts="-v -q -y -h --wave --all --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            opts="-j -v -q -h --wave --all --jobs --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2041,7 +2164,11 @@ _jinbao() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --forks)
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2073,7 +2200,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__net)
-            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help check help"
+            opts="-v -q -h --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2107,7 +2234,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__net__subcmd__check)
-            opts="-v -q -y -h --wave --all --role --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            opts="-j -v -q -h --wave --all --role --jobs --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2121,7 +2248,11 @@ _jinbao() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --forks)
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2195,7 +2326,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__ping)
-            opts="-v -q -y -h --wave --all --role --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            opts="-j -v -q -h --wave --all --role --jobs --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2209,7 +2340,11 @@ _jinbao() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --forks)
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2241,7 +2376,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__profile)
-            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help list show validate diff help"
+            opts="-v -q -h --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help list show validate diff help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2275,7 +2410,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__profile__subcmd__diff)
-            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            opts="-v -q -h --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2393,7 +2528,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__profile__subcmd__list)
-            opts="-v -q -y -h --province --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            opts="-v -q -h --province --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2427,7 +2562,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__profile__subcmd__show)
-            opts="-v -q -y -h --origin --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            opts="-v -q -h --origin --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2461,7 +2596,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__profile__subcmd__validate)
-            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            opts="-v -q -h --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2495,7 +2630,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__provision)
-            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help plan apply help"
+            opts="-v -q -h --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help plan apply help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2529,7 +2664,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__provision__subcmd__apply)
-            opts="-v -q -y -h --wave --all --role --diff --forks --accept-new-host-keys --check --fail-fast --override-window --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            opts="-j -y -v -q -h --wave --all --role --diff --jobs --accept-new-host-keys --dry-run --fail-fast --override-window --yes --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2543,7 +2678,11 @@ _jinbao() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --forks)
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2635,7 +2774,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__provision__subcmd__plan)
-            opts="-v -q -y -h --wave --all --role --diff --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            opts="-j -v -q -h --wave --all --role --diff --jobs --accept-new-host-keys --out --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2649,7 +2788,15 @@ _jinbao() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --forks)
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2681,7 +2828,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__release)
-            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help pack inspect help"
+            opts="-v -q -h --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help pack inspect help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2771,7 +2918,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__release__subcmd__inspect)
-            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            opts="-v -q -h --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2805,7 +2952,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__release__subcmd__pack)
-            opts="-v -q -y -h --version --schema --name --health --out --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            opts="-v -q -h --version --schema --name --health --out --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2859,7 +3006,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__releases)
-            opts="-v -q -y -h --wave --all --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            opts="-j -v -q -h --wave --all --jobs --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2869,7 +3016,11 @@ _jinbao() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --forks)
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2901,7 +3052,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__report)
-            opts="-o -v -q -y -h --wave --all --province --out --format --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            opts="-o -v -q -h --wave --all --province --out --format --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2951,7 +3102,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__rollback)
-            opts="-v -q -y -h --to --override-window --lock-wait --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            opts="-j -v -q -h --to --override-window --lock-wait --jobs --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2969,7 +3120,11 @@ _jinbao() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --forks)
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3001,7 +3156,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__rollout)
-            opts="-v -q -y -h --wave --all --max-parallel --batch --max-failures --no-pause --migrate --provision --lock-wait --stale-after --override-window --events --timings --forks --accept-new-host-keys --resume --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help plan apply unlock abandon help"
+            opts="-j -v -q -h --wave --all --max-parallel --batch --max-failures --no-pause --migrate --provision --lock-wait --stale-after --override-window --events --timings --jobs --accept-new-host-keys --resume --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help plan apply unlock abandon help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3039,7 +3194,11 @@ _jinbao() {
                     COMPREPLY=($(compgen -W "ndjson" -- "${cur}"))
                     return 0
                     ;;
-                --forks)
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3071,7 +3230,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__rollout__subcmd__abandon)
-            opts="-v -q -y -h --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            opts="-v -q -h --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3105,7 +3264,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__rollout__subcmd__apply)
-            opts="-v -q -y -h --max-parallel --batch --max-failures --no-pause --migrate --provision --lock-wait --stale-after --override-window --events --timings --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            opts="-j -v -q -h --max-parallel --batch --max-failures --no-pause --migrate --provision --lock-wait --stale-after --override-window --events --timings --jobs --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3139,7 +3298,11 @@ _jinbao() {
                     COMPREPLY=($(compgen -W "ndjson" -- "${cur}"))
                     return 0
                     ;;
-                --forks)
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3255,7 +3418,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__rollout__subcmd__plan)
-            opts="-v -q -y -h --wave --all --out --dry-run --max-parallel --batch --max-failures --no-pause --migrate --provision --lock-wait --stale-after --override-window --events --timings --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            opts="-j -v -q -h --wave --all --out --dry-run --max-parallel --batch --max-failures --no-pause --migrate --provision --lock-wait --stale-after --override-window --events --timings --jobs --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3297,7 +3460,11 @@ _jinbao() {
                     COMPREPLY=($(compgen -W "ndjson" -- "${cur}"))
                     return 0
                     ;;
-                --forks)
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3329,7 +3496,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__rollout__subcmd__unlock)
-            opts="-v -q -y -h --wave --all --forks --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            opts="-j -v -q -h --wave --all --jobs --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3339,7 +3506,11 @@ _jinbao() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --forks)
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3371,7 +3542,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__status)
-            opts="-v -q -y -h --wave --all --province --offline --explain --record --jobs --profiles --env --set --state-dir --json --verbose --quiet --yes --show-personal-data --color --help"
+            opts="-j -v -q -h --wave --all --province --offline --explain --record --jobs --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3382,6 +3553,10 @@ _jinbao() {
                     return 0
                     ;;
                 --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -94,7 +94,11 @@ fn command_paths() -> Vec<Vec<String>> {
         }
     }
     let mut out = Vec::new();
-    walk(&<jinbao::cli::Cli as clap::CommandFactory>::command(), Vec::new(), &mut out);
+    walk(
+        &<jinbao::cli::Cli as clap::CommandFactory>::command(),
+        Vec::new(),
+        &mut out,
+    );
     out
 }
 
@@ -170,9 +174,19 @@ fn global_options_are_listed_apart() {
         .split_once("\nGlobal options:\n")
         .unwrap_or_else(|| panic!("no `Global options:` heading:\n{}", r.stdout));
     assert!(own.contains("--dry-run") && own.contains("--jobs"), "{own}");
-    for flag in ["--json", "--env", "--set", "--state-dir", "--profiles", "--color"] {
+    for flag in [
+        "--json",
+        "--env",
+        "--set",
+        "--state-dir",
+        "--profiles",
+        "--color",
+    ] {
         assert!(!own.contains(flag), "{flag} among db migrate's own options");
-        assert!(global.contains(flag), "{flag} missing from the global options");
+        assert!(
+            global.contains(flag),
+            "{flag} missing from the global options"
+        );
     }
 }
 
@@ -185,7 +199,10 @@ fn concurrency_has_one_name_everywhere() {
         if name == "rollout" || AWAITING_ROLLOUT_CHANGE.contains(&name.as_str()) {
             continue;
         }
-        for arg in command_at(&path).get_arguments().filter(|a| !a.is_hide_set()) {
+        for arg in command_at(&path)
+            .get_arguments()
+            .filter(|a| !a.is_hide_set())
+        {
             let Some(long) = arg.get_long() else { continue };
             let about_concurrency = ["jobs", "forks", "parallel", "concurrency", "threads"]
                 .iter()
@@ -220,7 +237,10 @@ fn dry_run_is_the_one_spelling() {
         if AWAITING_ROLLOUT_CHANGE.contains(&name.as_str()) {
             continue;
         }
-        for arg in command_at(&path).get_arguments().filter(|a| !a.is_hide_set()) {
+        for arg in command_at(&path)
+            .get_arguments()
+            .filter(|a| !a.is_hide_set())
+        {
             let long = arg.get_long().unwrap_or_default();
             assert!(
                 !["check", "show-sql", "noop", "plan-only", "what-if"].contains(&long),
@@ -230,8 +250,18 @@ fn dry_run_is_the_one_spelling() {
     }
     let state = tempfile::tempdir().unwrap();
     let r = run(jinbao(state.path()).args(["provision", "apply", "hebi", "--check", "--json"]));
-    assert_eq!(r.code, 3, "changes pending, as `provision plan`: {}", r.stderr);
-    assert!(!state.path().join("sandbox/hosts/hebi").join("hebi-app1/etc/jinbao").exists());
+    assert_eq!(
+        r.code, 3,
+        "changes pending, as `provision plan`: {}",
+        r.stderr
+    );
+    assert!(
+        !state
+            .path()
+            .join("sandbox/hosts/hebi")
+            .join("hebi-app1/etc/jinbao")
+            .exists()
+    );
     let r = run(jinbao(state.path()).args(["data", "check", "hebi", "--show-sql"]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("SELECT"), "{}", r.stdout);

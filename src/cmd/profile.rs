@@ -118,13 +118,9 @@ fn list(ctx: &Ctx, args: ListArgs) -> Result<Exit> {
         return Ok(Exit::Success);
     }
     let mut t = p.table(&[
-        "code",
-        "name",
-        "pinyin",
-        "wave",
-        "servers",
-        "database",
-        "transport",
+        "code", "name", "pinyin", "wave", "servers",
+        // short names: the table fits 80 columns (the JSON keys are `engine` and `transport`)
+        "engine", "via",
     ]);
     for r in &rows {
         let wave = if r.kind == SiteKind::Province {

@@ -135,7 +135,10 @@ pub fn pack_placed(a: &PackArgs) -> Result<(release::Release, Placed)> {
         Out::File
     } else if a.out.is_file() || a.out.extension().is_some_and(|e| e == "gz" || e == "tgz") {
         return Err(usage(
-            format!("--out {} is neither a folder nor a .tar.gz file name", a.out.display()),
+            format!(
+                "--out {} is neither a folder nor a .tar.gz file name",
+                a.out.display()
+            ),
             "give a folder (the release is named <name>-<version>.tar.gz in it) or FILE.tar.gz",
         ));
     } else {
@@ -171,7 +174,10 @@ pub fn pack_placed(a: &PackArgs) -> Result<(release::Release, Placed)> {
     if tarball.exists() || manifest_path.exists() {
         let before = release::open(&tarball).map_err(|e| {
             usage(
-                format!("{} is there already and is no sound release: {e}", tarball.display()),
+                format!(
+                    "{} is there already and is no sound release: {e}",
+                    tarball.display()
+                ),
                 "remove it, or pack somewhere else",
             )
         })?;

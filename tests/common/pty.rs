@@ -46,6 +46,9 @@ pub fn run_on_terminal(
         .stderr(Stdio::from(slave))
         .spawn()
         .expect("jinbao runs");
+    // the command holds its copies of the terminal until dropped: the read below ends only
+    // when no copy is left open
+    drop(cmd);
     let mut master = std::fs::File::from(master);
     let mut out = Vec::new();
     let mut buf = [0u8; 8192];
