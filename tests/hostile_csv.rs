@@ -139,6 +139,8 @@ impl Bed {
                 || rel.starts_with("state/data-progress")
                 || rel.starts_with("state/facts")
                 || rel.starts_with("state/assessments")
+                // the import's controller lock (free once it ends)
+                || rel.starts_with("state/locks")
                 || [
                     "state",
                     "state/sandbox",

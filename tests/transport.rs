@@ -396,7 +396,7 @@ fn ping_needs_a_target() {
     assert_eq!(r.code, 2);
     assert!(
         r.stderr
-            .contains("hint: waves: pilot, demonstration, general"),
+            .contains("hint: one of: pilot, demonstration, general"),
         "{}",
         r.stderr
     );

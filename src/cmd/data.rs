@@ -28,7 +28,7 @@ pub enum DataCommand {
     #[command(after_help = "Examples:
   jinbao data check hebi                       # every rule, a score per city
   jinbao data check --all --lists problems     # and the problem-data lists for the counties
-  jinbao data check hebi --rule id_check_char --dry-run   # the SQL, run nothing")]
+  jinbao data check hebi --rule person_id_check_char --dry-run   # the SQL, run nothing")]
     Check(super::data_check::CheckArgs),
     /// Row-level reconciliation of a county's source with what the city holds (exit 0 the
     /// same, 3 differences found, 1 failed)
