@@ -3156,7 +3156,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__rollout)
-            opts="-j -v -q -h --wave --all --max-parallel --batch --max-failures --no-pause --migrate --provision --lock-wait --stale-after --override-window --events --timings --jobs --accept-new-host-keys --resume --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help plan apply unlock abandon help"
+            opts="-j -v -q -h --wave --all --jobs --batch --max-failures --no-pause --migrate --provision --allow-downgrade --lock-wait --stale-after --override-window --events --timings --host-jobs --accept-new-host-keys --resume --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help plan apply unlock abandon help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3166,7 +3166,11 @@ _jinbao() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --max-parallel)
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3194,11 +3198,7 @@ _jinbao() {
                     COMPREPLY=($(compgen -W "ndjson" -- "${cur}"))
                     return 0
                     ;;
-                --jobs)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -j)
+                --host-jobs)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3264,13 +3264,17 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__rollout__subcmd__apply)
-            opts="-j -v -q -h --max-parallel --batch --max-failures --no-pause --migrate --provision --lock-wait --stale-after --override-window --events --timings --jobs --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
+            opts="-j -v -q -h --jobs --batch --max-failures --no-pause --migrate --provision --allow-downgrade --lock-wait --stale-after --override-window --events --timings --host-jobs --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --max-parallel)
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3298,11 +3302,7 @@ _jinbao() {
                     COMPREPLY=($(compgen -W "ndjson" -- "${cur}"))
                     return 0
                     ;;
-                --jobs)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -j)
+                --host-jobs)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3418,7 +3418,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__rollout__subcmd__plan)
-            opts="-j -v -q -h --wave --all --out --dry-run --max-parallel --batch --max-failures --no-pause --migrate --provision --lock-wait --stale-after --override-window --events --timings --jobs --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
+            opts="-j -v -q -h --wave --all --out --dry-run --jobs --batch --max-failures --no-pause --migrate --provision --allow-downgrade --lock-wait --stale-after --override-window --events --timings --host-jobs --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3432,7 +3432,11 @@ _jinbao() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --max-parallel)
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3460,11 +3464,7 @@ _jinbao() {
                     COMPREPLY=($(compgen -W "ndjson" -- "${cur}"))
                     return 0
                     ;;
-                --jobs)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -j)
+                --host-jobs)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -506,3 +506,53 @@ fn nagios_thresholds_of_scores_are_lower_bounds() {
         .unwrap_or_else(|| panic!("no score in {}", r.stdout));
     assert!(score.ends_with(";95:;"), "{}", r.stdout);
 }
+
+/// Rolling out a release older than the one a city runs is refused (the way back is
+/// `rollback`) unless `--allow-downgrade` says it is meant.
+#[test]
+fn a_downgrade_needs_allow_downgrade() {
+    let work = tempfile::tempdir().unwrap();
+    let w = work.path();
+    let app = repo().join("examples/unified-app");
+    let out = w.join("releases");
+    for v in ["1.10.0", "1.9.2"] {
+        let r = pack(w, &app, v, &out);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    let tarball = |v: &str| {
+        out.join(format!("jinbao-unified-{v}.tar.gz"))
+            .to_string_lossy()
+            .into_owned()
+    };
+    let rollout = |v: &str, extra: &[&str]| {
+        let t = tarball(v);
+        let mut args = vec!["--json", "rollout", t.as_str(), "hebi", "--no-pause"];
+        args.extend_from_slice(extra);
+        run(jinbao(w).args(&args))
+    };
+    let r = rollout("1.10.0", &["--provision", "--migrate"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // 1.9.2 is older than 1.10.0 (numbers, not text)
+    let r = rollout("1.9.2", &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let city = &r.json()["cities"][0];
+    assert_eq!(city["result"], "refused", "{city}");
+    let reason = city["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("1.9.2 is older than 1.10.0") && reason.contains("--allow-downgrade"),
+        "{reason}"
+    );
+    let r = run(jinbao(w).args(["releases", "hebi", "--json"]));
+    assert!(
+        r.json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["current"] == "1.10.0" || s["current"].is_null()),
+        "nothing switched: {}",
+        r.stdout
+    );
+    let r = rollout("1.9.2", &["--allow-downgrade"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json()["cities"][0]["result"], "deployed");
+}

@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use serde::Serialize;
 
-use crate::cli::{ConnectArgs, TargetArgs};
+use crate::cli::{ConnectArgs, RolloutConnectArgs, TargetArgs};
 use crate::context::Ctx;
 use crate::error::{Exit, fail, usage};
 use crate::output::Tone;
@@ -37,13 +37,25 @@ pub struct RolloutArgs {
 #[derive(Debug, Subcommand)]
 pub enum RolloutCommand {
     /// Record per city and server the current release, the steps and the facts they rely on
+    #[command(after_help = "Examples:
+  jinbao rollout plan releases/jinbao-unified-1.1.0.tar.gz --wave pilot --out pilot.plan.json
+  jinbao rollout plan releases/jinbao-unified-1.1.0.tar.gz hebi --dry-run   # show, record nothing")]
     Plan(PlanArgs),
     /// Execute a recorded plan; a city whose facts moved since is refused
+    #[command(after_help = "Examples:
+  jinbao rollout apply pilot.plan.json            # exactly what was reviewed
+  jinbao rollout apply pilot.plan.json --no-pause --jobs 2")]
     Apply(ApplyPlanArgs),
     /// Break the rollout lock of a city (recorded in the audit log)
+    #[command(after_help = "Examples:
+  jinbao lock status --wave pilot      # who holds what, since when
+  jinbao rollout unlock zhoukou        # then break Zhoukou's lock")]
     Unlock(UnlockArgs),
     /// Give up the unfinished rollout (after damage, or when it cannot go on); servers stay
     /// as they are
+    #[command(after_help = "Examples:
+  jinbao rollout --resume              # try going on first
+  jinbao rollout abandon               # give it up; `releases --all` shows each server")]
     Abandon,
 }
 
@@ -54,8 +66,14 @@ pub enum EventFormat {
 
 #[derive(Debug, Clone, Args)]
 pub struct RolloutFlags {
-    /// Cities rolled out at once
-    #[arg(long, default_value_t = 3, value_name = "N")]
+    /// Cities rolled out at once (servers at once: --host-jobs)
+    #[arg(
+        short = 'j',
+        long = "jobs",
+        alias = "max-parallel",
+        default_value_t = 3,
+        value_name = "N"
+    )]
     pub max_parallel: usize,
     /// Servers of a city switched at once: a number or a percentage [default: all]
     #[arg(long, value_name = "N|P%")]
@@ -72,6 +90,9 @@ pub struct RolloutFlags {
     /// Provision each city's servers (plan and apply) before deploying
     #[arg(long)]
     pub provision: bool,
+    /// Roll out a release older than the one a city runs (`rollback` is the usual way back)
+    #[arg(long)]
+    pub allow_downgrade: bool,
     /// Wait this long for a city lock another rollout holds
     #[arg(long, value_parser = humantime::parse_duration, default_value = "0s", value_name = "DURATION")]
     pub lock_wait: Duration,
@@ -89,7 +110,7 @@ pub struct RolloutFlags {
     #[arg(long)]
     pub timings: bool,
     #[command(flatten)]
-    pub connect: ConnectArgs,
+    pub connect: RolloutConnectArgs,
 }
 
 impl RolloutFlags {
@@ -103,6 +124,7 @@ impl RolloutFlags {
             lock_wait: self.lock_wait,
             stale_after: self.stale_after,
             provision: self.provision,
+            allow_downgrade: self.allow_downgrade,
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod rollback;
 pub mod rollout;
 pub mod run;
 pub mod timings;
+pub mod version;
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};

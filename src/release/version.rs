@@ -11,7 +11,10 @@ use std::cmp::Ordering;
 pub fn compare(a: &str, b: &str) -> Ordering {
     let (pa, pb): (Vec<&str>, Vec<&str>) = (parts(a), parts(b));
     for i in 0..pa.len().max(pb.len()) {
-        let order = compare_part(pa.get(i).copied().unwrap_or("0"), pb.get(i).copied().unwrap_or("0"));
+        let order = compare_part(
+            pa.get(i).copied().unwrap_or("0"),
+            pb.get(i).copied().unwrap_or("0"),
+        );
         if order != Ordering::Equal {
             return order;
         }
@@ -93,7 +96,11 @@ mod tests {
         assert_eq!(compare("v2.0", "1.99"), Greater);
         assert_eq!(compare("1.0.01", "1.0.1"), Equal);
         assert_eq!(compare("23.1.1700000000000", "23.1.999"), Greater);
-        assert_eq!(compare("1.0.0-rc2", "1.0.0-rc10"), Less, "numbers inside a part too");
+        assert_eq!(
+            compare("1.0.0-rc2", "1.0.0-rc10"),
+            Less,
+            "numbers inside a part too"
+        );
         assert_eq!(compare("2027.1", "2026.12"), Greater);
     }
 
@@ -101,7 +108,11 @@ mod tests {
     fn a_downgrade_names_the_newest_running() {
         let running = vec!["1.1.0".to_string(), "1.2.0".to_string()];
         assert_eq!(downgrade_from(&running, "1.1.5"), Some("1.2.0"));
-        assert_eq!(downgrade_from(&running, "1.2.0"), None, "the same release is no downgrade");
+        assert_eq!(
+            downgrade_from(&running, "1.2.0"),
+            None,
+            "the same release is no downgrade"
+        );
         assert_eq!(downgrade_from(&running, "1.3.0"), None);
         assert_eq!(downgrade_from(&[], "0.1"), None, "a city running nothing");
     }

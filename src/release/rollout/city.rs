@@ -80,6 +80,17 @@ impl Rollout<'_> {
         from.sort();
         from.dedup();
         out.from = from;
+        if !self.opts.allow_downgrade
+            && let Some(newer) = super::super::version::downgrade_from(&out.from, &m.version)
+        {
+            return Err(fail(
+                CityResult::Refused,
+                format!(
+                    "{} is older than {newer}, which {city} runs: a downgrade (`jinbao rollback {city} --to {}` if it is still installed, or roll out with --allow-downgrade)",
+                    m.version, m.version
+                ),
+            ));
+        }
         if let Some(expected) = &self.expected {
             for (i, f) in &facts {
                 let label = self.fleet.host(*i).label().to_string();

@@ -72,6 +72,9 @@ pub struct Options {
     #[serde(with = "humantime_serde_secs")]
     pub stale_after: Duration,
     pub provision: bool,
+    /// Roll out a release older than one a city runs (refused otherwise).
+    #[serde(default)]
+    pub allow_downgrade: bool,
 }
 
 mod humantime_serde_secs {
