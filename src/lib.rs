@@ -7,6 +7,7 @@
 
 pub mod assess;
 pub mod cli;
+pub mod clock;
 pub mod cmd;
 pub mod context;
 pub mod data;

@@ -15,6 +15,110 @@ use crate::transport::Transport;
 
 pub use crate::resource::DesiredError;
 
+/// One server of a provisioning run: its plan, and what applying it did.
+#[derive(Debug, Serialize)]
+pub struct HostRow {
+    pub city: String,
+    pub host: String,
+    pub reachable: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan: Option<HostPlan>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub apply: Option<HostApply>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// Plans every server of `fleet` (one probe round trip each, bounded by the fleet); the
+/// desired resources of every server are rendered first, so a bad template or secret stops
+/// the run before any server is contacted. Returns them with the rows, in the fleet's order.
+pub fn plan_fleet(
+    profiles: &Profiles,
+    fleet: &crate::fleet::Fleet,
+    printer: &crate::output::Printer,
+    diffs: bool,
+) -> Result<(Vec<Vec<Resource>>, Vec<HostRow>), DesiredError> {
+    let hosts: Vec<Host> = fleet.hosts().cloned().collect();
+    let desired = desired_all(profiles, &hosts)?;
+    let plans = fleet.each(None, printer, "plan", |host, t, _| {
+        let i = hosts
+            .iter()
+            .position(|h| h.label() == host.label())
+            .unwrap_or(0);
+        let install = &site_of(profiles, host).profile.app.install_dir;
+        plan_host(t, &desired[i], install, diffs)
+    });
+    let rows = plans
+        .into_iter()
+        .map(|r| {
+            let h = fleet.host(r.index);
+            let (plan, error) = match r.result {
+                Ok(p) => (Some(p), None),
+                Err(e) => (None, Some(e)),
+            };
+            HostRow {
+                city: h.city.clone(),
+                host: h.name.clone(),
+                reachable: !matches!(error, Some(crate::fleet::HostError::Unreachable(_))),
+                plan,
+                apply: None,
+                error: error.map(|e| e.to_string()),
+            }
+        })
+        .collect();
+    Ok((desired, rows))
+}
+
+/// Applies the plans of `rows` (the servers with changes and no error), each server's in one
+/// script; with `fail_fast`, servers not started yet after a failure are left alone.
+pub fn apply_fleet(
+    profiles: &Profiles,
+    fleet: &crate::fleet::Fleet,
+    printer: &crate::output::Printer,
+    desired: &[Vec<Resource>],
+    rows: &mut [HostRow],
+    fail_fast: bool,
+) {
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let with_changes: Vec<usize> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.error.is_none() && r.plan.as_ref().is_some_and(|p| p.pending() > 0))
+        .map(|(i, _)| i)
+        .collect();
+    let planned: &[HostRow] = rows;
+    let results = fleet.each(Some(&with_changes), printer, "apply", |host, t, _| {
+        use std::sync::atomic::Ordering;
+        if stop.load(Ordering::Relaxed) {
+            anyhow::bail!("not applied: --fail-fast after a failure on another host");
+        }
+        let i = planned
+            .iter()
+            .position(|r| r.city == host.city && r.host == host.name)
+            .context("a server that was not planned")?;
+        let plan = planned[i]
+            .plan
+            .as_ref()
+            .context("a server without a plan")?;
+        let timeout = site_of(profiles, host)
+            .profile
+            .datacenter
+            .ssh
+            .command_timeout;
+        let done = apply_host(t, &desired[i], plan, timeout)?;
+        if done.failed.is_some() && fail_fast {
+            stop.store(true, Ordering::Relaxed);
+        }
+        Ok(done)
+    });
+    for r in results {
+        match r.result {
+            Ok(done) => rows[r.index].apply = Some(done),
+            Err(e) => rows[r.index].error = Some(e.to_string()),
+        }
+    }
+}
+
 /// Desired resources of every host, in the fleet's order; any template or secret problem
 /// stops everything before a host is contacted.
 pub fn desired_all(

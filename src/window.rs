@@ -4,11 +4,8 @@
 //! cross midnight). Blackouts: `monthly 28-31` (days of every month), `2026-10-01..2026-10-07`,
 //! `2026-12-31`. Times are in the profile's `utc_offset`.
 
-use anyhow::Result;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, Timelike, Utc, Weekday};
 
-use crate::context::Ctx;
-use crate::error::{Exit, fail};
 use crate::profile::{Maintenance, Site};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -155,23 +152,32 @@ fn describe_blackouts(m: &Maintenance) -> String {
     m.blackout.join("; ")
 }
 
-/// The time now (JINBAO_NOW pins it, RFC 3339, for tests and rehearsals).
-pub fn now() -> DateTime<Utc> {
-    crate::env_vars::get("JINBAO_NOW")
-        .and_then(|s| DateTime::parse_from_rfc3339(&s).ok())
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_else(Utc::now)
+/// Whether the sites may be changed now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Opening {
+    /// Every site is inside its window.
+    Open,
+    /// Some are not, and the operator gave a reason to go on: record it.
+    Overridden {
+        cities: Vec<String>,
+        /// `city: why it is closed`, one per closed city.
+        closed: Vec<String>,
+        reason: String,
+    },
 }
 
-/// Refuses (exit 4) when any site is outside its window, unless overridden; an override is
-/// recorded in the audit log with its reason.
+/// Some sites are outside their window and no reason to go on was given.
+#[derive(Debug, thiserror::Error)]
+#[error("not allowed now: {}", .0.join("; "))]
+pub struct Closed(pub Vec<String>);
+
+/// Decides whether `sites` may be changed at `now`: open, overridden (with a non-empty
+/// reason), or closed. Records and prints nothing: the command does.
 pub fn check_all(
-    ctx: &Ctx,
     sites: &[&Site],
+    now: DateTime<Utc>,
     override_reason: Option<&str>,
-    action: &str,
-) -> Result<()> {
-    let now = now();
+) -> Result<Opening, Closed> {
     let mut closed_sites: Vec<(String, String)> = Vec::new();
     for s in sites {
         if closed_sites.iter().any(|(p, _)| p == s.pinyin()) {
@@ -182,32 +188,19 @@ pub fn check_all(
         }
     }
     if closed_sites.is_empty() {
-        return Ok(());
+        return Ok(Opening::Open);
     }
     let list: Vec<String> = closed_sites
         .iter()
         .map(|(c, w)| format!("{c}: {w}"))
         .collect();
     match override_reason {
-        Some(reason) if !reason.trim().is_empty() => {
-            let cities: Vec<&str> = closed_sites.iter().map(|(c, _)| c.as_str()).collect();
-            crate::state::audit(
-                ctx.state_dir(),
-                action,
-                &cities,
-                &format!("window overridden: {reason}"),
-            )?;
-            ctx.printer.warn(format!(
-                "outside the maintenance window, overridden ({reason}): {}",
-                list.join("; ")
-            ));
-            Ok(())
-        }
-        _ => Err(fail(
-            Exit::Blocked,
-            format!("not allowed now: {}", list.join("; ")),
-            "wait for the window, or pass --override-window \"reason\" (the reason is recorded)",
-        )),
+        Some(reason) if !reason.trim().is_empty() => Ok(Opening::Overridden {
+            cities: closed_sites.into_iter().map(|(c, _)| c).collect(),
+            closed: list,
+            reason: reason.to_string(),
+        }),
+        _ => Err(Closed(list)),
     }
 }
 

@@ -361,7 +361,7 @@ pub fn record_snapshot(
     profiles: &Profiles,
     state: &Path,
 ) -> Result<std::path::PathBuf, AssessError> {
-    let now = crate::window::now();
+    let now = crate::clock::now();
     let sites = assess(profiles, state, now);
     snapshot::write(state, &snapshot_of(profiles, &sites, now))
 }

@@ -47,7 +47,7 @@ pub fn run(ctx: &Ctx, a: AuditArgs) -> Result<Exit> {
     }
     let since = a
         .since
-        .map(|d| crate::window::now() - chrono::Duration::from_std(d).unwrap_or_default());
+        .map(|d| crate::clock::now() - chrono::Duration::from_std(d).unwrap_or_default());
     let (records, unreadable) = audit::read(ctx.state_dir(), &Filter { targets, since })?;
     let p = &ctx.printer;
     if p.json {

@@ -240,16 +240,21 @@ fn run_import(ctx: &Ctx, a: ImportArgs) -> Result<Exit> {
     let _county_lock = if a.dry_run {
         None
     } else {
-        let name = format!("import-{}-{}", site.pinyin(), a.county);
-        let what = format!("import of {} county {}", site.pinyin(), a.county);
+        let mut waiting = |h: &crate::state::lock::Holder| {
+            ctx.printer.note(format!(
+                "waiting for the other import of county {} to end: {}",
+                a.county,
+                h.describe()
+            ))
+        };
         Some(
-            crate::state::lock::acquire(ctx.state_dir(), &name, &what, a.lock_wait, &mut |h| {
-                ctx.printer.note(format!(
-                    "waiting for the other import of county {} to end: {}",
-                    a.county,
-                    h.describe()
-                ))
-            })
+            import::lock_county(
+                ctx.state_dir(),
+                site.pinyin(),
+                &a.county,
+                a.lock_wait,
+                &mut waiting,
+            )
             .map_err(|e| match e {
                 crate::state::lock::LockError::Io(e) => anyhow::Error::from(e),
                 other => crate::error::fail(
@@ -260,14 +265,7 @@ fn run_import(ctx: &Ctx, a: ImportArgs) -> Result<Exit> {
             })?,
         )
     };
-    // every file is opened and its header read before any row is loaded: a file that cannot
-    // be read stops the import before it changes anything
-    let check = tempfile::tempdir()?;
-    for (entity, path) in &files {
-        crate::data::extract::open(entity, path, &spec, &check.path().join("check.tmp"))
-            .with_context(|| format!("{} cannot be imported", path.display()))?;
-    }
-    drop(check);
+    import::check_readable(&files, &spec)?;
     let mut conn = crate::db::connect(&site.profile, crate::db::Account::App)?;
     let mut manifests = Vec::new();
     let mut failed = None;
@@ -298,7 +296,7 @@ fn run_import(ctx: &Ctx, a: ImportArgs) -> Result<Exit> {
     }
     if !a.dry_run {
         // where the city's concentration stands now, for status and the assessment
-        let today = crate::window::now().date_naive();
+        let today = crate::clock::now().date_naive();
         match crate::data::progress::city(site, ctx.state_dir(), today, false) {
             Ok(progress) => crate::data::progress::record(ctx.state_dir(), &progress)?,
             Err(e) => ctx

@@ -124,7 +124,7 @@ pub fn run(ctx: &Ctx, a: CheckArgs) -> Result<Exit> {
         history::append(
             ctx.state_dir(),
             &CheckRecord {
-                time: crate::window::now().to_rfc3339(),
+                time: crate::clock::now().to_rfc3339(),
                 city: r.city.clone(),
                 score: r.score,
                 rules: r.rules.len(),

@@ -31,7 +31,7 @@ pub fn run(ctx: &Ctx, a: ProgressArgs) -> Result<Exit> {
         .into_iter()
         .filter(|s| !s.is_province())
         .collect();
-    let today = crate::window::now().date_naive();
+    let today = crate::clock::now().date_naive();
     let found = crate::parallel::map(&sites, a.jobs.max(1), |s| {
         progress::city(s, ctx.state_dir(), today, true)
     });

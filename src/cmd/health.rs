@@ -1,8 +1,6 @@
 //! `jinbao health [<target>]`: the daily inspection for city admins and the check monitoring
 //! runs every few minutes. Exit codes follow the monitoring-plugin convention.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
-
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 use serde::Serialize;
@@ -10,11 +8,9 @@ use serde::Serialize;
 use crate::cli::{ConnectArgs, TargetArgs};
 use crate::context::Ctx;
 use crate::error::{Exit, usage};
-use crate::fleet::HostError;
 use crate::health::{self, CHECKS, Check, Status};
 use crate::output::Tone;
 use crate::profile::target::TargetSpec;
-use crate::transport::TransportError;
 
 #[derive(Debug, Args)]
 pub struct HealthArgs {
@@ -57,12 +53,6 @@ struct Report {
     exit: u8,
     time: String,
     cities: Vec<CityReport>,
-}
-
-fn epoch() -> f64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0.0, |d| d.as_secs_f64())
 }
 
 /// Problems before any check ran (a wrong argument, broken profiles) are UNKNOWN, as the
@@ -123,7 +113,13 @@ fn inspect(ctx: &Ctx, a: HealthArgs) -> Result<Exit> {
     };
     let mut checks: Vec<Check> = Vec::new();
     if health::HOST_CHECKS.iter().any(|c| wanted(c)) {
-        checks.extend(servers(ctx, &spec, &a.connect)?);
+        checks.extend(health::servers(
+            ctx.profiles()?,
+            &ctx.select(&spec)?,
+            &ctx.printer,
+            a.connect.forks,
+            a.connect.accept_new_host_keys,
+        ));
     }
     if ["database", "schema", "drift"].iter().any(|c| wanted(c)) {
         let db = crate::parallel::map(&sites, crate::parallel::DEFAULT_JOBS, |s| {
@@ -175,84 +171,6 @@ fn inspect(ctx: &Ctx, a: HealthArgs) -> Result<Exit> {
     Ok(Exit::Monitoring(report.exit))
 }
 
-/// Checks of every server of the target, in one round trip each.
-fn servers(ctx: &Ctx, spec: &TargetSpec, connect: &ConnectArgs) -> Result<Vec<Check>> {
-    let profiles = ctx.profiles()?;
-    let hosts: Vec<_> = ctx
-        .select(spec)?
-        .into_iter()
-        .flat_map(|s| crate::inventory::hosts(s, None))
-        .collect();
-    if hosts.is_empty() {
-        return Ok(Vec::new());
-    }
-    let fleet = crate::fleet::Fleet::new(hosts, connect.forks, connect.accept_new_host_keys);
-    let results = fleet.each(None, &ctx.printer, "health", |host, t, _| {
-        let site = crate::provision::site_of(profiles, host);
-        let timeout = site.profile.checks.timeout;
-        let script = health::script(site, host, t.root(), timeout.as_secs());
-        let t0 = epoch();
-        let out = t.run(&script, b"", timeout)?;
-        let t1 = epoch();
-        let probe = health::parse(&out.stdout_text());
-        Ok((probe, (t0, t1)))
-    });
-    let mut checks = Vec::new();
-    let mut releases: Vec<(String, String, Option<String>)> = Vec::new();
-    for r in results {
-        let host = fleet.host(r.index);
-        let site = crate::provision::site_of(profiles, host);
-        match r.result {
-            Ok((probe, (t0, t1))) => {
-                let offset = probe.time - (t0 + t1) / 2.0;
-                let connect = fleet.connect_time(r.index).unwrap_or(Duration::ZERO);
-                checks.extend(health::host_checks(
-                    site,
-                    host,
-                    &probe,
-                    connect,
-                    if probe.time > 0.0 { offset } else { 0.0 },
-                ));
-                if host.has_role("app") || host.has_role("web") {
-                    releases.push((host.city.clone(), host.name.clone(), probe.release.clone()));
-                }
-            }
-            Err(HostError::Failed(e))
-                if e.chain().any(|c| {
-                    matches!(
-                        c.downcast_ref::<TransportError>(),
-                        Some(TransportError::CommandTimeout { .. })
-                    )
-                }) =>
-            {
-                checks.push(
-                    Check::new(
-                        &host.city,
-                        Some(&host.name),
-                        "ssh",
-                        Status::Unknown,
-                        "the checks timed out",
-                    )
-                    .hint("the server answers but is too slow: log in and look"),
-                );
-            }
-            Err(e) => checks.push(health::unreachable(site, host, e.reason(), &e.to_string())),
-        }
-    }
-    let mut cities: Vec<&String> = releases.iter().map(|(c, _, _)| c).collect();
-    cities.dedup();
-    for city in cities {
-        let site = profiles.find(city).expect("a city of the target");
-        let list: Vec<(String, Option<String>)> = releases
-            .iter()
-            .filter(|(c, _, _)| c == city)
-            .map(|(_, h, r)| (h.clone(), r.clone()))
-            .collect();
-        checks.extend(health::city_checks(site, &list));
-    }
-    Ok(checks)
-}
-
 fn counts(checks: &[Check]) -> serde_json::Value {
     let n = |s: Status| checks.iter().filter(|c| c.status == s).count();
     serde_json::json!({ "ok": n(Status::Ok), "warning": n(Status::Warning), "critical": n(Status::Critical), "unknown": n(Status::Unknown) })
@@ -282,7 +200,7 @@ fn report(cities: &[String], mut checks: Vec<Check>) -> Report {
     Report {
         status,
         exit: status.code(),
-        time: crate::window::now().to_rfc3339(),
+        time: crate::clock::now().to_rfc3339(),
         cities: out,
     }
 }

@@ -1,8 +1,6 @@
 //! `jinbao lock status [CITY…]`: who holds what, since when — this controller's locks, and with
 //! a target the city locks on its servers too. Breaking one is `jinbao rollout unlock`.
 
-use std::time::Duration;
-
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use serde::Serialize;
@@ -11,7 +9,6 @@ use crate::cli::{ConnectArgs, TargetArgs};
 use crate::context::Ctx;
 use crate::error::Exit;
 use crate::output::Tone;
-use crate::release::remote;
 use crate::state::lock::{self, Holder};
 
 #[derive(Debug, Subcommand)]
@@ -40,17 +37,10 @@ struct ControllerLock {
 }
 
 #[derive(Serialize)]
-struct ServerLock {
-    city: String,
-    host: String,
-    info: String,
-}
-
-#[derive(Serialize)]
 struct Report {
     v: u32,
     controller: Vec<ControllerLock>,
-    servers: Vec<ServerLock>,
+    servers: Vec<crate::release::lock::Held>,
     unreachable: Vec<String>,
 }
 
@@ -60,40 +50,13 @@ pub fn run(ctx: &Ctx, command: LockCommand) -> Result<Exit> {
         .into_iter()
         .map(|(name, holder)| ControllerLock { name, holder })
         .collect();
-    let mut servers = Vec::new();
-    let mut unreachable = Vec::new();
     let spec = a.target.spec();
-    if !spec.cities.is_empty() || spec.wave.is_some() || spec.all {
-        let profiles = ctx.profiles()?;
+    let (servers, unreachable) = if !spec.cities.is_empty() || spec.wave.is_some() || spec.all {
         let fleet = ctx.fleet(&spec, None, &a.connect)?;
-        let app: Vec<usize> = (0..fleet.len())
-            .filter(|i| fleet.host(*i).has_role("app") || fleet.host(*i).has_role("web"))
-            .collect();
-        let results = fleet.each(Some(&app), &ctx.printer, "lock status", |host, t, _| {
-            let install = &crate::provision::site_of(profiles, host)
-                .profile
-                .app
-                .install_dir;
-            let o = t.run(
-                &remote::preflight_script(t.root(), install, "-"),
-                b"",
-                Duration::from_secs(30),
-            )?;
-            Ok(remote::parse_preflight(&o.stdout_text()).lock)
-        });
-        for r in results {
-            let h = fleet.host(r.index);
-            match r.result {
-                Ok(Some(info)) => servers.push(ServerLock {
-                    city: h.city.clone(),
-                    host: h.name.clone(),
-                    info,
-                }),
-                Ok(None) => {}
-                Err(e) => unreachable.push(format!("{}: {e}", h.label())),
-            }
-        }
-    }
+        crate::release::lock::on_servers(ctx.profiles()?, &fleet, &ctx.printer)
+    } else {
+        (Vec::new(), Vec::new())
+    };
     let p = &ctx.printer;
     let report = Report {
         v: 1,

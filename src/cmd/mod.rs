@@ -27,6 +27,44 @@ use crate::cli::Command;
 use crate::context::Ctx;
 use crate::error::Exit;
 
+/// The maintenance-window gate of the commands that change servers: refused (exit 4) when a
+/// site is outside its window, unless overridden; an override is audited with its reason
+/// and shown as a warning.
+pub fn window_gate(
+    ctx: &Ctx,
+    sites: &[&crate::profile::Site],
+    override_reason: Option<&str>,
+    action: &str,
+) -> Result<()> {
+    use crate::window::{self, Opening};
+    match window::check_all(sites, crate::clock::now(), override_reason) {
+        Ok(Opening::Open) => Ok(()),
+        Ok(Opening::Overridden {
+            cities,
+            closed,
+            reason,
+        }) => {
+            let cities: Vec<&str> = cities.iter().map(String::as_str).collect();
+            crate::state::audit(
+                ctx.state_dir(),
+                action,
+                &cities,
+                &format!("window overridden: {reason}"),
+            )?;
+            ctx.printer.warn(format!(
+                "outside the maintenance window, overridden ({reason}): {}",
+                closed.join("; ")
+            ));
+            Ok(())
+        }
+        Err(closed) => Err(crate::error::fail(
+            Exit::Blocked,
+            closed.to_string(),
+            "wait for the window, or pass --override-window \"reason\" (the reason is recorded)",
+        )),
+    }
+}
+
 pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit> {
     match command {
         Command::Profile(c) => profile::run(ctx, c),

@@ -1,18 +1,15 @@
 //! `jinbao provision plan|apply <target>`: build a city's servers from its profile.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
-use serde::Serialize;
 
 use crate::cli::{ConfirmArgs, ConnectArgs, TargetArgs};
 use crate::context::Ctx;
 use crate::error::{Exit, usage};
-use crate::fleet::HostError;
 use crate::output::Tone;
-use crate::provision::{self, HostApply, HostPlan};
+use crate::provision::{self, HostPlan, HostRow};
 use crate::provision_plan::{self, PlanFile, fingerprint};
 use crate::resource::Action;
 
@@ -73,19 +70,6 @@ pub struct ApplyArgs {
     pub override_window: Option<String>,
     #[command(flatten)]
     pub confirm: ConfirmArgs,
-}
-
-#[derive(Serialize)]
-struct HostRow {
-    city: String,
-    host: String,
-    reachable: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    plan: Option<HostPlan>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    apply: Option<HostApply>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<String>,
 }
 
 pub fn run(ctx: &Ctx, command: ProvisionCommand) -> Result<Exit> {
@@ -168,38 +152,10 @@ fn execute(ctx: &Ctx, args: &HostArgs, mode: Mode<'_>) -> Result<Exit> {
             .hosts()
             .map(|h| provision::site_of(profiles, h))
             .collect();
-        crate::window::check_all(ctx, &sites, a.override_window.as_deref(), "provision apply")?;
+        super::window_gate(ctx, &sites, a.override_window.as_deref(), "provision apply")?;
     }
-    // every template is rendered before any host is touched
-    let hosts: Vec<_> = fleet.hosts().cloned().collect();
-    let desired = provision::desired_all(profiles, &hosts)
+    let (desired, mut rows) = provision::plan_fleet(profiles, &fleet, &ctx.printer, args.diff)
         .map_err(|e| usage(e.to_string(), "fix the template or the profile"))?;
-    let plans = fleet.each(None, &ctx.printer, "plan", |host, t, _| {
-        let i = hosts
-            .iter()
-            .position(|h| h.label() == host.label())
-            .unwrap_or(0);
-        let install = &provision::site_of(profiles, host).profile.app.install_dir;
-        provision::plan_host(t, &desired[i], install, args.diff)
-    });
-    let mut rows: Vec<HostRow> = plans
-        .into_iter()
-        .map(|r| {
-            let h = fleet.host(r.index);
-            let (plan, error) = match r.result {
-                Ok(p) => (Some(p), None),
-                Err(e) => (None, Some(e)),
-            };
-            HostRow {
-                city: h.city.clone(),
-                host: h.name.clone(),
-                reachable: !matches!(error, Some(HostError::Unreachable(_))),
-                plan,
-                apply: None,
-                error: error.map(|e| e.to_string()),
-            }
-        })
-        .collect();
     if let Mode::Apply(_, Some(recorded)) = mode {
         refuse_moved(&mut rows, recorded);
     }
@@ -236,39 +192,14 @@ fn execute(ctx: &Ctx, args: &HostArgs, mode: Mode<'_>) -> Result<Exit> {
             return Ok(Exit::Failure);
         }
     }
-    let stop = AtomicBool::new(false);
-    let with_changes: Vec<usize> = rows
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.error.is_none() && r.plan.as_ref().is_some_and(|p| p.pending() > 0))
-        .map(|(i, _)| i)
-        .collect();
-    let results = fleet.each(Some(&with_changes), &ctx.printer, "apply", |host, t, _| {
-        if stop.load(Ordering::Relaxed) {
-            anyhow::bail!("not applied: --fail-fast after a failure on another host");
-        }
-        let i = hosts
-            .iter()
-            .position(|h| h.label() == host.label())
-            .unwrap_or(0);
-        let plan = rows[i].plan.as_ref().expect("planned");
-        let timeout = provision::site_of(profiles, host)
-            .profile
-            .datacenter
-            .ssh
-            .command_timeout;
-        let done = provision::apply_host(t, &desired[i], plan, timeout)?;
-        if done.failed.is_some() && apply.fail_fast {
-            stop.store(true, Ordering::Relaxed);
-        }
-        Ok(done)
-    });
-    for r in results {
-        match r.result {
-            Ok(done) => rows[r.index].apply = Some(done),
-            Err(e) => rows[r.index].error = Some(e.to_string()),
-        }
-    }
+    provision::apply_fleet(
+        profiles,
+        &fleet,
+        &ctx.printer,
+        &desired,
+        &mut rows,
+        apply.fail_fast,
+    );
     audit_apply(ctx, &rows)?;
     learn(ctx, args, &rows, "provision apply");
     print_plan(ctx, &rows, true)?;
@@ -330,7 +261,7 @@ fn write_plan(ctx: &Ctx, args: &HostArgs, rows: &[HostRow], out: &Path) -> Resul
     let file = PlanFile {
         v: 1,
         kind: provision_plan::KIND.into(),
-        created: crate::window::now().to_rfc3339(),
+        created: crate::clock::now().to_rfc3339(),
         env: ctx.load.env.clone(),
         role: args.role.clone(),
         hosts: rows

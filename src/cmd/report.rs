@@ -55,7 +55,7 @@ pub fn run(ctx: &Ctx, a: ReportArgs) -> Result<Exit> {
         ));
     }
     let profiles = ctx.profiles()?;
-    let now = crate::window::now();
+    let now = crate::clock::now();
     let everything = assess::assess(profiles, ctx.state_dir(), now);
     let waves = assess::waves(profiles, &everything);
     let sites: Vec<assess::SiteAssessment> = super::status::of_target(ctx, &spec, everything)?

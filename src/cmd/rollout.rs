@@ -258,7 +258,7 @@ fn fresh(
         };
         return Err(refused(blocked));
     }
-    crate::window::check_all(ctx, sites, flags.override_window.as_deref(), "rollout")?;
+    super::window_gate(ctx, sites, flags.override_window.as_deref(), "rollout")?;
     let start = EventKind::RunStart {
         release: release.tarball.display().to_string(),
         version: release.manifest.version.clone(),

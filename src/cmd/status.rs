@@ -118,7 +118,7 @@ pub fn run(ctx: &Ctx, a: StatusArgs) -> Result<Exit> {
         spec.all = true;
     }
     let profiles = ctx.profiles()?;
-    let now = crate::window::now();
+    let now = crate::clock::now();
     let all = assess::assess(profiles, ctx.state_dir(), now);
     if a.record {
         // asked for: a snapshot that cannot be kept is this command's failure

@@ -480,6 +480,40 @@ fn reject_name(import_id: &str, rejected: u64) -> Option<String> {
     (rejected > 0).then(|| format!("{import_id}.rejects.csv"))
 }
 
+/// Takes the controller lock of one county's imports (`import-<city>-<county>`): a second
+/// import of the county waits up to `wait` (`on_wait` is told who it waits for), then is
+/// refused. Held until the returned lock is dropped.
+pub fn lock_county(
+    state_dir: &Path,
+    city: &str,
+    county: &str,
+    wait: std::time::Duration,
+    on_wait: &mut dyn FnMut(&crate::state::lock::Holder),
+) -> Result<crate::state::lock::Lock, crate::state::lock::LockError> {
+    crate::state::lock::acquire(
+        state_dir,
+        &format!("import-{city}-{county}"),
+        &format!("import of {city} county {county}"),
+        wait,
+        on_wait,
+    )
+}
+
+/// Opens every file and reads its header before any row is loaded: a file that cannot be
+/// read stops the import before it changes anything.
+pub fn check_readable(files: &[(&'static Entity, PathBuf)], spec: &Spec<'_>) -> Result<()> {
+    let scratch = tempfile::tempdir()?;
+    for (entity, path) in files {
+        extract::open(entity, path, spec, &scratch.path().join("check.tmp")).map_err(|e| {
+            ImportError::File {
+                path: path.display().to_string(),
+                message: format!("cannot be imported: {e}"),
+            }
+        })?;
+    }
+    Ok(())
+}
+
 /// The files of a county folder (or the files given), each with its entity, in load order
 /// (persons and employers first).
 pub fn files_of(

@@ -3,11 +3,13 @@
 
 mod evaluate;
 mod probe;
+mod servers;
 
 use serde::{Deserialize, Serialize};
 
 pub use evaluate::{city_checks, database_checks, host_checks, unreachable};
 pub use probe::{HostProbe, parse, script};
+pub use servers::servers;
 
 /// The monitoring-plugin statuses; the exit code of `jinbao health` is the worst one's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

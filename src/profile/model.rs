@@ -252,6 +252,9 @@ pub struct App {
     pub group: String,
     pub port: u16,
     pub keep_releases: u32,
+    /// Take releases older than the one a city runs without `rollout --allow-downgrade` (a
+    /// test bed whose servers go back and forth; never production).
+    pub allow_downgrade: bool,
     /// Folders under `<install>/shared` linked into every release.
     pub shared_dirs: Vec<String>,
     pub health: HealthCheck,

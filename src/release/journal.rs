@@ -269,7 +269,7 @@ impl Journal {
     pub fn emit(&self, kind: EventKind) -> Result<(), JournalError> {
         let event = Event {
             v: EVENT_VERSION,
-            time: crate::window::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            time: crate::clock::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
             run: self.run.clone(),
             kind,
         };

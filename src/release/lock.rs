@@ -14,7 +14,7 @@ pub fn info(run: &str, version: &str) -> String {
         crate::db::operator(),
         crate::state::lock::hostname(),
         crate::state::lock::start_time(pid).unwrap_or(0),
-        crate::window::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        crate::clock::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
     )
 }
 
@@ -53,7 +53,7 @@ pub fn run_of(info: &str) -> Option<&str> {
 
 /// "held by … since …", with "(stale: N min)" past `stale_after`.
 pub fn describe(info: &str, stale_after: std::time::Duration) -> String {
-    let age = since(info).map(|t| crate::window::now().signed_duration_since(t));
+    let age = since(info).map(|t| crate::clock::now().signed_duration_since(t));
     match age {
         Some(a) if a.num_seconds() > stale_after.as_secs() as i64 => {
             format!(
@@ -281,4 +281,51 @@ pub fn take_city(
         std::thread::sleep(pause.min(wait.saturating_sub(started.elapsed())));
         pause = (pause * 2).min(Duration::from_secs(2));
     }
+}
+
+/// A city lock found on a server.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Held {
+    pub city: String,
+    pub host: String,
+    /// Who holds it, which run, since when (the info line).
+    pub info: String,
+}
+
+/// The city locks on the application and web servers of `fleet` (one round trip each), and
+/// the servers that could not be asked (`city/server: why`).
+pub fn on_servers(
+    profiles: &crate::profile::Profiles,
+    fleet: &crate::fleet::Fleet,
+    printer: &crate::output::Printer,
+) -> (Vec<Held>, Vec<String>) {
+    let app: Vec<usize> = (0..fleet.len())
+        .filter(|i| fleet.host(*i).has_role("app") || fleet.host(*i).has_role("web"))
+        .collect();
+    let results = fleet.each(Some(&app), printer, "lock status", |host, t, _| {
+        let install = &crate::provision::site_of(profiles, host)
+            .profile
+            .app
+            .install_dir;
+        let o = t.run(
+            &super::remote::preflight_script(t.root(), install, "-"),
+            b"",
+            std::time::Duration::from_secs(30),
+        )?;
+        Ok(super::remote::parse_preflight(&o.stdout_text()).lock)
+    });
+    let (mut held, mut unreachable) = (Vec::new(), Vec::new());
+    for r in results {
+        let h = fleet.host(r.index);
+        match r.result {
+            Ok(Some(info)) => held.push(Held {
+                city: h.city.clone(),
+                host: h.name.clone(),
+                info,
+            }),
+            Ok(None) => {}
+            Err(e) => unreachable.push(format!("{}: {e}", h.label())),
+        }
+    }
+    (held, unreachable)
 }

@@ -184,7 +184,7 @@ pub fn make(
     }
     PlanFile {
         version: PLAN_VERSION,
-        created: crate::window::now().to_rfc3339(),
+        created: crate::clock::now().to_rfc3339(),
         env: profiles.env.name.clone(),
         release: PlanRelease {
             path: release

@@ -231,7 +231,7 @@ fn record(state: &std::path::Path, site: &Site, r: &Report) -> std::io::Result<(
         state,
         &r.city,
         &crate::state::ReleaseRecord {
-            time: crate::window::now().to_rfc3339(),
+            time: crate::clock::now().to_rfc3339(),
             action: "rollback".into(),
             run: None,
             result: if failures.is_empty() {

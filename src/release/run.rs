@@ -81,7 +81,7 @@ pub struct Owned {
 pub fn new_run_id() -> String {
     format!(
         "{}-{}",
-        crate::window::now().format("%Y%m%dT%H%M%SZ"),
+        crate::clock::now().format("%Y%m%dT%H%M%SZ"),
         std::process::id()
     )
 }

@@ -51,7 +51,7 @@ pub fn path(state_dir: &Path) -> PathBuf {
 pub fn record(state_dir: &Path, e: Entry<'_>) -> std::io::Result<()> {
     let rec = AuditRecord {
         v: AUDIT_VERSION,
-        time: crate::window::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        time: crate::clock::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         operator: crate::db::operator(),
         identity: e.identity,
         action: e.action.to_string(),

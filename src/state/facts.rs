@@ -63,7 +63,7 @@ pub fn record(state: &Path, site: &str, by: &str, fact: Fact) -> std::io::Result
         return Ok(false);
     }
     let record = FactRecord {
-        time: crate::window::now().to_rfc3339(),
+        time: crate::clock::now().to_rfc3339(),
         by: by.to_string(),
         fact,
     };

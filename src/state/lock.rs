@@ -35,7 +35,7 @@ impl Holder {
             pid,
             start: start_time(pid).unwrap_or(0),
             operator: crate::db::operator(),
-            since: crate::window::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            since: crate::clock::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             what: what.to_string(),
         }
     }

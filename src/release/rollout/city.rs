@@ -81,6 +81,7 @@ impl Rollout<'_> {
         from.dedup();
         out.from = from;
         if !self.opts.allow_downgrade
+            && !site.profile.app.allow_downgrade
             && let Some(newer) = super::super::version::downgrade_from(&out.from, &m.version)
         {
             return Err(fail(

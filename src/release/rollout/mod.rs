@@ -466,7 +466,7 @@ impl<'a> Rollout<'a> {
         out.ms = start.elapsed().as_millis() as u64;
         if !matches!(out.result, CityResult::Skipped | CityResult::Interrupted) {
             let record = crate::state::ReleaseRecord {
-                time: crate::window::now().to_rfc3339(),
+                time: crate::clock::now().to_rfc3339(),
                 action: "rollout".into(),
                 run: Some(self.journal.run.clone()),
                 result: out.result.as_str().into(),

@@ -183,10 +183,40 @@ impl Rollout<'_> {
         // the servers with work and no lock to take (db, gateway: provisioning only)
         let mut everyone = order.clone();
         everyone.extend(work.keys().copied().filter(|i| !hosts.contains(i)));
-        let results = self.lock_round(&everyone, install, &info, Some(work));
-        let held = self
+        let mut results = self.lock_round(&everyone, install, &info, Some(work));
+        let mut held = self
             .held(&results)
             .inspect_err(|_| self.unlock(hosts, install))?;
+        // the other servers' locks a dead jinbao of this controller left (it was killed after
+        // locking more than the first server): taken over, said so, and locked again (a few
+        // times at most: a live run taking them meanwhile is refused below)
+        for _ in 0..3 {
+            if held.is_empty() || !held.iter().all(|(_, h)| lock::is_dead(h)) {
+                break;
+            }
+            let quiet = self.printer.quiet_clone();
+            for (i, h) in &held {
+                let _ = self.on(&[*i], &quiet, "unlock", |_, t| {
+                    t.run(
+                        &remote::unlock_exact_script(t.root(), install, h),
+                        b"",
+                        Duration::from_secs(30),
+                    )?;
+                    Ok(())
+                });
+                self.log(EventKind::LockTakenOver {
+                    city: Some(site.pinyin().to_string()),
+                    from: h.clone(),
+                });
+            }
+            let again: Vec<usize> = held.iter().map(|(i, _)| *i).collect();
+            let retried = self.lock_round(&again, install, &info, Some(work));
+            results.retain(|(i, _)| !again.contains(i));
+            results.extend(retried);
+            held = self
+                .held(&results)
+                .inspect_err(|_| self.unlock(hosts, install))?;
+        }
         if let Some((_, holder)) = held.first() {
             // another run took a server though not the first one (its profiles differ)
             self.unlock(hosts, install);

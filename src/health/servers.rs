@@ -1,0 +1,102 @@
+//! The health checks of servers: every server of the target in one round trip each, over
+//! the fleet (bounded concurrency), then the checks of each city across its servers.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use super::{Check, Status};
+use crate::fleet::{Fleet, HostError};
+use crate::output::Printer;
+use crate::profile::{Profiles, Site};
+use crate::transport::TransportError;
+
+fn epoch() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
+}
+
+/// The checks of every server of `sites` (`forks` at once), and of each city's servers
+/// together (do they run one release). A server that cannot be reached is a check too.
+pub fn servers(
+    profiles: &Profiles,
+    sites: &[&Site],
+    printer: &Printer,
+    forks: usize,
+    accept_new_host_keys: bool,
+) -> Vec<Check> {
+    let hosts: Vec<_> = sites
+        .iter()
+        .flat_map(|s| crate::inventory::hosts(s, None))
+        .collect();
+    if hosts.is_empty() {
+        return Vec::new();
+    }
+    let fleet = Fleet::new(hosts, forks, accept_new_host_keys);
+    let results = fleet.each(None, printer, "health", |host, t, _| {
+        let site = crate::provision::site_of(profiles, host);
+        let timeout = site.profile.checks.timeout;
+        let script = super::script(site, host, t.root(), timeout.as_secs());
+        let t0 = epoch();
+        let out = t.run(&script, b"", timeout)?;
+        let t1 = epoch();
+        let probe = super::parse(&out.stdout_text());
+        Ok((probe, (t0, t1)))
+    });
+    let mut checks = Vec::new();
+    let mut releases: Vec<(String, String, Option<String>)> = Vec::new();
+    for r in results {
+        let host = fleet.host(r.index);
+        let site = crate::provision::site_of(profiles, host);
+        match r.result {
+            Ok((probe, (t0, t1))) => {
+                // the server's clock against the middle of the round trip that read it
+                let offset = probe.time - (t0 + t1) / 2.0;
+                let connect = fleet.connect_time(r.index).unwrap_or(Duration::ZERO);
+                checks.extend(super::host_checks(
+                    site,
+                    host,
+                    &probe,
+                    connect,
+                    if probe.time > 0.0 { offset } else { 0.0 },
+                ));
+                if host.has_role("app") || host.has_role("web") {
+                    releases.push((host.city.clone(), host.name.clone(), probe.release.clone()));
+                }
+            }
+            Err(HostError::Failed(e))
+                if e.chain().any(|c| {
+                    matches!(
+                        c.downcast_ref::<TransportError>(),
+                        Some(TransportError::CommandTimeout { .. })
+                    )
+                }) =>
+            {
+                checks.push(
+                    Check::new(
+                        &host.city,
+                        Some(&host.name),
+                        "ssh",
+                        Status::Unknown,
+                        "the checks timed out",
+                    )
+                    .hint("the server answers but is too slow: log in and look"),
+                );
+            }
+            Err(e) => checks.push(super::unreachable(site, host, e.reason(), &e.to_string())),
+        }
+    }
+    let mut cities: Vec<&String> = releases.iter().map(|(c, _, _)| c).collect();
+    cities.dedup();
+    for city in cities {
+        let Some(site) = profiles.find(city) else {
+            continue;
+        };
+        let list: Vec<(String, Option<String>)> = releases
+            .iter()
+            .filter(|(c, _, _)| c == city)
+            .map(|(_, h, r)| (h.clone(), r.clone()))
+            .collect();
+        checks.extend(super::city_checks(site, &list));
+    }
+    checks
+}
