@@ -23,6 +23,11 @@ impl Host {
         self.roles.iter().any(|r| r == role)
     }
 
+    /// It runs the application (an app or web server): releases, the service, the city lock.
+    pub fn runs_app(&self) -> bool {
+        self.has_role("app") || self.has_role("web")
+    }
+
     /// `city/server`
     pub fn label(&self) -> &str {
         &self.endpoint.label

@@ -16,6 +16,7 @@ pub mod db;
 pub mod diagnostic;
 pub mod env_vars;
 pub mod error;
+pub mod expect;
 pub mod facts;
 pub mod fleet;
 pub mod health;

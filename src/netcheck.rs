@@ -6,10 +6,11 @@ use std::time::Duration;
 use anyhow::Result;
 use serde::Serialize;
 
+use crate::expect;
 use crate::inventory::Host;
 use crate::profile::{Site, TransportKind};
+use crate::resource::MANAGED_ROUTES;
 use crate::resource::probe::parse_routes;
-use crate::resource::{MANAGED_ROUTES, plan::route_line};
 use crate::transport::{Transport, shell_quote};
 
 #[derive(Debug, Clone, Serialize)]
@@ -22,49 +23,13 @@ pub struct NetResult {
     pub detail: String,
 }
 
-/// A route by name: destination and next hop.
-type RouteExpect = (String, String, String);
-/// An endpoint by name: host and port.
-type EndpointExpect = (String, String, u16);
-
-/// The routes and endpoints the profile asks of `host`.
-fn expectations(site: &Site, host: &Host) -> (Vec<RouteExpect>, Vec<EndpointExpect>) {
-    let p = &site.profile;
-    let routes = p
-        .network
-        .routes
-        .iter()
-        .filter(|(_, r)| r.enabled != Some(false))
-        .filter_map(|(name, r)| {
-            Some((
-                name.clone(),
-                r.to?.to_string(),
-                r.via.or(host.gateway)?.to_string(),
-            ))
-        })
-        .collect();
-    let gw = host.gateway.map(|g| g.to_string()).unwrap_or_default();
-    let endpoints = p
-        .network
-        .endpoints
-        .iter()
-        .filter(|(_, v)| !v.is_empty())
-        .filter_map(|(name, v)| {
-            let v = v.replace("{gateway}", &gw);
-            let (h, port) = v.rsplit_once(':')?;
-            Some((name.clone(), h.to_string(), port.parse().ok()?))
-        })
-        .collect();
-    (routes, endpoints)
-}
-
 pub fn check_host(
     t: &mut dyn Transport,
     site: &Site,
     host: &Host,
     connect_timeout: Duration,
 ) -> Result<Vec<NetResult>> {
-    let (routes, endpoints) = expectations(site, host);
+    let (routes, endpoints) = (expect::routes(site, host), expect::endpoints(site, host));
     let local = t.kind() == TransportKind::Local;
     let root = t.root().to_string();
     let secs = connect_timeout.as_secs().max(1);
@@ -77,12 +42,8 @@ pub fn check_host(
     } else {
         script.push_str("printf 'R\\t%s\\n' \"$(ip -j route show 2>/dev/null)\"\n");
     }
-    for (i, (_, h, port)) in endpoints.iter().enumerate() {
-        let probe = shell_quote(&format!("exec 3<>/dev/tcp/{h}/{port}"));
-        script.push_str(&format!(
-            "if err=$(timeout {secs} bash -c {probe} 2>&1); then printf 'E\\t{i}\\tok\\n'; \
-             else printf 'E\\t{i}\\tfail\\t%s\\n' \"$(printf '%s' \"$err\" | tail -n 1)\"; fi\n"
-        ));
+    for (i, e) in endpoints.iter().enumerate() {
+        script.push_str(&expect::endpoint_probe(e, &format!("E\t{i}"), secs));
     }
     script.push_str("true\n");
     let out = t.run(
@@ -123,49 +84,25 @@ pub fn check_host(
         }
     }
     let mut results = Vec::new();
-    for (name, to, via) in routes {
-        let (ok, detail) = if local {
-            let ok = managed.contains(&route_line(&to, &via, None))
-                || managed
-                    .iter()
-                    .any(|l| l.starts_with(&format!("{to} via {via}")));
-            (
-                ok,
-                if ok {
-                    "recorded (local transport)".into()
-                } else {
-                    "not recorded: run provision apply".into()
-                },
-            )
-        } else {
-            match live.iter().find(|r| r.dst == to) {
-                Some(r) if r.gateway.as_deref() == Some(via.as_str()) => {
-                    (true, format!("via {via}"))
-                }
-                Some(r) => (
-                    false,
-                    format!(
-                        "via {} instead of {via}",
-                        r.gateway.as_deref().unwrap_or("(direct)")
-                    ),
-                ),
-                None => (false, "missing".into()),
-            }
+    for route in routes {
+        let (ok, detail) = match expect::route_found(&route, local, &managed, &live) {
+            Ok(seen) => (true, seen),
+            Err(wrong) => (false, wrong),
         };
         results.push(NetResult {
             check: "route",
-            name,
-            target: format!("{to} via {via}"),
+            target: format!("{} via {}", route.to, route.via),
+            name: route.name,
             ok,
             detail,
         });
     }
-    for (i, (name, h, port)) in endpoints.into_iter().enumerate() {
+    for (i, e) in endpoints.into_iter().enumerate() {
         let (ok, detail) = answers.remove(&i).unwrap_or((false, "not checked".into()));
         results.push(NetResult {
             check: "endpoint",
-            name,
-            target: format!("{h}:{port}"),
+            target: format!("{}:{}", e.host, e.port),
+            name: e.name,
             ok,
             detail: if ok { "answers".into() } else { detail },
         });

@@ -40,7 +40,7 @@ pub fn gather(ctx: &Ctx, target: &TargetArgs, connect: &ConnectArgs) -> Result<V
     let fleet = ctx.fleet(&target.spec(), None, connect)?;
     let profiles = ctx.profiles()?;
     let app: Vec<usize> = (0..fleet.len())
-        .filter(|i| fleet.host(*i).has_role("app") || fleet.host(*i).has_role("web"))
+        .filter(|i| fleet.host(*i).runs_app())
         .collect();
     let results = fleet.each(Some(&app), &ctx.printer, "releases", |host, t, _| {
         let install = &crate::provision::site_of(profiles, host)

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::probe::{HostProbe, endpoints};
+use super::probe::HostProbe;
 use super::{Check, Status};
 use crate::inventory::Host;
 use crate::profile::{Site, TransportKind};
@@ -237,7 +237,7 @@ pub fn host_checks(
             format!("exit {rc}: {output}")
         };
         out.push(Check::new(city, h, "app", s, value).hint(hint));
-    } else if host.has_role("app") || host.has_role("web") {
+    } else if host.runs_app() {
         out.push(
             Check::new(city, h, "app", Status::Warning, "no release installed")
                 .hint("roll a release out: jinbao rollout"),
@@ -245,31 +245,11 @@ pub fn host_checks(
     }
     let mut missing = Vec::new();
     let mut wanted = 0;
-    for (name, r) in site
-        .profile
-        .network
-        .routes
-        .iter()
-        .filter(|(_, r)| r.enabled != Some(false))
-    {
-        let (Some(to), Some(via)) = (r.to, r.via.or(host.gateway)) else {
-            continue;
-        };
+    for route in crate::expect::routes(site, host) {
         wanted += 1;
-        let (to, via) = (to.to_string(), via.to_string());
-        let present = if local {
-            probe
-                .managed_routes
-                .iter()
-                .any(|l| l.starts_with(&format!("{to} via {via}")))
-        } else {
-            probe
-                .routes
-                .iter()
-                .any(|l| l.dst == to && l.gateway.as_deref() == Some(via.as_str()))
-        };
-        if !present {
-            missing.push(format!("{name} ({to} via {via})"));
+        if crate::expect::route_found(&route, local, &probe.managed_routes, &probe.routes).is_err()
+        {
+            missing.push(format!("{} ({} via {})", route.name, route.to, route.via));
         }
     }
     if wanted > 0 {
@@ -291,7 +271,12 @@ pub fn host_checks(
             }),
         );
     }
-    for (name, addr, port) in endpoints(site, host) {
+    for crate::expect::Endpoint {
+        name,
+        host: addr,
+        port,
+    } in crate::expect::endpoints(site, host)
+    {
         let (s, v, hint) = match probe.endpoints.get(&name) {
             Some(Ok(())) => (
                 Status::Ok,

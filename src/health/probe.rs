@@ -33,28 +33,12 @@ pub struct HostProbe {
     pub app: Option<(i32, String)>,
 }
 
-/// Endpoints of a server: name → (host, port), `{gateway}` resolved.
-pub fn endpoints(site: &Site, host: &Host) -> Vec<(String, String, u16)> {
-    let gw = host.gateway.map(|g| g.to_string()).unwrap_or_default();
-    site.profile
-        .network
-        .endpoints
-        .iter()
-        .filter(|(_, v)| !v.is_empty())
-        .filter_map(|(name, v)| {
-            let v = v.replace("{gateway}", &gw);
-            let (h, port) = v.rsplit_once(':')?;
-            Some((name.clone(), h.to_string(), port.parse().ok()?))
-        })
-        .collect()
-}
-
 /// The probe script for `host` of `site` on a server whose `/` is `root`.
 pub fn script(site: &Site, host: &Host, root: &str, timeout_s: u64) -> String {
     let p = &site.profile;
     let install = &p.app.install_dir;
     let local = !root.is_empty();
-    let runs_app = host.has_role("app") || host.has_role("web");
+    let runs_app = host.runs_app();
     let mut s = format!(
         "R={r}; I={i}; export JINBAO_HOST_ROOT=\"$R\" I\n\
          echo @time; date +%s.%N\n\
@@ -87,17 +71,12 @@ pub fn script(site: &Site, host: &Host, root: &str, timeout_s: u64) -> String {
     } else {
         s.push_str("echo @routes; ip -j route show 2>/dev/null\n");
     }
-    let eps = endpoints(site, host);
+    let eps = crate::expect::endpoints(site, host);
     if !eps.is_empty() {
         s.push_str("echo @endpoints\n");
     }
-    for (name, h, port) in eps {
-        let probe = shell_quote(&format!("exec 3<>/dev/tcp/{h}/{port}"));
-        s.push_str(&format!(
-            "if err=$(timeout 3 bash -c {probe} 2>&1); then printf '%s\\tok\\n' {n}; \
-             else printf '%s\\tfail\\t%s\\n' {n} \"$(printf '%s' \"$err\" | tail -n 1)\"; fi\n",
-            n = shell_quote(&name)
-        ));
+    for e in &eps {
+        s.push_str(&crate::expect::endpoint_probe(e, &e.name, 3));
     }
     if runs_app {
         // the same check the rollout's health gate runs (the profile's), every word quoted

@@ -59,7 +59,7 @@ pub fn servers(
                     connect,
                     if probe.time > 0.0 { offset } else { 0.0 },
                 ));
-                if host.has_role("app") || host.has_role("web") {
+                if host.runs_app() {
                     releases.push((host.city.clone(), host.name.clone(), probe.release.clone()));
                 }
             }

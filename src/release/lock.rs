@@ -300,7 +300,7 @@ pub fn on_servers(
     printer: &crate::output::Printer,
 ) -> (Vec<Held>, Vec<String>) {
     let app: Vec<usize> = (0..fleet.len())
-        .filter(|i| fleet.host(*i).has_role("app") || fleet.host(*i).has_role("web"))
+        .filter(|i| fleet.host(*i).runs_app())
         .collect();
     let results = fleet.each(Some(&app), printer, "lock status", |host, t, _| {
         let install = &crate::provision::site_of(profiles, host)

@@ -125,7 +125,7 @@ pub fn make(
     let hosts: Vec<_> = sites
         .iter()
         .flat_map(|s| crate::inventory::hosts(s, None))
-        .filter(|h| h.has_role("app") || h.has_role("web"))
+        .filter(|h| h.runs_app())
         .collect();
     let fleet = Fleet::new(hosts, forks, accept_new_host_keys);
     let v = release.manifest.version.clone();

@@ -87,7 +87,7 @@ pub fn rollback(
 ) -> Result<Report, RollbackError> {
     let p = &site.profile;
     let app: Vec<usize> = (0..fleet.len())
-        .filter(|i| fleet.host(*i).has_role("app") || fleet.host(*i).has_role("web"))
+        .filter(|i| fleet.host(*i).runs_app())
         .collect();
     let install = p.app.install_dir.clone();
     let facts = fleet.each(Some(&app), printer, "preflight", |_, t, _| {

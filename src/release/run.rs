@@ -241,7 +241,7 @@ pub fn execute(
         .sites
         .iter()
         .flat_map(|s| crate::inventory::hosts(s, None))
-        .filter(|h| plan.opts.provision || h.has_role("app") || h.has_role("web"))
+        .filter(|h| plan.opts.provision || h.runs_app())
         .collect();
     let fleet = crate::fleet::Fleet::new(hosts, plan.forks, plan.accept_new_host_keys);
     let tarball = std::sync::Arc::new(

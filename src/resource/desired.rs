@@ -24,15 +24,9 @@ pub enum DesiredError {
 /// The template context of one server: the city's profile, minus secrets, plus the server.
 pub fn context(profiles: &Profiles, site: &Site, host: &Host) -> serde_json::Value {
     let p = &site.profile;
-    let routes: Vec<serde_json::Value> = p
-        .network
-        .routes
-        .iter()
-        .filter(|(_, r)| r.enabled != Some(false))
-        .filter_map(|(name, r)| {
-            let via = r.via.or(host.gateway)?;
-            Some(json!({ "name": name, "to": r.to?.to_string(), "via": via.to_string(), "metric": r.metric }))
-        })
+    let routes: Vec<serde_json::Value> = crate::expect::routes(site, host)
+        .into_iter()
+        .map(|r| json!({ "name": r.name, "to": r.to, "via": r.via, "metric": r.metric }))
         .collect();
     let counties: Vec<&String> = p.counties.keys().collect();
     let county_list: Vec<serde_json::Value> = p
@@ -103,7 +97,7 @@ pub fn desired(
     } else {
         p.provision.resources.iter().map(String::as_str).collect()
     };
-    let runs_app = host.has_role("app") || host.has_role("web");
+    let runs_app = host.runs_app();
     let root = Some(Owner {
         user: "root".into(),
         group: "root".into(),
@@ -268,18 +262,10 @@ pub fn desired(
             start: format!("{}/current/bin/start", app.install_dir),
         });
     }
-    for (_, r) in p
-        .network
-        .routes
-        .iter()
-        .filter(|(_, r)| r.enabled != Some(false))
-    {
-        let (Some(to), Some(via)) = (r.to, r.via.or(host.gateway)) else {
-            continue;
-        };
+    for r in crate::expect::routes(site, host) {
         out.push(Resource::Route {
-            to: to.to_string(),
-            via: via.to_string(),
+            to: r.to,
+            via: r.via,
             metric: r.metric,
         });
     }

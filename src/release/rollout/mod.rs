@@ -564,7 +564,7 @@ impl<'a> Rollout<'a> {
         (0..self.fleet.len())
             .filter(|i| {
                 let h = self.fleet.host(*i);
-                h.city == site.pinyin() && (!app_only || h.has_role("app") || h.has_role("web"))
+                h.city == site.pinyin() && (!app_only || h.runs_app())
             })
             .collect()
     }

@@ -282,7 +282,7 @@ impl Rollout<'_> {
         self.on(on, &quiet, phase, |host, t| {
             let i = self.index_of(host);
             let w = work.and_then(|w| w.get(&i));
-            let locking = host.has_role("app") || host.has_role("web");
+            let locking = host.runs_app();
             let mut script = if locking {
                 remote::lock_script(t.root(), install, &self.journal.run, info)
             } else {
@@ -408,7 +408,7 @@ impl Rollout<'_> {
             match r {
                 Ok((plan, f)) => {
                     let h = self.fleet.host(i);
-                    if h.has_role("app") || h.has_role("web") {
+                    if h.runs_app() {
                         facts.push((i, f));
                     }
                     work.insert(
