@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::db::{self, Account, Conn};
+use crate::db::{self, Account};
 use crate::profile::SiteProfile;
 
 /// The tables whose rows must not go missing during a rollout.
@@ -25,51 +25,16 @@ pub fn counts(p: &SiteProfile) -> Counts {
     if p.database.engine == crate::profile::Engine::Sqlite && !db::sqlite_path(p).exists() {
         return Ok(None);
     }
-    let conn = db::connect(p, Account::ReadOnly).map_err(|e| e.to_string())?;
-    let has_schema = match &conn {
-        Conn::Lite(c) => {
-            c.query_row(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'person'",
-                [],
-                |r| r.get::<_, i64>(0),
-            )
-            .map_err(|e| e.to_string())?
-                > 0
-        }
-        Conn::Pg(_) => true,
-    };
-    if !has_schema {
+    let mut conn = db::connect(p, Account::ReadOnly).map_err(|e| e.to_string())?;
+    if !conn.has_table("person").map_err(|e| e.to_string())? {
         return Ok(None);
     }
     let mut out = BTreeMap::new();
-    match conn {
-        Conn::Lite(c) => {
-            for t in KEY_TABLES {
-                let n: i64 = c
-                    .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
-                    .map_err(|e| format!("{t}: {e}"))?;
-                out.insert(t.to_string(), n);
-            }
-        }
-        Conn::Pg(mut c) => {
-            let exists: Option<String> = c
-                .query_one(
-                    &format!("SELECT to_regclass('{}.person')::text", db::SCHEMA),
-                    &[],
-                )
-                .map_err(|e| db::pg_message(&e))?
-                .get(0);
-            if exists.is_none() {
-                return Ok(None);
-            }
-            for t in KEY_TABLES {
-                let n: i64 = c
-                    .query_one(&format!("SELECT count(*) FROM {}.{t}", db::SCHEMA), &[])
-                    .map_err(|e| format!("{t}: {}", db::pg_message(&e)))?
-                    .get(0);
-                out.insert(t.to_string(), n);
-            }
-        }
+    for t in KEY_TABLES {
+        let n = conn
+            .count(&format!("SELECT count(*) FROM {}", conn.table(t)))
+            .map_err(|e| format!("{t}: {e}"))?;
+        out.insert(t.to_string(), n);
     }
     Ok(Some(out))
 }

@@ -66,6 +66,170 @@ pub enum Conn {
     Lite(rusqlite::Connection),
 }
 
+/// One value of a row, the same from either engine. Queries cast what they read to what
+/// they want (`CAST(x AS TEXT)`, `count(*)`): dates and decimals come as text.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(String),
+}
+
+impl Cell {
+    pub fn text(&self) -> Option<String> {
+        match self {
+            Cell::Text(t) => Some(t.clone()),
+            Cell::Int(i) => Some(i.to_string()),
+            Cell::Real(r) => Some(r.to_string()),
+            Cell::Null => None,
+        }
+    }
+
+    pub fn int(&self) -> Option<i64> {
+        match self {
+            Cell::Int(i) => Some(*i),
+            Cell::Real(r) => Some(*r as i64),
+            Cell::Text(t) => t.trim().parse().ok(),
+            Cell::Null => None,
+        }
+    }
+}
+
+/// A query failed: the engine's message in plain words.
+fn query_error(e: impl std::fmt::Display, sql: &str) -> DbError {
+    let first = sql.split_whitespace().take(8).collect::<Vec<_>>().join(" ");
+    DbError::Other(format!("{e} (in `{first} …`)"))
+}
+
+/// The consumers' side of a connection: what they ask of a database without knowing its
+/// engine. Engine-specific SQL stays with the few that need it (`is_postgres`).
+impl Conn {
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Conn::Pg(_))
+    }
+
+    /// A jinbao table's name in SQL: in the `jinbao` schema on PostgreSQL, plain in SQLite.
+    pub fn table(&self, name: &str) -> String {
+        match self {
+            Conn::Pg(_) => format!("{SCHEMA}.{name}"),
+            Conn::Lite(_) => name.to_string(),
+        }
+    }
+
+    /// Whether the database has the jinbao table `name` (not migrated that far: false).
+    pub fn has_table(&mut self, name: &str) -> Result<bool, DbError> {
+        match self {
+            Conn::Pg(c) => {
+                let sql = "SELECT to_regclass($1) IS NOT NULL";
+                c.query_one(sql, &[&format!("{SCHEMA}.{name}")])
+                    .map(|r| r.get(0))
+                    .map_err(|e| query_error(pg_message(&e), sql))
+            }
+            Conn::Lite(c) => {
+                let sql =
+                    "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = ?1";
+                c.query_row(sql, [name], |r| r.get(0))
+                    .map_err(|e| query_error(e, sql))
+            }
+        }
+    }
+
+    /// Every row of `sql` (no parameters: values are checked or quoted by the caller), read
+    /// into memory: for small results (counts, lists of a few thousand keys).
+    pub fn rows(&mut self, sql: &str) -> Result<Vec<Vec<Cell>>, DbError> {
+        let mut out = Vec::new();
+        self.each_row(sql, &mut |r| {
+            out.push(r.to_vec());
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// Streams the rows of `sql` to `each`, one at a time (PostgreSQL sends them as they are
+    /// found): for scans of whole tables. An error of `each` stops the scan and is returned.
+    pub fn each_row(
+        &mut self,
+        sql: &str,
+        each: &mut dyn FnMut(&[Cell]) -> Result<(), String>,
+    ) -> Result<(), DbError> {
+        match self {
+            Conn::Pg(c) => {
+                use postgres::fallible_iterator::FallibleIterator;
+                let mut rows = c
+                    .query_raw(sql, std::iter::empty::<i32>())
+                    .map_err(|e| query_error(pg_message(&e), sql))?;
+                while let Some(row) = rows.next().map_err(|e| query_error(pg_message(&e), sql))? {
+                    each(&pg_cells(&row)).map_err(DbError::Other)?;
+                }
+                Ok(())
+            }
+            Conn::Lite(c) => {
+                let mut st = c.prepare(sql).map_err(|e| query_error(e, sql))?;
+                let n = st.column_count();
+                let mut rows = st.query([]).map_err(|e| query_error(e, sql))?;
+                let mut cells = Vec::with_capacity(n);
+                while let Some(row) = rows.next().map_err(|e| query_error(e, sql))? {
+                    cells.clear();
+                    for i in 0..n {
+                        use rusqlite::types::ValueRef;
+                        cells.push(match row.get_ref(i).map_err(|e| query_error(e, sql))? {
+                            ValueRef::Null => Cell::Null,
+                            ValueRef::Integer(v) => Cell::Int(v),
+                            ValueRef::Real(v) => Cell::Real(v),
+                            ValueRef::Text(t) | ValueRef::Blob(t) => {
+                                Cell::Text(String::from_utf8_lossy(t).into_owned())
+                            }
+                        });
+                    }
+                    each(&cells).map_err(DbError::Other)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// The first column of the first row of `sql` as a number (a count).
+    pub fn count(&mut self, sql: &str) -> Result<i64, DbError> {
+        self.rows(sql)?
+            .first()
+            .and_then(|r| r.first())
+            .and_then(Cell::int)
+            .ok_or_else(|| query_error("no number", sql))
+    }
+}
+
+/// A PostgreSQL row as cells, by the column's type.
+fn pg_cells(row: &postgres::Row) -> Vec<Cell> {
+    use postgres::types::Type;
+    (0..row.len())
+        .map(|i| {
+            let t = row.columns()[i].type_();
+            let cell = if *t == Type::INT8 {
+                row.try_get::<_, Option<i64>>(i).map(|v| v.map(Cell::Int))
+            } else if *t == Type::INT4 {
+                row.try_get::<_, Option<i32>>(i)
+                    .map(|v| v.map(|v| Cell::Int(v.into())))
+            } else if *t == Type::INT2 {
+                row.try_get::<_, Option<i16>>(i)
+                    .map(|v| v.map(|v| Cell::Int(v.into())))
+            } else if *t == Type::FLOAT8 {
+                row.try_get::<_, Option<f64>>(i).map(|v| v.map(Cell::Real))
+            } else if *t == Type::FLOAT4 {
+                row.try_get::<_, Option<f32>>(i)
+                    .map(|v| v.map(|v| Cell::Real(v.into())))
+            } else if *t == Type::BOOL {
+                row.try_get::<_, Option<bool>>(i)
+                    .map(|v| v.map(|v| Cell::Int(v.into())))
+            } else {
+                row.try_get::<_, Option<String>>(i)
+                    .map(|v| v.map(Cell::Text))
+            };
+            cell.ok().flatten().unwrap_or(Cell::Null)
+        })
+        .collect()
+}
+
 /// Where a site's database is, for messages: `host:port/db` or the SQLite file.
 pub fn describe(p: &SiteProfile) -> String {
     match p.database.engine {
@@ -146,6 +310,52 @@ pub fn connect_pg(
     result.map_err(|e| DbError::Connect {
         target,
         user: account.of(p).user.clone(),
+        detail: pg_message(&e),
+    })
+}
+
+/// A county's own database named on the command line (`data compare --source`): a
+/// PostgreSQL DSN (the city's read-only account unless the DSN names one; TLS as the DSN's
+/// `sslmode` says) or an SQLite file.
+pub fn connect_source(source: &str, p: &SiteProfile) -> Result<Conn, DbError> {
+    if !(source.starts_with("postgres://") || source.starts_with("postgresql://")) {
+        return open_sqlite(Path::new(source)).map(Conn::Lite);
+    }
+    let mut config = postgres::Config::from_str(source)
+        .map_err(|e| DbError::Other(format!("--source is no PostgreSQL DSN: {e}")))?;
+    let ro = &p.database.roles.readonly;
+    if config.get_user().is_none() {
+        config.user(&ro.user);
+    }
+    if config.get_password().is_none()
+        && let Some(secret) = &ro.password
+    {
+        config.password(secret.resolve()?);
+    }
+    config.application_name(&format!("jinbao {}", env!("CARGO_PKG_VERSION")));
+    config.connect_timeout(Duration::from_secs(10));
+    config.options(&format!("-c search_path={SCHEMA}"));
+    // named by host and database only: a DSN may hold a password
+    let target = format!(
+        "--source {}/{}",
+        config
+            .get_hosts()
+            .first()
+            .map(|h| match h {
+                postgres::config::Host::Tcp(h) => h.clone(),
+                postgres::config::Host::Unix(p) => p.display().to_string(),
+            })
+            .unwrap_or_default(),
+        config.get_dbname().unwrap_or("")
+    );
+    let result = if config.get_ssl_mode() == postgres::config::SslMode::Disable {
+        config.connect(postgres::NoTls)
+    } else {
+        config.connect(tls_connector()?)
+    };
+    result.map(Conn::Pg).map_err(|e| DbError::Connect {
+        target,
+        user: config.get_user().unwrap_or_default().to_string(),
         detail: pg_message(&e),
     })
 }

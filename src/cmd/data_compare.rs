@@ -1,7 +1,6 @@
 //! `jinbao data compare <city> --county <code> --source <extract|dsn>`.
 
 use std::path::PathBuf;
-use std::str::FromStr;
 
 use anyhow::Result;
 use clap::Args;
@@ -9,7 +8,7 @@ use clap::Args;
 use crate::context::Ctx;
 use crate::data::compare::{self, EntityDiff};
 use crate::data::import::{self, Encoding};
-use crate::db::{self, Account, Conn};
+use crate::db::{self, Account};
 use crate::error::{Exit, usage};
 use crate::output::Tone;
 
@@ -53,24 +52,7 @@ pub fn run(ctx: &Ctx, a: CompareArgs) -> Result<Exit> {
     let path = PathBuf::from(&a.source);
     let is_sqlite = !is_dsn && path.is_file() && !a.source.ends_with(".csv");
     let results: Vec<EntityDiff> = if is_dsn || is_sqlite {
-        let mut source =
-            if is_dsn {
-                let mut config = postgres::Config::from_str(&a.source)
-                    .map_err(|e| usage(format!("--source: {e}"), ""))?;
-                let ro = &site.profile.database.roles.readonly;
-                if config.get_user().is_none() {
-                    config.user(&ro.user);
-                }
-                if let Some(p) = &ro.password {
-                    config.password(p.resolve()?);
-                }
-                config.options(&format!("-c search_path={}", db::SCHEMA));
-                Conn::Pg(config.connect(postgres::NoTls).map_err(|e| {
-                    anyhow::anyhow!("--source {}: {}", a.source, db::pg_message(&e))
-                })?)
-            } else {
-                Conn::Lite(db::open_sqlite(&path)?)
-            };
+        let mut source = db::connect_source(&a.source, &site.profile)?;
         let mut out_rows = Vec::new();
         for e in compare::entities(a.entity.as_deref()) {
             out_rows.push(compare::against_database(

@@ -43,10 +43,7 @@ fn hash_expr(conn: &Conn) -> String {
 }
 
 fn table(conn: &Conn) -> String {
-    match conn {
-        Conn::Pg(_) => format!("{}.insurance_enrolment", db::SCHEMA),
-        Conn::Lite(_) => "insurance_enrolment".into(),
-    }
+    conn.table("insurance_enrolment")
 }
 
 /// When an enrolment began and ended (open-ended while still insured).
@@ -100,20 +97,6 @@ fn sorted_hashes<'c>(
     })
 }
 
-/// Whether the city's database has been migrated far enough to hold enrolments.
-fn has_enrolments(conn: &mut Conn) -> anyhow::Result<bool> {
-    Ok(match conn {
-        Conn::Pg(c) => c
-            .query_one("SELECT to_regclass($1) IS NOT NULL", &[&format!("{}.insurance_enrolment", db::SCHEMA)])?
-            .get(0),
-        Conn::Lite(c) => c.query_row(
-            "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'insurance_enrolment'",
-            [],
-            |r| r.get(0),
-        )?,
-    })
-}
-
 pub fn find(sites: &[&Site]) -> anyhow::Result<CrossCity> {
     let mut conns: Vec<Conn> = Vec::new();
     let mut kept: Vec<&Site> = Vec::new();
@@ -131,7 +114,7 @@ pub fn find(sites: &[&Site]) -> anyhow::Result<CrossCity> {
             continue;
         }
         let mut c = db::connect(&s.profile, Account::ReadOnly)?;
-        if !has_enrolments(&mut c)? {
+        if !c.has_table("insurance_enrolment")? {
             skipped.insert(s.pinyin().to_string(), why);
             continue;
         }
@@ -186,18 +169,19 @@ pub fn find(sites: &[&Site]) -> anyhow::Result<CrossCity> {
                 table(c),
                 hash_expr(c)
             );
-            let found: Vec<(String, String, Option<String>, Option<String>)> = match c {
-                Conn::Pg(p) => p
-                    .query(&sql, &[])?
-                    .iter()
-                    .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
-                    .collect(),
-                Conn::Lite(l) => {
-                    let mut st = l.prepare(&sql)?;
-                    st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-                        .collect::<Result<_, _>>()?
-                }
-            };
+            let found: Vec<(String, String, Option<String>, Option<String>)> = c
+                .rows(&sql)?
+                .into_iter()
+                .map(|r| {
+                    let at = |i: usize| r.get(i).and_then(db::Cell::text);
+                    (
+                        at(0).unwrap_or_default(),
+                        at(1).unwrap_or_default(),
+                        at(2),
+                        at(3),
+                    )
+                })
+                .collect();
             for (id, ins, from, to) in found {
                 rows.entry((id.trim().to_string(), ins))
                     .or_default()

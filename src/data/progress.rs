@@ -11,7 +11,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::db::{self, Account, Conn};
+use crate::db::{self, Account};
 use crate::profile::{Engine, Site};
 
 /// The entities a county must have sent for its data to count as concentrated.
@@ -123,67 +123,26 @@ fn read_loads(site: &Site, with_rows: bool) -> Result<Loads, ProgressError> {
             },
         );
     };
-    match &mut conn {
-        Conn::Pg(c) => {
-            let pg = |e: postgres::Error| ProgressError::Pg(db::pg_message(&e));
-            let exists: bool = c
-                .query_one("SELECT to_regclass('jinbao.import_batch') IS NOT NULL", &[])
-                .map_err(pg)?
-                .get(0);
-            if !exists {
-                return Ok(Default::default());
-            }
-            for r in c.query(batches, &[]).map_err(pg)? {
-                take((
-                    r.get(0),
-                    r.get(1),
-                    r.get(2),
-                    r.get(3),
-                    r.get(4),
-                    r.get(5),
-                    r.get(6),
-                    r.get(7),
-                ));
-            }
-            if with_rows {
-                for r in c.query(counts, &[]).map_err(pg)? {
-                    let county: String = r.get(0);
-                    rows.insert(county.trim_end().to_string(), r.get::<_, i64>(1) as u64);
-                }
-            }
-        }
-        Conn::Lite(c) => {
-            let exists: bool = c.query_row(
-                "SELECT count(*) > 0 FROM sqlite_master WHERE name = 'import_batch'",
-                [],
-                |r| r.get(0),
-            )?;
-            if !exists {
-                return Ok(Default::default());
-            }
-            let mut st = c.prepare(batches)?;
-            let found = st.query_map([], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                    r.get(7)?,
-                ))
-            })?;
-            for r in found {
-                take(r?);
-            }
-            if with_rows {
-                let mut st = c.prepare(counts)?;
-                for r in st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
-                    let (county, n) = r?;
-                    rows.insert(county, n as u64);
-                }
-            }
+    if !conn.has_table("import_batch")? {
+        return Ok(Default::default());
+    }
+    let text = |r: &[db::Cell], i: usize| r.get(i).and_then(db::Cell::text).unwrap_or_default();
+    let int = |r: &[db::Cell], i: usize| r.get(i).and_then(db::Cell::int).unwrap_or(0);
+    for r in conn.rows(batches)? {
+        take((
+            text(&r, 0),
+            text(&r, 1),
+            text(&r, 2),
+            text(&r, 3),
+            text(&r, 4),
+            int(&r, 5),
+            int(&r, 6),
+            int(&r, 7),
+        ));
+    }
+    if with_rows {
+        for r in conn.rows(counts)? {
+            rows.insert(text(&r, 0).trim_end().to_string(), int(&r, 1) as u64);
         }
     }
     Ok((latest, rows))

@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use super::format::{self, Entity, Kind};
 use super::import;
-use crate::db::{self, Conn};
+use crate::db::Conn;
 
 /// The separator of fields in a row's text (the ASCII unit separator: never in the data).
 const SEP: char = '\u{1f}';
@@ -51,15 +51,11 @@ struct Difference {
 }
 
 fn is_pg(c: &Conn) -> bool {
-    matches!(c, Conn::Pg(_))
+    c.is_postgres()
 }
 
 fn table(c: &Conn, t: &str) -> String {
-    if is_pg(c) {
-        format!("{}.{t}", db::SCHEMA)
-    } else {
-        t.to_string()
-    }
+    c.table(t)
 }
 
 /// The columns compared: the entity's, then its extra ones (never county and import).

@@ -91,28 +91,14 @@ impl<'c> Side<'c> {
         })
     }
 
-    fn rows_i64(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>> {
-        Ok(match &mut *self.conn {
-            Conn::Pg(c) => c
-                .query(sql, &[])?
-                .iter()
-                .map(|r| {
-                    (0..r.len())
-                        .map(|i| r.get::<_, Option<String>>(i))
-                        .collect()
-                })
-                .collect(),
-            Conn::Lite(c) => {
-                let mut st = c.prepare(sql)?;
-                let n = st.column_count();
-                st.query_map([], |r| {
-                    (0..n)
-                        .map(|i| r.get::<_, Option<String>>(i))
-                        .collect::<Result<Vec<_>, _>>()
-                })?
-                .collect::<Result<_, _>>()?
-            }
-        })
+    /// The rows of `sql`, every value as text (what both sides are compared in).
+    fn text_rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>> {
+        Ok(self
+            .conn
+            .rows(sql)?
+            .into_iter()
+            .map(|r| r.iter().map(crate::db::Cell::text).collect())
+            .collect())
     }
 
     fn range(&self, lo: Option<&str>, hi: Option<&str>) -> String {
@@ -132,7 +118,7 @@ impl<'c> Side<'c> {
     }
 
     fn count(&mut self) -> Result<u64> {
-        let r = self.rows_i64(&format!("SELECT CAST(count(*) AS TEXT) FROM {}", self.from))?;
+        let r = self.text_rows(&format!("SELECT CAST(count(*) AS TEXT) FROM {}", self.from))?;
         Ok(r[0][0].as_deref().unwrap_or("0").parse()?)
     }
 
@@ -144,7 +130,7 @@ impl<'c> Side<'c> {
             self.from,
             self.range(lo, hi)
         );
-        let r = self.rows_i64(&sql)?;
+        let r = self.text_rows(&sql)?;
         let row = &r[0];
         Ok((
             row[0].as_deref().unwrap_or("0").parse()?,
@@ -164,7 +150,7 @@ impl<'c> Side<'c> {
         // without the padding of a CHAR column, as the one-pass checksums compare them
         let pad = is_pg(self.conn);
         Ok(self
-            .rows_i64(&sql)?
+            .text_rows(&sql)?
             .into_iter()
             .filter_map(|r| r.into_iter().next().flatten())
             .map(|k| {
@@ -190,7 +176,7 @@ impl<'c> Side<'c> {
             filter = self.filter,
         );
         let bounds: Vec<String> = self
-            .rows_i64(&sql)?
+            .text_rows(&sql)?
             .into_iter()
             .filter_map(|r| r.into_iter().next().flatten())
             .collect();
@@ -257,7 +243,7 @@ impl<'c> Side<'c> {
             self.range(lo, hi)
         );
         Ok(self
-            .rows_i64(&sql)?
+            .text_rows(&sql)?
             .into_iter()
             .map(|mut r| {
                 (

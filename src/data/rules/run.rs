@@ -150,28 +150,11 @@ pub fn run(
             Ok(())
         };
     let q = format!("SELECT c, k, v FROM ({sql}) r");
-    match conn {
-        Conn::Pg(c) => {
-            use postgres::fallible_iterator::FallibleIterator;
-            let mut rows = c
-                .query_raw(&q, std::iter::empty::<i32>())
-                .map_err(|e| db::pg_message(&e))?;
-            while let Some(row) = rows.next().map_err(|e| db::pg_message(&e))? {
-                let get = |i: usize| -> Result<Option<String>, String> {
-                    row.try_get(i).map_err(|e| e.to_string())
-                };
-                each(get(0)?, get(1)?, get(2)?)?;
-            }
-        }
-        Conn::Lite(c) => {
-            let mut st = c.prepare(&q).map_err(|e| e.to_string())?;
-            let mut rows = st.query([]).map_err(|e| e.to_string())?;
-            while let Some(row) = rows.next().map_err(|e| e.to_string())? {
-                let text = |i: usize| lite_text(row, i);
-                each(text(0)?, text(1)?, text(2)?)?;
-            }
-        }
-    }
+    conn.each_row(&q, &mut |r| {
+        let at = |i: usize| r.get(i).and_then(db::Cell::text);
+        each(at(0), at(1), at(2))
+    })
+    .map_err(|e| e.to_string())?;
     agg.samples.sort();
     Ok(agg)
 }
@@ -200,44 +183,14 @@ pub fn run_fused(
         }
         Ok(())
     };
-    match conn {
-        Conn::Pg(c) => {
-            use postgres::fallible_iterator::FallibleIterator;
-            let mut rows = c
-                .query_raw(&fused.sql, std::iter::empty::<i32>())
-                .map_err(|e| db::pg_message(&e))?;
-            while let Some(row) = rows.next().map_err(|e| db::pg_message(&e))? {
-                let get = |i: usize| -> Result<Option<String>, String> {
-                    row.try_get(i).map_err(|e| e.to_string())
-                };
-                let m: i64 = row.try_get(0).map_err(|e| e.to_string())?;
-                let (c, k) = (get(1)?, get(2)?);
-                let vals = (0..width)
-                    .map(|i| get(3 + i))
-                    .collect::<Result<Vec<_>, _>>()?;
-                each(
-                    m,
-                    c.as_deref().unwrap_or(""),
-                    k.as_deref().unwrap_or(""),
-                    &vals,
-                )?;
-            }
-        }
-        Conn::Lite(c) => {
-            let mut st = c.prepare(&fused.sql).map_err(|e| e.to_string())?;
-            let mut rows = st.query([]).map_err(|e| e.to_string())?;
-            while let Some(row) = rows.next().map_err(|e| e.to_string())? {
-                let text = |i: usize| lite_text(row, i);
-                let m: i64 = row.get(0).map_err(|e| e.to_string())?;
-                let c = text(1)?.unwrap_or_default();
-                let k = text(2)?.unwrap_or_default();
-                let vals = (0..width)
-                    .map(|i| text(3 + i))
-                    .collect::<Result<Vec<_>, _>>()?;
-                each(m, &c, &k, &vals)?;
-            }
-        }
-    }
+    conn.each_row(&fused.sql, &mut |r| {
+        let at = |i: usize| r.get(i).and_then(db::Cell::text);
+        let m = r.first().and_then(db::Cell::int).unwrap_or(0);
+        let (c, k) = (at(1).unwrap_or_default(), at(2).unwrap_or_default());
+        let vals: Vec<Option<String>> = (0..width).map(|i| at(3 + i)).collect();
+        each(m, &c, &k, &vals)
+    })
+    .map_err(|e| e.to_string())?;
     for a in &mut aggs {
         a.samples.sort();
     }
@@ -245,16 +198,6 @@ pub fn run_fused(
 }
 
 /// A SQLite column as text, whatever its storage class.
-fn lite_text(row: &rusqlite::Row<'_>, i: usize) -> Result<Option<String>, String> {
-    use rusqlite::types::ValueRef;
-    Ok(match row.get_ref(i).map_err(|e| e.to_string())? {
-        ValueRef::Null => None,
-        ValueRef::Integer(n) => Some(n.to_string()),
-        ValueRef::Real(x) => Some(x.to_string()),
-        ValueRef::Text(t) | ValueRef::Blob(t) => Some(String::from_utf8_lossy(t).into_owned()),
-    })
-}
-
 /// Functions SQLite lacks, registered on a connection before the rules run.
 pub fn register_sqlite_functions(c: &rusqlite::Connection) -> rusqlite::Result<()> {
     use rusqlite::functions::FunctionFlags;
