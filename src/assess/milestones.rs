@@ -275,11 +275,13 @@ fn schema(city: &str, r: &Record, f: &Frame) -> Found {
 /// health gate when the site was rolled out after that run.
 fn healthy(r: &Record) -> (bool, String) {
     let run = r.trend.last();
-    let gate = r
-        .ledger
-        .iter()
-        .rev()
-        .find(|c| c.action == "rollout" && matches!(c.result.as_str(), "deployed" | "already"));
+    let gate = r.ledger.iter().rev().find(|c| {
+        c.action == crate::state::ChangeAction::Rollout
+            && matches!(
+                c.result,
+                crate::state::ChangeResult::Deployed | crate::state::ChangeResult::Already
+            )
+    });
     let run_time = run.and_then(|h| parse_time(&h.time));
     let gate_time = gate.and_then(|g| parse_time(&g.time));
     match (run, gate) {

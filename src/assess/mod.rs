@@ -272,7 +272,7 @@ fn attention(
         ));
     }
     if let Some(c) = &a.last_change
-        && matches!(c.result.as_str(), "rolled-back" | "failed" | "refused")
+        && c.result.went_wrong()
     {
         out.push((
             2,

@@ -116,14 +116,14 @@ pub fn current_release(history: &[ReleaseRecord]) -> Option<String> {
             history
                 .iter()
                 .rev()
-                .find(|r| r.result == "rolled-back" && r.from.len() == 1)
+                .find(|r| r.result == crate::state::ChangeResult::RolledBack && r.from.len() == 1)
                 .map(|r| r.from[0].clone())
         })
 }
 
 /// A release change that left the city on its `to` release.
 pub fn succeeded(r: &ReleaseRecord) -> bool {
-    matches!(r.result.as_str(), "deployed" | "already" | "switched")
+    r.result.took()
 }
 
 /// Orders dotted versions by their numbers (1.10.0 after 1.9.0), text otherwise.
@@ -149,9 +149,9 @@ mod tests {
     fn change(result: &str, from: &[&str], to: &str) -> ReleaseRecord {
         ReleaseRecord {
             time: "2026-11-27T00:00:00+00:00".into(),
-            action: "rollout".into(),
+            action: crate::state::ChangeAction::Rollout,
             run: None,
-            result: result.into(),
+            result: serde_json::from_value(serde_json::Value::from(result)).unwrap(),
             from: from.iter().map(|s| s.to_string()).collect(),
             to: to.into(),
             reason: None,

@@ -18,9 +18,9 @@ fn t(s: &str) -> DateTime<Utc> {
 fn change(time: &str, result: &str, to: &str) -> ReleaseRecord {
     ReleaseRecord {
         time: time.into(),
-        action: "rollout".into(),
+        action: crate::state::ChangeAction::Rollout,
         run: None,
-        result: result.into(),
+        result: serde_json::from_value(serde_json::Value::from(result)).unwrap(),
         from: Vec::new(),
         to: to.into(),
         reason: None,

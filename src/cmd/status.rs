@@ -268,9 +268,9 @@ fn print_table(ctx: &Ctx, rows: &[Row]) -> Result<()> {
                     c.result,
                     short_time(&c.time)
                 ),
-                match c.result.as_str() {
-                    "deployed" | "already" | "switched" => Tone::Good,
-                    "refused" => Tone::Warn,
+                match c.result {
+                    r if r.took() => Tone::Good,
+                    crate::state::ChangeResult::Refused => Tone::Warn,
                     _ => Tone::Bad,
                 },
             ),

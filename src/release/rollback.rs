@@ -232,14 +232,13 @@ fn record(state: &std::path::Path, site: &Site, r: &Report) -> std::io::Result<(
         &r.city,
         &crate::state::ReleaseRecord {
             time: crate::clock::now().to_rfc3339(),
-            action: "rollback".into(),
+            action: crate::state::ChangeAction::Rollback,
             run: None,
             result: if failures.is_empty() {
-                "switched"
+                crate::state::ChangeResult::Switched
             } else {
-                "failed"
-            }
-            .into(),
+                crate::state::ChangeResult::Failed
+            },
             from: r.from.clone(),
             to: r.to.clone(),
             reason: (!failures.is_empty()).then(|| failures.join("; ")),

@@ -80,17 +80,102 @@ fn read_back<T: serde::de::DeserializeOwned>(path: &Path, enough: impl Fn(&[T]) 
     }
 }
 
+/// What changed a city's release.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeAction {
+    Rollout,
+    Rollback,
+}
+
+/// How a change of a city's release ended (the ledger's words: `deployed`, `rolled-back` …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChangeResult {
+    /// Rollouts: the city runs the new release.
+    Deployed,
+    /// Rollouts: it ran it already.
+    Already,
+    /// Rollouts: the health gate failed and the city was put back.
+    RolledBack,
+    Failed,
+    /// Rollouts: another run held the city, or a window or a downgrade refused it.
+    Refused,
+    Skipped,
+    Interrupted,
+    /// Rollbacks: every server switched back.
+    Switched,
+    /// A word a newer jinbao wrote: kept readable, counted as nothing.
+    #[serde(other)]
+    Unknown,
+}
+
+impl ChangeResult {
+    /// The ledger's word for it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Deployed => "deployed",
+            Self::Already => "already",
+            Self::RolledBack => "rolled-back",
+            Self::Failed => "failed",
+            Self::Refused => "refused",
+            Self::Skipped => "skipped",
+            Self::Interrupted => "interrupted",
+            Self::Switched => "switched",
+            Self::Unknown => "unknown",
+        }
+    }
+
+    /// The city runs the change's release after it.
+    pub fn took(self) -> bool {
+        matches!(self, Self::Deployed | Self::Already | Self::Switched)
+    }
+
+    /// The change went wrong (what the province watches for).
+    pub fn went_wrong(self) -> bool {
+        matches!(self, Self::RolledBack | Self::Failed | Self::Refused)
+    }
+}
+
+impl std::fmt::Display for ChangeResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Display for ChangeAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Rollout => "rollout",
+            Self::Rollback => "rollback",
+        })
+    }
+}
+
+impl From<crate::release::rollout::CityResult> for ChangeResult {
+    fn from(r: crate::release::rollout::CityResult) -> Self {
+        use crate::release::rollout::CityResult as C;
+        match r {
+            C::Deployed => Self::Deployed,
+            C::Already => Self::Already,
+            C::RolledBack => Self::RolledBack,
+            C::Failed => Self::Failed,
+            C::Refused => Self::Refused,
+            C::Skipped => Self::Skipped,
+            C::Interrupted => Self::Interrupted,
+        }
+    }
+}
+
 /// One change of a city's release: a rollout's outcome for the city, or a rollback.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct ReleaseRecord {
     pub time: String,
-    /// rollout | rollback
-    pub action: String,
+    pub action: ChangeAction,
     /// The rollout run, for `rollout --resume` and the journal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run: Option<String>,
-    /// deployed, already, rolled-back, failed, refused (rollouts); switched, failed (rollbacks)
-    pub result: String,
+    pub result: ChangeResult,
     #[serde(default)]
     pub from: Vec<String>,
     pub to: String,

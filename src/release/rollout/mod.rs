@@ -5,154 +5,23 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
-use serde::{Deserialize, Serialize};
 
 use super::Release;
 use super::journal::{EventKind, Journal};
 use super::remote::ServerFacts;
 
 mod city;
+mod outcome;
 mod prepare;
 mod switch;
 use crate::fleet::{Fleet, HostError};
 use crate::inventory::Host;
 use crate::output::Printer;
 use crate::profile::{Profiles, Site};
-
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "lowercase")]
-pub enum Batch {
-    All,
-    Count(usize),
-    Percent(u32),
-}
-
-impl std::str::FromStr for Batch {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s.strip_suffix('%') {
-            Some(p) => p
-                .parse::<u32>()
-                .ok()
-                .filter(|p| (1..=100).contains(p))
-                .map(Batch::Percent)
-                .ok_or_else(|| format!("`{s}`: a percentage from 1% to 100%")),
-            None => s
-                .parse::<usize>()
-                .ok()
-                .filter(|n| *n > 0)
-                .map(Batch::Count)
-                .ok_or_else(|| format!("`{s}`: a number of servers, or a percentage like 25%")),
-        }
-    }
-}
-
-impl Batch {
-    fn sizes(self, n: usize) -> usize {
-        match self {
-            Batch::All => n.max(1),
-            Batch::Count(c) => c,
-            Batch::Percent(p) => (n * p as usize).div_ceil(100).max(1),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Options {
-    pub max_parallel: usize,
-    pub batch: Batch,
-    pub max_failures: usize,
-    pub no_pause: bool,
-    pub migrate: bool,
-    #[serde(with = "humantime_serde_secs")]
-    pub lock_wait: Duration,
-    #[serde(with = "humantime_serde_secs")]
-    pub stale_after: Duration,
-    pub provision: bool,
-    /// Roll out a release older than one a city runs (refused otherwise).
-    #[serde(default)]
-    pub allow_downgrade: bool,
-}
-
-mod humantime_serde_secs {
-    use std::time::Duration;
-
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_u64(d.as_secs())
-    }
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
-        Ok(Duration::from_secs(u64::deserialize(d)?))
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum CityResult {
-    Deployed,
-    Already,
-    RolledBack,
-    Failed,
-    Refused,
-    Skipped,
-    /// Stopped by a signal or a journal that could not be written: put back on its old
-    /// release (or never touched), to be done by `--resume`.
-    Interrupted,
-}
-
-impl CityResult {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CityResult::Deployed => "deployed",
-            CityResult::Already => "already",
-            CityResult::RolledBack => "rolled-back",
-            CityResult::Failed => "failed",
-            CityResult::Refused => "refused",
-            CityResult::Skipped => "skipped",
-            CityResult::Interrupted => "interrupted",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        [
-            CityResult::Deployed,
-            CityResult::Already,
-            CityResult::RolledBack,
-            CityResult::Failed,
-            CityResult::Refused,
-            CityResult::Skipped,
-            CityResult::Interrupted,
-        ]
-        .into_iter()
-        .find(|r| r.as_str() == s)
-    }
-    pub fn is_failure(self) -> bool {
-        matches!(
-            self,
-            CityResult::RolledBack | CityResult::Failed | CityResult::Refused
-        )
-    }
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Outcome {
-    pub city: String,
-    pub wave: String,
-    pub from: Vec<String>,
-    pub to: String,
-    pub result: CityResult,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    pub ms: u64,
-    /// Changes made: resources provisioned plus servers switched.
-    pub changes: u64,
-    /// Refused because another run holds the city's lock (exit 4, not a failure of its own).
-    #[serde(skip)]
-    pub blocked: bool,
-}
+pub use outcome::{Batch, CityResult, Options, Outcome};
 
 /// Facts a plan recorded, per server label: applying the plan refuses a city whose facts moved.
 pub type Expected = HashMap<String, ServerFacts>;
@@ -467,9 +336,9 @@ impl<'a> Rollout<'a> {
         if !matches!(out.result, CityResult::Skipped | CityResult::Interrupted) {
             let record = crate::state::ReleaseRecord {
                 time: crate::clock::now().to_rfc3339(),
-                action: "rollout".into(),
+                action: crate::state::ChangeAction::Rollout,
                 run: Some(self.journal.run.clone()),
-                result: out.result.as_str().into(),
+                result: out.result.into(),
                 from: out.from.clone(),
                 to: out.to.clone(),
                 reason: out.reason.clone(),

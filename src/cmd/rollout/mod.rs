@@ -1,20 +1,20 @@
 //! `jinbao rollout <release> <target>`, `rollout --resume`, `rollout plan|apply|unlock`.
 
+mod summary;
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
-use serde::Serialize;
 
 use crate::cli::{ConnectArgs, RolloutConnectArgs, TargetArgs};
 use crate::context::Ctx;
 use crate::error::{Exit, fail, usage};
-use crate::output::Tone;
 use crate::profile::Site;
 use crate::release::journal::{self, EventKind, Journal};
 use crate::release::plan::PlanFile;
-use crate::release::rollout::{Batch, Expected, Options, Outcome, RunEnd};
+use crate::release::rollout::{Batch, Expected, Options, RunEnd};
 use crate::release::{self as rel, Release};
 
 #[derive(Debug, Args)]
@@ -385,7 +385,7 @@ fn execute(
     .map_err(refused)?;
     super::status::after_rollout(ctx, &journal.run, sites);
     let timings = flags.timings.then_some(&ran.timings);
-    summary(ctx, flags, &ran.outcomes, journal, ran.result, timings)?;
+    summary::print(ctx, flags, &ran.outcomes, journal, ran.result, timings)?;
     Ok(match ran.end {
         RunEnd::Paused => Exit::Blocked,
         RunEnd::Interrupted(sig) => {
@@ -410,115 +410,6 @@ fn execute(
         _ if ran.failed || ran.end == RunEnd::Halted => Exit::Failure,
         _ => Exit::Success,
     })
-}
-
-#[derive(Serialize)]
-struct Summary<'a> {
-    run: &'a str,
-    result: &'a str,
-    journal: String,
-    cities: &'a [Outcome],
-    #[serde(skip_serializing_if = "Option::is_none")]
-    timings: Option<&'a crate::release::timings::Timings>,
-}
-
-fn summary(
-    ctx: &Ctx,
-    flags: &RolloutFlags,
-    outcomes: &[Outcome],
-    journal: &Journal,
-    result: &str,
-    timings: Option<&crate::release::timings::Timings>,
-) -> Result<()> {
-    let p = &ctx.printer;
-    if flags.events.is_some() {
-        return Ok(());
-    }
-    if p.json {
-        return Ok(p.json(&Summary {
-            run: &journal.run,
-            result,
-            journal: journal.path().display().to_string(),
-            cities: outcomes,
-            timings,
-        })?);
-    }
-    if let Some(t) = timings {
-        print_timings(ctx, t)?;
-    }
-    let mut t = p.table(&["city", "wave", "from → to", "result", "time", "reason"]);
-    for o in outcomes {
-        let tone = match o.result.as_str() {
-            "deployed" => Tone::Good,
-            "already" => Tone::Muted,
-            "skipped" => Tone::Warn,
-            _ => Tone::Bad,
-        };
-        t.add_row(vec![
-            p.cell(&o.city, Tone::Plain),
-            p.cell(&o.wave, Tone::Muted),
-            p.cell(
-                format!(
-                    "{} → {}",
-                    if o.from.is_empty() {
-                        "(none)".to_string()
-                    } else {
-                        o.from.join("/")
-                    },
-                    o.to
-                ),
-                Tone::Plain,
-            ),
-            p.cell(o.result.as_str(), tone),
-            p.cell(format!("{:.1} s", o.ms as f64 / 1000.0), Tone::Muted),
-            p.cell(o.reason.clone().unwrap_or_default(), Tone::Plain),
-        ]);
-    }
-    p.print_table(&t)?;
-    let hint = match result {
-        "paused" => " (approve the next wave: jinbao rollout --resume)",
-        _ => "",
-    };
-    p.note(format!(
-        "rollout {}: {result}{hint}; journal {}",
-        journal.run,
-        journal.path().display()
-    ));
-    Ok(())
-}
-
-/// The critical path and the phases over all hosts, for people.
-fn print_timings(ctx: &Ctx, t: &crate::release::timings::Timings) -> Result<()> {
-    let p = &ctx.printer;
-    let secs = |ms: u64| format!("{:.2} s", ms as f64 / 1000.0);
-    p.text(format!(
-        "Critical path ({} wall): the phases of the hosts the run waited on",
-        secs(t.wall_ms)
-    ))?;
-    let mut table = p.table(&["city", "host", "phase", "from", "took"]);
-    for s in &t.critical_path {
-        table.add_row(vec![
-            p.cell(&s.city, Tone::Plain),
-            p.cell(s.host.as_deref().unwrap_or("(city)"), Tone::Plain),
-            p.cell(&s.phase, Tone::Plain),
-            p.cell(secs(s.start_ms), Tone::Muted),
-            p.cell(secs(s.ms), Tone::Warn),
-        ]);
-    }
-    p.print_table(&table)?;
-    p.text("Each phase over all hosts")?;
-    let mut table = p.table(&["phase", "spans", "median", "slowest", "summed"]);
-    for ph in &t.phases {
-        table.add_row(vec![
-            p.cell(&ph.phase, Tone::Plain),
-            p.cell(ph.spans, Tone::Muted),
-            p.cell(secs(ph.median_ms), Tone::Plain),
-            p.cell(secs(ph.max_ms), Tone::Warn),
-            p.cell(secs(ph.total_ms), Tone::Muted),
-        ]);
-    }
-    p.print_table(&table)?;
-    Ok(())
 }
 
 // ---- rollout plan / apply ----------------------------------------------------------------

@@ -1,0 +1,138 @@
+//! What a rollout is asked to do (its options, how many servers at once) and what came of
+//! each city: the words of the journal, the ledger and `--json`.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "lowercase")]
+pub enum Batch {
+    All,
+    Count(usize),
+    Percent(u32),
+}
+
+impl std::str::FromStr for Batch {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.strip_suffix('%') {
+            Some(p) => p
+                .parse::<u32>()
+                .ok()
+                .filter(|p| (1..=100).contains(p))
+                .map(Batch::Percent)
+                .ok_or_else(|| format!("`{s}`: a percentage from 1% to 100%")),
+            None => s
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n > 0)
+                .map(Batch::Count)
+                .ok_or_else(|| format!("`{s}`: a number of servers, or a percentage like 25%")),
+        }
+    }
+}
+
+impl Batch {
+    pub(super) fn sizes(self, n: usize) -> usize {
+        match self {
+            Batch::All => n.max(1),
+            Batch::Count(c) => c,
+            Batch::Percent(p) => (n * p as usize).div_ceil(100).max(1),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Options {
+    pub max_parallel: usize,
+    pub batch: Batch,
+    pub max_failures: usize,
+    pub no_pause: bool,
+    pub migrate: bool,
+    #[serde(with = "humantime_serde_secs")]
+    pub lock_wait: Duration,
+    #[serde(with = "humantime_serde_secs")]
+    pub stale_after: Duration,
+    pub provision: bool,
+    /// Roll out a release older than one a city runs (refused otherwise).
+    #[serde(default)]
+    pub allow_downgrade: bool,
+}
+
+mod humantime_serde_secs {
+    use std::time::Duration;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u64(d.as_secs())
+    }
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        Ok(Duration::from_secs(u64::deserialize(d)?))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CityResult {
+    Deployed,
+    Already,
+    RolledBack,
+    Failed,
+    Refused,
+    Skipped,
+    /// Stopped by a signal or a journal that could not be written: put back on its old
+    /// release (or never touched), to be done by `--resume`.
+    Interrupted,
+}
+
+impl CityResult {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CityResult::Deployed => "deployed",
+            CityResult::Already => "already",
+            CityResult::RolledBack => "rolled-back",
+            CityResult::Failed => "failed",
+            CityResult::Refused => "refused",
+            CityResult::Skipped => "skipped",
+            CityResult::Interrupted => "interrupted",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            CityResult::Deployed,
+            CityResult::Already,
+            CityResult::RolledBack,
+            CityResult::Failed,
+            CityResult::Refused,
+            CityResult::Skipped,
+            CityResult::Interrupted,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
+    }
+    pub fn is_failure(self) -> bool {
+        matches!(
+            self,
+            CityResult::RolledBack | CityResult::Failed | CityResult::Refused
+        )
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    pub city: String,
+    pub wave: String,
+    pub from: Vec<String>,
+    pub to: String,
+    pub result: CityResult,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    pub ms: u64,
+    /// Changes made: resources provisioned plus servers switched.
+    pub changes: u64,
+    /// Refused because another run holds the city's lock (exit 4, not a failure of its own).
+    #[serde(skip)]
+    pub blocked: bool,
+}
