@@ -3156,7 +3156,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__rollout)
-            opts="-j -v -q -h --wave --all --jobs --batch --max-failures --no-pause --migrate --provision --allow-downgrade --lock-wait --stale-after --override-window --events --timings --host-jobs --accept-new-host-keys --resume --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help plan apply unlock abandon help"
+            opts="-j -y -v -q -h --wave --all --jobs --batch --max-failures --no-pause --migrate --provision --allow-downgrade --lock-wait --stale-after --override-window --events --timings --host-jobs --accept-new-host-keys --yes --resume --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help plan apply unlock abandon help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3264,7 +3264,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__rollout__subcmd__apply)
-            opts="-j -v -q -h --jobs --batch --max-failures --no-pause --migrate --provision --allow-downgrade --lock-wait --stale-after --override-window --events --timings --host-jobs --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
+            opts="-j -y -v -q -h --jobs --batch --max-failures --no-pause --migrate --provision --allow-downgrade --lock-wait --stale-after --override-window --events --timings --host-jobs --accept-new-host-keys --yes --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3418,7 +3418,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__rollout__subcmd__plan)
-            opts="-j -v -q -h --wave --all --out --dry-run --jobs --batch --max-failures --no-pause --migrate --provision --allow-downgrade --lock-wait --stale-after --override-window --events --timings --host-jobs --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
+            opts="-j -y -v -q -h --wave --all --out --dry-run --jobs --batch --max-failures --no-pause --migrate --provision --allow-downgrade --lock-wait --stale-after --override-window --events --timings --host-jobs --accept-new-host-keys --yes --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

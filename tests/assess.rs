@@ -24,6 +24,7 @@ fn the_province_assesses_every_city_and_mails_a_report() {
         "--provision",
         "--migrate",
         "--no-pause",
+        "--yes",
     ]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     // one county of Hebi

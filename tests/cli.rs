@@ -260,7 +260,7 @@ fn yes_only_where_something_is_asked() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     let r = run(jinbao(state.path()).args(["--yes", "profile", "list"]));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    for path in [&["provision", "apply"][..], &["db", "repair"]] {
+    for path in [&["provision", "apply"][..], &["db", "repair"], &["rollout"]] {
         let r = run(jinbao(state.path()).args(path).arg("--help"));
         assert!(r.stdout.contains("-y, --yes"), "{path:?}: {}", r.stdout);
     }

@@ -8,7 +8,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 
-use crate::cli::{ConnectArgs, RolloutConnectArgs, TargetArgs};
+use crate::cli::{ConfirmArgs, ConnectArgs, RolloutConnectArgs, TargetArgs};
 use crate::context::Ctx;
 use crate::error::{Exit, fail, usage};
 use crate::profile::Site;
@@ -111,6 +111,9 @@ pub struct RolloutFlags {
     pub timings: bool,
     #[command(flatten)]
     pub connect: RolloutConnectArgs,
+    // --yes: go on to the next wave without asking (on a terminal it asks between waves)
+    #[command(flatten)]
+    pub confirm: ConfirmArgs,
 }
 
 impl RolloutFlags {
@@ -365,8 +368,11 @@ fn execute(
     done: &[String],
     expected: Option<Expected>,
 ) -> Result<Exit> {
-    let ask =
-        |q: &str| std::io::IsTerminal::is_terminal(&std::io::stdin()) && ctx.printer.confirm(q);
+    let ask = |q: &str| {
+        flags.confirm.yes
+            || ctx.yes
+            || (std::io::IsTerminal::is_terminal(&std::io::stdin()) && ctx.printer.confirm(q))
+    };
     let ran = crate::release::run::execute(
         ctx.profiles()?,
         &ctx.printer,
