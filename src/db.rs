@@ -430,6 +430,7 @@ pub fn open_sqlite(path: &Path) -> Result<rusqlite::Connection, DbError> {
                 "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384;",
             )
         })
+        .and_then(|_| crate::sqlite_functions::register(&conn))
         .map_err(|source| DbError::Sqlite { target, source })?;
     Ok(conn)
 }

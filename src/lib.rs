@@ -34,6 +34,7 @@ pub mod report;
 pub mod resource;
 pub mod schema;
 pub mod serde_words;
+pub mod sqlite_functions;
 pub mod state;
 pub mod suggest;
 pub mod template;

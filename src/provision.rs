@@ -7,8 +7,8 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 
 use crate::inventory::Host;
+use crate::profile::Profiles;
 use crate::profile::TransportKind;
-use crate::profile::{Profiles, Site};
 use crate::resource::{self, Action, Change, Observed, Resource};
 use crate::template::Templates;
 use crate::transport::Transport;
@@ -45,7 +45,7 @@ pub fn plan_fleet(
             .iter()
             .position(|h| h.label() == host.label())
             .unwrap_or(0);
-        let install = &site_of(profiles, host).profile.app.install_dir;
+        let install = &profiles.of_host(host).profile.app.install_dir;
         plan_host(t, &desired[i], install, diffs)
     });
     let rows = plans
@@ -100,7 +100,8 @@ pub fn apply_fleet(
             .plan
             .as_ref()
             .context("a server without a plan")?;
-        let timeout = site_of(profiles, host)
+        let timeout = profiles
+            .of_host(host)
             .profile
             .datacenter
             .ssh
@@ -129,16 +130,10 @@ pub fn desired_all(
     hosts
         .iter()
         .map(|h| {
-            let site = site_of(profiles, h);
+            let site = profiles.of_host(h);
             resource::desired(profiles, &templates, site, h)
         })
         .collect()
-}
-
-pub fn site_of<'p>(profiles: &'p Profiles, host: &Host) -> &'p Site {
-    profiles
-        .find(&host.city)
-        .expect("hosts come from these profiles")
 }
 
 /// The plan of one host.

@@ -37,7 +37,7 @@ pub fn schema_now(site: &Site, templates: &Path, drift: Option<bool>) -> Option<
     if p.database.engine == Engine::Sqlite && !crate::db::sqlite_path(p).exists() {
         return None;
     }
-    let migrations = crate::schema::load(&templates.join("schema"), p.database.engine).ok()?;
+    let migrations = crate::schema::of_engine(templates, p.database.engine).ok()?;
     let mut store = crate::schema::open(p, Account::ReadOnly).ok()?;
     let status = crate::schema::status(&migrations, &store.applied().ok()?);
     Some(Fact::Schema {

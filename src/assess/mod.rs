@@ -183,7 +183,7 @@ pub fn assess(profiles: &Profiles, state: &Path, now: DateTime<Utc>) -> Vec<Site
 }
 
 fn latest_migration(profiles: &Profiles, engine: Engine) -> Option<u32> {
-    crate::schema::load(&profiles.templates_dir.join("schema"), engine)
+    crate::schema::of_engine(&profiles.templates_dir, engine)
         .ok()
         .and_then(|m| m.last().map(|m| m.version))
 }

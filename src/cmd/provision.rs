@@ -148,10 +148,7 @@ fn execute(ctx: &Ctx, args: &HostArgs, mode: Mode<'_>) -> Result<Exit> {
     let profiles = ctx.profiles()?;
     let fleet = ctx.fleet(&args.target.spec(), args.role.as_deref(), &args.connect)?;
     if let Mode::Apply(a, _) = mode {
-        let sites: Vec<_> = fleet
-            .hosts()
-            .map(|h| provision::site_of(profiles, h))
-            .collect();
+        let sites: Vec<_> = fleet.hosts().map(|h| profiles.of_host(h)).collect();
         super::window_gate(ctx, &sites, a.override_window.as_deref(), "provision apply")?;
     }
     let (desired, mut rows) = provision::plan_fleet(profiles, &fleet, &ctx.printer, args.diff)

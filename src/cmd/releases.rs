@@ -43,10 +43,7 @@ pub fn gather(ctx: &Ctx, target: &TargetArgs, connect: &ConnectArgs) -> Result<V
         .filter(|i| fleet.host(*i).runs_app())
         .collect();
     let results = fleet.each(Some(&app), &ctx.printer, "releases", |host, t, _| {
-        let install = &crate::provision::site_of(profiles, host)
-            .profile
-            .app
-            .install_dir;
+        let install = &profiles.of_host(host).profile.app.install_dir;
         let o = t.run(
             &remote::preflight_script(t.root(), install, "-"),
             b"",

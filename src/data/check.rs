@@ -122,11 +122,7 @@ pub fn selected(templates: &Path, site: &Site, only: &[String]) -> Result<Vec<Ru
 }
 
 fn open(site: &Site) -> Result<Conn, CheckError> {
-    let conn = db::connect(&site.profile, Account::ReadOnly)?;
-    if let Conn::Lite(c) = &conn {
-        rules::register_sqlite_functions(c)?;
-    }
-    Ok(conn)
+    Ok(db::connect(&site.profile, Account::ReadOnly)?)
 }
 
 /// Checks one city; a city that cannot be checked has `error` set.

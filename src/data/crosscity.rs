@@ -6,34 +6,15 @@
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 
-use md5::{Digest, Md5};
 use serde::Serialize;
 
 use crate::db::{self, Account, Conn};
 use crate::profile::Site;
 
-/// The hash both engines compute: the first 8 bytes of md5(id|insurance), as a signed integer.
-pub fn hash64(key: &str) -> i64 {
-    let d = Md5::digest(key.as_bytes());
-    i64::from_be_bytes(d[..8].try_into().expect("16 bytes"))
-}
+pub use crate::sqlite_functions::hash64;
 
 const PG_HASH: &str =
     "('x' || substr(md5(id_number || '|' || insurance_type), 1, 16))::bit(64)::bigint";
-
-/// Registers `jinbao_hash64` on a SQLite connection.
-pub fn register(c: &rusqlite::Connection) -> rusqlite::Result<()> {
-    use rusqlite::functions::FunctionFlags;
-    c.create_scalar_function(
-        "jinbao_hash64",
-        1,
-        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
-        |ctx| {
-            let s: String = ctx.get(0)?;
-            Ok(hash64(&s))
-        },
-    )
-}
 
 fn hash_expr(conn: &Conn) -> String {
     match conn {
@@ -117,9 +98,6 @@ pub fn find(sites: &[&Site]) -> anyhow::Result<CrossCity> {
         if !c.has_table("insurance_enrolment")? {
             skipped.insert(s.pinyin().to_string(), why);
             continue;
-        }
-        if let Conn::Lite(l) = &c {
-            register(l)?;
         }
         conns.push(c);
         kept.push(s);

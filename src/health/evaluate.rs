@@ -339,7 +339,7 @@ pub fn database_checks(site: &Site, templates: &std::path::Path, with_drift: boo
     let p = &site.profile;
     let mut out = Vec::new();
     let target = db::describe(p);
-    let migrations = match crate::schema::load(&templates.join("schema"), p.database.engine) {
+    let migrations = match crate::schema::of_engine(templates, p.database.engine) {
         Ok(m) => m,
         Err(e) => {
             return vec![Check::new(

@@ -33,7 +33,7 @@ pub fn servers(
     }
     let fleet = Fleet::new(hosts, forks, accept_new_host_keys);
     let results = fleet.each(None, printer, "health", |host, t, _| {
-        let site = crate::provision::site_of(profiles, host);
+        let site = profiles.of_host(host);
         let timeout = site.profile.checks.timeout;
         let script = super::script(site, host, t.root(), timeout.as_secs());
         let t0 = epoch();
@@ -46,7 +46,7 @@ pub fn servers(
     let mut releases: Vec<(String, String, Option<String>)> = Vec::new();
     for r in results {
         let host = fleet.host(r.index);
-        let site = crate::provision::site_of(profiles, host);
+        let site = profiles.of_host(host);
         match r.result {
             Ok((probe, (t0, t1))) => {
                 // the server's clock against the middle of the round trip that read it

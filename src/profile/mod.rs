@@ -193,6 +193,15 @@ impl Profiles {
         self.sites.iter().find(|s| s.answers_to(query))
     }
 
+    /// The site of a server. Servers are only ever made from these profiles' sites
+    /// (`inventory::hosts`), so each has one; a server of other profiles is a bug.
+    pub fn of_host(&self, host: &crate::inventory::Host) -> &Site {
+        self.sites
+            .iter()
+            .find(|s| s.pinyin() == host.city)
+            .expect("a server of these profiles")
+    }
+
     /// The wave's position in the rollout order (unknown waves last).
     pub fn wave_rank(&self, wave: &str) -> usize {
         self.waves

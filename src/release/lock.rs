@@ -150,10 +150,7 @@ pub fn break_city_locks(
         }
     }
     let results = fleet.each(None, printer, "unlock", |host, t, _| {
-        let install = &crate::provision::site_of(profiles, host)
-            .profile
-            .app
-            .install_dir;
+        let install = &profiles.of_host(host).profile.app.install_dir;
         let dir = crate::transport::shell_quote(&format!("{}{install}/.rollout.lock", t.root()));
         let o = t.run(
             &format!(
@@ -303,10 +300,7 @@ pub fn on_servers(
         .filter(|i| fleet.host(*i).runs_app())
         .collect();
     let results = fleet.each(Some(&app), printer, "lock status", |host, t, _| {
-        let install = &crate::provision::site_of(profiles, host)
-            .profile
-            .app
-            .install_dir;
+        let install = &profiles.of_host(host).profile.app.install_dir;
         let o = t.run(
             &super::remote::preflight_script(t.root(), install, "-"),
             b"",

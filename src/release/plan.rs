@@ -130,10 +130,7 @@ pub fn make(
     let fleet = Fleet::new(hosts, forks, accept_new_host_keys);
     let v = release.manifest.version.clone();
     let facts = fleet.each(None, printer, "preflight", |host, t, _| {
-        let install = &crate::provision::site_of(profiles, host)
-            .profile
-            .app
-            .install_dir;
+        let install = &profiles.of_host(host).profile.app.install_dir;
         let o = t.run(
             &remote::preflight_script(t.root(), install, &v),
             b"",

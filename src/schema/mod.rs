@@ -58,6 +58,15 @@ pub enum SetError {
     Empty { dir: String },
 }
 
+/// The folder of the migrations, under the profiles' templates folder.
+pub const FOLDER: &str = "schema";
+
+/// A site's migrations: `templates/schema/` for the engine of its database (the one place
+/// that says where they are).
+pub fn of_engine(templates_dir: &Path, engine: Engine) -> Result<Vec<Migration>, SetError> {
+    load(&templates_dir.join(FOLDER), engine)
+}
+
 /// The migrations for one engine, in version order.
 pub fn load(dir: &Path, engine: Engine) -> Result<Vec<Migration>, SetError> {
     let read_err = |source| SetError::Read {

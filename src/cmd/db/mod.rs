@@ -90,8 +90,10 @@ pub fn run(ctx: &Ctx, command: DbCommand) -> Result<Exit> {
 
 /// The migrations of the site's engine, from the profiles' templates folder.
 pub fn migrations(ctx: &Ctx, site: &Site) -> Result<Vec<crate::schema::Migration>> {
-    let dir = ctx.profiles()?.templates_dir.join("schema");
-    Ok(crate::schema::load(&dir, site.profile.database.engine)?)
+    Ok(crate::schema::of_engine(
+        &ctx.profiles()?.templates_dir,
+        site.profile.database.engine,
+    )?)
 }
 
 /// `--to V` names a migration that exists: a version past the newest (or between files) is

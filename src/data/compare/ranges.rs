@@ -53,10 +53,6 @@ fn row_text(c: &Conn, e: &Entity) -> String {
 
 impl<'c> Side<'c> {
     fn new(conn: &'c mut Conn, e: &Entity, county: &str, hashing: Hashing) -> Result<Self> {
-        if let Conn::Lite(l) = &*conn {
-            crate::data::crosscity::register(l)?;
-            register_bucket(l)?;
-        }
         let text = row_text(conn, e);
         let hash = match hashing {
             Hashing::Record => format!("hash_record_extended(ROW({}), 0)", columns(e).join(", ")),
@@ -258,30 +254,6 @@ impl<'c> Side<'c> {
 /// Registers `jinbao_bucket(key, bounds)` on a SQLite connection: the number of bounds (sorted,
 /// joined by the unit separator) at or below the key, as PostgreSQL's `width_bucket` counts
 /// them. The bounds are split once per statement.
-fn register_bucket(c: &rusqlite::Connection) -> rusqlite::Result<()> {
-    use rusqlite::functions::FunctionFlags;
-    c.create_scalar_function(
-        "jinbao_bucket",
-        2,
-        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
-        |ctx| {
-            let bounds = ctx.get_or_create_aux(1, |v| -> rusqlite::Result<Vec<String>> {
-                let text = v
-                    .as_str()
-                    .map_err(|e| rusqlite::Error::UserFunctionError(e.into()))?;
-                Ok(if text.is_empty() {
-                    Vec::new()
-                } else {
-                    text.split(SEP).map(str::to_string).collect()
-                })
-            })?;
-            let key: String = ctx.get(0)?;
-            let key = key.trim_end_matches(' ');
-            Ok(bounds.partition_point(|b| b.as_str() <= key) as i64)
-        },
-    )
-}
-
 /// How both sides hash a row: the same way, whatever their engines.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Hashing {

@@ -13,7 +13,7 @@ mod run;
 
 pub use compile::compile;
 pub use fuse::{Fused, plan};
-pub use run::{Aggregate, ListSink, Lists, register_sqlite_functions, run, run_fused};
+pub use run::{Aggregate, ListSink, Lists, run, run_fused};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -227,6 +227,7 @@ mod tests {
         let c = rusqlite::Connection::open_in_memory().unwrap();
         c.execute_batch("CREATE TABLE person (county_code TEXT, id_number TEXT, sex TEXT, birth_date TEXT);
              INSERT INTO person VALUES ('1', '11010519491231002X', '2', '1949-12-31'), ('1', '110105194912310021', '1', '1949-12-31'), ('1', '110105194902300020', '2', NULL);").unwrap();
+        crate::sqlite_functions::register(&c).unwrap();
         let mut conn = Conn::Lite(c);
         let (n, keys) = run(
             &mut conn,
@@ -266,6 +267,7 @@ mod tests {
         let c = rusqlite::Connection::open_in_memory().unwrap();
         c.execute_batch("CREATE TABLE employer (county_code TEXT, employer_code TEXT);
              INSERT INTO employer VALUES ('1', '91350100M000100Y43'), ('1', '91350100M000100Y44'), ('1', '002518057'), ('1', '00251809X'), ('1', '002518058');").unwrap();
+        crate::sqlite_functions::register(&c).unwrap();
         let mut conn = Conn::Lite(c);
         let (n, keys) = run(
             &mut conn,

@@ -196,21 +196,3 @@ pub fn run_fused(
     }
     Ok(aggs)
 }
-
-/// A SQLite column as text, whatever its storage class.
-/// Functions SQLite lacks, registered on a connection before the rules run.
-pub fn register_sqlite_functions(c: &rusqlite::Connection) -> rusqlite::Result<()> {
-    use rusqlite::functions::FunctionFlags;
-    c.create_scalar_function(
-        "jinbao_bad_chars",
-        1,
-        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
-        |ctx| {
-            let s: Option<String> = ctx.get(0)?;
-            Ok(s.is_some_and(|s| {
-                s.chars()
-                    .any(|c| ('\u{E000}'..='\u{F8FF}').contains(&c) || c == '\u{FFFD}')
-            }))
-        },
-    )
-}

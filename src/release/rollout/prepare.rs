@@ -58,9 +58,9 @@ impl Rollout<'_> {
                 current.map_or("no schema".into(), |c| format!("V{c:03}"))
             ));
         }
-        let dir = self.profiles.templates_dir.join("schema");
         let migrations =
-            crate::schema::load(&dir, site.profile.database.engine).map_err(|e| e.to_string())?;
+            crate::schema::of_engine(&self.profiles.templates_dir, site.profile.database.engine)
+                .map_err(|e| e.to_string())?;
         let mut store = crate::schema::open(&site.profile, crate::db::Account::Migrator)
             .map_err(|e| e.to_string())?;
         store
@@ -298,7 +298,7 @@ impl Rollout<'_> {
                 script.push_str(&format!("echo @apply\n{a}\n"));
             }
             if upload {
-                let site = crate::provision::site_of(self.profiles, host);
+                let site = self.profiles.of_host(host);
                 let rendered = self.render(site, host)?;
                 let p = &site.profile;
                 let m = &self.release.manifest;
@@ -321,7 +321,9 @@ impl Rollout<'_> {
             }
             script.push_str("fi\n");
             let stdin: &[u8] = if upload { &self.tarball } else { b"" };
-            let timeout = crate::provision::site_of(self.profiles, host)
+            let timeout = self
+                .profiles
+                .of_host(host)
                 .profile
                 .datacenter
                 .ssh
