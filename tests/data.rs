@@ -1141,3 +1141,29 @@ fn concentration_progress() {
     let r = run(jinbao(state).args(["status", "hebi", "--json"]));
     assert_eq!(r.json()[0]["concentration"]["loaded"], 1, "{}", r.stdout);
 }
+
+/// A county has room for so many persons before two would share an ID number: more is
+/// refused before anything is written (at 10 M in one county it was a panic).
+#[test]
+fn synth_refuses_more_persons_than_a_county_has_id_numbers_for() {
+    let state = tempfile::tempdir().unwrap();
+    let out = state.path().join("x");
+    let r = run(jinbao(state.path()).args([
+        "data",
+        "synth",
+        "jiyuan",
+        "--persons",
+        "10000000",
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("more than 4638123 in one county of jiyuan"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    assert!(!out.exists(), "nothing written");
+}

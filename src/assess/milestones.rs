@@ -287,7 +287,7 @@ fn healthy(r: &Record) -> (bool, String) {
     match (run, gate) {
         (Some(h), g) if g.is_none() || run_time >= gate_time => (
             h.good(),
-            format!("health {} at {}", h.status, short(&h.time)),
+            format!("health {} at {}", h.status.as_str(), short(&h.time)),
         ),
         (_, Some(g)) => (
             true,
@@ -364,14 +364,14 @@ fn concentrated(r: &Record) -> Found {
 fn accepted(city: &str, r: &Record, f: &Frame, before: &[MilestoneDetail]) -> Found {
     let days = f.config.accepted_days;
     let live = before.iter().find(|m| m.name == Milestone::ApplicationLive);
-    let min = |c: &crate::data::history::CheckRecord| {
+    let min = |c: &crate::state::data_checks::CheckRecord| {
         if c.min_score > 0.0 {
             c.min_score
         } else {
             f.min_score
         }
     };
-    let data_good = |c: &crate::data::history::CheckRecord| c.score >= min(c);
+    let data_good = |c: &crate::state::data_checks::CheckRecord| c.score >= min(c);
     let data_since = match r.checks.last() {
         Some(c) if data_good(c) => streak(&r.checks, data_good, |c| parse_time(&c.time)),
         _ => None,

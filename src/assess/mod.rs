@@ -209,9 +209,13 @@ fn assess_site(
     });
     let health = r.trend.last().map(|last| HealthStatus {
         time: last.time.clone(),
-        status: last.status.clone(),
-        counts: last.counts.clone(),
-        trend: r.trend.iter().map(|h| h.status.clone()).collect(),
+        status: last.status.as_str().to_string(),
+        counts: serde_json::to_value(last.counts).unwrap_or_default(),
+        trend: r
+            .trend
+            .iter()
+            .map(|h| h.status.as_str().to_string())
+            .collect(),
     });
     let mut a = SiteAssessment {
         city: site.pinyin().to_string(),

@@ -8,29 +8,15 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::data::history::CheckRecord;
 use crate::profile::Site;
 use crate::state::ReleaseRecord;
+use crate::state::data_checks::CheckRecord;
 use crate::state::facts::FactRecord;
 
 /// How many past health runs the trend shows.
 pub const TREND: usize = 10;
 
-/// One line of `<state>/health/<site>.jsonl`, as far as the assessment reads it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct HealthRun {
-    pub time: String,
-    pub status: String,
-    #[serde(default)]
-    pub counts: serde_json::Value,
-}
-
-impl HealthRun {
-    /// OK and WARNING keep a site in service; CRITICAL and UNKNOWN do not.
-    pub fn good(&self) -> bool {
-        matches!(self.status.as_str(), "OK" | "WARNING")
-    }
-}
+pub use crate::state::health::HealthRun;
 
 /// The share of a city's counties whose data is loaded into its center (`jinbao data progress`).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -78,16 +64,15 @@ pub fn gather(
     remembered: BTreeMap<String, String>,
 ) -> Record {
     let city = site.pinyin();
-    let health_file = state.join("health").join(format!("{city}.jsonl"));
     let since = now - chrono::Duration::days(window_days.into());
     Record {
         facts: crate::state::facts::read(state, city),
         ledger: crate::state::releases(state, city, usize::MAX),
-        health: crate::state::tail_while(&health_file, |r: &HealthRun| {
+        health: crate::state::health::back_while(state, city, |r| {
             parse_time(&r.time).is_some_and(|t| t >= since)
         }),
-        trend: crate::state::tail(&health_file, TREND),
-        checks: crate::data::history::all_checks(state, city),
+        trend: crate::state::health::last(state, city, TREND),
+        checks: crate::state::data_checks::all_checks(state, city),
         concentration: concentration(state, site),
         remembered,
     }

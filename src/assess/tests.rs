@@ -6,9 +6,9 @@ use chrono::{DateTime, Utc};
 use super::milestones::{self, Frame, Milestone, MilestoneDetail};
 use super::record::{Concentration, HealthRun, Record};
 use super::score;
-use crate::data::history::CheckRecord;
 use crate::profile::assessment::{AssessmentConfig, WavePlan};
 use crate::state::ReleaseRecord;
+use crate::state::data_checks::CheckRecord;
 use crate::state::facts::{Fact, FactRecord};
 
 fn t(s: &str) -> DateTime<Utc> {
@@ -30,8 +30,9 @@ fn change(time: &str, result: &str, to: &str) -> ReleaseRecord {
 fn health(time: &str, status: &str) -> HealthRun {
     HealthRun {
         time: time.into(),
-        status: status.into(),
-        counts: serde_json::Value::Null,
+        status: serde_json::from_value(serde_json::Value::from(status)).unwrap(),
+        counts: Default::default(),
+        problems: Vec::new(),
     }
 }
 

@@ -9,12 +9,12 @@ use crate::cli::TargetArgs;
 use crate::context::Ctx;
 use crate::data::check;
 use crate::data::csv_out::OutEncoding;
-use crate::data::history::{self, CheckRecord};
 use crate::data::rules::Severity;
 use crate::error::{Exit, usage};
 use crate::output::Tone;
 use crate::profile::Site;
 use crate::profile::target::TargetSpec;
+use crate::state::data_checks::{self, CheckRecord};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -121,7 +121,7 @@ pub fn run(ctx: &Ctx, a: CheckArgs) -> Result<Exit> {
     let mut results = crate::parallel::map(&sites, a.jobs, |site| check::city(site, &check_spec));
     for r in results.iter_mut().filter(|r| r.error.is_none()) {
         check::fixed_since_last(ctx.state_dir(), r)?;
-        history::append(
+        data_checks::append(
             ctx.state_dir(),
             &CheckRecord {
                 time: crate::clock::now().to_rfc3339(),

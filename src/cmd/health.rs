@@ -134,7 +134,7 @@ fn inspect(ctx: &Ctx, a: HealthArgs) -> Result<Exit> {
     if wanted("data") {
         for s in &sites {
             checks.extend(
-                crate::data::history::last_check(ctx.state_dir(), s.pinyin())
+                crate::state::data_checks::last_check(ctx.state_dir(), s.pinyin())
                     .map(|r| r.health_check(s.pinyin())),
             );
         }
@@ -154,26 +154,25 @@ fn inspect(ctx: &Ctx, a: HealthArgs) -> Result<Exit> {
         checks,
     );
     for c in &report.cities {
-        crate::state::append_line(
-            &ctx.state_dir()
-                .join("health")
-                .join(format!("{}.jsonl", c.city)),
-            &serde_json::json!({
-                "time": report.time,
-                "status": c.status,
-                "counts": counts(&c.checks),
-                "problems": c.checks.iter().filter(|x| x.status != Status::Ok).collect::<Vec<_>>(),
-            }),
+        crate::state::health::record(
+            ctx.state_dir(),
+            &c.city,
+            &crate::state::health::HealthRun {
+                time: report.time.clone(),
+                status: c.status,
+                counts: crate::state::health::Counts::of(&c.checks),
+                problems: c
+                    .checks
+                    .iter()
+                    .filter(|x| x.status != Status::Ok)
+                    .cloned()
+                    .collect(),
+            },
         )?;
     }
     super::status::after_health(ctx, &sites, report.cities.iter().flat_map(|c| &c.checks));
     print(ctx, &report, a.format)?;
     Ok(Exit::Monitoring(report.exit))
-}
-
-fn counts(checks: &[Check]) -> serde_json::Value {
-    let n = |s: Status| checks.iter().filter(|c| c.status == s).count();
-    serde_json::json!({ "ok": n(Status::Ok), "warning": n(Status::Warning), "critical": n(Status::Critical), "unknown": n(Status::Unknown) })
 }
 
 /// Cities worst first, their checks worst first.

@@ -10,10 +10,10 @@ use std::time::Instant;
 use serde::Serialize;
 
 use super::csv_out::OutEncoding;
-use super::history;
 use super::rules::{self, Rule, RuleResult, Severity};
 use crate::db::{self, Account, Conn};
 use crate::profile::Site;
+use crate::state::data_checks as history;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CheckError {

@@ -9,7 +9,6 @@ pub mod csv_line;
 pub mod csv_out;
 pub mod extract;
 pub mod format;
-pub mod history;
 pub mod ids;
 pub mod import;
 pub mod progress;

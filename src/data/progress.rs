@@ -158,7 +158,7 @@ pub fn city(
 ) -> Result<CityProgress, ProgressError> {
     let deadline = deadline(site)?;
     let (latest, contribution_rows) = read_loads(site, reconcile)?;
-    let last_check = super::history::last_check(state, site.pinyin());
+    let last_check = crate::state::data_checks::last_check(state, site.pinyin());
     let mut counties = Vec::new();
     for (code, c) in &site.profile.counties {
         let entities: Vec<EntityProgress> = super::format::ENTITIES

@@ -227,10 +227,28 @@ fn wrong_char(right: char, set: &str) -> char {
     chars[(i + 1) % chars.len()]
 }
 
+/// Birth dates the persons get: 1950-01-01 ..= 2000-12-30.
+const DAYS: u64 = 18_627;
+
+/// The most persons one county can have: ID numbers are unique by birth date and sequence,
+/// each run of `DAYS` persons takes one sequence pair (male odd, female even), and a defect's
+/// twin takes the pair 250 above its original's (below 998: 999 is the ghosts'), so 249 runs.
+pub const MAX_PERSONS_PER_COUNTY: u64 = 249 * DAYS;
+
 /// Makes the extracts of every county of `site`.
 pub fn generate(site: &Site, spec: &Spec) -> std::io::Result<Summary> {
     let counties: Vec<(&String, &crate::profile::County)> = site.profile.counties.iter().collect();
     let n_counties = counties.len().max(1) as u64;
+    if spec.persons.div_ceil(n_counties) > MAX_PERSONS_PER_COUNTY {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!(
+                "{} persons in {n_counties} county(ies) is more than {MAX_PERSONS_PER_COUNTY} in one county, \
+                 the most whose ID numbers can all differ: give fewer persons, or a city with more counties",
+                spec.persons
+            ),
+        ));
+    }
     std::fs::create_dir_all(&spec.out)?;
     let total_defects = ((spec.persons as f64) * spec.defects).round() as u64;
     // defect k (0-based) goes to kind k % 8, on persons spread over the whole run
@@ -247,7 +265,6 @@ pub fn generate(site: &Site, spec: &Spec) -> std::io::Result<Summary> {
     let mut employers_total = 0;
     let mut global = 0u64;
     let epoch = NaiveDate::from_ymd_opt(1950, 1, 1).expect("a date");
-    const DAYS: u64 = 18_627; // 1950-01-01 ..= 2000-12-30
     const STEP: u64 = 7_919; // a prime: k * STEP mod DAYS visits every day once
     for (ci, (code, county)) in counties.iter().enumerate() {
         let mut rng = Rng::new(
@@ -417,11 +434,14 @@ pub fn generate(site: &Site, spec: &Spec) -> std::io::Result<Summary> {
             persons.line(&row)?;
             if kind_done == Some(10) {
                 // someone else with the same name, birth date and sex: another ID number
+                // the pair 250 above: no person of the county has it (see MAX_PERSONS_PER_COUNTY)
                 let twin17 = format!("{code}{}{:03}", birth.format("%Y%m%d"), seq + 500);
-                let twin = format!(
-                    "{twin17}{}",
-                    ids::id_check_char(&twin17).expect("17 digits")
-                );
+                let Some(check) = ids::id_check_char(&twin17) else {
+                    return Err(std::io::Error::other(format!(
+                        "a twin's ID {twin17} is no ID"
+                    )));
+                };
+                let twin = format!("{twin17}{check}");
                 let twin_no = format!("{code}T{k:07}");
                 let mut twin_row = row;
                 twin_row[0] = &twin;

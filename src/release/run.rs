@@ -263,11 +263,11 @@ pub fn execute(
     rollout.expected = plan.expected;
     rollout.approve = approve;
     let (outcomes, end) = rollout.run(plan.sites, plan.done);
-    let failed = outcomes.iter().any(|o| o.result.is_failure());
+    let failed = outcomes.iter().any(|o| o.result.went_wrong());
     let refused_only = failed
         && outcomes
             .iter()
-            .filter(|o| o.result.is_failure())
+            .filter(|o| o.result.went_wrong())
             .all(|o| o.blocked);
     let result = match end {
         RunEnd::Paused => "paused",
@@ -338,7 +338,10 @@ fn all_outcomes(
                 wave,
                 from,
                 to,
-                result: CityResult::parse(&result).unwrap_or(CityResult::Failed),
+                result: match CityResult::parse(&result) {
+                    CityResult::Unknown => CityResult::Failed,
+                    known => known,
+                },
                 reason,
                 ms,
                 changes,

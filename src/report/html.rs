@@ -290,7 +290,7 @@ fn city(out: &mut String, r: &Report, s: &SiteAssessment) {
         .record
         .health
         .iter()
-        .filter_map(|h| Some((parse_time(&h.time)?, h.status.clone())))
+        .filter_map(|h| Some((parse_time(&h.time)?, h.status.as_str().to_string())))
         .collect();
     if !runs.is_empty() {
         out.push_str(&svg::health(

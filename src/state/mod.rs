@@ -6,8 +6,10 @@ use std::path::Path;
 use serde::Serialize;
 
 pub mod audit;
+pub mod data_checks;
 pub mod facts;
 pub mod files;
+pub mod health;
 pub mod lock;
 
 /// Appends one record to a JSON-lines file (private, fsynced, starting on a fresh line).
@@ -102,6 +104,8 @@ pub enum ChangeResult {
     /// Rollouts: another run held the city, or a window or a downgrade refused it.
     Refused,
     Skipped,
+    /// Stopped by a signal or a journal that could not be written: put back on its old
+    /// release (or never touched), to be done by `rollout --resume`.
     Interrupted,
     /// Rollbacks: every server switched back.
     Switched,
@@ -111,7 +115,7 @@ pub enum ChangeResult {
 }
 
 impl ChangeResult {
-    /// The ledger's word for it.
+    /// The word for it, as written in the journal, the ledger and `--json`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Deployed => "deployed",
@@ -131,7 +135,12 @@ impl ChangeResult {
         matches!(self, Self::Deployed | Self::Already | Self::Switched)
     }
 
-    /// The change went wrong (what the province watches for).
+    /// A word read back from a journal (an unknown one is `Unknown`).
+    pub fn parse(word: &str) -> Self {
+        serde_json::from_value(serde_json::Value::from(word)).unwrap_or(Self::Unknown)
+    }
+
+    /// The change went wrong (what the province watches for, and what a run counts as failed).
     pub fn went_wrong(self) -> bool {
         matches!(self, Self::RolledBack | Self::Failed | Self::Refused)
     }
@@ -149,21 +158,6 @@ impl std::fmt::Display for ChangeAction {
             Self::Rollout => "rollout",
             Self::Rollback => "rollback",
         })
-    }
-}
-
-impl From<crate::release::rollout::CityResult> for ChangeResult {
-    fn from(r: crate::release::rollout::CityResult) -> Self {
-        use crate::release::rollout::CityResult as C;
-        match r {
-            C::Deployed => Self::Deployed,
-            C::Already => Self::Already,
-            C::RolledBack => Self::RolledBack,
-            C::Failed => Self::Failed,
-            C::Refused => Self::Refused,
-            C::Skipped => Self::Skipped,
-            C::Interrupted => Self::Interrupted,
-        }
     }
 }
 

@@ -321,7 +321,7 @@ impl<'a> Rollout<'a> {
         }
         out.result = result;
         out.reason = reason;
-        if result.is_failure() {
+        if result.went_wrong() {
             self.failures.fetch_add(1, Ordering::Relaxed);
             if self.failures.load(Ordering::Relaxed) > self.opts.max_failures {
                 self.halt.store(true, Ordering::Relaxed);
@@ -338,7 +338,7 @@ impl<'a> Rollout<'a> {
                 time: crate::clock::now().to_rfc3339(),
                 action: crate::state::ChangeAction::Rollout,
                 run: Some(self.journal.run.clone()),
-                result: out.result.into(),
+                result: out.result,
                 from: out.from.clone(),
                 to: out.to.clone(),
                 reason: out.reason.clone(),

@@ -73,52 +73,9 @@ mod humantime_serde_secs {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum CityResult {
-    Deployed,
-    Already,
-    RolledBack,
-    Failed,
-    Refused,
-    Skipped,
-    /// Stopped by a signal or a journal that could not be written: put back on its old
-    /// release (or never touched), to be done by `--resume`.
-    Interrupted,
-}
-
-impl CityResult {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CityResult::Deployed => "deployed",
-            CityResult::Already => "already",
-            CityResult::RolledBack => "rolled-back",
-            CityResult::Failed => "failed",
-            CityResult::Refused => "refused",
-            CityResult::Skipped => "skipped",
-            CityResult::Interrupted => "interrupted",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        [
-            CityResult::Deployed,
-            CityResult::Already,
-            CityResult::RolledBack,
-            CityResult::Failed,
-            CityResult::Refused,
-            CityResult::Skipped,
-            CityResult::Interrupted,
-        ]
-        .into_iter()
-        .find(|r| r.as_str() == s)
-    }
-    pub fn is_failure(self) -> bool {
-        matches!(
-            self,
-            CityResult::RolledBack | CityResult::Failed | CityResult::Refused
-        )
-    }
-}
+/// How a city's rollout ended: the words of the journal, the release ledger and `--json` (one
+/// enum for all three; a rollout never ends `switched`, which is a rollback's).
+pub use crate::state::ChangeResult as CityResult;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Outcome {
