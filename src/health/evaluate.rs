@@ -417,16 +417,11 @@ pub fn database_checks(site: &Site, templates: &std::path::Path, with_drift: boo
                 .hint(hint),
             );
             if with_drift && st.current.is_some() {
-                let upto: Vec<_> = migrations
-                    .iter()
-                    .filter(|m| st.current.is_some_and(|c| m.version <= c))
-                    .cloned()
-                    .collect();
-                let drift =
-                    crate::schema::open(p, Account::Migrator).and_then(|mut s| s.shapes(&upto));
+                let current = st.current.unwrap_or(0);
+                let drift = crate::schema::open(p, Account::Migrator)
+                    .and_then(|mut s| crate::schema::drift(s.as_mut(), &migrations, current));
                 out.push(match drift {
-                    Ok((live, expected)) => {
-                        let d = crate::schema::shape_diff(&expected, &live);
+                    Ok(d) => {
                         if d.is_empty() {
                             Check::new(
                                 city,

@@ -58,6 +58,22 @@ pub enum SetError {
     Empty { dir: String },
 }
 
+/// How the live schema differs from what the migrations applied so far (`current`) make:
+/// empty when it does not. `db drift`, `db baseline` and `health` all ask it this way.
+pub fn drift(
+    store: &mut dyn Store,
+    migrations: &[Migration],
+    current: u32,
+) -> Result<Vec<Difference>, StoreError> {
+    let upto: Vec<Migration> = migrations
+        .iter()
+        .filter(|m| m.version <= current)
+        .cloned()
+        .collect();
+    let (live, expected) = store.shapes(&upto)?;
+    Ok(shape_diff(&expected, &live))
+}
+
 /// The folder of the migrations, under the profiles' templates folder.
 pub const FOLDER: &str = "schema";
 

@@ -46,8 +46,7 @@ pub fn run(ctx: &Ctx, args: BaselineArgs) -> Result<Exit> {
             if !store.applied()?.is_empty() {
                 bail!("the database already has a migration history: nothing to baseline");
             }
-            let (live, expected) = store.shapes(&upto)?;
-            let diff = schema::shape_diff(&expected, &live);
+            let diff = schema::drift(store.as_mut(), &upto, last)?;
             if !diff.is_empty() && !args.force {
                 let first: Vec<String> = diff.iter().take(5).map(|d| d.summary()).collect();
                 bail!(

@@ -36,12 +36,7 @@ pub fn site_drift(ctx: &Ctx, site: &Site) -> DriftRow {
         let mut store = schema::open(&site.profile, Account::Migrator)?;
         let applied = store.applied()?;
         let current = applied.iter().map(|a| a.version).max().unwrap_or(0);
-        let upto: Vec<_> = migrations
-            .into_iter()
-            .filter(|m| m.version <= current)
-            .collect();
-        let (live, expected) = store.shapes(&upto)?;
-        Ok(schema::shape_diff(&expected, &live))
+        Ok(schema::drift(store.as_mut(), &migrations, current)?)
     })();
     match result {
         Ok(d) => {
