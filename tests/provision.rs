@@ -401,8 +401,9 @@ fn the_sandbox_runs_the_same_flow() {
 #[test]
 fn a_full_disk_fails_the_write_and_keeps_the_old_file() {
     if !common::is_root() {
-        eprintln!(
-            "skipping a_full_disk_fails_the_write_and_keeps_the_old_file: needs root (mount)"
+        common::skip(
+            "a_full_disk_fails_the_write_and_keeps_the_old_file",
+            "needs root (mount)",
         );
         return;
     }

@@ -101,7 +101,10 @@ fn damaged_state_is_named_with_its_way_out() {
 fn a_read_only_state_folder_stops_the_run_before_any_server_is_touched() {
     if !common::is_root() {
         // root writes through read-only modes; the test needs a mount
-        eprintln!("skipping: needs root (a read-only bind mount)");
+        common::skip(
+            "a_read_only_state_folder_stops_the_run_before_any_server_is_touched",
+            "needs root (a read-only bind mount)",
+        );
         return;
     }
     let work = tempfile::tempdir().unwrap();

@@ -37,9 +37,12 @@ pub fn ensure(test: &str) -> Option<PathBuf> {
         return browser();
     }
     if !super::is_root() {
-        eprintln!(
-            "skipping the browser part of {test}: needs {} installed, or root to install them",
-            PACKAGES.join(" and ")
+        super::skip(
+            &format!("the browser part of {test}"),
+            &format!(
+                "needs {} installed, or root to install them",
+                PACKAGES.join(" and ")
+            ),
         );
         return None;
     }

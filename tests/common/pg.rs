@@ -24,8 +24,9 @@ pub fn available(test: &str) -> bool {
     if connect("postgres").is_some() {
         return true;
     }
-    eprintln!(
-        "skipping {test}: no PostgreSQL on 127.0.0.1:5432 (run tests/testbed/postgres up; CI does)"
+    super::skip(
+        test,
+        "no PostgreSQL on 127.0.0.1:5432 (run tests/testbed/postgres up; CI does)",
     );
     false
 }

@@ -19,7 +19,10 @@ pub struct Testbed {
 /// The test bed, up and healthy; None (the test then skips) when not root.
 pub fn testbed(test: &str) -> Option<Testbed> {
     if !is_root() {
-        eprintln!("skipping {test}: needs root (network namespaces and sshd); CI runs it as root");
+        super::skip(
+            test,
+            "needs root (network namespaces and sshd); CI runs it as root",
+        );
         return None;
     }
     let guard = LOCK.lock().unwrap_or_else(|p| p.into_inner());
