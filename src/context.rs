@@ -107,6 +107,19 @@ impl Ctx {
             .map_err(|e| usage(e.to_string(), e.hint(profiles)))
     }
 
+    /// The cities of a target, every city when it names none (never the province center).
+    pub fn cities_or_all(&self, target: &crate::cli::TargetArgs) -> Result<Vec<&Site>> {
+        let mut spec = target.spec();
+        if spec.is_empty() {
+            spec.all = true;
+        }
+        Ok(self
+            .select(&spec)?
+            .into_iter()
+            .filter(|s| !s.is_province())
+            .collect())
+    }
+
     /// One site by name; a usage error naming the choices otherwise.
     pub fn site(&self, query: &str) -> Result<&Site> {
         self.select(&TargetSpec {

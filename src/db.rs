@@ -96,10 +96,10 @@ impl Cell {
     }
 }
 
-/// A query failed: the engine's message in plain words.
-fn query_error(e: impl std::fmt::Display, sql: &str) -> DbError {
-    let first = sql.split_whitespace().take(8).collect::<Vec<_>>().join(" ");
-    DbError::Other(format!("{e} (in `{first} …`)"))
+/// A query failed: the engine's message in plain words (never the SQL, whose literals may be
+/// key values: ID numbers).
+fn query_error(e: impl std::fmt::Display) -> DbError {
+    DbError::Other(e.to_string())
 }
 
 /// The consumers' side of a connection: what they ask of a database without knowing its
@@ -124,13 +124,12 @@ impl Conn {
                 let sql = "SELECT to_regclass($1) IS NOT NULL";
                 c.query_one(sql, &[&format!("{SCHEMA}.{name}")])
                     .map(|r| r.get(0))
-                    .map_err(|e| query_error(pg_message(&e), sql))
+                    .map_err(|e| query_error(pg_message(&e)))
             }
             Conn::Lite(c) => {
                 let sql =
                     "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = ?1";
-                c.query_row(sql, [name], |r| r.get(0))
-                    .map_err(|e| query_error(e, sql))
+                c.query_row(sql, [name], |r| r.get(0)).map_err(query_error)
             }
         }
     }
@@ -158,22 +157,22 @@ impl Conn {
                 use postgres::fallible_iterator::FallibleIterator;
                 let mut rows = c
                     .query_raw(sql, std::iter::empty::<i32>())
-                    .map_err(|e| query_error(pg_message(&e), sql))?;
-                while let Some(row) = rows.next().map_err(|e| query_error(pg_message(&e), sql))? {
-                    each(&pg_cells(&row)).map_err(DbError::Other)?;
+                    .map_err(|e| query_error(pg_message(&e)))?;
+                while let Some(row) = rows.next().map_err(|e| query_error(pg_message(&e)))? {
+                    each(&pg_cells(&row)?).map_err(DbError::Other)?;
                 }
                 Ok(())
             }
             Conn::Lite(c) => {
-                let mut st = c.prepare(sql).map_err(|e| query_error(e, sql))?;
+                let mut st = c.prepare(sql).map_err(query_error)?;
                 let n = st.column_count();
-                let mut rows = st.query([]).map_err(|e| query_error(e, sql))?;
+                let mut rows = st.query([]).map_err(query_error)?;
                 let mut cells = Vec::with_capacity(n);
-                while let Some(row) = rows.next().map_err(|e| query_error(e, sql))? {
+                while let Some(row) = rows.next().map_err(query_error)? {
                     cells.clear();
                     for i in 0..n {
                         use rusqlite::types::ValueRef;
-                        cells.push(match row.get_ref(i).map_err(|e| query_error(e, sql))? {
+                        cells.push(match row.get_ref(i).map_err(query_error)? {
                             ValueRef::Null => Cell::Null,
                             ValueRef::Integer(v) => Cell::Int(v),
                             ValueRef::Real(v) => Cell::Real(v),
@@ -195,12 +194,12 @@ impl Conn {
             .first()
             .and_then(|r| r.first())
             .and_then(Cell::int)
-            .ok_or_else(|| query_error("no number", sql))
+            .ok_or_else(|| query_error("the query gave no number"))
     }
 }
 
 /// A PostgreSQL row as cells, by the column's type.
-fn pg_cells(row: &postgres::Row) -> Vec<Cell> {
+fn pg_cells(row: &postgres::Row) -> Result<Vec<Cell>, DbError> {
     use postgres::types::Type;
     (0..row.len())
         .map(|i| {
@@ -225,7 +224,13 @@ fn pg_cells(row: &postgres::Row) -> Vec<Cell> {
                 row.try_get::<_, Option<String>>(i)
                     .map(|v| v.map(Cell::Text))
             };
-            cell.ok().flatten().unwrap_or(Cell::Null)
+            // a type without a reading here (a date, a decimal) is an error, never a silent NULL
+            cell.map(|c| c.unwrap_or(Cell::Null)).map_err(|_| {
+                query_error(format!(
+                    "column {} is of type {t}: the query must cast it to text or a number",
+                    row.columns()[i].name()
+                ))
+            })
         })
         .collect()
 }
@@ -319,6 +324,10 @@ pub fn connect_pg(
 /// `sslmode` says) or an SQLite file.
 pub fn connect_source(source: &str, p: &SiteProfile) -> Result<Conn, DbError> {
     if !(source.starts_with("postgres://") || source.starts_with("postgresql://")) {
+        // a source is read, never made: an SQLite file that is not there is an error
+        if !Path::new(source).is_file() {
+            return Err(DbError::Other(format!("--source {source}: no such database file")));
+        }
         return open_sqlite(Path::new(source)).map(Conn::Lite);
     }
     let mut config = postgres::Config::from_str(source)

@@ -44,14 +44,15 @@ pub fn routes(site: &Site, host: &Host) -> Vec<Route> {
         .collect()
 }
 
-/// The endpoints `host` must reach.
+/// The endpoints `host` must reach. Only values in the safe set (`profile::safe::endpoint`,
+/// checked when profiles load) are taken: a host name is never anything a shell would read.
 pub fn endpoints(site: &Site, host: &Host) -> Vec<Endpoint> {
     let gw = host.gateway.map(|g| g.to_string()).unwrap_or_default();
     site.profile
         .network
         .endpoints
         .iter()
-        .filter(|(_, v)| !v.is_empty())
+        .filter(|(_, v)| !v.is_empty() && crate::profile::safe::endpoint(v).is_ok())
         .filter_map(|(name, v)| {
             let v = v.replace("{gateway}", &gw);
             let (h, port) = v.rsplit_once(':')?;

@@ -40,11 +40,11 @@ pub fn plan_fleet(
 ) -> Result<(Vec<Vec<Resource>>, Vec<HostRow>), DesiredError> {
     let hosts: Vec<Host> = fleet.hosts().cloned().collect();
     let desired = desired_all(profiles, &hosts)?;
+    let index = fleet_index(fleet);
     let plans = fleet.each(None, printer, "plan", |host, t, _| {
-        let i = hosts
-            .iter()
-            .position(|h| h.label() == host.label())
-            .unwrap_or(0);
+        let i = *index
+            .get(host.label())
+            .context("a server outside the fleet")?;
         let install = &profiles.of_host(host).profile.app.install_dir;
         plan_host(t, &desired[i], install, diffs)
     });
@@ -69,6 +69,13 @@ pub fn plan_fleet(
     Ok((desired, rows))
 }
 
+/// Each server's place in the fleet, by label: found once, not searched per server.
+fn fleet_index(fleet: &crate::fleet::Fleet) -> std::collections::HashMap<&str, usize> {
+    (0..fleet.len())
+        .map(|i| (fleet.host(i).label(), i))
+        .collect()
+}
+
 /// Applies the plans of `rows` (the servers with changes and no error), each server's in one
 /// script; with `fail_fast`, servers not started yet after a failure are left alone.
 pub fn apply_fleet(
@@ -86,16 +93,17 @@ pub fn apply_fleet(
         .filter(|(_, r)| r.error.is_none() && r.plan.as_ref().is_some_and(|p| p.pending() > 0))
         .map(|(i, _)| i)
         .collect();
+    // rows are in the fleet's order
     let planned: &[HostRow] = rows;
+    let index = fleet_index(fleet);
     let results = fleet.each(Some(&with_changes), printer, "apply", |host, t, _| {
         use std::sync::atomic::Ordering;
         if stop.load(Ordering::Relaxed) {
             anyhow::bail!("not applied: --fail-fast after a failure on another host");
         }
-        let i = planned
-            .iter()
-            .position(|r| r.city == host.city && r.host == host.name)
-            .context("a server that was not planned")?;
+        let i = *index
+            .get(host.label())
+            .context("a server outside the fleet")?;
         let plan = planned[i]
             .plan
             .as_ref()

@@ -12,7 +12,6 @@ use crate::data::csv_out::OutEncoding;
 use crate::data::rules::Severity;
 use crate::error::{Exit, usage};
 use crate::output::Tone;
-use crate::profile::Site;
 use crate::profile::target::TargetSpec;
 use crate::state::data_checks::{self, CheckRecord};
 
@@ -244,15 +243,7 @@ fn print(ctx: &Ctx, results: &[check::CityCheck]) -> Result<()> {
 }
 
 fn cross_city(ctx: &Ctx, a: &CheckArgs) -> Result<Exit> {
-    let mut spec = a.target.spec();
-    if spec.is_empty() {
-        spec.all = true;
-    }
-    let sites: Vec<&Site> = ctx
-        .select(&spec)?
-        .into_iter()
-        .filter(|s| !s.is_province())
-        .collect();
+    let sites = ctx.cities_or_all(&a.target)?;
     let mut found = crate::data::crosscity::find(&sites)?;
     for d in &mut found.duplicates {
         d.id_number = crate::privacy::id(&d.id_number).into_owned();

@@ -9,7 +9,6 @@ use crate::context::Ctx;
 use crate::data::progress;
 use crate::error::Exit;
 use crate::output::Tone;
-use crate::profile::Site;
 
 #[derive(Debug, Args)]
 pub struct ProgressArgs {
@@ -22,15 +21,7 @@ pub struct ProgressArgs {
 }
 
 pub fn run(ctx: &Ctx, a: ProgressArgs) -> Result<Exit> {
-    let mut spec = a.target.spec();
-    if spec.is_empty() {
-        spec.all = true;
-    }
-    let sites: Vec<&Site> = ctx
-        .select(&spec)?
-        .into_iter()
-        .filter(|s| !s.is_province())
-        .collect();
+    let sites = ctx.cities_or_all(&a.target)?;
     let today = crate::clock::now().date_naive();
     let found = crate::parallel::map(&sites, a.jobs.max(1), |s| {
         progress::city(s, ctx.state_dir(), today, true)

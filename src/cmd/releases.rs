@@ -1,8 +1,6 @@
 //! `jinbao releases <target>`: what is installed on each server and which release is current,
 //! flagging the servers of a city that disagree.
 
-use std::time::Duration;
-
 use anyhow::Result;
 use clap::Args;
 use serde::Serialize;
@@ -39,18 +37,7 @@ pub struct Row {
 pub fn gather(ctx: &Ctx, target: &TargetArgs, connect: &ConnectArgs) -> Result<Vec<Row>> {
     let fleet = ctx.fleet(&target.spec(), None, connect)?;
     let profiles = ctx.profiles()?;
-    let app: Vec<usize> = (0..fleet.len())
-        .filter(|i| fleet.host(*i).runs_app())
-        .collect();
-    let results = fleet.each(Some(&app), &ctx.printer, "releases", |host, t, _| {
-        let install = &profiles.of_host(host).profile.app.install_dir;
-        let o = t.run(
-            &remote::preflight_script(t.root(), install, "-"),
-            b"",
-            Duration::from_secs(60),
-        )?;
-        Ok(remote::parse_preflight(&o.stdout_text()))
-    });
+    let results = remote::preflight_app_servers(profiles, &fleet, &ctx.printer, "releases", "-");
     let mut rows: Vec<Row> = results
         .into_iter()
         .map(|r| {

@@ -187,6 +187,31 @@ fn relative_loose(rel: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// An endpoint a server must reach: `HOST:PORT`, the host an IP address, a host name (letters,
+/// digits, `.` and `-`) or `{gateway}` (the server's gateway). The host ends up inside a
+/// `bash -c` that opens `/dev/tcp/HOST/PORT`, so nothing else may stand there.
+pub fn endpoint(s: &str) -> Result<(), String> {
+    let bad = || {
+        format!(
+            "`{}` is not an endpoint: write HOST:PORT, the host an IP address, a host name or {{gateway}}",
+            excerpt(s)
+        )
+    };
+    let (host, port) = s.rsplit_once(':').ok_or_else(bad)?;
+    let host_ok = host == "{gateway}"
+        || host.parse::<std::net::IpAddr>().is_ok()
+        || (!host.is_empty()
+            && host.len() <= 253
+            && host.as_bytes()[0].is_ascii_alphanumeric()
+            && host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b".-".contains(&b)));
+    match port.parse::<u16>() {
+        Ok(p) if p > 0 && host_ok => Ok(()),
+        _ => Err(bad()),
+    }
+}
+
 /// Text with no line breaks or other control characters (values written into files).
 pub fn one_line(s: &str) -> Result<(), String> {
     if s.chars().any(char::is_control) || s.len() > 4096 {
@@ -260,6 +285,9 @@ pub fn check_site(site: &Site) -> Vec<(Vec<String>, String, Option<&'static str>
     }
     for route in p.network.routes.keys() {
         push(&["network", "routes", route], name(route), None);
+    }
+    for (name_of, value) in p.network.endpoints.iter().filter(|(_, v)| !v.is_empty()) {
+        push(&["network", "endpoints", name_of], endpoint(value), None);
     }
     let app = &p.app;
     if !app.service.is_empty() {

@@ -296,22 +296,12 @@ pub fn on_servers(
     fleet: &crate::fleet::Fleet,
     printer: &crate::output::Printer,
 ) -> (Vec<Held>, Vec<String>) {
-    let app: Vec<usize> = (0..fleet.len())
-        .filter(|i| fleet.host(*i).runs_app())
-        .collect();
-    let results = fleet.each(Some(&app), printer, "lock status", |host, t, _| {
-        let install = &profiles.of_host(host).profile.app.install_dir;
-        let o = t.run(
-            &super::remote::preflight_script(t.root(), install, "-"),
-            b"",
-            std::time::Duration::from_secs(30),
-        )?;
-        Ok(super::remote::parse_preflight(&o.stdout_text()).lock)
-    });
+    let results =
+        super::remote::preflight_app_servers(profiles, fleet, printer, "lock status", "-");
     let (mut held, mut unreachable) = (Vec::new(), Vec::new());
     for r in results {
         let h = fleet.host(r.index);
-        match r.result {
+        match r.result.map(|f| f.lock) {
             Ok(Some(info)) => held.push(Held {
                 city: h.city.clone(),
                 host: h.name.clone(),

@@ -2,8 +2,6 @@
 //! facts it relies on, written to a file that a later apply executes exactly — refusing a city
 //! whose facts moved since.
 
-use std::time::Duration;
-
 use serde::{Deserialize, Serialize};
 
 use super::Release;
@@ -129,15 +127,7 @@ pub fn make(
         .collect();
     let fleet = Fleet::new(hosts, forks, accept_new_host_keys);
     let v = release.manifest.version.clone();
-    let facts = fleet.each(None, printer, "preflight", |host, t, _| {
-        let install = &profiles.of_host(host).profile.app.install_dir;
-        let o = t.run(
-            &remote::preflight_script(t.root(), install, &v),
-            b"",
-            Duration::from_secs(60),
-        )?;
-        Ok(remote::parse_preflight(&o.stdout_text()))
-    });
+    let facts = remote::preflight_app_servers(profiles, &fleet, printer, "preflight", &v);
     let mut cities: Vec<PlanCity> = sites
         .iter()
         .map(|s| PlanCity {

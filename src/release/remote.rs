@@ -71,6 +71,30 @@ pub fn version_of(target: &str) -> Option<String> {
     dir.ends_with("/releases").then(|| v.to_string())
 }
 
+/// The preflight of every application and web server of `fleet`, one round trip each
+/// (`version`: the release asked about, `-` for none): what `rollout plan`, `releases` and
+/// `lock status` read.
+pub fn preflight_app_servers(
+    profiles: &crate::profile::Profiles,
+    fleet: &crate::fleet::Fleet,
+    printer: &crate::output::Printer,
+    phase: &str,
+    version: &str,
+) -> Vec<crate::fleet::HostResult<ServerFacts>> {
+    let app: Vec<usize> = (0..fleet.len())
+        .filter(|i| fleet.host(*i).runs_app())
+        .collect();
+    fleet.each(Some(&app), printer, phase, |host, t, _| {
+        let install = &profiles.of_host(host).profile.app.install_dir;
+        let o = t.run(
+            &preflight_script(t.root(), install, version),
+            b"",
+            std::time::Duration::from_secs(60),
+        )?;
+        Ok(parse_preflight(&o.stdout_text()))
+    })
+}
+
 pub fn parse_preflight(text: &str) -> ServerFacts {
     let mut f = ServerFacts::default();
     let mut section = "";

@@ -277,25 +277,31 @@ pub fn execute(
         RunEnd::Done if failed => "failed",
         RunEnd::Done => "done",
     };
-    match end {
-        RunEnd::Paused | RunEnd::JournalFailed => {}
-        RunEnd::Interrupted(sig) => {
-            let _ = journal.emit(EventKind::Interrupted {
-                signal: if sig == libc::SIGTERM {
-                    "SIGTERM"
-                } else {
-                    "SIGINT"
-                }
-                .into(),
-            });
-        }
-        _ => {
-            let _ = journal.emit(EventKind::RunDone {
+    // the run's last record: when it cannot be written the run stays unfinished (a resume
+    // closes it) and the command says so, as for any journal write that fails
+    let closing = match end {
+        RunEnd::Paused | RunEnd::JournalFailed => Ok(()),
+        RunEnd::Interrupted(sig) => journal.emit(EventKind::Interrupted {
+            signal: if sig == libc::SIGTERM {
+                "SIGTERM"
+            } else {
+                "SIGINT"
+            }
+            .into(),
+        }),
+        _ => journal
+            .emit(EventKind::RunDone {
                 result: result.into(),
-            });
-            journal.finish();
-        }
-    }
+            })
+            .map(|()| journal.finish()),
+    };
+    let journal_error = rollout
+        .journal_error()
+        .or_else(|| closing.as_ref().err().map(|e| e.to_string()));
+    let (end, result) = match (end, &closing) {
+        (RunEnd::Done | RunEnd::Halted, Err(_)) => (RunEnd::JournalFailed, "stopped"),
+        _ => (end, result),
+    };
     let everything =
         all_outcomes(profiles, journal, &outcomes).unwrap_or_else(|_| outcomes.clone());
     Ok(Executed {
@@ -305,7 +311,7 @@ pub fn execute(
         refused_only,
         failed,
         timings: rollout.timings(),
-        journal_error: rollout.journal_error(),
+        journal_error,
     })
 }
 

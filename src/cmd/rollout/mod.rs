@@ -395,6 +395,11 @@ fn execute(
     Ok(match ran.end {
         RunEnd::Paused => Exit::Blocked,
         RunEnd::Interrupted(sig) => {
+            if let Some(e) = &ran.journal_error {
+                ctx.printer.warn(format!(
+                    "the journal could not record the interruption: {e}"
+                ));
+            }
             ctx.printer.note(format!(
                 "rollout {} interrupted: every city is on its old or its new release and no lock is held; go on with: jinbao rollout --resume",
                 journal.run

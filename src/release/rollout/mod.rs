@@ -455,8 +455,7 @@ impl<'a> Rollout<'a> {
         let results = self
             .fleet
             .each_always(Some(indices), printer, phase, |h, t, _| task(h, t));
-        self.spans_of(phase, &results);
-        results.into_iter().map(|r| (r.index, r.result)).collect()
+        self.timed(phase, results)
     }
 
     /// Runs `task` on `indices`, returning (index, result) pairs.
@@ -470,6 +469,15 @@ impl<'a> Rollout<'a> {
         let results = self
             .fleet
             .each(Some(indices), printer, phase, |h, t, _| task(h, t));
+        self.timed(phase, results)
+    }
+
+    /// A round's results as (index, result) pairs, its hosts' spans recorded for `--timings`.
+    fn timed<R>(
+        &self,
+        phase: &str,
+        results: Vec<crate::fleet::HostResult<R>>,
+    ) -> Vec<(usize, Result<R, HostError>)> {
         self.spans_of(phase, &results);
         results.into_iter().map(|r| (r.index, r.result)).collect()
     }
