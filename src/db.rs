@@ -326,7 +326,9 @@ pub fn connect_source(source: &str, p: &SiteProfile) -> Result<Conn, DbError> {
     if !(source.starts_with("postgres://") || source.starts_with("postgresql://")) {
         // a source is read, never made: an SQLite file that is not there is an error
         if !Path::new(source).is_file() {
-            return Err(DbError::Other(format!("--source {source}: no such database file")));
+            return Err(DbError::Other(format!(
+                "--source {source}: no such database file"
+            )));
         }
         return open_sqlite(Path::new(source)).map(Conn::Lite);
     }
