@@ -58,6 +58,9 @@ pub enum DbError {
     },
     #[error("{0}")]
     Other(String),
+    /// What `each_row`'s consumer did with a row failed (writing it out).
+    #[error("{0}")]
+    Consumer(#[source] std::io::Error),
 }
 
 /// An open connection.
@@ -150,7 +153,7 @@ impl Conn {
     pub fn each_row(
         &mut self,
         sql: &str,
-        each: &mut dyn FnMut(&[Cell]) -> Result<(), String>,
+        each: &mut dyn FnMut(&[Cell]) -> std::io::Result<()>,
     ) -> Result<(), DbError> {
         match self {
             Conn::Pg(c) => {
@@ -159,7 +162,7 @@ impl Conn {
                     .query_raw(sql, std::iter::empty::<i32>())
                     .map_err(|e| query_error(pg_message(&e)))?;
                 while let Some(row) = rows.next().map_err(|e| query_error(pg_message(&e)))? {
-                    each(&pg_cells(&row)?).map_err(DbError::Other)?;
+                    each(&pg_cells(&row)?).map_err(DbError::Consumer)?;
                 }
                 Ok(())
             }
@@ -181,11 +184,41 @@ impl Conn {
                             }
                         });
                     }
-                    each(&cells).map_err(DbError::Other)?;
+                    each(&cells).map_err(DbError::Consumer)?;
                 }
                 Ok(())
             }
         }
+    }
+
+    /// The first column of `sql`'s rows as numbers, one at a time, for merging several
+    /// databases' sorted streams: PostgreSQL sends them as it finds them; SQLite (in this
+    /// process) reads them first, to keep the statement's borrow here.
+    pub fn int_stream<'c>(
+        &'c mut self,
+        sql: &str,
+    ) -> Result<Box<dyn Iterator<Item = Result<i64, DbError>> + 'c>, DbError> {
+        Ok(match self {
+            Conn::Pg(c) => {
+                use postgres::fallible_iterator::FallibleIterator;
+                let it = c
+                    .query_raw(sql, std::iter::empty::<i32>())
+                    .map_err(|e| query_error(pg_message(&e)))?;
+                Box::new(it.iterator().map(|r| {
+                    r.and_then(|row| row.try_get::<_, i64>(0))
+                        .map_err(|e| query_error(pg_message(&e)))
+                }))
+            }
+            Conn::Lite(c) => {
+                let mut st = c.prepare(sql).map_err(query_error)?;
+                let v: Vec<i64> = st
+                    .query_map([], |r| r.get(0))
+                    .map_err(query_error)?
+                    .collect::<rusqlite::Result<_>>()
+                    .map_err(query_error)?;
+                Box::new(v.into_iter().map(Ok))
+            }
+        })
     }
 
     /// The first column of the first row of `sql` as a number (a count).

@@ -75,6 +75,22 @@ pub fn fail(exit: Exit, message: impl Into<String>, hint: impl Into<String>) -> 
     .into()
 }
 
+/// The causes of `err` worth showing below it: typed errors often say their cause in their
+/// own message already, so each text is shown once.
+fn causes_of(err: &anyhow::Error) -> Vec<String> {
+    let message = err.to_string();
+    let mut causes: Vec<String> = Vec::new();
+    for cause in err.chain().skip(1).map(|c| c.to_string()) {
+        if !cause.is_empty()
+            && !message.contains(&cause)
+            && !causes.iter().any(|c| c.contains(&cause))
+        {
+            causes.push(cause);
+        }
+    }
+    causes
+}
+
 /// Prints `err` (with its causes and hint) and returns the exit code it stands for.
 pub fn report(err: &anyhow::Error, printer: &Printer) -> ExitCode {
     for cause in err.chain() {
@@ -93,7 +109,7 @@ pub fn report(err: &anyhow::Error, printer: &Printer) -> ExitCode {
         }
         return Exit::Usage.into();
     }
-    let causes: Vec<String> = err.chain().skip(1).map(|c| c.to_string()).collect();
+    let causes = causes_of(err);
     if let Some(user) = err.downcast_ref::<UserError>() {
         printer.error(&user.message, &causes, user.hint.as_deref());
         return user.exit.into();
@@ -106,4 +122,20 @@ pub fn report(err: &anyhow::Error, printer: &Printer) -> ExitCode {
         inner.and_then(|u| u.hint.as_deref()),
     );
     inner.map_or(Exit::Failure, |u| u.exit).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cause_already_in_the_message_is_not_repeated() {
+        let io = std::io::Error::other("disk full");
+        let typed = crate::data::rules::RunError::List(io);
+        let err = anyhow::Error::from(typed).context("rule person_id_shape");
+        // the context, then the typed error (which says its cause), then the cause
+        assert_eq!(causes_of(&err), vec!["writing a problem list: disk full"]);
+        let plain = anyhow::anyhow!("outer").context("top");
+        assert_eq!(causes_of(&plain), vec!["outer"]);
+    }
 }

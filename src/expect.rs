@@ -65,15 +65,52 @@ pub fn endpoints(site: &Site, host: &Host) -> Vec<Endpoint> {
         .collect()
 }
 
+/// What became of a route a server must have.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RouteState {
+    /// In the routing table with its next hop.
+    Via(String),
+    /// Recorded among the routes jinbao made (the local transport has no routing table).
+    Recorded,
+    /// Not recorded (local transport).
+    NotRecorded,
+    /// In the routing table with another next hop (`None`: direct) than `want`.
+    OtherHop { seen: Option<String>, want: String },
+    /// Not in the routing table.
+    Missing,
+}
+
+impl RouteState {
+    /// The route is in place.
+    pub fn ok(&self) -> bool {
+        matches!(self, RouteState::Via(_) | RouteState::Recorded)
+    }
+}
+
+impl std::fmt::Display for RouteState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RouteState::Via(via) => write!(f, "via {via}"),
+            RouteState::Recorded => f.write_str("recorded (local transport)"),
+            RouteState::NotRecorded => f.write_str("not recorded: run provision apply"),
+            RouteState::OtherHop { seen, want } => write!(
+                f,
+                "via {} instead of {want}",
+                seen.as_deref().unwrap_or("(direct)")
+            ),
+            RouteState::Missing => f.write_str("missing"),
+        }
+    }
+}
+
 /// Whether the route is in place: on a server, in its routing table with this next hop; on
 /// the local transport (no real routing table), recorded among the routes jinbao made.
-/// Ok with what was seen, or Err with what is wrong.
 pub fn route_found(
     route: &Route,
     local: bool,
     managed: &[String],
     live: &[LiveRoute],
-) -> Result<String, String> {
+) -> RouteState {
     let (to, via) = (&route.to, &route.via);
     if local {
         let prefix = format!("{to} via {via}");
@@ -81,18 +118,18 @@ pub fn route_found(
             .iter()
             .any(|l| l.trim() == prefix || l.trim().starts_with(&format!("{prefix} ")))
         {
-            Ok("recorded (local transport)".into())
+            RouteState::Recorded
         } else {
-            Err("not recorded: run provision apply".into())
+            RouteState::NotRecorded
         };
     }
     match live.iter().find(|r| &r.dst == to) {
-        Some(r) if r.gateway.as_deref() == Some(via.as_str()) => Ok(format!("via {via}")),
-        Some(r) => Err(format!(
-            "via {} instead of {via}",
-            r.gateway.as_deref().unwrap_or("(direct)")
-        )),
-        None => Err("missing".into()),
+        Some(r) if r.gateway.as_deref() == Some(via.as_str()) => RouteState::Via(via.clone()),
+        Some(r) => RouteState::OtherHop {
+            seen: r.gateway.clone(),
+            want: via.clone(),
+        },
+        None => RouteState::Missing,
     }
 }
 
@@ -127,19 +164,25 @@ mod tests {
             gateway: gw.map(str::to_string),
             metric: None,
         };
-        assert!(route_found(&route(), false, &[], &[live(Some("10.41.10.1"))]).is_ok());
+        assert!(route_found(&route(), false, &[], &[live(Some("10.41.10.1"))]).ok());
+        let other_hop = route_found(&route(), false, &[], &[live(Some("10.9.9.9"))]);
+        assert!(!other_hop.ok());
+        assert_eq!(other_hop.to_string(), "via 10.9.9.9 instead of 10.41.10.1");
         assert_eq!(
-            route_found(&route(), false, &[], &[live(Some("10.9.9.9"))]),
-            Err("via 10.9.9.9 instead of 10.41.10.1".into())
+            route_found(&route(), false, &[], &[live(None)]).to_string(),
+            "via (direct) instead of 10.41.10.1"
         );
-        assert_eq!(
-            route_found(&route(), false, &[], &[]),
-            Err("missing".into())
-        );
+        assert_eq!(route_found(&route(), false, &[], &[]), RouteState::Missing);
         // the local transport: the routes jinbao recorded, a metric after the next hop
         let recorded = vec!["10.41.0.0/24 via 10.41.10.1 metric 5".to_string()];
-        assert!(route_found(&route(), true, &recorded, &[]).is_ok());
+        assert_eq!(
+            route_found(&route(), true, &recorded, &[]),
+            RouteState::Recorded
+        );
         let other = vec!["10.41.0.0/24 via 10.41.10.10".to_string()];
-        assert!(route_found(&route(), true, &other, &[]).is_err());
+        assert_eq!(
+            route_found(&route(), true, &other, &[]),
+            RouteState::NotRecorded
+        );
     }
 }

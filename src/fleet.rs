@@ -56,11 +56,15 @@ impl std::fmt::Display for HostError {
         match self {
             HostError::Unreachable(e) => write!(f, "{e}"),
             HostError::Failed(e) => {
-                write!(f, "{e}")?;
-                for cause in e.chain().skip(1) {
-                    write!(f, ": {cause}")?;
+                // the causes after it, each once: a typed error often says its cause itself
+                let mut text = e.to_string();
+                for cause in e.chain().skip(1).map(|c| c.to_string()) {
+                    if !text.contains(&cause) {
+                        text.push_str(": ");
+                        text.push_str(&cause);
+                    }
                 }
-                Ok(())
+                f.write_str(&text)
             }
             HostError::Stopped => write!(f, "not started: jinbao was asked to stop"),
         }

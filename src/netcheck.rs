@@ -3,7 +3,6 @@
 
 use std::time::Duration;
 
-use anyhow::Result;
 use serde::Serialize;
 
 use crate::expect;
@@ -11,7 +10,7 @@ use crate::inventory::Host;
 use crate::profile::{Site, TransportKind};
 use crate::resource::MANAGED_ROUTES;
 use crate::resource::probe::parse_routes;
-use crate::transport::{Transport, shell_quote};
+use crate::transport::{Transport, TransportError, shell_quote};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct NetResult {
@@ -28,7 +27,7 @@ pub fn check_host(
     site: &Site,
     host: &Host,
     connect_timeout: Duration,
-) -> Result<Vec<NetResult>> {
+) -> Result<Vec<NetResult>, TransportError> {
     let (routes, endpoints) = (expect::routes(site, host), expect::endpoints(site, host));
     let local = t.kind() == TransportKind::Local;
     let root = t.root().to_string();
@@ -85,10 +84,8 @@ pub fn check_host(
     }
     let mut results = Vec::new();
     for route in routes {
-        let (ok, detail) = match expect::route_found(&route, local, &managed, &live) {
-            Ok(seen) => (true, seen),
-            Err(wrong) => (false, wrong),
-        };
+        let state = expect::route_found(&route, local, &managed, &live);
+        let (ok, detail) = (state.ok(), state.to_string());
         results.push(NetResult {
             check: "route",
             target: format!("{} via {}", route.to, route.via),

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::Context;
 use serde::Serialize;
 
 use crate::inventory::Host;
@@ -46,7 +46,7 @@ pub fn plan_fleet(
             .get(host.label())
             .context("a server outside the fleet")?;
         let install = &profiles.of_host(host).profile.app.install_dir;
-        plan_host(t, &desired[i], install, diffs)
+        Ok(plan_host(t, &desired[i], install, diffs)?)
     });
     let rows = plans
         .into_iter()
@@ -175,7 +175,7 @@ pub fn plan_host_with(
     resources: &[Resource],
     install_dir: &str,
     more: &str,
-) -> Result<(HostPlan, String)> {
+) -> Result<(HostPlan, String), HostWorkError> {
     let root = t.root().to_string();
     let script = format!(
         "{}echo {MORE}\n{more}",
@@ -195,22 +195,40 @@ pub fn plan_host(
     resources: &[Resource],
     install_dir: &str,
     diffs: bool,
-) -> Result<HostPlan> {
+) -> Result<HostPlan, HostWorkError> {
     let script = resource::probe_script(resources, t.root(), install_dir);
     let text = probe(t, &script)?;
     plan_from(t, resources, &text, diffs)
 }
 
-fn probe(t: &mut dyn Transport, script: &str) -> Result<String> {
+/// Why a server could not be probed or changed.
+#[derive(Debug, thiserror::Error)]
+pub enum HostWorkError {
+    /// The connection failed at `step` (the transport error is the source, shown after it).
+    #[error("{step}")]
+    Transport {
+        step: &'static str,
+        #[source]
+        source: crate::transport::TransportError,
+    },
+    #[error("the probe failed ({status}): {stderr}")]
+    ProbeFailed { status: i32, stderr: String },
+}
+
+fn at(step: &'static str) -> impl Fn(crate::transport::TransportError) -> HostWorkError {
+    move |source| HostWorkError::Transport { step, source }
+}
+
+fn probe(t: &mut dyn Transport, script: &str) -> Result<String, HostWorkError> {
     let out = t
         .run(script, b"", Duration::from_secs(60))
-        .context("probe")?;
-    anyhow::ensure!(
-        out.ok(),
-        "the probe failed ({}): {}",
-        out.status,
-        out.stderr_text().trim()
-    );
+        .map_err(at("probe"))?;
+    if !out.ok() {
+        return Err(HostWorkError::ProbeFailed {
+            status: out.status,
+            stderr: out.stderr_text().trim().to_string(),
+        });
+    }
     Ok(out.stdout_text())
 }
 
@@ -219,7 +237,7 @@ fn plan_from(
     resources: &[Resource],
     probe_output: &str,
     diffs: bool,
-) -> Result<HostPlan> {
+) -> Result<HostPlan, HostWorkError> {
     let root = t.root().to_string();
     let local = t.kind() == TransportKind::Local;
     let observed = Observed::parse(probe_output, &root);
@@ -242,7 +260,9 @@ fn plan_from(
             let old = if c.action == Action::Create {
                 Vec::new()
             } else {
-                t.read_file(&format!("{root}{path}"))?.unwrap_or_default()
+                t.read_file(&format!("{root}{path}"))
+                    .map_err(at("read"))?
+                    .unwrap_or_default()
             };
             let d = resource::plan::unified_diff(path, &old, content);
             if !d.is_empty() {
@@ -280,14 +300,14 @@ pub fn apply_host(
     resources: &[Resource],
     plan: &HostPlan,
     timeout: Duration,
-) -> Result<HostApply> {
+) -> Result<HostApply, HostWorkError> {
     let Some(script) = apply_script_of(resources, plan) else {
         return Ok(HostApply {
             applied: Vec::new(),
             failed: None,
         });
     };
-    let out = t.run(&script, b"", timeout).context("apply")?;
+    let out = t.run(&script, b"", timeout).map_err(at("apply"))?;
     Ok(apply_outcome(
         resources,
         plan,

@@ -50,11 +50,11 @@ impl Templates {
         if !self.dir.join(name).exists() {
             return Err(missing());
         }
-        let real = crate::profile::safe::inside_folder(&self.dir, name).map_err(|message| {
+        let real = crate::profile::safe::inside_folder(&self.dir, name).map_err(|e| {
             TemplateError::Other {
                 name: name.to_string(),
                 line: None,
-                message,
+                message: e.to_string(),
             }
         })?;
         let meta = std::fs::metadata(&real).map_err(|_| missing())?;

@@ -6,7 +6,32 @@
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, Timelike, Utc, Weekday};
 
+use crate::profile::safe::excerpt;
 use crate::profile::{Maintenance, Site};
+
+/// A maintenance window, blackout or time zone offset that cannot be read (the value is
+/// shown as a short excerpt).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WindowError {
+    #[error("`{0}`: write e.g. \"daily 22:00-06:00\"")]
+    Window(String),
+    #[error("`{0}` is not a day (mon … sun)")]
+    Day(String),
+    #[error("`{0}`: write HH:MM-HH:MM")]
+    Times(String),
+    #[error("`{0}` is not HH:MM")]
+    Time(String),
+    #[error("`{0}` is not a day of the month")]
+    MonthDay(String),
+    #[error("`{0}`: days run 1-31, first before last")]
+    MonthDays(String),
+    #[error("`{0}` is not YYYY-MM-DD")]
+    Date(String),
+    #[error("`{0}`: the first date comes after the last")]
+    Dates(String),
+    #[error("`{0}` is not a UTC offset like +08:00")]
+    Offset(String),
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Window {
@@ -21,11 +46,11 @@ pub enum Blackout {
     Dates(NaiveDate, NaiveDate),
 }
 
-pub fn parse_window(s: &str) -> Result<Window, String> {
+pub fn parse_window(s: &str) -> Result<Window, WindowError> {
     let (days, times) = s
         .trim()
         .split_once(' ')
-        .ok_or_else(|| format!("`{s}`: write e.g. \"daily 22:00-06:00\""))?;
+        .ok_or_else(|| WindowError::Window(excerpt(s)))?;
     let days = match days {
         "daily" => ALL_DAYS.to_vec(),
         "weekdays" => ALL_DAYS[..5].to_vec(),
@@ -35,14 +60,14 @@ pub fn parse_window(s: &str) -> Result<Window, String> {
             .map(|d| {
                 d.trim()
                     .parse::<Weekday>()
-                    .map_err(|_| format!("`{d}` is not a day (mon … sun)"))
+                    .map_err(|_| WindowError::Day(excerpt(d)))
             })
             .collect::<Result<_, _>>()?,
     };
     let (a, b) = times
         .trim()
         .split_once('-')
-        .ok_or_else(|| format!("`{times}`: write HH:MM-HH:MM"))?;
+        .ok_or_else(|| WindowError::Times(excerpt(times)))?;
     Ok(Window {
         days,
         start: minutes(a)?,
@@ -60,51 +85,85 @@ const ALL_DAYS: [Weekday; 7] = [
     Weekday::Sun,
 ];
 
-fn minutes(hhmm: &str) -> Result<u32, String> {
+fn minutes(hhmm: &str) -> Result<u32, WindowError> {
     if hhmm.trim() == "24:00" {
         return Ok(24 * 60);
     }
     let t = NaiveTime::parse_from_str(hhmm.trim(), "%H:%M")
-        .map_err(|_| format!("`{hhmm}` is not HH:MM"))?;
+        .map_err(|_| WindowError::Time(excerpt(hhmm)))?;
     Ok(t.hour() * 60 + t.minute())
 }
 
-pub fn parse_blackout(s: &str) -> Result<Blackout, String> {
+pub fn parse_blackout(s: &str) -> Result<Blackout, WindowError> {
     let s = s.trim();
     if let Some(days) = s.strip_prefix("monthly ") {
         let (a, b) = days.split_once('-').unwrap_or((days, days));
         let (a, b): (u32, u32) = (
             a.trim()
                 .parse()
-                .map_err(|_| format!("`{a}` is not a day of the month"))?,
+                .map_err(|_| WindowError::MonthDay(excerpt(a)))?,
             b.trim()
                 .parse()
-                .map_err(|_| format!("`{b}` is not a day of the month"))?,
+                .map_err(|_| WindowError::MonthDay(excerpt(b)))?,
         );
         if !(1..=31).contains(&a) || !(a..=31).contains(&b) {
-            return Err(format!("`{s}`: days run 1-31, first before last"));
+            return Err(WindowError::MonthDays(excerpt(s)));
         }
         return Ok(Blackout::MonthDays(a, b));
     }
     let (a, b) = s.split_once("..").unwrap_or((s, s));
     let date = |d: &str| {
-        NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d")
-            .map_err(|_| format!("`{d}` is not YYYY-MM-DD"))
+        NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|_| WindowError::Date(excerpt(d)))
     };
-    Ok(Blackout::Dates(date(a)?, date(b)?))
+    let (first, last) = (date(a)?, date(b)?);
+    if first > last {
+        return Err(WindowError::Dates(excerpt(s)));
+    }
+    Ok(Blackout::Dates(first, last))
 }
 
-pub fn parse_offset(s: &str) -> Result<FixedOffset, String> {
+pub fn parse_offset(s: &str) -> Result<FixedOffset, WindowError> {
     let t = DateTime::parse_from_rfc3339(&format!("2000-01-01T00:00:00{s}"))
-        .map_err(|_| format!("`{s}` is not a UTC offset like +08:00"))?;
+        .map_err(|_| WindowError::Offset(excerpt(s)))?;
     Ok(*t.offset())
 }
 
-/// Why a change is not allowed now (None: it is).
+/// The offset of `m`'s times: its `utc_offset`, China Standard Time (+08:00) when unset.
+pub fn offset(m: &Maintenance) -> Result<FixedOffset, WindowError> {
+    if m.utc_offset.is_empty() {
+        return Ok(FixedOffset::east_opt(8 * 3600).expect("+08:00 is an offset"));
+    }
+    parse_offset(&m.utc_offset)
+}
+
+/// Every window, blackout and the offset of `m` that cannot be read: (the key under
+/// `maintenance`, its index for a list, why). The profile check refuses them, so that a typo
+/// never opens a window nobody meant.
+pub fn problems(m: &Maintenance) -> Vec<(&'static str, Option<usize>, WindowError)> {
+    let mut out = Vec::new();
+    for (i, w) in m.windows.iter().enumerate() {
+        if let Err(e) = parse_window(w) {
+            out.push(("windows", Some(i), e));
+        }
+    }
+    for (i, b) in m.blackout.iter().enumerate() {
+        if let Err(e) = parse_blackout(b) {
+            out.push(("blackout", Some(i), e));
+        }
+    }
+    if let Err(e) = offset(m) {
+        out.push(("utc_offset", None, e));
+    }
+    out
+}
+
+/// Why a change is not allowed now (None: it is). A value that cannot be read closes: the
+/// profile check refuses it first, this is the second line.
 pub fn closed(m: &Maintenance, now: DateTime<Utc>) -> Option<String> {
-    let offset = parse_offset(&m.utc_offset)
-        .unwrap_or_else(|_| FixedOffset::east_opt(8 * 3600).expect("valid"));
-    let local = now.with_timezone(&offset);
+    if let Some((key, _, e)) = problems(m).into_iter().next() {
+        return Some(format!("maintenance.{key} cannot be read: {e}"));
+    }
+    let local = now.with_timezone(&offset(m).ok()?);
     let date = local.date_naive();
     for b in m.blackout.iter().filter_map(|b| parse_blackout(b).ok()) {
         let hit = match b {
@@ -258,5 +317,35 @@ mod tests {
         assert!(parse_blackout("monthly 30-2").is_err());
         assert!(parse_blackout("2026-02-30").is_err());
         assert!(parse_offset("+0800").is_err() || parse_offset("+08:00").is_ok());
+    }
+
+    #[test]
+    fn an_unreadable_value_closes_instead_of_opening() {
+        // a misspelled window was once skipped: with no window left, every hour was open
+        let typo = m(&["dialy 22:00-06:00"], &[]);
+        let why = closed(&typo, at("2026-11-23T12:00:00+08:00")).unwrap();
+        assert!(why.contains("maintenance.windows cannot be read"), "{why}");
+        assert!(
+            closed(
+                &m(&[], &["2026-10-07..2026-10-01"]),
+                at("2026-11-23T12:00:00+08:00")
+            )
+            .is_some()
+        );
+        let mut bad_offset = m(&[], &[]);
+        bad_offset.utc_offset = "UTC+8".into();
+        assert!(closed(&bad_offset, at("2026-11-23T12:00:00+08:00")).is_some());
+        let mut unset = m(&["daily 22:00-06:00"], &[]);
+        unset.utc_offset = String::new();
+        // 14:30 UTC is 22:30 in China Standard Time, the default
+        assert!(closed(&unset, at("2026-11-26T14:30:00Z")).is_none());
+        assert_eq!(
+            problems(&m(&["daily 22:00-06:00"], &["monthly 28-31"])),
+            vec![]
+        );
+        assert_eq!(
+            problems(&m(&["dialy 22:00-06:00"], &[])),
+            vec![("windows", Some(0), WindowError::Day("dialy".into()))]
+        );
     }
 }

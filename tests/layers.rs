@@ -127,3 +127,110 @@ fn the_scan_finds_a_script_and_sql() {
     assert!(SQL.iter().any(|w| lits[0].contains(w)));
     assert_eq!(literals(r#"a("x\"y", "z")"#), vec!["x\"y", "z"]);
 }
+
+/// Where anyhow may stand outside the command layer: the fleet, whose per-host tasks are
+/// closures of every domain and whose failure keeps any error with its chain (the transport
+/// error in it says whether the host was lost), and the rollout's wrappers of the fleet.
+/// Inside such a task (`|host, t| { … }`) a domain may still `ensure!`; the functions it calls
+/// return their own typed errors.
+const ANYHOW_SIGNATURES_ALLOWED: &[&str] = &["src/fleet.rs", "src/release/rollout/mod.rs"];
+
+/// The lines of the domain that break the rule "typed errors, not strings; anyhow at the
+/// command layer": a function or type returning `Result<_, String>`, or a function signature
+/// with `anyhow::Result` / `use anyhow::Result`. The command layer (`src/cmd/`, `main.rs`,
+/// `error.rs`, `context.rs`) and clap's value parsers (`cli.rs`, `from_str`) may.
+fn untyped_errors(shown: &str, text: &str) -> Vec<String> {
+    let command_layer = shown.starts_with("src/cmd/")
+        || [
+            "src/main.rs",
+            "src/error.rs",
+            "src/context.rs",
+            "src/cli.rs",
+        ]
+        .contains(&shown);
+    if command_layer {
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let code = line.trim_start();
+        if code.starts_with("//") || code.contains("fn from_str") {
+            continue;
+        }
+        let signature =
+            code.contains("->") || code.starts_with("type ") || code.starts_with("pub type ");
+        if signature && error_types(code).iter().any(|e| e == "String") {
+            found.push(format!("{shown}:{}: {code}", n + 1));
+        }
+        let anyhow_signature = (code.contains("->") && code.contains("anyhow::Result<"))
+            || code.starts_with("use anyhow::Result")
+            || code.starts_with("use anyhow::{") && code.contains("Result");
+        if anyhow_signature && !ANYHOW_SIGNATURES_ALLOWED.contains(&shown) {
+            found.push(format!("{shown}:{}: {code}", n + 1));
+        }
+    }
+    found
+}
+
+/// The error type of each two-argument `Result<T, E>` written whole on `line`.
+fn error_types(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = line;
+    while let Some(at) = rest.find("Result<") {
+        let args = &rest[at + "Result<".len()..];
+        let (mut depth, mut split, mut end) = (0usize, None, None);
+        for (i, c) in args.char_indices() {
+            match c {
+                '<' | '(' | '[' => depth += 1,
+                '>' | ')' | ']' if depth == 0 => {
+                    end = Some(i);
+                    break;
+                }
+                '>' | ')' | ']' => depth -= 1,
+                ',' if depth == 0 => split = Some(i),
+                _ => {}
+            }
+        }
+        if let (Some(s), Some(e)) = (split, end) {
+            out.push(args[s + 1..e].trim().to_string());
+        }
+        rest = args;
+    }
+    out
+}
+
+#[test]
+fn the_domain_returns_typed_errors() {
+    let mut files = Vec::new();
+    rust_files(&repo().join("src"), &mut files);
+    let mut found = Vec::new();
+    for file in &files {
+        let shown = file.strip_prefix(repo()).unwrap().display().to_string();
+        found.extend(untyped_errors(
+            &shown,
+            &std::fs::read_to_string(file).unwrap(),
+        ));
+    }
+    assert!(
+        found.is_empty(),
+        "give these a typed error (thiserror):\n{}",
+        found.join("\n")
+    );
+}
+
+/// The error scan finds what it looks for.
+#[test]
+fn the_error_scan_finds_strings_and_anyhow() {
+    let text = "pub fn a(x: &str) -> Result<(), String> {\n\
+                pub type Counts = Result<Option<u64>, String>;\n\
+                use anyhow::Result;\n\
+                fn b() -> anyhow::Result<u8> {\n\
+                fn from_str(s: &str) -> Result<Self, String> {\n\
+                fn c() -> Result<Vec<String>, Unsafe> {\n\
+                fn d() -> Result<BTreeMap<String, String>, E> {\n\
+                fn e() -> Result<Vec<(usize, R)>, String> {\n";
+    let found = untyped_errors("src/data/x.rs", text);
+    assert_eq!(found.len(), 5, "{found:?}");
+    assert!(found.iter().any(|f| f.contains("fn e()")), "{found:?}");
+    assert!(untyped_errors("src/cmd/x.rs", text).is_empty());
+}

@@ -324,9 +324,9 @@ pub fn sort_by_attention(sites: &mut [SiteAssessment], profiles: &Profiles) {
 
 /// The day of `now` in the province's time zone (its maintenance `utc_offset`).
 pub fn day(profiles: &Profiles, now: DateTime<Utc>) -> NaiveDate {
-    let offset =
-        crate::window::parse_offset(&profiles.province_site().profile.maintenance.utc_offset)
-            .unwrap_or_else(|_| chrono::FixedOffset::east_opt(8 * 3600).expect("a valid offset"));
+    // the profile check refused an unreadable offset: this is only ever the default
+    let offset = crate::window::offset(&profiles.province_site().profile.maintenance)
+        .unwrap_or_else(|_| chrono::FixedOffset::east_opt(8 * 3600).expect("a valid offset"));
     now.with_timezone(&offset).date_naive()
 }
 

@@ -121,22 +121,18 @@ fn run_synth(ctx: &Ctx, a: SynthArgs) -> Result<Exit> {
         seed: a.seed,
         out: a.out.clone(),
     };
-    if a.persons
-        .div_ceil(site.profile.counties.len().max(1) as u64)
-        > synth::MAX_PERSONS_PER_COUNTY
-    {
-        return Err(usage(
-            format!(
-                "{} persons is more than {} in one county of {} (ID numbers would repeat)",
-                a.persons,
-                synth::MAX_PERSONS_PER_COUNTY,
-                site.pinyin()
-            ),
-            "give fewer persons, or a city with more counties",
-        ));
-    }
-    let summary =
-        synth::generate(site, &spec).with_context(|| format!("writing {}", a.out.display()))?;
+    let summary = match synth::generate(site, &spec) {
+        Ok(s) => s,
+        Err(e @ synth::SynthError::TooManyPersons { .. }) => {
+            return Err(usage(
+                e.to_string(),
+                "give fewer persons, or a city with more counties",
+            ));
+        }
+        Err(synth::SynthError::Io(e)) => {
+            return Err(e).with_context(|| format!("writing {}", a.out.display()));
+        }
+    };
     let p = &ctx.printer;
     if p.json {
         p.json(&summary)?;

@@ -45,7 +45,12 @@ pub fn run(ctx: &Ctx, NetCommand::Check(args): NetCommand) -> Result<Exit> {
     let fleet = ctx.fleet(&args.target.spec(), args.role.as_deref(), &args.connect)?;
     let results = fleet.each(None, &ctx.printer, "net check", |host, t, _| {
         let site = profiles.of_host(host);
-        netcheck::check_host(t, site, host, std::time::Duration::from_secs(3))
+        Ok(netcheck::check_host(
+            t,
+            site,
+            host,
+            std::time::Duration::from_secs(3),
+        )?)
     });
     let rows: Vec<Row> = results
         .into_iter()

@@ -23,8 +23,11 @@ pub enum CheckError {
     Db(#[from] db::DbError),
     #[error("{0}")]
     Sqlite(#[from] rusqlite::Error),
-    #[error("rule {rule}: {message}")]
-    Run { rule: String, message: String },
+    #[error("rule {rule}: {source}")]
+    Run {
+        rule: String,
+        source: rules::RunError,
+    },
     #[error("{0}")]
     Io(#[from] std::io::Error),
     #[error("no rule named `{name}` for {city}")]
@@ -229,9 +232,9 @@ fn run_rules(site: &Site, spec: &Spec<'_>, out: &mut CityCheck) -> Result<(), Ch
                     sql,
                     lists.as_mut().map(|l| l as &mut dyn rules::ListSink),
                 );
-                run.map_err(|message| CheckError::Run {
+                run.map_err(|source| CheckError::Run {
                     rule: r.name.clone(),
-                    message,
+                    source,
                 })
                 .and_then(|agg| {
                     let written = match lists {
@@ -253,14 +256,14 @@ fn run_rules(site: &Site, spec: &Spec<'_>, out: &mut CityCheck) -> Result<(), Ch
                     .collect();
                 let run = rules::run_fused(&mut conn, f, &mut sinks);
                 drop(sinks);
-                run.map_err(|message| CheckError::Run {
+                run.map_err(|source| CheckError::Run {
                     rule: f
                         .rules
                         .iter()
                         .map(|i| rules[*i].name.as_str())
                         .collect::<Vec<_>>()
                         .join(", "),
-                    message,
+                    source,
                 })
                 .and_then(|aggs| {
                     let ms = start.elapsed().as_millis() as u64;

@@ -17,15 +17,18 @@ const PG_HASH: &str =
     "('x' || substr(md5(id_number || '|' || insurance_type), 1, 16))::bit(64)::bigint";
 
 fn hash_expr(conn: &Conn) -> String {
-    match conn {
-        Conn::Pg(_) => PG_HASH.to_string(),
-        Conn::Lite(_) => "jinbao_hash64(id_number || '|' || insurance_type)".to_string(),
+    if conn.is_postgres() {
+        PG_HASH.to_string()
+    } else {
+        "jinbao_hash64(id_number || '|' || insurance_type)".to_string()
     }
 }
 
 fn table(conn: &Conn) -> String {
     conn.table("insurance_enrolment")
 }
+
+type Result<T, E = db::DbError> = std::result::Result<T, E>;
 
 /// When an enrolment began and ended (open-ended while still insured).
 pub type Period = (Option<String>, Option<String>);
@@ -51,34 +54,16 @@ pub struct CrossCity {
 }
 
 /// One city's stream of sorted distinct hashes.
-fn sorted_hashes<'c>(
-    conn: &'c mut Conn,
-) -> anyhow::Result<Box<dyn Iterator<Item = anyhow::Result<i64>> + 'c>> {
+fn sorted_hashes<'c>(conn: &'c mut Conn) -> Result<Box<dyn Iterator<Item = Result<i64>> + 'c>> {
     let sql = format!(
         "SELECT DISTINCT {} AS h FROM {} ORDER BY h",
         hash_expr(conn),
         table(conn)
     );
-    Ok(match conn {
-        Conn::Pg(c) => {
-            use postgres::fallible_iterator::FallibleIterator;
-            let it = c.query_raw(&sql, std::iter::empty::<i32>())?;
-            Box::new(it.iterator().map(|r| {
-                r.map(|row| row.get::<_, i64>(0))
-                    .map_err(anyhow::Error::from)
-            }))
-        }
-        Conn::Lite(c) => {
-            // SQLite runs in this process: its rows come through a channel-free vector of
-            // pages to keep the statement's borrow local
-            let mut st = c.prepare(&sql)?;
-            let v: Vec<i64> = st.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
-            Box::new(v.into_iter().map(Ok))
-        }
-    })
+    conn.int_stream(&sql)
 }
 
-pub fn find(sites: &[&Site]) -> anyhow::Result<CrossCity> {
+pub fn find(sites: &[&Site]) -> Result<CrossCity> {
     let mut conns: Vec<Conn> = Vec::new();
     let mut kept: Vec<&Site> = Vec::new();
     let mut skipped = BTreeMap::new();

@@ -235,19 +235,33 @@ const DAYS: u64 = 18_627;
 /// twin takes the pair 250 above its original's (below 998: 999 is the ghosts'), so 249 runs.
 pub const MAX_PERSONS_PER_COUNTY: u64 = 249 * DAYS;
 
+/// Why no extracts were made.
+#[derive(Debug, thiserror::Error)]
+pub enum SynthError {
+    #[error(
+        "{persons} persons is more than {} in one county of {city} (ID numbers would repeat)",
+        MAX_PERSONS_PER_COUNTY
+    )]
+    TooManyPersons {
+        persons: u64,
+        city: String,
+        /// How many counties the persons were spread over.
+        counties: u64,
+    },
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
 /// Makes the extracts of every county of `site`.
-pub fn generate(site: &Site, spec: &Spec) -> std::io::Result<Summary> {
+pub fn generate(site: &Site, spec: &Spec) -> Result<Summary, SynthError> {
     let counties: Vec<(&String, &crate::profile::County)> = site.profile.counties.iter().collect();
     let n_counties = counties.len().max(1) as u64;
     if spec.persons.div_ceil(n_counties) > MAX_PERSONS_PER_COUNTY {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            format!(
-                "{} persons in {n_counties} county(ies) is more than {MAX_PERSONS_PER_COUNTY} in one county, \
-                 the most whose ID numbers can all differ: give fewer persons, or a city with more counties",
-                spec.persons
-            ),
-        ));
+        return Err(SynthError::TooManyPersons {
+            persons: spec.persons,
+            city: site.pinyin().to_string(),
+            counties: n_counties,
+        });
     }
     std::fs::create_dir_all(&spec.out)?;
     let total_defects = ((spec.persons as f64) * spec.defects).round() as u64;
@@ -437,9 +451,9 @@ pub fn generate(site: &Site, spec: &Spec) -> std::io::Result<Summary> {
                 // the pair 250 above: no person of the county has it (see MAX_PERSONS_PER_COUNTY)
                 let twin17 = format!("{code}{}{:03}", birth.format("%Y%m%d"), seq + 500);
                 let Some(check) = ids::id_check_char(&twin17) else {
-                    return Err(std::io::Error::other(format!(
+                    return Err(SynthError::Io(std::io::Error::other(format!(
                         "a twin's ID {twin17} is no ID"
-                    )));
+                    ))));
                 };
                 let twin = format!("{twin17}{check}");
                 let twin_no = format!("{code}T{k:07}");

@@ -247,8 +247,7 @@ pub fn host_checks(
     let mut wanted = 0;
     for route in crate::expect::routes(site, host) {
         wanted += 1;
-        if crate::expect::route_found(&route, local, &probe.managed_routes, &probe.routes).is_err()
-        {
+        if !crate::expect::route_found(&route, local, &probe.managed_routes, &probe.routes).ok() {
             missing.push(format!("{} ({} via {})", route.name, route.to, route.via));
         }
     }

@@ -88,7 +88,7 @@ pub fn script(site: &Site, host: &Host, root: &str, timeout_s: u64) -> String {
             )),
             Err(e) => s.push_str(&format!(
                 "echo @app; echo rc=3; printf '%s\\n' {}\n",
-                shell_quote(&e)
+                shell_quote(&e.to_string())
             )),
         }
     }

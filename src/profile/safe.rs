@@ -24,11 +24,71 @@ const SYSTEM_DIRS: &[&str] = &[
     "/run", "/sbin", "/sys", "/tmp", "/usr", "/var",
 ];
 
+/// The longest name or version (the messages of [`Unsafe`] say 64).
 const NAME_MAX: usize = 64;
+
+/// A value outside its safe set. Each carries a short, printable excerpt of the value (values
+/// can be megabytes long, or hold control characters) and says what the set allows.
+#[derive(Debug, thiserror::Error)]
+pub enum Unsafe {
+    #[error(
+        "`{0}` is not a safe name: use letters, digits, `.`, `_` and `-`, starting with a letter or digit, at most 64 characters"
+    )]
+    Name(String),
+    #[error(
+        "`{0}` is not a user or group name: lower-case letters, digits, `_` and `-`, starting with a letter, at most 32 characters"
+    )]
+    Account(String),
+    #[error(
+        "`{0}` is not a usable version: letters, digits, `.`, `_`, `+` and `-`, starting with a letter or digit"
+    )]
+    Version(String),
+    #[error("`{0}` must be a relative path like `bin/health-check`")]
+    NotRelative(String),
+    #[error("`{0}` is not a normalised relative path (no `..`, `.` or `//`)")]
+    NotNormalised(String),
+    #[error("in `{path}`: {part}")]
+    Part { path: String, part: Box<Unsafe> },
+    #[error("`{path}` is outside the folders jinbao may change on a server ({roots})")]
+    OutsideRoots { path: String, roots: String },
+    #[error("`{0}` is a system folder: name a folder of its own below it (e.g. /etc/jinbao)")]
+    SystemFolder(String),
+    #[error(
+        "`{0}` must be an absolute, normalised path of safe names (no `..`, `.`, `//`, spaces or quotes)"
+    )]
+    NotAbsolute(String),
+    #[error("`{0}` must be a path under templates/ (relative, without `..`)")]
+    NotTemplatePath(String),
+    #[error("{}: {source}", .path.display())]
+    Unreadable {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    #[error("`{rel}` leads outside {} (to {})", .base.display(), .to.display())]
+    LeadsOutside {
+        rel: String,
+        base: std::path::PathBuf,
+        to: std::path::PathBuf,
+    },
+    #[error(
+        "`{0}` is not an endpoint: write HOST:PORT, the host an IP address, a host name or {{gateway}}"
+    )]
+    Endpoint(String),
+    #[error("`{0}` must be one line of text without control characters, at most 4096 bytes")]
+    NotOneLine(String),
+    #[error(
+        "`{0}` must be a program and its arguments separated by spaces, made of letters, digits and `_./:=,+@%{{}}-` (no quotes, pipes, redirections or substitutions)"
+    )]
+    CommandWords(String),
+    #[error("`{0}` is not a sysctl key")]
+    SysctlKey(String),
+    #[error("a script cannot hold a NUL byte")]
+    NulInScript,
+}
 
 /// A name that may stand anywhere: a server, a service, a route, a release. Letters, digits,
 /// `.`, `_`, `-`; starting with a letter or digit; at most 64 characters.
-pub fn name(s: &str) -> Result<(), String> {
+pub fn name(s: &str) -> Result<(), Unsafe> {
     let ok = !s.is_empty()
         && s.len() <= NAME_MAX
         && s.as_bytes()[0].is_ascii_alphanumeric()
@@ -37,15 +97,12 @@ pub fn name(s: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!(
-            "`{}` is not a safe name: use letters, digits, `.`, `_` and `-`, starting with a letter or digit, at most {NAME_MAX} characters",
-            excerpt(s)
-        ))
+        Err(Unsafe::Name(excerpt(s)))
     }
 }
 
 /// A user or group name as `useradd` takes it: lower case, digits, `_` and `-`.
-pub fn account(s: &str) -> Result<(), String> {
+pub fn account(s: &str) -> Result<(), Unsafe> {
     let ok = !s.is_empty()
         && s.len() <= 32
         && (s.as_bytes()[0].is_ascii_lowercase() || s.as_bytes()[0] == b'_')
@@ -54,15 +111,12 @@ pub fn account(s: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!(
-            "`{}` is not a user or group name: lower-case letters, digits, `_` and `-`, starting with a letter, at most 32 characters",
-            excerpt(s)
-        ))
+        Err(Unsafe::Account(excerpt(s)))
     }
 }
 
 /// A release version: letters, digits, `.`, `_`, `+`, `-`, starting with a letter or digit.
-pub fn version(s: &str) -> Result<(), String> {
+pub fn version(s: &str) -> Result<(), Unsafe> {
     let ok = !s.is_empty()
         && s.len() <= NAME_MAX
         && s.as_bytes()[0].is_ascii_alphanumeric()
@@ -71,61 +125,52 @@ pub fn version(s: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!(
-            "`{}` is not a usable version: letters, digits, `.`, `_`, `+` and `-`, starting with a letter or digit",
-            excerpt(s)
-        ))
+        Err(Unsafe::Version(excerpt(s)))
     }
 }
 
 /// A path below some folder, written relative to it: normalised, no `..`, no `.`, no empty
 /// part, each part a safe name (`bin/health-check`, `logs`).
-pub fn relative(s: &str) -> Result<(), String> {
+pub fn relative(s: &str) -> Result<(), Unsafe> {
     if s.is_empty() || s.starts_with('/') || s.ends_with('/') || s.len() > 4096 {
-        return Err(format!(
-            "`{}` must be a relative path like `bin/health-check`",
-            excerpt(s)
-        ));
+        return Err(Unsafe::NotRelative(excerpt(s)));
     }
     for part in s.split('/') {
         if part == ".." || part == "." || part.is_empty() {
-            return Err(format!(
-                "`{}` is not a normalised relative path (no `..`, `.` or `//`)",
-                excerpt(s)
-            ));
+            return Err(Unsafe::NotNormalised(excerpt(s)));
         }
-        name(part).map_err(|e| format!("in `{}`: {e}", excerpt(s)))?;
+        name(part).map_err(|e| Unsafe::Part {
+            path: excerpt(s),
+            part: Box::new(e),
+        })?;
     }
     Ok(())
 }
 
 /// An absolute, normalised path on a server inside one of `roots`.
-pub fn server_path(s: &str, roots: &[String]) -> Result<(), String> {
+pub fn server_path(s: &str, roots: &[String]) -> Result<(), Unsafe> {
     absolute(s)?;
     if roots.iter().any(|r| within(s, r)) {
         Ok(())
     } else {
-        Err(format!(
-            "`{}` is outside the folders jinbao may change on a server ({})",
-            excerpt(s),
-            roots.join(", ")
-        ))
+        Err(Unsafe::OutsideRoots {
+            path: excerpt(s),
+            roots: roots.join(", "),
+        })
     }
 }
 
 /// An allowed root: absolute, normalised, and not a system folder itself.
-pub fn root(s: &str) -> Result<(), String> {
+pub fn root(s: &str) -> Result<(), Unsafe> {
     absolute(s)?;
     if SYSTEM_DIRS.contains(&s) {
-        return Err(format!(
-            "`{s}` is a system folder: name a folder of its own below it (e.g. /etc/jinbao)"
-        ));
+        return Err(Unsafe::SystemFolder(s.to_string()));
     }
     Ok(())
 }
 
 /// Absolute, normalised: `/a/b`, never `/a/../b`, `/a/./b`, `/a//b` or `/a/`.
-pub fn absolute(s: &str) -> Result<(), String> {
+pub fn absolute(s: &str) -> Result<(), Unsafe> {
     let normal = s.starts_with('/')
         && (s == "/" || !s.ends_with('/'))
         && s.len() <= 4096
@@ -135,10 +180,7 @@ pub fn absolute(s: &str) -> Result<(), String> {
     if normal {
         Ok(())
     } else {
-        Err(format!(
-            "`{}` must be an absolute, normalised path of safe names (no `..`, `.`, `//`, spaces or quotes)",
-            excerpt(s)
-        ))
+        Err(Unsafe::NotAbsolute(excerpt(s)))
     }
 }
 
@@ -151,38 +193,36 @@ pub fn within(path: &str, root: &str) -> bool {
 }
 
 /// `path` resolved inside `base` (a real folder): links followed, and the result still inside.
-pub fn inside_folder(base: &Path, rel: &str) -> Result<std::path::PathBuf, String> {
+pub fn inside_folder(base: &Path, rel: &str) -> Result<std::path::PathBuf, Unsafe> {
     relative_loose(rel)?;
-    let base_real = base
-        .canonicalize()
-        .map_err(|e| format!("{}: {e}", base.display()))?;
+    let base_real = base.canonicalize().map_err(|source| Unsafe::Unreadable {
+        path: base.to_path_buf(),
+        source,
+    })?;
     let full = base_real.join(rel);
-    let real = full
-        .canonicalize()
-        .map_err(|e| format!("{}: {e}", full.display()))?;
+    let real = full.canonicalize().map_err(|source| Unsafe::Unreadable {
+        path: full.clone(),
+        source,
+    })?;
     if real.starts_with(&base_real) {
         Ok(real)
     } else {
-        Err(format!(
-            "`{}` leads outside {} (to {})",
-            excerpt(rel),
-            base.display(),
-            real.display()
-        ))
+        Err(Unsafe::LeadsOutside {
+            rel: excerpt(rel),
+            base: base.to_path_buf(),
+            to: real,
+        })
     }
 }
 
 /// A relative path with no `..` or absolute part (other characters allowed: template names).
-fn relative_loose(rel: &str) -> Result<(), String> {
+fn relative_loose(rel: &str) -> Result<(), Unsafe> {
     let p = Path::new(rel);
     if rel.is_empty()
         || p.components()
             .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
     {
-        return Err(format!(
-            "`{}` must be a path under templates/ (relative, without `..`)",
-            excerpt(rel)
-        ));
+        return Err(Unsafe::NotTemplatePath(excerpt(rel)));
     }
     Ok(())
 }
@@ -190,13 +230,8 @@ fn relative_loose(rel: &str) -> Result<(), String> {
 /// An endpoint a server must reach: `HOST:PORT`, the host an IP address, a host name (letters,
 /// digits, `.` and `-`) or `{gateway}` (the server's gateway). The host ends up inside a
 /// `bash -c` that opens `/dev/tcp/HOST/PORT`, so nothing else may stand there.
-pub fn endpoint(s: &str) -> Result<(), String> {
-    let bad = || {
-        format!(
-            "`{}` is not an endpoint: write HOST:PORT, the host an IP address, a host name or {{gateway}}",
-            excerpt(s)
-        )
-    };
+pub fn endpoint(s: &str) -> Result<(), Unsafe> {
+    let bad = || Unsafe::Endpoint(excerpt(s));
     let (host, port) = s.rsplit_once(':').ok_or_else(bad)?;
     let host_ok = host == "{gateway}"
         || host.parse::<std::net::IpAddr>().is_ok()
@@ -213,12 +248,9 @@ pub fn endpoint(s: &str) -> Result<(), String> {
 }
 
 /// Text with no line breaks or other control characters (values written into files).
-pub fn one_line(s: &str) -> Result<(), String> {
+pub fn one_line(s: &str) -> Result<(), Unsafe> {
     if s.chars().any(char::is_control) || s.len() > 4096 {
-        Err(format!(
-            "`{}` must be one line of text without control characters, at most 4096 bytes",
-            excerpt(s)
-        ))
+        Err(Unsafe::NotOneLine(excerpt(s)))
     } else {
         Ok(())
     }
@@ -241,27 +273,24 @@ pub fn excerpt(s: &str) -> String {
 /// The words of a command written in a profile (`{install}/current/bin/health-check --quick`):
 /// a program and its arguments, split at spaces, each word from a safe set. No pipes,
 /// redirections, quotes or substitutions: each word is quoted when the command is run.
-pub fn command_words(s: &str) -> Result<Vec<String>, String> {
+pub fn command_words(s: &str) -> Result<Vec<String>, Unsafe> {
     let words: Vec<String> = s.split_whitespace().map(str::to_string).collect();
     let safe = |w: &str| {
         w.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"_./:=,+@%{}-".contains(&b))
     };
     if words.is_empty() || s.chars().any(char::is_control) || !words.iter().all(|w| safe(w)) {
-        return Err(format!(
-            "`{}` must be a program and its arguments separated by spaces, made of letters, digits and `_./:=,+@%{{}}-` (no quotes, pipes, redirections or substitutions)",
-            excerpt(s)
-        ));
+        return Err(Unsafe::CommandWords(excerpt(s)));
     }
     Ok(words)
 }
 
 /// Every value of a site that reaches a server's shell or file system, checked: (the key path
 /// of the value, what is wrong, how to fix it).
-pub fn check_site(site: &Site) -> Vec<(Vec<String>, String, Option<&'static str>)> {
+pub fn check_site(site: &Site) -> Vec<(Vec<String>, Unsafe, Option<&'static str>)> {
     let p = &site.profile;
     let mut out = Vec::new();
-    let mut push = |path: &[&str], r: Result<(), String>, hint: Option<&'static str>| {
+    let mut push = |path: &[&str], r: Result<(), Unsafe>, hint: Option<&'static str>| {
         if let Err(e) = r {
             out.push((path.iter().map(|s| s.to_string()).collect(), e, hint));
         }
@@ -325,11 +354,7 @@ pub fn check_site(site: &Site) -> Vec<(Vec<String>, String, Option<&'static str>
         );
     }
     if !app.health.script.is_empty() && app.health.script.contains('\0') {
-        push(
-            &["app", "health", "script"],
-            Err("a script cannot hold a NUL byte".into()),
-            None,
-        );
+        push(&["app", "health", "script"], Err(Unsafe::NulInScript), None);
     }
     for (i, d) in p.provision.directories.iter().enumerate() {
         push(
@@ -355,7 +380,7 @@ pub fn check_site(site: &Site) -> Vec<(Vec<String>, String, Option<&'static str>
             if key_ok {
                 Ok(())
             } else {
-                Err(format!("`{}` is not a sysctl key", excerpt(key)))
+                Err(Unsafe::SysctlKey(excerpt(key)))
             },
             None,
         );

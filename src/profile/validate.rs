@@ -130,6 +130,28 @@ impl<'p> Validator<'p> {
         self.app(site);
         self.confinement(site);
         self.thresholds(site);
+        self.maintenance(site);
+    }
+
+    /// Windows, blackouts and the offset readable: a typo must not open a window nobody meant.
+    fn maintenance(&mut self, site: &Site) {
+        for (key, index, e) in crate::window::problems(&site.profile.maintenance) {
+            let index = index.map(|i| i.to_string());
+            let mut path = vec!["maintenance", key];
+            path.extend(index.as_deref());
+            self.at(
+                site,
+                &path,
+                e.to_string(),
+                Some(match key {
+                    "windows" => "write e.g. \"daily 22:00-06:00\" or \"sat,sun 00:00-24:00\"",
+                    "blackout" => {
+                        "write e.g. \"monthly 25-31\", \"2026-10-01..2026-10-07\" or \"2026-12-31\""
+                    }
+                    _ => "write e.g. \"+08:00\"",
+                }),
+            );
+        }
     }
 
     fn counties(&mut self, site: &Site) {
@@ -328,7 +350,7 @@ impl<'p> Validator<'p> {
             && let Err(e) =
                 super::safe::inside_folder(&self.profiles.templates_dir, &app.config_template)
         {
-            self.at(site, &["app", "config_template"], e, None);
+            self.at(site, &["app", "config_template"], e.to_string(), None);
         }
     }
 
@@ -336,7 +358,7 @@ impl<'p> Validator<'p> {
     fn confinement(&mut self, site: &Site) {
         for (path, message, hint) in super::safe::check_site(site) {
             let key: Vec<&str> = path.iter().map(String::as_str).collect();
-            self.at(site, &key, message, hint);
+            self.at(site, &key, message.to_string(), hint);
         }
         // only the province widens where jinbao may write: a city, an environment or --set
         // cannot

@@ -29,9 +29,9 @@ pub struct Contents {
 pub fn manifest(m: &Manifest, shown: &str) -> Result<(), ReleaseError> {
     let bad =
         |field: &str, why: String| ReleaseError::Invalid(format!("{shown}: `{field}`: {why}"));
-    safe::name(&m.name).map_err(|e| bad("name", e))?;
-    safe::version(&m.version).map_err(|e| bad("version", e))?;
-    safe::name(&m.tarball).map_err(|e| bad("tarball", e))?;
+    safe::name(&m.name).map_err(|e| bad("name", e.to_string()))?;
+    safe::version(&m.version).map_err(|e| bad("version", e.to_string()))?;
+    safe::name(&m.tarball).map_err(|e| bad("tarball", e.to_string()))?;
     // only opened beside the manifest (never named on a server): any plain name `--out` gave
     if !m.tarball.ends_with(".tar.gz") {
         return Err(bad(
@@ -43,10 +43,10 @@ pub fn manifest(m: &Manifest, shown: &str) -> Result<(), ReleaseError> {
         return Err(bad("sha256", "must be 64 hexadecimal digits".into()));
     }
     if let Some(h) = &m.health {
-        safe::relative(h).map_err(|e| bad("health", e))?;
+        safe::relative(h).map_err(|e| bad("health", e.to_string()))?;
     }
     for t in &m.templates {
-        safe::relative(t).map_err(|e| bad("templates", e))?;
+        safe::relative(t).map_err(|e| bad("templates", e.to_string()))?;
         if !t.ends_with(".j2") {
             return Err(bad(
                 "templates",

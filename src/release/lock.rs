@@ -173,6 +173,19 @@ pub fn break_city_locks(
     Ok(broken)
 }
 
+/// Why the city lock could not be taken.
+#[derive(Debug, thiserror::Error)]
+pub enum CityLockError {
+    #[error("the city has no servers")]
+    NoServers,
+    /// Servers that could not be asked or locked: `server: why`.
+    #[error("lock: {}", .0.join("; "))]
+    Servers(Vec<String>),
+    /// Another run holds it, still after the wait: who, which run, since when.
+    #[error("another rollout holds the city lock: {holder}")]
+    Held { holder: String },
+}
+
 /// Takes the city lock on `hosts` (servers of one city) for `run`: the first by name alone
 /// first (two runs racing for the city meet there, and the one that loses takes nothing else),
 /// then the rest. A lock of this run is ours (a resume); one whose holder provably died is
@@ -189,13 +202,13 @@ pub fn take_city(
     wait: std::time::Duration,
     stale_after: std::time::Duration,
     took_over: &dyn Fn(&str),
-) -> Result<(), String> {
+) -> Result<(), CityLockError> {
     use std::time::{Duration, Instant};
     let quiet = printer.quiet_clone();
     let mut order = hosts.to_vec();
     order.sort_by(|a, b| fleet.host(*a).label().cmp(fleet.host(*b).label()));
-    let (leader, others) = order.split_first().ok_or("the city has no servers")?;
-    let round = |on: &[usize]| -> Result<Vec<(usize, String)>, String> {
+    let (leader, others) = order.split_first().ok_or(CityLockError::NoServers)?;
+    let round = |on: &[usize]| -> Result<Vec<(usize, String)>, CityLockError> {
         let results = fleet.each_always(Some(on), &quiet, "lock", |host, t, _| {
             let o = t.run(
                 &super::remote::lock_script(t.root(), install, run, info),
@@ -232,7 +245,7 @@ pub fn take_city(
         if bad.is_empty() {
             Ok(held)
         } else {
-            Err(format!("lock: {}", bad.join("; ")))
+            Err(CityLockError::Servers(bad))
         }
     };
     let give_back = |on: &[usize]| {
@@ -273,7 +286,7 @@ pub fn take_city(
         give_back(&order);
         let holder = describe(&held[0].1, stale_after);
         if started.elapsed() >= wait || crate::interrupt::stopping() {
-            return Err(format!("another rollout holds the city lock: {holder}"));
+            return Err(CityLockError::Held { holder });
         }
         std::thread::sleep(pause.min(wait.saturating_sub(started.elapsed())));
         pause = (pause * 2).min(Duration::from_secs(2));

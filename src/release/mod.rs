@@ -70,6 +70,8 @@ pub enum ReleaseError {
     },
     #[error("{0}")]
     Invalid(String),
+    #[error("{0}")]
+    UnsafeValue(#[from] crate::profile::safe::Unsafe),
 }
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> ReleaseError + '_ {
@@ -134,8 +136,8 @@ pub fn pack(
     health: Option<String>,
     out: &Path,
 ) -> Result<Release, ReleaseError> {
-    crate::profile::safe::version(version).map_err(ReleaseError::Invalid)?;
-    crate::profile::safe::name(name).map_err(ReleaseError::Invalid)?;
+    crate::profile::safe::version(version)?;
+    crate::profile::safe::name(name)?;
     if let Some(h) = &health {
         crate::profile::safe::relative(h)
             .map_err(|e| ReleaseError::Invalid(format!("--health: {e}")))?;

@@ -27,6 +27,8 @@ pub enum RollbackError {
     #[error("{city} is locked: {holder}")]
     Locked { city: String, holder: String },
     #[error(transparent)]
+    CityLock(lock::CityLockError),
+    #[error(transparent)]
     Io(#[from] std::io::Error),
 }
 
@@ -163,9 +165,13 @@ pub fn rollback(
         Duration::from_secs(3600),
         &|_| {},
     )
-    .map_err(|why| RollbackError::Locked {
-        city: site.pinyin().to_string(),
-        holder: why,
+    .map_err(|e| match e {
+        // refused by a live holder: blocked (exit 4); servers that failed: a failure
+        lock::CityLockError::Held { holder } => RollbackError::Locked {
+            city: site.pinyin().to_string(),
+            holder,
+        },
+        other => RollbackError::CityLock(other),
     })?;
     let start = format!("{install}/current/bin/start");
     let service = (!p.app.service.is_empty()).then_some((p.app.service.as_str(), start.as_str()));
@@ -176,7 +182,7 @@ pub fn rollback(
             Some(&version),
             service,
             t.kind() == TransportKind::Local,
-            &health_command(p, None).map_err(anyhow::Error::msg)?,
+            &health_command(p, None)?,
             p.app.health.timeout.as_secs().max(1),
         );
         let o = t.run(&script, b"", p.app.health.timeout + Duration::from_secs(60))?;

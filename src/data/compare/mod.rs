@@ -10,12 +10,38 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Result;
 use serde::Serialize;
 
 use super::format::{self, Entity, Kind};
 use super::import;
 use crate::db::Conn;
+
+/// Why a comparison stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum CompareError {
+    #[error("a county code is digits, not `{0}`")]
+    County(String),
+    #[error(transparent)]
+    Db(#[from] crate::db::DbError),
+    #[error("{}", crate::db::pg_message(.0))]
+    Postgres(#[from] postgres::Error),
+    #[error("{0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// Reading or staging the extract.
+    #[error(transparent)]
+    Extract(#[from] import::ImportError),
+    #[error("the database answered a count that is not a number: {0}")]
+    Count(#[from] std::num::ParseIntError),
+    #[error("writing {}: {source}", .path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("a comparison thread panicked")]
+    Panicked,
+}
+
+type Result<T, E = CompareError> = std::result::Result<T, E>;
 
 /// The separator of fields in a row's text (the ASCII unit separator: never in the data).
 const SEP: char = '\u{1f}';
@@ -92,13 +118,18 @@ fn distinct(c: &Conn, a: &str, b: &str) -> String {
 /// The differences for the data's owners: full keys, in a private file (0600 in a 0700 folder).
 fn write_differences(path: &Path, diffs: &[Difference]) -> Result<()> {
     use super::csv_out::{CsvOut, OutEncoding};
-    let mut w = CsvOut::create(path, OutEncoding::Utf8)?;
-    w.record(&["key", "kind", "columns"])?;
-    for d in diffs {
-        w.record(&[d.key.as_str(), d.kind, d.columns.as_str()])?;
-    }
-    w.finish()?;
-    Ok(())
+    let write = || -> std::io::Result<()> {
+        let mut w = CsvOut::create(path, OutEncoding::Utf8)?;
+        w.record(&["key", "kind", "columns"])?;
+        for d in diffs {
+            w.record(&[d.key.as_str(), d.kind, d.columns.as_str()])?;
+        }
+        w.finish()
+    };
+    write().map_err(|source| CompareError::Write {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 fn summarize(
@@ -132,10 +163,9 @@ pub fn against_extract(
     out: &Path,
 ) -> Result<EntityDiff> {
     let county = spec.county;
-    anyhow::ensure!(
-        county.bytes().all(|b| b.is_ascii_digit()),
-        "a county code is digits"
-    );
+    if !county.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(CompareError::County(county.to_string()));
+    }
     let tmp = spec
         .rejects_dir
         .join(format!(".compare-{}.tmp", std::process::id()));

@@ -5,11 +5,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use anyhow::Result;
-
 use super::{
-    Difference, EntityDiff, SEP, Transfer, columns, is_pg, kind_of, summarize, table,
-    write_differences,
+    CompareError, Difference, EntityDiff, Result, SEP, Transfer, columns, is_pg, kind_of,
+    summarize, table, write_differences,
 };
 use crate::data::format::{Entity, Kind};
 use crate::db::Conn;
@@ -299,9 +297,7 @@ fn both<A: Send, B: Send>(
     std::thread::scope(|s| {
         let other = s.spawn(a);
         let rb = b();
-        let ra = other
-            .join()
-            .unwrap_or_else(|_| Err(anyhow::anyhow!("a comparison thread panicked")));
+        let ra = other.join().unwrap_or_else(|_| Err(CompareError::Panicked));
         Ok((ra?, rb?))
     })
 }
@@ -398,10 +394,9 @@ pub fn against_database(
     county: &str,
     out: &Path,
 ) -> Result<EntityDiff> {
-    anyhow::ensure!(
-        county.bytes().all(|b| b.is_ascii_digit()),
-        "a county code is digits"
-    );
+    if !county.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(CompareError::County(county.to_string()));
+    }
     let hash = hashing(city, source);
     let both_pg = hash != Hashing::Md5;
     let mut a = Side::new(city, e, county, hash)?;
@@ -413,7 +408,7 @@ pub fn against_database(
     // pass on PostgreSQL, where a row's part is found by walking the bounds (so not too many)
     // one pass per range on both engines (PostgreSQL's width_bucket, SQLite's jinbao_bucket);
     // with PostgreSQL on a side the bounds stay few enough for it to walk
-    let any_pg = matches!(&*a.conn, Conn::Pg(_)) || matches!(&*b.conn, Conn::Pg(_));
+    let any_pg = a.conn.is_postgres() || b.conn.is_postgres();
     let parts = (city_rows / 5000).min(if any_pg { 64 } else { 4096 });
     let sampled = if both_pg && city_rows > 100_000 {
         a.split_sampled(city_rows, parts)?

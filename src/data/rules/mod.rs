@@ -13,7 +13,7 @@ mod run;
 
 pub use compile::compile;
 pub use fuse::{Fused, plan};
-pub use run::{Aggregate, ListSink, Lists, run, run_fused};
+pub use run::{Aggregate, ListSink, Lists, RunError, run, run_fused};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -214,7 +214,7 @@ mod tests {
     use crate::db::Conn;
     use crate::profile::Engine;
 
-    fn run(conn: &mut Conn, sql: &str) -> Result<(u64, Vec<String>), String> {
+    fn run(conn: &mut Conn, sql: &str) -> Result<(u64, Vec<String>), super::RunError> {
         super::run(conn, sql, None).map(|a| (a.violations, a.samples))
     }
 

@@ -11,6 +11,24 @@ use crate::db::{self, Conn};
 
 use super::Rule;
 
+/// Why a rule's scan stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Query(db::DbError),
+    #[error("writing a problem list: {0}")]
+    List(#[source] io::Error),
+}
+
+impl From<db::DbError> for RunError {
+    fn from(e: db::DbError) -> Self {
+        match e {
+            db::DbError::Consumer(e) => RunError::List(e),
+            other => RunError::Query(other),
+        }
+    }
+}
+
 /// How many sample keys a rule keeps (its smallest).
 const SAMPLES: usize = 5;
 
@@ -136,25 +154,22 @@ pub fn run(
     conn: &mut Conn,
     sql: &str,
     mut sink: Option<&mut dyn ListSink>,
-) -> Result<Aggregate, String> {
+) -> Result<Aggregate, RunError> {
     let mut agg = Aggregate::default();
-    let mut each =
-        |c: Option<String>, k: Option<String>, v: Option<String>| -> Result<(), String> {
-            let c = c.unwrap_or_default();
-            let k = k.unwrap_or_default();
-            agg.add(c.trim_end(), &k);
-            if let Some(s) = sink.as_deref_mut() {
-                s.row(c.trim_end(), &k, v.as_deref())
-                    .map_err(|e| format!("writing a problem list: {e}"))?;
-            }
-            Ok(())
-        };
+    let mut each = |c: Option<String>, k: Option<String>, v: Option<String>| -> io::Result<()> {
+        let c = c.unwrap_or_default();
+        let k = k.unwrap_or_default();
+        agg.add(c.trim_end(), &k);
+        if let Some(s) = sink.as_deref_mut() {
+            s.row(c.trim_end(), &k, v.as_deref())?;
+        }
+        Ok(())
+    };
     let q = format!("SELECT c, k, v FROM ({sql}) r");
     conn.each_row(&q, &mut |r| {
         let at = |i: usize| r.get(i).and_then(db::Cell::text);
         each(at(0), at(1), at(2))
-    })
-    .map_err(|e| e.to_string())?;
+    })?;
     agg.samples.sort();
     Ok(agg)
 }
@@ -165,11 +180,11 @@ pub fn run_fused(
     conn: &mut Conn,
     fused: &super::fuse::Fused,
     sinks: &mut [Option<&mut dyn ListSink>],
-) -> Result<Vec<Aggregate>, String> {
+) -> Result<Vec<Aggregate>, RunError> {
     let n = fused.rules.len();
     let mut aggs = vec![Aggregate::default(); n];
     let width = fused.values.iter().flatten().max().map_or(0, |m| m + 1);
-    let mut each = |m: i64, c: &str, k: &str, vals: &[Option<String>]| -> Result<(), String> {
+    let mut each = |m: i64, c: &str, k: &str, vals: &[Option<String>]| -> io::Result<()> {
         for (bit, agg) in aggs.iter_mut().enumerate() {
             if m & (1i64 << bit) == 0 {
                 continue;
@@ -177,8 +192,7 @@ pub fn run_fused(
             agg.add(c.trim_end(), k);
             if let Some(s) = sinks.get_mut(bit).and_then(|s| s.as_deref_mut()) {
                 let v = fused.values[bit].and_then(|i| vals[i].as_deref());
-                s.row(c.trim_end(), k, v)
-                    .map_err(|e| format!("writing a problem list: {e}"))?;
+                s.row(c.trim_end(), k, v)?;
             }
         }
         Ok(())
@@ -189,8 +203,7 @@ pub fn run_fused(
         let (c, k) = (at(1).unwrap_or_default(), at(2).unwrap_or_default());
         let vals: Vec<Option<String>> = (0..width).map(|i| at(3 + i)).collect();
         each(m, &c, &k, &vals)
-    })
-    .map_err(|e| e.to_string())?;
+    })?;
     for a in &mut aggs {
         a.samples.sort();
     }

@@ -58,7 +58,7 @@ impl Rollout<'_> {
             });
             let facts = self
                 .all_ok(&city, "preflight", facts)
-                .map_err(|e| fail(CityResult::Failed, e))?;
+                .map_err(|e| fail(CityResult::Failed, e.to_string()))?;
             (HashMap::new(), facts)
         };
         for (i, f) in &facts {
@@ -169,7 +169,7 @@ impl Rollout<'_> {
             let began = Instant::now();
             let gate = self.schema_gate(site, need);
             self.span(&city, None, "schema", began, Instant::now());
-            gate.map_err(|e| fail(CityResult::Failed, e))?;
+            gate.map_err(|e| fail(CityResult::Failed, e.to_string()))?;
         }
 
         // 3. the city lock: this controller's (one process per city), then every server's
@@ -182,21 +182,24 @@ impl Rollout<'_> {
         bar.set_message("lock");
         let _controller_lock = self.controller_lock(site).map_err(|e| {
             out.blocked = true;
-            fail(CityResult::Refused, e)
+            fail(CityResult::Refused, e.to_string())
         })?;
         let done = self.lock_city(site, &hosts, &install, &work).map_err(|e| {
             out.blocked = true;
-            fail(CityResult::Refused, e)
+            fail(CityResult::Refused, e.to_string())
         })?;
         let unlock = || self.unlock(&hosts, &install);
         // what provisioning did, and the release's install on each server: a failure here
         // leaves every server on the release it runs (nothing switched yet)
-        let provisioned = self.provisioned(site, &done).map_err(|e| {
-            unlock();
-            fail(CityResult::Failed, e)
-        });
-        out.changes += *provisioned.as_ref().unwrap_or(&0);
-        provisioned?;
+        match self.provisioned(site, &done) {
+            Ok(changes) => out.changes += changes,
+            Err(e) => {
+                // what was changed before the failure is still a change of the run
+                out.changes += e.changes;
+                unlock();
+                return Err(fail(CityResult::Failed, e.to_string()));
+            }
+        }
         let mut install_failures = Vec::new();
         for (i, d) in &done {
             let name = &self.fleet.host(*i).name;
@@ -249,7 +252,7 @@ impl Rollout<'_> {
             }
             bar.set_message("switch");
             let results = self.on(batch, &quiet, "activate", |host, t| {
-                self.activate_host(site, host, t)
+                Ok(self.activate_host(site, host, t)?)
             });
             let mut failure = None;
             for (i, r) in results {
@@ -289,11 +292,11 @@ impl Rollout<'_> {
 
         // 6. business data after the switch and the health gate
         if let Err(why) = crate::data_gate::compare(
-            &before,
-            &crate::data_gate::counts(p),
+            before,
+            crate::data_gate::counts(p),
             p.checks.row_drop_tolerance_pct,
         ) {
-            self.step(&city, None, "data-gate", false, why.clone());
+            self.step(&city, None, "data-gate", false, why.to_string());
             self.halt.store(true, Ordering::Relaxed);
             let back = self.roll_back(site, &switched, &previous);
             unlock();

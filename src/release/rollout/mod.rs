@@ -488,7 +488,7 @@ impl<'a> Rollout<'a> {
         city: &str,
         step: &str,
         results: Vec<(usize, Result<R, HostError>)>,
-    ) -> Result<Vec<(usize, R)>, String> {
+    ) -> Result<Vec<(usize, R)>, HostsFailed> {
         let mut ok = Vec::new();
         let mut bad = Vec::new();
         for (i, r) in results {
@@ -504,9 +504,29 @@ impl<'a> Rollout<'a> {
         if bad.is_empty() {
             Ok(ok)
         } else {
-            Err(format!("{step}: {}", bad.join("; ")))
+            Err(HostsFailed {
+                step: step.to_string(),
+                hosts: bad,
+            })
         }
     }
+}
+
+/// Servers of a city whose step failed: `server: reason (why)` each.
+#[derive(Debug, thiserror::Error)]
+#[error("{step}: {}", .hosts.join("; "))]
+pub struct HostsFailed {
+    pub step: String,
+    pub hosts: Vec<String>,
+}
+
+/// A health check that cannot be made into a command.
+#[derive(Debug, thiserror::Error)]
+pub enum HealthCommandError {
+    #[error("the release's health check: {0}")]
+    Release(#[source] crate::profile::safe::Unsafe),
+    #[error("app.health.command: {0}")]
+    Profile(#[source] crate::profile::safe::Unsafe),
 }
 
 /// The health check as a shell command on the server (`$I` is the install folder there):
@@ -515,11 +535,11 @@ impl<'a> Rollout<'a> {
 pub fn health_command(
     p: &crate::profile::SiteProfile,
     manifest: Option<&str>,
-) -> Result<String, String> {
+) -> Result<String, HealthCommandError> {
     use crate::profile::safe;
     use crate::transport::shell_quote;
     if let Some(rel) = manifest {
-        safe::relative(rel).map_err(|e| format!("the release's health check: {e}"))?;
+        safe::relative(rel).map_err(HealthCommandError::Release)?;
         return Ok(format!("\"$I/current/\"{}", shell_quote(rel)));
     }
     if !p.app.health.script.is_empty() {
@@ -527,8 +547,7 @@ pub fn health_command(
         let script = p.app.health.script.replace("{install}", &p.app.install_dir);
         return Ok(format!("sh -c {}", shell_quote(&script)));
     }
-    let words = safe::command_words(&p.app.health.command)
-        .map_err(|e| format!("app.health.command: {e}"))?;
+    let words = safe::command_words(&p.app.health.command).map_err(HealthCommandError::Profile)?;
     Ok(words
         .iter()
         .map(|w| {

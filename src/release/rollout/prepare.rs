@@ -19,6 +19,54 @@ pub(super) struct Work {
     pub install: bool,
 }
 
+/// Why a city's database is not at the schema version the release needs.
+#[derive(Debug, thiserror::Error)]
+pub enum SchemaGateError {
+    #[error(transparent)]
+    Store(#[from] crate::schema::StoreError),
+    #[error(transparent)]
+    Migrations(#[from] crate::schema::SetError),
+    #[error(
+        "the city database is at {}, the release needs V{need:03} (pass --migrate to migrate it first)",
+        version_text(*.current)
+    )]
+    Behind { current: Option<u32>, need: u32 },
+    #[error("migration {0} was edited after it was applied")]
+    Edited(String),
+    #[error("after migrating, the database is at {}, below V{need:03}", version_text(*.current))]
+    StillBehind { current: Option<u32>, need: u32 },
+}
+
+/// `V003`, or `no schema`.
+fn version_text(v: Option<u32>) -> String {
+    v.map_or("no schema".into(), |c| format!("V{c:03}"))
+}
+
+/// What provisioning must change in a city could not be found out.
+#[derive(Debug, thiserror::Error)]
+pub enum ProbeCityError {
+    #[error(transparent)]
+    Desired(#[from] crate::resource::DesiredError),
+    /// Servers that could not be probed: `server: why` each.
+    #[error("{}", .0.join("; "))]
+    Servers(Vec<String>),
+}
+
+/// Provisioning failed on some servers of a city in the preparation round trip.
+#[derive(Debug, thiserror::Error)]
+#[error("provision: {}", .failures.join("; "))]
+pub struct ProvisionFailed {
+    /// The changes made before and beside the failures (they count as changes of the run).
+    pub changes: u64,
+    /// `server: resource: output (command)` each.
+    pub failures: Vec<String>,
+}
+
+/// This controller's lock of a city could not be taken.
+#[derive(Debug, thiserror::Error)]
+#[error("the city is locked: {0}")]
+pub struct CityBusy(#[from] pub crate::state::lock::LockError);
+
 /// The release facts of a city's app servers, by fleet index.
 pub(super) type Facts = Vec<(usize, ServerFacts)>;
 
@@ -37,43 +85,27 @@ use crate::release::lock;
 use crate::release::remote::{self, ServerFacts};
 
 impl Rollout<'_> {
-    pub(super) fn schema_gate(&self, site: &Site, need: u32) -> Result<(), String> {
-        let status = |account| -> Result<Option<u32>, String> {
-            let mut store =
-                crate::schema::open(&site.profile, account).map_err(|e| e.to_string())?;
-            Ok(store
-                .applied()
-                .map_err(|e| e.to_string())?
-                .iter()
-                .map(|a| a.version)
-                .max())
+    pub(super) fn schema_gate(&self, site: &Site, need: u32) -> Result<(), SchemaGateError> {
+        let status = |account| -> Result<Option<u32>, SchemaGateError> {
+            let mut store = crate::schema::open(&site.profile, account)?;
+            Ok(store.applied()?.iter().map(|a| a.version).max())
         };
         let current = status(crate::db::Account::ReadOnly)?;
         if current.is_some_and(|c| c >= need) {
             return Ok(());
         }
         if !self.opts.migrate {
-            return Err(format!(
-                "the city database is at {}, the release needs V{need:03} (pass --migrate to migrate it first)",
-                current.map_or("no schema".into(), |c| format!("V{c:03}"))
-            ));
+            return Err(SchemaGateError::Behind { current, need });
         }
         let migrations =
-            crate::schema::of_engine(&self.profiles.templates_dir, site.profile.database.engine)
-                .map_err(|e| e.to_string())?;
-        let mut store = crate::schema::open(&site.profile, crate::db::Account::Migrator)
-            .map_err(|e| e.to_string())?;
-        store
-            .lock(Duration::from_secs(600), &mut |_| {})
-            .map_err(|e| e.to_string())?;
-        let result = (|| -> Result<usize, String> {
-            let applied = store.applied().map_err(|e| e.to_string())?;
+            crate::schema::of_engine(&self.profiles.templates_dir, site.profile.database.engine)?;
+        let mut store = crate::schema::open(&site.profile, crate::db::Account::Migrator)?;
+        store.lock(Duration::from_secs(600), &mut |_| {})?;
+        let result = (|| -> Result<usize, SchemaGateError> {
+            let applied = store.applied()?;
             let status = crate::schema::status(&migrations, &applied);
             if let Some(m) = status.checksum_mismatches.first() {
-                return Err(format!(
-                    "migration {} was edited after it was applied",
-                    m.file
-                ));
+                return Err(SchemaGateError::Edited(m.file.clone()));
             }
             let by = format!("{} (rollout {})", crate::db::operator(), self.journal.run);
             let mut n = 0;
@@ -81,7 +113,7 @@ impl Rollout<'_> {
                 .iter()
                 .filter(|m| status.pending.contains(&m.version))
             {
-                store.apply(m, &by).map_err(|e| e.to_string())?;
+                store.apply(m, &by)?;
                 n += 1;
             }
             Ok(n)
@@ -104,25 +136,29 @@ impl Rollout<'_> {
                 )),
             );
         }
-        let result = result.map(|_| ());
         self.step(
             site.pinyin(),
             None,
             "migrate",
             result.is_ok(),
-            result.clone().err().unwrap_or_default(),
+            result
+                .as_ref()
+                .err()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
         );
         result?;
         match status(crate::db::Account::ReadOnly)? {
             Some(c) if c >= need => Ok(()),
-            c => Err(format!(
-                "after migrating, the database is at {c:?}, below V{need:03}"
-            )),
+            current => Err(SchemaGateError::StillBehind { current, need }),
         }
     }
 
     /// This controller's lock of the city: one jinbao process at a time works on it.
-    pub(super) fn controller_lock(&self, site: &Site) -> Result<crate::state::lock::Lock, String> {
+    pub(super) fn controller_lock(
+        &self,
+        site: &Site,
+    ) -> Result<crate::state::lock::Lock, CityBusy> {
         let name = format!("city-{}", site.pinyin());
         let what = format!("rollout {} of {}", self.journal.run, site.pinyin());
         let lock = crate::state::lock::acquire(
@@ -131,8 +167,7 @@ impl Rollout<'_> {
             &what,
             self.opts.lock_wait,
             &mut |_| {},
-        )
-        .map_err(|e| format!("the city is locked: {e}"))?;
+        )?;
         if let Some(dead) = &lock.took_over {
             self.log(EventKind::LockTakenOver {
                 city: Some(site.pinyin().to_string()),
@@ -153,11 +188,11 @@ impl Rollout<'_> {
         hosts: &[usize],
         install: &str,
         work: &HashMap<usize, Work>,
-    ) -> Result<HashMap<usize, Done>, String> {
+    ) -> Result<HashMap<usize, Done>, lock::CityLockError> {
         let info = lock::info(&self.journal.run, &self.release.manifest.version);
         let mut order = hosts.to_vec();
         order.sort_by(|a, b| self.fleet.host(*a).label().cmp(self.fleet.host(*b).label()));
-        let leader = [*order.first().ok_or("the city has no servers")?];
+        let leader = [*order.first().ok_or(lock::CityLockError::NoServers)?];
         let began = Instant::now();
         let taken = lock::take_city(
             self.fleet,
@@ -177,7 +212,7 @@ impl Rollout<'_> {
         );
         self.span(site.pinyin(), None, "lock", began, Instant::now());
         if let Err(why) = taken {
-            self.step(site.pinyin(), None, "lock", false, why.clone());
+            self.step(site.pinyin(), None, "lock", false, why.to_string());
             return Err(why);
         }
         // the servers with work and no lock to take (db, gateway: provisioning only)
@@ -222,7 +257,7 @@ impl Rollout<'_> {
             self.unlock(hosts, install);
             let holder = lock::describe(holder, self.opts.stale_after);
             self.step(site.pinyin(), None, "lock", false, holder.clone());
-            return Err(format!("another rollout holds the city lock: {holder}"));
+            return Err(lock::CityLockError::Held { holder });
         }
         self.step(site.pinyin(), None, "lock", true, String::new());
         Ok(results
@@ -248,7 +283,7 @@ impl Rollout<'_> {
     fn held(
         &self,
         results: &[(usize, Result<Done, HostError>)],
-    ) -> Result<Vec<(usize, String)>, String> {
+    ) -> Result<Vec<(usize, String)>, lock::CityLockError> {
         let mut bad = Vec::new();
         let mut held = Vec::new();
         for (i, r) in results {
@@ -264,7 +299,7 @@ impl Rollout<'_> {
         if bad.is_empty() {
             Ok(held)
         } else {
-            Err(format!("lock: {}", bad.join("; ")))
+            Err(lock::CityLockError::Servers(bad))
         }
     }
 
@@ -385,7 +420,10 @@ impl Rollout<'_> {
 
     /// What every server of the city has (the release facts of its app servers) and, with
     /// `--provision`, what provisioning has to change on each: one round trip per server.
-    pub(super) fn probe_city(&self, site: &Site) -> anyhow::Result<(HashMap<usize, Work>, Facts)> {
+    pub(super) fn probe_city(
+        &self,
+        site: &Site,
+    ) -> Result<(HashMap<usize, Work>, Facts), ProbeCityError> {
         let all = self.hosts_of(site, false);
         let hosts: Vec<crate::inventory::Host> =
             all.iter().map(|i| self.fleet.host(*i).clone()).collect();
@@ -424,7 +462,9 @@ impl Rollout<'_> {
                 Err(e) => failures.push(format!("{}: {e}", self.fleet.host(i).name)),
             }
         }
-        anyhow::ensure!(failures.is_empty(), "{}", failures.join("; "));
+        if !failures.is_empty() {
+            return Err(ProbeCityError::Servers(failures));
+        }
         Ok((work, facts))
     }
 
@@ -433,7 +473,7 @@ impl Rollout<'_> {
         &self,
         site: &Site,
         done: &HashMap<usize, Done>,
-    ) -> Result<u64, String> {
+    ) -> Result<u64, ProvisionFailed> {
         let mut changes = 0;
         let mut failures = Vec::new();
         for (i, d) in done {
@@ -464,7 +504,7 @@ impl Rollout<'_> {
             );
         }
         if !failures.is_empty() {
-            return Err(format!("provision: {}", failures.join("; ")));
+            return Err(ProvisionFailed { changes, failures });
         }
         self.step(
             site.pinyin(),

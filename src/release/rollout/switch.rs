@@ -4,13 +4,22 @@
 use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
 
-use super::{Rollout, health_command, last_lines};
+use super::{HealthCommandError, Rollout, health_command, last_lines};
 use crate::inventory::Host;
 use crate::profile::{Site, TransportKind};
 use crate::release::remote::{self, DeployPlan};
 
+/// Why a server could not be switched (its own steps' failures are in the steps).
+#[derive(Debug, thiserror::Error)]
+pub enum ActivateError {
+    #[error("{0}")]
+    Health(#[from] HealthCommandError),
+    /// The connection failed during the switch (the transport error is the source).
+    #[error("switch")]
+    Transport(#[source] crate::transport::TransportError),
+}
+
 impl Rollout<'_> {
-    /// Installs (if needed), switches, restarts and health-checks one server.
     /// Switches one server to the release the preparation installed, restarts it and waits
     /// for its health: one round trip, timed step by step on the server.
     pub(super) fn activate_host(
@@ -18,11 +27,11 @@ impl Rollout<'_> {
         site: &Site,
         host: &Host,
         t: &mut dyn crate::transport::Transport,
-    ) -> anyhow::Result<remote::Steps> {
+    ) -> Result<remote::Steps, ActivateError> {
         let p = &site.profile;
         let m = &self.release.manifest;
         let local = t.kind() == TransportKind::Local;
-        let health = health_command(p, m.health.as_deref()).map_err(anyhow::Error::msg)?;
+        let health = health_command(p, m.health.as_deref())?;
         let start = format!("{}/current/bin/start", p.app.install_dir);
         let service =
             (!p.app.service.is_empty()).then_some((p.app.service.as_str(), start.as_str()));
@@ -50,7 +59,7 @@ impl Rollout<'_> {
         let began = Instant::now();
         let o = t.run(&script, b"", timeout);
         let ended = Instant::now();
-        let o = o?;
+        let o = o.map_err(ActivateError::Transport)?;
         let text = o.stdout_text();
         self.script_spans(host, &text, began, ended, "switch");
         let (steps, failed) = remote::parse_steps(&text);
@@ -87,7 +96,7 @@ impl Rollout<'_> {
         &self,
         site: &Site,
         host: &Host,
-    ) -> anyhow::Result<BTreeMap<String, String>> {
+    ) -> Result<BTreeMap<String, String>, crate::template::TemplateError> {
         if self.templates.is_empty() {
             return Ok(BTreeMap::new());
         }
@@ -112,7 +121,7 @@ impl Rollout<'_> {
         site: &Site,
         switched: &[usize],
         previous: &HashMap<usize, Option<String>>,
-    ) -> Result<(), String> {
+    ) -> Result<(), NotRolledBack> {
         if switched.is_empty() {
             return Ok(());
         }
@@ -124,7 +133,7 @@ impl Rollout<'_> {
         let results = self.on_always(switched, &quiet, "rollback", |host, t| {
             let prev = previous.get(&self.index_of(host)).cloned().flatten();
             // the previous release's own health check: the profile's
-            let health = health_command(p, None).map_err(anyhow::Error::msg)?;
+            let health = health_command(p, None)?;
             let local = t.kind() == TransportKind::Local;
             let script = remote::rollback_script(
                 t.root(),
@@ -159,7 +168,12 @@ impl Rollout<'_> {
         if errors.is_empty() {
             Ok(())
         } else {
-            Err(errors.join("; "))
+            Err(NotRolledBack(errors))
         }
     }
 }
+
+/// Servers that could not be put back on their previous release: `server: why` each.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", .0.join("; "))]
+pub struct NotRolledBack(pub Vec<String>);
