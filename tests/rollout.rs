@@ -806,3 +806,56 @@ fn timings_show_where_the_time_went() {
         .collect();
     assert!(journals.contains("\"event\":\"timing\""));
 }
+
+/// A release that needs a schema version the migrations never reach: the city fails at the
+/// schema gate after migrating, saying where the database is in the user's words (it once
+/// said "at Some(8)", Rust's debug text), and no server is touched.
+#[test]
+fn a_schema_the_migrations_never_reach_fails_the_city_in_plain_words() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    let out = state.join("releases");
+    let r = run(jinbao(state).args([
+        "release",
+        "pack",
+        "examples/unified-app",
+        "--version",
+        "9.9.9",
+        "--schema",
+        "999",
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let tarball = r.json()["tarball"].as_str().unwrap().to_string();
+    let r = run(jinbao(state).args([
+        "rollout",
+        &tarball,
+        "hebi",
+        "--provision",
+        "--migrate",
+        "--no-pause",
+        "--json",
+    ]));
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    let hebi = &by_city(&r.json())["hebi"];
+    let why = hebi["error"].as_str().unwrap_or_default().to_string()
+        + hebi["reason"].as_str().unwrap_or_default();
+    assert!(
+        why.contains("after migrating, the database is at V0") && why.contains("below V999"),
+        "{}",
+        serde_json::to_string_pretty(hebi).unwrap()
+    );
+    assert!(
+        !r.stdout.contains("Some(") && !r.stderr.contains("Some("),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        !state
+            .join("sandbox/hosts/hebi/hebi-app1/opt/jinbao/current")
+            .exists(),
+        "no server switched"
+    );
+}
