@@ -859,3 +859,39 @@ fn a_schema_the_migrations_never_reach_fails_the_city_in_plain_words() {
         "no server switched"
     );
 }
+
+/// Provisioning that fails on one server of a city fails the city before any switch, and the
+/// changes it made on the other servers still count as changes of the run (they were counted
+/// as none).
+#[test]
+fn a_provisioning_failure_on_one_server_still_counts_the_changes_made() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    // a folder (not empty) where provisioning puts a file: the file cannot be put in place
+    let obstacle = state.join("sandbox/hosts/hebi/hebi-app2/etc/jinbao/NOTICE/x");
+    std::fs::create_dir_all(&obstacle).unwrap();
+    std::fs::write(obstacle.join("y"), "").unwrap();
+    let r = run(jinbao(state).args([
+        "rollout",
+        "examples/unified-app",
+        "hebi",
+        "--provision",
+        "--migrate",
+        "--no-pause",
+        "--json",
+    ]));
+    let hebi = &by_city(&r.json())["hebi"];
+    assert_eq!(hebi["result"], "failed", "{}", r.stdout);
+    let reason = hebi["reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.starts_with("provision: hebi-app2: file /etc/jinbao/NOTICE"),
+        "{reason}"
+    );
+    assert!(hebi["changes"].as_u64().unwrap() > 10, "{}", r.stdout);
+    assert!(
+        !state
+            .join("sandbox/hosts/hebi/hebi-app1/opt/jinbao/current")
+            .exists(),
+        "no server switched"
+    );
+}
