@@ -105,6 +105,11 @@ fn query_error(e: impl std::fmt::Display) -> DbError {
     DbError::Other(e.to_string())
 }
 
+/// A PostgreSQL query failed (its message and detail, never the SQL).
+fn pg_query_error(e: postgres::Error) -> DbError {
+    query_error(pg_message(&e))
+}
+
 /// The consumers' side of a connection: what they ask of a database without knowing its
 /// engine. Engine-specific SQL stays with the few that need it (`is_postgres`).
 impl Conn {
@@ -127,7 +132,7 @@ impl Conn {
                 let sql = "SELECT to_regclass($1) IS NOT NULL";
                 c.query_one(sql, &[&format!("{SCHEMA}.{name}")])
                     .map(|r| r.get(0))
-                    .map_err(|e| query_error(pg_message(&e)))
+                    .map_err(pg_query_error)
             }
             Conn::Lite(c) => {
                 let sql =
@@ -160,8 +165,8 @@ impl Conn {
                 use postgres::fallible_iterator::FallibleIterator;
                 let mut rows = c
                     .query_raw(sql, std::iter::empty::<i32>())
-                    .map_err(|e| query_error(pg_message(&e)))?;
-                while let Some(row) = rows.next().map_err(|e| query_error(pg_message(&e)))? {
+                    .map_err(pg_query_error)?;
+                while let Some(row) = rows.next().map_err(pg_query_error)? {
                     each(&pg_cells(&row)?).map_err(DbError::Consumer)?;
                 }
                 Ok(())
@@ -203,10 +208,10 @@ impl Conn {
                 use postgres::fallible_iterator::FallibleIterator;
                 let it = c
                     .query_raw(sql, std::iter::empty::<i32>())
-                    .map_err(|e| query_error(pg_message(&e)))?;
+                    .map_err(pg_query_error)?;
                 Box::new(it.iterator().map(|r| {
                     r.and_then(|row| row.try_get::<_, i64>(0))
-                        .map_err(|e| query_error(pg_message(&e)))
+                        .map_err(pg_query_error)
                 }))
             }
             Conn::Lite(c) => {
@@ -352,11 +357,25 @@ pub fn connect_pg(
     })
 }
 
+/// Whether a `--source` names a PostgreSQL database: a URL (`postgresql://…`) or a libpq
+/// `key=value` string (`host=… dbname=… password=…`), as `psql` takes them. Either may hold a
+/// password, so neither is ever shown whole.
+pub fn is_dsn(source: &str) -> bool {
+    let keyword = |w: &str| {
+        w.split_once('=').is_some_and(|(k, _)| {
+            !k.is_empty() && k.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+        })
+    };
+    source.starts_with("postgres://")
+        || source.starts_with("postgresql://")
+        || (!Path::new(source).exists() && source.split_whitespace().next().is_some_and(keyword))
+}
+
 /// A county's own database named on the command line (`data compare --source`): a
 /// PostgreSQL DSN (the city's read-only account unless the DSN names one; TLS as the DSN's
 /// `sslmode` says) or an SQLite file.
 pub fn connect_source(source: &str, p: &SiteProfile) -> Result<Conn, DbError> {
-    if !(source.starts_with("postgres://") || source.starts_with("postgresql://")) {
+    if !is_dsn(source) {
         // a source is read, never made: an SQLite file that is not there is an error
         if !Path::new(source).is_file() {
             return Err(DbError::Other(format!(

@@ -25,29 +25,35 @@ pub enum HostError {
 }
 
 impl HostError {
+    /// The connection's error behind it, if any: a task's failure keeps it in its chain.
+    pub fn transport(&self) -> Option<&TransportError> {
+        match self {
+            HostError::Unreachable(e) => Some(e),
+            HostError::Failed(e) => e.chain().find_map(|c| c.downcast_ref::<TransportError>()),
+            HostError::Stopped => None,
+        }
+    }
+
     /// A short stable word for scripts.
     pub fn reason(&self) -> &'static str {
-        match self {
-            HostError::Unreachable(e) => e.reason(),
-            HostError::Failed(e) => e
-                .chain()
-                .find_map(|c| c.downcast_ref::<TransportError>())
-                .map_or("failed", TransportError::reason),
-            HostError::Stopped => "interrupted",
+        match (self, self.transport()) {
+            (HostError::Stopped, _) => "interrupted",
+            (_, Some(e)) => e.reason(),
+            (_, None) => "failed",
         }
     }
 
     pub fn is_unreachable(&self) -> bool {
         match self {
             HostError::Unreachable(_) => true,
-            HostError::Failed(e) => e.chain().any(|c| {
-                matches!(
-                    c.downcast_ref::<TransportError>(),
-                    Some(TransportError::Lost { .. })
-                )
-            }),
+            HostError::Failed(_) => matches!(self.transport(), Some(TransportError::Lost { .. })),
             HostError::Stopped => false,
         }
+    }
+
+    /// `server: reason (what happened)`, the line a list of failed servers shows.
+    pub fn on(&self, server: &str) -> String {
+        format!("{server}: {} ({self})", self.reason())
     }
 }
 
@@ -102,6 +108,8 @@ pub struct Fleet {
     /// cities work in parallel: every host's task takes a place here.
     working: crate::transport::Gate,
     slots: Vec<Slot>,
+    /// Each host's index by its label, found once.
+    by_label: std::collections::HashMap<String, usize>,
 }
 
 /// Descriptors one host's connection may hold (its socket, a jump tunnel's pair, a command's
@@ -144,7 +152,13 @@ fn open_files_for(forks: usize) -> usize {
 impl Fleet {
     pub fn new(hosts: Vec<Host>, forks: usize, accept_new_host_keys: bool) -> Self {
         let forks = open_files_for(forks.max(1));
+        let by_label = hosts
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.label().to_string(), i))
+            .collect();
         Fleet {
+            by_label,
             connector: Connector::new(accept_new_host_keys),
             forks,
             working: crate::transport::Gate::new(forks),
@@ -165,6 +179,11 @@ impl Fleet {
 
     pub fn host(&self, index: usize) -> &Host {
         &self.slots[index].host
+    }
+
+    /// The index of `host` in the fleet (None: not one of its hosts).
+    pub fn index_of(&self, host: &Host) -> Option<usize> {
+        self.by_label.get(host.label()).copied()
     }
 
     pub fn len(&self) -> usize {

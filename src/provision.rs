@@ -40,11 +40,8 @@ pub fn plan_fleet(
 ) -> Result<(Vec<Vec<Resource>>, Vec<HostRow>), DesiredError> {
     let hosts: Vec<Host> = fleet.hosts().cloned().collect();
     let desired = desired_all(profiles, &hosts)?;
-    let index = fleet_index(fleet);
     let plans = fleet.each(None, printer, "plan", |host, t, _| {
-        let i = *index
-            .get(host.label())
-            .context("a server outside the fleet")?;
+        let i = fleet.index_of(host).context("a server outside the fleet")?;
         let install = &profiles.of_host(host).profile.app.install_dir;
         Ok(plan_host(t, &desired[i], install, diffs)?)
     });
@@ -69,13 +66,6 @@ pub fn plan_fleet(
     Ok((desired, rows))
 }
 
-/// Each server's place in the fleet, by label: found once, not searched per server.
-fn fleet_index(fleet: &crate::fleet::Fleet) -> std::collections::HashMap<&str, usize> {
-    (0..fleet.len())
-        .map(|i| (fleet.host(i).label(), i))
-        .collect()
-}
-
 /// Applies the plans of `rows` (the servers with changes and no error), each server's in one
 /// script; with `fail_fast`, servers not started yet after a failure are left alone.
 pub fn apply_fleet(
@@ -95,15 +85,12 @@ pub fn apply_fleet(
         .collect();
     // rows are in the fleet's order
     let planned: &[HostRow] = rows;
-    let index = fleet_index(fleet);
     let results = fleet.each(Some(&with_changes), printer, "apply", |host, t, _| {
         use std::sync::atomic::Ordering;
         if stop.load(Ordering::Relaxed) {
             anyhow::bail!("not applied: --fail-fast after a failure on another host");
         }
-        let i = *index
-            .get(host.label())
-            .context("a server outside the fleet")?;
+        let i = fleet.index_of(host).context("a server outside the fleet")?;
         let plan = planned[i]
             .plan
             .as_ref()

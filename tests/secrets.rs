@@ -196,3 +196,28 @@ fn the_tour_never_shows_a_secret() {
     assert_eq!(file.trim(), "marker-app-77d0a2");
     pg::drop_db(db);
 }
+
+/// A `data compare --source` naming a database by a libpq `key=value` string (as `psql`
+/// takes it) is a DSN like a URL: its password is never shown. It was once taken for a folder
+/// of extracts and echoed whole in the error.
+#[test]
+fn a_source_dsn_never_shows_its_password() {
+    let state = tempfile::tempdir().unwrap();
+    let marker = "marker-src-5e1f08";
+    for source in [
+        format!("host=127.0.0.1 port=1 dbname=x user=u password={marker}"),
+        format!("postgresql://u:{marker}@127.0.0.1:1/x"),
+    ] {
+        let r = run(common::jinbao(state.path()).args([
+            "data", "compare", "hebi", "--county", "410602", "--source", &source,
+        ]));
+        assert_ne!(r.code, 0, "{source}: {}", r.stderr);
+        assert!(
+            !r.stdout.contains(marker) && !r.stderr.contains(marker),
+            "{source}:\n{}{}",
+            r.stdout,
+            r.stderr
+        );
+        assert!(r.stderr.contains("127.0.0.1"), "names where: {}", r.stderr);
+    }
+}

@@ -48,7 +48,7 @@ pub fn run(ctx: &Ctx, a: CompareArgs) -> Result<Exit> {
         .clone()
         .unwrap_or_else(|| ctx.state_dir().join("compare"));
     let mut city = db::connect(&site.profile, Account::ReadOnly)?;
-    let is_dsn = a.source.starts_with("postgres://") || a.source.starts_with("postgresql://");
+    let is_dsn = db::is_dsn(&a.source);
     let path = PathBuf::from(&a.source);
     let is_sqlite = !is_dsn && path.is_file() && !a.source.ends_with(".csv");
     let results: Vec<EntityDiff> = if is_dsn || is_sqlite {

@@ -63,13 +63,8 @@ pub fn servers(
                     releases.push((host.city.clone(), host.name.clone(), probe.release.clone()));
                 }
             }
-            Err(HostError::Failed(e))
-                if e.chain().any(|c| {
-                    matches!(
-                        c.downcast_ref::<TransportError>(),
-                        Some(TransportError::CommandTimeout { .. })
-                    )
-                }) =>
+            Err(e @ HostError::Failed(_))
+                if matches!(e.transport(), Some(TransportError::CommandTimeout { .. })) =>
             {
                 checks.push(
                     Check::new(

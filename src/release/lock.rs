@@ -235,11 +235,7 @@ pub fn take_city(
         for r in results {
             match r.result {
                 Ok(h) => held.extend(h.map(|h| (r.index, h))),
-                Err(e) => bad.push(format!(
-                    "{}: {} ({e})",
-                    fleet.host(r.index).name,
-                    e.reason()
-                )),
+                Err(e) => bad.push(e.on(&fleet.host(r.index).name)),
             }
         }
         if bad.is_empty() {

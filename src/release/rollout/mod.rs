@@ -439,9 +439,7 @@ impl<'a> Rollout<'a> {
     }
 
     fn index_of(&self, host: &Host) -> usize {
-        (0..self.fleet.len())
-            .find(|i| self.fleet.host(*i).label() == host.label())
-            .unwrap_or(0)
+        self.fleet.index_of(host).unwrap_or(0)
     }
 
     /// Like `on`, but also after a stop was asked for: the work that undoes or unlocks.
@@ -497,7 +495,7 @@ impl<'a> Rollout<'a> {
                 Ok(v) => ok.push((i, v)),
                 Err(e) => {
                     self.step(city, Some(&name), step, false, e.to_string());
-                    bad.push(format!("{name}: {} ({e})", e.reason()));
+                    bad.push(e.on(&name));
                 }
             }
         }

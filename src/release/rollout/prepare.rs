@@ -289,11 +289,7 @@ impl Rollout<'_> {
         for (i, r) in results {
             match r {
                 Ok(d) => held.extend(d.held.clone().map(|h| (*i, h))),
-                Err(e) => bad.push(format!(
-                    "{}: {} ({e})",
-                    self.fleet.host(*i).name,
-                    e.reason()
-                )),
+                Err(e) => bad.push(e.on(&self.fleet.host(*i).name)),
             }
         }
         if bad.is_empty() {
@@ -431,11 +427,10 @@ impl Rollout<'_> {
         let quiet = self.printer.quiet_clone();
         let install = site.profile.app.install_dir.clone();
         let version = self.release.manifest.version.clone();
+        // each server's place in `all` (and `desired`), found once
+        let place: HashMap<usize, usize> = all.iter().enumerate().map(|(k, i)| (*i, k)).collect();
         let results = self.on(&all, &quiet, "probe", |host, t| {
-            let k = all
-                .iter()
-                .position(|i| self.fleet.host(*i).label() == host.label())
-                .unwrap_or(0);
+            let k = place.get(&self.index_of(host)).copied().unwrap_or(0);
             let preflight = remote::preflight_script(t.root(), &install, &version);
             let (plan, facts) =
                 crate::provision::plan_host_with(t, &desired[k], &install, &preflight)?;
