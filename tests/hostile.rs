@@ -552,3 +552,119 @@ fn scripts_travel_on_stdin_never_in_argv() {
         );
     }
 }
+
+// ---- one reading of a release ------------------------------------------------------------
+
+/// `tests/hostile/releases/`: archives that the checker's tar and gzip and a server's would
+/// read differently (see make.py there). Each is refused with its reason: servers only ever
+/// unpack jinbao's own canonical form, so these could not reach one, but an archive that two
+/// readers disagree on is refused rather than silently normalised.
+#[test]
+fn parser_differential_releases_are_refused_with_their_reason() {
+    let corpus = repo().join("tests/hostile/releases");
+    let cases: toml::Table =
+        toml::from_str(&std::fs::read_to_string(corpus.join("cases.toml")).unwrap()).unwrap();
+    let cases = cases["case"].as_array().unwrap();
+    assert!(cases.len() >= 8);
+    let state = tempfile::tempdir().unwrap();
+    let mut failures = Vec::new();
+    for case in cases {
+        let manifest = corpus.join(case["manifest"].as_str().unwrap());
+        let why = case["why"].as_str().unwrap();
+        let r = inspect(state.path(), &manifest);
+        if r.code == 0 || !r.stderr.contains(why) {
+            failures.push(format!(
+                "{}: exit {}, want `{why}`:\n{}",
+                manifest.display(),
+                r.code,
+                r.stderr
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+/// A release written by GNU tar in pax format, with a hard link and a name longer than a
+/// plain header holds, deploys as jinbao's canonical form: the hard link arrives as a copy of
+/// its file, the long name whole, and nothing the server unpacks was not checked.
+#[test]
+fn a_release_from_another_tar_reaches_servers_in_jinbaos_own_form() {
+    let work = tempfile::tempdir().unwrap();
+    let d = work.path();
+    let src = d.join("src");
+    common::copy_tree(&repo().join("examples/unified-app"), &src);
+    std::fs::hard_link(
+        src.join("lib/unified-core.properties"),
+        src.join("lib/core-link.properties"),
+    )
+    .unwrap();
+    // longer than a header's name field: GNU tar writes a pax path for it
+    let long = format!("share/{}/{}.txt", "d".repeat(80), "n".repeat(90));
+    std::fs::create_dir_all(src.join(&long).parent().unwrap()).unwrap();
+    std::fs::write(src.join(&long), "long\n").unwrap();
+    let version = std::fs::read_to_string(src.join("VERSION")).unwrap();
+    let version = version.trim();
+    let tar = d.join(format!("unified-app-{version}.tar.gz"));
+    let made = std::process::Command::new("tar")
+        .args(["--format=pax", "-czf"])
+        .arg(&tar)
+        .arg("-C")
+        .arg(&src)
+        .arg(".")
+        .status()
+        .unwrap();
+    assert!(made.success());
+    use sha2::Digest;
+    let bytes = std::fs::read(&tar).unwrap();
+    let sha: String = sha2::Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    std::fs::write(
+        d.join(format!("unified-app-{version}.release.toml")),
+        format!(
+            "name = \"unified-app\"\nversion = \"{version}\"\ntarball = \"unified-app-{version}.tar.gz\"\nsha256 = \"{sha}\"\nsize = {}\nfiles = 9\nhealth = \"bin/health-check\"\ntemplates = [\"etc/local.toml.j2\"]\n",
+            bytes.len()
+        ),
+    )
+    .unwrap();
+    let state = d.join("state");
+    let r = inspect(&state, &tar);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(jinbao(&state).args([
+        "--yes",
+        "rollout",
+        tar.to_str().unwrap(),
+        "xuchang",
+        "--provision",
+        "--migrate",
+        "--no-pause",
+    ]));
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let hosts = state.join("sandbox/hosts/xuchang");
+    let mut checked = 0;
+    for host in std::fs::read_dir(&hosts).unwrap().flatten() {
+        let release = host.path().join(format!("opt/jinbao/releases/{version}"));
+        if !release.is_dir() {
+            continue;
+        }
+        checked += 1;
+        use std::os::unix::fs::MetadataExt;
+        let copy = std::fs::symlink_metadata(release.join("lib/core-link.properties")).unwrap();
+        assert!(copy.is_file());
+        assert_eq!(copy.nlink(), 1, "a hard link arrives as a copy");
+        assert_eq!(
+            std::fs::read(release.join("lib/core-link.properties")).unwrap(),
+            std::fs::read(src.join("lib/unified-core.properties")).unwrap()
+        );
+        assert_eq!(
+            std::fs::read_to_string(release.join(&long)).unwrap(),
+            "long\n"
+        );
+        assert!(
+            release.join("etc/local.toml").is_file(),
+            "the template is rendered"
+        );
+    }
+    assert!(checked > 0, "no server of xuchang holds the release");
+}

@@ -212,17 +212,20 @@ fn what_the_release_checker_accepts_unpacks_inside_its_folder() {
         let work = tempfile::tempdir().unwrap();
         let tarball = work.path().join("r.tar.gz");
         build_tarball(&tarball, &entries);
-        let Ok(_) = jinbao::release::check::tarball(&tarball, None) else {
+        let Ok(checked) = jinbao::release::check::tarball(&tarball, None, &[]) else {
             return Ok(()); // refused: nothing reaches a server
         };
-        // accepted: GNU tar, as a server runs it, must leave everything inside the folder
+        // accepted: servers receive the canonical archive written from what was checked, and
+        // GNU tar, as a server runs it, must leave everything of it inside the folder
+        let sent = work.path().join("sent.tar.gz");
+        std::fs::write(&sent, checked.canonical.0.as_slice()).unwrap();
         let outside = work.path().join("outside");
         std::fs::create_dir(&outside).unwrap();
         let inside = work.path().join("release");
         std::fs::create_dir(&inside).unwrap();
         let _ = Command::new("tar")
             .args(["--no-same-owner", "--no-same-permissions", "-xzf"])
-            .arg(&tarball)
+            .arg(&sent)
             .arg("-C")
             .arg(&inside)
             .output()
@@ -232,7 +235,7 @@ fn what_the_release_checker_accepts_unpacks_inside_its_folder() {
         walk(work.path(), &mut all);
         let real_inside = inside.canonicalize().unwrap();
         for p in &all {
-            if p == &tarball || p == &outside || p == &inside {
+            if p == &tarball || p == &sent || p == &outside || p == &inside {
                 continue;
             }
             prop_assert!(

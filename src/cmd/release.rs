@@ -229,6 +229,8 @@ pub fn pack_placed(a: &PackArgs) -> Result<(release::Release, Placed)> {
         tarball,
         manifest_path,
         contents: packed.contents,
+        canonical: packed.canonical,
+        templates: packed.templates,
     };
     Ok((
         placed,

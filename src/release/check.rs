@@ -1,12 +1,20 @@
 //! What makes a release safe to put on a server, checked before any server sees it: every
 //! manifest field in its safe set, and every entry of the tarball — paths normalised and inside
 //! the release, no device or special file, no setuid bit, links that resolve inside the release
-//! without passing through another link, nothing written through a link, and an unpacked size
-//! and entry count within bounds (a gzip bomb stops at the bound, not at a full disk).
+//! without passing through another link, nothing written through a link, and every size within
+//! bounds (a gzip bomb or a huge long name stops at the bound, not at a full disk or memory).
+//!
+//! There is one reading of an archive: this one. Servers never unpack the tarball as it came;
+//! they unpack the canonical archive written here from the entries as they were checked (one
+//! gzip member, plain ustar headers, only regular files, folders and checked in-release
+//! symbolic links; a hard link becomes a copy of its file). Where another tar or gzip would
+//! read the original differently (a second gzip member, a pax key given twice, an entry that
+//! comes back as another type), the original is refused with the reason.
 
-use std::collections::{HashMap, HashSet};
-use std::io::Read;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::{Read, Seek, Write};
 use std::path::Path;
+use std::sync::Arc;
 
 use super::{Manifest, ReleaseError, io};
 use crate::profile::safe;
@@ -15,6 +23,16 @@ use crate::profile::safe;
 pub const MAX_UNPACKED: u64 = 4 << 30;
 /// The most entries a release may have.
 pub const MAX_ENTRIES: u64 = 20_000;
+/// The longest GNU long name or long link an entry may carry (PATH_MAX).
+const MAX_LONG_NAME: u64 = 4096;
+/// The largest pax header one entry may carry.
+const MAX_PAX: u64 = 64 << 10;
+/// All metadata of an archive together (long names and pax headers).
+const MAX_METADATA: u64 = 32 << 20;
+/// What may follow the end of the archive inside its gzip member (tar pads to its record size).
+const MAX_TRAILING: u64 = 1 << 20;
+/// The largest template a release may carry.
+const MAX_TEMPLATE_BYTES: u64 = 1 << 20;
 
 /// What the tarball holds, counted while checking it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -23,6 +41,25 @@ pub struct Contents {
     pub entries: u64,
     /// Bytes of all regular files together.
     pub unpacked: u64,
+}
+
+/// The canonical archive: what servers unpack, written by jinbao from the checked entries.
+#[derive(Clone, Default)]
+pub struct Canonical(pub Arc<Vec<u8>>);
+
+impl std::fmt::Debug for Canonical {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Canonical({} bytes)", self.0.len())
+    }
+}
+
+/// A release tarball as checked: what it holds, its canonical form and its templates' text.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub contents: Contents,
+    pub canonical: Canonical,
+    /// Path in the release → the template's text, for the templates asked for.
+    pub templates: BTreeMap<String, String>,
 }
 
 /// Every manifest field in its safe set: these become paths and words on servers.
@@ -66,92 +103,570 @@ pub fn manifest(m: &Manifest, shown: &str) -> Result<(), ReleaseError> {
     Ok(())
 }
 
+/// An entry as checked (a hard link is already a file: its canonical form is a copy).
+#[derive(Debug, Clone, PartialEq)]
 enum Kind {
     File,
     Dir,
     Symlink(String),
-    HardLink(String),
 }
 
-/// Checks every entry of a tarball, reading at most `limit` unpacked bytes (and never more
-/// than [`MAX_UNPACKED`]).
-pub fn tarball(path: &Path, limit: Option<u64>) -> Result<Contents, ReleaseError> {
+impl Kind {
+    fn word(&self) -> &'static str {
+        match self {
+            Kind::File => "file",
+            Kind::Dir => "folder",
+            Kind::Symlink(_) => "link",
+        }
+    }
+}
+
+/// Reads a tarball from disk whole, once: a FIFO or device is refused rather than waited on,
+/// and a file larger than any release may be is refused rather than read.
+pub fn read_file(path: &Path) -> Result<Vec<u8>, ReleaseError> {
+    let meta = std::fs::metadata(path).map_err(io(path))?;
+    if !meta.is_file() {
+        return Err(ReleaseError::Invalid(format!(
+            "{} is not a regular file",
+            path.display()
+        )));
+    }
+    let file = std::fs::File::open(path).map_err(io(path))?;
+    let mut bytes = Vec::with_capacity(meta.len().min(MAX_UNPACKED) as usize);
+    file.take(MAX_UNPACKED + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io(path))?;
+    if bytes.len() as u64 > MAX_UNPACKED {
+        return Err(ReleaseError::Invalid(format!(
+            "{} is larger than a release may be (4 GiB)",
+            path.display()
+        )));
+    }
+    Ok(bytes)
+}
+
+/// Checks the tarball at `path`; see [`archive`].
+pub fn tarball(
+    path: &Path,
+    limit: Option<u64>,
+    templates: &[String],
+) -> Result<Checked, ReleaseError> {
+    let bytes = read_file(path)?;
+    archive(&bytes, &path.display().to_string(), limit, templates)
+}
+
+/// What the entries before a real one said about it (GNU long names, a pax header).
+#[derive(Default)]
+struct Pending {
+    long_name: Option<Vec<u8>>,
+    long_link: Option<Vec<u8>>,
+    pax: Option<BTreeMap<String, Vec<u8>>>,
+}
+
+impl Pending {
+    fn is_empty(&self) -> bool {
+        self.long_name.is_none() && self.long_link.is_none() && self.pax.is_none()
+    }
+}
+
+/// Checks every entry of a tar.gz held in memory, reading at most `limit` unpacked bytes of
+/// files (never more than [`MAX_UNPACKED`]), and writes the canonical archive from what it
+/// checked. `templates` (paths in the release) are kept as text.
+pub fn archive(
+    data: &[u8],
+    shown: &str,
+    limit: Option<u64>,
+    templates: &[String],
+) -> Result<Checked, ReleaseError> {
     let limit = limit
         .filter(|l| *l > 0)
         .unwrap_or(MAX_UNPACKED)
         .min(MAX_UNPACKED);
-    let file = std::fs::File::open(path).map_err(io(path))?;
-    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
-    let shown = path.display().to_string();
-    let unsafe_entry = |entry: &str, why: &'static str| ReleaseError::Unsafe {
-        tarball: shown.clone(),
+    let refuse = |entry: &str, why: &'static str| ReleaseError::Unsafe {
+        tarball: shown.to_string(),
         entry: safe::excerpt(entry),
         why,
     };
+    let broken = |e: std::io::Error| {
+        ReleaseError::Invalid(format!("{shown}: not a whole tar.gz archive: {e}"))
+    };
     let mut c = Contents::default();
+    let mut metadata = 0u64;
+    let mut pending = Pending::default();
+    let mut seen: HashMap<String, Kind> = HashMap::new();
     let mut entries: Vec<(String, Kind)> = Vec::new();
-    for entry in archive.entries().map_err(io(path))? {
-        let mut entry = entry.map_err(io(path))?;
-        let raw = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
-        let kind = entry.header().entry_type();
-        if kind.is_pax_global_extensions()
-            || kind.is_pax_local_extensions()
-            || kind.is_gnu_longname()
-            || kind.is_gnu_longlink()
-        {
-            continue;
-        }
-        c.entries += 1;
-        if c.entries > MAX_ENTRIES {
-            return Err(unsafe_entry(
-                &raw,
-                "is one entry too many: a release has at most 20,000",
-            ));
-        }
-        let rel = normal(&raw).map_err(|why| unsafe_entry(&raw, why))?;
-        let mode = entry.header().mode().unwrap_or(0);
-        if mode & 0o7000 != 0 {
-            return Err(unsafe_entry(&raw, "has a setuid, setgid or sticky bit"));
-        }
-        let link = || {
-            entry
-                .link_name_bytes()
-                .map(|b| String::from_utf8_lossy(&b).into_owned())
-                .unwrap_or_default()
-        };
-        let k = match kind {
-            tar::EntryType::Regular | tar::EntryType::Continuous => {
-                c.files += 1;
-                let size = entry.header().size().unwrap_or(u64::MAX);
-                c.unpacked = c.unpacked.saturating_add(size);
-                if c.unpacked > limit {
-                    return Err(unsafe_entry(
-                        &raw,
-                        "takes the release past its unpacked size (the manifest's, or 4 GiB)",
+    let mut kept: BTreeMap<String, String> = BTreeMap::new();
+    let mut out = Writer::new().map_err(broken)?;
+    let mut input: &[u8] = data;
+    {
+        let mut archive = tar::Archive::new(flate2::bufread::GzDecoder::new(&mut input));
+        for entry in archive.entries().map_err(broken)?.raw(true) {
+            let mut entry = entry.map_err(broken)?;
+            let header = entry.header().clone();
+            let kind = header.entry_type();
+            let size = header.entry_size().map_err(broken)?;
+            let named = String::from_utf8_lossy(&header.path_bytes()).into_owned();
+            let mut meta = |bound: u64, why: &'static str| -> Result<Vec<u8>, ReleaseError> {
+                metadata = metadata.saturating_add(size);
+                if size > bound || metadata > MAX_METADATA {
+                    return Err(refuse(&named, why));
+                }
+                let mut v = Vec::with_capacity(size as usize);
+                entry.read_to_end(&mut v).map_err(broken)?;
+                if v.len() as u64 != size {
+                    return Err(refuse(&named, "is shorter than its header says"));
+                }
+                Ok(v)
+            };
+            if kind.is_gnu_longname() || kind.is_gnu_longlink() {
+                let long = meta(MAX_LONG_NAME, "is a GNU long name longer than 4,096 bytes")?;
+                let slot = if kind.is_gnu_longname() {
+                    &mut pending.long_name
+                } else {
+                    &mut pending.long_link
+                };
+                if slot.is_some() {
+                    return Err(refuse(&named, "is a second GNU long name for one entry"));
+                }
+                *slot = Some(until_nul(long));
+                continue;
+            }
+            if kind.is_pax_local_extensions() {
+                let records = meta(MAX_PAX, "is a pax header larger than 64 KiB")?;
+                if pending.pax.is_some() {
+                    return Err(refuse(&named, "is a second pax header for one entry"));
+                }
+                pending.pax = Some(pax(&records).map_err(|why| refuse(&named, why))?);
+                continue;
+            }
+            if kind.is_pax_global_extensions() {
+                let records = meta(MAX_PAX, "is a pax header larger than 64 KiB")?;
+                let records = pax(&records).map_err(|why| refuse(&named, why))?;
+                if records.keys().any(|k| k != "comment") {
+                    return Err(refuse(
+                        &named,
+                        "is a global pax header that would change the entries after it",
                     ));
                 }
-                // read the data through, so that what the header claims is what is there
-                let read = std::io::copy(&mut (&mut entry).take(size), &mut std::io::sink())
-                    .map_err(io(path))?;
-                if read != size {
-                    return Err(unsafe_entry(&raw, "is shorter than its header says"));
-                }
-                Kind::File
+                continue;
             }
-            tar::EntryType::Directory => Kind::Dir,
-            tar::EntryType::Symlink => Kind::Symlink(link()),
-            tar::EntryType::Link => Kind::HardLink(link()),
-            _ => {
-                return Err(unsafe_entry(
+            let said = std::mem::take(&mut pending);
+            let pax = said.pax.unwrap_or_default();
+            let name = match (said.long_name, pax.get("path")) {
+                (Some(_), Some(_)) => {
+                    return Err(refuse(
+                        &named,
+                        "is named twice, by a GNU long name and a pax path",
+                    ));
+                }
+                (Some(n), None) => n,
+                (None, Some(p)) => p.clone(),
+                (None, None) => header.path_bytes().into_owned(),
+            };
+            let raw = String::from_utf8(name)
+                .map_err(|_| refuse(&named, "has a name that is not UTF-8"))?;
+            c.entries += 1;
+            if c.entries > MAX_ENTRIES {
+                return Err(refuse(
                     &raw,
-                    "is a device, fifo or other special file",
+                    "is one entry too many: a release has at most 20,000",
                 ));
             }
-        };
-        entries.push((rel, k));
+            let rel = normal(&raw).map_err(|why| refuse(&raw, why))?;
+            let mode = header.mode().map_err(broken)?;
+            if mode & 0o7000 != 0 {
+                return Err(refuse(&raw, "has a setuid, setgid or sticky bit"));
+            }
+            let link = match (said.long_link, pax.get("linkpath")) {
+                (Some(_), Some(_)) => {
+                    return Err(refuse(
+                        &raw,
+                        "names its link twice, by a GNU long link and a pax linkpath",
+                    ));
+                }
+                (Some(l), None) => Some(l),
+                (None, Some(l)) => Some(l.clone()),
+                (None, None) => header.link_name_bytes().map(|l| l.into_owned()),
+            };
+            let link = link
+                .map(String::from_utf8)
+                .transpose()
+                .map_err(|_| refuse(&raw, "links to a name that is not UTF-8"))?
+                .unwrap_or_default();
+            let is_file = matches!(
+                kind,
+                tar::EntryType::Regular | tar::EntryType::Continuous | tar::EntryType::Link
+            );
+            if size != 0 && !matches!(kind, tar::EntryType::Regular | tar::EntryType::Continuous) {
+                return Err(refuse(&raw, "is a folder or link that carries data"));
+            }
+            let checked = match kind {
+                tar::EntryType::Directory => Kind::Dir,
+                tar::EntryType::Symlink => Kind::Symlink(link.clone()),
+                _ if is_file => Kind::File,
+                _ => return Err(refuse(&raw, "is a device, fifo or other special file")),
+            };
+            if rel.is_empty() {
+                if checked != Kind::Dir {
+                    return Err(refuse(&raw, "has an empty name"));
+                }
+                continue;
+            }
+            match seen.get(&rel) {
+                Some(Kind::Dir) if checked == Kind::Dir => continue,
+                Some(before) if before.word() != checked.word() => {
+                    return Err(refuse(
+                        &raw,
+                        "comes back as another type: tar tools disagree on which one stays",
+                    ));
+                }
+                Some(_) => {
+                    return Err(refuse(
+                        &raw,
+                        "appears twice: tar tools disagree on which one stays",
+                    ));
+                }
+                None => {}
+            }
+            let written = match kind {
+                tar::EntryType::Directory => out.dir(&rel),
+                tar::EntryType::Symlink => out.symlink(&rel, &link),
+                tar::EntryType::Link => {
+                    let target = normal(&link).map_err(|_| {
+                        refuse(&raw, "is a hard link that leads out of the release")
+                    })?;
+                    if seen.get(&target) != Some(&Kind::File) {
+                        return Err(refuse(
+                            &raw,
+                            "is a hard link to something that is not a file of the release before it",
+                        ));
+                    }
+                    let size = out.size_of(&target);
+                    c.files += 1;
+                    c.unpacked = c.unpacked.saturating_add(size);
+                    if c.unpacked > limit {
+                        return Err(refuse(
+                            &raw,
+                            "takes the release past its unpacked size (the manifest's, or 4 GiB)",
+                        ));
+                    }
+                    out.copy(&rel, &target, mode)
+                }
+                _ => {
+                    c.files += 1;
+                    c.unpacked = c.unpacked.saturating_add(size);
+                    if c.unpacked > limit {
+                        return Err(refuse(
+                            &raw,
+                            "takes the release past its unpacked size (the manifest's, or 4 GiB)",
+                        ));
+                    }
+                    let template = templates.contains(&rel);
+                    let (read, text) = out
+                        .file(&rel, mode, size, &mut entry, template)
+                        .map_err(|e| e.refusal(&raw, &refuse, &broken))?;
+                    if read != size {
+                        return Err(refuse(&raw, "is shorter than its header says"));
+                    }
+                    if let Some(text) = text {
+                        if text.len() as u64 > MAX_TEMPLATE_BYTES {
+                            return Err(refuse(&raw, "is a template larger than 1 MiB"));
+                        }
+                        let text = String::from_utf8(text)
+                            .map_err(|_| refuse(&raw, "is a template that is not UTF-8 text"))?;
+                        kept.insert(rel.clone(), text);
+                    }
+                    Ok(())
+                }
+            };
+            written.map_err(|e| e.refusal(&raw, &refuse, &broken))?;
+            seen.insert(rel.clone(), checked.clone());
+            entries.push((rel, checked));
+        }
+        if !pending.is_empty() {
+            return Err(refuse(
+                "",
+                "ends with a long name or pax header that describes no entry",
+            ));
+        }
+        // the rest of the gzip member, bounded: tar's padding, never a second archive
+        let mut gz = archive.into_inner();
+        let rest = std::io::copy(&mut (&mut gz).take(MAX_TRAILING + 1), &mut std::io::sink())
+            .map_err(broken)?;
+        if rest > MAX_TRAILING {
+            return Err(refuse(
+                "",
+                "holds more than 1 MiB after the end of its archive",
+            ));
+        }
     }
-    structure(&entries).map_err(|(entry, why)| unsafe_entry(&entry, why))?;
-    Ok(c)
+    if !input.is_empty() {
+        return Err(refuse(
+            "",
+            "has a second gzip member (or other data) after the first: gzip would unpack what the checker never saw",
+        ));
+    }
+    structure(&entries).map_err(|(entry, why)| refuse(&entry, why))?;
+    let canonical = out.finish().map_err(broken)?;
+    Ok(Checked {
+        contents: c,
+        canonical: Canonical(Arc::new(canonical)),
+        templates: kept,
+    })
+}
+
+/// A GNU long name's bytes up to its first NUL.
+fn until_nul(mut v: Vec<u8>) -> Vec<u8> {
+    if let Some(end) = v.iter().position(|b| *b == 0) {
+        v.truncate(end);
+    }
+    v
+}
+
+/// The records of a pax header (`LEN KEY=VALUE\n` each), strictly: a key given twice, a
+/// malformed record or a key that changes how the data is read is refused.
+fn pax(data: &[u8]) -> Result<BTreeMap<String, Vec<u8>>, &'static str> {
+    let mut out = BTreeMap::new();
+    let mut rest = data;
+    while !rest.is_empty() {
+        let space = rest
+            .iter()
+            .position(|b| *b == b' ')
+            .ok_or("is a pax header with a malformed record")?;
+        let len: usize = std::str::from_utf8(&rest[..space])
+            .ok()
+            .filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|s| s.parse().ok())
+            .ok_or("is a pax header with a malformed record")?;
+        if len <= space + 1 || len > rest.len() || rest[len - 1] != b'\n' {
+            return Err("is a pax header with a malformed record");
+        }
+        let record = &rest[space + 1..len - 1];
+        let eq = record
+            .iter()
+            .position(|b| *b == b'=')
+            .ok_or("is a pax header with a malformed record")?;
+        let key = std::str::from_utf8(&record[..eq])
+            .map_err(|_| "is a pax header with a malformed record")?;
+        let allowed = matches!(
+            key,
+            "path"
+                | "linkpath"
+                | "mtime"
+                | "atime"
+                | "ctime"
+                | "uid"
+                | "gid"
+                | "uname"
+                | "gname"
+                | "comment"
+        ) || key.starts_with("SCHILY.xattr.")
+            || key.starts_with("LIBARCHIVE.xattr.");
+        if !allowed {
+            return Err(
+                "is a pax header with a key jinbao does not read (size, sparse files, charsets …)",
+            );
+        }
+        if out
+            .insert(key.to_string(), record[eq + 1..].to_vec())
+            .is_some()
+        {
+            return Err(
+                "is a pax header that gives one key twice: tar tools disagree on which counts",
+            );
+        }
+        rest = &rest[len..];
+    }
+    Ok(out)
+}
+
+/// Why writing the canonical archive stopped: the entry cannot be written plainly, or I/O.
+enum WriteError {
+    Unfit(&'static str),
+    Io(std::io::Error),
+}
+
+impl From<std::io::Error> for WriteError {
+    fn from(e: std::io::Error) -> Self {
+        WriteError::Io(e)
+    }
+}
+
+impl WriteError {
+    fn refusal(
+        self,
+        entry: &str,
+        refuse: &impl Fn(&str, &'static str) -> ReleaseError,
+        broken: &impl Fn(std::io::Error) -> ReleaseError,
+    ) -> ReleaseError {
+        match self {
+            WriteError::Unfit(why) => refuse(entry, why),
+            WriteError::Io(e) => broken(e),
+        }
+    }
+}
+
+/// Writes the canonical archive: plain ustar headers, fixed times and owners, into a
+/// temporary file (a hard link's copy is read back from it), gzipped once at the end.
+struct Writer {
+    builder: tar::Builder<std::fs::File>,
+    /// The same file, read at offsets for the copies of hard links.
+    reader: std::fs::File,
+    /// Where each file's data starts in the tar, and its size.
+    files: HashMap<String, (u64, u64)>,
+}
+
+impl Writer {
+    fn new() -> std::io::Result<Writer> {
+        let file = tempfile::tempfile()?;
+        let reader = file.try_clone()?;
+        Ok(Writer {
+            builder: tar::Builder::new(file),
+            reader,
+            files: HashMap::new(),
+        })
+    }
+
+    fn header(
+        rel: &str,
+        kind: tar::EntryType,
+        mode: u32,
+        size: u64,
+    ) -> Result<tar::Header, WriteError> {
+        let mut h = tar::Header::new_ustar();
+        h.set_path(rel).map_err(|_| {
+            WriteError::Unfit("has a path longer than a plain tar header holds (a name of at most 100 bytes, 255 with its folders)")
+        })?;
+        h.set_entry_type(kind);
+        h.set_mode(mode);
+        h.set_size(size);
+        h.set_mtime(super::FIXED_MTIME);
+        h.set_uid(0);
+        h.set_gid(0);
+        h.set_username("root")?;
+        h.set_groupname("root")?;
+        Ok(h)
+    }
+
+    fn dir(&mut self, rel: &str) -> Result<(), WriteError> {
+        let mut h = Self::header(rel, tar::EntryType::Directory, 0o755, 0)?;
+        h.set_cksum();
+        self.builder.append(&h, std::io::empty())?;
+        Ok(())
+    }
+
+    fn symlink(&mut self, rel: &str, target: &str) -> Result<(), WriteError> {
+        let mut h = Self::header(rel, tar::EntryType::Symlink, 0o777, 0)?;
+        // the link's text exactly as checked
+        h.set_link_name_literal(target)
+            .map_err(|_| WriteError::Unfit("is a link whose target is longer than 100 bytes"))?;
+        h.set_cksum();
+        self.builder.append(&h, std::io::empty())?;
+        Ok(())
+    }
+
+    /// Copies `size` bytes of `data` as file `rel`; returns how many there were and, when
+    /// `keep`, the bytes themselves (at most one more than a template may hold).
+    fn file(
+        &mut self,
+        rel: &str,
+        mode: u32,
+        size: u64,
+        data: &mut impl Read,
+        keep: bool,
+    ) -> Result<(u64, Option<Vec<u8>>), WriteError> {
+        let mut h = Self::header(rel, tar::EntryType::Regular, file_mode(mode), size)?;
+        h.set_cksum();
+        let start = self.builder.get_mut().stream_position()? + 512;
+        let mut counted = Counted {
+            inner: data.take(size),
+            read: 0,
+            kept: keep.then(Vec::new),
+        };
+        self.builder.append(&h, &mut counted)?;
+        self.files.insert(rel.to_string(), (start, counted.read));
+        Ok((counted.read, counted.kept))
+    }
+
+    fn size_of(&self, rel: &str) -> u64 {
+        self.files.get(rel).map_or(0, |(_, size)| *size)
+    }
+
+    /// File `rel` with the content of file `target` written before it.
+    fn copy(&mut self, rel: &str, target: &str, mode: u32) -> Result<(), WriteError> {
+        let (start, size) = self.files.get(target).copied().unwrap_or((0, 0));
+        let mut h = Self::header(rel, tar::EntryType::Regular, file_mode(mode), size)?;
+        h.set_cksum();
+        let data_at = self.builder.get_mut().stream_position()? + 512;
+        let mut from = At {
+            file: &self.reader,
+            pos: start,
+            left: size,
+        };
+        self.builder.append(&h, &mut from)?;
+        self.files.insert(rel.to_string(), (data_at, size));
+        Ok(())
+    }
+
+    fn finish(self) -> std::io::Result<Vec<u8>> {
+        let mut file = self.builder.into_inner()?;
+        file.flush()?;
+        file.rewind()?;
+        let mut gz = flate2::GzBuilder::new()
+            .mtime(0)
+            .write(Vec::new(), flate2::Compression::new(6));
+        std::io::copy(&mut file, &mut gz)?;
+        gz.finish()
+    }
+}
+
+/// Executable for everyone or for no one: the modes a release's files get on servers.
+fn file_mode(mode: u32) -> u32 {
+    if mode & 0o111 != 0 { 0o755 } else { 0o644 }
+}
+
+/// A reader that counts what passes and keeps a copy when asked.
+struct Counted<R> {
+    inner: R,
+    read: u64,
+    kept: Option<Vec<u8>>,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        if let Some(k) = &mut self.kept
+            && (k.len() as u64) <= MAX_TEMPLATE_BYTES
+        {
+            k.extend_from_slice(&buf[..n]);
+        }
+        Ok(n)
+    }
+}
+
+/// Reads `left` bytes of a file from `pos`, without moving the file's own offset.
+struct At<'a> {
+    file: &'a std::fs::File,
+    pos: u64,
+    left: u64,
+}
+
+impl Read for At<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        use std::os::unix::fs::FileExt;
+        let want = buf.len().min(self.left as usize);
+        if want == 0 {
+            return Ok(0);
+        }
+        let n = self.file.read_at(&mut buf[..want], self.pos)?;
+        if n == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        self.pos += n as u64;
+        self.left -= n as u64;
+        Ok(n)
+    }
 }
 
 /// An entry's path, normalised (`./a/b/` → `a/b`), or why it is unsafe.
@@ -178,64 +693,52 @@ fn normal(raw: &str) -> Result<String, &'static str> {
 
 /// Links resolved against the release root: a symbolic link must point inside the release, at
 /// something that is not itself a link, along a path with no link in it; no entry may lie below
-/// a link (it would be written through it); a hard link must name a regular file of the release.
+/// a link (it would be written through it) or below a file.
 fn structure(entries: &[(String, Kind)]) -> Result<(), (String, &'static str)> {
     let links: HashSet<&str> = entries
         .iter()
         .filter(|(_, k)| matches!(k, Kind::Symlink(_)))
         .map(|(p, _)| p.as_str())
         .collect();
-    let files: HashMap<&str, ()> = entries
+    let files: HashSet<&str> = entries
         .iter()
         .filter(|(_, k)| matches!(k, Kind::File))
-        .map(|(p, _)| (p.as_str(), ()))
+        .map(|(p, _)| p.as_str())
         .collect();
-    let through_link = |path: &str| -> bool {
-        let mut prefix = String::new();
-        for part in path.split('/') {
-            if links.contains(prefix.as_str()) && !prefix.is_empty() {
-                return true;
-            }
-            if !prefix.is_empty() {
-                prefix.push('/');
-            }
-            prefix.push_str(part);
-        }
-        false
+    // the first proper prefix of `path` that is in `set`
+    let below = |set: &HashSet<&str>, path: &str| -> bool {
+        path.match_indices('/')
+            .any(|(i, _)| set.contains(&path[..i]))
     };
     for (path, kind) in entries {
-        if through_link(path) {
+        if below(&links, path) {
             return Err((
                 path.clone(),
                 "lies below a link: it would be written through it",
             ));
         }
-        match kind {
-            Kind::Symlink(target) => {
-                if target.starts_with('/') {
-                    return Err((path.clone(), "is a link to an absolute path"));
-                }
-                let base = path.rsplit_once('/').map_or("", |(d, _)| d);
-                let resolved = resolve(base, target)
-                    .ok_or((path.clone(), "is a link that escapes the release folder"))?;
-                if links.contains(resolved.as_str()) || through_link(&resolved) {
-                    return Err((
-                        path.clone(),
-                        "is a link to a link: links must point at files or folders",
-                    ));
-                }
+        if below(&files, path) {
+            return Err((path.clone(), "lies below a file"));
+        }
+        if let Kind::Symlink(target) = kind {
+            if target.is_empty() || target.chars().any(char::is_control) {
+                return Err((
+                    path.clone(),
+                    "is a link with an empty or unprintable target",
+                ));
             }
-            Kind::HardLink(target) => {
-                let t = normal(target)
-                    .map_err(|_| (path.clone(), "is a hard link that leads out of the release"))?;
-                if !files.contains_key(t.as_str()) {
-                    return Err((
-                        path.clone(),
-                        "is a hard link to something that is not a file of the release",
-                    ));
-                }
+            if target.starts_with('/') {
+                return Err((path.clone(), "is a link to an absolute path"));
             }
-            Kind::File | Kind::Dir => {}
+            let base = path.rsplit_once('/').map_or("", |(d, _)| d);
+            let resolved = resolve(base, target)
+                .ok_or((path.clone(), "is a link that escapes the release folder"))?;
+            if links.contains(resolved.as_str()) || below(&links, &resolved) {
+                return Err((
+                    path.clone(),
+                    "is a link to a link: links must point at files or folders",
+                ));
+            }
         }
     }
     Ok(())
@@ -298,10 +801,20 @@ mod tests {
             ])
             .is_err()
         );
-        assert!(check(vec![("h", HardLink("../etc/passwd".into()))]).is_err());
-        assert!(check(vec![("f", File), ("h", HardLink("f".into()))]).is_ok());
+        // a file, then something below it
+        assert!(check(vec![("f", File), ("f/g", File)]).is_err());
         assert_eq!(resolve("a/b", "../c"), Some("a/c".into()));
         assert_eq!(resolve("", "../c"), None);
         assert_eq!(normal("./a//b/"), Ok("a/b".into()));
+    }
+
+    #[test]
+    fn pax_records_are_read_strictly() {
+        let ok = pax(b"12 path=abc\n17 mtime=1234567\n").unwrap();
+        assert_eq!(ok.get("path").map(Vec::as_slice), Some(&b"abc"[..]));
+        assert!(pax(b"12 path=abc\n12 path=xyz\n").is_err());
+        assert!(pax(b"12 size=100\n").is_err());
+        assert!(pax(b"99 path=abc\n").is_err());
+        assert!(pax(b"path=abc\n").is_err());
     }
 }

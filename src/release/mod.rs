@@ -119,6 +119,10 @@ pub struct Release {
     pub manifest_path: PathBuf,
     /// What the checker counted in the tarball.
     pub contents: check::Contents,
+    /// What servers receive: the canonical archive written from the checked entries.
+    pub canonical: check::Canonical,
+    /// The text of every template the release carries (path in the release → source).
+    pub templates: BTreeMap<String, String>,
 }
 
 pub fn manifest_path_for(tarball: &Path) -> PathBuf {
@@ -146,10 +150,11 @@ pub fn pack(
     let dir = if src.is_dir() {
         src.to_path_buf()
     } else {
-        check::tarball(src, None)?;
+        // unpacked from its canonical form: what the checker read, never the original bytes
+        let checked = check::tarball(src, None, &[])?;
         unpacked = tempfile::tempdir().map_err(io(src))?;
-        let file = std::fs::File::open(src).map_err(io(src))?;
-        let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
+        let mut archive =
+            tar::Archive::new(flate2::read::GzDecoder::new(checked.canonical.0.as_slice()));
         archive.set_preserve_permissions(false);
         archive.set_preserve_ownerships(false);
         archive.set_unpack_xattrs(false);
@@ -162,13 +167,81 @@ pub fn pack(
     std::fs::create_dir_all(out).map_err(io(out))?;
     let tar_name = format!("{name}-{version}.tar.gz");
     let tar_path = out.join(&tar_name);
-    let file = std::fs::File::create(&tar_path).map_err(io(&tar_path))?;
+    // written beside it and renamed when whole: a failed pack leaves nothing behind
+    let partial = out.join(format!(".{tar_name}.partial"));
+    let written = write_tarball(&dir, &entries, &partial).and_then(|packed| {
+        std::fs::rename(&partial, &tar_path)
+            .map_err(io(&tar_path))
+            .map(|()| packed)
+    });
+    let packed = match written {
+        Ok(packed) => packed,
+        Err(e) => {
+            let _ = std::fs::remove_file(&partial);
+            return Err(e);
+        }
+    };
+    // the packed tarball passes the same checker every release passes when it is opened
+    let bytes = check::read_file(&tar_path)?;
+    let checked = match check::archive(
+        &bytes,
+        &tar_path.display().to_string(),
+        None,
+        &packed.templates,
+    ) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = std::fs::remove_file(&tar_path);
+            return Err(e);
+        }
+    };
+    let manifest = Manifest {
+        name: name.to_string(),
+        version: version.to_string(),
+        tarball: tar_name,
+        sha256: hex_sha256(&bytes),
+        size: bytes.len() as u64,
+        files: packed.files,
+        unpacked: checked.contents.unpacked,
+        schema,
+        health: health.or(packed.health),
+        templates: packed.templates,
+    };
+    let manifest_path = manifest_path_for(&tar_path);
+    let text = toml::to_string(&manifest).map_err(|e| ReleaseError::Invalid(e.to_string()))?;
+    std::fs::write(
+        &manifest_path,
+        format!("# release manifest, written by `jinbao release pack`\n{text}"),
+    )
+    .map_err(io(&manifest_path))?;
+    Ok(Release {
+        manifest,
+        tarball: tar_path,
+        manifest_path,
+        contents: checked.contents,
+        canonical: checked.canonical,
+        templates: checked.templates,
+    })
+}
+
+/// What packing found in a source folder.
+struct Packed {
+    files: u64,
+    templates: Vec<String>,
+    health: Option<String>,
+}
+
+/// Writes the entries of folder `dir` as a reproducible tarball at `path`.
+fn write_tarball(dir: &Path, entries: &[PathBuf], path: &Path) -> Result<Packed, ReleaseError> {
+    let file = std::fs::File::create(path).map_err(io(path))?;
     let gz = GzBuilder::new().mtime(0).write(file, Compression::new(6));
     let mut builder = tar::Builder::new(gz);
-    let mut files = 0u64;
-    let mut templates = Vec::new();
-    let mut health_found = None;
-    for rel in &entries {
+    let mut packed = Packed {
+        files: 0,
+        templates: Vec::new(),
+        health: None,
+    };
+    for rel in entries {
         let full = dir.join(rel);
         let meta = std::fs::symlink_metadata(&full).map_err(io(&full))?;
         let mut header = tar::Header::new_gnu();
@@ -193,7 +266,7 @@ pub fn pack(
             builder
                 .append_data(&mut header, rel, std::io::empty())
                 .map_err(io(&full))?;
-        } else {
+        } else if meta.is_file() {
             use std::os::unix::fs::PermissionsExt;
             let exec = meta.permissions().mode() & 0o111 != 0;
             header.set_entry_type(tar::EntryType::Regular);
@@ -201,57 +274,30 @@ pub fn pack(
             header.set_mode(if exec { 0o755 } else { 0o644 });
             let f = std::fs::File::open(&full).map_err(io(&full))?;
             builder
-                .append_data(&mut header, rel, f)
+                .append_data(&mut header, rel, f.take(meta.len()))
                 .map_err(io(&full))?;
-            files += 1;
+            packed.files += 1;
             if rel_str.ends_with(".j2") {
-                templates.push(rel_str.clone());
+                packed.templates.push(rel_str.clone());
             }
             let fname = rel.file_name().unwrap_or_default().to_string_lossy();
-            if exec && fname.contains("health") && health_found.is_none() {
-                health_found = Some(rel_str.clone());
+            if exec && fname.contains("health") && packed.health.is_none() {
+                packed.health = Some(rel_str.clone());
             }
+        } else {
+            // a FIFO would block the pack, a device has no place in a release
+            return Err(ReleaseError::Invalid(format!(
+                "{} is not a file, folder or link (a FIFO, socket or device): a release holds none",
+                full.display()
+            )));
         }
     }
     builder
         .into_inner()
         .and_then(|gz| gz.finish())
         .and_then(|mut f| f.flush())
-        .map_err(io(&tar_path))?;
-    // the packed tarball passes the same checker every release passes when it is opened
-    let contents = match check::tarball(&tar_path, None) {
-        Ok(c) => c,
-        Err(e) => {
-            let _ = std::fs::remove_file(&tar_path);
-            return Err(e);
-        }
-    };
-    let (sha256, size) = digest(&tar_path)?;
-    let manifest = Manifest {
-        name: name.to_string(),
-        version: version.to_string(),
-        tarball: tar_name,
-        sha256,
-        size,
-        files,
-        unpacked: contents.unpacked,
-        schema,
-        health: health.or(health_found),
-        templates,
-    };
-    let manifest_path = manifest_path_for(&tar_path);
-    let text = toml::to_string(&manifest).map_err(|e| ReleaseError::Invalid(e.to_string()))?;
-    std::fs::write(
-        &manifest_path,
-        format!("# release manifest, written by `jinbao release pack`\n{text}"),
-    )
-    .map_err(io(&manifest_path))?;
-    Ok(Release {
-        manifest,
-        tarball: tar_path,
-        manifest_path,
-        contents,
-    })
+        .map_err(io(path))?;
+    Ok(packed)
 }
 
 fn collect(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), ReleaseError> {
@@ -270,6 +316,14 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Releas
         }
     }
     Ok(())
+}
+
+/// SHA-256 of bytes in memory, as hexadecimal.
+pub fn hex_sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// SHA-256 and size of a file, streamed.
@@ -317,7 +371,9 @@ pub fn open(path: &Path) -> Result<Release, ReleaseError> {
             manifest_path.display()
         )));
     }
-    let (sha, _) = digest(&tarball)?;
+    // one reading: the checksum, the check and the canonical form all come from these bytes
+    let bytes = check::read_file(&tarball)?;
+    let sha = hex_sha256(&bytes);
     if sha != manifest.sha256 {
         return Err(ReleaseError::Checksum {
             tarball: tarball.display().to_string(),
@@ -325,39 +381,20 @@ pub fn open(path: &Path) -> Result<Release, ReleaseError> {
             found: sha,
         });
     }
-    let contents = check::tarball(&tarball, Some(manifest.unpacked))?;
+    let checked = check::archive(
+        &bytes,
+        &tarball.display().to_string(),
+        Some(manifest.unpacked),
+        &manifest.templates,
+    )?;
     Ok(Release {
         manifest,
         tarball,
         manifest_path,
-        contents,
+        contents: checked.contents,
+        canonical: checked.canonical,
+        templates: checked.templates,
     })
-}
-
-/// The largest template a release may carry.
-const MAX_TEMPLATE_BYTES: u64 = 1 << 20;
-
-/// The text of every template the release carries (path in the release → source).
-pub fn templates(release: &Release) -> Result<BTreeMap<String, String>, ReleaseError> {
-    let mut out = BTreeMap::new();
-    if release.manifest.templates.is_empty() {
-        return Ok(out);
-    }
-    let file = std::fs::File::open(&release.tarball).map_err(io(&release.tarball))?;
-    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
-    for entry in archive.entries().map_err(io(&release.tarball))? {
-        let mut entry = entry.map_err(io(&release.tarball))?;
-        let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
-        if release.manifest.templates.contains(&name) {
-            let mut text = String::new();
-            (&mut entry)
-                .take(MAX_TEMPLATE_BYTES)
-                .read_to_string(&mut text)
-                .map_err(io(&release.tarball))?;
-            out.insert(name, text);
-        }
-    }
-    Ok(out)
 }
 
 #[cfg(test)]

@@ -244,12 +244,10 @@ pub fn execute(
         .filter(|h| plan.opts.provision || h.runs_app())
         .collect();
     let fleet = crate::fleet::Fleet::new(hosts, plan.forks, plan.accept_new_host_keys);
-    let tarball = std::sync::Arc::new(
-        std::fs::read(&plan.release.tarball)
-            .map_err(|e| crate::state::files::at(&plan.release.tarball, e))?,
-    );
-    let templates = super::templates(plan.release)
-        .map_err(|e| RunError::Io(std::io::Error::other(e.to_string())))?;
+    // what servers unpack is what the checker read: the canonical archive, never a second
+    // reading of the file on disk
+    let tarball = plan.release.canonical.0.clone();
+    let templates = plan.release.templates.clone();
     let mut rollout = Rollout::new(
         profiles,
         printer,
