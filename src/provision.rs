@@ -135,12 +135,24 @@ pub fn desired_all(
 #[derive(Debug, Serialize)]
 pub struct HostPlan {
     pub changes: Vec<Change>,
+    /// What each resource should be (label, state, a secret's content hash): what a recorded
+    /// plan binds, so that an apply changes nothing but what was reviewed.
+    #[serde(skip)]
+    pub desired: Vec<DesiredState>,
     #[serde(skip)]
     pub observed: Observed,
     #[serde(skip)]
     pub root: String,
     #[serde(skip)]
     pub local: bool,
+}
+
+/// One resource's desired state, as [`Resource::desired_state`] gives it.
+#[derive(Debug, Clone)]
+pub struct DesiredState {
+    pub label: String,
+    pub state: String,
+    pub secret_digest: Option<String>,
 }
 
 impl HostPlan {
@@ -257,8 +269,20 @@ fn plan_from(
             }
         }
     }
+    let desired = resources
+        .iter()
+        .map(|r| {
+            let (state, secret_digest) = r.desired_state();
+            DesiredState {
+                label: r.label(),
+                state,
+                secret_digest,
+            }
+        })
+        .collect();
     Ok(HostPlan {
         changes,
+        desired,
         observed,
         root,
         local,

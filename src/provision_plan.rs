@@ -1,13 +1,17 @@
 //! A recorded provisioning plan: `provision plan --out FILE` writes what each server would
-//! change and a fingerprint of what it saw; `provision apply FILE` plans again and changes only
-//! servers whose fingerprint is the same, so what is applied is what was reviewed.
+//! change, what each resource should be (a file by its content's hash) and a fingerprint of
+//! both and of what it saw; `provision apply FILE` plans again and changes only servers whose
+//! fingerprint is the same, so what is applied is exactly what was reviewed: another value
+//! given with `--set`, an edited template or a changed secret refuses the apply and says which
+//! resource differs.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::provision::HostPlan;
+use crate::provision::{HostPlan, HostRow};
 use crate::resource::Action;
 
 /// What a plan file says `kind` is (a rollout plan or anything else is refused).
@@ -24,6 +28,9 @@ pub struct PlanFile {
     pub env: String,
     /// `--role` it was made with, if any.
     pub role: Option<String>,
+    /// Random, per plan: what a secret's content is bound with (never its bare hash).
+    #[serde(default)]
+    pub salt: String,
     pub hosts: Vec<PlannedHost>,
 }
 
@@ -36,6 +43,10 @@ pub struct PlannedHost {
     /// planned (its city is then refused by `apply`).
     pub fingerprint: Option<String>,
     pub changes: Vec<PlannedChange>,
+    /// What each resource was to be when the plan was made (label → state): the apply shows
+    /// which of them differs now.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub desired: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -85,9 +96,45 @@ pub fn action_word(action: Action) -> &'static str {
     }
 }
 
-/// The fingerprint of a host's plan: its changes (unchanged ones too) and everything its probe
-/// saw, in a fixed order. Two plans with the same fingerprint would run the same script.
-pub fn fingerprint(plan: &HostPlan) -> String {
+/// A fresh salt for a plan file.
+pub fn new_salt() -> String {
+    let mut bytes = [0u8; 16];
+    let read = std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut bytes));
+    if read.is_err() {
+        // no randomness: the clock still makes two plans' salts differ
+        let nanos = crate::clock::now().timestamp_nanos_opt().unwrap_or(0);
+        bytes[..8].copy_from_slice(&nanos.to_le_bytes());
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// What each resource of a host's plan should be, as a plan binds it: a secret's content
+/// hash only together with the plan's salt.
+pub fn bound_states(plan: &HostPlan, salt: &str) -> BTreeMap<String, String> {
+    plan.desired
+        .iter()
+        .map(|d| {
+            let state = match &d.secret_digest {
+                Some(digest) => {
+                    let mut h = Sha256::new();
+                    h.update(salt.as_bytes());
+                    h.update(b"\0");
+                    h.update(digest.as_bytes());
+                    let keyed: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+                    format!("{} content salted:{keyed}", d.state)
+                }
+                None => d.state.clone(),
+            };
+            (d.label.clone(), state)
+        })
+        .collect()
+}
+
+/// The fingerprint of a host's plan: its changes (unchanged ones too), what every resource
+/// should be and everything its probe saw, in a fixed order. Two plans with the same
+/// fingerprint would run the same script with the same contents.
+pub fn fingerprint(plan: &HostPlan, salt: &str) -> String {
     let mut lines: Vec<String> = plan
         .changes
         .iter()
@@ -101,6 +148,11 @@ pub fn fingerprint(plan: &HostPlan) -> String {
             )
         })
         .collect();
+    lines.extend(
+        bound_states(plan, salt)
+            .into_iter()
+            .map(|(label, state)| format!("desired\t{label}\t{state}")),
+    );
     let o = &plan.observed;
     let mut seen: Vec<String> = Vec::new();
     seen.extend(o.paths.iter().map(|(p, s)| {
@@ -139,11 +191,11 @@ pub fn fingerprint(plan: &HostPlan) -> String {
 }
 
 /// The recorded form of a host's plan (None: the host could not be planned).
-pub fn planned(city: &str, host: &str, plan: Option<&HostPlan>) -> PlannedHost {
+pub fn planned(city: &str, host: &str, plan: Option<&HostPlan>, salt: &str) -> PlannedHost {
     PlannedHost {
         city: city.to_string(),
         host: host.to_string(),
-        fingerprint: plan.map(fingerprint),
+        fingerprint: plan.map(|p| fingerprint(p, salt)),
         changes: plan
             .map(|p| {
                 p.changes
@@ -158,6 +210,113 @@ pub fn planned(city: &str, host: &str, plan: Option<&HostPlan>) -> PlannedHost {
                     .collect()
             })
             .unwrap_or_default(),
+        desired: plan.map(|p| bound_states(p, salt)).unwrap_or_default(),
+    }
+}
+
+/// What differs between the resources a host was planned with and what it would get now, in
+/// words ("file /etc/jinbao/app.toml: content sha256:1a2b… → sha256:3c4d…").
+fn differences(recorded: &PlannedHost, now: &BTreeMap<String, String>) -> Vec<String> {
+    let short = |s: &str| -> String {
+        // hashes are shown by their first 12 digits: enough to tell them apart
+        s.split(' ')
+            .map(|w| match w.split_once(':') {
+                Some((k, v)) if v.len() == 64 => format!("{k}:{}…", &v[..12]),
+                _ => w.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut out = Vec::new();
+    for (label, state) in now {
+        match recorded.desired.get(label) {
+            None => out.push(format!("{label} was not in the plan")),
+            Some(before) if before != state => {
+                let was: Vec<&str> = before.split(' ').collect();
+                let is: Vec<&str> = state.split(' ').collect();
+                let changed: Vec<String> = if was.len() == is.len() {
+                    was.iter()
+                        .zip(&is)
+                        .enumerate()
+                        .filter(|(_, (a, b))| a != b)
+                        .map(|(i, (a, b))| {
+                            let key = if i > 0 { was[i - 1] } else { "" };
+                            format!("{key} {} → {}", short(a), short(b))
+                        })
+                        .collect()
+                } else {
+                    vec![format!("{} → {}", short(before), short(state))]
+                };
+                out.push(format!("{label}: {}", changed.join(", ")));
+            }
+            _ => {}
+        }
+    }
+    for label in recorded.desired.keys() {
+        if !now.contains_key(label) {
+            out.push(format!("{label} is no longer wanted"));
+        }
+    }
+    out
+}
+
+/// A city any of whose servers plans differently from the recording (or was not recorded, or
+/// could not be planned then) is refused whole: none of its servers is changed. A server
+/// whose resources would differ from what was reviewed says which.
+pub fn refuse_moved(rows: &mut [HostRow], recorded: &PlanFile) {
+    let mut moved: Vec<(String, String)> = Vec::new();
+    for r in rows.iter() {
+        let why = match (recorded.host(&r.city, &r.host), &r.plan) {
+            (None, _) => Some(format!("{} is not in the plan", r.host)),
+            (Some(h), _) if h.fingerprint.is_none() => {
+                Some(format!("{} could not be planned then", r.host))
+            }
+            (Some(_), None) => None, // its error says why
+            (Some(h), Some(p))
+                if h.fingerprint.as_deref() != Some(&fingerprint(p, &recorded.salt)) =>
+            {
+                let diff = differences(h, &bound_states(p, &recorded.salt));
+                Some(if diff.is_empty() {
+                    format!("{} changed since the plan", r.host)
+                } else {
+                    format!(
+                        "{} changed since the plan: what would be applied is not what was reviewed ({})",
+                        r.host,
+                        diff.join("; ")
+                    )
+                })
+            }
+            _ => None,
+        };
+        if let Some(why) = why {
+            moved.push((r.city.clone(), why));
+        }
+    }
+    for h in &recorded.hosts {
+        if !rows.iter().any(|r| r.city == h.city && r.host == h.host) {
+            moved.push((
+                h.city.clone(),
+                format!("{} is no longer a server of it", h.host),
+            ));
+        }
+    }
+    for r in rows.iter_mut().filter(|r| r.error.is_none()) {
+        let own = moved
+            .iter()
+            .find(|(c, w)| c == &r.city && w.starts_with(&format!("{} ", r.host)));
+        let others: Vec<&str> = moved
+            .iter()
+            .filter(|(c, w)| c == &r.city && !w.starts_with(&format!("{} ", r.host)))
+            .filter_map(|(_, w)| w.split(' ').next())
+            .collect();
+        r.error = match (own, others.is_empty()) {
+            (Some((_, why)), _) => Some(format!("refused: {why}; plan again")),
+            (None, false) => Some(format!(
+                "refused with its city ({} moved); plan again",
+                others.join(", ")
+            )),
+            (None, true) => None,
+        };
     }
 }
 
@@ -234,6 +393,14 @@ mod tests {
                 diff: None,
                 delete_route: None,
             }],
+            desired: vec![crate::provision::DesiredState {
+                label: "file /etc/jinbao/app.toml".into(),
+                state: format!(
+                    "mode 644 owner - from app.toml.j2 content sha256:{}",
+                    "a".repeat(64)
+                ),
+                secret_digest: None,
+            }],
             observed: Default::default(),
             root: String::new(),
             local: false,
@@ -243,14 +410,44 @@ mod tests {
     #[test]
     fn the_fingerprint_follows_what_would_run_and_what_was_seen() {
         let a = plan("content differs");
-        assert_eq!(fingerprint(&a), fingerprint(&plan("content differs")));
-        assert_ne!(fingerprint(&a), fingerprint(&plan("mode 0644 → 0600")));
+        assert_eq!(
+            fingerprint(&a, ""),
+            fingerprint(&plan("content differs"), "")
+        );
+        assert_ne!(
+            fingerprint(&a, ""),
+            fingerprint(&plan("mode 0644 → 0600"), "")
+        );
         let mut moved = plan("content differs");
         moved
             .observed
             .hashes
             .insert("/etc/jinbao/app.toml".into(), "ab12".into());
-        assert_ne!(fingerprint(&a), fingerprint(&moved));
+        assert_ne!(fingerprint(&a, ""), fingerprint(&moved, ""));
+        // the same changes and the same server, but other content to write: not the same
+        let mut other = plan("content differs");
+        other.desired[0].state = other.desired[0].state.replace("sha256:a", "sha256:b");
+        assert_ne!(fingerprint(&a, ""), fingerprint(&other, ""));
+        let recorded = planned("xuchang", "app1", Some(&a), "");
+        let diff = differences(&recorded, &bound_states(&other, ""));
+        assert_eq!(
+            diff,
+            vec!["file /etc/jinbao/app.toml: content sha256:aaaaaaaaaaaa… → sha256:baaaaaaaaaaa…"]
+        );
+    }
+
+    #[test]
+    fn a_secret_is_bound_only_with_the_plan_salt() {
+        let mut a = plan("content differs");
+        a.desired[0].state = "mode 600 owner - from db-password".into();
+        a.desired[0].secret_digest = Some("c".repeat(64));
+        let one = bound_states(&a, "salt-one");
+        assert!(!one.values().any(|v| v.contains(&"c".repeat(64))));
+        assert_ne!(one, bound_states(&a, "salt-two"));
+        let mut changed = plan("content differs");
+        changed.desired[0].state = a.desired[0].state.clone();
+        changed.desired[0].secret_digest = Some("d".repeat(64));
+        assert_ne!(fingerprint(&a, "s"), fingerprint(&changed, "s"));
     }
 
     #[test]
@@ -263,7 +460,13 @@ mod tests {
             created: "2027-01-04T00:00:00Z".into(),
             env: "sandbox".into(),
             role: None,
-            hosts: vec![planned("xuchang", "app1", Some(&plan("content differs")))],
+            salt: "s".into(),
+            hosts: vec![planned(
+                "xuchang",
+                "app1",
+                Some(&plan("content differs")),
+                "s",
+            )],
         };
         file.write(&path).unwrap();
         let back = PlanFile::read(&path).unwrap();

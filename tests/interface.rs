@@ -398,8 +398,40 @@ fn provision_plan_files_are_applied_as_recorded() {
     std::fs::remove_dir_all(app1.join("etc/jinbao")).unwrap();
     let r = run(jinbao(s).args(["provision", "plan", "hebi", "--out", plan.to_str().unwrap()]));
     assert_eq!(r.code, 3, "{}", r.stderr);
-    let r = run(jinbao(s).args(["provision", "apply", plan.to_str().unwrap()]));
+    // the same servers, but another value than the one reviewed: refused, and it says which
+    // resource would differ (the plan binds each file's content, not only its size and mode)
+    let r = run(jinbao(s).args([
+        "--set",
+        "app.port=9090",
+        "provision",
+        "apply",
+        plan.to_str().unwrap(),
+        "--yes",
+        "--json",
+    ]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let rows = r.json();
+    let app1 = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row["host"] == "hebi-app1")
+        .unwrap();
+    let error = app1["error"].as_str().unwrap();
+    assert!(
+        error.contains("not what was reviewed") && error.contains("file /etc/jinbao/app.toml"),
+        "{error}"
+    );
+    assert!(
+        !s.join("sandbox/hosts/hebi/hebi-app1/etc/jinbao/app.toml")
+            .exists(),
+        "nothing changed"
+    );
+    let r = run(jinbao(s).args(["provision", "apply", plan.to_str().unwrap(), "--yes"]));
     assert_eq!(r.code, 0, "{}", r.stderr);
+    let toml = std::fs::read_to_string(s.join("sandbox/hosts/hebi/hebi-app1/etc/jinbao/app.toml"))
+        .unwrap();
+    assert!(!toml.contains("9090"), "{toml}");
     let r = run(jinbao(s).args(["provision", "plan", "hebi"]));
     assert_eq!(r.code, 0, "{}", r.stdout);
     // a plan of another environment is refused

@@ -366,12 +366,22 @@ fn the_sandbox_runs_the_same_flow() {
             .join("sandbox/hosts/hebi/hebi-app1/etc/jinbao")
             .exists()
     );
+    // nobody at a terminal to ask: nothing changes without --yes (exit 4, as a rollout)
     let r = run(jinbao(state.path()).args(["provision", "apply", "hebi"]));
-    assert_eq!(
-        r.code, 0,
-        "stdin is not a terminal: no question asked: {}",
-        r.stderr
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert!(r.stderr.contains("nobody was asked"), "{}", r.stderr);
+    assert!(r.stderr.contains("--yes"), "{}", r.stderr);
+    let r = run(jinbao(state.path()).args(["provision", "apply", "hebi", "--json"]));
+    assert_eq!(r.code, 4, "--json never applies unasked: {}", r.stderr);
+    assert!(
+        !state
+            .path()
+            .join("sandbox/hosts/hebi/hebi-app1/etc/jinbao")
+            .exists(),
+        "nothing changed"
     );
+    let r = run(jinbao(state.path()).args(["provision", "apply", "hebi", "--yes"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
     let root = state.path().join("sandbox/hosts/hebi/hebi-app1");
     let toml = std::fs::read_to_string(root.join("etc/jinbao/app.toml")).unwrap();
     assert!(toml.contains("code = \"410600\""));
@@ -415,7 +425,7 @@ fn a_full_disk_fails_the_write_and_keeps_the_old_file() {
         c.current_dir(work.path()).args(args);
         run(&mut c)
     };
-    let r = jb(&["provision", "apply", "hebi", "--role", "app"]);
+    let r = jb(&["provision", "apply", "hebi", "--role", "app", "--yes"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let host = state.join("sandbox/hosts/hebi/hebi-app1");
     let notice = host.join("etc/jinbao/NOTICE");
@@ -451,7 +461,15 @@ fn a_full_disk_fails_the_write_and_keeps_the_old_file() {
     for e in std::fs::read_dir(&keep).unwrap().flatten() {
         std::fs::copy(e.path(), etc.join(e.file_name())).unwrap();
     }
-    let r = jb(&["provision", "apply", "hebi", "--role", "app", "--json"]);
+    let r = jb(&[
+        "provision",
+        "apply",
+        "hebi",
+        "--role",
+        "app",
+        "--json",
+        "--yes",
+    ]);
     let left: Vec<String> = std::fs::read_dir(&etc)
         .unwrap()
         .flatten()
@@ -484,7 +502,7 @@ fn a_full_disk_fails_the_write_and_keeps_the_old_file() {
         "no temp file is left: {left:?}"
     );
     // with room again, the same apply writes it whole
-    let r = jb(&["provision", "apply", "hebi", "--role", "app"]);
+    let r = jb(&["provision", "apply", "hebi", "--role", "app", "--yes"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(std::fs::read_to_string(&notice).unwrap(), big);
 }

@@ -94,7 +94,7 @@ fn the_tour_never_shows_a_secret() {
         "db status hebi",
         "db drift hebi",
         "provision plan hebi --diff",
-        "provision apply hebi",
+        "provision apply hebi --yes",
         "provision plan hebi --diff",
         "net check hebi",
         &format!(

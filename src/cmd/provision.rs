@@ -10,7 +10,7 @@ use crate::context::Ctx;
 use crate::error::{Exit, usage};
 use crate::output::Tone;
 use crate::provision::{self, HostPlan, HostRow};
-use crate::provision_plan::{self, PlanFile, fingerprint};
+use crate::provision_plan::{self, PlanFile};
 use crate::resource::Action;
 
 #[derive(Debug, Subcommand)]
@@ -154,10 +154,12 @@ fn execute(ctx: &Ctx, args: &HostArgs, mode: Mode<'_>) -> Result<Exit> {
     let (desired, mut rows) = provision::plan_fleet(profiles, &fleet, &ctx.printer, args.diff)
         .map_err(|e| usage(e.to_string(), "fix the template or the profile"))?;
     if let Mode::Apply(_, Some(recorded)) = mode {
-        refuse_moved(&mut rows, recorded);
+        provision_plan::refuse_moved(&mut rows, recorded);
     }
+    // a refused server changes nothing: its changes are not pending
     let pending: usize = rows
         .iter()
+        .filter(|r| r.error.is_none())
         .filter_map(|r| r.plan.as_ref())
         .map(HostPlan::pending)
         .sum();
@@ -179,14 +181,27 @@ fn execute(ctx: &Ctx, args: &HostArgs, mode: Mode<'_>) -> Result<Exit> {
             });
         }
     };
-    // a recorded plan was reviewed already: it is not asked about again
-    if pending > 0 && recorded.is_none() && !ctx.yes && !apply.confirm.yes && !ctx.printer.json {
-        print_plan(ctx, &rows, false)?;
-        if std::io::IsTerminal::is_terminal(&std::io::stdin())
-            && !ctx.printer.confirm(&format!("apply {pending} changes?"))
-        {
-            ctx.printer.note("nothing changed");
-            return Ok(Exit::Failure);
+    if pending > 0 && !ctx.yes && !apply.confirm.yes {
+        // nobody to ask (no terminal, or output for a script): only --yes goes on
+        if ctx.printer.json || !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+            if !ctx.printer.json {
+                print_plan(ctx, &rows, false)?;
+            }
+            return Err(crate::error::fail(
+                Exit::Blocked,
+                format!(
+                    "{pending} changes would be applied, and nobody was asked: nothing changed"
+                ),
+                "review them with `jinbao provision plan`, then run again with --yes",
+            ));
+        }
+        // a recorded plan was reviewed already: it is not asked about again
+        if recorded.is_none() {
+            print_plan(ctx, &rows, false)?;
+            if !ctx.printer.confirm(&format!("apply {pending} changes?")) {
+                ctx.printer.note("nothing changed");
+                return Ok(Exit::Failure);
+            }
         }
     }
     provision::apply_fleet(
@@ -206,55 +221,8 @@ fn execute(ctx: &Ctx, args: &HostArgs, mode: Mode<'_>) -> Result<Exit> {
     Ok(if failed { Exit::Failure } else { Exit::Success })
 }
 
-/// A city any of whose servers plans differently from the recording (or was not recorded, or
-/// could not be planned then) is refused whole: none of its servers is changed.
-fn refuse_moved(rows: &mut [HostRow], recorded: &PlanFile) {
-    let mut moved: Vec<(String, String)> = Vec::new();
-    for r in rows.iter() {
-        let why = match (recorded.host(&r.city, &r.host), &r.plan) {
-            (None, _) => Some(format!("{} is not in the plan", r.host)),
-            (Some(h), _) if h.fingerprint.is_none() => {
-                Some(format!("{} could not be planned then", r.host))
-            }
-            (Some(_), None) => None, // its error says why
-            (Some(h), Some(p)) if h.fingerprint.as_deref() != Some(&fingerprint(p)) => {
-                Some(format!("{} changed since the plan", r.host))
-            }
-            _ => None,
-        };
-        if let Some(why) = why {
-            moved.push((r.city.clone(), why));
-        }
-    }
-    for h in &recorded.hosts {
-        if !rows.iter().any(|r| r.city == h.city && r.host == h.host) {
-            moved.push((
-                h.city.clone(),
-                format!("{} is no longer a server of it", h.host),
-            ));
-        }
-    }
-    for r in rows.iter_mut().filter(|r| r.error.is_none()) {
-        let own = moved
-            .iter()
-            .find(|(c, w)| c == &r.city && w.starts_with(&format!("{} ", r.host)));
-        let others: Vec<&str> = moved
-            .iter()
-            .filter(|(c, w)| c == &r.city && !w.starts_with(&format!("{} ", r.host)))
-            .filter_map(|(_, w)| w.split(' ').next())
-            .collect();
-        r.error = match (own, others.is_empty()) {
-            (Some((_, why)), _) => Some(format!("refused: {why}; plan again")),
-            (None, false) => Some(format!(
-                "refused with its city ({} moved); plan again",
-                others.join(", ")
-            )),
-            (None, true) => None,
-        };
-    }
-}
-
 fn write_plan(ctx: &Ctx, args: &HostArgs, rows: &[HostRow], out: &Path) -> Result<()> {
+    let salt = provision_plan::new_salt();
     let file = PlanFile {
         v: 1,
         kind: provision_plan::KIND.into(),
@@ -263,8 +231,9 @@ fn write_plan(ctx: &Ctx, args: &HostArgs, rows: &[HostRow], out: &Path) -> Resul
         role: args.role.clone(),
         hosts: rows
             .iter()
-            .map(|r| provision_plan::planned(&r.city, &r.host, r.plan.as_ref()))
+            .map(|r| provision_plan::planned(&r.city, &r.host, r.plan.as_ref(), &salt))
             .collect(),
+        salt,
     };
     file.write(out)?;
     ctx.printer.note(format!(

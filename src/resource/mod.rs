@@ -112,6 +112,45 @@ impl Resource {
         }
     }
 
+    /// What this resource should be, as one line a recorded plan binds: every setting, and a
+    /// file's content by its SHA-256. A secret's content is not in the line: its hash is
+    /// returned apart, to be bound only with a plan's salt (a plan file never holds a hash
+    /// of a secret that a guess could be checked against).
+    pub fn desired_state(&self) -> (String, Option<String>) {
+        match self {
+            Resource::File {
+                content,
+                mode,
+                owner,
+                secret,
+                source,
+                ..
+            } => {
+                let owner = owner
+                    .as_ref()
+                    .map_or("-".to_string(), |o| format!("{}:{}", o.user, o.group));
+                let digest = plan::sha256(content);
+                if *secret {
+                    (
+                        format!("mode {mode:o} owner {owner} from {source}"),
+                        Some(digest),
+                    )
+                } else {
+                    (
+                        format!(
+                            "mode {mode:o} owner {owner} from {source} content sha256:{digest}"
+                        ),
+                        None,
+                    )
+                }
+            }
+            other => (
+                serde_json::to_string(other).unwrap_or_else(|e| e.to_string()),
+                None,
+            ),
+        }
+    }
+
     pub fn path(&self) -> Option<&str> {
         match self {
             Resource::Dir { path, .. }
