@@ -357,34 +357,73 @@ pub fn connect_pg(
     })
 }
 
-/// Whether a `--source` names a PostgreSQL database: a URL (`postgresql://…`) or a libpq
-/// `key=value` string (`host=… dbname=… password=…`), as `psql` takes them. Either may hold a
-/// password, so neither is ever shown whole.
-pub fn is_dsn(source: &str) -> bool {
+/// What a `--source` names: a PostgreSQL database (a URL of any case, with a driver suffix
+/// or a JDBC prefix, or a libpq `key=value` string, as `psql` takes them), a database of
+/// another kind (named by its scheme only: the rest may hold a password), or a path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// The DSN as the PostgreSQL client reads it (`postgresql://…` or `key=value …`).
+    Postgres(String),
+    /// A URL of a scheme jinbao does not read (`mysql`, `oracle` …).
+    Unsupported(String),
+    Path,
+}
+
+pub fn source(text: &str) -> Source {
+    let trimmed = text.trim();
+    if let Some((scheme, rest)) = trimmed.split_once("://")
+        && !scheme.is_empty()
+        && scheme
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.' | b':'))
+    {
+        let lower = scheme.to_ascii_lowercase();
+        let base = lower.strip_prefix("jdbc:").unwrap_or(&lower);
+        let base = base.split('+').next().unwrap_or(base);
+        return if base == "postgres" || base == "postgresql" {
+            Source::Postgres(format!("postgresql://{rest}"))
+        } else {
+            Source::Unsupported(scheme.to_string())
+        };
+    }
     let keyword = |w: &str| {
         w.split_once('=').is_some_and(|(k, _)| {
-            !k.is_empty() && k.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+            !k.is_empty() && k.bytes().all(|b| b.is_ascii_alphabetic() || b == b'_')
         })
     };
-    source.starts_with("postgres://")
-        || source.starts_with("postgresql://")
-        || (!Path::new(source).exists() && source.split_whitespace().next().is_some_and(keyword))
+    if !Path::new(text).exists() && trimmed.split_whitespace().next().is_some_and(keyword) {
+        return Source::Postgres(trimmed.to_string());
+    }
+    Source::Path
+}
+
+/// Whether a `--source` names a database rather than a path: never shown whole.
+pub fn is_dsn(text: &str) -> bool {
+    source(text) != Source::Path
 }
 
 /// A county's own database named on the command line (`data compare --source`): a
 /// PostgreSQL DSN (the city's read-only account unless the DSN names one; TLS as the DSN's
 /// `sslmode` says) or an SQLite file.
-pub fn connect_source(source: &str, p: &SiteProfile) -> Result<Conn, DbError> {
-    if !is_dsn(source) {
-        // a source is read, never made: an SQLite file that is not there is an error
-        if !Path::new(source).is_file() {
+pub fn connect_source(text: &str, p: &SiteProfile) -> Result<Conn, DbError> {
+    let dsn = match source(text) {
+        Source::Postgres(dsn) => dsn,
+        Source::Unsupported(scheme) => {
             return Err(DbError::Other(format!(
-                "--source {source}: no such database file"
+                "--source: a `{scheme}` database is not one jinbao reads (PostgreSQL, an SQLite file or an extract folder)"
             )));
         }
-        return open_sqlite(Path::new(source)).map(Conn::Lite);
-    }
-    let mut config = postgres::Config::from_str(source)
+        Source::Path => {
+            // a source is read, never made: an SQLite file that is not there is an error
+            if !Path::new(text).is_file() {
+                return Err(DbError::Other(format!(
+                    "--source {text}: no such database file"
+                )));
+            }
+            return open_sqlite(Path::new(text)).map(Conn::Lite);
+        }
+    };
+    let mut config = postgres::Config::from_str(&dsn)
         .map_err(|e| DbError::Other(format!("--source is no PostgreSQL DSN: {e}")))?;
     let ro = &p.database.roles.readonly;
     if config.get_user().is_none() {

@@ -51,6 +51,9 @@ pub fn run() -> ExitCode {
     // SAFETY: umask only sets the process's file-creation mask.
     unsafe { libc::umask(0o077) };
     interrupt::install();
+    // a password written on the command line (a --source DSN of any scheme) is a secret from
+    // the first moment: no error, log or audit record of this run shows it
+    privacy::register_arguments(std::env::args_os().map(|a| a.to_string_lossy().into_owned()));
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -40,6 +40,92 @@ pub fn register_secret(value: &str) {
     }
 }
 
+/// Registers every password written on the command line, whatever the connection string's
+/// scheme or case (`PostgreSQL://u:PW@…`, `jdbc:postgresql://…&password=PW`, `mysql://u:PW@…`,
+/// libpq `password=PW`), so that no output, log, journal or audit record shows it.
+pub fn register_arguments(args: impl IntoIterator<Item = String>) {
+    for arg in args {
+        for pw in passwords_in(&arg) {
+            register_secret(&pw);
+        }
+    }
+}
+
+/// The passwords a connection string holds: the password of a URL's user (any scheme), and
+/// the value of every `password=`, `passwd=` or `pwd=` parameter (URL query, libpq keywords,
+/// JDBC `;password=`), as written and percent-decoded.
+pub fn passwords_in(text: &str) -> Vec<String> {
+    let lower = text.to_ascii_lowercase();
+    let mut out = Vec::new();
+    let mut push = |pw: &str| {
+        if pw.is_empty() {
+            return;
+        }
+        out.push(pw.to_string());
+        let decoded = percent_decode(pw);
+        if decoded != pw {
+            out.push(decoded);
+        }
+    };
+    for (at, _) in lower.match_indices("://") {
+        let rest = &text[at + 3..];
+        let end = rest
+            .find(|c: char| matches!(c, '/' | '?' | '#') || c.is_whitespace())
+            .unwrap_or(rest.len());
+        let authority = &rest[..end];
+        if let Some((userinfo, _)) = authority.rsplit_once('@')
+            && let Some((_, pw)) = userinfo.split_once(':')
+        {
+            push(pw);
+        }
+    }
+    for key in ["password=", "passwd=", "pwd="] {
+        for (at, _) in lower.match_indices(key) {
+            let starts_word = at == 0
+                || matches!(
+                    lower.as_bytes()[at - 1],
+                    b' ' | b'\t' | b'?' | b'&' | b';' | b':' | b'"' | b'\'' | b','
+                );
+            if !starts_word {
+                continue;
+            }
+            let rest = &text[at + key.len()..];
+            let value = if let Some(quoted) = rest.strip_prefix('\'') {
+                quoted.split('\'').next().unwrap_or("")
+            } else {
+                let end = rest
+                    .find(|c: char| matches!(c, '&' | ';' | '"' | ',') || c.is_whitespace())
+                    .unwrap_or(rest.len());
+                &rest[..end]
+            };
+            push(value);
+        }
+    }
+    out
+}
+
+/// `%XX` escapes decoded (lossy where they do not make UTF-8).
+fn percent_decode(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let Some(v) = std::str::from_utf8(&b[i + 1..i + 3])
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// An ID number as shown to people: `410102********6879` (the area and the last four kept).
 pub fn mask_id(id: &str) -> String {
     let chars: Vec<char> = id.chars().collect();

@@ -221,3 +221,143 @@ fn a_source_dsn_never_shows_its_password() {
         assert!(r.stderr.contains("127.0.0.1"), "names where: {}", r.stderr);
     }
 }
+
+/// Whatever its scheme, case or spacing, a connection string's password is never shown or
+/// recorded: not in the error, not in the audit log that `--show-personal-data` writes, not in
+/// `jinbao audit`. A database of a kind jinbao does not read is refused by its scheme alone.
+#[test]
+fn a_password_on_the_command_line_never_shows_whatever_its_scheme() {
+    let state = tempfile::tempdir().unwrap();
+    let marker = "marker-argv-c41d9e";
+    let sources = [
+        format!("PostgreSQL://u:{marker}@127.0.0.1:1/x"),
+        format!(" postgresql://u:{marker}@127.0.0.1:1/x"),
+        format!("postgresql+psycopg2://u:{marker}@127.0.0.1:1/x"),
+        format!("jdbc:postgresql://127.0.0.1:1/x?user=u&password={marker}"),
+        format!("mysql://u:{marker}@127.0.0.1/x"),
+        format!("host=127.0.0.1 port=1 dbname=x user=u Password={marker}"),
+    ];
+    for source in &sources {
+        let r = run(common::jinbao(state.path()).args([
+            "--show-personal-data",
+            "data",
+            "compare",
+            "hebi",
+            "--county",
+            "410602",
+            "--source",
+            source,
+        ]));
+        assert_ne!(r.code, 0, "{source}: {}", r.stderr);
+        assert!(
+            !r.stdout.contains(marker) && !r.stderr.contains(marker),
+            "{source}:\n{}{}",
+            r.stdout,
+            r.stderr
+        );
+    }
+    let r = run(common::jinbao(state.path()).args([
+        "data",
+        "compare",
+        "hebi",
+        "--county",
+        "410602",
+        "--source",
+        &sources[4],
+    ]));
+    assert!(
+        r.stderr
+            .contains("`mysql` database is not one jinbao reads"),
+        "{}",
+        r.stderr
+    );
+    let audit = std::fs::read_to_string(state.path().join("audit.jsonl")).unwrap();
+    assert!(audit.contains("show-personal-data"), "{audit}");
+    assert!(!audit.contains(marker), "{audit}");
+    let r = run(common::jinbao(state.path()).args(["audit"]));
+    assert!(!r.stdout.contains(marker) && !r.stderr.contains(marker));
+    let mut found = Vec::new();
+    scan_tree(state.path(), &[marker.to_string()], &mut found);
+    assert!(found.is_empty(), "{found:?}");
+}
+
+/// `exec` output is masked like every other output: a server printing a password jinbao knows
+/// for the city (the file it put there, or any echo of it) shows the mask.
+#[test]
+fn exec_output_masks_every_secret_of_the_city() {
+    let state = tempfile::tempdir().unwrap();
+    let marker = "marker-exec-3b9e61";
+    let r = run(common::jinbao(state.path())
+        .env("JB_EXEC_MARK", marker)
+        .args([
+            "--set",
+            "database.roles.readonly.password={env=\"JB_EXEC_MARK\"}",
+            "exec",
+            "hebi",
+            "--role",
+            "app",
+            "--json",
+            "--",
+            "echo",
+            marker,
+        ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        !r.stdout.contains(marker) && !r.stderr.contains(marker),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
+    assert!(r.stdout.contains("********"), "{}", r.stdout);
+}
+
+/// A secret file that is a FIFO (or a huge file) is refused at once, never read: it once hung
+/// jinbao past a SIGTERM.
+#[test]
+fn a_secret_file_that_is_no_regular_file_is_refused_not_waited_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("db-app.secret");
+    let made = std::process::Command::new("mkfifo")
+        .arg("-m")
+        .arg("600")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let state = dir.path().join("state");
+    let mut child = common::jinbao_std(&state)
+        .args([
+            "--set",
+            "database.engine=postgres",
+            "--set",
+            "database.dsn=postgresql://jinbao@127.0.0.1:1/jinbao_hebi",
+            "--set",
+            &format!(
+                "database.roles.app.password={{file=\"{}\"}}",
+                fifo.display()
+            ),
+            "provision",
+            "plan",
+            "hebi",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if started.elapsed() > std::time::Duration::from_secs(30) {
+            let _ = child.kill();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(status.is_some(), "jinbao hung on a FIFO secret");
+    assert_ne!(status.unwrap().code(), Some(0));
+    assert!(stderr.contains("not a regular file"), "{stderr}");
+}

@@ -401,3 +401,39 @@ fn ping_needs_a_target() {
         r.stderr
     );
 }
+
+/// `exec` keeps each argument as given (quoted for the remote shell: two spaces stay two, a
+/// `;` is a character), and a table row says how many output lines it does not show.
+#[test]
+fn exec_keeps_each_argument_and_says_what_it_hides() {
+    let state = tempfile::tempdir().unwrap();
+    let r = run(jinbao(state.path()).args([
+        "exec",
+        "hebi",
+        "--role",
+        "app",
+        "--json",
+        "--",
+        "printf",
+        "%s|",
+        "a  b",
+        "c; echo x",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows = by_host(&r.json());
+    assert_eq!(rows["hebi-app1"]["stdout"], "a  b|c; echo x|");
+    let r = run(jinbao(state.path()).args([
+        "exec",
+        "hebi",
+        "--role",
+        "app",
+        "--",
+        "printf 'one\\ntwo\\nthree\\n'",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("one (2 more lines: -v shows them)"),
+        "{}",
+        r.stdout
+    );
+}

@@ -24,7 +24,8 @@ pub struct ExecArgs {
     pub timeout: Option<Duration>,
     #[command(flatten)]
     pub connect: ConnectArgs,
-    /// The command, after `--`
+    /// The command, after `--`: one argument is a command line for the remote shell (`'a | b'`),
+    /// two or more are each passed as given
     #[arg(last = true, required = true, value_name = "COMMAND")]
     pub command: Vec<String>,
 }
@@ -46,8 +47,22 @@ struct ExecRow {
 
 pub fn run(ctx: &Ctx, args: ExecArgs) -> Result<Exit> {
     let fleet = ctx.fleet(&args.target.spec(), args.role.as_deref(), &args.connect)?;
-    let command = args.command.join(" ");
+    let command = command_line(&args.command);
     let profiles = ctx.profiles()?;
+    // what a server prints may be a secret jinbao put there (a database password file): every
+    // secret of the cities reached is known before any output is shown, so it is masked
+    for host in fleet.hosts() {
+        if let Some(site) = profiles.find(&host.city) {
+            let p = &site.profile;
+            for secret in p
+                .database
+                .secrets()
+                .chain(p.datacenter.ssh.passphrase.as_ref())
+            {
+                let _ = secret.resolve();
+            }
+        }
+    }
     let results = fleet.each(None, &ctx.printer, "exec", |host, t, _| {
         let timeout = args.timeout.unwrap_or_else(|| {
             profiles
@@ -152,15 +167,34 @@ fn print(ctx: &Ctx, rows: &[ExecRow]) -> Result<()> {
     Ok(())
 }
 
-/// The first line, shortened to fit a table cell (the rest with -v).
+/// One argument is a command line for the remote shell, as ssh takes it (`-- 'a | b'`); two
+/// or more are each kept as given, quoted for the remote shell (`-- echo 'a  b'`).
+fn command_line(args: &[String]) -> String {
+    match args {
+        [one] => one.clone(),
+        many => many
+            .iter()
+            .map(|a| crate::transport::shell_quote(a))
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
+}
+
+/// The first line, shortened to fit a table cell, and how many lines more there are (shown
+/// with -v).
 fn first_line(text: &str) -> String {
     let lines: Vec<&str> = text.trim_end().lines().collect();
     let Some(first) = lines.first() else {
         return String::new();
     };
     let mut s: String = first.chars().take(80).collect();
-    if first.chars().count() > 80 || lines.len() > 1 {
+    if first.chars().count() > 80 {
         s.push_str(" …");
+    }
+    match lines.len() - 1 {
+        0 => {}
+        1 => s.push_str(" (1 more line: -v shows it)"),
+        n => s.push_str(&format!(" ({n} more lines: -v shows them)")),
     }
     s
 }

@@ -227,6 +227,20 @@ pub struct DbAccount {
     pub password: Option<SecretRef>,
 }
 
+impl Database {
+    /// Every secret the database settings refer to (the admin's and each role's password).
+    pub fn secrets(&self) -> impl Iterator<Item = &SecretRef> {
+        [
+            &self.admin,
+            &self.roles.migrator,
+            &self.roles.app,
+            &self.roles.readonly,
+        ]
+        .into_iter()
+        .filter_map(|a| a.password.as_ref())
+    }
+}
+
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct DbRoles {

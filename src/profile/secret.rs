@@ -65,13 +65,12 @@ impl SecretRef {
                     if mode & 0o077 != 0 {
                         return Err(SecretError::TooOpen { path: shown, mode });
                     }
-                    let text = std::fs::read_to_string(path).map_err(|source| {
+                    return read_secret_file(path, &meta).map_err(|source| {
                         SecretError::Unreadable {
                             path: shown,
                             source,
                         }
-                    })?;
-                    return Ok(text.lines().next().unwrap_or("").to_string());
+                    });
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(source) => {
@@ -84,6 +83,43 @@ impl SecretRef {
         }
         Err(SecretError::Missing(self.clone()))
     }
+}
+
+/// The largest secret file jinbao reads: a password, key or token is far smaller.
+const MAX_SECRET_FILE: u64 = 64 << 10;
+
+/// A secret file's first line. Only a regular file of bounded size is read, opened so that it
+/// can never block (a FIFO put in its place would hang jinbao past any signal).
+fn read_secret_file(path: &std::path::Path, meta: &std::fs::Metadata) -> std::io::Result<String> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let refuse = |why: &str| std::io::Error::new(std::io::ErrorKind::InvalidInput, why.to_string());
+    if !meta.is_file() {
+        return Err(refuse(
+            "it is not a regular file (a FIFO, device or folder)",
+        ));
+    }
+    if meta.len() > MAX_SECRET_FILE {
+        return Err(refuse("it is larger than 64 KiB: no secret is"));
+    }
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+        .open(path)?;
+    // what it is now, not what it was when looked at: it may have been replaced
+    let now = file.metadata()?;
+    if !now.is_file() {
+        return Err(refuse(
+            "it is not a regular file (a FIFO, device or folder)",
+        ));
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_SECRET_FILE + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_SECRET_FILE {
+        return Err(refuse("it is larger than 64 KiB: no secret is"));
+    }
+    let text = String::from_utf8(bytes).map_err(|_| refuse("it is not UTF-8 text"))?;
+    Ok(text.lines().next().unwrap_or("").to_string())
 }
 
 /// Keys whose value is a secret: a plain string there is refused.
