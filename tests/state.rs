@@ -420,3 +420,41 @@ fn a_state_folder_deleted_mid_run_stops_the_run() {
         "the run stopped instead of deploying every city ({done} more done)"
     );
 }
+
+/// A change that cannot be audited does not start: with `audit.jsonl` a link (or a folder), a
+/// rollout, a provisioning apply and a migration refuse before touching anything. A rollout
+/// once finished with exit 0 and no audit record.
+#[test]
+fn a_change_that_cannot_be_audited_does_not_start() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path().join("state");
+    std::fs::create_dir_all(&state).unwrap();
+    let elsewhere = work.path().join("elsewhere.jsonl");
+    std::os::unix::fs::symlink(&elsewhere, state.join("audit.jsonl")).unwrap();
+    for args in [
+        &[
+            "--yes",
+            "rollout",
+            "examples/unified-app",
+            "xuchang",
+            "--provision",
+            "--migrate",
+            "--no-pause",
+        ][..],
+        &["provision", "apply", "hebi", "--yes"],
+        &["db", "migrate", "hebi"],
+    ] {
+        let r = run(jinbao(&state).args(args));
+        assert_eq!(r.code, 1, "{args:?}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("audit record cannot be written"),
+            "{args:?}: {}",
+            r.stderr
+        );
+    }
+    assert!(
+        !state.join("sandbox/hosts").exists(),
+        "no server was changed"
+    );
+    assert!(!elsewhere.exists(), "nothing was written through the link");
+}

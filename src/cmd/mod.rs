@@ -27,9 +27,24 @@ use crate::cli::Command;
 use crate::context::Ctx;
 use crate::error::Exit;
 
+/// A change that cannot be audited does not start: the audit log must take a record now
+/// (it is a link, a folder, or its folder is read-only: nothing is changed).
+pub fn audit_gate(ctx: &Ctx, action: &str) -> Result<()> {
+    crate::state::audit::ready(ctx.state_dir()).map_err(|e| {
+        crate::error::fail(
+            Exit::Failure,
+            format!("{action} does not start: its audit record cannot be written ({e})"),
+            format!(
+                "make {} a regular file jinbao can write (or remove it)",
+                crate::state::audit::path(ctx.state_dir()).display()
+            ),
+        )
+    })
+}
+
 /// The maintenance-window gate of the commands that change servers: refused (exit 4) when a
 /// site is outside its window, unless overridden; an override is audited with its reason
-/// and shown as a warning.
+/// and shown as a warning. The audit log is checked first (see [`audit_gate`]).
 pub fn window_gate(
     ctx: &Ctx,
     sites: &[&crate::profile::Site],
@@ -37,6 +52,7 @@ pub fn window_gate(
     action: &str,
 ) -> Result<()> {
     use crate::window::{self, Opening};
+    audit_gate(ctx, action)?;
     match window::check_all(sites, crate::clock::now(), override_reason) {
         Ok(Opening::Open) => Ok(()),
         Ok(Opening::Overridden {

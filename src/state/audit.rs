@@ -47,6 +47,12 @@ pub fn path(state_dir: &Path) -> PathBuf {
     state_dir.join("audit.jsonl")
 }
 
+/// Whether the audit log can take a record now (a regular file of jinbao's, not a link, in a
+/// folder it can write): checked before a change starts, so that no change goes unaudited.
+pub fn ready(state_dir: &Path) -> std::io::Result<()> {
+    super::files::append_line_ready(&path(state_dir))
+}
+
 /// Appends one record to the audit log.
 pub fn record(state_dir: &Path, e: Entry<'_>) -> std::io::Result<()> {
     let rec = AuditRecord {

@@ -81,6 +81,15 @@ pub fn append_line(path: &Path, line: &[u8]) -> io::Result<()> {
     f.sync_data().map_err(|e| at(path, e))
 }
 
+/// Opens `path` as [`append_line`] would, writing nothing: can a line be appended now?
+pub fn append_line_ready(path: &Path) -> io::Result<()> {
+    open_private(
+        path,
+        OpenOptions::new().read(true).append(true).create(true),
+    )
+    .map(drop)
+}
+
 /// True when the file is not empty and does not end with a newline.
 pub fn ends_mid_line(f: &mut File) -> io::Result<bool> {
     let len = f.metadata()?.len();

@@ -56,6 +56,9 @@ pub struct PendingSql {
 
 pub fn run(ctx: &Ctx, args: MigrateArgs) -> Result<Exit> {
     let sites = args.db.sites(ctx)?;
+    if !args.dry_run {
+        crate::cmd::audit_gate(ctx, "db migrate")?;
+    }
     if let Some(to) = args.to {
         for site in &sites {
             super::known_version(&super::migrations(ctx, site)?, to)?;

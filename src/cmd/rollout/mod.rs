@@ -340,6 +340,7 @@ fn resume(ctx: &Ctx, flags: &RolloutFlags) -> Result<Exit> {
 /// `rollout abandon`: gives up an unfinished run that is not running (after damage, or when
 /// its release is gone). The servers stay as they are; the audit log records who gave it up.
 fn abandon(ctx: &Ctx) -> Result<Exit> {
+    super::audit_gate(ctx, "rollout abandon")?;
     let run = crate::release::run::abandon(ctx.state_dir()).map_err(refused)?;
     crate::state::audit::record(
         ctx.state_dir(),
