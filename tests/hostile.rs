@@ -668,3 +668,65 @@ fn a_release_from_another_tar_reaches_servers_in_jinbaos_own_form() {
     }
     assert!(checked > 0, "no server of xuchang holds the release");
 }
+
+/// What the report reads from state and profiles is escaped in HTML (a snapshot's date that
+/// is markup) and neutralised in CSV (a wave named like a spreadsheet formula).
+#[test]
+fn the_report_escapes_what_it_reads() {
+    let work = tempfile::tempdir().unwrap();
+    let root = work.path();
+    copy_project(root);
+    let formula = "=HYPERLINK(\"https://evil.example\")";
+    let toml_name = formula.replace('"', "\\\"");
+    for entry in std::fs::read_dir(root.join("profiles/cities"))
+        .unwrap()
+        .flatten()
+    {
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        std::fs::write(
+            entry.path(),
+            text.replace("\"pilot\"", &format!("\"{toml_name}\"")),
+        )
+        .unwrap();
+    }
+    let province = std::fs::read_to_string(root.join("profiles/province.toml")).unwrap();
+    std::fs::write(
+        root.join("profiles/province.toml"),
+        province
+            .replace("name = \"pilot\"", &format!("name = \"{toml_name}\""))
+            .replace(
+                "[assessment.waves.pilot]",
+                &format!("[assessment.waves.\"{toml_name}\"]"),
+            ),
+    )
+    .unwrap();
+    let state = root.join("state");
+    std::fs::create_dir_all(state.join("assessments")).unwrap();
+    std::fs::write(
+        state.join("assessments/2026-11-30.json"),
+        r#"{"version":1,"date":"<a href=\"https://evil.example\">x</a>","time":"2026-11-30T00:00:00Z","env":"sandbox","sites":[]}"#,
+    )
+    .unwrap();
+    let report = |args: &[&str]| {
+        let mut c = jinbao(&state);
+        c.current_dir(root).arg("report").args(args);
+        run(&mut c)
+    };
+    let r = report(&["--format", "csv"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("xuchang"), "{}", r.stdout);
+    for line in r.stdout.lines() {
+        for cell in line.split(',') {
+            assert!(!cell.trim_matches('"').starts_with('='), "{line}");
+        }
+    }
+    let html = root.join("r.html");
+    let r = report(&["--out", html.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(
+        !page.contains("<a href=\"https://evil.example\""),
+        "unescaped"
+    );
+    assert!(page.contains("&lt;a href="), "the date is shown, escaped");
+}

@@ -90,13 +90,13 @@ pub fn render(r: &Report) -> String {
     ));
     let snapshots = match (r.history.first(), r.history.last()) {
         (Some(a), Some(_)) if r.history.len() == 1 => {
-            format!("the daily snapshot of {}", a.date)
+            format!("the daily snapshot of {}", escape(&a.date))
         }
         (Some(a), Some(b)) => format!(
             "{} daily snapshots, {} to {}",
             r.history.len(),
-            a.date,
-            b.date
+            escape(&a.date),
+            escape(&b.date)
         ),
         _ => "no daily snapshot yet".into(),
     };
@@ -247,7 +247,7 @@ fn city(out: &mut String, r: &Report, s: &SiteAssessment) {
             .reached_at
             .as_deref()
             .map_or("not reached yet".to_string(), |t| {
-                format!("first reached {}", table::short(t))
+                format!("first reached {}", escape(&table::short(t)))
             });
         let state = match class {
             "holds" => "holds",
@@ -346,10 +346,10 @@ fn wave_plan(out: &mut String, r: &Report) {
              <td>{}</td><td class=\"num\">{} of {}</td><td>{}</td><td>{}</td></tr>\n",
             date(w.planned_start),
             date(w.planned_live),
-            w.started.as_deref().map_or("–".into(), table::short),
+            escape(&w.started.as_deref().map_or("–".into(), table::short)),
             w.live,
             w.cities.len(),
-            w.all_live.as_deref().map_or("–".into(), table::short),
+            escape(&w.all_live.as_deref().map_or("–".into(), table::short)),
             escape(&verdict),
             name = escape(&w.name),
             title = escape(&w.title),

@@ -68,7 +68,19 @@ pub fn csv(sites: &[SiteAssessment]) -> Result<String, AssessError> {
     let mut w = ::csv::Writer::from_writer(Vec::new());
     w.write_record(HEADERS).map_err(AssessError::Csv)?;
     for s in sites {
-        w.write_record(cells(s)).map_err(AssessError::Csv)?;
+        // read from state and profiles: a cell that a spreadsheet would take for a formula is
+        // neutralised, as in the problem lists
+        let row: Vec<String> = cells(s)
+            .iter()
+            .map(|c| {
+                if c.parse::<f64>().is_ok() || c == "-" {
+                    c.clone() // a number (a falling score's trend) is no formula
+                } else {
+                    crate::data::csv_out::neutralise(c).into_owned()
+                }
+            })
+            .collect();
+        w.write_record(row).map_err(AssessError::Csv)?;
     }
     let bytes = w
         .into_inner()
