@@ -255,6 +255,35 @@ pub fn load(opts: &LoadOptions) -> Result<Profiles, ConfigError> {
 
     for (path, id) in &cities {
         let Some(id) = *id else { continue };
+        // where jinbao runs and what runs on the controller is the province's (or an
+        // environment's) to say, in every environment, whether or not an overlay hides it: a
+        // city file that chose the local transport and a health script would run that script
+        // as root on the controller
+        for key in [
+            &["datacenter", "transport"][..],
+            &["datacenter", "local_root"],
+            &["app", "health", "script"],
+        ] {
+            let mut value = Some(&files.list[id].table);
+            for k in &key[..key.len() - 1] {
+                value = value.and_then(|t| t.get(*k)).and_then(|v| v.as_table());
+            }
+            if value.is_some_and(|t| t.contains_key(key[key.len() - 1])) {
+                let path: Vec<String> = key.iter().map(|k| k.to_string()).collect();
+                let d = files.list[id]
+                    .diagnostic(
+                        &path,
+                        format!(
+                            "{} can be set only in province.toml or an environment file, not in a city's file",
+                            key.join(".")
+                        ),
+                    )
+                    .with_hint(
+                        "the province sets it for a city in the environment's file ([cities.<pinyin>])",
+                    );
+                files.diags.push(d);
+            }
+        }
         let pinyin = files.list[id]
             .table
             .get("city")
