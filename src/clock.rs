@@ -3,6 +3,18 @@
 
 use chrono::{DateTime, Utc};
 
+/// `JINBAO_NOW` when it is set but is no RFC 3339 time: the error to give (a rehearsal that
+/// silently ran on the real clock would open windows it meant to keep shut).
+pub fn check_pinned() -> Result<(), String> {
+    match crate::env_vars::get("JINBAO_NOW") {
+        Some(s) if DateTime::parse_from_rfc3339(&s).is_err() => Err(format!(
+            "JINBAO_NOW={} is not a time jinbao reads",
+            crate::profile::safe::excerpt(&s)
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// The time now (`JINBAO_NOW` pins it, RFC 3339, for tests and rehearsals).
 pub fn now() -> DateTime<Utc> {
     crate::env_vars::get("JINBAO_NOW")

@@ -44,6 +44,12 @@ impl Ctx {
             state_dir: absolute(global.state_dir.clone().unwrap_or_else(|| ".jinbao".into())),
         };
         check_state_dir(&load.state_dir)?;
+        crate::clock::check_pinned().map_err(|e| {
+            crate::error::usage(
+                e,
+                "give an RFC 3339 time (JINBAO_NOW=2026-12-01T08:00:00+08:00), or unset it",
+            )
+        })?;
         crate::privacy::reveal_personal_data(global.show_personal_data);
         let ctx = Ctx {
             printer,

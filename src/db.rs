@@ -330,7 +330,21 @@ pub fn pg_config(
 /// Opens the site's database as `account`.
 pub fn connect(p: &SiteProfile, account: Account) -> Result<Conn, DbError> {
     match p.database.engine {
-        Engine::Sqlite => open_sqlite(&sqlite_path(p)).map(Conn::Lite),
+        Engine::Sqlite => {
+            let path = sqlite_path(p);
+            // only `db init` and `db migrate` make a city database: a check or an import of a
+            // city never migrated is told so, and leaves no empty file behind
+            if matches!(account, Account::App | Account::ReadOnly)
+                && std::fs::symlink_metadata(&path).is_err()
+            {
+                return Err(DbError::Other(format!(
+                    "the city database {} does not exist yet: run `jinbao db migrate {}` first",
+                    path.display(),
+                    p.city.pinyin
+                )));
+            }
+            open_sqlite(&path).map(Conn::Lite)
+        }
         Engine::Postgres => connect_pg(p, account, None).map(Conn::Pg),
     }
 }

@@ -458,3 +458,118 @@ fn a_change_that_cannot_be_audited_does_not_start() {
     );
     assert!(!elsewhere.exists(), "nothing was written through the link");
 }
+
+/// The smaller findings of the third security round, each as it was found.
+#[test]
+fn small_damage_is_named_never_a_panic_or_a_silent_guess() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    // a span longer than the calendar reaches back: every record, not a panic (exit 101)
+    let r = run(jinbao(state).args(["audit", "--since", "99999999999d"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // a pinned time that is no time is refused, not ignored
+    let r = run(jinbao(state)
+        .env("JINBAO_NOW", "yesterday")
+        .args(["status", "--offline"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("JINBAO_NOW=yesterday"), "{}", r.stderr);
+    // ACTIVE as a folder: abandon is what its hint names, and it works
+    std::fs::create_dir_all(state.join("rollouts/ACTIVE")).unwrap();
+    let r = run(jinbao(state).args(["rollout", "--resume"]));
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("jinbao rollout abandon"), "{}", r.stderr);
+    let r = run(jinbao(state).args(["rollout", "abandon"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!state.join("rollouts/ACTIVE").exists());
+    // a city's lock file that is a folder: named as such, not as "the city is locked", and
+    // `lock status` warns about it
+    std::fs::create_dir_all(state.join("locks/city-hebi.lock")).unwrap();
+    let r = rollout(state, &["--provision", "--migrate"]);
+    assert_ne!(r.code, 0);
+    assert!(
+        r.stderr.contains("is not a lock file") || r.stdout.contains("is not a lock file"),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
+    assert!(!r.stdout.contains("the city is locked"), "{}", r.stdout);
+    let r = run(jinbao(state).args(["lock", "status"]));
+    assert!(r.stderr.contains("is not a lock file"), "{}", r.stderr);
+    let r = run(jinbao(state).args(["rollout", "unlock", "hebi"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // a data check of a city never migrated leaves no empty database behind
+    let r = run(jinbao(state).args(["data", "check", "zhoukou"]));
+    assert_ne!(r.code, 0);
+    assert!(
+        r.stderr.contains("db migrate zhoukou") || r.stdout.contains("db migrate zhoukou"),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
+    assert!(!state.join("sandbox/db/zhoukou.sqlite").exists());
+    // runs leave no lock file behind, one per run
+    assert_eq!(rollout(state, &["--provision", "--migrate"]).code, 0);
+    assert_eq!(rollout(state, &[]).code, 0);
+    let run_locks: Vec<String> = std::fs::read_dir(state.join("locks"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("run-"))
+        .collect();
+    assert!(run_locks.is_empty(), "{run_locks:?}");
+}
+
+/// `release pack` of a folder holding a FIFO is refused at once and leaves nothing behind
+/// (it hung, and left its partial tarball).
+#[test]
+fn packing_a_folder_with_a_fifo_is_refused() {
+    let work = tempfile::tempdir().unwrap();
+    let src = work.path().join("src");
+    common::copy_tree(&common::repo().join("examples/unified-app"), &src);
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(src.join("share/pipe"))
+            .status()
+            .unwrap()
+            .success()
+    );
+    let out = work.path().join("out");
+    let r = run(jinbao(&work.path().join("state")).args([
+        "release",
+        "pack",
+        src.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("FIFO"), "{}", r.stderr);
+    let left: Vec<_> = std::fs::read_dir(&out)
+        .map(|rd| rd.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+/// A rollout plan says which health check each city's gate runs and why: the release's own
+/// check wins over the profile's `app.health.command` (it did so silently).
+#[test]
+fn a_rollout_plan_names_the_health_check_that_wins() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    let out = state.join("plan.json");
+    let r = run(jinbao(state).args([
+        "rollout",
+        "plan",
+        "examples/unified-app",
+        "hebi",
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let plan: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let health = plan["cities"][0]["health"].as_str().unwrap();
+    assert!(
+        health.starts_with("bin/health-check (the release's own check: it wins"),
+        "{health}"
+    );
+}

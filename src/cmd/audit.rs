@@ -45,9 +45,13 @@ pub fn run(ctx: &Ctx, a: AuditArgs) -> Result<Exit> {
             }
         }
     }
-    let since = a
-        .since
-        .map(|d| crate::clock::now() - chrono::Duration::from_std(d).unwrap_or_default());
+    // a span longer than the calendar reaches back means every record, never a panic
+    let since = a.since.map(|d| {
+        chrono::Duration::from_std(d)
+            .ok()
+            .and_then(|d| crate::clock::now().checked_sub_signed(d))
+            .unwrap_or(chrono::DateTime::<chrono::Utc>::MIN_UTC)
+    });
     let (records, unreadable) = audit::read(ctx.state_dir(), &Filter { targets, since })?;
     let p = &ctx.printer;
     if p.json {

@@ -46,6 +46,12 @@ struct Report {
 
 pub fn run(ctx: &Ctx, command: LockCommand) -> Result<Exit> {
     let LockCommand::Status(a) = command;
+    for path in lock::damaged_locks(ctx.state_dir()) {
+        ctx.printer.warn(format!(
+            "{} is not a lock file (a folder or a link): no jinbao holds it, but a run needing it cannot start; remove it",
+            path.display()
+        ));
+    }
     let controller: Vec<ControllerLock> = lock::held(ctx.state_dir())
         .into_iter()
         .map(|(name, holder)| ControllerLock { name, holder })

@@ -146,6 +146,27 @@ pub fn break_city_locks(
                     }
                 }
             }
+            Err(LockError::Damaged(path)) => {
+                // a folder or link where the lock file goes: breaking it is what unlock is for
+                // (a link is removed as a link, never followed)
+                let removed = match std::fs::symlink_metadata(&path) {
+                    Ok(m) if m.is_dir() => std::fs::remove_dir_all(&path),
+                    _ => std::fs::remove_file(&path),
+                };
+                removed.map_err(|e| crate::state::files::at(&path, e))?;
+                broken
+                    .controller_locks
+                    .push(format!("{city}: {} (not a lock file)", path.display()));
+                match take() {
+                    Ok(lock) => held.push(lock),
+                    Err(other) => {
+                        return Err(UnlockError::Live {
+                            city: city.to_string(),
+                            holder: other.to_string(),
+                        });
+                    }
+                }
+            }
             Err(LockError::Io(e)) => return Err(e.into()),
         }
     }

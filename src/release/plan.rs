@@ -36,6 +36,9 @@ pub struct PlanRelease {
 pub struct PlanCity {
     pub city: String,
     pub wave: String,
+    /// The health check the city's gate runs, and where it comes from.
+    #[serde(default)]
+    pub health: String,
     pub servers: Vec<PlanServer>,
 }
 
@@ -133,6 +136,7 @@ pub fn make(
         .map(|s| PlanCity {
             city: s.pinyin().into(),
             wave: s.profile.city.wave.clone(),
+            health: super::rollout::health_source(&s.profile, release.manifest.health.as_deref()),
             servers: Vec::new(),
         })
         .collect();

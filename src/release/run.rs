@@ -77,6 +77,17 @@ pub struct Owned {
     _lock: Lock,
 }
 
+impl Drop for Owned {
+    /// A run that is over (no longer ACTIVE) can never be resumed, so nobody will wait on its
+    /// lock: the file goes, while still held (one lock file a run used to be left forever).
+    fn drop(&mut self) {
+        let state = self.journal.state_dir();
+        if active(state).ok().flatten().as_deref() != Some(self.journal.run.as_str()) {
+            let _ = std::fs::remove_file(self._lock.path());
+        }
+    }
+}
+
 /// A new run id: when it started, and by which process.
 pub fn new_run_id() -> String {
     format!(
@@ -195,7 +206,16 @@ pub fn abandon(state: &Path) -> Result<String, RunError> {
         });
     }
     let active = state.join("rollouts").join("ACTIVE");
-    std::fs::remove_file(&active).map_err(|e| crate::state::files::at(&active, e))?;
+    // damage of any shape is what abandon is for: a folder in ACTIVE's place goes too (never
+    // followed: a link is removed as a link)
+    let removed = match std::fs::symlink_metadata(&active) {
+        Ok(m) if m.is_dir() => std::fs::remove_dir_all(&active),
+        _ => std::fs::remove_file(&active),
+    };
+    removed.map_err(|e| crate::state::files::at(&active, e))?;
+    if let Some(held) = &lock {
+        let _ = std::fs::remove_file(held.path());
+    }
     Ok(run)
 }
 

@@ -76,6 +76,12 @@ pub enum LockError {
     Held(Holder),
     #[error("held from another controller: {}", .0.describe())]
     Foreign(Holder),
+    /// Something that is no lock file (a folder, a link) is where the lock file goes.
+    #[error(
+        "{} is not a lock file (a folder or a link): no jinbao holds it; remove it and run again",
+        .0.display()
+    )]
+    Damaged(PathBuf),
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }
@@ -121,6 +127,9 @@ pub fn acquire(
     let path = path(state_dir, name);
     if let Some(dir) = path.parent() {
         super::files::private_dir(dir)?;
+    }
+    if damaged(&path) {
+        return Err(LockError::Damaged(path));
     }
     let started = Instant::now();
     let mut told = false;
@@ -217,6 +226,25 @@ pub fn holder(state_dir: &Path, name: &str) -> Option<Holder> {
         return None;
     }
     read_holder(&mut file)
+}
+
+/// True when something other than a regular file is at a lock's path.
+fn damaged(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_file())
+}
+
+/// Lock paths that are not lock files (folders, links): what `lock status` warns about.
+pub fn damaged_locks(state_dir: &Path) -> Vec<PathBuf> {
+    let Ok(rd) = std::fs::read_dir(state_dir.join("locks")) else {
+        return Vec::new();
+    };
+    let mut out: Vec<PathBuf> = rd
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "lock") && damaged(p))
+        .collect();
+    out.sort();
+    out
 }
 
 /// Every lock held now, by name.

@@ -527,6 +527,20 @@ pub enum HealthCommandError {
     Profile(#[source] crate::profile::safe::Unsafe),
 }
 
+/// Which health check a city's gate runs, in words for the plan: the release's own check
+/// wins over the profile's (then `app.health.script`, then `app.health.command`).
+pub fn health_source(p: &crate::profile::SiteProfile, manifest: Option<&str>) -> String {
+    match manifest {
+        Some(rel) => format!(
+            "{rel} (the release's own check: it wins over the profile's app.health.command and script)"
+        ),
+        None if !p.app.health.script.is_empty() => {
+            "app.health.script (the profile's script)".into()
+        }
+        None => format!("{} (app.health.command)", p.app.health.command),
+    }
+}
+
 /// The health check as a shell command on the server (`$I` is the install folder there):
 /// the release's own check (a path inside it), or the profile's program and arguments, every
 /// word quoted.

@@ -64,8 +64,19 @@ pub struct ProvisionFailed {
 
 /// This controller's lock of a city could not be taken.
 #[derive(Debug, thiserror::Error)]
-#[error("the city is locked: {0}")]
 pub struct CityBusy(#[from] pub crate::state::lock::LockError);
+
+impl std::fmt::Display for CityBusy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::state::lock::LockError;
+        match &self.0 {
+            LockError::Held(_) | LockError::Foreign(_) => {
+                write!(f, "the city is locked: {}", self.0)
+            }
+            other => write!(f, "the city's lock cannot be taken: {other}"),
+        }
+    }
+}
 
 /// The release facts of a city's app servers, by fleet index.
 pub(super) type Facts = Vec<(usize, ServerFacts)>;
