@@ -172,3 +172,82 @@ fn area_codes_in_force_on_postgres() {
     area_codes_in_force(&|| pg::jinbao(state, Some(db)), state);
     pg::drop_db(db);
 }
+
+/// Birth fields compared with the ID for every date an ID can hold (from 1870); the
+/// placeholder 1900-01-01 is left to the date rule.
+const BIRTH_CASES: &[Person] = &[
+    // the ID says 1895-03-04, the field 1896-03-04: flagged
+    Person {
+        first17: "11010518950304011",
+        birth_date: "1896-03-04",
+    },
+    // 1870-01-01 against 1870-01-02: flagged
+    Person {
+        first17: "11010518700101012",
+        birth_date: "1870-01-02",
+    },
+    // the same early dates: fine
+    Person {
+        first17: "11010518990101013",
+        birth_date: "1899-01-01",
+    },
+    Person {
+        first17: "11010519000102014",
+        birth_date: "1900-01-02",
+    },
+    // the placeholder: the date rule's finding, not this one's
+    Person {
+        first17: "11010519500101015",
+        birth_date: "1900-01-01",
+    },
+    // a later date that differs: flagged, as before
+    Person {
+        first17: "11010519800101016",
+        birth_date: "1980-01-02",
+    },
+];
+
+fn early_births(cmd: &dyn Fn() -> assert_cmd::Command, state: &Path) {
+    import_persons(cmd, state, BIRTH_CASES);
+    let want = keys(&[
+        "11010518950304011",
+        "11010518700101012",
+        "11010519800101016",
+    ]);
+    let alone = samples(cmd, "person_id_birth_matches");
+    assert_eq!(alone["person_id_birth_matches"], want);
+    let fused = samples(cmd, "person_id_birth_matches,person_birth_date_valid");
+    assert_eq!(fused["person_id_birth_matches"], want);
+    assert_eq!(
+        fused["person_birth_date_valid"],
+        keys(&["11010519500101015"])
+    );
+}
+
+#[test]
+fn early_births_on_sqlite() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    assert_eq!(
+        run(jinbao(state).args(["db", "migrate", "zhoukou"])).code,
+        0
+    );
+    early_births(&|| jinbao(state), state);
+}
+
+#[test]
+fn early_births_on_postgres() {
+    if !pg::available("early_births_on_postgres") {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    let db = "jinbao_t_standards_births";
+    pg::drop_db(db);
+    for step in ["init", "migrate"] {
+        let r = run(pg::jinbao(state, Some(db)).args(["db", step, "zhoukou"]));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    early_births(&|| pg::jinbao(state, Some(db)), state);
+    pg::drop_db(db);
+}

@@ -183,6 +183,17 @@ fn id_date_real(dialect: &Dialect, col: &str) -> String {
     )
 }
 
+/// True when the birth-date field `col` is a date an ID can hold (1870 to today) and none of
+/// the rule's placeholders: a placeholder or an impossible date is the date rule's finding, a
+/// real date is compared with the ID however early it is.
+pub(super) fn birth_comparable(d: &Dialect, rule: &Rule, col: &str) -> String {
+    let mut s = format!("{col} >= '1870-01-01' AND {col} <= {}", d.today());
+    for p in &rule.placeholders {
+        s.push_str(&format!(" AND {col} <> {}", sql_str(p)));
+    }
+    s
+}
+
 /// The keys of the rows that break the rule, as one text column `k`.
 pub fn compile(rule: &Rule, engine: Engine) -> Result<String, RuleError> {
     let d = Dialect(engine);
@@ -306,10 +317,10 @@ pub fn compile(rule: &Rule, engine: Engine) -> Result<String, RuleError> {
         "id_birth_matches" => {
             need(col, "column")?;
             format!(
-                "SELECT {} FROM {t} WHERE {} AND birth_date > '1900-01-01' AND birth_date <= {} AND substr({col}, 7, 8) <> {}",
+                "SELECT {} FROM {t} WHERE {} AND {} AND substr({col}, 7, 8) <> {}",
                 key(""),
                 d.digits17(col),
-                d.today(),
+                birth_comparable(&d, rule, "birth_date"),
                 d.yyyymmdd("birth_date")
             )
         }

@@ -66,7 +66,8 @@ pub struct Rule {
     /// date_valid: the column holding the source text of dates that could not be read.
     #[serde(default)]
     pub src_column: String,
-    /// date_valid: dates that stand for "unknown".
+    /// date_valid: dates that stand for "unknown"; id_birth_matches: birth dates it leaves to
+    /// the date rule (not compared with the ID).
     #[serde(default)]
     pub placeholders: Vec<String>,
     /// row_count: the least number of rows.
