@@ -251,3 +251,78 @@ fn early_births_on_postgres() {
     early_births(&|| pg::jinbao(state, Some(db)), state);
     pg::drop_db(db);
 }
+
+/// Imports employers (code, then the rest of a valid row) into county 411602 of Zhoukou.
+fn import_employers(cmd: &dyn Fn() -> assert_cmd::Command, state: &Path, codes: &[&str]) {
+    let dir = state.join("standards-employers");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut text = String::from("employer_code,name,employer_type,area_code,status\n");
+    for (i, code) in codes.iter().enumerate() {
+        text.push_str(&format!("{code},单位{i},10,411602,1\n"));
+    }
+    std::fs::write(dir.join("employers.csv"), text).unwrap();
+    let r = run(cmd().args([
+        "data",
+        "import",
+        "zhoukou",
+        "--county",
+        "411602",
+        dir.to_str().unwrap(),
+        "--json",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json()[0]["rejected"], 0, "{}", r.stdout);
+}
+
+/// Credit codes whose positions 3-8 are digits but no area code (GB 32100: the registering
+/// authority's GB/T 2260 code, 100000 for a national one).
+fn credit_code_areas(cmd: &dyn Fn() -> assert_cmd::Command, state: &Path) {
+    import_employers(
+        cmd,
+        state,
+        &[
+            "91419999002518057K", // 419999: no area code
+            "910000000025180579", // 000000: no area code
+            "914106110025180575", // 410611 淇滨区
+            "911000000025180570", // 100000: a national authority
+            "12100000400000624D", // a national authority's public institution
+            "914106000025180577", // 410600 鹤壁市
+        ],
+    );
+    let want = vec![
+        "411602:910000000025180579".to_string(),
+        "411602:91419999002518057K".to_string(),
+    ];
+    let alone = samples(cmd, "employer_code_valid");
+    assert_eq!(alone["employer_code_valid"], want);
+    let fused = samples(cmd, "employer_code_valid,employer_type_in_dictionary");
+    assert_eq!(fused["employer_code_valid"], want);
+}
+
+#[test]
+fn credit_code_areas_on_sqlite() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    assert_eq!(
+        run(jinbao(state).args(["db", "migrate", "zhoukou"])).code,
+        0
+    );
+    credit_code_areas(&|| jinbao(state), state);
+}
+
+#[test]
+fn credit_code_areas_on_postgres() {
+    if !pg::available("credit_code_areas_on_postgres") {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    let db = "jinbao_t_standards_credit";
+    pg::drop_db(db);
+    for step in ["init", "migrate"] {
+        let r = run(pg::jinbao(state, Some(db)).args(["db", step, "zhoukou"]));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    credit_code_areas(&|| pg::jinbao(state, Some(db)), state);
+    pg::drop_db(db);
+}

@@ -2,6 +2,7 @@
 //! its rule, the county (`c`), the row's key (`k`) and the offending value (`v`).
 
 use super::{Rule, RuleError, key_columns};
+use crate::data::ids;
 use crate::db;
 use crate::profile::Engine;
 
@@ -122,14 +123,13 @@ pub(super) fn employer_ok(d: &Dialect, col: &str) -> String {
         set = sql_str(USCC_SET)
     );
     let org_ok = org_code_sql(d, col, 0);
-    let area_digits = match d.0 {
-        Engine::Postgres => format!("substr({col}, 3, 6) ~ '^[0-9]{{6}}$'"),
-        Engine::Sqlite => format!("substr({col}, 3, 6) GLOB '{}'", "[0-9]".repeat(6)),
-    };
-    let uscc_ok = format!(
-        "{uscc_ok} AND {area_digits} AND {})",
-        org_code_sql(d, col, 8)
+    // GB 32100: positions 3-8 the registration area, a GB/T 2260 code (ids::uscc_area_problem)
+    let area = format!(
+        "(substr({col}, 3, 6) = {} OR substr({col}, 3, 6) IN (SELECT code FROM {}))",
+        sql_str(ids::NATIONAL_AREA),
+        d.table("area_code_years")
     );
+    let uscc_ok = format!("{uscc_ok} AND {area} AND {})", org_code_sql(d, col, 8));
     format!("({uscc_ok} OR {org_ok})")
 }
 

@@ -99,8 +99,8 @@ fn employer_hint(code: &str) -> String {
             _ => "not an organization code (GB 11714)".into(),
         },
         18 if code.is_ascii() => {
-            if !code.as_bytes()[2..8].iter().all(u8::is_ascii_digit) {
-                "characters 3-8 are an area code: digits only".into()
+            if let Some(p) = ids::uscc_area_problem(&code[2..8]) {
+                p.into()
             } else if !ids::org_code_ok(&code[8..17]) {
                 "characters 9-17 are not a valid organization code".into()
             } else {
