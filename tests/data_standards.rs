@@ -326,3 +326,59 @@ fn credit_code_areas_on_postgres() {
     credit_code_areas(&|| pg::jinbao(state, Some(db)), state);
     pg::drop_db(db);
 }
+
+/// Employer codes and ID numbers are measured in characters, not bytes: 9 full-width
+/// characters are an organization code's length written with characters no code has.
+#[test]
+fn code_lengths_in_characters() {
+    use jinbao::data::format;
+    let employer = format::entity("employer").unwrap();
+    let reason = |code: &str| {
+        format::convert(employer, &[code, "甲", "10", "411602", "1"])
+            .map(|_| String::new())
+            .unwrap_or_else(|r| r.full())
+    };
+    assert_eq!(
+        reason("００２５１８０５７"),
+        "employer_code `００２５１８０５７`: character 1 '０' is full-width: an employer code is half-width digits and capital letters"
+    );
+    assert_eq!(
+        reason("00251805７"),
+        "employer_code `00251805７`: character 9 '７' is full-width: an employer code is half-width digits and capital letters"
+    );
+    assert_eq!(
+        reason("91350100M000100Y4三"),
+        "employer_code `91350100M000100Y4三`: character 18 '三' is no code character: an employer code is digits and capital letters"
+    );
+    // the wrong number of characters is still said as such, and valid codes load
+    assert_eq!(
+        reason("００２５１８０５"),
+        "employer_code `００２５１８０５`: an employer code has 9 (organization code) or 18 characters (unified social credit code)"
+    );
+    // 7 characters in 9 bytes were loaded as an organization code
+    assert_eq!(
+        reason("002518五"),
+        "employer_code `002518五`: an employer code has 9 (organization code) or 18 characters (unified social credit code)"
+    );
+    assert_eq!(reason("00251805-7"), "");
+    assert_eq!(reason("91350100M000100Y43"), "");
+    // an ID of 18 characters with a Chinese one has the wrong kind of character, not length;
+    // 15 characters are the old form's length
+    let person = format::entity("person").unwrap();
+    let id_reason = |id: &str| {
+        format::convert(
+            person,
+            &[id, "P1", "张三", "1", "", "411602", "", "0", "", ""],
+        )
+        .map(|_| String::new())
+        .unwrap_or_else(|r| r.full())
+    };
+    assert_eq!(
+        id_reason("41160219800101001一"),
+        "id_number `41160219800101001一`: an ID number is 17 digits and a digit or X"
+    );
+    assert_eq!(
+        id_reason("41160280010100一"),
+        "id_number `41160280010100一`: a 15-digit ID must be digits"
+    );
+}

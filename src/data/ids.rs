@@ -44,7 +44,9 @@ pub fn id_15_to_18(id15: &str) -> Option<String> {
 /// Why an 18-character ID number is not well formed (length and characters only).
 pub fn id_shape_problem(id: &str) -> Option<&'static str> {
     let b = id.as_bytes();
-    if b.len() != 18 {
+    // characters, not bytes: 18 characters with a Chinese one among them have the wrong kind
+    // of character, not the wrong length
+    if id.chars().count() != 18 {
         return Some("an ID number has 18 characters (or 15 in the old form)");
     }
     if !b[..17].iter().all(u8::is_ascii_digit) || !(b[17].is_ascii_digit() || b[17] == b'X') {
@@ -107,12 +109,29 @@ pub fn normalize_employer(raw: &str) -> (String, Option<&'static str>) {
         .chars()
         .filter(|c| *c != '-')
         .collect();
-    let kind = match code.len() {
+    let kind = match code.chars().count() {
         18 => Some("uscc"),
         9 => Some("org"),
         _ => None,
     };
     (code, kind)
+}
+
+/// Why an employer code holds a character no code has (codes are ASCII digits and capital
+/// letters): the first such character, with its position (1-based), or None.
+pub fn employer_char_problem(code: &str) -> Option<String> {
+    let (i, c) = code.chars().enumerate().find(|(_, c)| !c.is_ascii())?;
+    Some(if ('\u{FF01}'..='\u{FF5E}').contains(&c) {
+        format!(
+            "character {} '{c}' is full-width: an employer code is half-width digits and capital letters",
+            i + 1
+        )
+    } else {
+        format!(
+            "character {} '{c}' is no code character: an employer code is digits and capital letters",
+            i + 1
+        )
+    })
 }
 
 /// True when a 9-character organization code (GB 11714) has its right check character.
@@ -252,6 +271,22 @@ mod tests {
         assert_eq!(
             uscc_area_problem("419999"),
             Some("characters 3-8 are no GB/T 2260 area code (100000 for a national authority)")
+        );
+        // lengths in characters: 9 full-width characters are 9 characters of the wrong kind
+        assert_eq!(
+            normalize_employer("００２５１８０５７"),
+            ("００２５１８０５７".into(), Some("org"))
+        );
+        assert_eq!(
+            employer_char_problem("００２５１８０５７").as_deref(),
+            Some(
+                "character 1 '０' is full-width: an employer code is half-width digits and capital letters"
+            )
+        );
+        assert_eq!(employer_char_problem("002518057"), None);
+        assert_eq!(
+            id_shape_problem("11010519491231002一"),
+            Some("an ID number is 17 digits and a digit or X")
         );
         assert_eq!(
             id_shape_problem("1101051949123100"),
