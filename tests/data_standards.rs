@@ -136,6 +136,42 @@ const AREA_CASES: &[Person] = &[
     },
 ];
 
+/// The table as the migrations leave it holds no name still carrying another name's years
+/// (`南头区办事处,[1990-]南山区`: a line of the source read only to its first name).
+#[test]
+fn the_area_table_reads_every_name() {
+    let c = rusqlite::Connection::open_in_memory().unwrap();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/schema");
+    for f in [
+        "V010__national_area_codes.sql",
+        "V011__area_codes_in_force.sql",
+    ] {
+        c.execute_batch(&std::fs::read_to_string(dir.join(f)).unwrap())
+            .unwrap();
+    }
+    let row = |code: &str| -> (i64, i64, String) {
+        c.query_row(
+            "SELECT first_year, last_year, name FROM area_code_years WHERE code = ?1",
+            [code],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap()
+    };
+    let unread: i64 = c
+        .query_row(
+            "SELECT count(*) FROM area_code_years WHERE name LIKE '%[%' OR name LIKE '%,%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(unread, 0);
+    assert_eq!(row("440305"), (1983, 9999, "南山区".into()));
+    assert_eq!(row("210200"), (1980, 9999, "大连市".into()));
+    assert_eq!(row("410611"), (1980, 9999, "淇滨区".into()));
+    assert_eq!(row("419001"), (1986, 9999, "济源市".into()));
+    assert_eq!(row("410728"), (1986, 2019, "长垣县".into()));
+}
+
 fn area_codes_in_force(cmd: &dyn Fn() -> assert_cmd::Command, state: &Path) {
     import_persons(cmd, state, AREA_CASES);
     let want = keys(&["13242619960101006", "41072820210101007"]);
