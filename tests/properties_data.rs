@@ -69,8 +69,36 @@ fn ref_org_ok(code: &str) -> bool {
     c[8] == want
 }
 
+/// The GB/T 2260 table as the schema migrations leave it, in an SQLite database.
+fn area_table(c: &rusqlite::Connection) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/schema");
+    for f in [
+        "V010__national_area_codes.sql",
+        "V011__area_codes_in_force.sql",
+    ] {
+        c.execute_batch(&std::fs::read_to_string(dir.join(f)).unwrap())
+            .unwrap();
+    }
+}
+
+/// The codes of that table.
+fn area_codes() -> &'static std::collections::BTreeSet<String> {
+    static CODES: std::sync::OnceLock<std::collections::BTreeSet<String>> =
+        std::sync::OnceLock::new();
+    CODES.get_or_init(|| {
+        let c = rusqlite::Connection::open_in_memory().unwrap();
+        area_table(&c);
+        let mut q = c.prepare("SELECT code FROM area_code_years").unwrap();
+        q.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    })
+}
+
 /// GB 32100-2015: 31 characters (no I, O, S, V, Z); ISO 7064 MOD 31-3 with Wi = 3^(i-1) mod
-/// 31 from the left; positions 3–8 a GB/T 2260 code (digits); 9–17 a GB 11714 code.
+/// 31 from the left; positions 3–8 the registering authority's GB/T 2260 code (100000 for a
+/// national one); 9–17 a GB 11714 code.
 fn ref_uscc_ok(code: &str) -> bool {
     const SET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
     let c: Vec<char> = code.chars().collect();
@@ -88,7 +116,10 @@ fn ref_uscc_ok(code: &str) -> bool {
     }
     let check = (31 - sum % 31) % 31;
     SET.chars().nth(check as usize) == Some(c[17])
-        && c[2..8].iter().all(char::is_ascii_digit)
+        && {
+            let area: String = c[2..8].iter().collect();
+            area == "100000" || area_codes().contains(&area)
+        }
         && ref_org_ok(&c[8..17].iter().collect::<String>())
 }
 
@@ -147,13 +178,22 @@ fn uscc_strategy() -> impl Strategy<Value = String> {
     };
     prop_oneof![
         // well formed: an area code and a valid organization code inside
-        ("[159Y][1-9]", "[0-9]{6}", org_strategy()).prop_filter_map(
-            "an organization code of the credit-code set",
-            move |(a, area, org)| {
-                let body = format!("{a}{area}{org}");
-                (body.len() == 17 && body.chars().all(|c| SET.contains(c))).then(|| complete(body))
-            }
-        ),
+        (
+            "[159Y][1-9]",
+            prop_oneof![
+                3 => prop::sample::select(area_codes().iter().cloned().collect::<Vec<_>>()),
+                1 => "[0-9]{6}"
+            ],
+            org_strategy()
+        )
+            .prop_filter_map(
+                "an organization code of the credit-code set",
+                move |(a, area, org)| {
+                    let body = format!("{a}{area}{org}");
+                    (body.len() == 17 && body.chars().all(|c| SET.contains(c)))
+                        .then(|| complete(body))
+                }
+            ),
         "[0-9A-HJ-NPQRTUWXY]{17}".prop_map(complete),
         "[0-9A-HJ-NPQRTUWXY]{18}",
         ".{0,19}",
@@ -264,6 +304,7 @@ fn sql_rules_agree_with_the_references() {
              CREATE TABLE employer (county_code TEXT, employer_code TEXT);",
             )
             .unwrap();
+            area_table(&c);
             for (i, id) in ids_.iter().enumerate() {
                 c.execute(
                     "INSERT INTO person VALUES (?1, ?2, NULL, NULL)",
@@ -567,6 +608,16 @@ fn regressions() {
     assert!(ref_id_ok("11010519491231002X"));
     assert!(ref_org_ok("00251805") || ref_org_ok("002518057"));
     assert!(ref_uscc_ok("91350100M000100Y43"));
+    // positions 3-8 digits but no area code (419999, 000000): both passed before
+    assert!(!ids::employer_code_ok("91419999002518057K"));
+    assert!(!ids::employer_code_ok("910000000025180579"));
+    assert!(!ref_uscc_ok("91419999002518057K"));
+    assert!(ref_uscc_ok("914106110025180575"));
+    // the validators and the SQL rules know the same area codes
+    for code in area_codes() {
+        assert!(ids::area_code_known(code), "{code}");
+    }
+    assert!(!ids::area_code_known("419999"));
     // 18 bytes that are not 18 characters: the check panicked slicing inside a character
     assert!(!ids::id_check_ok("{\u{60365}\u{e8772}\u{10b4cd}5'%÷"));
     // a row with fewer values than columns: its required columns are missing, not empty-ok

@@ -297,7 +297,7 @@ pub fn convert(e: &Entity, raw: &[&str]) -> Result<Vec<Value>, Rejection> {
         let converted = match c.kind {
             Id => {
                 let n = ids::normalize_id(v);
-                if n.len() == 15 {
+                if n.chars().count() == 15 {
                     let long = ids::id_15_to_18(&n).ok_or_else(|| {
                         Rejection::new(c, Some(v), ": a 15-digit ID must be digits")
                     })?;
@@ -321,6 +321,9 @@ pub fn convert(e: &Entity, raw: &[&str]) -> Result<Vec<Value>, Rejection> {
                         ": an employer code has 9 (organization code) or 18 characters (unified social credit code)",
                     ));
                 };
+                if let Some(p) = ids::employer_char_problem(&code) {
+                    return Err(Rejection::new(c, Some(v), format!(": {p}")));
+                }
                 if e.name == "employer" {
                     code_kind = Some(kind.to_string());
                 }

@@ -2,6 +2,7 @@
 //! its rule, the county (`c`), the row's key (`k`) and the offending value (`v`).
 
 use super::{Rule, RuleError, key_columns};
+use crate::data::ids;
 use crate::db;
 use crate::profile::Engine;
 
@@ -122,14 +123,13 @@ pub(super) fn employer_ok(d: &Dialect, col: &str) -> String {
         set = sql_str(USCC_SET)
     );
     let org_ok = org_code_sql(d, col, 0);
-    let area_digits = match d.0 {
-        Engine::Postgres => format!("substr({col}, 3, 6) ~ '^[0-9]{{6}}$'"),
-        Engine::Sqlite => format!("substr({col}, 3, 6) GLOB '{}'", "[0-9]".repeat(6)),
-    };
-    let uscc_ok = format!(
-        "{uscc_ok} AND {area_digits} AND {})",
-        org_code_sql(d, col, 8)
+    // GB 32100: positions 3-8 the registration area, a GB/T 2260 code (ids::uscc_area_problem)
+    let area = format!(
+        "(substr({col}, 3, 6) = {} OR substr({col}, 3, 6) IN (SELECT code FROM {}))",
+        sql_str(ids::NATIONAL_AREA),
+        d.table("area_code_years")
     );
+    let uscc_ok = format!("{uscc_ok} AND {area} AND {})", org_code_sql(d, col, 8));
     format!("({uscc_ok} OR {org_ok})")
 }
 
@@ -181,6 +181,17 @@ fn id_date_real(dialect: &Dialect, col: &str) -> String {
           WHEN ({y} % 4 = 0 AND {y} % 100 <> 0) OR {y} % 400 = 0 THEN 29 ELSE 28 END))",
         today = dialect.today_yyyymmdd()
     )
+}
+
+/// True when the birth-date field `col` is a date an ID can hold (1870 to today) and none of
+/// the rule's placeholders: a placeholder or an impossible date is the date rule's finding, a
+/// real date is compared with the ID however early it is.
+pub(super) fn birth_comparable(d: &Dialect, rule: &Rule, col: &str) -> String {
+    let mut s = format!("{col} >= '1870-01-01' AND {col} <= {}", d.today());
+    for p in &rule.placeholders {
+        s.push_str(&format!(" AND {col} <> {}", sql_str(p)));
+    }
+    s
 }
 
 /// The keys of the rows that break the rule, as one text column `k`.
@@ -306,10 +317,10 @@ pub fn compile(rule: &Rule, engine: Engine) -> Result<String, RuleError> {
         "id_birth_matches" => {
             need(col, "column")?;
             format!(
-                "SELECT {} FROM {t} WHERE {} AND birth_date > '1900-01-01' AND birth_date <= {} AND substr({col}, 7, 8) <> {}",
+                "SELECT {} FROM {t} WHERE {} AND {} AND substr({col}, 7, 8) <> {}",
                 key(""),
                 d.digits17(col),
-                d.today(),
+                birth_comparable(&d, rule, "birth_date"),
                 d.yyyymmdd("birth_date")
             )
         }

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::compile::{Dialect, employer_ok, sql_str};
+use super::compile::{Dialect, birth_comparable, employer_ok, sql_str};
 use super::{Rule, RuleError, key_columns};
 use crate::profile::Engine;
 
@@ -250,8 +250,8 @@ fn predicate(r: &Rule, d: &Dialect) -> Result<String, RuleError> {
             "(x.jb_ok AND x.sex IN ('1', '2') AND ((x.jb_d17 % 2 = 1) <> (x.sex = '1')))".into()
         }
         "id_birth_matches" => format!(
-            "(x.jb_ok AND x.birth_date > '1900-01-01' AND x.birth_date <= {today} \
-              AND substr(CAST({col} AS TEXT), 7, 8) <> {})",
+            "(x.jb_ok AND {} AND substr(CAST({col} AS TEXT), 7, 8) <> {})",
+            birth_comparable(d, r, "x.birth_date"),
             d.yyyymmdd("x.birth_date")
         ),
         "id_legacy" => {

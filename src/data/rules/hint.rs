@@ -93,14 +93,17 @@ pub fn hint(rule: &Rule, key: &str, value: Option<&str>) -> String {
 }
 
 fn employer_hint(code: &str) -> String {
-    match code.len() {
+    if let Some(p) = ids::employer_char_problem(code) {
+        return p;
+    }
+    match code.chars().count() {
         9 => match ids::org_check_char(&code[..8]) {
             Some(c) if code.is_ascii() => format!("the 9th character should be {c}"),
             _ => "not an organization code (GB 11714)".into(),
         },
         18 if code.is_ascii() => {
-            if !code.as_bytes()[2..8].iter().all(u8::is_ascii_digit) {
-                "characters 3-8 are an area code: digits only".into()
+            if let Some(p) = ids::uscc_area_problem(&code[2..8]) {
+                p.into()
             } else if !ids::org_code_ok(&code[8..17]) {
                 "characters 9-17 are not a valid organization code".into()
             } else {
@@ -111,5 +114,28 @@ fn employer_hint(code: &str) -> String {
             }
         }
         _ => "an employer code has 9 or 18 characters".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::employer_hint;
+
+    #[test]
+    fn employer_hints_count_characters() {
+        // 9 bytes, 7 characters: the hint cut the code inside '五' and panicked
+        assert_eq!(
+            employer_hint("002518五"),
+            "character 7 '五' is no code character: an employer code is digits and capital letters"
+        );
+        assert_eq!(
+            employer_hint("００２５１８０５８"),
+            "character 1 '０' is full-width: an employer code is half-width digits and capital letters"
+        );
+        assert_eq!(employer_hint("002518058"), "the 9th character should be 7");
+        assert_eq!(
+            employer_hint("91419999002518057K"),
+            "characters 3-8 are no GB/T 2260 area code (100000 for a national authority)"
+        );
     }
 }

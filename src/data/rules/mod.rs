@@ -66,7 +66,8 @@ pub struct Rule {
     /// date_valid: the column holding the source text of dates that could not be read.
     #[serde(default)]
     pub src_column: String,
-    /// date_valid: dates that stand for "unknown".
+    /// date_valid: dates that stand for "unknown"; id_birth_matches: birth dates it leaves to
+    /// the date rule (not compared with the ID).
     #[serde(default)]
     pub placeholders: Vec<String>,
     /// row_count: the least number of rows.
@@ -266,7 +267,11 @@ mod tests {
     fn employer_codes_agree_with_the_rust_checks() {
         let c = rusqlite::Connection::open_in_memory().unwrap();
         c.execute_batch("CREATE TABLE employer (county_code TEXT, employer_code TEXT);
-             INSERT INTO employer VALUES ('1', '91350100M000100Y43'), ('1', '91350100M000100Y44'), ('1', '002518057'), ('1', '00251809X'), ('1', '002518058');").unwrap();
+             INSERT INTO employer VALUES ('1', '91350100M000100Y43'), ('1', '91350100M000100Y44'), ('1', '002518057'), ('1', '00251809X'), ('1', '002518058'), ('1', '91419999002518057K');").unwrap();
+        // the credit code's area is looked up in the migrations' table
+        for sql in crate::data::ids::AREA_MIGRATIONS {
+            c.execute_batch(sql).unwrap();
+        }
         crate::sqlite_functions::register(&c).unwrap();
         let mut conn = Conn::Lite(c);
         let (n, keys) = run(
@@ -278,6 +283,9 @@ mod tests {
             .unwrap(),
         )
         .unwrap();
-        assert_eq!(n, 2, "{keys:?}");
+        assert_eq!(n, 3, "{keys:?}");
+        for k in &keys {
+            assert!(!crate::data::ids::employer_code_ok(&k[2..]), "{k}");
+        }
     }
 }
