@@ -19,6 +19,21 @@ pub struct Ctx {
     pub load: LoadOptions,
     pub yes: bool,
     profiles: std::sync::OnceLock<Profiles>,
+    /// Where this environment's records are (see [`records_dir`]).
+    records: PathBuf,
+}
+
+/// Each environment's records are its own: the state folder itself holds the default
+/// environment's (`sandbox`: what every state folder made before environments were kept
+/// apart held, unless `--env` was given), and `<state>/env/<name>/` every other one's, so a
+/// production report can never show a sandbox fact. The sandbox's servers and databases stay
+/// where profiles put them (`{state}` is always the state folder itself).
+pub fn records_dir(state_dir: &std::path::Path, env: &str) -> PathBuf {
+    if env == DEFAULT_ENV || crate::profile::safe::name(env).is_err() {
+        state_dir.to_path_buf()
+    } else {
+        state_dir.join("env").join(env)
+    }
 }
 
 impl Ctx {
@@ -44,6 +59,10 @@ impl Ctx {
             state_dir: absolute(global.state_dir.clone().unwrap_or_else(|| ".jinbao".into())),
         };
         check_state_dir(&load.state_dir)?;
+        let records = records_dir(&load.state_dir, &load.env);
+        if records != load.state_dir {
+            check_state_dir(&records)?;
+        }
         crate::clock::check_pinned().map_err(|e| {
             crate::error::usage(
                 e,
@@ -56,6 +75,7 @@ impl Ctx {
             load,
             yes: global.yes,
             profiles: std::sync::OnceLock::new(),
+            records,
         };
         if global.show_personal_data {
             ctx.audit_reveal()?;
@@ -163,8 +183,9 @@ impl Ctx {
         ))
     }
 
+    /// This environment's records: journals, locks, ledgers, histories, the audit log.
     pub fn state_dir(&self) -> &std::path::Path {
-        &self.load.state_dir
+        &self.records
     }
 }
 

@@ -374,7 +374,7 @@ fn a_resume_while_the_run_is_alive_is_refused() {
     let versions = assert_whole(&bed, "resume while alive", true);
     assert!(versions.values().all(|c| *c == v), "{versions:?}");
     // the journal has each city done once
-    let active = std::fs::read_dir(state.join("rollouts"))
+    let active = std::fs::read_dir(common::records(state, "testbed").join("rollouts"))
         .unwrap()
         .flatten()
         .find(|e| e.file_name().to_string_lossy().ends_with(".jsonl"))

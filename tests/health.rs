@@ -87,7 +87,9 @@ fn a_healthy_city_then_a_full_disk_a_dead_sshd_and_a_release_mismatch() {
         assert!(all.iter().any(|c| c["check"] == kind), "no {kind} check");
     }
     assert!(
-        state.join("health/xuchang.jsonl").exists(),
+        common::records(state, "testbed")
+            .join("health/xuchang.jsonl")
+            .exists(),
         "each run goes into the history"
     );
 

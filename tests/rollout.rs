@@ -229,7 +229,8 @@ fn a_killed_rollout_resumes_without_redoing_a_city() {
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
     let first = first_done.expect("a city finished before the kill");
-    let active = std::fs::read_to_string(state.join("rollouts/ACTIVE")).unwrap();
+    let records = common::records(state, "testbed");
+    let active = std::fs::read_to_string(records.join("rollouts/ACTIVE")).unwrap();
 
     let r = run(pg::jinbao(state, None).args(["rollout", "--resume", "--json"]));
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
@@ -245,7 +246,8 @@ fn a_killed_rollout_resumes_without_redoing_a_city() {
     );
     // the journal: every city deployed exactly once, the first never started again
     let journal =
-        std::fs::read_to_string(state.join(format!("rollouts/{}.jsonl", active.trim()))).unwrap();
+        std::fs::read_to_string(records.join(format!("rollouts/{}.jsonl", active.trim())))
+            .unwrap();
     let events: Vec<Value> = journal
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
@@ -262,7 +264,8 @@ fn a_killed_rollout_resumes_without_redoing_a_city() {
         .filter(|e| e["event"] == "city-start" && e["city"] == first.as_str())
         .count();
     assert_eq!(starts, 1, "{first} was not started again");
-    assert!(!state.join("rollouts/ACTIVE").exists());
+    assert!(records.join("rollouts").is_dir());
+    assert!(!records.join("rollouts/ACTIVE").exists());
     assert!(currents(state).values().all(|c| c.as_ref() == Some(&v)));
 }
 
@@ -308,7 +311,8 @@ fn a_held_city_lock_refuses_a_second_rollout() {
     let r = run(pg::jinbao(state, None).args(["rollout", "unlock", "zhoukou"]));
     assert_eq!(r.code, 0);
     assert!(r.stdout.contains("alice@province-desk"), "{}", r.stdout);
-    let audit = std::fs::read_to_string(state.join("audit.jsonl")).unwrap();
+    let audit =
+        std::fs::read_to_string(common::records(state, "testbed").join("audit.jsonl")).unwrap();
     assert!(audit.contains("rollout unlock"));
     let r = run(pg::jinbao(state, None).args([
         "rollout",
@@ -799,7 +803,7 @@ fn timings_show_where_the_time_went() {
         "{}",
         r.stdout
     );
-    let journals: String = std::fs::read_dir(state.join("rollouts"))
+    let journals: String = std::fs::read_dir(common::records(state, "testbed").join("rollouts"))
         .unwrap()
         .flatten()
         .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())

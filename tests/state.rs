@@ -573,3 +573,37 @@ fn a_rollout_plan_names_the_health_check_that_wins() {
         "{health}"
     );
 }
+
+/// Each environment's records are its own: after a sandbox rollout, production's status,
+/// report, audit and health history know nothing of it (they showed the sandbox's rollouts
+/// and health runs under "environment production").
+#[test]
+fn a_production_report_never_shows_a_sandbox_fact() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    assert_eq!(rollout(state, &["--provision", "--migrate"]).code, 0);
+    let r = run(jinbao(state).args(["health", "hebi"]));
+    assert!(r.code <= 2, "{}", r.stderr);
+    let r = run(jinbao(state).args(["status", "hebi", "--json", "--offline"]));
+    assert_eq!(r.json()[0]["release"], "1.0.0");
+    let prod = |args: &[&str]| run(jinbao(state).args(["--env", "production"]).args(args));
+    let r = prod(&["status", "hebi", "--json", "--offline"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let row = &r.json()[0];
+    assert!(row["release"].is_null(), "{row}");
+    let r = prod(&["report", "--format", "csv"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let hebi = r.stdout.lines().find(|l| l.starts_with("hebi,")).unwrap();
+    assert!(!hebi.contains("1.0.0"), "{hebi}");
+    assert!(hebi.contains("never"), "{hebi}");
+    let r = prod(&["audit", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.json()["records"].as_array().unwrap().is_empty(),
+        "{}",
+        r.stdout
+    );
+    // and the sandbox still sees its own
+    let r = run(jinbao(state).args(["audit", "--json"]));
+    assert!(!r.json()["records"].as_array().unwrap().is_empty());
+}

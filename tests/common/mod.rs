@@ -22,6 +22,12 @@ pub fn skip(test: &str, why: &str) {
     eprintln!("skipping {test}: {why}");
 }
 
+/// Where an environment other than the sandbox keeps its records in a state folder (each
+/// environment's records are its own).
+pub fn records(state: &Path, env: &str) -> PathBuf {
+    state.join("env").join(env)
+}
+
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
