@@ -246,8 +246,7 @@ fn a_killed_rollout_resumes_without_redoing_a_city() {
     );
     // the journal: every city deployed exactly once, the first never started again
     let journal =
-        std::fs::read_to_string(records.join(format!("rollouts/{}.jsonl", active.trim())))
-            .unwrap();
+        std::fs::read_to_string(records.join(format!("rollouts/{}.jsonl", active.trim()))).unwrap();
     let events: Vec<Value> = journal
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
