@@ -24,10 +24,10 @@ function __fish_jinbao_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c jinbao -n "__fish_jinbao_needs_command" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_needs_command" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_needs_command" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_needs_command" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
-complete -c jinbao -n "__fish_jinbao_needs_command" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_needs_command" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_needs_command" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -56,10 +56,10 @@ complete -c jinbao -n "__fish_jinbao_needs_command" -f -a "lock" -d 'Locks: who 
 complete -c jinbao -n "__fish_jinbao_needs_command" -f -a "audit" -d 'The audit log: every change jinbao made, who made it, when and how it ended'
 complete -c jinbao -n "__fish_jinbao_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c jinbao -n "__fish_jinbao_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and not __fish_seen_subcommand_from list show validate diff help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and not __fish_seen_subcommand_from list show validate diff help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and not __fish_seen_subcommand_from list show validate diff help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and not __fish_seen_subcommand_from list show validate diff help" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and not __fish_seen_subcommand_from list show validate diff help" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and not __fish_seen_subcommand_from list show validate diff help" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and not __fish_seen_subcommand_from list show validate diff help" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -73,10 +73,10 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and not __fish_se
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and not __fish_seen_subcommand_from list show validate diff help" -f -a "validate" -d 'Check every profile (or the named cities); exit 2 on any error'
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and not __fish_seen_subcommand_from list show validate diff help" -f -a "diff" -d 'How two cities\' effective profiles differ'
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and not __fish_seen_subcommand_from list show validate diff help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from list" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from list" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from list" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from list" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from list" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from list" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from list" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -86,10 +86,10 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_s
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only errors'
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from list" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
-complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from show" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from show" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from show" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from show" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from show" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from show" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from show" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -99,10 +99,10 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_s
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Only errors'
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from show" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
-complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from validate" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from validate" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from validate" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from validate" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from validate" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from validate" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from validate" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -111,10 +111,10 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_s
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from validate" -s q -l quiet -d 'Only errors'
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from validate" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from validate" -s h -l help -d 'Print help'
-complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from diff" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from diff" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from diff" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from diff" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from diff" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from diff" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from diff" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -131,10 +131,10 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_s
 complete -c jinbao -n "__fish_jinbao_using_subcommand ping" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand ping" -l role -d 'Only servers with this role (db, app, web, gateway)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand ping" -s j -l jobs -d 'Servers worked on at once' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand ping" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand ping" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand ping" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand ping" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand ping" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand ping" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand ping" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -149,10 +149,10 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -l wave -d 'Every ci
 complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -l role -d 'Only servers with this role (db, app, web, gateway)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -l timeout -d 'Give up on a host\'s command after this long (default: the profile\'s command_timeout)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -s j -l jobs -d 'Servers worked on at once' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -163,10 +163,10 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -s v -l verbose -d '
 complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -s q -l quiet -d 'Only errors'
 complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -s h -l help -d 'Print help'
-complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and not __fish_seen_subcommand_from plan apply help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and not __fish_seen_subcommand_from plan apply help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and not __fish_seen_subcommand_from plan apply help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and not __fish_seen_subcommand_from plan apply help" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and not __fish_seen_subcommand_from plan apply help" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and not __fish_seen_subcommand_from plan apply help" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and not __fish_seen_subcommand_from plan apply help" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -182,10 +182,10 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from plan" -l role -d 'Only servers with this role (db, app, web, gateway)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from plan" -s j -l jobs -d 'Servers worked on at once' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from plan" -l out -d 'Also write the plan to FILE (JSON), for `provision apply FILE`' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from plan" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from plan" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from plan" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from plan" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from plan" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from plan" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from plan" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -201,10 +201,10 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from apply" -l role -d 'Only servers with this role (db, app, web, gateway)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from apply" -s j -l jobs -d 'Servers worked on at once' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from apply" -l override-window -d 'Change a city outside its maintenance window, recording why' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from apply" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from apply" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from apply" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from apply" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from apply" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from apply" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from apply" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -222,10 +222,10 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from help" -f -a "plan" -d 'What would change on every server (exit 0: nothing, 3: changes pending, 1: error); --out records it for `provision apply FILE`'
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from help" -f -a "apply" -d 'Make the changes, for a target (asks first on a terminal unless --yes) or exactly as a plan FILE recorded them (a city whose servers moved since is refused)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c jinbao -n "__fish_jinbao_using_subcommand net; and not __fish_seen_subcommand_from check help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand net; and not __fish_seen_subcommand_from check help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand net; and not __fish_seen_subcommand_from check help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand net; and not __fish_seen_subcommand_from check help" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand net; and not __fish_seen_subcommand_from check help" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand net; and not __fish_seen_subcommand_from check help" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand net; and not __fish_seen_subcommand_from check help" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -239,10 +239,10 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand net; and not __fish_seen_s
 complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -l role -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -s j -l jobs -d 'Servers worked on at once' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -255,10 +255,10 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subco
 complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
 complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from help" -f -a "check" -d 'Check every server\'s routes and TCP endpoints (exit 1 when one fails)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c jinbao -n "__fish_jinbao_using_subcommand release; and not __fish_seen_subcommand_from pack inspect help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand release; and not __fish_seen_subcommand_from pack inspect help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and not __fish_seen_subcommand_from pack inspect help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and not __fish_seen_subcommand_from pack inspect help" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand release; and not __fish_seen_subcommand_from pack inspect help" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand release; and not __fish_seen_subcommand_from pack inspect help" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and not __fish_seen_subcommand_from pack inspect help" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -275,10 +275,10 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_s
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from pack" -l name -d 'Application name [default: jinbao-unified]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from pack" -l health -d 'Health check, relative to the release [default: the executable named *health*]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from pack" -l out -d 'Where the release goes: a file name ending in .tar.gz (its manifest beside it), or a folder (as <name>-<version>.tar.gz)' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from pack" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from pack" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from pack" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from pack" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from pack" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from pack" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from pack" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -287,10 +287,10 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_s
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from pack" -s q -l quiet -d 'Only errors'
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from pack" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from pack" -s h -l help -d 'Print help'
-complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from inspect" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from inspect" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from inspect" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from inspect" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from inspect" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from inspect" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from inspect" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -311,10 +311,10 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_se
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l override-window -d 'Change cities outside their maintenance window, recording why' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l events -d 'Stream one versioned JSON event per line on stdout as it happens' -r -f -a "ndjson\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l host-jobs -d 'Servers worked on at once across the whole run' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -347,10 +347,10 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_s
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from plan" -l override-window -d 'Change cities outside their maintenance window, recording why' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from plan" -l events -d 'Stream one versioned JSON event per line on stdout as it happens' -r -f -a "ndjson\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from plan" -l host-jobs -d 'Servers worked on at once across the whole run' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from plan" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from plan" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from plan" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from plan" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from plan" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from plan" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from plan" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -376,10 +376,10 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_s
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l override-window -d 'Change cities outside their maintenance window, recording why' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l events -d 'Stream one versioned JSON event per line on stdout as it happens' -r -f -a "ndjson\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l host-jobs -d 'Servers worked on at once across the whole run' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -397,10 +397,10 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_s
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from apply" -s h -l help -d 'Print help'
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from unlock" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from unlock" -s j -l jobs -d 'Servers worked on at once' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from unlock" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from unlock" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from unlock" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from unlock" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from unlock" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from unlock" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from unlock" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -411,10 +411,10 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_s
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from unlock" -s q -l quiet -d 'Only errors'
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from unlock" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from unlock" -s h -l help -d 'Print help'
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from abandon" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from abandon" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from abandon" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from abandon" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from abandon" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from abandon" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from abandon" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -432,10 +432,10 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand rollback" -l to -d 'The re
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollback" -l override-window -d 'Change the city outside its maintenance window, recording why' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollback" -l lock-wait -d 'Wait this long for a city lock another run holds' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollback" -s j -l jobs -d 'Servers worked on at once' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollback" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollback" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollback" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollback" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollback" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollback" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollback" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -447,10 +447,10 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand rollback" -l show-personal
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollback" -s h -l help -d 'Print help'
 complete -c jinbao -n "__fish_jinbao_using_subcommand releases" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand releases" -s j -l jobs -d 'Servers worked on at once' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand releases" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand releases" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand releases" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand releases" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand releases" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand releases" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand releases" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -467,10 +467,10 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand health" -l skip -d 'Leave 
 complete -c jinbao -n "__fish_jinbao_using_subcommand health" -l format -d 'table (grouped by city, worst first) or nagios (one plugin line with performance data)' -r -f -a "table\t''
 nagios\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand health" -s j -l jobs -d 'Servers worked on at once' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand health" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand health" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand health" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand health" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand health" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand health" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand health" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -484,10 +484,10 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand health" -l show-personal-d
 complete -c jinbao -n "__fish_jinbao_using_subcommand health" -s h -l help -d 'Print help'
 complete -c jinbao -n "__fish_jinbao_using_subcommand status" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand status" -s j -l jobs -d 'Databases asked at once' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand status" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand status" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand status" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand status" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand status" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand status" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand status" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -506,10 +506,10 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand report" -s o -l out -d 'Wr
 complete -c jinbao -n "__fish_jinbao_using_subcommand report" -l format -d 'html: one self-contained page; csv, markdown: the province table' -r -f -a "html\t''
 csv\t''
 markdown\t''"
-complete -c jinbao -n "__fish_jinbao_using_subcommand report" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand report" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand report" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand report" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand report" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand report" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand report" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -520,10 +520,10 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand report" -s v -l verbose -d
 complete -c jinbao -n "__fish_jinbao_using_subcommand report" -s q -l quiet -d 'Only errors'
 complete -c jinbao -n "__fish_jinbao_using_subcommand report" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand report" -s h -l help -d 'Print help'
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -543,10 +543,10 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subc
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from synth" -l encoding -d 'utf-8 or gbk' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from synth" -l seed -d 'Same seed, same files' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from synth" -l out -d 'Folder for the county folders and summary.json' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from synth" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from synth" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from synth" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from synth" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from synth" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from synth" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from synth" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -560,10 +560,10 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subc
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l mapping -d 'A mapping file (a name under templates/mappings/, or a path) for another layout' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l rejects -d 'Where reject files go [default: <state>/imports]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l lock-wait -d 'Wait this long for another import of the same county to end' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -579,10 +579,10 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subc
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l rule-jobs -d 'Rules run at once on each database (one connection each): the engine\'s cores work on several rules together' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l lists -d 'Write problem-data lists for the counties: DIR/<county>/<rule>.csv with every violating row, its value and a hint (personal data: files 0600 in 0700 folders, audited)' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l encoding -d 'Encoding of the lists: utf-8 (with a BOM, opens in Excel) or gbk' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -601,10 +601,10 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subc
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -l entity -d 'Only this entity (person, employer, contribution …)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -l encoding -d 'utf-8, gbk or gb18030 for extracts [default: detected]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -l out -d 'Folder for the differences CSV files [default: <state>/compare]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -615,10 +615,10 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subc
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -s h -l help -d 'Print help'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from progress" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from progress" -s j -l jobs -d 'Databases asked at once' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from progress" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from progress" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from progress" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from progress" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from progress" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from progress" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from progress" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -634,10 +634,10 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subc
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from help" -f -a "compare" -d 'Row-level reconciliation of a county\'s source with what the city holds (exit 0 the same, 3 differences found, 1 failed)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from help" -f -a "progress" -d 'Which county\'s data is in the city\'s center, and how good (exit 1 past the deadline)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair help" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair help" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair help" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair help" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -655,10 +655,10 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_su
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from init" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from init" -s j -l jobs -d 'Databases worked on at once' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from init" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from init" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from init" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from init" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from init" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from init" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from init" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -673,10 +673,10 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcom
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from migrate" -s j -l jobs -d 'Databases worked on at once' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from migrate" -l to -d 'Stop at this version (default: the latest)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from migrate" -l lock-wait -d 'How long to wait for another migration run holding the lock' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from migrate" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from migrate" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from migrate" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from migrate" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from migrate" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from migrate" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from migrate" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -690,10 +690,10 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcom
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from migrate" -s h -l help -d 'Print help'
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from status" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from status" -s j -l jobs -d 'Databases worked on at once' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from status" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from status" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from status" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from status" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from status" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from status" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from status" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -706,10 +706,10 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcom
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from drift" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from drift" -s j -l jobs -d 'Databases worked on at once' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from drift" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from drift" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from drift" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from drift" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from drift" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from drift" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from drift" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -723,10 +723,10 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcom
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from baseline" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from baseline" -s j -l jobs -d 'Databases worked on at once' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from baseline" -l to -d 'Version the database is at (default: the latest)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from baseline" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from baseline" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from baseline" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from baseline" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from baseline" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from baseline" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from baseline" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -741,10 +741,10 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcom
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from repair" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from repair" -s j -l jobs -d 'Databases worked on at once' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from repair" -l version -d 'Only this migration [default: every edited one]' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from repair" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from repair" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from repair" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from repair" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from repair" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from repair" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from repair" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -764,10 +764,10 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcom
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "baseline" -d 'Adopt a database that already has the schema: record migrations as applied'
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "repair" -d 'Accept a migration edited after it was applied: record its file\'s checksum (asks first; audited)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and not __fish_seen_subcommand_from status help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and not __fish_seen_subcommand_from status help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and not __fish_seen_subcommand_from status help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and not __fish_seen_subcommand_from status help" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and not __fish_seen_subcommand_from status help" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and not __fish_seen_subcommand_from status help" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and not __fish_seen_subcommand_from status help" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -780,10 +780,10 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and not __fish_seen_
 complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and not __fish_seen_subcommand_from status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and __fish_seen_subcommand_from status" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and __fish_seen_subcommand_from status" -s j -l jobs -d 'Servers worked on at once' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and __fish_seen_subcommand_from status" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and __fish_seen_subcommand_from status" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and __fish_seen_subcommand_from status" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and __fish_seen_subcommand_from status" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and __fish_seen_subcommand_from status" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and __fish_seen_subcommand_from status" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and __fish_seen_subcommand_from status" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -797,10 +797,10 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and __fish_seen_subc
 complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "status" -d 'Who holds which lock, since when'
 complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand audit" -l since -d 'Only records newer than this (e.g. 7d, 12h)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand audit" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand audit" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand audit" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand audit" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand audit" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand audit" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand audit" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -809,10 +809,10 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand audit" -s v -l verbose -d 
 complete -c jinbao -n "__fish_jinbao_using_subcommand audit" -s q -l quiet -d 'Only errors'
 complete -c jinbao -n "__fish_jinbao_using_subcommand audit" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand audit" -s h -l help -d 'Print help'
-complete -c jinbao -n "__fish_jinbao_using_subcommand completions" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: ./profiles]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand completions" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand completions" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand completions" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand completions" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: ./.jinbao]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand completions" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand completions" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
 always\t''
 never\t''"

@@ -32,7 +32,8 @@ pub struct Cli {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
-    /// Folder with province.toml, cities/ and env/ [default: ./profiles]
+    /// Folder with province.toml, cities/ and env/ [default: the project's profiles/, the
+    /// project found from the current folder upwards, or JINBAO_HOME]
     #[arg(
         long,
         global = true,
@@ -50,7 +51,7 @@ pub struct GlobalArgs {
     #[arg(long = "set", global = true, value_name = "KEY=VALUE", value_parser = key_value)]
     pub set: Vec<String>,
 
-    /// Folder for journals, locks, histories and the sandbox [default: ./.jinbao]
+    /// Folder for journals, locks, histories and the sandbox [default: the project's .jinbao/]
     #[arg(
         long,
         global = true,

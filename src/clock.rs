@@ -3,14 +3,18 @@
 
 use chrono::{DateTime, Utc};
 
-/// `JINBAO_NOW` when it is set but is no RFC 3339 time: the error to give (a rehearsal that
-/// silently ran on the real clock would open windows it meant to keep shut).
-pub fn check_pinned() -> Result<(), String> {
+/// `JINBAO_NOW` set to something that is no RFC 3339 time.
+#[derive(Debug, thiserror::Error)]
+#[error("JINBAO_NOW={0} is not a time jinbao reads")]
+pub struct BadPinnedTime(String);
+
+/// Refuses a `JINBAO_NOW` that is set but is no time (a rehearsal that silently ran on the
+/// real clock would open windows it meant to keep shut).
+pub fn check_pinned() -> Result<(), BadPinnedTime> {
     match crate::env_vars::get("JINBAO_NOW") {
-        Some(s) if DateTime::parse_from_rfc3339(&s).is_err() => Err(format!(
-            "JINBAO_NOW={} is not a time jinbao reads",
-            crate::profile::safe::excerpt(&s)
-        )),
+        Some(s) if DateTime::parse_from_rfc3339(&s).is_err() => {
+            Err(BadPinnedTime(crate::profile::safe::excerpt(&s)))
+        }
         _ => Ok(()),
     }
 }

@@ -23,6 +23,23 @@ pub struct Ctx {
     records: PathBuf,
 }
 
+/// The project folder: `JINBAO_HOME`, else the nearest folder at or above `cwd` that holds
+/// `profiles/province.toml` (as git finds its repository), else `cwd` itself.
+pub fn project_home(cwd: &std::path::Path) -> PathBuf {
+    if let Some(home) = env_vars::get(env_vars::HOME).filter(|h| !h.is_empty()) {
+        let home = PathBuf::from(home);
+        return if home.is_absolute() {
+            home
+        } else {
+            cwd.join(home)
+        };
+    }
+    cwd.ancestors()
+        .find(|d| d.join("profiles").join("province.toml").is_file())
+        .unwrap_or(cwd)
+        .to_path_buf()
+}
+
 /// Each environment's records are its own: the state folder itself holds the default
 /// environment's (`sandbox`: what every state folder made before environments were kept
 /// apart held, unless `--env` was given), and `<state>/env/<name>/` every other one's, so a
@@ -46,17 +63,33 @@ impl Ctx {
         let printer = Printer::new(global.json, global.quiet, global.verbose, color);
         let cwd = std::env::current_dir()?;
         let absolute = |p: PathBuf| if p.is_absolute() { p } else { cwd.join(p) };
+        // the defaults of --profiles and --state-dir are the project's, found from any folder
+        // below it (or named by JINBAO_HOME)
+        let home = project_home(&cwd);
+        if home != cwd && (global.profiles.is_none() || global.state_dir.is_none()) {
+            printer.note(format!("using the project at {}", home.display()));
+        }
         let (env, env_from_flag) = match (&global.env, env_vars::get(env_vars::ENV)) {
             (Some(e), _) => (e.clone(), true),
             (None, Some(e)) if !e.is_empty() => (e, false),
             _ => (DEFAULT_ENV.to_string(), false),
         };
         let load = LoadOptions {
-            dir: absolute(global.profiles.clone().unwrap_or_else(|| "profiles".into())),
+            dir: absolute(
+                global
+                    .profiles
+                    .clone()
+                    .unwrap_or_else(|| home.join("profiles")),
+            ),
             env,
             env_from_flag,
             overrides: global.set.clone(),
-            state_dir: absolute(global.state_dir.clone().unwrap_or_else(|| ".jinbao".into())),
+            state_dir: absolute(
+                global
+                    .state_dir
+                    .clone()
+                    .unwrap_or_else(|| home.join(".jinbao")),
+            ),
         };
         check_state_dir(&load.state_dir)?;
         let records = records_dir(&load.state_dir, &load.env);
@@ -65,7 +98,7 @@ impl Ctx {
         }
         crate::clock::check_pinned().map_err(|e| {
             crate::error::usage(
-                e,
+                e.to_string(),
                 "give an RFC 3339 time (JINBAO_NOW=2026-12-01T08:00:00+08:00), or unset it",
             )
         })?;

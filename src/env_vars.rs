@@ -2,6 +2,9 @@
 
 /// Folder holding province.toml, cities/ and env/ (like `--profiles`).
 pub const PROFILES: &str = "JINBAO_PROFILES";
+/// The project folder (holding `profiles/` and `.jinbao/`): jinbao otherwise looks for it from
+/// the current folder upwards, as git finds its repository.
+pub const HOME: &str = "JINBAO_HOME";
 /// Environment overlay (like `--env`).
 pub const ENV: &str = "JINBAO_ENV";
 /// Folder for journals, locks, histories and the sandbox (default `./.jinbao`).

@@ -352,3 +352,84 @@ fn the_province_assesses_every_city_and_mails_a_report() {
     assert!(text.contains("鹤壁市 hebi (410600)") && text.contains("Wave plan"));
     assert!(id_like(&text).is_empty());
 }
+
+/// Attention means urgency: during an ordinary staged rollout (the pilots moving on to 1.1.0,
+/// the general wave waiting for its dates on 1.0.0) no general city is flagged as having lost
+/// "application live"; cities not built yet are "not built" in health, not CRITICAL; and a
+/// pilot that really broke sorts first.
+#[test]
+fn attention_is_for_what_is_due_and_lost() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    let rollout = |release: &std::path::Path, city: &str| {
+        let r = run(jinbao(state).args([
+            "--yes",
+            "rollout",
+            release.to_str().unwrap(),
+            city,
+            "--provision",
+            "--migrate",
+            "--no-pause",
+        ]));
+        assert_eq!(r.code, 0, "{city}: {}", r.stderr);
+    };
+    let v1 = state.join("app-1.0.0");
+    common::copy_tree(&common::repo().join("examples/unified-app"), &v1);
+    std::fs::write(v1.join("VERSION"), "1.0.0\n").unwrap();
+    let v2 = state.join("app-1.1.0");
+    common::copy_tree(&common::repo().join("examples/unified-app"), &v2);
+    std::fs::write(v2.join("VERSION"), "1.1.0\n").unwrap();
+    rollout(&v1, "hebi");
+    rollout(&v1, "xuchang");
+    rollout(&v1, "luohe");
+    assert_eq!(
+        run(jinbao(state).args(["health", "hebi,xuchang,luohe"])).code,
+        0
+    );
+    // the pilots move on; luohe's wave waits for its dates
+    rollout(&v2, "hebi");
+    rollout(&v2, "xuchang");
+    // health over every city, most of them not built
+    let r = run(jinbao(state).args(["health", "--all", "--json"]));
+    let doc = r.json();
+    for city in doc["cities"].as_array().unwrap() {
+        let name = city["city"].as_str().unwrap();
+        if ["hebi", "xuchang", "luohe", "province"].contains(&name) {
+            continue;
+        }
+        assert_ne!(
+            city["status"], "CRITICAL",
+            "{name} is only not built: {city}"
+        );
+        assert!(
+            city["checks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["check"] == "built"),
+            "{city}"
+        );
+    }
+    // a pilot breaks for real
+    std::fs::remove_file(state.join("sandbox/hosts/xuchang/xuchang-app1/etc/jinbao/app.toml"))
+        .unwrap();
+    let r = run(jinbao(state).args(["health", "xuchang"]));
+    assert_ne!(r.code, 0, "{}", r.stdout);
+    let rows = status(state, &[]);
+    let luohe = city(&rows, "luohe");
+    assert!(
+        !luohe["attention"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a.as_str().unwrap().contains("no longer holds")),
+        "{luohe}"
+    );
+    assert_eq!(luohe["attention_level"], 0, "{luohe}");
+    assert_eq!(
+        rows[0]["city"], "xuchang",
+        "the broken pilot first: {}",
+        rows[0]
+    );
+    assert_eq!(rows[0]["attention_level"], 3, "{}", rows[0]);
+}

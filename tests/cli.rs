@@ -268,6 +268,57 @@ fn yes_only_where_something_is_asked() {
     assert!(!r.stdout.contains("--yes"), "{}", r.stdout);
 }
 
+/// A command's man page: clap_mangen's sections, without the `help` subcommand it lists but
+/// no page documents, then EXIT STATUS, ENVIRONMENT, FILES and SEE ALSO.
+fn man_page(cmd: clap::Command, path: &[String]) -> Vec<u8> {
+    let mut page = Vec::new();
+    clap_mangen::Man::new(cmd).render(&mut page).unwrap();
+    let mut text = String::from_utf8(page).unwrap();
+    let name = std::iter::once("jinbao".to_string())
+        .chain(path.iter().cloned())
+        .collect::<Vec<_>>()
+        .join("\\-");
+    let help = format!(
+        ".TP\n{name}\\-help(1)\nPrint this message or the help of the given subcommand(s)\n"
+    );
+    text = text.replace(&help, "");
+    text.push_str(
+        ".SH \"EXIT STATUS\"\n\
+         .TP\n0\nSuccess.\n\
+         .TP\n1\nThe operation failed (on at least one host, city or database).\n\
+         .TP\n2\nThe command line or the profiles are wrong: nothing was done.\n\
+         .TP\n3\nChanges are pending (\\fBprovision plan\\fR) or drift was found (\\fBdb drift\\fR).\n\
+         .TP\n4\nBlocked: a lock is held, a maintenance window is closed, or approval is needed (\\fB\\-\\-yes\\fR without a terminal).\n\
+         .TP\n130, 143\nStopped by SIGINT or SIGTERM after finishing or undoing the step in progress.\n\
+         .PP\n\\fBjinbao health\\fR exits as a Nagios plugin: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n\
+         .SH ENVIRONMENT\n\
+         .TP\nJINBAO_HOME\nThe project folder (holding profiles/ and .jinbao/); otherwise found from the current folder upwards.\n\
+         .TP\nJINBAO_PROFILES, JINBAO_ENV, JINBAO_STATE_DIR\nLike \\fB\\-\\-profiles\\fR, \\fB\\-\\-env\\fR and \\fB\\-\\-state\\-dir\\fR.\n\
+         .TP\nJINBAO_CITY\nThe default city of \\fBjinbao health\\fR.\n\
+         .TP\nJINBAO_NOW\nPins the time (RFC 3339), for rehearsals and tests.\n\
+         .TP\nJINBAO_LOG\nLog filter (overrides \\fB\\-v\\fR).\n\
+         .TP\nNO_COLOR, TERM=dumb, COLUMNS\nNo colour; the width tables fit.\n\
+         .SH FILES\n\
+         .TP\nprofiles/province.toml, profiles/cities/*.toml, profiles/env/*.toml\nThe province defaults, one file per city, the environment overlays.\n\
+         .TP\ntemplates/\nFiles and templates provisioning puts on servers; database migrations and data-check rules.\n\
+         .TP\n\\&.jinbao/\nThe state folder: journals, locks, ledgers, histories, the audit log (other environments in .jinbao/env/NAME/).\n",
+    );
+    let mut see: Vec<String> = Vec::new();
+    if !path.is_empty() {
+        see.push("jinbao(1)".into());
+    }
+    if path.len() > 1 {
+        see.push(format!(
+            "jinbao\\-{}(1)",
+            path[..path.len() - 1].join("\\-")
+        ));
+    }
+    if !see.is_empty() {
+        text.push_str(&format!(".SH \"SEE ALSO\"\n{}\n", see.join(", ")));
+    }
+    text.into_bytes()
+}
+
 /// One man page per command (`man/jinbao-db-migrate.1`), made by clap_mangen from the same
 /// clap definition the binary parses with. Refresh them with
 /// `JINBAO_UPDATE_COMPLETIONS=1 cargo test --test cli`.
@@ -284,8 +335,7 @@ fn man_pages_are_fresh() {
         // clap takes a static name (a test may leak a few dozen short strings)
         let title: &'static str = Box::leak(name.clone().into_boxed_str());
         let cmd = command_at(&path).name(title);
-        let mut page = Vec::new();
-        clap_mangen::Man::new(cmd).render(&mut page).unwrap();
+        let page = man_page(cmd, &path);
         let file = format!("{name}.1");
         let at = dir.join(&file);
         made.insert(file.clone());
@@ -307,4 +357,56 @@ fn man_pages_are_fresh() {
             std::fs::remove_file(dir.join(&file)).unwrap();
         }
     }
+}
+
+/// Every man page has EXIT STATUS, ENVIRONMENT, FILES and SEE ALSO, and names only pages that
+/// exist (clap listed a `jinbao-data-help(1)` no page documents).
+#[test]
+fn man_pages_have_their_sections_and_name_only_pages_that_exist() {
+    let dir = repo().join("man");
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        for section in [".SH \"EXIT STATUS\"", ".SH ENVIRONMENT", ".SH FILES"] {
+            assert!(text.contains(section), "{}: no {section}", path.display());
+        }
+        if path.file_name().unwrap() != "jinbao.1" {
+            assert!(text.contains(".SH \"SEE ALSO\""), "{}", path.display());
+        }
+        for word in text.split(|c: char| c.is_whitespace() || c == ',') {
+            if let Some(page) = word.strip_suffix("(1)")
+                && page.starts_with("jinbao")
+            {
+                let file = dir.join(format!("{}.1", page.replace("\\-", "-")));
+                assert!(file.is_file(), "{} names {word}", path.display());
+            }
+        }
+    }
+}
+
+/// jinbao finds its project from any folder below it (as git does), or from JINBAO_HOME, and
+/// says which it uses when it is not the current folder.
+#[test]
+fn the_project_is_found_from_any_folder_below_it() {
+    let state = tempfile::tempdir().unwrap();
+    let r = run(jinbao(state.path())
+        .current_dir(repo().join("examples/unified-app/bin"))
+        .args(["profile", "list", "--json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json().as_array().unwrap().len(), 18, "{}", r.stdout);
+    assert!(
+        r.stderr
+            .contains(&format!("using the project at {}", repo().display())),
+        "{}",
+        r.stderr
+    );
+    let elsewhere = tempfile::tempdir().unwrap();
+    let r = run(jinbao(state.path())
+        .current_dir(elsewhere.path())
+        .env("JINBAO_HOME", repo())
+        .args(["profile", "list", "--json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // from the project itself, nothing is said
+    let r = run(jinbao(state.path()).args(["profile", "list", "--json"]));
+    assert!(!r.stderr.contains("using the project"), "{}", r.stderr);
 }

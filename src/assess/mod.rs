@@ -151,12 +151,27 @@ pub fn assess(profiles: &Profiles, state: &Path, now: DateTime<Utc>) -> Vec<Site
             record::gather(state, s, now, window, memory)
         })
         .collect();
-    // the release a wave must run: the province's choice, else the newest rolled out anywhere
-    let newest = records
-        .iter()
-        .flat_map(|r| r.ledger.iter().filter(|c| record::succeeded(c)))
-        .map(|c| c.to.clone())
-        .max_by(|a, b| record::version_order(a, b));
+    // the release a wave must run: the province's choice, else the newest its own cities
+    // rolled out (a wave still waiting for its dates is not behind because the pilots moved
+    // on), else, for a wave not begun, the newest rolled out anywhere
+    let newest_of = |wave: Option<&str>| {
+        profiles
+            .sites
+            .iter()
+            .zip(&records)
+            .filter(|(s, _)| wave.is_none_or(|w| s.profile.city.wave == w && !s.is_province()))
+            .flat_map(|(_, r)| r.ledger.iter().filter(|c| record::succeeded(c)))
+            .map(|c| c.to.clone())
+            .max_by(|a, b| record::version_order(a, b))
+    };
+    let newest = newest_of(None);
+    let mut newest_in_wave: BTreeMap<String, Option<String>> = BTreeMap::new();
+    for s in &profiles.sites {
+        let wave = &s.profile.city.wave;
+        if !newest_in_wave.contains_key(wave) {
+            newest_in_wave.insert(wave.clone(), newest_of(Some(wave)));
+        }
+    }
     let mut latest: BTreeMap<&str, Option<u32>> = BTreeMap::new();
     profiles
         .sites
@@ -174,6 +189,12 @@ pub fn assess(profiles: &Profiles, state: &Path, now: DateTime<Utc>) -> Vec<Site
                 latest_schema,
                 target_release: plan
                     .and_then(|p| p.release.clone())
+                    .or_else(|| {
+                        newest_in_wave
+                            .get(&site.profile.city.wave)
+                            .cloned()
+                            .flatten()
+                    })
                     .or_else(|| newest.clone()),
                 min_score: site.profile.checks.data_min_score,
             };
@@ -247,14 +268,28 @@ fn assess_site(
     a
 }
 
-/// Why a site needs the province's attention, each with its level (3 urgent … 1 watch).
+/// Why a site needs the province's attention, each with its level (3 urgent … 1 watch): a
+/// milestone that held and was lost, or a built city that is not healthy, first; then what
+/// is late (past the wave's planned date) or failed; then what to watch. What is not yet due
+/// is no problem at all: a city whose wave begins later, or one not built yet (its health
+/// says "not built", not that something broke).
 fn attention(
     a: &SiteAssessment,
     plan: Option<&crate::profile::assessment::WavePlan>,
     now: DateTime<Utc>,
 ) -> Vec<(u8, String)> {
     let mut out = Vec::new();
-    if let Some(h) = &a.health {
+    let today = now.date_naive();
+    let not_begun = plan
+        .and_then(|p| p.start_date())
+        .is_some_and(|start| today < start);
+    let built = a
+        .details
+        .iter()
+        .any(|m| m.name == Milestone::EnvironmentReady && m.reached_at.is_some());
+    if let Some(h) = &a.health
+        && built
+    {
         let when = milestones::short_time(&record::parse_time(&h.time).unwrap_or(now));
         match h.status.as_str() {
             "OK" => {}
@@ -265,9 +300,15 @@ fn attention(
             )),
         }
     }
-    for m in a.details.iter().filter(|m| m.lapsed()) {
+    // a city of a wave not begun yet is not behind on its application (what it reached by
+    // hand or by being early is not lost because the bar moved); any other loss is real
+    for m in a
+        .details
+        .iter()
+        .filter(|m| m.lapsed() && !(not_begun && m.name == Milestone::ApplicationLive))
+    {
         out.push((
-            2,
+            3,
             format!(
                 "{} no longer holds: {}",
                 m.name.title(),
@@ -300,7 +341,7 @@ fn attention(
         ));
     }
     if let Some(due) = score::overdue(&a.details, plan, now) {
-        out.push((1, format!("wave {} was due live by {due}", a.wave)));
+        out.push((2, format!("late: wave {} was due live by {due}", a.wave)));
     }
     out
 }

@@ -47,12 +47,18 @@ pub fn run(ctx: &Ctx, a: CompareArgs) -> Result<Exit> {
         .out
         .clone()
         .unwrap_or_else(|| ctx.state_dir().join("compare"));
-    let mut city = db::connect(&site.profile, Account::ReadOnly)?;
     let is_dsn = db::is_dsn(&a.source);
     let path = PathBuf::from(&a.source);
     let is_sqlite = !is_dsn && path.is_file() && !a.source.ends_with(".csv");
-    let results: Vec<EntityDiff> = if is_dsn || is_sqlite {
-        let mut source = db::connect_source(&a.source, &site.profile)?;
+    // the source first: a source that cannot be read (or is of a kind jinbao does not read)
+    // is said before anything else
+    let source = if is_dsn || is_sqlite {
+        Some(db::connect_source(&a.source, &site.profile)?)
+    } else {
+        None
+    };
+    let mut city = db::connect(&site.profile, Account::ReadOnly)?;
+    let results: Vec<EntityDiff> = if let Some(mut source) = source {
         let mut out_rows = Vec::new();
         for e in compare::entities(a.entity.as_deref()) {
             out_rows.push(compare::against_database(

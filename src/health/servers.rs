@@ -80,9 +80,9 @@ pub fn servers(
             Err(e) => checks.push(super::unreachable(site, host, e.reason(), &e.to_string())),
         }
     }
-    let mut cities: Vec<&String> = releases.iter().map(|(c, _, _)| c).collect();
+    let mut cities: Vec<String> = releases.iter().map(|(c, _, _)| c.clone()).collect();
     cities.dedup();
-    for city in cities {
+    for city in &cities {
         let Some(site) = profiles.find(city) else {
             continue;
         };
@@ -91,7 +91,32 @@ pub fn servers(
             .filter(|(c, _, _)| c == city)
             .map(|(_, h, r)| (h.clone(), r.clone()))
             .collect();
+        if list.iter().all(|(_, r)| r.is_none()) {
+            not_built(&mut checks, city);
+            continue;
+        }
         checks.extend(super::city_checks(site, &list));
     }
     checks
+}
+
+/// What provisioning and a first rollout would make on a city that has none of it yet: not
+/// an outage, so not CRITICAL. A city no app server of which holds any release is "not
+/// built": its routes, services and application are one OK line saying so (a server that
+/// cannot be reached, its disk and its clock are still checked as they are).
+fn not_built(checks: &mut Vec<Check>, city: &str) {
+    const BUILT_BY_JINBAO: [&str; 5] = ["routes", "service", "app", "endpoints", "release"];
+    checks.retain(|c| c.city != city || !BUILT_BY_JINBAO.contains(&c.check.as_str()));
+    checks.push(
+        Check::new(
+            city,
+            None,
+            "built",
+            Status::Ok,
+            "not built: no release on any app server yet",
+        )
+        .hint(format!(
+            "build it: jinbao rollout RELEASE {city} --provision --migrate"
+        )),
+    );
 }
