@@ -637,7 +637,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --wave 'Every city of a rollout wave (pilot, demonstration, general)'
             cand -o 'Write it to this file (replaced atomically) [default: stdout]'
             cand --out 'Write it to this file (replaced atomically) [default: stdout]'
-            cand --format 'html: one self-contained page; csv, markdown: the province table'
+            cand --format 'html: one self-contained page; csv, markdown: the province table [default: what --out''s name ends in (.csv, .md), else html]'
             cand --profiles 'Folder with province.toml, cities/ and env/ [default: the project''s profiles/, the project found from the current folder upwards, or JINBAO_HOME]'
             cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
             cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'

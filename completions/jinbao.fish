@@ -503,7 +503,7 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand status" -l show-personal-d
 complete -c jinbao -n "__fish_jinbao_using_subcommand status" -s h -l help -d 'Print help'
 complete -c jinbao -n "__fish_jinbao_using_subcommand report" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand report" -s o -l out -d 'Write it to this file (replaced atomically) [default: stdout]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand report" -l format -d 'html: one self-contained page; csv, markdown: the province table' -r -f -a "html\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand report" -l format -d 'html: one self-contained page; csv, markdown: the province table [default: what --out\'s name ends in (.csv, .md), else html]' -r -f -a "html\t''
 csv\t''
 markdown\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand report" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F

@@ -27,9 +27,31 @@ pub struct ReportArgs {
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,
 
-    /// html: one self-contained page; csv, markdown: the province table
-    #[arg(long, value_enum, default_value_t = ReportFormat::Html)]
-    pub format: ReportFormat,
+    /// html: one self-contained page; csv, markdown: the province table [default: what
+    /// --out's name ends in (.csv, .md), else html]
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormat>,
+}
+
+impl ReportFormat {
+    /// The format a file's name says (`.csv`, `.md`, `.html`), if it says one.
+    fn of_file(path: &std::path::Path) -> Option<ReportFormat> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "csv" => Some(ReportFormat::Csv),
+            "md" | "markdown" => Some(ReportFormat::Markdown),
+            "html" | "htm" => Some(ReportFormat::Html),
+            _ => None,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            ReportFormat::Html => "html",
+            ReportFormat::Csv => "csv",
+            ReportFormat::Markdown => "markdown",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -54,6 +76,40 @@ pub fn run(ctx: &Ctx, a: ReportArgs) -> Result<Exit> {
             "jinbao report --out report.html --json, or jinbao status --json for the numbers",
         ));
     }
+    let named = a.out.as_deref().and_then(ReportFormat::of_file);
+    let format = match (a.format, named) {
+        (Some(f), Some(n)) if f != n => {
+            return Err(usage(
+                format!(
+                    "--format {} does not match --out {}, whose name says {}",
+                    f.name(),
+                    a.out
+                        .as_deref()
+                        .unwrap_or_else(|| std::path::Path::new(""))
+                        .display(),
+                    n.name()
+                ),
+                "give a file name that ends as its format does (report.csv, report.html)",
+            ));
+        }
+        (Some(f), _) => f,
+        (None, Some(n)) => n,
+        (None, None) => ReportFormat::Html,
+    };
+    // a report is written where it is asked, never into folders it makes up
+    if let Some(out) = &a.out
+        && let Some(folder) = out.parent().filter(|p| !p.as_os_str().is_empty())
+        && !folder.is_dir()
+    {
+        return Err(usage(
+            format!(
+                "--out {}: the folder {} does not exist",
+                out.display(),
+                folder.display()
+            ),
+            "make the folder first, or write the report elsewhere",
+        ));
+    }
     let profiles = ctx.profiles()?;
     let now = crate::clock::now();
     let everything = assess::assess(profiles, ctx.state_dir(), now);
@@ -62,7 +118,7 @@ pub fn run(ctx: &Ctx, a: ReportArgs) -> Result<Exit> {
         .into_iter()
         .map(|(a, _)| a)
         .collect();
-    let text = match a.format {
+    let text = match format {
         ReportFormat::Csv => report::table::csv(&sites)?,
         ReportFormat::Markdown => report::table::markdown(&sites),
         ReportFormat::Html => {
@@ -105,7 +161,7 @@ pub fn run(ctx: &Ctx, a: ReportArgs) -> Result<Exit> {
     if ctx.printer.json {
         ctx.printer.json(&serde_json::json!({
             "out": path,
-            "format": a.format.to_possible_value().map(|v| v.get_name().to_string()),
+            "format": format.name(),
             "cities": sites.len(),
         }))?;
     } else {

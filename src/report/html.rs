@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use super::{svg, table};
 use crate::assess::record::parse_time;
 use crate::assess::snapshot::Snapshot;
-use crate::assess::{SiteAssessment, WaveProgress};
+use crate::assess::{Milestone, SiteAssessment, WaveProgress};
 use crate::profile::assessment::AssessmentConfig;
 
 /// When and from what the report was made.
@@ -60,6 +60,10 @@ th { background: #f1f3f5; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr.a3 td, tr.a2 td { background: #fdecea; } tr.a1 td { background: #fff8e1; }
 .flag { font-weight: bold; color: #b3261e; } .muted { color: #6b7280; }
+.summary { font-size: 1.15em; }
+table.glance td.holds { background: #d9f2e3; text-align: center; }
+table.glance td.lapsed { background: #fbe0dd; text-align: center; font-weight: bold; }
+table.glance td.pending { color: #9aa0a6; text-align: center; }
 .made { color: #4b5563; } .charts { display: flex; flex-wrap: wrap; gap: 1em; }
 section.city { border-top: 1px solid #e5e7eb; margin-top: 1.5em; }
 ol.timeline { list-style: none; padding-left: 0; }
@@ -110,6 +114,7 @@ pub fn render(r: &Report) -> String {
         escape(&r.made.env),
         escape(&r.made.profiles_dir),
     ));
+    at_a_glance(&mut out, r);
     province_table(&mut out, r);
     scoring(&mut out, r.config);
     out.push_str("<h2 id=\"cities\">Cities</h2>\n");
@@ -119,6 +124,61 @@ pub fn render(r: &Report) -> String {
     wave_plan(&mut out, r);
     out.push_str("</body>\n</html>\n");
     out
+}
+
+/// One sentence on where the province stands, and every city × milestone at a glance.
+fn at_a_glance(out: &mut String, r: &Report) {
+    let cities: Vec<&SiteAssessment> = r.sites.iter().filter(|s| !s.province).collect();
+    let holding =
+        |s: &SiteAssessment, m: Milestone| s.details.iter().any(|d| d.name == m && d.holds);
+    let live = cities
+        .iter()
+        .filter(|s| holding(s, Milestone::ApplicationLive))
+        .count();
+    let accepted = cities
+        .iter()
+        .filter(|s| holding(s, Milestone::Accepted))
+        .count();
+    let not_built = cities
+        .iter()
+        .filter(|s| {
+            !s.details
+                .iter()
+                .any(|d| d.name == Milestone::EnvironmentReady && d.reached_at.is_some())
+        })
+        .count();
+    let urgent = cities.iter().filter(|s| s.attention_level >= 3).count();
+    let flagged = cities.iter().filter(|s| s.attention_level > 0).count();
+    out.push_str(&format!(
+        "<p id=\"summary\" class=\"summary\">{live} of {} cities are live and {accepted} accepted; \
+         {flagged} need attention ({urgent} urgent); {not_built} are not built yet.</p>\n",
+        cities.len()
+    ));
+    out.push_str("<table id=\"glance\" class=\"glance\"><thead><tr><th>city</th><th>wave</th>");
+    for m in Milestone::ALL {
+        out.push_str(&format!("<th>{}</th>", m.title()));
+    }
+    out.push_str("</tr></thead><tbody>\n");
+    for s in &cities {
+        out.push_str(&format!(
+            "<tr data-city=\"{}\"><td>{} {}</td><td>{}</td>",
+            escape(&s.city),
+            escape(&s.name),
+            escape(&s.city),
+            escape(&s.wave)
+        ));
+        for m in Milestone::ALL {
+            let d = s.details.iter().find(|d| d.name == m);
+            let (class, mark) = match d {
+                Some(d) if d.holds => ("holds", "✓"),
+                Some(d) if d.lapsed() => ("lapsed", "✗"),
+                _ => ("pending", "·"),
+            };
+            out.push_str(&format!("<td class=\"{class}\">{mark}</td>"));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody></table>\n");
 }
 
 fn province_table(out: &mut String, r: &Report) {

@@ -85,7 +85,8 @@ pub fn csv(sites: &[SiteAssessment]) -> Result<String, AssessError> {
     let bytes = w
         .into_inner()
         .map_err(|e| AssessError::Csv(e.into_error().into()))?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    // a byte-order mark, as the problem lists have: Excel then reads the Chinese as UTF-8
+    Ok(format!("\u{feff}{}", String::from_utf8_lossy(&bytes)))
 }
 
 pub fn markdown(sites: &[SiteAssessment]) -> String {
