@@ -3,6 +3,26 @@
 
 use chrono::{DateTime, Utc};
 
+/// The province's time zone: every time jinbao shows people is in it (China has one zone).
+pub fn province_zone() -> chrono::FixedOffset {
+    chrono::FixedOffset::east_opt(8 * 3600).expect("+08:00 is a valid offset")
+}
+
+/// A time as people are shown it, one format everywhere (status, audit, health, report):
+/// `2026-12-03 06:47 +08:00`.
+pub fn shown(t: &DateTime<Utc>) -> String {
+    t.with_timezone(&province_zone())
+        .format("%Y-%m-%d %H:%M %:z")
+        .to_string()
+}
+
+/// A recorded RFC 3339 time as people are shown it; text that is no time is shown as it is.
+pub fn shown_rfc3339(text: &str) -> String {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| shown(&t.with_timezone(&Utc)))
+        .unwrap_or_else(|_| text.to_string())
+}
+
 /// `JINBAO_NOW` set to something that is no RFC 3339 time.
 #[derive(Debug, thiserror::Error)]
 #[error("JINBAO_NOW={0} is not a time jinbao reads")]

@@ -606,3 +606,32 @@ fn a_production_report_never_shows_a_sandbox_fact() {
     let r = run(jinbao(state).args(["audit", "--json"]));
     assert!(!r.json()["records"].as_array().unwrap().is_empty());
 }
+
+/// Times are shown in the province's zone with its offset, one format everywhere: status,
+/// audit and the report (they mixed UTC without an offset and RFC 3339).
+#[test]
+fn times_are_shown_in_the_province_zone_one_way() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    let pinned = "2026-12-01T23:30:00Z"; // 07:30 the next morning in Henan
+    let r = run(jinbao(state).env("JINBAO_NOW", pinned).args([
+        "--yes",
+        "rollout",
+        "examples/unified-app",
+        "hebi",
+        "--provision",
+        "--migrate",
+        "--no-pause",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let shown = "2026-12-02 07:30 +08:00";
+    for args in [
+        &["status", "hebi", "--offline"][..],
+        &["audit", "hebi"],
+        &["report", "--format", "markdown"],
+    ] {
+        let r = run(jinbao(state).env("JINBAO_NOW", pinned).args(args));
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        assert!(r.stdout.contains(shown), "{args:?}:\n{}", r.stdout);
+    }
+}

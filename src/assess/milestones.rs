@@ -150,7 +150,7 @@ pub fn evaluate(city: &str, province: bool, r: &Record, f: &Frame) -> Vec<Milest
 }
 
 pub fn short_time(t: &DateTime<Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M").to_string()
+    crate::clock::shown(t)
 }
 
 fn short(rfc3339: &str) -> String {

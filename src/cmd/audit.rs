@@ -70,7 +70,7 @@ pub fn run(ctx: &Ctx, a: AuditArgs) -> Result<Exit> {
             _ => Tone::Bad,
         };
         t.add_row(vec![
-            p.cell(&r.time, Tone::Muted),
+            p.cell(crate::clock::shown_rfc3339(&r.time), Tone::Muted),
             p.cell(&r.operator, Tone::Plain),
             p.cell(&r.action, Tone::Plain),
             p.cell(r.targets.join(", "), Tone::Plain),

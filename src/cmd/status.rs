@@ -499,8 +499,7 @@ fn summary(sites: &[&SiteAssessment], rows: &[Row]) -> String {
 }
 
 pub fn short_time(rfc3339: &str) -> String {
-    // 2026-11-27T02:30:00+00:00 → 2026-11-27 02:30
-    rfc3339.get(..16).unwrap_or(rfc3339).replacen('T', " ", 1)
+    crate::clock::shown_rfc3339(rfc3339)
 }
 
 fn status_tone(s: &str) -> Tone {

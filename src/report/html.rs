@@ -78,7 +78,7 @@ svg .ok { fill: #2e7d32; } svg .warn { fill: #f9a825; } svg .crit { fill: #b3261
 
 pub fn render(r: &Report) -> String {
     let mut out = String::new();
-    let when = r.made.time.format("%Y-%m-%d %H:%M UTC");
+    let when = crate::clock::shown(&r.made.time);
     out.push_str(&format!(
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n\

@@ -22,7 +22,9 @@ fn open(kind: &str, title: &str) -> String {
 }
 
 fn day(t: &DateTime<Utc>) -> String {
-    t.format("%m-%d").to_string()
+    t.with_timezone(&crate::clock::province_zone())
+        .format("%m-%d")
+        .to_string()
 }
 
 /// Values (0..=`max`) over time, with an optional dashed threshold line.
@@ -80,7 +82,7 @@ pub fn line(
             "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\" class=\"pt\"><title>{} {v:.1}</title></circle>",
             x(*t),
             y(*v),
-            t.format("%Y-%m-%d %H:%M")
+            crate::clock::shown(t)
         ));
     }
     if let (Some(a), Some(b)) = (first, last) {
@@ -117,7 +119,7 @@ pub fn health(title: &str, runs: &[(DateTime<Utc>, String)]) -> String {
             LEFT + bar * i as f64 + bar * 0.1,
             TOP + ph - h,
             (bar * 0.8).max(0.5),
-            t.format("%Y-%m-%d %H:%M"),
+            crate::clock::shown(t),
             escape(status)
         ));
     }

@@ -31,7 +31,7 @@ pub fn attention_word(level: u8) -> &'static str {
 }
 
 pub fn short(rfc3339: &str) -> String {
-    rfc3339.get(..16).unwrap_or(rfc3339).replacen('T', " ", 1)
+    crate::clock::shown_rfc3339(rfc3339)
 }
 
 /// The cells of one site's row, in the order of `HEADERS`.
