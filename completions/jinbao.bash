@@ -415,7 +415,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -453,7 +453,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -487,7 +487,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -521,7 +521,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -544,18 +544,18 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__data__subcmd__check)
-            opts="-j -v -q -h --wave --all --province --cross-city --rule --dry-run --jobs --rule-jobs --lists --encoding --no-fuse --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
+            opts="-j -v -q -h --wave --all --province --cross-city --rule --dry-run --jobs --rule-jobs --lists --encoding --no-fuse --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help zhengzhou kaifeng luoyang pingdingshan anyang hebi xinxiang jiaozuo puyang xuchang luohe sanmenxia nanyang shangqiu xinyang zhoukou zhumadian jiyuan"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --wave)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "pilot demonstration general" -- "${cur}"))
                     return 0
                     ;;
                 --rule)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "person_name_not_null person_id_shape person_id_check_char person_id_birth_real person_id_area_code person_id_sex person_id_birth_matches person_id_legacy_15 person_id_unique_across_counties person_birth_date_valid person_sex_in_dictionary person_name_characters person_rows employer_code_valid enrolment_insurance_type_in_dictionary contribution_insurance_type_in_dictionary contribution_period_valid contribution_orphan_person contribution_orphan_employer contribution_paid_twice contribution_after_retirement contribution_while_unemployed contribution_reconciliation benefit_orphan_person enrolment_orphan_person person_work_age person_id_names_differ person_candidate_duplicate person_area_code_valid employer_area_code_valid employer_type_in_dictionary employer_status_in_dictionary enrolment_status_in_dictionary benefit_type_in_dictionary unemployment_reason_in_dictionary contribution_gap contribution_base_limits benefit_after_death employment_orphan_person unemployment_orphan_person training_orphan_person enrolment_orphan_employer employment_orphan_employer person_work_start_valid person_retire_date_valid person_death_date_valid enrolment_enrolled_on_valid enrolment_first_enrolled_on_valid enrolment_ended_on_valid benefit_paid_on_valid employment_start_date_valid employment_end_date_valid unemployment_registered_on_valid unemployment_ended_on_valid training_start_date_valid training_end_date_valid inspection_opened_on_valid inspection_closed_on_valid" -- "${cur}"))
                     return 0
                     ;;
                 --jobs)
@@ -583,7 +583,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -637,7 +637,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -789,7 +789,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -812,14 +812,14 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__data__subcmd__progress)
-            opts="-j -v -q -h --wave --all --jobs --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
+            opts="-j -v -q -h --wave --all --jobs --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help zhengzhou kaifeng luoyang pingdingshan anyang hebi xinxiang jiaozuo puyang xuchang luohe sanmenxia nanyang shangqiu xinyang zhoukou zhumadian jiyuan"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --wave)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "pilot demonstration general" -- "${cur}"))
                     return 0
                     ;;
                 --jobs)
@@ -835,7 +835,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -889,7 +889,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -923,7 +923,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -946,14 +946,14 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__db__subcmd__baseline)
-            opts="-j -v -q -h --wave --all --province --jobs --to --force --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
+            opts="-j -v -q -h --wave --all --province --jobs --to --force --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help zhengzhou kaifeng luoyang pingdingshan anyang hebi xinxiang jiaozuo puyang xuchang luohe sanmenxia nanyang shangqiu xinyang zhoukou zhumadian jiyuan"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --wave)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "pilot demonstration general" -- "${cur}"))
                     return 0
                     ;;
                 --jobs)
@@ -973,7 +973,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -996,14 +996,14 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__db__subcmd__drift)
-            opts="-j -v -q -h --wave --all --province --jobs --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
+            opts="-j -v -q -h --wave --all --province --jobs --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help zhengzhou kaifeng luoyang pingdingshan anyang hebi xinxiang jiaozuo puyang xuchang luohe sanmenxia nanyang shangqiu xinyang zhoukou zhumadian jiyuan"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --wave)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "pilot demonstration general" -- "${cur}"))
                     return 0
                     ;;
                 --jobs)
@@ -1019,7 +1019,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -1154,14 +1154,14 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__db__subcmd__init)
-            opts="-j -v -q -h --wave --all --province --jobs --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
+            opts="-j -v -q -h --wave --all --province --jobs --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help zhengzhou kaifeng luoyang pingdingshan anyang hebi xinxiang jiaozuo puyang xuchang luohe sanmenxia nanyang shangqiu xinyang zhoukou zhumadian jiyuan"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --wave)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "pilot demonstration general" -- "${cur}"))
                     return 0
                     ;;
                 --jobs)
@@ -1177,7 +1177,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -1200,14 +1200,14 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__db__subcmd__migrate)
-            opts="-j -v -q -h --wave --all --province --jobs --dry-run --to --lock-wait --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
+            opts="-j -v -q -h --wave --all --province --jobs --dry-run --to --lock-wait --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help zhengzhou kaifeng luoyang pingdingshan anyang hebi xinxiang jiaozuo puyang xuchang luohe sanmenxia nanyang shangqiu xinyang zhoukou zhumadian jiyuan"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --wave)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "pilot demonstration general" -- "${cur}"))
                     return 0
                     ;;
                 --jobs)
@@ -1231,7 +1231,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -1254,14 +1254,14 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__db__subcmd__repair)
-            opts="-j -y -v -q -h --wave --all --province --jobs --version --dry-run --yes --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
+            opts="-j -y -v -q -h --wave --all --province --jobs --version --dry-run --yes --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help zhengzhou kaifeng luoyang pingdingshan anyang hebi xinxiang jiaozuo puyang xuchang luohe sanmenxia nanyang shangqiu xinyang zhoukou zhumadian jiyuan"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --wave)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "pilot demonstration general" -- "${cur}"))
                     return 0
                     ;;
                 --jobs)
@@ -1281,7 +1281,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -1304,14 +1304,14 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__db__subcmd__status)
-            opts="-j -v -q -h --wave --all --province --jobs --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
+            opts="-j -v -q -h --wave --all --province --jobs --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help zhengzhou kaifeng luoyang pingdingshan anyang hebi xinxiang jiaozuo puyang xuchang luohe sanmenxia nanyang shangqiu xinyang zhoukou zhumadian jiyuan"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --wave)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "pilot demonstration general" -- "${cur}"))
                     return 0
                     ;;
                 --jobs)
@@ -1327,7 +1327,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -1350,14 +1350,14 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__exec)
-            opts="-j -v -q -h --wave --all --role --timeout --jobs --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
+            opts="-j -v -q -h --wave --all --role --timeout --jobs --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help zhengzhou kaifeng luoyang pingdingshan anyang hebi xinxiang jiaozuo puyang xuchang luohe sanmenxia nanyang shangqiu xinyang zhoukou zhumadian jiyuan"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --wave)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "pilot demonstration general" -- "${cur}"))
                     return 0
                     ;;
                 --role)
@@ -1381,7 +1381,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -1404,14 +1404,14 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__health)
-            opts="-j -v -q -h --wave --all --province --only --skip --format --jobs --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
+            opts="-j -v -q -h --wave --all --province --only --skip --format --jobs --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help zhengzhou kaifeng luoyang pingdingshan anyang hebi xinxiang jiaozuo puyang xuchang luohe sanmenxia nanyang shangqiu xinyang zhoukou zhumadian jiyuan"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --wave)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "pilot demonstration general" -- "${cur}"))
                     return 0
                     ;;
                 --only)
@@ -1439,7 +1439,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -2089,7 +2089,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -2154,14 +2154,14 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__lock__subcmd__status)
-            opts="-j -v -q -h --wave --all --jobs --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
+            opts="-j -v -q -h --wave --all --jobs --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help zhengzhou kaifeng luoyang pingdingshan anyang hebi xinxiang jiaozuo puyang xuchang luohe sanmenxia nanyang shangqiu xinyang zhoukou zhumadian jiyuan"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --wave)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "pilot demonstration general" -- "${cur}"))
                     return 0
                     ;;
                 --jobs)
@@ -2177,7 +2177,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -2211,7 +2211,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -2234,14 +2234,14 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__net__subcmd__check)
-            opts="-j -v -q -h --wave --all --role --jobs --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
+            opts="-j -v -q -h --wave --all --role --jobs --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help zhengzhou kaifeng luoyang pingdingshan anyang hebi xinxiang jiaozuo puyang xuchang luohe sanmenxia nanyang shangqiu xinyang zhoukou zhumadian jiyuan"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --wave)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "pilot demonstration general" -- "${cur}"))
                     return 0
                     ;;
                 --role)
@@ -2261,7 +2261,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -2326,14 +2326,14 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__ping)
-            opts="-j -v -q -h --wave --all --role --jobs --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
+            opts="-j -v -q -h --wave --all --role --jobs --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help zhengzhou kaifeng luoyang pingdingshan anyang hebi xinxiang jiaozuo puyang xuchang luohe sanmenxia nanyang shangqiu xinyang zhoukou zhumadian jiyuan"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --wave)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "pilot demonstration general" -- "${cur}"))
                     return 0
                     ;;
                 --role)
@@ -2353,7 +2353,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -2387,7 +2387,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -2421,7 +2421,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -2539,7 +2539,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -2573,7 +2573,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -2596,7 +2596,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__profile__subcmd__validate)
-            opts="-v -q -h --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
+            opts="-v -q -h --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help zhengzhou kaifeng luoyang pingdingshan anyang hebi xinxiang jiaozuo puyang xuchang luohe sanmenxia nanyang shangqiu xinyang zhoukou zhumadian jiyuan"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2607,7 +2607,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -2641,7 +2641,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -2664,14 +2664,14 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__provision__subcmd__apply)
-            opts="-j -y -v -q -h --wave --all --role --diff --jobs --accept-new-host-keys --dry-run --fail-fast --override-window --yes --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
+            opts="-j -y -v -q -h --wave --all --role --diff --jobs --accept-new-host-keys --dry-run --fail-fast --override-window --yes --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help zhengzhou kaifeng luoyang pingdingshan anyang hebi xinxiang jiaozuo puyang xuchang luohe sanmenxia nanyang shangqiu xinyang zhoukou zhumadian jiyuan"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --wave)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "pilot demonstration general" -- "${cur}"))
                     return 0
                     ;;
                 --role)
@@ -2695,7 +2695,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -2774,14 +2774,14 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__provision__subcmd__plan)
-            opts="-j -v -q -h --wave --all --role --diff --jobs --accept-new-host-keys --out --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
+            opts="-j -v -q -h --wave --all --role --diff --jobs --accept-new-host-keys --out --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help zhengzhou kaifeng luoyang pingdingshan anyang hebi xinxiang jiaozuo puyang xuchang luohe sanmenxia nanyang shangqiu xinyang zhoukou zhumadian jiyuan"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --wave)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "pilot demonstration general" -- "${cur}"))
                     return 0
                     ;;
                 --role)
@@ -2805,7 +2805,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -2839,7 +2839,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -2929,7 +2929,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -2983,7 +2983,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -3006,14 +3006,14 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__releases)
-            opts="-j -v -q -h --wave --all --jobs --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
+            opts="-j -v -q -h --wave --all --jobs --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help zhengzhou kaifeng luoyang pingdingshan anyang hebi xinxiang jiaozuo puyang xuchang luohe sanmenxia nanyang shangqiu xinyang zhoukou zhumadian jiyuan"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --wave)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "pilot demonstration general" -- "${cur}"))
                     return 0
                     ;;
                 --jobs)
@@ -3029,7 +3029,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -3052,14 +3052,14 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__report)
-            opts="-o -v -q -h --wave --all --province --out --format --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
+            opts="-o -v -q -h --wave --all --province --out --format --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help zhengzhou kaifeng luoyang pingdingshan anyang hebi xinxiang jiaozuo puyang xuchang luohe sanmenxia nanyang shangqiu xinyang zhoukou zhumadian jiyuan"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --wave)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "pilot demonstration general" -- "${cur}"))
                     return 0
                     ;;
                 --out)
@@ -3079,7 +3079,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -3133,7 +3133,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -3156,14 +3156,14 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__rollout)
-            opts="-j -y -v -q -h --wave --all --jobs --batch --max-failures --no-pause --migrate --provision --allow-downgrade --lock-wait --stale-after --override-window --events --timings --host-jobs --accept-new-host-keys --yes --resume --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help plan apply unlock abandon help"
+            opts="-j -y -v -q -h --wave --all --jobs --batch --max-failures --no-pause --migrate --provision --allow-downgrade --lock-wait --stale-after --override-window --events --timings --host-jobs --accept-new-host-keys --yes --resume --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help zhengzhou kaifeng luoyang pingdingshan anyang hebi xinxiang jiaozuo puyang xuchang luohe sanmenxia nanyang shangqiu xinyang zhoukou zhumadian jiyuan plan apply unlock abandon help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --wave)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "pilot demonstration general" -- "${cur}"))
                     return 0
                     ;;
                 --jobs)
@@ -3207,7 +3207,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -3241,7 +3241,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -3311,7 +3311,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -3418,14 +3418,14 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__rollout__subcmd__plan)
-            opts="-j -y -v -q -h --wave --all --out --dry-run --jobs --batch --max-failures --no-pause --migrate --provision --allow-downgrade --lock-wait --stale-after --override-window --events --timings --host-jobs --accept-new-host-keys --yes --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
+            opts="-j -y -v -q -h --wave --all --out --dry-run --jobs --batch --max-failures --no-pause --migrate --provision --allow-downgrade --lock-wait --stale-after --override-window --events --timings --host-jobs --accept-new-host-keys --yes --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help zhengzhou kaifeng luoyang pingdingshan anyang hebi xinxiang jiaozuo puyang xuchang luohe sanmenxia nanyang shangqiu xinyang zhoukou zhumadian jiyuan"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --wave)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "pilot demonstration general" -- "${cur}"))
                     return 0
                     ;;
                 --out)
@@ -3473,7 +3473,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -3496,14 +3496,14 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__rollout__subcmd__unlock)
-            opts="-j -v -q -h --wave --all --jobs --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
+            opts="-j -v -q -h --wave --all --jobs --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help zhengzhou kaifeng luoyang pingdingshan anyang hebi xinxiang jiaozuo puyang xuchang luohe sanmenxia nanyang shangqiu xinyang zhoukou zhumadian jiyuan"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --wave)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "pilot demonstration general" -- "${cur}"))
                     return 0
                     ;;
                 --jobs)
@@ -3519,7 +3519,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -3542,14 +3542,14 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__status)
-            opts="-j -v -q -h --wave --all --province --offline --explain --record --jobs --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
+            opts="-j -v -q -h --wave --all --province --offline --explain --record --jobs --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help zhengzhou kaifeng luoyang pingdingshan anyang hebi xinxiang jiaozuo puyang xuchang luohe sanmenxia nanyang shangqiu xinyang zhoukou zhumadian jiyuan"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --wave)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "pilot demonstration general" -- "${cur}"))
                     return 0
                     ;;
                 --jobs)
@@ -3565,7 +3565,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)

@@ -25,7 +25,9 @@ function __fish_jinbao_using_subcommand
 end
 
 complete -c jinbao -n "__fish_jinbao_needs_command" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_needs_command" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_needs_command" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+sandbox\t''
+testbed\t''"
 complete -c jinbao -n "__fish_jinbao_needs_command" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
 complete -c jinbao -n "__fish_jinbao_needs_command" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_needs_command" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
@@ -57,7 +59,9 @@ complete -c jinbao -n "__fish_jinbao_needs_command" -f -a "audit" -d 'The audit 
 complete -c jinbao -n "__fish_jinbao_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c jinbao -n "__fish_jinbao_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and not __fish_seen_subcommand_from list show validate diff help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and not __fish_seen_subcommand_from list show validate diff help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and not __fish_seen_subcommand_from list show validate diff help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+sandbox\t''
+testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and not __fish_seen_subcommand_from list show validate diff help" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and not __fish_seen_subcommand_from list show validate diff help" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and not __fish_seen_subcommand_from list show validate diff help" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
@@ -74,7 +78,9 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and not __fish_se
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and not __fish_seen_subcommand_from list show validate diff help" -f -a "diff" -d 'How two cities\' effective profiles differ'
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and not __fish_seen_subcommand_from list show validate diff help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from list" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from list" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from list" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+sandbox\t''
+testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from list" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from list" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from list" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
@@ -87,7 +93,9 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_s
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from list" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from show" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from show" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from show" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+sandbox\t''
+testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from show" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from show" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from show" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
@@ -100,7 +108,9 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_s
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from show" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from validate" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from validate" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from validate" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+sandbox\t''
+testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from validate" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from validate" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from validate" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
@@ -112,7 +122,9 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_s
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from validate" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from validate" -s h -l help -d 'Print help'
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from diff" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from diff" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from diff" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+sandbox\t''
+testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from diff" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from diff" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from diff" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
@@ -128,11 +140,15 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_s
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "validate" -d 'Check every profile (or the named cities); exit 2 on any error'
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "diff" -d 'How two cities\' effective profiles differ'
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c jinbao -n "__fish_jinbao_using_subcommand ping" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand ping" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r -f -a "pilot\t''
+demonstration\t''
+general\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand ping" -l role -d 'Only servers with this role (db, app, web, gateway)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand ping" -s j -l jobs -d 'Servers worked on at once' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand ping" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand ping" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand ping" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+sandbox\t''
+testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand ping" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand ping" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand ping" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
@@ -145,12 +161,16 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand ping" -s v -l verbose -d '
 complete -c jinbao -n "__fish_jinbao_using_subcommand ping" -s q -l quiet -d 'Only errors'
 complete -c jinbao -n "__fish_jinbao_using_subcommand ping" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand ping" -s h -l help -d 'Print help'
-complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r -f -a "pilot\t''
+demonstration\t''
+general\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -l role -d 'Only servers with this role (db, app, web, gateway)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -l timeout -d 'Give up on a host\'s command after this long (default: the profile\'s command_timeout)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -s j -l jobs -d 'Servers worked on at once' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+sandbox\t''
+testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
@@ -164,7 +184,9 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -s q -l quiet -d 'On
 complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -s h -l help -d 'Print help'
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and not __fish_seen_subcommand_from plan apply help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and not __fish_seen_subcommand_from plan apply help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and not __fish_seen_subcommand_from plan apply help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+sandbox\t''
+testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and not __fish_seen_subcommand_from plan apply help" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and not __fish_seen_subcommand_from plan apply help" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and not __fish_seen_subcommand_from plan apply help" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
@@ -178,12 +200,16 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and not __fish_
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and not __fish_seen_subcommand_from plan apply help" -f -a "plan" -d 'What would change on every server (exit 0: nothing, 3: changes pending, 1: error); --out records it for `provision apply FILE`'
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and not __fish_seen_subcommand_from plan apply help" -f -a "apply" -d 'Make the changes, for a target (asks first on a terminal unless --yes) or exactly as a plan FILE recorded them (a city whose servers moved since is refused)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and not __fish_seen_subcommand_from plan apply help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from plan" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from plan" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r -f -a "pilot\t''
+demonstration\t''
+general\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from plan" -l role -d 'Only servers with this role (db, app, web, gateway)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from plan" -s j -l jobs -d 'Servers worked on at once' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from plan" -l out -d 'Also write the plan to FILE (JSON), for `provision apply FILE`' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from plan" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from plan" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from plan" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+sandbox\t''
+testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from plan" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from plan" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from plan" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
@@ -197,12 +223,16 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from plan" -s q -l quiet -d 'Only errors'
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from plan" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from plan" -s h -l help -d 'Print help'
-complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from apply" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from apply" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r -f -a "pilot\t''
+demonstration\t''
+general\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from apply" -l role -d 'Only servers with this role (db, app, web, gateway)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from apply" -s j -l jobs -d 'Servers worked on at once' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from apply" -l override-window -d 'Change a city outside its maintenance window, recording why' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from apply" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from apply" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from apply" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+sandbox\t''
+testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from apply" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from apply" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from apply" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
@@ -223,7 +253,9 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from help" -f -a "apply" -d 'Make the changes, for a target (asks first on a terminal unless --yes) or exactly as a plan FILE recorded them (a city whose servers moved since is refused)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand net; and not __fish_seen_subcommand_from check help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand net; and not __fish_seen_subcommand_from check help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand net; and not __fish_seen_subcommand_from check help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+sandbox\t''
+testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand net; and not __fish_seen_subcommand_from check help" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand net; and not __fish_seen_subcommand_from check help" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand net; and not __fish_seen_subcommand_from check help" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
@@ -236,11 +268,15 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand net; and not __fish_seen_s
 complete -c jinbao -n "__fish_jinbao_using_subcommand net; and not __fish_seen_subcommand_from check help" -s h -l help -d 'Print help'
 complete -c jinbao -n "__fish_jinbao_using_subcommand net; and not __fish_seen_subcommand_from check help" -f -a "check" -d 'Check every server\'s routes and TCP endpoints (exit 1 when one fails)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand net; and not __fish_seen_subcommand_from check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r -f -a "pilot\t''
+demonstration\t''
+general\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -l role -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -s j -l jobs -d 'Servers worked on at once' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+sandbox\t''
+testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
@@ -256,7 +292,9 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subco
 complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from help" -f -a "check" -d 'Check every server\'s routes and TCP endpoints (exit 1 when one fails)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and not __fish_seen_subcommand_from pack inspect help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand release; and not __fish_seen_subcommand_from pack inspect help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand release; and not __fish_seen_subcommand_from pack inspect help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+sandbox\t''
+testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and not __fish_seen_subcommand_from pack inspect help" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and not __fish_seen_subcommand_from pack inspect help" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and not __fish_seen_subcommand_from pack inspect help" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
@@ -276,7 +314,9 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_s
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from pack" -l health -d 'Health check, relative to the release [default: the executable named *health*]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from pack" -l out -d 'Where the release goes: a file name ending in .tar.gz (its manifest beside it), or a folder (as <name>-<version>.tar.gz)' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from pack" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from pack" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from pack" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+sandbox\t''
+testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from pack" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from pack" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from pack" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
@@ -288,7 +328,9 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_s
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from pack" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from pack" -s h -l help -d 'Print help'
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from inspect" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from inspect" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from inspect" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+sandbox\t''
+testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from inspect" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from inspect" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from inspect" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
@@ -302,7 +344,9 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_s
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from help" -f -a "pack" -d 'Pack a folder (or a tarball\'s contents) as a release: sorted entries, fixed times'
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from help" -f -a "inspect" -d 'Show a release\'s manifest and verify its checksum and every entry'
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r -f -a "pilot\t''
+demonstration\t''
+general\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -s j -l jobs -d 'Cities rolled out at once (servers at once: --host-jobs)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l batch -d 'Servers of a city switched at once: a number or a percentage [default: all]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l max-failures -d 'Failed cities (unreachable servers count) tolerated before no new city starts' -r
@@ -312,7 +356,9 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_se
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l events -d 'Stream one versioned JSON event per line on stdout as it happens' -r -f -a "ndjson\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l host-jobs -d 'Servers worked on at once across the whole run' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+sandbox\t''
+testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
@@ -337,7 +383,9 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_se
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -a "unlock" -d 'Break the rollout lock of a city (recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -a "abandon" -d 'Give up the unfinished rollout (after damage, or when it cannot go on); servers stay as they are'
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from plan" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from plan" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r -f -a "pilot\t''
+demonstration\t''
+general\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from plan" -l out -d 'Where to write the plan' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from plan" -s j -l jobs -d 'Cities rolled out at once (servers at once: --host-jobs)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from plan" -l batch -d 'Servers of a city switched at once: a number or a percentage [default: all]' -r
@@ -348,7 +396,9 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_s
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from plan" -l events -d 'Stream one versioned JSON event per line on stdout as it happens' -r -f -a "ndjson\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from plan" -l host-jobs -d 'Servers worked on at once across the whole run' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from plan" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from plan" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from plan" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+sandbox\t''
+testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from plan" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from plan" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from plan" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
@@ -377,7 +427,9 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_s
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l events -d 'Stream one versioned JSON event per line on stdout as it happens' -r -f -a "ndjson\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l host-jobs -d 'Servers worked on at once across the whole run' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+sandbox\t''
+testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
@@ -395,10 +447,14 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_s
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from apply" -s q -l quiet -d 'Only errors'
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from apply" -s h -l help -d 'Print help'
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from unlock" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from unlock" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r -f -a "pilot\t''
+demonstration\t''
+general\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from unlock" -s j -l jobs -d 'Servers worked on at once' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from unlock" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from unlock" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from unlock" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+sandbox\t''
+testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from unlock" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from unlock" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from unlock" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
@@ -412,7 +468,9 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_s
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from unlock" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from unlock" -s h -l help -d 'Print help'
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from abandon" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from abandon" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from abandon" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+sandbox\t''
+testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from abandon" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from abandon" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from abandon" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
@@ -433,7 +491,9 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand rollback" -l override-wind
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollback" -l lock-wait -d 'Wait this long for a city lock another run holds' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollback" -s j -l jobs -d 'Servers worked on at once' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollback" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollback" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollback" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+sandbox\t''
+testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollback" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollback" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollback" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
@@ -445,10 +505,14 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand rollback" -s v -l verbose 
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollback" -s q -l quiet -d 'Only errors'
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollback" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollback" -s h -l help -d 'Print help'
-complete -c jinbao -n "__fish_jinbao_using_subcommand releases" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand releases" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r -f -a "pilot\t''
+demonstration\t''
+general\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand releases" -s j -l jobs -d 'Servers worked on at once' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand releases" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand releases" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand releases" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+sandbox\t''
+testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand releases" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand releases" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand releases" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
@@ -461,14 +525,18 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand releases" -s v -l verbose 
 complete -c jinbao -n "__fish_jinbao_using_subcommand releases" -s q -l quiet -d 'Only errors'
 complete -c jinbao -n "__fish_jinbao_using_subcommand releases" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand releases" -s h -l help -d 'Print help'
-complete -c jinbao -n "__fish_jinbao_using_subcommand health" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand health" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r -f -a "pilot\t''
+demonstration\t''
+general\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand health" -l only -d 'Only these checks (comma list: ssh, clock, disk, inodes, memory, load, service, release, app, routes, endpoints, database, schema, drift, data)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand health" -l skip -d 'Leave these checks out' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand health" -l format -d 'table (grouped by city, worst first) or nagios (one plugin line with performance data)' -r -f -a "table\t''
 nagios\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand health" -s j -l jobs -d 'Servers worked on at once' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand health" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand health" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand health" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+sandbox\t''
+testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand health" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand health" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand health" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
@@ -482,10 +550,14 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand health" -s v -l verbose -d
 complete -c jinbao -n "__fish_jinbao_using_subcommand health" -s q -l quiet -d 'Only errors'
 complete -c jinbao -n "__fish_jinbao_using_subcommand health" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand health" -s h -l help -d 'Print help'
-complete -c jinbao -n "__fish_jinbao_using_subcommand status" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand status" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r -f -a "pilot\t''
+demonstration\t''
+general\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand status" -s j -l jobs -d 'Databases asked at once' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand status" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand status" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand status" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+sandbox\t''
+testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand status" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand status" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand status" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
@@ -501,13 +573,17 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand status" -s v -l verbose -d
 complete -c jinbao -n "__fish_jinbao_using_subcommand status" -s q -l quiet -d 'Only errors'
 complete -c jinbao -n "__fish_jinbao_using_subcommand status" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand status" -s h -l help -d 'Print help'
-complete -c jinbao -n "__fish_jinbao_using_subcommand report" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand report" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r -f -a "pilot\t''
+demonstration\t''
+general\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand report" -s o -l out -d 'Write it to this file (replaced atomically) [default: stdout]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand report" -l format -d 'html: one self-contained page; csv, markdown: the province table [default: what --out\'s name ends in (.csv, .md), else html]' -r -f -a "html\t''
 csv\t''
 markdown\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand report" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand report" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand report" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+sandbox\t''
+testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand report" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand report" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand report" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
@@ -521,7 +597,9 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand report" -s q -l quiet -d '
 complete -c jinbao -n "__fish_jinbao_using_subcommand report" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand report" -s h -l help -d 'Print help'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+sandbox\t''
+testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
@@ -544,7 +622,9 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subc
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from synth" -l seed -d 'Same seed, same files' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from synth" -l out -d 'Folder for the county folders and summary.json' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from synth" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from synth" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from synth" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+sandbox\t''
+testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from synth" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from synth" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from synth" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
@@ -561,7 +641,9 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subc
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l rejects -d 'Where reject files go [default: <state>/imports]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l lock-wait -d 'Wait this long for another import of the same county to end' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+sandbox\t''
+testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
@@ -573,14 +655,75 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subc
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -s q -l quiet -d 'Only errors'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l rule -d 'Only these rules (comma list of names)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r -f -a "pilot\t''
+demonstration\t''
+general\t''"
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l rule -d 'Only these rules (comma list of names)' -r -f -a "person_name_not_null\t''
+person_id_shape\t''
+person_id_check_char\t''
+person_id_birth_real\t''
+person_id_area_code\t''
+person_id_sex\t''
+person_id_birth_matches\t''
+person_id_legacy_15\t''
+person_id_unique_across_counties\t''
+person_birth_date_valid\t''
+person_sex_in_dictionary\t''
+person_name_characters\t''
+person_rows\t''
+employer_code_valid\t''
+enrolment_insurance_type_in_dictionary\t''
+contribution_insurance_type_in_dictionary\t''
+contribution_period_valid\t''
+contribution_orphan_person\t''
+contribution_orphan_employer\t''
+contribution_paid_twice\t''
+contribution_after_retirement\t''
+contribution_while_unemployed\t''
+contribution_reconciliation\t''
+benefit_orphan_person\t''
+enrolment_orphan_person\t''
+person_work_age\t''
+person_id_names_differ\t''
+person_candidate_duplicate\t''
+person_area_code_valid\t''
+employer_area_code_valid\t''
+employer_type_in_dictionary\t''
+employer_status_in_dictionary\t''
+enrolment_status_in_dictionary\t''
+benefit_type_in_dictionary\t''
+unemployment_reason_in_dictionary\t''
+contribution_gap\t''
+contribution_base_limits\t''
+benefit_after_death\t''
+employment_orphan_person\t''
+unemployment_orphan_person\t''
+training_orphan_person\t''
+enrolment_orphan_employer\t''
+employment_orphan_employer\t''
+person_work_start_valid\t''
+person_retire_date_valid\t''
+person_death_date_valid\t''
+enrolment_enrolled_on_valid\t''
+enrolment_first_enrolled_on_valid\t''
+enrolment_ended_on_valid\t''
+benefit_paid_on_valid\t''
+employment_start_date_valid\t''
+employment_end_date_valid\t''
+unemployment_registered_on_valid\t''
+unemployment_ended_on_valid\t''
+training_start_date_valid\t''
+training_end_date_valid\t''
+inspection_opened_on_valid\t''
+inspection_closed_on_valid\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -s j -l jobs -d 'Databases checked at once' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l rule-jobs -d 'Rules run at once on each database (one connection each): the engine\'s cores work on several rules together' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l lists -d 'Write problem-data lists for the counties: DIR/<county>/<rule>.csv with every violating row, its value and a hint (personal data: files 0600 in 0700 folders, audited)' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l encoding -d 'Encoding of the lists: utf-8 (with a BOM, opens in Excel) or gbk' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+sandbox\t''
+testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
@@ -602,7 +745,9 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subc
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -l encoding -d 'utf-8, gbk or gb18030 for extracts [default: detected]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -l out -d 'Folder for the differences CSV files [default: <state>/compare]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+sandbox\t''
+testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
@@ -613,10 +758,14 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subc
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -s q -l quiet -d 'Only errors'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -s h -l help -d 'Print help'
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from progress" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from progress" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r -f -a "pilot\t''
+demonstration\t''
+general\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from progress" -s j -l jobs -d 'Databases asked at once' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from progress" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from progress" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from progress" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+sandbox\t''
+testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from progress" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from progress" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from progress" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
@@ -635,7 +784,9 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subc
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from help" -f -a "progress" -d 'Which county\'s data is in the city\'s center, and how good (exit 1 past the deadline)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+sandbox\t''
+testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair help" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair help" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair help" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
@@ -653,10 +804,14 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_su
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair help" -f -a "baseline" -d 'Adopt a database that already has the schema: record migrations as applied'
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair help" -f -a "repair" -d 'Accept a migration edited after it was applied: record its file\'s checksum (asks first; audited)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from init" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from init" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r -f -a "pilot\t''
+demonstration\t''
+general\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from init" -s j -l jobs -d 'Databases worked on at once' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from init" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from init" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from init" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+sandbox\t''
+testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from init" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from init" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from init" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
@@ -669,12 +824,16 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcom
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from init" -s q -l quiet -d 'Only errors'
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from init" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help'
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from migrate" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from migrate" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r -f -a "pilot\t''
+demonstration\t''
+general\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from migrate" -s j -l jobs -d 'Databases worked on at once' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from migrate" -l to -d 'Stop at this version (default: the latest)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from migrate" -l lock-wait -d 'How long to wait for another migration run holding the lock' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from migrate" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from migrate" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from migrate" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+sandbox\t''
+testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from migrate" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from migrate" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from migrate" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
@@ -688,10 +847,14 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcom
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from migrate" -s q -l quiet -d 'Only errors'
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from migrate" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from migrate" -s h -l help -d 'Print help'
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from status" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from status" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r -f -a "pilot\t''
+demonstration\t''
+general\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from status" -s j -l jobs -d 'Databases worked on at once' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from status" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from status" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from status" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+sandbox\t''
+testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from status" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from status" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from status" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
@@ -704,10 +867,14 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcom
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Only errors'
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from status" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from drift" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from drift" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r -f -a "pilot\t''
+demonstration\t''
+general\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from drift" -s j -l jobs -d 'Databases worked on at once' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from drift" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from drift" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from drift" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+sandbox\t''
+testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from drift" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from drift" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from drift" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
@@ -720,11 +887,15 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcom
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from drift" -s q -l quiet -d 'Only errors'
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from drift" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from drift" -s h -l help -d 'Print help'
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from baseline" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from baseline" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r -f -a "pilot\t''
+demonstration\t''
+general\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from baseline" -s j -l jobs -d 'Databases worked on at once' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from baseline" -l to -d 'Version the database is at (default: the latest)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from baseline" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from baseline" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from baseline" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+sandbox\t''
+testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from baseline" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from baseline" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from baseline" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
@@ -738,11 +909,15 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcom
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from baseline" -s q -l quiet -d 'Only errors'
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from baseline" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from baseline" -s h -l help -d 'Print help'
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from repair" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from repair" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r -f -a "pilot\t''
+demonstration\t''
+general\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from repair" -s j -l jobs -d 'Databases worked on at once' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from repair" -l version -d 'Only this migration [default: every edited one]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from repair" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from repair" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from repair" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+sandbox\t''
+testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from repair" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from repair" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from repair" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
@@ -765,7 +940,9 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcom
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "repair" -d 'Accept a migration edited after it was applied: record its file\'s checksum (asks first; audited)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and not __fish_seen_subcommand_from status help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and not __fish_seen_subcommand_from status help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and not __fish_seen_subcommand_from status help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+sandbox\t''
+testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and not __fish_seen_subcommand_from status help" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and not __fish_seen_subcommand_from status help" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and not __fish_seen_subcommand_from status help" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
@@ -778,10 +955,14 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and not __fish_seen_
 complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and not __fish_seen_subcommand_from status help" -s h -l help -d 'Print help'
 complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and not __fish_seen_subcommand_from status help" -f -a "status" -d 'Who holds which lock, since when'
 complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and not __fish_seen_subcommand_from status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and __fish_seen_subcommand_from status" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and __fish_seen_subcommand_from status" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r -f -a "pilot\t''
+demonstration\t''
+general\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and __fish_seen_subcommand_from status" -s j -l jobs -d 'Servers worked on at once' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and __fish_seen_subcommand_from status" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and __fish_seen_subcommand_from status" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and __fish_seen_subcommand_from status" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+sandbox\t''
+testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and __fish_seen_subcommand_from status" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and __fish_seen_subcommand_from status" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and __fish_seen_subcommand_from status" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
@@ -798,7 +979,9 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and __fish_seen_subc
 complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand audit" -l since -d 'Only records newer than this (e.g. 7d, 12h)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand audit" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand audit" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand audit" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+sandbox\t''
+testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand audit" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand audit" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand audit" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
@@ -810,7 +993,9 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand audit" -s q -l quiet -d 'O
 complete -c jinbao -n "__fish_jinbao_using_subcommand audit" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand audit" -s h -l help -d 'Print help'
 complete -c jinbao -n "__fish_jinbao_using_subcommand completions" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand completions" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand completions" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+sandbox\t''
+testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand completions" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand completions" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand completions" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''

@@ -410,3 +410,23 @@ fn the_project_is_found_from_any_folder_below_it() {
     let r = run(jinbao(state.path()).args(["profile", "list", "--json"]));
     assert!(!r.stderr.contains("using the project"), "{}", r.stderr);
 }
+
+/// The completions offer what the project names: its cities, waves, environments and data
+/// rules (and parsing still takes any name, code or comma list).
+#[test]
+fn completions_offer_the_projects_names() {
+    let state = tempfile::tempdir().unwrap();
+    let r = run(jinbao(state.path()).args(["completions", "bash"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for name in [
+        "xuchang",
+        "zhoukou",
+        "pilot demonstration general",
+        "production sandbox testbed",
+        "person_id_area_code",
+    ] {
+        assert!(r.stdout.contains(name), "no {name}");
+    }
+    let r = run(jinbao(state.path()).args(["profile", "show", "许昌", "--json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}

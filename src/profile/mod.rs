@@ -20,7 +20,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-pub use load::{LoadOptions, load};
+pub use load::{LoadOptions, known_envs, load};
 pub use merge::Origin;
 pub use model::*;
 pub use source::{KeyPath, ProfileFile, dotted};
