@@ -93,7 +93,8 @@ pub fn run(ctx: &Ctx, a: CheckArgs) -> Result<Exit> {
     }
     let lists = match &a.lists {
         Some(dir) => {
-            crate::state::files::private_dir(dir)?;
+            // the folder is made ours and 0700 before anything is written in it
+            crate::state::files::owned_private_dir(dir, true)?;
             Some(check::ListSpec {
                 dir: dir.clone(),
                 encoding: match a.encoding.to_lowercase().as_str() {
@@ -175,6 +176,12 @@ fn audit_lists(ctx: &Ctx, r: &check::CityCheck) -> Result<()> {
 
 fn print(ctx: &Ctx, results: &[check::CityCheck]) -> Result<()> {
     let p = &ctx.printer;
+    // on stderr, with --json too
+    for r in results {
+        for w in &r.list_warnings {
+            p.warn(format!("{}: {w}", r.city));
+        }
+    }
     if p.json {
         return Ok(p.json(results)?);
     }

@@ -70,6 +70,9 @@ pub struct CityCheck {
     /// Problem-data lists written: file and rows.
     #[serde(skip)]
     pub lists: Vec<(PathBuf, u64)>,
+    /// What the lists left alone and why (links in the lists folder), each said once.
+    #[serde(skip)]
+    pub list_warnings: Vec<String>,
     /// The hash of every violating key, per rule (kept for "fixed since the last check").
     #[serde(skip)]
     pub keys: BTreeMap<String, Vec<i64>>,
@@ -137,6 +140,7 @@ pub fn city(site: &Site, spec: &Spec<'_>) -> CityCheck {
         rules: Vec::new(),
         error: None,
         lists: Vec::new(),
+        list_warnings: Vec::new(),
         keys: BTreeMap::new(),
     };
     if let Err(e) = run_rules(site, spec, &mut out) {
@@ -187,9 +191,9 @@ fn tasks(
 }
 
 /// One rule's outcome: its result, the hashes of its keys, the lists written.
-type Outcome = (RuleResult, Vec<i64>, Vec<(PathBuf, u64)>);
+type Outcome = (RuleResult, Vec<i64>, rules::ListsDone);
 
-fn outcome(r: &Rule, agg: rules::Aggregate, ms: u64, written: Vec<(PathBuf, u64)>) -> Outcome {
+fn outcome(r: &Rule, agg: rules::Aggregate, ms: u64, written: rules::ListsDone) -> Outcome {
     let result = RuleResult {
         name: r.name.clone(),
         kind: r.kind.clone(),
@@ -239,7 +243,7 @@ fn run_rules(site: &Site, spec: &Spec<'_>, out: &mut CityCheck) -> Result<(), Ch
                 .and_then(|agg| {
                     let written = match lists {
                         Some(l) => l.finish()?,
-                        None => Vec::new(),
+                        None => rules::ListsDone::default(),
                     };
                     Ok(vec![(
                         *i,
@@ -271,7 +275,7 @@ fn run_rules(site: &Site, spec: &Spec<'_>, out: &mut CityCheck) -> Result<(), Ch
                     for ((i, agg), l) in f.rules.iter().zip(aggs).zip(lists) {
                         let written = match l {
                             Some(l) => l.finish()?,
-                            None => Vec::new(),
+                            None => rules::ListsDone::default(),
                         };
                         done.push((*i, outcome(&rules[*i], agg, ms, written)));
                     }
@@ -290,7 +294,12 @@ fn run_rules(site: &Site, spec: &Spec<'_>, out: &mut CityCheck) -> Result<(), Ch
     all.sort_by_key(|(i, _)| *i);
     for (_, (result, keys, written)) in all {
         out.keys.insert(result.name.clone(), keys);
-        out.lists.extend(written);
+        out.lists.extend(written.written);
+        for w in written.warnings {
+            if !out.list_warnings.contains(&w) {
+                out.list_warnings.push(w);
+            }
+        }
         out.rules.push(result);
     }
     out.score = rules::score(&out.rules);
