@@ -420,3 +420,64 @@ fn a_state_folder_deleted_mid_run_stops_the_run() {
         "the run stopped instead of deploying every city ({done} more done)"
     );
 }
+
+/// A damaged release ledger, facts file or data-check history is warned of, file and line, by
+/// `status` and `report` (never read as "never rolled out" or "no failing data rules" without a
+/// word), and the assessment says its history is incomplete.
+#[test]
+fn damaged_history_is_warned_of_with_its_file_and_line() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    let write = |rel: &str, text: &str| {
+        let p = state.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, text).unwrap();
+    };
+    // a good change, then a line damaged on disk, then another good one
+    write(
+        "releases/hebi.jsonl",
+        "{\"time\":\"2026-11-27T00:00:00+00:00\",\"action\":\"rollout\",\"result\":\"deployed\",\"from\":[\"1.0.0\"],\"to\":\"1.1.0\"}\n\
+         \u{0}\u{0}\u{0}garbage\n\
+         {\"time\":\"2026-11-28T00:00:00+00:00\",\"action\":\"rollout\",\"result\":\"deployed\",\"from\":[\"1.1.0\"],\"to\":\"1.2.0\"}\n",
+    );
+    write(
+        "data-checks/hebi.jsonl",
+        "{\"time\":\"2026-11-28T00:00:00Z\",\"city\":\"hebi\",\"sco\n",
+    );
+    write("facts/hebi.jsonl", "not json\n");
+    let r = run(jinbao(state).args(["status", "hebi", "--json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows = r.json();
+    assert_eq!(rows[0]["release"], "1.2.0", "{}", rows[0]);
+    for (file, line) in [
+        ("releases/hebi.jsonl", 2),
+        ("data-checks/hebi.jsonl", 1),
+        ("facts/hebi.jsonl", 1),
+    ] {
+        let want = format!("{} line {line}: not a record", state.join(file).display());
+        assert!(r.stderr.contains(&want), "status: {want} in\n{}", r.stderr);
+        assert!(
+            rows[0]["unreadable"].as_array().is_some_and(|u| u
+                .iter()
+                .any(
+                    |x| x["file"].as_str().is_some_and(|f| f.ends_with(file)) && x["line"] == line
+                )),
+            "{}",
+            rows[0]
+        );
+    }
+    assert!(
+        rows[0]["attention"]
+            .to_string()
+            .contains("3 lines of its history could not be read"),
+        "{}",
+        rows[0]
+    );
+    let r = run(jinbao(state).args(["report", "hebi", "--format", "markdown"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let want = format!(
+        "{} line 1: not a record",
+        state.join("data-checks/hebi.jsonl").display()
+    );
+    assert!(r.stderr.contains(&want), "report: {want} in\n{}", r.stderr);
+}

@@ -48,6 +48,10 @@ pub struct SiteAssessment {
     pub attention_level: u8,
     /// Why it needs attention, worst first.
     pub attention: Vec<String>,
+    /// Lines of its histories that could not be read: what the assessment rests on is
+    /// incomplete (the command warns of each).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unreadable: Vec<crate::state::Unreadable>,
     #[serde(skip)]
     pub details: Vec<MilestoneDetail>,
     #[serde(skip)]
@@ -235,6 +239,7 @@ fn assess_site(
         }),
         attention_level: 0,
         attention: Vec::new(),
+        unreadable: r.unreadable.clone(),
         details,
         criteria,
         record: r,
@@ -254,6 +259,15 @@ fn attention(
     now: DateTime<Utc>,
 ) -> Vec<(u8, String)> {
     let mut out = Vec::new();
+    if !a.unreadable.is_empty() {
+        out.push((
+            2,
+            format!(
+                "{} of its history could not be read: what is shown here may be incomplete",
+                plural(a.unreadable.len(), "line")
+            ),
+        ));
+    }
     if let Some(h) = &a.health {
         let when = milestones::short_time(&record::parse_time(&h.time).unwrap_or(now));
         match h.status.as_str() {

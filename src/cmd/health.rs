@@ -133,10 +133,12 @@ fn inspect(ctx: &Ctx, a: HealthArgs) -> Result<Exit> {
     }
     if wanted("data") {
         for s in &sites {
-            checks.extend(
-                crate::state::data_checks::last_check(ctx.state_dir(), s.pinyin())
-                    .map(|r| r.health_check(s.pinyin())),
-            );
+            let (last, unreadable) =
+                crate::state::data_checks::last_check(ctx.state_dir(), s.pinyin());
+            for u in unreadable {
+                ctx.printer.warn(u);
+            }
+            checks.extend(last.map(|r| r.health_check(s.pinyin())));
         }
     }
     // the profile of each city may leave checks out too

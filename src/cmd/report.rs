@@ -62,6 +62,7 @@ pub fn run(ctx: &Ctx, a: ReportArgs) -> Result<Exit> {
         .into_iter()
         .map(|(a, _)| a)
         .collect();
+    super::status::warn_unreadable(ctx, sites.iter());
     let text = match a.format {
         ReportFormat::Csv => report::table::csv(&sites)?,
         ReportFormat::Markdown => report::table::markdown(&sites),

@@ -76,6 +76,9 @@ pub struct CityProgress {
     pub counties: Vec<CountyProgress>,
     /// A county is past the deadline and not fully loaded.
     pub overdue: bool,
+    /// Lines of the data-check history that could not be read (the command warns of each).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unreadable: Vec<crate::state::Unreadable>,
 }
 
 /// The city's deadline from its profile.
@@ -158,7 +161,7 @@ pub fn city(
 ) -> Result<CityProgress, ProgressError> {
     let deadline = deadline(site)?;
     let (latest, contribution_rows) = read_loads(site, reconcile)?;
-    let last_check = crate::state::data_checks::last_check(state, site.pinyin());
+    let (last_check, unreadable) = crate::state::data_checks::last_check(state, site.pinyin());
     let mut counties = Vec::new();
     for (code, c) in &site.profile.counties {
         let entities: Vec<EntityProgress> = super::format::ENTITIES
@@ -217,6 +220,7 @@ pub fn city(
         share_loaded,
         counties,
         overdue,
+        unreadable,
     })
 }
 

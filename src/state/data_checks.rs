@@ -72,23 +72,19 @@ pub fn append(state: &Path, record: &CheckRecord) -> std::io::Result<()> {
     crate::state::append_line(&path(state, &record.city), record)
 }
 
-/// The latest data check of a city, if any.
-pub fn last_check(state: &Path, city: &str) -> Option<CheckRecord> {
-    let text = std::fs::read_to_string(path(state, city)).ok()?;
-    text.lines()
-        .rev()
-        .find_map(|l| serde_json::from_str(l).ok())
+/// The latest data check of a city, if any, and the lines of its history that could not be
+/// read.
+pub fn last_check(
+    state: &Path,
+    city: &str,
+) -> (Option<CheckRecord>, Vec<crate::state::Unreadable>) {
+    let mut h = all_checks(state, city);
+    (h.records.pop(), h.unreadable)
 }
 
-/// Every data check of a city, oldest first.
-pub fn all_checks(state: &Path, city: &str) -> Vec<CheckRecord> {
-    std::fs::read_to_string(path(state, city))
-        .map(|t| {
-            t.lines()
-                .filter_map(|l| serde_json::from_str(l).ok())
-                .collect()
-        })
-        .unwrap_or_default()
+/// Every data check of a city, oldest first, and the lines that could not be read.
+pub fn all_checks(state: &Path, city: &str) -> crate::state::History<CheckRecord> {
+    crate::state::read_all(&path(state, city))
 }
 
 /// Where the keys a rule found at the last check are kept: 64-bit hashes, never the keys.
