@@ -481,3 +481,46 @@ fn damaged_history_is_warned_of_with_its_file_and_line() {
     );
     assert!(r.stderr.contains(&want), "report: {want} in\n{}", r.stderr);
 }
+
+/// A damaged assessment snapshot (the dates milestones were first reached) or concentration
+/// record is warned of too, instead of passing for "no snapshot" or "not known yet".
+#[test]
+fn a_damaged_snapshot_or_progress_record_is_warned_of() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    let write = |rel: &str, text: &str| {
+        let p = state.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, text).unwrap();
+    };
+    write("assessments/2026-01-01.json", "{\"version\":1,\"date\":");
+    write("data-progress/hebi.json", "\u{0}garbage");
+    let snapshot = format!(
+        "{} line 1: not a snapshot",
+        state.join("assessments/2026-01-01.json").display()
+    );
+    let progress = format!(
+        "{} line 1: not a progress record",
+        state.join("data-progress/hebi.json").display()
+    );
+    let r = run(jinbao(state).args(["status", "hebi", "--json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for want in [&snapshot, &progress] {
+        assert!(
+            r.stderr.contains(want.as_str()),
+            "status: {want} in\n{}",
+            r.stderr
+        );
+    }
+    assert_eq!(r.stderr.matches(&snapshot).count(), 1, "said once");
+    let r = run(jinbao(state).args(["report", "hebi", "--format", "markdown"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for want in [&snapshot, &progress] {
+        assert!(
+            r.stderr.contains(want.as_str()),
+            "report: {want} in\n{}",
+            r.stderr
+        );
+    }
+    assert_eq!(r.stderr.matches(&snapshot).count(), 1, "said once");
+}

@@ -141,7 +141,7 @@ pub(crate) fn plural(n: usize, what: &str) -> String {
 /// Every site of the province (the center first, then the cities), assessed as of `now`.
 pub fn assess(profiles: &Profiles, state: &Path, now: DateTime<Utc>) -> Vec<SiteAssessment> {
     let config = &profiles.assessment;
-    let remembered = snapshot::latest(state);
+    let (remembered, damaged) = snapshot::latest(state);
     // health runs far enough back to see a whole acceptance period begin
     let window = config.health_days + config.accepted_days;
     let records: Vec<Record> = profiles
@@ -152,7 +152,10 @@ pub fn assess(profiles: &Profiles, state: &Path, now: DateTime<Utc>) -> Vec<Site
                 .as_ref()
                 .map(|snap| snap.remembered(s.pinyin()))
                 .unwrap_or_default();
-            record::gather(state, s, now, window, memory)
+            let mut r = record::gather(state, s, now, window, memory);
+            // a damaged snapshot loses the dates milestones were first reached, for every site
+            r.unreadable.extend(damaged.iter().cloned());
+            r
         })
         .collect();
     // the release a wave must run: the province's choice, else the newest rolled out anywhere

@@ -79,13 +79,17 @@ pub fn gather(
     );
     let trend = take(crate::state::health::last(state, city, TREND), u);
     let checks = take(crate::state::data_checks::all_checks(state, city), u);
+    let concentration = concentration(state, site).unwrap_or_else(|e| {
+        u.push(e);
+        None
+    });
     Record {
         facts,
         ledger,
         health,
         trend,
         checks,
-        concentration: concentration(state, site),
+        concentration,
         remembered,
         unreadable,
     }
@@ -103,14 +107,21 @@ fn take<T>(h: crate::state::History<T>, into: &mut Vec<crate::state::Unreadable>
 }
 
 /// The county loads of a city as `jinbao data progress` counts them, from what `data import`
-/// and `data progress` last recorded in the state folder (None before the city's first import).
-pub fn concentration(state: &Path, site: &Site) -> Option<Concentration> {
-    let (counties, loaded, missing) = crate::data::progress::last_recorded(state, site.pinyin())?;
-    Some(Concentration {
-        counties,
-        loaded,
-        missing,
-    })
+/// and `data progress` last recorded in the state folder (None before the city's first import;
+/// an error naming the file when it cannot be read).
+pub fn concentration(
+    state: &Path,
+    site: &Site,
+) -> Result<Option<Concentration>, crate::state::Unreadable> {
+    Ok(
+        crate::data::progress::last_recorded(state, site.pinyin())?.map(
+            |(counties, loaded, missing)| Concentration {
+                counties,
+                loaded,
+                missing,
+            },
+        ),
+    )
 }
 
 /// What the releases of a city were switched to last, successfully.

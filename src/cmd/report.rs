@@ -63,6 +63,13 @@ pub fn run(ctx: &Ctx, a: ReportArgs) -> Result<Exit> {
         .map(|(a, _)| a)
         .collect();
     super::status::warn_unreadable(ctx, sites.iter());
+    let (history, damaged) = assess::snapshot::history(ctx.state_dir());
+    for u in damaged
+        .iter()
+        .filter(|u| !sites.iter().any(|a| a.unreadable.contains(u)))
+    {
+        ctx.printer.warn(u);
+    }
     let text = match a.format {
         ReportFormat::Csv => report::table::csv(&sites)?,
         ReportFormat::Markdown => report::table::markdown(&sites),
@@ -88,7 +95,7 @@ pub fn run(ctx: &Ctx, a: ReportArgs) -> Result<Exit> {
                 province: &profiles.province.name,
                 sites: &sites,
                 waves: &waves,
-                history: &assess::snapshot::history(ctx.state_dir()),
+                history: &history,
                 config: &profiles.assessment,
             })
         }

@@ -93,9 +93,14 @@ fn schema(ctx: &Ctx, site: &Site) -> SchemaStatus {
 /// A warning for every line of history an assessment could not read (on stderr, with
 /// --json too): a damaged ledger must not pass for "never rolled out".
 pub fn warn_unreadable<'a>(ctx: &Ctx, sites: impl Iterator<Item = &'a SiteAssessment>) {
+    // a snapshot is every site's: said once
+    let mut said = Vec::new();
     for a in sites {
         for u in &a.unreadable {
-            ctx.printer.warn(u);
+            if !said.contains(&u) {
+                ctx.printer.warn(u);
+                said.push(u);
+            }
         }
     }
 }

@@ -241,14 +241,34 @@ pub fn record(state: &Path, p: &CityProgress) -> std::io::Result<()> {
 
 /// The counties of a city as last recorded: how many, how many fully loaded, and the codes
 /// of those that are not (None before the city's first import).
-pub fn last_recorded(state: &Path, city: &str) -> Option<(usize, usize, Vec<String>)> {
-    let text = std::fs::read(recorded_path(state, city)).ok()?;
-    let v: serde_json::Value = serde_json::from_slice(&text).ok()?;
-    let counties = v["counties"].as_array()?;
+pub fn last_recorded(
+    state: &Path,
+    city: &str,
+) -> Result<Option<(usize, usize, Vec<String>)>, crate::state::Unreadable> {
+    let path = recorded_path(state, city);
+    let bad = |line: usize, why: String| crate::state::Unreadable {
+        file: path.display().to_string(),
+        line: line as u64,
+        why,
+    };
+    let text = match std::fs::read(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(bad(0, e.to_string())),
+    };
+    let v: serde_json::Value = serde_json::from_slice(&text)
+        .map_err(|e| bad(e.line(), format!("not a progress record ({e})")))?;
+    let counties = v["counties"]
+        .as_array()
+        .ok_or_else(|| bad(0, "not a progress record (no counties)".into()))?;
     let missing: Vec<String> = counties
         .iter()
         .filter(|c| c["loaded"] != true)
         .filter_map(|c| c["county"].as_str().map(str::to_string))
         .collect();
-    Some((counties.len(), counties.len() - missing.len(), missing))
+    Ok(Some((
+        counties.len(),
+        counties.len() - missing.len(),
+        missing,
+    )))
 }
