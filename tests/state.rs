@@ -524,3 +524,32 @@ fn a_damaged_snapshot_or_progress_record_is_warned_of() {
     }
     assert_eq!(r.stderr.matches(&snapshot).count(), 1, "said once");
 }
+
+/// `health`'s data check of a city whose data-check history cannot be read is UNKNOWN, with
+/// the line named, never a silent OK.
+#[test]
+fn health_says_a_damaged_data_check_history_is_unknown() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    let p = state.join("data-checks/hebi.jsonl");
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(
+        &p,
+        "{\"time\":\"2026-11-28T00:00:00Z\",\"city\":\"hebi\",\"sco\n",
+    )
+    .unwrap();
+    let r = run(jinbao(state).args(["health", "hebi", "--only", "data", "--json"]));
+    assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains(&format!("{} line 1: not a record", p.display())),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stdout
+            .contains("the data-check history could not be read (1 line damaged)"),
+        "{}",
+        r.stdout
+    );
+}

@@ -120,7 +120,9 @@ pub fn run(ctx: &Ctx, a: CheckArgs) -> Result<Exit> {
     };
     let mut results = crate::parallel::map(&sites, a.jobs, |site| check::city(site, &check_spec));
     for r in results.iter_mut().filter(|r| r.error.is_none()) {
-        check::fixed_since_last(ctx.state_dir(), r)?;
+        for u in check::fixed_since_last(ctx.state_dir(), r)? {
+            ctx.printer.warn(u);
+        }
         data_checks::append(
             ctx.state_dir(),
             &CheckRecord {

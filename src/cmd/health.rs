@@ -135,6 +135,22 @@ fn inspect(ctx: &Ctx, a: HealthArgs) -> Result<Exit> {
         for s in &sites {
             let (last, unreadable) =
                 crate::state::data_checks::last_check(ctx.state_dir(), s.pinyin());
+            // a history that cannot be read is no "no data check yet": UNKNOWN, and why
+            if last.is_none() && !unreadable.is_empty() {
+                checks.push(
+                    Check::new(
+                        s.pinyin(),
+                        None,
+                        "data",
+                        Status::Unknown,
+                        format!(
+                            "the data-check history could not be read ({} damaged)",
+                            crate::assess::plural(unreadable.len(), "line")
+                        ),
+                    )
+                    .hint("jinbao data check records a new check"),
+                );
+            }
             for u in unreadable {
                 ctx.printer.warn(u);
             }

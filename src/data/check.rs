@@ -307,15 +307,27 @@ fn run_rules(site: &Site, spec: &Spec<'_>, out: &mut CityCheck) -> Result<(), Ch
 }
 
 /// Sets each rule's `fixed` (its keys of the last check that no longer break it) and keeps
-/// this check's keys for the next one.
-pub fn fixed_since_last(state: &Path, check: &mut CityCheck) -> std::io::Result<()> {
+/// this check's keys for the next one. A damaged file of last keys leaves `fixed` unknown and
+/// is returned, to be said (the new keys replace it).
+pub fn fixed_since_last(
+    state: &Path,
+    check: &mut CityCheck,
+) -> std::io::Result<Vec<crate::state::Unreadable>> {
+    let mut unreadable = Vec::new();
     for r in &mut check.rules {
         let Some(keys) = check.keys.get_mut(&r.name) else {
             continue;
         };
         keys.sort_unstable();
         keys.dedup();
-        if let Some(before) = history::load_keys(state, &check.city, &r.name)? {
+        let before = match history::load_keys(state, &check.city, &r.name)? {
+            Ok(before) => before,
+            Err(u) => {
+                unreadable.push(u);
+                None
+            }
+        };
+        if let Some(before) = before {
             let still = before
                 .iter()
                 .filter(|k| keys.binary_search(k).is_ok())
@@ -324,5 +336,5 @@ pub fn fixed_since_last(state: &Path, check: &mut CityCheck) -> std::io::Result<
         }
         history::save_keys(state, &check.city, &r.name, keys)?;
     }
-    Ok(())
+    Ok(unreadable)
 }

@@ -99,15 +99,26 @@ fn keys_path(state: &Path, city: &str, rule: &str) -> std::path::PathBuf {
         .join(format!("{safe}.keys"))
 }
 
-/// The hashed keys a rule found at the city's last check (sorted), if it ran before.
-pub fn load_keys(state: &Path, city: &str, rule: &str) -> std::io::Result<Option<Vec<i64>>> {
-    match std::fs::read(keys_path(state, city, rule)) {
-        Ok(b) => Ok(Some(
+/// The hashed keys a rule found at the city's last check (sorted), if it ran before. A file
+/// that is not a whole number of keys is damaged: `Err` with what could not be read.
+pub fn load_keys(
+    state: &Path,
+    city: &str,
+    rule: &str,
+) -> std::io::Result<Result<Option<Vec<i64>>, crate::state::Unreadable>> {
+    let path = keys_path(state, city, rule);
+    match std::fs::read(&path) {
+        Ok(b) if b.len() % 8 != 0 => Ok(Err(crate::state::Unreadable {
+            file: path.display().to_string(),
+            line: 0,
+            why: format!("damaged ({} bytes, not a whole number of keys)", b.len()),
+        })),
+        Ok(b) => Ok(Ok(Some(
             b.chunks_exact(8)
                 .map(|c| i64::from_le_bytes(c.try_into().expect("8 bytes")))
                 .collect(),
-        )),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        ))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Ok(None)),
         Err(e) => Err(e),
     }
 }
