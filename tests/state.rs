@@ -553,3 +553,24 @@ fn health_says_a_damaged_data_check_history_is_unknown() {
         r.stdout
     );
 }
+
+/// `jinbao audit` names each line of the audit log it could not read, not only how many.
+#[test]
+fn audit_names_the_lines_it_could_not_read() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    let log = state.join("audit.jsonl");
+    std::fs::write(
+        &log,
+        "{\"time\":\"2026-11-27T00:00:00Z\",\"operator\":\"a@b\",\"action\":\"rollout\",\"targets\":[\"hebi\"]}\n\
+         {\"time\":\"2026-11-2\n\
+         {\"time\":\"2026-11-28T00:00:00Z\",\"operator\":\"a@b\",\"action\":\"rollback\",\"targets\":[\"hebi\"]}\n",
+    )
+    .unwrap();
+    let r = run(jinbao(state).args(["audit", "--json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json()["unreadable"], 1);
+    assert_eq!(r.json()["records"].as_array().unwrap().len(), 2);
+    let want = format!("{} line 2: not a record", log.display());
+    assert!(r.stderr.contains(&want), "{want} in\n{}", r.stderr);
+}
