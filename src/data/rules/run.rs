@@ -80,6 +80,8 @@ pub struct Lists<'r> {
     /// By folder name (the county as a path component), so that the clean-up and the files
     /// written agree even for a rule of no county.
     open: BTreeMap<String, (CsvOut, tempfile::TempPath)>,
+    /// County as the rows give it → its folder (worked out once per county, not per row).
+    folders: BTreeMap<String, String>,
 }
 
 /// What a rule's lists left: files written (path and rows), and what was left alone.
@@ -109,6 +111,7 @@ impl<'r> Lists<'r> {
             encoding,
             rule,
             open: BTreeMap::new(),
+            folders: BTreeMap::new(),
         }
     }
 
@@ -169,9 +172,26 @@ impl<'r> Lists<'r> {
 
 impl ListSink for Lists<'_> {
     fn row(&mut self, county: &str, key: &str, value: Option<&str>) -> io::Result<()> {
-        let folder = component(county, "city");
-        if !self.open.contains_key(&folder) {
-            let dir = self.dir.join(&folder);
+        if !self.folders.contains_key(county) {
+            let folder = component(county, "city");
+            self.open_folder(&folder)?;
+            self.folders.insert(county.to_string(), folder);
+        }
+        let hint = super::hint::hint(self.rule, key, value);
+        let column = super::hint::column(self.rule);
+        let (w, _) = self
+            .open
+            .get_mut(&self.folders[county])
+            .expect("opened above");
+        w.record(&[key, column, value.unwrap_or(""), &self.rule.name, &hint])
+    }
+}
+
+impl Lists<'_> {
+    /// Starts the list of one county folder (once: counties cleaned to one name share it).
+    fn open_folder(&mut self, folder: &str) -> io::Result<()> {
+        if !self.open.contains_key(folder) {
+            let dir = self.dir.join(folder);
             crate::state::files::owned_private_dir(&dir, false)?;
             // 0600, created anew (O_EXCL), removed unless renamed into place at the end
             let tmp = tempfile::Builder::new()
@@ -182,12 +202,9 @@ impl ListSink for Lists<'_> {
             let (f, tmp) = tmp.into_parts();
             let mut w = CsvOut::from_file(f, self.encoding)?;
             w.record(&["key", "column", "value", "rule", "hint"])?;
-            self.open.insert(folder.clone(), (w, tmp));
+            self.open.insert(folder.to_string(), (w, tmp));
         }
-        let hint = super::hint::hint(self.rule, key, value);
-        let column = super::hint::column(self.rule);
-        let (w, _) = self.open.get_mut(&folder).expect("opened above");
-        w.record(&[key, column, value.unwrap_or(""), &self.rule.name, &hint])
+        Ok(())
     }
 }
 
