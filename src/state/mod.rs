@@ -325,4 +325,27 @@ mod tests {
         let last: Vec<serde_json::Value> = super::tail(&p, 3).records;
         assert_eq!(last[0]["i"], 4997);
     }
+
+    #[test]
+    fn a_damaged_line_read_from_the_end_is_named_by_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("h.jsonl");
+        let mut text = String::new();
+        for i in 0..5000u32 {
+            if i == 4989 {
+                text.push_str("{\"i\": 49\n");
+            } else {
+                text.push_str(&format!("{{\"i\":{i},\"pad\":\"{}\"}}\n", "x".repeat(20)));
+            }
+        }
+        std::fs::write(&p, text).unwrap();
+        // only the file's tail is read: the line is still named by its number in the file
+        let h: super::History<serde_json::Value> = super::tail(&p, 3);
+        assert_eq!(h.records.len(), 3);
+        assert_eq!(h.unreadable.len(), 1, "{:?}", h.unreadable);
+        assert_eq!(h.unreadable[0].line, 4990);
+        let all: super::History<serde_json::Value> = super::read_all(&p);
+        assert_eq!(all.records.len(), 4999);
+        assert_eq!(all.unreadable[0].line, 4990);
+    }
 }
