@@ -457,3 +457,79 @@ fn rejects_show_masked_keys_and_the_file_keeps_them() {
         & 0o777;
     assert_eq!(mode, 0o700);
 }
+
+/// A file another process appends to while the import reads it (an export still running):
+/// refused with its reason and nothing of it loaded, never a row loaded with a cut value.
+#[test]
+fn a_file_growing_while_it_is_read_is_refused() {
+    use std::io::Write;
+    let bed = Bed::new();
+    let dir = bed.root.join("cases/growing");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("persons.csv");
+    let mut text = format!("{HEADER}\n");
+    for i in 0..30_000u32 {
+        text.push_str(&format!(
+            "4116021980{:08}5,P{i},张三,1,1980-01-01,411602,,0,,\n",
+            i
+        ));
+    }
+    std::fs::write(&file, text).unwrap();
+    // its output to files: a pipe nobody reads would stop it
+    let (out, err) = (dir.join("out"), dir.join("err"));
+    let mut child = common::jinbao_std(&bed.state)
+        .args(["data", "import", "zhoukou", "--county", "411602", "--json"])
+        .arg(&file)
+        .stdout(std::fs::File::create(&out).unwrap())
+        .stderr(std::fs::File::create(&err).unwrap())
+        .spawn()
+        .unwrap();
+    // the writer: rows written in two halves, until the import ends (a minute at most)
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&file)
+        .unwrap();
+    let mut i = 0u32;
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > std::time::Duration::from_secs(60) {
+            child.kill().unwrap();
+            panic!("the import of a growing file did not end");
+        }
+        f.write_all(format!("41160219810101{:04}", i % 10_000).as_bytes())
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        f.write_all(format!("5,G{i},李四,1,1981-01-01,411602,,0,,\n").as_bytes())
+            .unwrap();
+        i += 1;
+    };
+    let r = common::Run {
+        code: status.code().unwrap_or(-1),
+        stdout: std::fs::read_to_string(&out).unwrap(),
+        stderr: std::fs::read_to_string(&err).unwrap(),
+    };
+    std::fs::remove_file(&out).unwrap();
+    std::fs::remove_file(&err).unwrap();
+    assert!(i > 0, "the writer never wrote while the import ran");
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert_eq!(
+        r.json(),
+        serde_json::json!([]),
+        "no manifest: nothing loaded"
+    );
+    assert!(
+        r.stderr.contains(&format!(
+            "{}: the file changed while it was read (",
+            file.display()
+        )) && r
+            .stderr
+            .contains("is it still being written? Nothing of it was loaded"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(bed.persons("411602"), 0, "nothing of it loaded");
+    bed.untouched("a file being appended to");
+}

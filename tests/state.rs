@@ -635,3 +635,157 @@ fn times_are_shown_in_the_province_zone_one_way() {
         assert!(r.stdout.contains(shown), "{args:?}:\n{}", r.stdout);
     }
 }
+
+/// A damaged release ledger, facts file or data-check history is warned of, file and line, by
+/// `status` and `report` (never read as "never rolled out" or "no failing data rules" without a
+/// word), and the assessment says its history is incomplete.
+#[test]
+fn damaged_history_is_warned_of_with_its_file_and_line() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    let write = |rel: &str, text: &str| {
+        let p = state.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, text).unwrap();
+    };
+    // a good change, then a line damaged on disk, then another good one
+    write(
+        "releases/hebi.jsonl",
+        "{\"time\":\"2026-11-27T00:00:00+00:00\",\"action\":\"rollout\",\"result\":\"deployed\",\"from\":[\"1.0.0\"],\"to\":\"1.1.0\"}\n\
+         \u{0}\u{0}\u{0}garbage\n\
+         {\"time\":\"2026-11-28T00:00:00+00:00\",\"action\":\"rollout\",\"result\":\"deployed\",\"from\":[\"1.1.0\"],\"to\":\"1.2.0\"}\n",
+    );
+    write(
+        "data-checks/hebi.jsonl",
+        "{\"time\":\"2026-11-28T00:00:00Z\",\"city\":\"hebi\",\"sco\n",
+    );
+    write("facts/hebi.jsonl", "not json\n");
+    let r = run(jinbao(state).args(["status", "hebi", "--json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows = r.json();
+    assert_eq!(rows[0]["release"], "1.2.0", "{}", rows[0]);
+    for (file, line) in [
+        ("releases/hebi.jsonl", 2),
+        ("data-checks/hebi.jsonl", 1),
+        ("facts/hebi.jsonl", 1),
+    ] {
+        let want = format!("{} line {line}: not a record", state.join(file).display());
+        assert!(r.stderr.contains(&want), "status: {want} in\n{}", r.stderr);
+        assert!(
+            rows[0]["unreadable"].as_array().is_some_and(|u| u
+                .iter()
+                .any(
+                    |x| x["file"].as_str().is_some_and(|f| f.ends_with(file)) && x["line"] == line
+                )),
+            "{}",
+            rows[0]
+        );
+    }
+    assert!(
+        rows[0]["attention"]
+            .to_string()
+            .contains("3 lines of its history could not be read"),
+        "{}",
+        rows[0]
+    );
+    let r = run(jinbao(state).args(["report", "hebi", "--format", "markdown"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let want = format!(
+        "{} line 1: not a record",
+        state.join("data-checks/hebi.jsonl").display()
+    );
+    assert!(r.stderr.contains(&want), "report: {want} in\n{}", r.stderr);
+}
+
+/// A damaged assessment snapshot (the dates milestones were first reached) or concentration
+/// record is warned of too, instead of passing for "no snapshot" or "not known yet".
+#[test]
+fn a_damaged_snapshot_or_progress_record_is_warned_of() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    let write = |rel: &str, text: &str| {
+        let p = state.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, text).unwrap();
+    };
+    write("assessments/2026-01-01.json", "{\"version\":1,\"date\":");
+    write("data-progress/hebi.json", "\u{0}garbage");
+    let snapshot = format!(
+        "{} line 1: not a snapshot",
+        state.join("assessments/2026-01-01.json").display()
+    );
+    let progress = format!(
+        "{} line 1: not a progress record",
+        state.join("data-progress/hebi.json").display()
+    );
+    let r = run(jinbao(state).args(["status", "hebi", "--json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for want in [&snapshot, &progress] {
+        assert!(
+            r.stderr.contains(want.as_str()),
+            "status: {want} in\n{}",
+            r.stderr
+        );
+    }
+    assert_eq!(r.stderr.matches(&snapshot).count(), 1, "said once");
+    let r = run(jinbao(state).args(["report", "hebi", "--format", "markdown"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for want in [&snapshot, &progress] {
+        assert!(
+            r.stderr.contains(want.as_str()),
+            "report: {want} in\n{}",
+            r.stderr
+        );
+    }
+    assert_eq!(r.stderr.matches(&snapshot).count(), 1, "said once");
+}
+
+/// `health`'s data check of a city whose data-check history cannot be read is UNKNOWN, with
+/// the line named, never a silent OK.
+#[test]
+fn health_says_a_damaged_data_check_history_is_unknown() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    let p = state.join("data-checks/hebi.jsonl");
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(
+        &p,
+        "{\"time\":\"2026-11-28T00:00:00Z\",\"city\":\"hebi\",\"sco\n",
+    )
+    .unwrap();
+    let r = run(jinbao(state).args(["health", "hebi", "--only", "data", "--json"]));
+    assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains(&format!("{} line 1: not a record", p.display())),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stdout
+            .contains("the data-check history could not be read (1 line damaged)"),
+        "{}",
+        r.stdout
+    );
+}
+
+/// `jinbao audit` names each line of the audit log it could not read, not only how many.
+#[test]
+fn audit_names_the_lines_it_could_not_read() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    let log = state.join("audit.jsonl");
+    std::fs::write(
+        &log,
+        "{\"time\":\"2026-11-27T00:00:00Z\",\"operator\":\"a@b\",\"action\":\"rollout\",\"targets\":[\"hebi\"]}\n\
+         {\"time\":\"2026-11-2\n\
+         {\"time\":\"2026-11-28T00:00:00Z\",\"operator\":\"a@b\",\"action\":\"rollback\",\"targets\":[\"hebi\"]}\n",
+    )
+    .unwrap();
+    let r = run(jinbao(state).args(["audit", "--json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json()["unreadable"], 1);
+    assert_eq!(r.json()["records"].as_array().unwrap().len(), 2);
+    let want = format!("{} line 2: not a record", log.display());
+    assert!(r.stderr.contains(&want), "{want} in\n{}", r.stderr);
+}

@@ -48,6 +48,10 @@ pub struct SiteAssessment {
     pub attention_level: u8,
     /// Why it needs attention, worst first.
     pub attention: Vec<String>,
+    /// Lines of its histories that could not be read: what the assessment rests on is
+    /// incomplete (the command warns of each).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unreadable: Vec<crate::state::Unreadable>,
     #[serde(skip)]
     pub details: Vec<MilestoneDetail>,
     #[serde(skip)]
@@ -137,7 +141,7 @@ pub(crate) fn plural(n: usize, what: &str) -> String {
 /// Every site of the province (the center first, then the cities), assessed as of `now`.
 pub fn assess(profiles: &Profiles, state: &Path, now: DateTime<Utc>) -> Vec<SiteAssessment> {
     let config = &profiles.assessment;
-    let remembered = snapshot::latest(state);
+    let (remembered, damaged) = snapshot::latest(state);
     // health runs far enough back to see a whole acceptance period begin
     let window = config.health_days + config.accepted_days;
     let records: Vec<Record> = profiles
@@ -148,7 +152,10 @@ pub fn assess(profiles: &Profiles, state: &Path, now: DateTime<Utc>) -> Vec<Site
                 .as_ref()
                 .map(|snap| snap.remembered(s.pinyin()))
                 .unwrap_or_default();
-            record::gather(state, s, now, window, memory)
+            let mut r = record::gather(state, s, now, window, memory);
+            // a damaged snapshot loses the dates milestones were first reached, for every site
+            r.unreadable.extend(damaged.iter().cloned());
+            r
         })
         .collect();
     // the release a wave must run: the province's choice, else the newest its own cities
@@ -256,6 +263,7 @@ fn assess_site(
         }),
         attention_level: 0,
         attention: Vec::new(),
+        unreadable: r.unreadable.clone(),
         details,
         criteria,
         record: r,
@@ -279,6 +287,15 @@ fn attention(
     now: DateTime<Utc>,
 ) -> Vec<(u8, String)> {
     let mut out = Vec::new();
+    if !a.unreadable.is_empty() {
+        out.push((
+            2,
+            format!(
+                "{} of its history could not be read: what is shown here may be incomplete",
+                plural(a.unreadable.len(), "line")
+            ),
+        ));
+    }
     let today = now.date_naive();
     let not_begun = plan
         .and_then(|p| p.start_date())

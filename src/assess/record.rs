@@ -53,6 +53,8 @@ pub struct Record {
     pub concentration: Option<Concentration>,
     /// Milestone → the date the last snapshot says it was first reached.
     pub remembered: BTreeMap<String, String>,
+    /// Lines of the histories above that could not be read (left out of them).
+    pub unreadable: Vec<crate::state::Unreadable>,
 }
 
 /// Reads the record of `site` as of `now`, looking `window_days` back for health runs.
@@ -65,28 +67,61 @@ pub fn gather(
 ) -> Record {
     let city = site.pinyin();
     let since = now - chrono::Duration::days(window_days.into());
-    Record {
-        facts: crate::state::facts::read(state, city),
-        ledger: crate::state::releases(state, city, usize::MAX),
-        health: crate::state::health::back_while(state, city, |r| {
+    let mut unreadable = Vec::new();
+    let u = &mut unreadable;
+    let facts = take(crate::state::facts::read(state, city), u);
+    let ledger = take(crate::state::releases(state, city, usize::MAX), u);
+    let health = take(
+        crate::state::health::back_while(state, city, |r| {
             parse_time(&r.time).is_some_and(|t| t >= since)
         }),
-        trend: crate::state::health::last(state, city, TREND),
-        checks: crate::state::data_checks::all_checks(state, city),
-        concentration: concentration(state, site),
+        u,
+    );
+    let trend = take(crate::state::health::last(state, city, TREND), u);
+    let checks = take(crate::state::data_checks::all_checks(state, city), u);
+    let concentration = concentration(state, site).unwrap_or_else(|e| {
+        u.push(e);
+        None
+    });
+    Record {
+        facts,
+        ledger,
+        health,
+        trend,
+        checks,
+        concentration,
         remembered,
+        unreadable,
     }
 }
 
+/// The records of a history; its unreadable lines added to `into`, each once (the health
+/// history is read twice: for the window and for the trend).
+fn take<T>(h: crate::state::History<T>, into: &mut Vec<crate::state::Unreadable>) -> Vec<T> {
+    for u in h.unreadable {
+        if !into.contains(&u) {
+            into.push(u);
+        }
+    }
+    h.records
+}
+
 /// The county loads of a city as `jinbao data progress` counts them, from what `data import`
-/// and `data progress` last recorded in the state folder (None before the city's first import).
-pub fn concentration(state: &Path, site: &Site) -> Option<Concentration> {
-    let (counties, loaded, missing) = crate::data::progress::last_recorded(state, site.pinyin())?;
-    Some(Concentration {
-        counties,
-        loaded,
-        missing,
-    })
+/// and `data progress` last recorded in the state folder (None before the city's first import;
+/// an error naming the file when it cannot be read).
+pub fn concentration(
+    state: &Path,
+    site: &Site,
+) -> Result<Option<Concentration>, crate::state::Unreadable> {
+    Ok(
+        crate::data::progress::last_recorded(state, site.pinyin())?.map(
+            |(counties, loaded, missing)| Concentration {
+                counties,
+                loaded,
+                missing,
+            },
+        ),
+    )
 }
 
 /// What the releases of a city were switched to last, successfully.

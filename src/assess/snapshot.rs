@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::AssessError;
 use super::milestones::MilestoneState;
 use super::score::Criterion;
+use crate::state::Unreadable;
 
 /// The format of the snapshot files.
 pub const VERSION: u32 = 1;
@@ -88,19 +89,49 @@ fn dates(state: &Path) -> Vec<String> {
     out
 }
 
-fn read(state: &Path, date: &str) -> Option<Snapshot> {
-    let text = std::fs::read_to_string(dir(state).join(format!("{date}.json"))).ok()?;
-    serde_json::from_str::<Snapshot>(&text)
-        .ok()
-        .filter(|s| s.version == VERSION)
+/// A day's snapshot; None when it is of another format version (passed over, no damage), an
+/// error naming the file when it cannot be read.
+fn read(state: &Path, date: &str) -> Result<Option<Snapshot>, Unreadable> {
+    let path = dir(state).join(format!("{date}.json"));
+    let bad = |line: usize, why: String| Unreadable {
+        file: path.display().to_string(),
+        line: line as u64,
+        why,
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| bad(0, e.to_string()))?;
+    let v: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| bad(e.line(), format!("not a snapshot ({e})")))?;
+    if v.get("version").and_then(serde_json::Value::as_u64) != Some(u64::from(VERSION)) {
+        return Ok(None);
+    }
+    serde_json::from_value(v)
+        .map(Some)
+        .map_err(|e| bad(0, format!("not a snapshot ({e})")))
 }
 
-/// The newest readable snapshot.
-pub fn latest(state: &Path) -> Option<Snapshot> {
-    dates(state).iter().rev().find_map(|d| read(state, d))
+/// The newest readable snapshot, and the newer ones that could not be read.
+pub fn latest(state: &Path) -> (Option<Snapshot>, Vec<Unreadable>) {
+    let mut unreadable = Vec::new();
+    for d in dates(state).iter().rev() {
+        match read(state, d) {
+            Ok(Some(s)) => return (Some(s), unreadable),
+            Ok(None) => {}
+            Err(u) => unreadable.push(u),
+        }
+    }
+    (None, unreadable)
 }
 
-/// Every readable snapshot, oldest first.
-pub fn history(state: &Path) -> Vec<Snapshot> {
-    dates(state).iter().filter_map(|d| read(state, d)).collect()
+/// Every readable snapshot, oldest first, and those that could not be read.
+pub fn history(state: &Path) -> (Vec<Snapshot>, Vec<Unreadable>) {
+    let mut out = Vec::new();
+    let mut unreadable = Vec::new();
+    for d in dates(state) {
+        match read(state, &d) {
+            Ok(Some(s)) => out.push(s),
+            Ok(None) => {}
+            Err(u) => unreadable.push(u),
+        }
+    }
+    (out, unreadable)
 }

@@ -54,11 +54,15 @@ pub fn run(ctx: &Ctx, a: AuditArgs) -> Result<Exit> {
     });
     let (records, unreadable) = audit::read(ctx.state_dir(), &Filter { targets, since })?;
     let p = &ctx.printer;
+    // each damaged line by its number, on stderr (with --json too)
+    for u in &unreadable {
+        p.warn(u);
+    }
     if p.json {
         p.json(&Report {
             v: 1,
             records: &records,
-            unreadable,
+            unreadable: unreadable.len(),
         })?;
         return Ok(Exit::Success);
     }
@@ -86,9 +90,10 @@ pub fn run(ctx: &Ctx, a: AuditArgs) -> Result<Exit> {
     } else {
         p.print_table(&t)?;
     }
-    if unreadable > 0 {
+    if !unreadable.is_empty() {
         p.warn(format!(
-            "{unreadable} lines of {} could not be read",
+            "{} lines of {} could not be read",
+            unreadable.len(),
             audit::path(ctx.state_dir()).display()
         ));
     }

@@ -93,7 +93,8 @@ pub fn run(ctx: &Ctx, a: CheckArgs) -> Result<Exit> {
     }
     let lists = match &a.lists {
         Some(dir) => {
-            crate::state::files::private_dir(dir)?;
+            // the folder is made ours and 0700 before anything is written in it
+            crate::state::files::owned_private_dir(dir, true)?;
             Some(check::ListSpec {
                 dir: dir.clone(),
                 encoding: match a.encoding.to_lowercase().as_str() {
@@ -119,7 +120,9 @@ pub fn run(ctx: &Ctx, a: CheckArgs) -> Result<Exit> {
     };
     let mut results = crate::parallel::map(&sites, a.jobs, |site| check::city(site, &check_spec));
     for r in results.iter_mut().filter(|r| r.error.is_none()) {
-        check::fixed_since_last(ctx.state_dir(), r)?;
+        for u in check::fixed_since_last(ctx.state_dir(), r)? {
+            ctx.printer.warn(u);
+        }
         data_checks::append(
             ctx.state_dir(),
             &CheckRecord {
@@ -175,6 +178,12 @@ fn audit_lists(ctx: &Ctx, r: &check::CityCheck) -> Result<()> {
 
 fn print(ctx: &Ctx, results: &[check::CityCheck]) -> Result<()> {
     let p = &ctx.printer;
+    // on stderr, with --json too
+    for r in results {
+        for w in &r.list_warnings {
+            p.warn(format!("{}: {w}", r.city));
+        }
+    }
     if p.json {
         return Ok(p.json(results)?);
     }

@@ -30,6 +30,9 @@ pub fn run(ctx: &Ctx, a: ProgressArgs) -> Result<Exit> {
     for (site, r) in sites.iter().zip(found) {
         let p = r.map_err(|e| anyhow::anyhow!("{}: {e}", site.pinyin()))?;
         progress::record(ctx.state_dir(), &p)?;
+        for u in &p.unreadable {
+            ctx.printer.warn(u);
+        }
         cities.push(p);
     }
     let p = &ctx.printer;

@@ -133,10 +133,28 @@ fn inspect(ctx: &Ctx, a: HealthArgs) -> Result<Exit> {
     }
     if wanted("data") {
         for s in &sites {
-            checks.extend(
-                crate::state::data_checks::last_check(ctx.state_dir(), s.pinyin())
-                    .map(|r| r.health_check(s.pinyin())),
-            );
+            let (last, unreadable) =
+                crate::state::data_checks::last_check(ctx.state_dir(), s.pinyin());
+            // a history that cannot be read is no "no data check yet": UNKNOWN, and why
+            if last.is_none() && !unreadable.is_empty() {
+                checks.push(
+                    Check::new(
+                        s.pinyin(),
+                        None,
+                        "data",
+                        Status::Unknown,
+                        format!(
+                            "the data-check history could not be read ({} damaged)",
+                            crate::assess::plural(unreadable.len(), "line")
+                        ),
+                    )
+                    .hint("jinbao data check records a new check"),
+                );
+            }
+            for u in unreadable {
+                ctx.printer.warn(u);
+            }
+            checks.extend(last.map(|r| r.health_check(s.pinyin())));
         }
     }
     // the profile of each city may leave checks out too

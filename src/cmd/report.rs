@@ -118,6 +118,14 @@ pub fn run(ctx: &Ctx, a: ReportArgs) -> Result<Exit> {
         .into_iter()
         .map(|(a, _)| a)
         .collect();
+    super::status::warn_unreadable(ctx, sites.iter());
+    let (history, damaged) = assess::snapshot::history(ctx.state_dir());
+    for u in damaged
+        .iter()
+        .filter(|u| !sites.iter().any(|a| a.unreadable.contains(u)))
+    {
+        ctx.printer.warn(u);
+    }
     let text = match format {
         ReportFormat::Csv => report::table::csv(&sites)?,
         ReportFormat::Markdown => report::table::markdown(&sites),
@@ -143,7 +151,7 @@ pub fn run(ctx: &Ctx, a: ReportArgs) -> Result<Exit> {
                 province: &profiles.province.name,
                 sites: &sites,
                 waves: &waves,
-                history: &assess::snapshot::history(ctx.state_dir()),
+                history: &history,
                 config: &profiles.assessment,
             })
         }

@@ -90,6 +90,21 @@ fn schema(ctx: &Ctx, site: &Site) -> SchemaStatus {
     }
 }
 
+/// A warning for every line of history an assessment could not read (on stderr, with
+/// --json too): a damaged ledger must not pass for "never rolled out".
+pub fn warn_unreadable<'a>(ctx: &Ctx, sites: impl Iterator<Item = &'a SiteAssessment>) {
+    // a snapshot is every site's: said once
+    let mut said = Vec::new();
+    for a in sites {
+        for u in &a.unreadable {
+            if !said.contains(&u) {
+                ctx.printer.warn(u);
+                said.push(u);
+            }
+        }
+    }
+}
+
 /// The sites of the target among `all` (an assessment of every site), in attention order,
 /// each with its profile.
 pub fn of_target<'c>(
@@ -132,6 +147,7 @@ pub fn run(ctx: &Ctx, a: StatusArgs) -> Result<Exit> {
         ));
     }
     let sites = of_target(ctx, &spec, all)?;
+    warn_unreadable(ctx, sites.iter().map(|(a, _)| a));
     if a.explain {
         let [(site, _)] = sites.as_slice() else {
             return Err(usage(

@@ -70,6 +70,9 @@ pub struct CityCheck {
     /// Problem-data lists written: file and rows.
     #[serde(skip)]
     pub lists: Vec<(PathBuf, u64)>,
+    /// What the lists left alone and why (links in the lists folder), each said once.
+    #[serde(skip)]
+    pub list_warnings: Vec<String>,
     /// The hash of every violating key, per rule (kept for "fixed since the last check").
     #[serde(skip)]
     pub keys: BTreeMap<String, Vec<i64>>,
@@ -137,6 +140,7 @@ pub fn city(site: &Site, spec: &Spec<'_>) -> CityCheck {
         rules: Vec::new(),
         error: None,
         lists: Vec::new(),
+        list_warnings: Vec::new(),
         keys: BTreeMap::new(),
     };
     if let Err(e) = run_rules(site, spec, &mut out) {
@@ -187,9 +191,9 @@ fn tasks(
 }
 
 /// One rule's outcome: its result, the hashes of its keys, the lists written.
-type Outcome = (RuleResult, Vec<i64>, Vec<(PathBuf, u64)>);
+type Outcome = (RuleResult, Vec<i64>, rules::ListsDone);
 
-fn outcome(r: &Rule, agg: rules::Aggregate, ms: u64, written: Vec<(PathBuf, u64)>) -> Outcome {
+fn outcome(r: &Rule, agg: rules::Aggregate, ms: u64, written: rules::ListsDone) -> Outcome {
     let result = RuleResult {
         name: r.name.clone(),
         kind: r.kind.clone(),
@@ -239,7 +243,7 @@ fn run_rules(site: &Site, spec: &Spec<'_>, out: &mut CityCheck) -> Result<(), Ch
                 .and_then(|agg| {
                     let written = match lists {
                         Some(l) => l.finish()?,
-                        None => Vec::new(),
+                        None => rules::ListsDone::default(),
                     };
                     Ok(vec![(
                         *i,
@@ -271,7 +275,7 @@ fn run_rules(site: &Site, spec: &Spec<'_>, out: &mut CityCheck) -> Result<(), Ch
                     for ((i, agg), l) in f.rules.iter().zip(aggs).zip(lists) {
                         let written = match l {
                             Some(l) => l.finish()?,
-                            None => Vec::new(),
+                            None => rules::ListsDone::default(),
                         };
                         done.push((*i, outcome(&rules[*i], agg, ms, written)));
                     }
@@ -290,7 +294,12 @@ fn run_rules(site: &Site, spec: &Spec<'_>, out: &mut CityCheck) -> Result<(), Ch
     all.sort_by_key(|(i, _)| *i);
     for (_, (result, keys, written)) in all {
         out.keys.insert(result.name.clone(), keys);
-        out.lists.extend(written);
+        out.lists.extend(written.written);
+        for w in written.warnings {
+            if !out.list_warnings.contains(&w) {
+                out.list_warnings.push(w);
+            }
+        }
         out.rules.push(result);
     }
     out.score = rules::score(&out.rules);
@@ -298,15 +307,27 @@ fn run_rules(site: &Site, spec: &Spec<'_>, out: &mut CityCheck) -> Result<(), Ch
 }
 
 /// Sets each rule's `fixed` (its keys of the last check that no longer break it) and keeps
-/// this check's keys for the next one.
-pub fn fixed_since_last(state: &Path, check: &mut CityCheck) -> std::io::Result<()> {
+/// this check's keys for the next one. A damaged file of last keys leaves `fixed` unknown and
+/// is returned, to be said (the new keys replace it).
+pub fn fixed_since_last(
+    state: &Path,
+    check: &mut CityCheck,
+) -> std::io::Result<Vec<crate::state::Unreadable>> {
+    let mut unreadable = Vec::new();
     for r in &mut check.rules {
         let Some(keys) = check.keys.get_mut(&r.name) else {
             continue;
         };
         keys.sort_unstable();
         keys.dedup();
-        if let Some(before) = history::load_keys(state, &check.city, &r.name)? {
+        let before = match history::load_keys(state, &check.city, &r.name)? {
+            Ok(before) => before,
+            Err(u) => {
+                unreadable.push(u);
+                None
+            }
+        };
+        if let Some(before) = before {
             let still = before
                 .iter()
                 .filter(|k| keys.binary_search(k).is_ok())
@@ -315,5 +336,5 @@ pub fn fixed_since_last(state: &Path, check: &mut CityCheck) -> std::io::Result<
         }
         history::save_keys(state, &check.city, &r.name, keys)?;
     }
-    Ok(())
+    Ok(unreadable)
 }

@@ -211,6 +211,19 @@ fn strip_cr(line: &[u8]) -> &[u8] {
     line.strip_suffix(b"\r").unwrap_or(line)
 }
 
+/// True when a line holds a CR outside quotes: its file ends lines with CR alone.
+pub fn has_bare_cr(line: &[u8]) -> bool {
+    let mut quoted = false;
+    for b in line {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\r' if !quoted => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
 /// Why one line is not a record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LineProblem {

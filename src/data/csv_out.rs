@@ -39,7 +39,11 @@ pub struct CsvOut {
 impl CsvOut {
     /// Creates `path` (0600; its folder 0700), refusing to write through a link.
     pub fn create(path: &Path, encoding: OutEncoding) -> io::Result<Self> {
-        let f = crate::state::files::create_private(path)?;
+        Self::from_file(crate::state::files::create_private(path)?, encoding)
+    }
+
+    /// Writes into a file already opened (a private temp file renamed into place at the end).
+    pub fn from_file(f: File, encoding: OutEncoding) -> io::Result<Self> {
         let mut out = BufWriter::with_capacity(256 * 1024, f);
         if encoding == OutEncoding::Utf8Bom {
             out.write_all(b"\xEF\xBB\xBF")?;

@@ -178,8 +178,12 @@ pub struct Reading<'a> {
     header: Vec<String>,
     /// Where each of the entity's columns is in the file.
     index: Vec<Option<usize>>,
-    lines: Lines<Hashing<File>>,
+    lines: Lines<Hashing<std::io::Take<File>>>,
     fields: Fields,
+    /// The file as shown, and its size and modification time when it was opened: only that
+    /// many bytes are read, and a file that changed meanwhile is refused.
+    path: String,
+    taken: (u64, Option<std::time::SystemTime>),
     pub rejects: Vec<Reject>,
     out: CsvOut,
     pub read: u64,
@@ -342,6 +346,18 @@ impl Reading<'_> {
                 progress(self.read);
             }
         }
+        // a file another process appends to (an export still running) would be loaded cut
+        let file = self.lines.get_mut().inner.get_ref();
+        let now = file.metadata().map(|m| (m.len(), m.modified().ok()))?;
+        if now != self.taken {
+            return Err(ImportError::File {
+                path: self.path.clone(),
+                message: format!(
+                    "the file changed while it was read ({} bytes when opened, {} now): is it still being written? Nothing of it was loaded; import it again once it is complete",
+                    self.taken.0, now.0
+                ),
+            });
+        }
         progress(self.read);
         Ok(())
     }
@@ -372,6 +388,7 @@ pub fn open<'a>(
         message,
     };
     let file = csv_line::open_regular(path)?;
+    let taken = file.metadata().map(|m| (m.len(), m.modified().ok()))?;
     let head = csv_line::head(&file, 64 * 1024)?;
     if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
         return Err(bad(
@@ -388,7 +405,8 @@ pub fn open<'a>(
     };
     let mut lines = Lines::new(
         Hashing {
-            inner: file,
+            // only the bytes there were when it was opened
+            inner: file.take(taken.0),
             hash: Sha256::new(),
         },
         MAX_LINE,
@@ -405,6 +423,13 @@ pub fn open<'a>(
     };
     if header_line.contains(&0) {
         return Err(bad("the header holds a NUL byte: not a CSV extract".into()));
+    }
+    // lines ended by CR alone are one line to jinbao: the header would swallow every row
+    if csv_line::has_bare_cr(header_line) {
+        return Err(bad(
+            "the lines end in CR alone (an old Mac export): save the extract with LF or CRLF line ends"
+                .into(),
+        ));
     }
     if let Err(LineProblem::UnclosedQuote { field }) = fields.parse(header_line) {
         return Err(bad(format!(
@@ -429,7 +454,17 @@ pub fn open<'a>(
             .and_then(|m| m.columns.get(c.name))
             .map(String::as_str)
             .unwrap_or(c.name);
-        let at = header.iter().position(|h| h == source);
+        let mut found = header.iter().enumerate().filter(|(_, h)| *h == source);
+        let at = found.next().map(|(i, _)| i);
+        // two columns of one name: which one holds the data cannot be told
+        if let (Some(first), Some((second, _))) = (at, found.next()) {
+            return Err(bad(format!(
+                "the header names column `{}` twice (columns {} and {}): keep one",
+                excerpt(source),
+                first + 1,
+                second + 1
+            )));
+        }
         if at.is_none() && c.required {
             return Err(bad(format!(
                 "no column `{source}` ({}) in the header: {}",
@@ -452,6 +487,8 @@ pub fn open<'a>(
         index,
         lines,
         fields,
+        path: shown,
+        taken,
         rejects: Vec::new(),
         out,
         read: 0,

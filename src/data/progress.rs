@@ -76,6 +76,9 @@ pub struct CityProgress {
     pub counties: Vec<CountyProgress>,
     /// A county is past the deadline and not fully loaded.
     pub overdue: bool,
+    /// Lines of the data-check history that could not be read (the command warns of each).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unreadable: Vec<crate::state::Unreadable>,
 }
 
 /// The city's deadline from its profile.
@@ -158,7 +161,7 @@ pub fn city(
 ) -> Result<CityProgress, ProgressError> {
     let deadline = deadline(site)?;
     let (latest, contribution_rows) = read_loads(site, reconcile)?;
-    let last_check = crate::state::data_checks::last_check(state, site.pinyin());
+    let (last_check, unreadable) = crate::state::data_checks::last_check(state, site.pinyin());
     let mut counties = Vec::new();
     for (code, c) in &site.profile.counties {
         let entities: Vec<EntityProgress> = super::format::ENTITIES
@@ -217,6 +220,7 @@ pub fn city(
         share_loaded,
         counties,
         overdue,
+        unreadable,
     })
 }
 
@@ -237,14 +241,34 @@ pub fn record(state: &Path, p: &CityProgress) -> std::io::Result<()> {
 
 /// The counties of a city as last recorded: how many, how many fully loaded, and the codes
 /// of those that are not (None before the city's first import).
-pub fn last_recorded(state: &Path, city: &str) -> Option<(usize, usize, Vec<String>)> {
-    let text = std::fs::read(recorded_path(state, city)).ok()?;
-    let v: serde_json::Value = serde_json::from_slice(&text).ok()?;
-    let counties = v["counties"].as_array()?;
+pub fn last_recorded(
+    state: &Path,
+    city: &str,
+) -> Result<Option<(usize, usize, Vec<String>)>, crate::state::Unreadable> {
+    let path = recorded_path(state, city);
+    let bad = |line: usize, why: String| crate::state::Unreadable {
+        file: path.display().to_string(),
+        line: line as u64,
+        why,
+    };
+    let text = match std::fs::read(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(bad(0, e.to_string())),
+    };
+    let v: serde_json::Value = serde_json::from_slice(&text)
+        .map_err(|e| bad(e.line(), format!("not a progress record ({e})")))?;
+    let counties = v["counties"]
+        .as_array()
+        .ok_or_else(|| bad(0, "not a progress record (no counties)".into()))?;
     let missing: Vec<String> = counties
         .iter()
         .filter(|c| c["loaded"] != true)
         .filter_map(|c| c["county"].as_str().map(str::to_string))
         .collect();
-    Some((counties.len(), counties.len() - missing.len(), missing))
+    Ok(Some((
+        counties.len(),
+        counties.len() - missing.len(),
+        missing,
+    )))
 }

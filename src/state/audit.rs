@@ -95,21 +95,32 @@ impl Filter {
     }
 }
 
-/// The records that pass `filter`, oldest first; unreadable lines are counted, not fatal.
-pub fn read(state_dir: &Path, filter: &Filter) -> std::io::Result<(Vec<AuditRecord>, usize)> {
+/// The records that pass `filter`, oldest first; unreadable lines are returned with their
+/// line numbers, not fatal.
+pub fn read(
+    state_dir: &Path,
+    filter: &Filter,
+) -> std::io::Result<(Vec<AuditRecord>, Vec<super::Unreadable>)> {
     let p = path(state_dir);
     let text = match std::fs::read(&p) {
         Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((Vec::new(), 0)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((Vec::new(), Vec::new())),
         Err(e) => return Err(super::files::at(&p, e)),
     };
-    let mut bad = 0;
+    let mut bad = Vec::new();
     let mut out = Vec::new();
-    for line in text.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
+    for (i, line) in text.split(|b| *b == b'\n').enumerate() {
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
         match serde_json::from_slice::<AuditRecord>(line) {
             Ok(r) if filter.keeps(&r) => out.push(r),
             Ok(_) => {}
-            Err(_) => bad += 1,
+            Err(e) => bad.push(super::Unreadable {
+                file: p.display().to_string(),
+                line: i as u64 + 1,
+                why: format!("not a record ({e})"),
+            }),
         }
     }
     Ok((out, bad))

@@ -72,23 +72,19 @@ pub fn append(state: &Path, record: &CheckRecord) -> std::io::Result<()> {
     crate::state::append_line(&path(state, &record.city), record)
 }
 
-/// The latest data check of a city, if any.
-pub fn last_check(state: &Path, city: &str) -> Option<CheckRecord> {
-    let text = std::fs::read_to_string(path(state, city)).ok()?;
-    text.lines()
-        .rev()
-        .find_map(|l| serde_json::from_str(l).ok())
+/// The latest data check of a city, if any, and the lines of its history that could not be
+/// read.
+pub fn last_check(
+    state: &Path,
+    city: &str,
+) -> (Option<CheckRecord>, Vec<crate::state::Unreadable>) {
+    let mut h = all_checks(state, city);
+    (h.records.pop(), h.unreadable)
 }
 
-/// Every data check of a city, oldest first.
-pub fn all_checks(state: &Path, city: &str) -> Vec<CheckRecord> {
-    std::fs::read_to_string(path(state, city))
-        .map(|t| {
-            t.lines()
-                .filter_map(|l| serde_json::from_str(l).ok())
-                .collect()
-        })
-        .unwrap_or_default()
+/// Every data check of a city, oldest first, and the lines that could not be read.
+pub fn all_checks(state: &Path, city: &str) -> crate::state::History<CheckRecord> {
+    crate::state::read_all(&path(state, city))
 }
 
 /// Where the keys a rule found at the last check are kept: 64-bit hashes, never the keys.
@@ -103,15 +99,26 @@ fn keys_path(state: &Path, city: &str, rule: &str) -> std::path::PathBuf {
         .join(format!("{safe}.keys"))
 }
 
-/// The hashed keys a rule found at the city's last check (sorted), if it ran before.
-pub fn load_keys(state: &Path, city: &str, rule: &str) -> std::io::Result<Option<Vec<i64>>> {
-    match std::fs::read(keys_path(state, city, rule)) {
-        Ok(b) => Ok(Some(
+/// The hashed keys a rule found at the city's last check (sorted), if it ran before. A file
+/// that is not a whole number of keys is damaged: `Err` with what could not be read.
+pub fn load_keys(
+    state: &Path,
+    city: &str,
+    rule: &str,
+) -> std::io::Result<Result<Option<Vec<i64>>, crate::state::Unreadable>> {
+    let path = keys_path(state, city, rule);
+    match std::fs::read(&path) {
+        Ok(b) if b.len() % 8 != 0 => Ok(Err(crate::state::Unreadable {
+            file: path.display().to_string(),
+            line: 0,
+            why: format!("damaged ({} bytes, not a whole number of keys)", b.len()),
+        })),
+        Ok(b) => Ok(Ok(Some(
             b.chunks_exact(8)
                 .map(|c| i64::from_le_bytes(c.try_into().expect("8 bytes")))
                 .collect(),
-        )),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        ))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Ok(None)),
         Err(e) => Err(e),
     }
 }

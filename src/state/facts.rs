@@ -56,6 +56,7 @@ fn path(state: &Path, site: &str) -> PathBuf {
 /// Records `fact` for `site` unless it equals the last fact of its kind; true when written.
 pub fn record(state: &Path, site: &str, by: &str, fact: Fact) -> std::io::Result<bool> {
     let last = read(state, site)
+        .records
         .into_iter()
         .rev()
         .find(|r| r.fact.kind() == fact.kind());
@@ -71,9 +72,9 @@ pub fn record(state: &Path, site: &str, by: &str, fact: Fact) -> std::io::Result
     Ok(true)
 }
 
-/// Every fact recorded for `site`, oldest first (unreadable lines skipped).
-pub fn read(state: &Path, site: &str) -> Vec<FactRecord> {
-    super::tail_while(&path(state, site), |_: &FactRecord| true)
+/// Every fact recorded for `site`, oldest first, and the lines that could not be read.
+pub fn read(state: &Path, site: &str) -> super::History<FactRecord> {
+    super::read_all(&path(state, site))
 }
 
 #[cfg(test)]
@@ -103,7 +104,7 @@ mod tests {
             pending: 2,
         };
         assert!(record(dir.path(), "hebi", "provision plan", dirty).unwrap());
-        let all = read(dir.path(), "hebi");
+        let all = read(dir.path(), "hebi").records;
         assert_eq!(all.len(), 3);
         assert_eq!(all[0].by, "provision plan");
         assert_eq!(all[2].fact.kind(), "provision");

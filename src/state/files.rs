@@ -21,6 +21,60 @@ pub fn private_dir(dir: &Path) -> io::Result<()> {
         .map_err(|e| at(dir, e))
 }
 
+/// Makes `dir` a folder jinbao owns for private files: created 0700 when missing; an existing
+/// one must be a real folder (never a link, unless `follow`) of this user, and is narrowed to
+/// 0700 (a folder left 0755 or 0777 would show or open its files to others).
+pub fn owned_private_dir(dir: &Path, follow: bool) -> io::Result<()> {
+    match std::fs::DirBuilder::new().mode(0o700).create(dir) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => private_dir(dir)?,
+        Err(e) => return Err(at(dir, e)),
+    }
+    let flags = libc::O_DIRECTORY | libc::O_CLOEXEC | if follow { 0 } else { libc::O_NOFOLLOW };
+    // the checks and the narrowing on the folder opened, not on a name that could change
+    let d = OpenOptions::new()
+        .read(true)
+        .custom_flags(flags)
+        .open(dir)
+        .map_err(|e| match e.raw_os_error() {
+            // O_DIRECTORY on a link says ENOTDIR: the link itself tells which
+            Some(libc::ELOOP | libc::ENOTDIR)
+                if std::fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()) =>
+            {
+                io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!(
+                        "{} is a symbolic link: jinbao does not write through links",
+                        dir.display()
+                    ),
+                )
+            }
+            Some(libc::ENOTDIR) => io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("{} is not a folder", dir.display()),
+            ),
+            _ => at(dir, e),
+        })?;
+    let meta = d.metadata().map_err(|e| at(dir, e))?;
+    use std::os::unix::fs::MetadataExt;
+    // SAFETY: geteuid has no preconditions.
+    if meta.uid() != unsafe { libc::geteuid() } {
+        return Err(io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            format!(
+                "{} belongs to another user: jinbao writes private files only into its own folders",
+                dir.display()
+            ),
+        ));
+    }
+    if meta.mode() & 0o077 != 0 {
+        d.set_permissions(std::fs::Permissions::from_mode(0o700))
+            .map_err(|e| at(dir, e))?;
+    }
+    Ok(())
+}
+
 fn open_private(path: &Path, opts: &mut OpenOptions) -> io::Result<File> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         private_dir(dir)?;

@@ -57,12 +57,16 @@ pub fn record(state: &Path, site: &str, run: &HealthRun) -> std::io::Result<()> 
     super::append_line(&path(state, site), run)
 }
 
-/// The site's last `n` runs, oldest first.
-pub fn last(state: &Path, site: &str, n: usize) -> Vec<HealthRun> {
+/// The site's last `n` runs, oldest first, and the lines that could not be read.
+pub fn last(state: &Path, site: &str, n: usize) -> super::History<HealthRun> {
     super::tail(&path(state, site), n)
 }
 
 /// The site's runs back to the first that `keep` refuses, oldest first.
-pub fn back_while(state: &Path, site: &str, keep: impl Fn(&HealthRun) -> bool) -> Vec<HealthRun> {
+pub fn back_while(
+    state: &Path,
+    site: &str,
+    keep: impl Fn(&HealthRun) -> bool,
+) -> super::History<HealthRun> {
     super::tail_while(&path(state, site), keep)
 }

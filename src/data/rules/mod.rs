@@ -13,7 +13,7 @@ mod run;
 
 pub use compile::compile;
 pub use fuse::{Fused, plan};
-pub use run::{Aggregate, ListSink, Lists, RunError, run, run_fused};
+pub use run::{Aggregate, ListSink, Lists, ListsDone, RunError, run, run_fused};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

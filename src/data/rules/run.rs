@@ -70,13 +70,25 @@ pub trait ListSink {
 /// The problem-data lists of one rule (问题数据清单): `DIR/<county>/<rule>.csv`, one row per
 /// violating row with its key, the column and value, the rule and a hint, for the county to
 /// fix. Files are private (0600 in 0700 folders): they hold personal data for its owners.
+/// Nothing is written or removed through a link: a county folder that is a link is refused,
+/// each file is written aside and renamed into place (a hard link keeps its old content), and
+/// the clean-up of old lists skips linked entries with a warning.
 pub struct Lists<'r> {
     dir: PathBuf,
     encoding: OutEncoding,
     rule: &'r Rule,
-    open: BTreeMap<String, CsvOut>,
-    /// Files written: path and rows.
+    /// By folder name (the county as a path component), so that the clean-up and the files
+    /// written agree even for a rule of no county.
+    open: BTreeMap<String, (CsvOut, tempfile::TempPath)>,
+    /// County as the rows give it → its folder (worked out once per county, not per row).
+    folders: BTreeMap<String, String>,
+}
+
+/// What a rule's lists left: files written (path and rows), and what was left alone.
+#[derive(Debug, Default)]
+pub struct ListsDone {
     pub written: Vec<(PathBuf, u64)>,
+    pub warnings: Vec<String>,
 }
 
 /// A name safe as one path component: letters, digits, `_` and `-` only.
@@ -99,52 +111,100 @@ impl<'r> Lists<'r> {
             encoding,
             rule,
             open: BTreeMap::new(),
-            written: Vec::new(),
+            folders: BTreeMap::new(),
         }
     }
 
-    /// Closes every file and removes this rule's lists of an earlier run from the counties
-    /// that have no rows now (they fixed them); returns what was written.
-    pub fn finish(mut self) -> io::Result<Vec<(PathBuf, u64)>> {
-        let name = format!("{}.csv", component(&self.rule.name, "rule"));
-        if let Ok(entries) = std::fs::read_dir(&self.dir) {
-            for e in entries.flatten() {
-                let county = e.file_name().to_string_lossy().into_owned();
-                let stale = e.path().join(&name);
-                if !self.open.contains_key(&county)
-                    && std::fs::symlink_metadata(&stale).is_ok_and(|m| m.is_file())
-                {
-                    std::fs::remove_file(&stale)?;
-                }
-            }
-        }
-        for (county, w) in std::mem::take(&mut self.open) {
+    fn file_name(&self) -> String {
+        format!("{}.csv", component(&self.rule.name, "rule"))
+    }
+
+    /// Renames every file written into place, then removes this rule's lists of an earlier
+    /// run from the counties that have no rows now (they fixed them).
+    pub fn finish(mut self) -> io::Result<ListsDone> {
+        let name = self.file_name();
+        let mut done = ListsDone::default();
+        for (folder, (w, tmp)) in std::mem::take(&mut self.open) {
             let rows = w.rows.saturating_sub(1);
             w.finish()?;
-            self.written.push((self.path(&county), rows));
+            let path = self.dir.join(&folder).join(&name);
+            // a new file renamed over the old name: a hard link there keeps its content
+            tmp.persist(&path)
+                .map_err(|e| crate::state::files::at(&path, e.error))?;
+            done.written.push((path, rows));
         }
-        Ok(self.written)
-    }
-
-    fn path(&self, county: &str) -> PathBuf {
-        self.dir
-            .join(component(county, "city"))
-            .join(format!("{}.csv", component(&self.rule.name, "rule")))
+        let entries = match std::fs::read_dir(&self.dir) {
+            Ok(e) => e,
+            Err(e) => return Err(crate::state::files::at(&self.dir, e)),
+        };
+        for e in entries {
+            let e = e.map_err(|e| crate::state::files::at(&self.dir, e))?;
+            let folder = e.file_name().to_string_lossy().into_owned();
+            if done
+                .written
+                .iter()
+                .any(|(p, _)| p.parent().and_then(|p| p.file_name()) == Some(&e.file_name()))
+            {
+                continue;
+            }
+            // the entry itself, never what a link points to
+            let kind = e
+                .file_type()
+                .map_err(|x| crate::state::files::at(&e.path(), x))?;
+            if kind.is_symlink() {
+                done.warnings.push(format!(
+                    "{} is a symbolic link: left alone (jinbao does not follow links out of the lists folder)",
+                    e.path().display()
+                ));
+                continue;
+            }
+            if !kind.is_dir() || component(&folder, "") != folder {
+                continue;
+            }
+            let stale = e.path().join(&name);
+            if std::fs::symlink_metadata(&stale).is_ok_and(|m| m.is_file()) {
+                std::fs::remove_file(&stale).map_err(|x| crate::state::files::at(&stale, x))?;
+            }
+        }
+        Ok(done)
     }
 }
 
 impl ListSink for Lists<'_> {
     fn row(&mut self, county: &str, key: &str, value: Option<&str>) -> io::Result<()> {
-        if !self.open.contains_key(county) {
-            let path = self.path(county);
-            let mut w = CsvOut::create(&path, self.encoding)?;
-            w.record(&["key", "column", "value", "rule", "hint"])?;
-            self.open.insert(county.to_string(), w);
+        if !self.folders.contains_key(county) {
+            let folder = component(county, "city");
+            self.open_folder(&folder)?;
+            self.folders.insert(county.to_string(), folder);
         }
         let hint = super::hint::hint(self.rule, key, value);
         let column = super::hint::column(self.rule);
-        let w = self.open.get_mut(county).expect("opened above");
+        let (w, _) = self
+            .open
+            .get_mut(&self.folders[county])
+            .expect("opened above");
         w.record(&[key, column, value.unwrap_or(""), &self.rule.name, &hint])
+    }
+}
+
+impl Lists<'_> {
+    /// Starts the list of one county folder (once: counties cleaned to one name share it).
+    fn open_folder(&mut self, folder: &str) -> io::Result<()> {
+        if !self.open.contains_key(folder) {
+            let dir = self.dir.join(folder);
+            crate::state::files::owned_private_dir(&dir, false)?;
+            // 0600, created anew (O_EXCL), removed unless renamed into place at the end
+            let tmp = tempfile::Builder::new()
+                .prefix(&format!(".{}.", self.file_name()))
+                .suffix(".tmp")
+                .tempfile_in(&dir)
+                .map_err(|e| crate::state::files::at(&dir, e))?;
+            let (f, tmp) = tmp.into_parts();
+            let mut w = CsvOut::from_file(f, self.encoding)?;
+            w.record(&["key", "column", "value", "rule", "hint"])?;
+            self.open.insert(folder.to_string(), (w, tmp));
+        }
+        Ok(())
     }
 }
 
