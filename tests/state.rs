@@ -565,8 +565,7 @@ fn a_rollout_plan_names_the_health_check_that_wins() {
         out.to_str().unwrap(),
     ]));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let plan: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let plan: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     let health = plan["cities"][0]["health"].as_str().unwrap();
     assert!(
         health.starts_with("bin/health-check (the release's own check: it wins"),
