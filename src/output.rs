@@ -27,6 +27,13 @@ pub struct Printer {
     table_width: Option<usize>,
 }
 
+/// A score or points with one decimal, as every table, line and report shows them: never
+/// `-0.0` (Rust sums nothing to -0.0, and a score must not read as below zero or falling).
+pub fn tenths(x: f64) -> String {
+    // adding +0.0 turns -0.0 (and what rounds to it) into 0.0
+    format!("{:.1}", (x * 10.0).round() / 10.0 + 0.0)
+}
+
 /// The version of every JSON document jinbao prints (the `v` key, docs/json.md).
 pub const JSON_VERSION: u64 = 1;
 
@@ -313,6 +320,14 @@ pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_score_is_never_minus_zero() {
+        assert_eq!(super::tenths(-0.0), "0.0");
+        assert_eq!(super::tenths(-0.04), "0.0");
+        assert_eq!(super::tenths(64.6), "64.6");
+        assert_eq!(super::tenths(100.0), "100.0");
+    }
+
     #[test]
     fn every_json_document_carries_its_version() {
         let mut object = serde_json::json!({"city": "xuchang", "score": 90});

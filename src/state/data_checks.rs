@@ -1,5 +1,6 @@
 //! The history of data checks per city (`<state>/data-checks/<city>.jsonl`), which `health`
-//! and `status` read.
+//! and `status` read. Only full checks (every rule of the city) are its official data score:
+//! a run of some rules (`--rule`) is kept, marked partial, and its readers pass it over.
 
 use std::path::Path;
 
@@ -24,6 +25,9 @@ pub struct CheckRecord {
     /// Violations per county (open problem rows).
     #[serde(default)]
     pub by_county: std::collections::BTreeMap<String, u64>,
+    /// Only some of the city's rules ran (`--rule`): not the city's score.
+    #[serde(default)]
+    pub partial: bool,
 }
 
 impl CheckRecord {
@@ -43,8 +47,12 @@ impl CheckRecord {
             "data",
             status,
             format!(
-                "score {:.1} on {}: {} error and {} warning rules failed, {} violations",
-                self.score, self.time, self.failed_errors, self.failed_warnings, self.violations
+                "score {} on {}: {} error and {} warning rules failed, {} violations",
+                crate::output::tenths(self.score),
+                self.time,
+                self.failed_errors,
+                self.failed_warnings,
+                self.violations
             ),
         )
         .threshold(format!("score ≥ {}", self.min_score))
@@ -72,20 +80,22 @@ pub fn append(state: &Path, record: &CheckRecord) -> std::io::Result<()> {
     crate::state::append_line(&path(state, &record.city), record)
 }
 
-/// The latest data check of a city, if any.
+/// The latest full data check of a city, if any (partial runs are no score of the city).
 pub fn last_check(state: &Path, city: &str) -> Option<CheckRecord> {
     let text = std::fs::read_to_string(path(state, city)).ok()?;
     text.lines()
         .rev()
-        .find_map(|l| serde_json::from_str(l).ok())
+        .filter_map(|l| serde_json::from_str::<CheckRecord>(l).ok())
+        .find(|c| !c.partial)
 }
 
-/// Every data check of a city, oldest first.
+/// Every full data check of a city, oldest first (partial runs left out).
 pub fn all_checks(state: &Path, city: &str) -> Vec<CheckRecord> {
     std::fs::read_to_string(path(state, city))
         .map(|t| {
             t.lines()
-                .filter_map(|l| serde_json::from_str(l).ok())
+                .filter_map(|l| serde_json::from_str::<CheckRecord>(l).ok())
+                .filter(|c| !c.partial)
                 .collect()
         })
         .unwrap_or_default()
