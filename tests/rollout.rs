@@ -941,6 +941,19 @@ fn the_wave_question_follows_its_results_and_ctrl_c_at_it_stops() {
         "{}",
         r.stdout
     );
+    // and the run goes on where it stopped
+    let r = run(jinbao(state).args(["rollout", "--resume", "--no-pause", "--json"]));
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let r = run(jinbao(state).args(["releases", "luoyang", "--json"]));
+    assert!(
+        r.json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["current"] == "1.0.0"),
+        "{}",
+        r.stdout
+    );
 }
 
 /// Answering yes goes on with the next wave; the summary leaves out the rows already shown.
