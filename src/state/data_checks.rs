@@ -80,24 +80,23 @@ pub fn append(state: &Path, record: &CheckRecord) -> std::io::Result<()> {
     crate::state::append_line(&path(state, &record.city), record)
 }
 
+/// A record as read: a -0.0 score older versions wrote is 0.
+fn read(line: &str) -> Option<CheckRecord> {
+    let mut c: CheckRecord = serde_json::from_str(line).ok()?;
+    c.score += 0.0;
+    Some(c)
+}
+
 /// The latest full data check of a city, if any (partial runs are no score of the city).
 pub fn last_check(state: &Path, city: &str) -> Option<CheckRecord> {
     let text = std::fs::read_to_string(path(state, city)).ok()?;
-    text.lines()
-        .rev()
-        .filter_map(|l| serde_json::from_str::<CheckRecord>(l).ok())
-        .find(|c| !c.partial)
+    text.lines().rev().filter_map(read).find(|c| !c.partial)
 }
 
 /// Every full data check of a city, oldest first (partial runs left out).
 pub fn all_checks(state: &Path, city: &str) -> Vec<CheckRecord> {
     std::fs::read_to_string(path(state, city))
-        .map(|t| {
-            t.lines()
-                .filter_map(|l| serde_json::from_str::<CheckRecord>(l).ok())
-                .filter(|c| !c.partial)
-                .collect()
-        })
+        .map(|t| t.lines().filter_map(read).filter(|c| !c.partial).collect())
         .unwrap_or_default()
 }
 
@@ -139,4 +138,30 @@ pub fn save_keys(state: &Path, city: &str, rule: &str, keys: &[i64]) -> std::io:
     std::io::Write::write_all(&mut f, &bytes)?;
     f.sync_data()?;
     std::fs::rename(&tmp, &path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn readers_take_full_checks_and_no_minus_zero() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = path(dir.path(), "xuchang");
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        let line = |score: &str, partial: Option<bool>| {
+            format!(
+                "{{\"time\":\"t\",\"city\":\"xuchang\",\"score\":{score},\"rules\":2,\"failed_errors\":2,\"failed_warnings\":0,\"violations\":9{}}}\n",
+                partial.map_or(String::new(), |p| format!(",\"partial\":{p}"))
+            )
+        };
+        // an old full check that wrote -0.0, a full one, then a partial one
+        let text = line("-0.0", None) + &line("64.6", Some(false)) + &line("-0.0", Some(true));
+        std::fs::write(&file, text).unwrap();
+        let last = last_check(dir.path(), "xuchang").unwrap();
+        assert_eq!(last.score, 64.6);
+        let all = all_checks(dir.path(), "xuchang");
+        assert_eq!(all.len(), 2);
+        assert!(all[0].score.is_sign_positive(), "{}", all[0].score);
+    }
 }
