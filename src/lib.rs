@@ -95,12 +95,33 @@ pub fn run() -> ExitCode {
 /// Whether a command line clap refused is a `health` one (as far as it can be read), and
 /// whether it asked for `--json`.
 fn health_command_line() -> Option<bool> {
-    let m = <cli::Cli as clap::CommandFactory>::command()
-        .ignore_errors(true)
-        .try_get_matches()
-        .ok()?;
-    (m.subcommand_name() == Some("health"))
-        .then(|| m.try_get_one::<bool>("json").ok().flatten() == Some(&true))
+    let cmd = <cli::Cli as clap::CommandFactory>::command();
+    if let Ok(m) = cmd.clone().ignore_errors(true).try_get_matches()
+        && let Some(name) = m.subcommand_name()
+    {
+        return (name == "health")
+            .then(|| m.try_get_one::<bool>("json").ok().flatten() == Some(&true));
+    }
+    // a refused option before the command hides it from clap: the first word that is no
+    // option and no option's value names it
+    let valued: Vec<String> = cmd
+        .get_arguments()
+        .filter(|a| a.get_action().takes_values())
+        .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
+        .collect();
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let mut words = args.iter();
+    while let Some(a) = words.next() {
+        if valued.contains(a) {
+            words.next();
+        } else if !a.starts_with('-') {
+            return (a == "health").then(|| args.iter().any(|a| a == "--json"));
+        }
+    }
+    None
 }
 
 /// `health`'s UNKNOWN (exit 3) for an error already printed.

@@ -278,6 +278,7 @@ fn usage_errors_of_health_are_unknown() {
     let state = work.path();
     let cases: &[&[&str]] = &[
         &["health", "--bogus"],
+        &["--bogus", "health", "hebi"],
         &["health", "hebi", "--format", "xml"],
         &["health", "hebi", "--all"],
         &["health", "hebi", "--forks", "0"],
@@ -303,8 +304,13 @@ fn usage_errors_of_health_are_unknown() {
         .args(["health", "hebi"]));
     assert_eq!(r.code, 3, "{}", r.stderr);
     // other commands keep exit 2 for usage errors
-    let r = run(jinbao(state).args(["ping", "--bogus"]));
-    assert_eq!(r.code, 2, "{}", r.stderr);
+    for other in [
+        &["ping", "--bogus"][..],
+        &["--state-dir", "health", "--bogus", "ping"],
+    ] {
+        let r = run(jinbao(state).args(other));
+        assert_eq!(r.code, 2, "{other:?}: {}", r.stderr);
+    }
     let r = run(jinbao(state).args(["health", "--help"]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("usage errors"), "{}", r.stdout);
