@@ -14,7 +14,7 @@ use crate::profile::target::TargetSpec;
 #[command(
     after_help = "Exit codes: 0 success, 1 the operation failed, 2 usage or configuration \
 error, 3 changes pending or drift found, 4 blocked (lock, window, approval). `jinbao health` \
-uses the monitoring-plugin codes 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
+uses the monitoring-plugin codes 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (its usage errors too).
 
 Examples:
   jinbao profile list                    # the 18 cities: code, name, wave, servers
@@ -229,10 +229,15 @@ pub enum Command {
   jinbao releases xuchang --json")]
     Releases(cmd::releases::ReleasesArgs),
     /// Health of servers, services and databases (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)
-    #[command(after_help = "Examples:
+    #[command(
+        after_help = "Exit codes (monitoring plugins): 0 OK, 1 WARNING, 2 CRITICAL, \
+3 UNKNOWN, also for usage errors (a wrong flag, value or city): nothing could be checked.
+
+Examples:
   jinbao health xuchang                # the morning inspection of Xuchang
   jinbao health --only disk,memory --all
-  jinbao health hebi --format nagios   # one monitoring-plugin line with performance data")]
+  jinbao health hebi --format nagios   # one monitoring-plugin line with performance data"
+    )]
     Health(cmd::health::HealthArgs),
     /// Where every city stands: milestones, score, release, health, data, schema
     #[command(after_help = "Examples:

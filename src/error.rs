@@ -6,7 +6,8 @@ use crate::diagnostic::ConfigError;
 use crate::output::Printer;
 
 /// jinbao's exit codes; documented in the README and never reused for two meanings.
-/// (`jinbao health` uses the monitoring-plugin codes instead: `Monitoring`.)
+/// (`jinbao health` uses the monitoring-plugin codes instead, `Monitoring`; its usage errors
+/// are UNKNOWN, 3: see `lib.rs`.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
     /// 0

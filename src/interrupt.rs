@@ -62,6 +62,10 @@ pub fn stopping() -> bool {
     requested().is_some()
 }
 
+/// A wait (a question on the terminal) that a signal cut short: the signal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stopped(pub i32);
+
 /// The exit code for the signal that stopped jinbao: 130 for SIGINT, 143 for SIGTERM.
 pub fn exit_code(sig: i32) -> u8 {
     (128 + sig).clamp(0, 255) as u8

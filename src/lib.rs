@@ -62,7 +62,15 @@ pub fn run() -> ExitCode {
                 clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
                     ExitCode::SUCCESS
                 }
-                _ => error::Exit::Usage.into(),
+                // a monitor reads 2 from `health` as CRITICAL: its usage errors are UNKNOWN
+                _ => match health_command_line() {
+                    Some(json) => {
+                        let text = e.render().to_string();
+                        let first = text.lines().next().unwrap_or_default();
+                        health_unknown(json, first.trim_start_matches("error: "))
+                    }
+                    None => error::Exit::Usage.into(),
+                },
             };
         }
     };
@@ -71,13 +79,57 @@ pub fn run() -> ExitCode {
         Ok(ctx) => ctx,
         Err(e) => {
             let printer = output::Printer::new(false, false, 0, Some(false));
-            return error::report(&e, &printer);
+            let code = error::report(&e, &printer);
+            return match cli.command {
+                cli::Command::Health(_) => health_unknown(cli.global.json, &e.to_string()),
+                _ => code,
+            };
         }
     };
     match cmd::dispatch(&ctx, cli.command) {
         Ok(exit) => exit.into(),
         Err(e) => error::report(&e, &ctx.printer),
     }
+}
+
+/// Whether a command line clap refused is a `health` one (as far as it can be read), and
+/// whether it asked for `--json`.
+fn health_command_line() -> Option<bool> {
+    let cmd = <cli::Cli as clap::CommandFactory>::command();
+    if let Ok(m) = cmd.clone().ignore_errors(true).try_get_matches()
+        && let Some(name) = m.subcommand_name()
+    {
+        return (name == "health")
+            .then(|| m.try_get_one::<bool>("json").ok().flatten() == Some(&true));
+    }
+    // a refused option before the command hides it from clap: the first word that is no
+    // option and no option's value names it
+    let valued: Vec<String> = cmd
+        .get_arguments()
+        .filter(|a| a.get_action().takes_values())
+        .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
+        .collect();
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let mut words = args.iter();
+    while let Some(a) = words.next() {
+        if valued.contains(a) {
+            words.next();
+        } else if !a.starts_with('-') {
+            return (a == "health").then(|| args.iter().any(|a| a == "--json"));
+        }
+    }
+    None
+}
+
+/// `health`'s UNKNOWN (exit 3) for an error already printed.
+fn health_unknown(json: bool, error: &str) -> ExitCode {
+    let printer = output::Printer::new(json, false, 0, Some(false));
+    cmd::health::unknown(&printer, error)
+        .unwrap_or(error::Exit::Monitoring(3))
+        .into()
 }
 
 /// `tracing` to stderr: warnings by default, more with -v, `JINBAO_LOG` overrides.

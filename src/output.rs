@@ -27,6 +27,13 @@ pub struct Printer {
     table_width: Option<usize>,
 }
 
+/// A score or points with one decimal, as every table, line and report shows them: never
+/// `-0.0` (Rust sums nothing to -0.0, and a score must not read as below zero or falling).
+pub fn tenths(x: f64) -> String {
+    // adding +0.0 turns -0.0 (and what rounds to it) into 0.0
+    format!("{:.1}", (x * 10.0).round() / 10.0 + 0.0)
+}
+
 /// The version of every JSON document jinbao prints (the `v` key, docs/json.md).
 pub const JSON_VERSION: u64 = 1;
 
@@ -215,16 +222,38 @@ impl Printer {
         eprint!("{}: {}", self.paint("error", "31;1"), visible(&scrub(text)));
     }
 
-    /// Asks a yes/no question on the terminal; false when stdin is not a terminal.
-    pub fn confirm(&self, question: &str) -> bool {
+    /// Asks a yes/no question on the terminal; false when stdin is not a terminal, `Stopped`
+    /// when a signal (Ctrl-C) came while it waited.
+    pub fn confirm(&self, question: &str) -> Result<bool, crate::interrupt::Stopped> {
         if !io::stdin().is_terminal() {
-            return false;
+            return Ok(false);
         }
         eprint!("{question} [y/N] ");
         let _ = io::stderr().flush();
+        // signals are caught and reads restart after them (SA_RESTART): a blocking read would
+        // sit through Ctrl-C, so wait for the answer in short polls that look for a stop
+        loop {
+            if let Some(sig) = crate::interrupt::requested() {
+                eprintln!();
+                return Err(crate::interrupt::Stopped(sig));
+            }
+            let mut fd = libc::pollfd {
+                fd: libc::STDIN_FILENO,
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            // SAFETY: poll reads and writes the one pollfd passed.
+            let ready = unsafe { libc::poll(&mut fd, 1, 100) };
+            let interrupted =
+                ready < 0 && io::Error::last_os_error().kind() == io::ErrorKind::Interrupted;
+            // a line, a closed terminal or a poll that cannot work: the read decides
+            if ready > 0 || (ready < 0 && !interrupted) {
+                break;
+            }
+        }
         let mut answer = String::new();
-        io::stdin().read_line(&mut answer).is_ok()
-            && matches!(answer.trim().to_lowercase().as_str(), "y" | "yes")
+        Ok(io::stdin().read_line(&mut answer).is_ok()
+            && matches!(answer.trim().to_lowercase().as_str(), "y" | "yes"))
     }
 
     fn paint(&self, text: &str, sgr: &str) -> String {
@@ -313,6 +342,14 @@ pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_score_is_never_minus_zero() {
+        assert_eq!(super::tenths(-0.0), "0.0");
+        assert_eq!(super::tenths(-0.04), "0.0");
+        assert_eq!(super::tenths(64.6), "64.6");
+        assert_eq!(super::tenths(100.0), "100.0");
+    }
+
     #[test]
     fn every_json_document_carries_its_version() {
         let mut object = serde_json::json!({"city": "xuchang", "score": 90});

@@ -272,3 +272,50 @@ fn the_sandbox_gives_a_meaningful_report() {
     ]));
     assert!(checks(&r.json()).iter().all(|c| c["check"] != "load"));
 }
+
+/// A command line `health` cannot run is UNKNOWN (exit 3) like its other errors, never
+/// CRITICAL (2): a bad flag, a bad value, flags that conflict, a global option that cannot be
+/// read, an unknown city. Nagios reads stdout's first line: it says UNKNOWN and why.
+#[test]
+fn usage_errors_of_health_are_unknown() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    let cases: &[&[&str]] = &[
+        &["health", "--bogus"],
+        &["--bogus", "health", "hebi"],
+        &["health", "hebi", "--format", "xml"],
+        &["health", "hebi", "--all"],
+        &["health", "hebi", "--forks", "0"],
+        &["--set", "app.keep_releases", "health", "hebi"],
+        &["health", "xuchag"],
+        &["health", "hebi", "--only", "dsk"],
+    ];
+    for args in cases {
+        let r = run(jinbao(state).args(*args));
+        assert_eq!(r.code, 3, "{args:?}: {}", r.stderr);
+        assert!(
+            r.stdout.starts_with("JINBAO HEALTH UNKNOWN - "),
+            "{args:?}: {}",
+            r.stdout
+        );
+        assert!(r.stderr.contains("error"), "{args:?}: {}", r.stderr);
+    }
+    let r = run(jinbao(state).args(["--json", "health", "--bogus"]));
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert_eq!(r.json()["status"], "UNKNOWN");
+    let r = run(jinbao(state)
+        .env("JINBAO_NOW", "yesterday")
+        .args(["health", "hebi"]));
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    // other commands keep exit 2 for usage errors
+    for other in [
+        &["ping", "--bogus"][..],
+        &["--state-dir", "health", "--bogus", "ping"],
+    ] {
+        let r = run(jinbao(state).args(other));
+        assert_eq!(r.code, 2, "{other:?}: {}", r.stderr);
+    }
+    let r = run(jinbao(state).args(["health", "--help"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("usage errors"), "{}", r.stdout);
+}

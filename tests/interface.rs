@@ -588,3 +588,63 @@ fn a_downgrade_needs_allow_downgrade() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.json()["cities"][0]["result"], "deployed");
 }
+
+/// A pre-release is older than its release (semver): 2.0.0 over 2.0.0-rc1 is an upgrade, and
+/// the way back a refused downgrade names is a release the city's servers still have.
+#[test]
+fn a_pre_release_comes_before_its_release_and_hints_name_installed_releases() {
+    let work = tempfile::tempdir().unwrap();
+    let w = work.path();
+    let app = repo().join("examples/unified-app");
+    let out = w.join("releases");
+    for v in ["2.0.0-rc1", "2.0.0", "1.9.0"] {
+        let r = pack(w, &app, v, &out);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    let rollout = |v: &str, extra: &[&str]| {
+        let t = out
+            .join(format!("jinbao-unified-{v}.tar.gz"))
+            .to_string_lossy()
+            .into_owned();
+        let mut args = vec!["--json", "rollout", t.as_str(), "hebi", "--no-pause"];
+        args.extend_from_slice(extra);
+        run(jinbao(w).args(&args))
+    };
+    let r = rollout("2.0.0-rc1", &["--provision", "--migrate"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = rollout("2.0.0", &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json()["cities"][0]["result"], "deployed", "{}", r.stdout);
+    // back to the release candidate: installed, so rollback is the way
+    let r = rollout("2.0.0-rc1", &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let reason = r.json()["cities"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        reason.contains("2.0.0-rc1 is older than 2.0.0")
+            && reason.contains("`jinbao rollback hebi --to 2.0.0-rc1`"),
+        "{reason}"
+    );
+    // 1.9.0 was never installed: no rollback to it is suggested
+    let r = rollout("1.9.0", &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let reason = r.json()["cities"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        reason.contains("1.9.0 is older than 2.0.0")
+            && !reason.contains("rollback hebi --to 1.9.0")
+            && reason.contains("--allow-downgrade"),
+        "{reason}"
+    );
+    let r = run(jinbao(w).args(["rollback", "hebi", "--to", "1.9.0"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("installed on every server: ") && !r.stderr.contains("1.9.0,"),
+        "{}",
+        r.stderr
+    );
+}

@@ -898,3 +898,115 @@ fn a_provisioning_failure_on_one_server_still_counts_the_changes_made() {
         "no server switched"
     );
 }
+
+/// Between waves a person sees the wave's results, then the question; Ctrl-C at the question
+/// stops jinbao at once (exit 130), resumable, as at any other moment.
+#[test]
+fn the_wave_question_follows_its_results_and_ctrl_c_at_it_stops() {
+    use std::time::Duration;
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    let mut s = common::pty::spawn_on_terminal(
+        state,
+        &[("NO_COLOR", "1")],
+        &[
+            "rollout",
+            "examples/unified-app",
+            "hebi",
+            "luoyang",
+            "--provision",
+            "--migrate",
+        ],
+    );
+    let seen = s.expect("[y/N]", Duration::from_secs(120));
+    let question = seen
+        .find("go on with wave demonstration?")
+        .unwrap_or_else(|| {
+            panic!("no wave question:\n{seen}");
+        });
+    let before = &seen[..question];
+    assert!(
+        before.contains("hebi") && before.contains("deployed"),
+        "the pilot wave's results come before the question:\n{seen}"
+    );
+    s.signal(libc::SIGINT);
+    let code = s.wait(Duration::from_secs(20));
+    assert_eq!(code, Some(130), "Ctrl-C at the question:\n{}", s.seen);
+    assert!(s.seen.contains("--resume"), "{}", s.seen);
+    // luoyang was never started
+    let r = run(jinbao(state).args(["releases", "luoyang", "--json"]));
+    assert!(
+        r.json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|h| h["current"].is_null()),
+        "{}",
+        r.stdout
+    );
+    // and the run goes on where it stopped
+    let r = run(jinbao(state).args(["rollout", "--resume", "--no-pause", "--json"]));
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let r = run(jinbao(state).args(["releases", "luoyang", "--json"]));
+    assert!(
+        r.json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["current"] == "1.0.0"),
+        "{}",
+        r.stdout
+    );
+}
+
+/// Answering yes goes on with the next wave; the summary leaves out the rows already shown.
+#[test]
+fn yes_at_the_wave_question_goes_on() {
+    use std::time::Duration;
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    let mut s = common::pty::spawn_on_terminal(
+        state,
+        &[("NO_COLOR", "1")],
+        &[
+            "rollout",
+            "examples/unified-app",
+            "hebi",
+            "luoyang",
+            "--provision",
+            "--migrate",
+        ],
+    );
+    s.expect("[y/N]", Duration::from_secs(120));
+    s.send("y\n");
+    let code = s.wait(Duration::from_secs(120));
+    assert_eq!(code, Some(0), "{}", s.seen);
+    let (before, after) = s.seen.split_at(s.seen.find("[y/N]").unwrap());
+    let rows = |text: &str, city: &str| {
+        text.lines()
+            .filter(|l| l.contains(city) && l.contains("deployed"))
+            .count()
+    };
+    // each city's row once: hebi's before the question, luoyang's after it
+    assert_eq!(rows(before, "hebi"), 1, "{}", s.seen);
+    assert_eq!(rows(after, "hebi"), 0, "{}", s.seen);
+    assert_eq!(rows(after, "luoyang"), 1, "{}", s.seen);
+}
+
+/// Ctrl-C at provisioning's question stops at once, nothing applied.
+#[test]
+fn ctrl_c_at_the_provision_question_stops() {
+    use std::time::Duration;
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    let mut s = common::pty::spawn_on_terminal(
+        state,
+        &[("NO_COLOR", "1")],
+        &["provision", "apply", "hebi"],
+    );
+    s.expect("[y/N]", Duration::from_secs(120));
+    s.signal(libc::SIGINT);
+    let code = s.wait(Duration::from_secs(20));
+    assert_eq!(code, Some(130), "{}", s.seen);
+    assert!(s.seen.contains("nothing was done"), "{}", s.seen);
+}

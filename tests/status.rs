@@ -125,3 +125,70 @@ fn status_shows_each_city_progress() {
         r.stdout
     );
 }
+
+/// A check of some rules (`--rule`) is partial: it never becomes the city's data score, its
+/// health or its assessment, and no score anywhere reads `-0.0` (an empty float sum in Rust).
+#[test]
+fn a_partial_data_check_is_not_the_city_score() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    let r = run(jinbao(state).args(["db", "migrate", "hebi"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(jinbao(state).args(["data", "check", "hebi", "--json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let full = r.json()[0].clone();
+    let score = full["score"].as_f64().unwrap();
+    // the sandbox's Hebi breaks one warning rule
+    let failing: Vec<&str> = full["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["passed"] == false)
+        .map(|x| x["name"].as_str().unwrap())
+        .collect();
+    assert!(!failing.is_empty(), "{full}");
+    let nagios =
+        || run(jinbao(state).args(["health", "hebi", "--only", "data", "--format", "nagios"]));
+    // health first: its run counts in the assessment
+    let health_before = nagios();
+    let before = status(state, &[]);
+    let before = city(&before, "hebi").clone();
+    assert_eq!(before["data"]["score"].as_f64(), Some(score), "{before}");
+
+    // only the failing rule: nothing passes
+    let rules = failing.join(",");
+    let r = run(jinbao(state).args(["data", "check", "hebi", "--rule", &rules]));
+    assert!(!r.stdout.contains("-0.0"), "{}", r.stdout);
+    assert!(r.stdout.contains("partial"), "{}", r.stdout);
+    let r = run(jinbao(state).args(["data", "check", "hebi", "--rule", &rules, "--json"]));
+    assert!(!r.stdout.contains("-0.0"), "{}", r.stdout);
+    let partial = r.json()[0].clone();
+
+    // the city's score, health and assessment are those of the full check
+    let after = status(state, &[]);
+    let after = city(&after, "hebi");
+    assert_eq!(after["data"], before["data"], "{after}");
+    assert_eq!(after["score"], before["score"], "{after}");
+    let table = run(jinbao(state).args(["status"]));
+    assert!(!table.stdout.contains("-0.0"), "{}", table.stdout);
+    assert!(!table.stdout.contains('↓'), "{}", table.stdout);
+    let explain = run(jinbao(state).args(["status", "hebi", "--explain"]));
+    assert!(!explain.stdout.contains("-0.0"), "{}", explain.stdout);
+    let health_after = nagios();
+    assert_eq!(
+        health_after.code, health_before.code,
+        "{}",
+        health_after.stdout
+    );
+    assert!(
+        health_after
+            .stdout
+            .contains(&format!("'hebi_data_score'={score};")),
+        "{}",
+        health_after.stdout
+    );
+    // the run says what it was
+    assert_eq!(full["partial"], false);
+    assert_eq!(partial["partial"], true, "{partial}");
+    assert!(r.stdout.contains("\"partial\": true"), "{}", r.stdout);
+}

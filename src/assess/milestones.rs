@@ -381,8 +381,8 @@ fn accepted(city: &str, r: &Record, f: &Frame, before: &[MilestoneDetail]) -> Fo
     let mut missing = None;
     if let Some(c) = r.checks.last() {
         facts.push(format!(
-            "data score {:.1} at {} (threshold {})",
-            c.score,
+            "data score {} at {} (threshold {})",
+            crate::output::tenths(c.score),
             short(&c.time),
             min(c)
         ));

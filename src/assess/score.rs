@@ -31,7 +31,8 @@ struct Measured {
 }
 
 pub fn round1(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0
+    // + 0.0: never -0.0 (a sum of nothing, or a -0.0 score scaled)
+    (x * 10.0).round() / 10.0 + 0.0
 }
 
 /// The criteria of a site, and its score: the sum of their points.
@@ -109,9 +110,9 @@ fn data_score(province: bool, r: &Record) -> Measured {
         Some(c) => Measured {
             value: Some((c.score / 100.0).clamp(0.0, 1.0)),
             facts: vec![format!(
-                "data check at {}: score {:.1}, {} error and {} warning rules failed",
+                "data check at {}: score {}, {} error and {} warning rules failed",
                 parse_time(&c.time).map_or(c.time.clone(), |t| short_time(&t)),
-                c.score,
+                crate::output::tenths(c.score),
                 c.failed_errors,
                 c.failed_warnings
             )],

@@ -47,6 +47,7 @@ fn check(time: &str, score: f64) -> CheckRecord {
         violations: 0,
         min_score: 95.0,
         by_county: Default::default(),
+        partial: false,
     }
 }
 

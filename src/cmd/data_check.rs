@@ -135,6 +135,7 @@ pub fn run(ctx: &Ctx, a: CheckArgs) -> Result<Exit> {
                 violations: r.rules.iter().map(|x| x.violations).sum(),
                 min_score: r.min_score,
                 by_county: r.by_county(),
+                partial: r.partial,
             },
         )?;
         audit_lists(ctx, r)?;
@@ -228,14 +229,23 @@ fn print(ctx: &Ctx, results: &[check::CityCheck]) -> Result<()> {
             ]);
         }
         let failed = r.rules.iter().filter(|x| !x.passed).count();
-        p.text(format!(
-            "{}: score {:.1} (at least {} wanted), {} of {} rules found problems",
-            r.city,
-            r.score,
-            r.min_score,
-            failed,
-            r.rules.len()
-        ))?;
+        if r.partial {
+            p.text(format!(
+                "{}: partial check (--rule), {} of {} rules found problems; the city's data score is that of its last full check",
+                r.city,
+                failed,
+                r.rules.len()
+            ))?;
+        } else {
+            p.text(format!(
+                "{}: score {} (at least {} wanted), {} of {} rules found problems",
+                r.city,
+                crate::output::tenths(r.score),
+                r.min_score,
+                failed,
+                r.rules.len()
+            ))?;
+        }
         if t.row_count() > 0 {
             p.print_table(&t)?;
         }

@@ -72,19 +72,24 @@ pub fn run(ctx: &Ctx, a: HealthArgs) -> Result<Exit> {
                 let causes: Vec<String> = e.chain().skip(1).map(|c| c.to_string()).collect();
                 ctx.printer.error(&e.to_string(), &causes, hint.as_deref());
             }
-            if ctx.printer.json {
-                ctx.printer.json(
-                    &serde_json::json!({ "status": "UNKNOWN", "exit": 3, "error": e.to_string() }),
-                )?;
-            } else {
-                ctx.printer.text(format!(
-                    "JINBAO HEALTH UNKNOWN - {}",
-                    e.to_string().replace('\n', " ")
-                ))?;
-            }
-            Ok(Exit::Monitoring(Status::Unknown.code()))
+            unknown(&ctx.printer, &e.to_string())
         }
     }
+}
+
+/// The UNKNOWN result of a run that could not check (its error is already on stderr): the
+/// plugin line or the JSON document on stdout, and exit 3. `lib.rs` uses it too, for a health
+/// command line clap refuses and for global options that cannot be read.
+pub fn unknown(printer: &crate::output::Printer, error: &str) -> Result<Exit> {
+    if printer.json {
+        printer.json(&serde_json::json!({ "status": "UNKNOWN", "exit": 3, "error": error }))?;
+    } else {
+        printer.text(format!(
+            "JINBAO HEALTH UNKNOWN - {}",
+            error.trim().replace('\n', " ")
+        ))?;
+    }
+    Ok(Exit::Monitoring(Status::Unknown.code()))
 }
 
 fn inspect(ctx: &Ctx, a: HealthArgs) -> Result<Exit> {

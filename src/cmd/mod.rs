@@ -29,6 +29,18 @@ use crate::error::Exit;
 
 /// A change that cannot be audited does not start: the audit log must take a record now
 /// (it is a link, a folder, or its folder is read-only: nothing is changed).
+/// Asks a yes/no question on the terminal; Ctrl-C at it stops the command at once (exit 130),
+/// with nothing done.
+pub fn confirm(ctx: &Ctx, question: &str) -> Result<bool> {
+    ctx.printer.confirm(question).map_err(|s| {
+        crate::error::fail(
+            Exit::Interrupted(s.0),
+            "stopped at the question: nothing was done",
+            "",
+        )
+    })
+}
+
 pub fn audit_gate(ctx: &Ctx, action: &str) -> Result<()> {
     crate::state::audit::ready(ctx.state_dir()).map_err(|e| {
         crate::error::fail(

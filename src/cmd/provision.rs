@@ -198,7 +198,7 @@ fn execute(ctx: &Ctx, args: &HostArgs, mode: Mode<'_>) -> Result<Exit> {
         // a recorded plan was reviewed already: it is not asked about again
         if recorded.is_none() {
             print_plan(ctx, &rows, false)?;
-            if !ctx.printer.confirm(&format!("apply {pending} changes?")) {
+            if !super::confirm(ctx, &format!("apply {pending} changes?"))? {
                 ctx.printer.note("nothing changed");
                 return Ok(Exit::Failure);
             }

@@ -14,7 +14,7 @@ use crate::cli::TargetArgs;
 use crate::context::Ctx;
 use crate::db::Account;
 use crate::error::{Exit, usage};
-use crate::output::Tone;
+use crate::output::{Tone, tenths};
 use crate::profile::target::TargetSpec;
 use crate::profile::{Engine, Site};
 
@@ -319,7 +319,7 @@ fn print_table(ctx: &Ctx, rows: &[Row]) -> Result<()> {
                     Tone::Good
                 };
                 (
-                    format!("{:.1}{arrow} {}", d.score, short_time(&d.time)),
+                    format!("{}{arrow} {}", tenths(d.score), short_time(&d.time)),
                     tone,
                 )
             }
@@ -354,7 +354,7 @@ fn print_table(ctx: &Ctx, rows: &[Row]) -> Result<()> {
                 },
             ),
             p.cell(&s.wave, Tone::Muted),
-            p.cell(format!("{:.1}", s.score), Tone::Plain),
+            p.cell(tenths(s.score), Tone::Plain),
             p.cell(s.milestones_text(), Tone::Plain),
             p.cell(next, Tone::Muted),
             p.cell(release, release_tone),
@@ -415,7 +415,7 @@ fn explain(ctx: &Ctx, s: &SiteAssessment) -> Result<Exit> {
         return Ok(Exit::Success);
     }
     p.text(format!(
-        "{} {} ({}){}: score {:.1}",
+        "{} {} ({}){}: score {}",
         s.name,
         s.city,
         s.code,
@@ -424,7 +424,7 @@ fn explain(ctx: &Ctx, s: &SiteAssessment) -> Result<Exit> {
         } else {
             format!(", wave {}", s.wave)
         },
-        s.score
+        tenths(s.score)
     ))?;
     let mut t = p.table(&["criterion", "weight", "value", "points", "of", "facts"]);
     for c in &s.criteria {
@@ -435,8 +435,8 @@ fn explain(ctx: &Ctx, s: &SiteAssessment) -> Result<Exit> {
                 c.value.map_or("–".to_string(), |v| format!("{v:.3}")),
                 Tone::Plain,
             ),
-            p.cell(format!("{:.1}", c.points), Tone::Plain),
-            p.cell(format!("{:.1}", c.max_points), Tone::Muted),
+            p.cell(tenths(c.points), Tone::Plain),
+            p.cell(tenths(c.max_points), Tone::Muted),
             p.cell(c.facts.join("\n"), Tone::Muted),
         ]);
     }
@@ -444,7 +444,7 @@ fn explain(ctx: &Ctx, s: &SiteAssessment) -> Result<Exit> {
         p.cell("score", Tone::Plain),
         p.cell("", Tone::Plain),
         p.cell("", Tone::Plain),
-        p.cell(format!("{:.1}", s.score), Tone::Plain),
+        p.cell(tenths(s.score), Tone::Plain),
         p.cell("100.0", Tone::Muted),
         p.cell("", Tone::Plain),
     ]);

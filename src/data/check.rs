@@ -62,6 +62,8 @@ pub struct Spec<'a> {
 #[derive(Debug, Serialize)]
 pub struct CityCheck {
     pub city: String,
+    /// Some of the city's rules ran (`--rule`): `score` is theirs, not the city's.
+    pub partial: bool,
     pub score: f64,
     pub min_score: f64,
     pub rules: Vec<RuleResult>,
@@ -135,6 +137,7 @@ fn open(site: &Site) -> Result<Conn, CheckError> {
 pub fn city(site: &Site, spec: &Spec<'_>) -> CityCheck {
     let mut out = CityCheck {
         city: site.pinyin().to_string(),
+        partial: !spec.only.is_empty(),
         score: 0.0,
         min_score: site.profile.checks.data_min_score,
         rules: Vec::new(),
@@ -215,6 +218,8 @@ fn outcome(r: &Rule, agg: rules::Aggregate, ms: u64, written: rules::ListsDone) 
 
 fn run_rules(site: &Site, spec: &Spec<'_>, out: &mut CityCheck) -> Result<(), CheckError> {
     let rules = selected(spec.templates, site, spec.only)?;
+    // `--rule` naming every rule is a full check
+    out.partial = out.partial && rules.len() < selected(spec.templates, site, &[])?.len();
     let tasks = tasks(&rules, site.profile.database.engine, spec.fuse)?;
     // connections shared by the workers; the first opened here, so that a database that cannot
     // be reached is one error, not one per rule

@@ -170,7 +170,8 @@ impl Check {
     ) -> Self {
         self.perf = Some(Perf {
             label: label.into(),
-            value,
+            // never `-0` in a plugin line
+            value: value + 0.0,
             uom: uom.to_string(),
             warn,
             crit,

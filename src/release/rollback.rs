@@ -23,7 +23,11 @@ pub enum RollbackError {
     #[error("{0} has no release to go back to")]
     NothingBefore(String),
     #[error("the servers of {city} would go back to different releases: {}", .versions.join(", "))]
-    Disagree { city: String, versions: Vec<String> },
+    Disagree {
+        city: String,
+        versions: Vec<String>,
+        installed: Vec<String>,
+    },
     #[error("{city} is locked: {holder}")]
     Locked { city: String, holder: String },
     #[error(transparent)]
@@ -35,10 +39,19 @@ pub enum RollbackError {
 impl RollbackError {
     pub fn hint(&self) -> String {
         match self {
-            RollbackError::NoSuchRelease { installed, .. } => {
-                format!("installed: {}", installed.join(", "))
+            RollbackError::NoSuchRelease { installed, .. } if installed.is_empty() => {
+                "no release is installed on every server of the city".into()
             }
-            RollbackError::Disagree { .. } => "name one with --to VERSION".into(),
+            RollbackError::NoSuchRelease { installed, .. } => {
+                format!("installed on every server: {}", installed.join(", "))
+            }
+            RollbackError::Disagree { installed, .. } if installed.is_empty() => {
+                "no release is installed on every server of the city".into()
+            }
+            RollbackError::Disagree { installed, .. } => format!(
+                "name one with --to VERSION (installed on every server: {})",
+                installed.join(", ")
+            ),
             RollbackError::Locked { .. } => {
                 "wait for the other run, or wait longer with --lock-wait".into()
             }
@@ -100,14 +113,27 @@ pub fn rollback(
         )?;
         Ok(remote::parse_preflight(&o.stdout_text()))
     });
-    let mut wanted: Vec<String> = Vec::new();
-    let mut from: Vec<String> = Vec::new();
+    let mut hosts = Vec::new();
     for r in &facts {
         let host = fleet.host(r.index).label().to_string();
         let f = r.result.as_ref().map_err(|e| RollbackError::Unreachable {
             host: host.clone(),
             why: e.to_string(),
         })?;
+        hosts.push((host, f));
+    }
+    // the hint names only releases every server has: the ones a rollback can go to
+    let on_every: Vec<String> = hosts.first().map_or_else(Vec::new, |(_, first)| {
+        first
+            .installed
+            .iter()
+            .filter(|v| hosts.iter().all(|(_, f)| f.installed.contains(v)))
+            .cloned()
+            .collect()
+    });
+    let mut wanted: Vec<String> = Vec::new();
+    let mut from: Vec<String> = Vec::new();
+    for (host, f) in hosts {
         from.extend(f.current.clone());
         let v = match to {
             Some(v) if f.installed.iter().any(|i| i == v) => v.to_string(),
@@ -115,7 +141,7 @@ pub fn rollback(
                 return Err(RollbackError::NoSuchRelease {
                     host,
                     version: v.to_string(),
-                    installed: f.installed.clone(),
+                    installed: on_every.clone(),
                 });
             }
             None => f
@@ -133,6 +159,7 @@ pub fn rollback(
         return Err(RollbackError::Disagree {
             city: site.pinyin().to_string(),
             versions: wanted,
+            installed: on_every,
         });
     }
     let version = wanted.remove(0);

@@ -254,7 +254,7 @@ pub fn execute(
     printer: &crate::output::Printer,
     journal: &Journal,
     plan: Plan<'_>,
-    approve: Option<&(dyn Fn(&str) -> bool + Sync)>,
+    approve: Option<&super::rollout::Approve<'_>>,
 ) -> Result<Executed, RunError> {
     use super::rollout::{Rollout, RunEnd};
     let hosts: Vec<_> = plan

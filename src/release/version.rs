@@ -3,17 +3,30 @@
 
 use std::cmp::Ordering;
 
-/// Compares release versions part by part (parts are separated by `.`, `-` or `+`); inside a
-/// part, runs of digits compare as numbers (`1.10` is newer than `1.9`, `rc10` than `rc2`) and
-/// other runs as text; a missing part counts as 0 (`1.2` is `1.2.0`). Any two versions
-/// compare, so every manifest's version can be checked. Pre-release tags are not special:
-/// `1.0.0-rc1` is newer than `1.0.0`.
+/// Compares release versions by semver precedence, leniently: the core (before the first
+/// `-`) part by part (parts are separated by `.`); inside a part, runs of digits compare as
+/// numbers (`1.10` is newer than `1.9`, `rc10` than `rc2`) and other runs as text; a missing
+/// part counts as 0 (`1.2` is `1.2.0`). A pre-release (after the `-`) is older than its
+/// release (`2.0.0-rc1` < `2.0.0`) and pre-releases compare identifier by identifier, the
+/// shorter first when one is the start of the other; build metadata (after `+`) does not
+/// count. Any two versions compare, so every manifest's version can be checked.
 pub fn compare(a: &str, b: &str) -> Ordering {
-    let (pa, pb): (Vec<&str>, Vec<&str>) = (parts(a), parts(b));
+    let (a, b) = (split(a), split(b));
+    compare_parts(&a.0, &b.0, "0").then_with(|| match (&a.1, &b.1) {
+        (None, None) => Ordering::Equal,
+        (None, Some(_)) => Ordering::Greater,
+        (Some(_), None) => Ordering::Less,
+        (Some(x), Some(y)) => compare_parts(x, y, ""),
+    })
+}
+
+/// Part by part; a missing part counts as `missing` ("0" in the core; "" in a pre-release,
+/// where the longer list is the newer one).
+fn compare_parts(pa: &[&str], pb: &[&str], missing: &str) -> Ordering {
     for i in 0..pa.len().max(pb.len()) {
         let order = compare_part(
-            pa.get(i).copied().unwrap_or("0"),
-            pb.get(i).copied().unwrap_or("0"),
+            pa.get(i).copied().unwrap_or(missing),
+            pb.get(i).copied().unwrap_or(missing),
         );
         if order != Ordering::Equal {
             return order;
@@ -32,10 +45,14 @@ pub fn downgrade_from<'a>(running: &'a [String], to: &str) -> Option<&'a str> {
         .map(String::as_str)
 }
 
-fn parts(v: &str) -> Vec<&str> {
-    v.trim_start_matches(['v', 'V'])
-        .split(['.', '-', '+'])
-        .collect()
+/// The core's parts and the pre-release's identifiers, if there is one; build metadata dropped.
+fn split(v: &str) -> (Vec<&str>, Option<Vec<&str>>) {
+    let v = v.trim_start_matches(['v', 'V']);
+    let v = v.split_once('+').map_or(v, |(v, _build)| v);
+    match v.split_once('-') {
+        Some((core, pre)) => (core.split('.').collect(), Some(pre.split('.').collect())),
+        None => (v.split('.').collect(), None),
+    }
 }
 
 /// Runs of digits compare as numbers, other runs as text; a number sorts before text.
@@ -102,6 +119,24 @@ mod tests {
             "numbers inside a part too"
         );
         assert_eq!(compare("2027.1", "2026.12"), Greater);
+    }
+
+    #[test]
+    fn a_pre_release_is_older_than_its_release() {
+        assert_eq!(compare("2.0.0-rc1", "2.0.0"), Less);
+        assert_eq!(compare("2.0.0", "2.0.0-rc1"), Greater);
+        assert_eq!(compare("2.0.0-rc1", "1.9.9"), Greater);
+        assert_eq!(compare("2.0-rc1", "2.0.0-rc1"), Equal);
+        assert_eq!(compare("1.0.0-alpha", "1.0.0-alpha.1"), Less);
+        assert_eq!(compare("1.0.0-alpha.1", "1.0.0-alpha.beta"), Less);
+        assert_eq!(compare("1.0.0-beta.11", "1.0.0-beta.2"), Greater);
+        assert_eq!(compare("1.0.0-rc.1", "1.0.0"), Less);
+        assert_eq!(compare("1.0.0+build.5", "1.0.0"), Equal, "build metadata");
+        assert_eq!(compare("1.0.0-rc1+b2", "1.0.0+b1"), Less);
+        let running = vec!["2.0.0-rc1".to_string()];
+        assert_eq!(downgrade_from(&running, "2.0.0"), None);
+        let running = vec!["2.0.0".to_string()];
+        assert_eq!(downgrade_from(&running, "2.0.0-rc1"), Some("2.0.0"));
     }
 
     #[test]

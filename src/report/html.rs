@@ -266,11 +266,11 @@ fn scoring(out: &mut String, c: &AssessmentConfig) {
 
 fn city(out: &mut String, r: &Report, s: &SiteAssessment) {
     out.push_str(&format!(
-        "<section class=\"city\" id=\"city-{city}\" data-city=\"{city}\">\n<h3>{name} {city} ({code}) — score {score:.1}</h3>\n",
+        "<section class=\"city\" id=\"city-{city}\" data-city=\"{city}\">\n<h3>{name} {city} ({code}) — score {score}</h3>\n",
         city = escape(&s.city),
         name = escape(&s.name),
         code = escape(&s.code),
-        score = s.score
+        score = crate::output::tenths(s.score)
     ));
     if !s.attention.is_empty() {
         out.push_str(&format!(
@@ -281,18 +281,18 @@ fn city(out: &mut String, r: &Report, s: &SiteAssessment) {
     out.push_str("<table class=\"criteria\"><thead><tr><th>criterion</th><th>weight</th><th>value</th><th>points</th><th>of</th><th>facts</th></tr></thead><tbody>\n");
     for c in &s.criteria {
         out.push_str(&format!(
-            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{:.1}</td><td class=\"num\">{:.1}</td><td>{}</td></tr>\n",
+            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
             escape(&c.name),
             c.weight,
             c.value.map_or("–".to_string(), |v| format!("{v:.3}")),
-            c.points,
-            c.max_points,
+            crate::output::tenths(c.points),
+            crate::output::tenths(c.max_points),
             escape(&c.facts.join("; "))
         ));
     }
     out.push_str(&format!(
-        "<tr><th>score</th><td></td><td></td><td class=\"num\"><b>{:.1}</b></td><td class=\"num\">100.0</td><td></td></tr></tbody></table>\n",
-        s.score
+        "<tr><th>score</th><td></td><td></td><td class=\"num\"><b>{}</b></td><td class=\"num\">100.0</td><td></td></tr></tbody></table>\n",
+        crate::output::tenths(s.score)
     ));
     out.push_str("<ol class=\"timeline\">\n");
     for m in &s.details {

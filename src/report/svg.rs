@@ -79,10 +79,11 @@ pub fn line(
     }
     for (t, v) in points {
         out.push_str(&format!(
-            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\" class=\"pt\"><title>{} {v:.1}</title></circle>",
+            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\" class=\"pt\"><title>{} {}</title></circle>",
             x(*t),
             y(*v),
-            crate::clock::shown(t)
+            crate::clock::shown(t),
+            crate::output::tenths(*v)
         ));
     }
     if let (Some(a), Some(b)) = (first, last) {

@@ -1,5 +1,6 @@
 //! The history of data checks per city (`<state>/data-checks/<city>.jsonl`), which `health`
-//! and `status` read.
+//! and `status` read. Only full checks (every rule of the city) are its official data score:
+//! a run of some rules (`--rule`) is kept, marked partial, and its readers pass it over.
 
 use std::path::Path;
 
@@ -24,6 +25,9 @@ pub struct CheckRecord {
     /// Violations per county (open problem rows).
     #[serde(default)]
     pub by_county: std::collections::BTreeMap<String, u64>,
+    /// Only some of the city's rules ran (`--rule`): not the city's score.
+    #[serde(default)]
+    pub partial: bool,
 }
 
 impl CheckRecord {
@@ -43,8 +47,12 @@ impl CheckRecord {
             "data",
             status,
             format!(
-                "score {:.1} on {}: {} error and {} warning rules failed, {} violations",
-                self.score, self.time, self.failed_errors, self.failed_warnings, self.violations
+                "score {} on {}: {} error and {} warning rules failed, {} violations",
+                crate::output::tenths(self.score),
+                self.time,
+                self.failed_errors,
+                self.failed_warnings,
+                self.violations
             ),
         )
         .threshold(format!("score ≥ {}", self.min_score))
@@ -72,8 +80,8 @@ pub fn append(state: &Path, record: &CheckRecord) -> std::io::Result<()> {
     crate::state::append_line(&path(state, &record.city), record)
 }
 
-/// The latest data check of a city, if any, and the lines of its history that could not be
-/// read.
+/// The latest full data check of a city, if any (a partial `--rule` run is no score of the
+/// city), and the lines of its history that could not be read.
 pub fn last_check(
     state: &Path,
     city: &str,
@@ -82,9 +90,15 @@ pub fn last_check(
     (h.records.pop(), h.unreadable)
 }
 
-/// Every data check of a city, oldest first, and the lines that could not be read.
+/// Every full data check of a city, oldest first (partial runs left out; a -0.0 score older
+/// versions wrote is 0), and the lines that could not be read.
 pub fn all_checks(state: &Path, city: &str) -> crate::state::History<CheckRecord> {
-    crate::state::read_all(&path(state, city))
+    let mut h: crate::state::History<CheckRecord> = crate::state::read_all(&path(state, city));
+    h.records.retain(|c| !c.partial);
+    for c in &mut h.records {
+        c.score += 0.0;
+    }
+    h
 }
 
 /// Where the keys a rule found at the last check are kept: 64-bit hashes, never the keys.
@@ -136,4 +150,30 @@ pub fn save_keys(state: &Path, city: &str, rule: &str, keys: &[i64]) -> std::io:
     std::io::Write::write_all(&mut f, &bytes)?;
     f.sync_data()?;
     std::fs::rename(&tmp, &path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn readers_take_full_checks_and_no_minus_zero() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = path(dir.path(), "xuchang");
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        let line = |score: &str, partial: Option<bool>| {
+            format!(
+                "{{\"time\":\"t\",\"city\":\"xuchang\",\"score\":{score},\"rules\":2,\"failed_errors\":2,\"failed_warnings\":0,\"violations\":9{}}}\n",
+                partial.map_or(String::new(), |p| format!(",\"partial\":{p}"))
+            )
+        };
+        // an old full check that wrote -0.0, a full one, then a partial one
+        let text = line("-0.0", None) + &line("64.6", Some(false)) + &line("-0.0", Some(true));
+        std::fs::write(&file, text).unwrap();
+        let last = last_check(dir.path(), "xuchang").0.unwrap();
+        assert_eq!(last.score, 64.6);
+        let all = all_checks(dir.path(), "xuchang").records;
+        assert_eq!(all.len(), 2);
+        assert!(all[0].score.is_sign_positive(), "{}", all[0].score);
+    }
 }

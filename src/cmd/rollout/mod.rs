@@ -369,10 +369,21 @@ fn execute(
     done: &[String],
     expected: Option<Expected>,
 ) -> Result<Exit> {
-    let ask = |q: &str| {
-        flags.confirm.yes
-            || ctx.yes
-            || (std::io::IsTerminal::is_terminal(&std::io::stdin()) && ctx.printer.confirm(q))
+    // rows the wave questions printed: the summary leaves them out of its table
+    let shown = std::sync::atomic::AtomicUsize::new(0);
+    let ask = |q: &str, wave: &[crate::release::rollout::Outcome]| {
+        if flags.confirm.yes || ctx.yes {
+            return true;
+        }
+        if !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+            return false;
+        }
+        // the question is about the wave's results: they come first
+        if summary::print_wave(ctx, flags, wave) {
+            shown.fetch_add(wave.len(), std::sync::atomic::Ordering::Relaxed);
+        }
+        // Ctrl-C at the question: the run sees the stop and ends interrupted (exit 130)
+        ctx.printer.confirm(q).unwrap_or(false)
     };
     let ran = crate::release::run::execute(
         ctx.profiles()?,
@@ -392,7 +403,16 @@ fn execute(
     .map_err(refused)?;
     super::status::after_rollout(ctx, &journal.run, sites);
     let timings = flags.timings.then_some(&ran.timings);
-    summary::print(ctx, flags, &ran.outcomes, journal, ran.result, timings)?;
+    let shown = shown.load(std::sync::atomic::Ordering::Relaxed);
+    summary::print(
+        ctx,
+        flags,
+        &ran.outcomes,
+        shown,
+        journal,
+        ran.result,
+        timings,
+    )?;
     Ok(match ran.end {
         RunEnd::Paused => Exit::Blocked,
         RunEnd::Interrupted(sig) => {

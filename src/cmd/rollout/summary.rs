@@ -20,10 +20,14 @@ struct Summary<'a> {
     timings: Option<&'a crate::release::timings::Timings>,
 }
 
+/// `shown`: how many of the first outcomes the wave questions printed already (left out of
+/// the table, never of the JSON).
+#[allow(clippy::too_many_arguments)]
 pub(super) fn print(
     ctx: &Ctx,
     flags: &RolloutFlags,
     outcomes: &[Outcome],
+    shown: usize,
     journal: &Journal,
     result: &str,
     timings: Option<&crate::release::timings::Timings>,
@@ -44,6 +48,24 @@ pub(super) fn print(
     if let Some(t) = timings {
         print_timings(ctx, t)?;
     }
+    if let Some(rest) = outcomes.get(shown..).filter(|r| !r.is_empty()) {
+        print_table(ctx, rest)?;
+    }
+    let hint = match result {
+        "paused" => " (approve the next wave: jinbao rollout --resume)",
+        _ => "",
+    };
+    p.note(format!(
+        "rollout {}: {result}{hint}; journal {}",
+        journal.run,
+        journal.path().display()
+    ));
+    Ok(())
+}
+
+/// The outcomes of cities as a table for people.
+fn print_table(ctx: &Ctx, outcomes: &[Outcome]) -> Result<()> {
+    let p = &ctx.printer;
     let mut t = p.table(&["city", "wave", "from → to", "result", "time", "reason"]);
     for o in outcomes {
         use crate::release::rollout::CityResult;
@@ -74,16 +96,16 @@ pub(super) fn print(
         ]);
     }
     p.print_table(&t)?;
-    let hint = match result {
-        "paused" => " (approve the next wave: jinbao rollout --resume)",
-        _ => "",
-    };
-    p.note(format!(
-        "rollout {}: {result}{hint}; journal {}",
-        journal.run,
-        journal.path().display()
-    ));
     Ok(())
+}
+
+/// The cities of a wave just done, printed before the question whether to go on (nothing
+/// with --json or --events, whose stdout is for scripts): true when printed.
+pub(super) fn print_wave(ctx: &Ctx, flags: &RolloutFlags, wave: &[Outcome]) -> bool {
+    if ctx.printer.json || flags.events.is_some() {
+        return false;
+    }
+    print_table(ctx, wave).is_ok()
 }
 
 /// The critical path and the phases over all hosts, for people.

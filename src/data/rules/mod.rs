@@ -201,11 +201,12 @@ pub fn score(results: &[RuleResult]) -> f64 {
     if total == 0.0 {
         return 100.0;
     }
+    // a fold from +0.0: an empty f64 sum is -0.0, a score of "-0.0" when no rule passed
     let passed: f64 = results
         .iter()
         .filter(|r| r.passed)
         .map(|r| r.severity.weight())
-        .sum();
+        .fold(0.0, |a, w| a + w);
     (passed * 1000.0 / total).round() / 10.0
 }
 

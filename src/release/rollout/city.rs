@@ -84,11 +84,27 @@ impl Rollout<'_> {
             && !site.profile.app.allow_downgrade
             && let Some(newer) = super::super::version::downgrade_from(&out.from, &m.version)
         {
+            // the way back names the release only when every server still has it installed
+            let way = if !facts.is_empty()
+                && facts
+                    .iter()
+                    .all(|(_, f)| f.installed.iter().any(|v| v == &m.version))
+            {
+                format!(
+                    "`jinbao rollback {city} --to {}`, or roll out with --allow-downgrade",
+                    m.version
+                )
+            } else {
+                format!(
+                    "roll out with --allow-downgrade; {} is not installed on every server, so rollback cannot go to it",
+                    m.version
+                )
+            };
             return Err(fail(
                 CityResult::Refused,
                 format!(
-                    "{} is older than {newer}, which {city} runs: a downgrade (`jinbao rollback {city} --to {}` if it is still installed, or roll out with --allow-downgrade)",
-                    m.version, m.version
+                    "{} is older than {newer}, which {city} runs: a downgrade ({way})",
+                    m.version
                 ),
             ));
         }

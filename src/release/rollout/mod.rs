@@ -36,8 +36,9 @@ pub struct Rollout<'a> {
     pub journal: &'a Journal,
     pub opts: &'a Options,
     pub expected: Option<Expected>,
-    /// Asked between waves on a terminal; None: never ask.
-    pub approve: Option<&'a (dyn Fn(&str) -> bool + Sync)>,
+    /// Asked between waves on a terminal, with the wave's outcomes (to show before the
+    /// question); None: never ask.
+    pub approve: Option<&'a Approve<'a>>,
     failures: AtomicUsize,
     halt: AtomicBool,
     /// Why the run must stop early (a journal write failed), if it must.
@@ -47,6 +48,9 @@ pub struct Rollout<'a> {
     spans: std::sync::Mutex<Vec<super::timings::Span>>,
     multi: MultiProgress,
 }
+
+/// The question between waves: (question, the outcomes of the wave just done) → go on?
+pub type Approve<'a> = dyn Fn(&str, &[Outcome]) -> bool + Sync + 'a;
 
 /// How a run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,6 +125,7 @@ impl<'a> Rollout<'a> {
                 wave: wave.clone(),
                 cities: todo.iter().map(|s| s.pinyin().to_string()).collect(),
             });
+            let first = outcomes.len();
             outcomes.extend(crate::parallel::map(
                 &todo,
                 self.opts.max_parallel,
@@ -139,15 +144,22 @@ impl<'a> Rollout<'a> {
             if self.opts.no_pause {
                 continue;
             }
-            let approved = self
-                .approve
-                .is_some_and(|ask| ask(&format!("wave {wave} done: go on with wave {next}?")));
+            let approved = self.approve.is_some_and(|ask| {
+                ask(
+                    &format!("wave {wave} done: go on with wave {next}?"),
+                    &outcomes[first..],
+                )
+            });
+            // a stop at the question ends the run as interrupted, not paused
+            if let Some(end) = self.stop_end() {
+                return (outcomes, end);
+            }
             if !approved {
                 self.log(EventKind::Paused {
                     after: wave.clone(),
                     next: next.clone(),
                 });
-                return (outcomes, self.stop_end().unwrap_or(RunEnd::Paused));
+                return (outcomes, RunEnd::Paused);
             }
         }
         (outcomes, self.stop_end().unwrap_or(RunEnd::Done))
