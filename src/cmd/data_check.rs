@@ -111,14 +111,27 @@ pub fn run(ctx: &Ctx, a: CheckArgs) -> Result<Exit> {
         }
         None => None,
     };
+    // per-rule progress on a terminal: a check of a big city takes a while
+    let total: usize = sites
+        .iter()
+        .filter_map(|s| check::selected(&templates, s, &a.rule).ok())
+        .map(|r| r.len())
+        .sum();
+    let bar = ctx.printer.count_bar(Some(total as u64), "rules");
+    let tell = |city: &str, rule: &str| {
+        bar.inc(1);
+        bar.set_message(format!("{city}: {rule}"));
+    };
     let check_spec = check::Spec {
         templates: &templates,
         only: &a.rule,
         rule_jobs: a.rule_jobs,
         lists: lists.as_ref(),
         fuse: !a.no_fuse,
+        progress: Some(&tell),
     };
     let mut results = crate::parallel::map(&sites, a.jobs, |site| check::city(site, &check_spec));
+    bar.finish_and_clear();
     for r in results.iter_mut().filter(|r| r.error.is_none()) {
         for u in check::fixed_since_last(ctx.state_dir(), r)? {
             ctx.printer.warn(u);

@@ -56,6 +56,8 @@ pub struct Spec<'a> {
     pub lists: Option<&'a ListSpec>,
     /// Fuse the row-level rules of a table into one scan (off: each rule alone, for comparison).
     pub fuse: bool,
+    /// Told of every rule as it finishes (city, rule): long checks are never silent.
+    pub progress: Option<&'a (dyn Fn(&str, &str) + Sync)>,
 }
 
 /// The result of one city (the JSON of `data check --json` is a list of these).
@@ -289,6 +291,11 @@ fn run_rules(site: &Site, spec: &Spec<'_>, out: &mut CityCheck) -> Result<(), Ch
             }
         };
         pool.lock().unwrap_or_else(|p| p.into_inner()).push(conn);
+        if let (Some(tell), Ok(finished)) = (spec.progress, &done) {
+            for (i, _) in finished {
+                tell(site.pinyin(), &rules[*i].name);
+            }
+        }
         done
     });
     let mut all: Vec<(usize, Outcome)> = Vec::new();
