@@ -46,6 +46,9 @@ pub struct ListSpec {
     pub encoding: OutEncoding,
 }
 
+/// What is told as each rule finishes: (city, rule).
+pub type RuleDone<'a> = &'a (dyn Fn(&str, &str) + Sync);
+
 /// What to check.
 pub struct Spec<'a> {
     pub templates: &'a Path,
@@ -56,8 +59,8 @@ pub struct Spec<'a> {
     pub lists: Option<&'a ListSpec>,
     /// Fuse the row-level rules of a table into one scan (off: each rule alone, for comparison).
     pub fuse: bool,
-    /// Told of every rule as it finishes (city, rule): long checks are never silent.
-    pub progress: Option<&'a (dyn Fn(&str, &str) + Sync)>,
+    /// Told of every rule as it finishes: long checks are never silent.
+    pub progress: Option<RuleDone<'a>>,
 }
 
 /// The result of one city (the JSON of `data check --json` is a list of these).
