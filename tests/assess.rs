@@ -362,16 +362,7 @@ fn attention_is_for_what_is_due_and_lost() {
     let work = tempfile::tempdir().unwrap();
     let state = work.path();
     let rollout = |release: &std::path::Path, city: &str| {
-        let r = run(jinbao(state).args([
-            "--yes",
-            "rollout",
-            release.to_str().unwrap(),
-            city,
-            "--provision",
-            "--migrate",
-            "--no-pause",
-        ]));
-        assert_eq!(r.code, 0, "{city}: {}", r.stderr);
+        common::sandbox_rollout(state, release.to_str().unwrap(), city, &[]);
     };
     let v1 = state.join("app-1.0.0");
     common::copy_tree(&common::repo().join("examples/unified-app"), &v1);
@@ -441,16 +432,7 @@ fn attention_is_for_what_is_due_and_lost() {
 fn the_report_says_where_the_province_stands_and_writes_what_its_file_says() {
     let work = tempfile::tempdir().unwrap();
     let state = work.path();
-    let r = run(jinbao(state).args([
-        "--yes",
-        "rollout",
-        "examples/unified-app",
-        "hebi",
-        "--provision",
-        "--migrate",
-        "--no-pause",
-    ]));
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    common::sandbox_rollout(state, "examples/unified-app", "hebi", &[]);
     let html = state.join("r.html");
     let r = run(jinbao(state).args(["report", "--out", html.to_str().unwrap()]));
     assert_eq!(r.code, 0, "{}", r.stderr);

@@ -614,16 +614,12 @@ fn times_are_shown_in_the_province_zone_one_way() {
     let work = tempfile::tempdir().unwrap();
     let state = work.path();
     let pinned = "2026-12-01T23:30:00Z"; // 07:30 the next morning in Henan
-    let r = run(jinbao(state).env("JINBAO_NOW", pinned).args([
-        "--yes",
-        "rollout",
+    common::sandbox_rollout(
+        state,
         "examples/unified-app",
         "hebi",
-        "--provision",
-        "--migrate",
-        "--no-pause",
-    ]));
-    assert_eq!(r.code, 0, "{}", r.stderr);
+        &[("JINBAO_NOW", pinned)],
+    );
     let shown = "2026-12-02 07:30 +08:00";
     for args in [
         &["status", "hebi", "--offline"][..],

@@ -342,25 +342,11 @@ pub fn archive(
                         ));
                     }
                     let size = out.size_of(&target);
-                    c.files += 1;
-                    c.unpacked = c.unpacked.saturating_add(size);
-                    if c.unpacked > limit {
-                        return Err(refuse(
-                            &raw,
-                            "takes the release past its unpacked size (the manifest's, or 4 GiB)",
-                        ));
-                    }
+                    count_file(&mut c, size, limit).map_err(|why| refuse(&raw, why))?;
                     out.copy(&rel, &target, mode)
                 }
                 _ => {
-                    c.files += 1;
-                    c.unpacked = c.unpacked.saturating_add(size);
-                    if c.unpacked > limit {
-                        return Err(refuse(
-                            &raw,
-                            "takes the release past its unpacked size (the manifest's, or 4 GiB)",
-                        ));
-                    }
+                    count_file(&mut c, size, limit).map_err(|why| refuse(&raw, why))?;
                     let template = templates.contains(&rel);
                     let (read, text) = out
                         .file(&rel, mode, size, &mut entry, template)
@@ -413,6 +399,16 @@ pub fn archive(
         canonical: Canonical(Arc::new(canonical)),
         templates: kept,
     })
+}
+
+/// One more file of `size` bytes in the release, within the unpacked bound.
+fn count_file(c: &mut Contents, size: u64, limit: u64) -> Result<(), &'static str> {
+    c.files += 1;
+    c.unpacked = c.unpacked.saturating_add(size);
+    if c.unpacked > limit {
+        return Err("takes the release past its unpacked size (the manifest's, or 4 GiB)");
+    }
+    Ok(())
 }
 
 /// A GNU long name's bytes up to its first NUL.

@@ -22,6 +22,25 @@ pub fn skip(test: &str, why: &str) {
     eprintln!("skipping {test}: {why}");
 }
 
+/// A sandbox rollout of `release` to `city` with provisioning and migrations, which must
+/// succeed (the set-up of many tests); `env` pins variables such as `JINBAO_NOW`.
+pub fn sandbox_rollout(state: &Path, release: &str, city: &str, env: &[(&str, &str)]) {
+    let mut cmd = jinbao(state);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let r = run(cmd.args([
+        "--yes",
+        "rollout",
+        release,
+        city,
+        "--provision",
+        "--migrate",
+        "--no-pause",
+    ]));
+    assert_eq!(r.code, 0, "rollout of {release} to {city}: {}", r.stderr);
+}
+
 /// Where an environment other than the sandbox keeps its records in a state folder (each
 /// environment's records are its own).
 pub fn records(state: &Path, env: &str) -> PathBuf {
