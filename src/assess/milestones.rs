@@ -355,7 +355,7 @@ fn concentrated(r: &Record) -> Found {
         missing: Some(format!(
             "{} not loaded: {}",
             super::plural(c.missing.len(), "county"),
-            c.missing.join(", ")
+            c.missing_named().join(", ")
         )),
         facts: vec![format!("{} of {} counties loaded", c.loaded, c.counties)],
     }

@@ -25,6 +25,22 @@ pub struct Concentration {
     pub loaded: usize,
     /// Codes of the counties not loaded yet.
     pub missing: Vec<String>,
+    /// The names of those counties (code → name), for people; not in JSON or snapshots.
+    #[serde(skip)]
+    pub names: std::collections::BTreeMap<String, String>,
+}
+
+impl Concentration {
+    /// The counties not loaded yet as people read them: `410602 鹤山区`.
+    pub fn missing_named(&self) -> Vec<String> {
+        self.missing
+            .iter()
+            .map(|code| match self.names.get(code) {
+                Some(name) => format!("{code} {name}"),
+                None => code.clone(),
+            })
+            .collect()
+    }
 }
 
 impl Concentration {
@@ -116,6 +132,13 @@ pub fn concentration(
     Ok(
         crate::data::progress::last_recorded(state, site.pinyin())?.map(
             |(counties, loaded, missing)| Concentration {
+                names: missing
+                    .iter()
+                    .filter_map(|code| {
+                        let county = site.profile.counties.get(code)?;
+                        Some((code.clone(), county.name.clone()))
+                    })
+                    .collect(),
                 counties,
                 loaded,
                 missing,

@@ -160,6 +160,7 @@ fn known_county_loads_name_the_missing_counties() {
         counties: 5,
         loaded: 3,
         missing: vec!["411023".into(), "411081".into()],
+        names: [("411081".to_string(), "禹州市".to_string())].into(),
     });
     let f = frame(&config, "2027-03-10T00:00:00+00:00", "1.0.0");
     let ms = milestones::evaluate("xuchang", false, &r, &f);
@@ -167,7 +168,8 @@ fn known_county_loads_name_the_missing_counties() {
     assert!(!m.holds);
     assert_eq!(
         m.missing.as_deref(),
-        Some("2 counties not loaded: 411023, 411081")
+        Some("2 counties not loaded: 411023, 411081 禹州市"),
+        "counties by name as well as code"
     );
     let (_, criteria) = score::score(false, &r, &ms, None, &config, f.now);
     assert_eq!(criteria[3].value, Some(0.6));
@@ -175,6 +177,7 @@ fn known_county_loads_name_the_missing_counties() {
         counties: 5,
         loaded: 5,
         missing: Vec::new(),
+        names: Default::default(),
     });
     let ms = milestones::evaluate("xuchang", false, &r, &f);
     assert!(find(&ms, Milestone::DataConcentrated).holds);
