@@ -23,6 +23,7 @@ pub mod health;
 pub mod interrupt;
 pub mod inventory;
 pub mod netcheck;
+pub mod numbers;
 pub mod output;
 pub mod parallel;
 pub mod privacy;

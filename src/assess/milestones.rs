@@ -382,7 +382,7 @@ fn accepted(city: &str, r: &Record, f: &Frame, before: &[MilestoneDetail]) -> Fo
     if let Some(c) = r.checks.last() {
         facts.push(format!(
             "data score {} at {} (threshold {})",
-            crate::output::tenths(c.score),
+            crate::numbers::tenths(c.score),
             short(&c.time),
             min(c)
         ));

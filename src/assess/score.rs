@@ -112,7 +112,7 @@ fn data_score(province: bool, r: &Record) -> Measured {
             facts: vec![format!(
                 "data check at {}: score {}, {} error and {} warning rules failed",
                 parse_time(&c.time).map_or(c.time.clone(), |t| short_time(&t)),
-                crate::output::tenths(c.score),
+                crate::numbers::tenths(c.score),
                 c.failed_errors,
                 c.failed_warnings
             )],

@@ -270,7 +270,7 @@ fn city(out: &mut String, r: &Report, s: &SiteAssessment) {
         city = escape(&s.city),
         name = escape(&s.name),
         code = escape(&s.code),
-        score = crate::output::tenths(s.score)
+        score = crate::numbers::tenths(s.score)
     ));
     if !s.attention.is_empty() {
         out.push_str(&format!(
@@ -285,14 +285,14 @@ fn city(out: &mut String, r: &Report, s: &SiteAssessment) {
             escape(&c.name),
             c.weight,
             c.value.map_or("–".to_string(), |v| format!("{v:.3}")),
-            crate::output::tenths(c.points),
-            crate::output::tenths(c.max_points),
+            crate::numbers::tenths(c.points),
+            crate::numbers::tenths(c.max_points),
             escape(&c.facts.join("; "))
         ));
     }
     out.push_str(&format!(
         "<tr><th>score</th><td></td><td></td><td class=\"num\"><b>{}</b></td><td class=\"num\">100.0</td><td></td></tr></tbody></table>\n",
-        crate::output::tenths(s.score)
+        crate::numbers::tenths(s.score)
     ));
     out.push_str("<ol class=\"timeline\">\n");
     for m in &s.details {

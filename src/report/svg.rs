@@ -83,7 +83,7 @@ pub fn line(
             x(*t),
             y(*v),
             crate::clock::shown(t),
-            crate::output::tenths(*v)
+            crate::numbers::tenths(*v)
         ));
     }
     if let (Some(a), Some(b)) = (first, last) {

@@ -46,7 +46,7 @@ pub fn cells(s: &SiteAssessment) -> Vec<String> {
             s.wave.clone()
         },
         attention_word(s.attention_level).into(),
-        crate::output::tenths(s.score),
+        crate::numbers::tenths(s.score),
         s.milestones_text(),
         s.next_text(),
         s.release.clone().unwrap_or_else(|| "-".into()),
@@ -55,7 +55,7 @@ pub fn cells(s: &SiteAssessment) -> Vec<String> {
         }),
         s.data
             .as_ref()
-            .map_or("-".into(), |d| crate::output::tenths(d.score)),
+            .map_or("-".into(), |d| crate::numbers::tenths(d.score)),
         s.concentration_text(),
         s.last_change.as_ref().map_or("never".into(), |c| {
             format!("{} {} {} {}", c.action, c.to, c.result, short(&c.time))

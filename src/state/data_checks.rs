@@ -48,7 +48,7 @@ impl CheckRecord {
             status,
             format!(
                 "score {} on {}: {} error and {} warning rules failed, {} violations",
-                crate::output::tenths(self.score),
+                crate::numbers::tenths(self.score),
                 self.time,
                 self.failed_errors,
                 self.failed_warnings,

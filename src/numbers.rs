@@ -1,0 +1,9 @@
+//! How numbers are shown to people, written once so that the domain (scores, points) and
+//! the printer agree.
+
+/// A score or points with one decimal, as every table, line and report shows them: never
+/// `-0.0` (Rust sums nothing to -0.0, and a score must not read as below zero or falling).
+pub fn tenths(x: f64) -> String {
+    // adding +0.0 turns -0.0 (and what rounds to it) into 0.0
+    format!("{:.1}", (x * 10.0).round() / 10.0 + 0.0)
+}
