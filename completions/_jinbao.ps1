@@ -689,6 +689,7 @@ Register-ArgumentCompleter -Native -CommandName 'jinbao' -ScriptBlock {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write it to this file (replaced atomically) [default: stdout]')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write it to this file (replaced atomically) [default: stdout]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'html: one self-contained page; csv, markdown: the province table [default: what --out''s name ends in (.csv, .md), else html]')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'The language of the page''s own words: zh (its readers: the province and the cities) or en')
             [CompletionResult]::new('--profiles', '--profiles', [CompletionResultType]::ParameterName, 'Folder with province.toml, cities/ and env/ [default: the project''s profiles/, the project found from the current folder upwards, or JINBAO_HOME]')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment overlay from <profiles>/env/ [default: sandbox]')
             [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)')

@@ -3052,7 +3052,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__report)
-            opts="-o -v -q -h --wave --all --province --out --format --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help zhengzhou kaifeng luoyang pingdingshan anyang hebi xinxiang jiaozuo puyang xuchang luohe sanmenxia nanyang shangqiu xinyang zhoukou zhumadian jiyuan"
+            opts="-o -v -q -h --wave --all --province --out --format --lang --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help zhengzhou kaifeng luoyang pingdingshan anyang hebi xinxiang jiaozuo puyang xuchang luohe sanmenxia nanyang shangqiu xinyang zhoukou zhumadian jiyuan"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3072,6 +3072,10 @@ _jinbao() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "html csv markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --lang)
+                    COMPREPLY=($(compgen -W "zh en" -- "${cur}"))
                     return 0
                     ;;
                 --profiles)

@@ -638,6 +638,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand -o 'Write it to this file (replaced atomically) [default: stdout]'
             cand --out 'Write it to this file (replaced atomically) [default: stdout]'
             cand --format 'html: one self-contained page; csv, markdown: the province table [default: what --out''s name ends in (.csv, .md), else html]'
+            cand --lang 'The language of the page''s own words: zh (its readers: the province and the cities) or en'
             cand --profiles 'Folder with province.toml, cities/ and env/ [default: the project''s profiles/, the project found from the current folder upwards, or JINBAO_HOME]'
             cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
             cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'

@@ -580,6 +580,8 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand report" -s o -l out -d 'Wr
 complete -c jinbao -n "__fish_jinbao_using_subcommand report" -l format -d 'html: one self-contained page; csv, markdown: the province table [default: what --out\'s name ends in (.csv, .md), else html]' -r -f -a "html\t''
 csv\t''
 markdown\t''"
+complete -c jinbao -n "__fish_jinbao_using_subcommand report" -l lang -d 'The language of the page\'s own words: zh (its readers: the province and the cities) or en' -r -f -a "zh\t''
+en\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand report" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand report" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
 sandbox\t''

@@ -349,7 +349,7 @@ fn the_province_assesses_every_city_and_mails_a_report() {
         .as_str()
         .unwrap()
         .to_string();
-    assert!(text.contains("鹤壁市 hebi (410600)") && text.contains("Wave plan"));
+    assert!(text.contains("鹤壁市 hebi (410600)") && text.contains("批次计划"));
     assert!(id_like(&text).is_empty());
 }
 
@@ -436,13 +436,26 @@ fn the_report_says_where_the_province_stands_and_writes_what_its_file_says() {
     let html = state.join("r.html");
     let r = run(jinbao(state).args(["report", "--out", html.to_str().unwrap()]));
     assert_eq!(r.code, 0, "{}", r.stderr);
+    // in Chinese by default: its readers are the province's leaders and the cities
     let page = std::fs::read_to_string(&html).unwrap();
     assert!(
-        page.contains("1 of 18 cities are live and 0 accepted")
-            && page.contains("17 are not built yet"),
+        page.contains("全省 18 个城市中 1 个已上线、0 个已验收") && page.contains("17 个尚未建设"),
         "{}",
         &page[..2000.min(page.len())]
     );
+    assert!(page.contains("<h2 id=\"province-table\">全省总表</h2>"));
+    assert!(page.contains("<th>应用上线</th>"));
+    let en = state.join("en.html");
+    let r = run(jinbao(state).args(["report", "--lang", "en", "--out", en.to_str().unwrap()]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let english = std::fs::read_to_string(&en).unwrap();
+    assert!(
+        english.contains("1 of 18 cities are live and 0 accepted")
+            && english.contains("17 are not built yet"),
+        "{}",
+        &english[..2000.min(english.len())]
+    );
+    assert!(english.contains("<h2 id=\"province-table\">Province table</h2>"));
     assert!(page.contains("<table id=\"glance\""));
     assert!(page.contains("<tr data-city=\"hebi\"><td>鹤壁市 hebi</td>"));
     let csv = state.join("r.csv");

@@ -31,6 +31,17 @@ pub struct ReportArgs {
     /// --out's name ends in (.csv, .md), else html]
     #[arg(long, value_enum)]
     pub format: Option<ReportFormat>,
+
+    /// The language of the page's own words: zh (its readers: the province and the cities)
+    /// or en
+    #[arg(long, value_enum, default_value_t = ReportLang::Zh)]
+    pub lang: ReportLang,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportLang {
+    Zh,
+    En,
 }
 
 impl ReportFormat {
@@ -153,6 +164,10 @@ pub fn run(ctx: &Ctx, a: ReportArgs) -> Result<Exit> {
                 waves: &waves,
                 history: &history,
                 config: &profiles.assessment,
+                lang: match a.lang {
+                    ReportLang::Zh => report::words::Lang::Zh,
+                    ReportLang::En => report::words::Lang::En,
+                },
             })
         }
     };

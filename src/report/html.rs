@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::words::{Lang, t};
 use super::{svg, table};
 use crate::assess::record::parse_time;
 use crate::assess::snapshot::Snapshot;
@@ -31,6 +32,8 @@ pub struct Report<'a> {
     /// The daily snapshots, oldest first.
     pub history: &'a [Snapshot],
     pub config: &'a AssessmentConfig,
+    /// The language of the report's own words.
+    pub lang: Lang,
 }
 
 pub fn escape(text: &str) -> String {
@@ -80,17 +83,23 @@ pub fn render(r: &Report) -> String {
     let mut out = String::new();
     let when = crate::clock::shown(&r.made.time);
     out.push_str(&format!(
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <link rel=\"icon\" href=\"data:,\">\n\
-         <title>{} 金保工程 assessment {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
+         <title>{} 金保工程 {} {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
+        if r.lang == Lang::En { "en" } else { "zh-CN" },
         escape(r.province),
+        t(r.lang, "assessment of the cities"),
         r.made.time.format("%Y-%m-%d")
     ));
     out.push_str(&format!(
-        "<header><h1>{} 金保工程 — assessment of the cities (考评)</h1>\n",
-        escape(r.province)
+        "<header><h1>{} 金保工程 — {}</h1>\n",
+        escape(r.province),
+        match r.lang {
+            Lang::Zh => "各市考评",
+            Lang::En => "assessment of the cities (考评)",
+        }
     ));
     let snapshots = match (r.history.first(), r.history.last()) {
         (Some(a), Some(_)) if r.history.len() == 1 => {
@@ -104,20 +113,34 @@ pub fn render(r: &Report) -> String {
         ),
         _ => "no daily snapshot yet".into(),
     };
+    let made = match r.lang {
+        Lang::Zh => format!(
+            "{when} 由 jinbao {} 生成，范围：{}；依据状态目录 <code>{}</code>（环境 <code>{}</code>，配置 <code>{}</code>）中的记录：\
+             发布台账、健康与数据检查历史、部署与库表事实、{snapshots}。未询问任何服务器或数据库。",
+            r.made.version,
+            escape(&r.made.target),
+            escape(&r.made.state_dir),
+            escape(&r.made.env),
+            escape(&r.made.profiles_dir),
+        ),
+        Lang::En => format!(
+            "Made {when} by jinbao {} for {}, from what jinbao recorded in the state folder \
+             <code>{}</code> (environment <code>{}</code>, profiles <code>{}</code>): release ledger, health and data-check \
+             histories, provision and schema facts, {snapshots}. No server or database was asked.",
+            r.made.version,
+            escape(&r.made.target),
+            escape(&r.made.state_dir),
+            escape(&r.made.env),
+            escape(&r.made.profiles_dir),
+        ),
+    };
     out.push_str(&format!(
-        "<p class=\"made\" id=\"made\">Made {when} by jinbao {} for {}, from what jinbao recorded in the state folder \
-         <code>{}</code> (environment <code>{}</code>, profiles <code>{}</code>): release ledger, health and data-check \
-         histories, provision and schema facts, {snapshots}. No server or database was asked.</p></header>\n",
-        r.made.version,
-        escape(&r.made.target),
-        escape(&r.made.state_dir),
-        escape(&r.made.env),
-        escape(&r.made.profiles_dir),
+        "<p class=\"made\" id=\"made\">{made}</p></header>\n"
     ));
     at_a_glance(&mut out, r);
     province_table(&mut out, r);
     scoring(&mut out, r.config);
-    out.push_str("<h2 id=\"cities\">Cities</h2>\n");
+    out.push_str(&format!("<h2 id=\"cities\">{}</h2>\n", t(r.lang, "Cities")));
     for s in r.sites {
         city(&mut out, r, s);
     }
@@ -150,13 +173,24 @@ fn at_a_glance(out: &mut String, r: &Report) {
     let urgent = cities.iter().filter(|s| s.attention_level >= 3).count();
     let flagged = cities.iter().filter(|s| s.attention_level > 0).count();
     out.push_str(&format!(
-        "<p id=\"summary\" class=\"summary\">{live} of {} cities are live and {accepted} accepted; \
-         {flagged} need attention ({urgent} urgent); {not_built} are not built yet.</p>\n",
-        cities.len()
+        "<p id=\"summary\" class=\"summary\">{}</p>\n",
+        super::words::summary(
+            r.lang,
+            cities.len(),
+            live,
+            accepted,
+            flagged,
+            urgent,
+            not_built
+        )
     ));
-    out.push_str("<table id=\"glance\" class=\"glance\"><thead><tr><th>city</th><th>wave</th>");
+    out.push_str(&format!(
+        "<table id=\"glance\" class=\"glance\"><thead><tr><th>{}</th><th>{}</th>",
+        t(r.lang, "city"),
+        t(r.lang, "wave")
+    ));
     for m in Milestone::ALL {
-        out.push_str(&format!("<th>{}</th>", m.title()));
+        out.push_str(&format!("<th>{}</th>", t(r.lang, m.title())));
     }
     out.push_str("</tr></thead><tbody>\n");
     for s in &cities {
@@ -182,10 +216,14 @@ fn at_a_glance(out: &mut String, r: &Report) {
 }
 
 fn province_table(out: &mut String, r: &Report) {
-    out.push_str("<h2 id=\"province-table\">Province table</h2>\n");
-    out.push_str(
-        "<p class=\"muted\">Cities needing attention first (⚠ a problem, ? to watch), then the lowest scores.</p>\n",
-    );
+    out.push_str(&format!(
+        "<h2 id=\"province-table\">{}</h2>\n<p class=\"muted\">{}</p>\n",
+        t(r.lang, "Province table"),
+        t(
+            r.lang,
+            "Cities needing attention first (⚠ a problem, ? to watch), then the lowest scores."
+        )
+    ));
     out.push_str("<table id=\"province\"><thead><tr>");
     let shown = [
         "",
@@ -200,7 +238,7 @@ fn province_table(out: &mut String, r: &Report) {
         "last change",
     ];
     for h in shown {
-        out.push_str(&format!("<th>{}</th>", escape(h)));
+        out.push_str(&format!("<th>{}</th>", escape(t(r.lang, h))));
     }
     out.push_str("</tr></thead><tbody>\n");
     for s in r.sites {
@@ -232,7 +270,10 @@ fn province_table(out: &mut String, r: &Report) {
     out.push_str("</tbody></table>\n");
     let flagged: Vec<&SiteAssessment> = r.sites.iter().filter(|s| s.attention_level > 0).collect();
     if !flagged.is_empty() {
-        out.push_str("<h3>Needing attention</h3><ul id=\"attention\">\n");
+        out.push_str(&format!(
+            "<h3>{}</h3><ul id=\"attention\">\n",
+            t(r.lang, "Needing attention")
+        ));
         for s in flagged {
             out.push_str(&format!(
                 "<li data-city=\"{}\"><b>{} {}</b> ({}): {}</li>\n",
@@ -278,7 +319,11 @@ fn city(out: &mut String, r: &Report, s: &SiteAssessment) {
             escape(&s.attention.join("; "))
         ));
     }
-    out.push_str("<table class=\"criteria\"><thead><tr><th>criterion</th><th>weight</th><th>value</th><th>points</th><th>of</th><th>facts</th></tr></thead><tbody>\n");
+    out.push_str("<table class=\"criteria\"><thead><tr>");
+    for h in ["criterion", "weight", "value", "points", "of", "facts"] {
+        out.push_str(&format!("<th>{}</th>", t(r.lang, h)));
+    }
+    out.push_str("</tr></thead><tbody>\n");
     for c in &s.criteria {
         out.push_str(&format!(
             "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
@@ -320,7 +365,7 @@ fn city(out: &mut String, r: &Report, s: &SiteAssessment) {
             .map_or(String::new(), |x| format!(" — missing: {}", escape(x)));
         out.push_str(&format!(
             "<li class=\"{class}\"><b>{}</b>: {when}{}{missing}</li>\n",
-            m.name.title(),
+            t(r.lang, m.name.title()),
             if state.is_empty() {
                 String::new()
             } else {
@@ -381,8 +426,23 @@ fn score_points(r: &Report, s: &SiteAssessment) -> Vec<(DateTime<Utc>, f64)> {
 }
 
 fn wave_plan(out: &mut String, r: &Report) {
-    out.push_str("<h2 id=\"waves\">Wave plan</h2>\n<table id=\"wave-plan\"><thead><tr><th>wave</th><th>cities</th>\
-        <th>planned start</th><th>planned live</th><th>first rollout</th><th>live now</th><th>all live</th><th>against the plan</th></tr></thead><tbody>\n");
+    out.push_str(&format!(
+        "<h2 id=\"waves\">{}</h2>\n<table id=\"wave-plan\"><thead><tr>",
+        t(r.lang, "Wave plan")
+    ));
+    for h in [
+        "wave",
+        "cities",
+        "planned start",
+        "planned live",
+        "first rollout",
+        "live now",
+        "all live",
+        "against the plan",
+    ] {
+        out.push_str(&format!("<th>{}</th>", t(r.lang, h)));
+    }
+    out.push_str("</tr></thead><tbody>\n");
     let today = r.made.time.date_naive();
     for w in r.waves {
         let all_live = w

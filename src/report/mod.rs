@@ -4,5 +4,6 @@
 pub mod html;
 pub mod svg;
 pub mod table;
+pub mod words;
 
 pub use html::{Made, Report};
