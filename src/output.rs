@@ -311,7 +311,8 @@ fn rate(state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write) {
 
 fn whole_rate(per_sec: f64) -> String {
     if per_sec.is_finite() && per_sec >= 0.0 {
-        format!("{per_sec:.0}")
+        // grouped like the bar's count beside it (14,124 rows (190,963/s)): one number format
+        indicatif::HumanCount(per_sec.round() as u64).to_string()
     } else {
         "-".into()
     }
@@ -364,7 +365,7 @@ mod tests {
 
     #[test]
     fn rates_are_whole_numbers() {
-        assert_eq!(super::whole_rate(1234.5678), "1235");
+        assert_eq!(super::whole_rate(1234.5678), "1,235");
         assert_eq!(super::whole_rate(0.4), "0");
         assert_eq!(super::whole_rate(f64::INFINITY), "-");
     }
