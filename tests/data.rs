@@ -1167,3 +1167,88 @@ fn synth_refuses_more_persons_than_a_county_has_id_numbers_for() {
     assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
     assert!(!out.exists(), "nothing written");
 }
+
+/// Rows whose area code names another county of the city are that county's: rejected with the
+/// reason; a file whose rows are mostly another county's is refused whole (exit 2), naming it,
+/// and nothing of the command is loaded — the same in a dry run.
+#[test]
+fn rows_of_another_county_are_rejected_and_a_wrong_county_file_refused() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    assert_eq!(
+        run(jinbao(state).args(["db", "migrate", "zhoukou"])).code,
+        0
+    );
+    const HEADER: &str = "id_number,person_no,name,sex,birth_date,area_code,work_start,retired,retire_date,death_date\n";
+    let mixed = state.join("mixed");
+    std::fs::create_dir_all(&mixed).unwrap();
+    std::fs::write(
+        mixed.join("persons.csv"),
+        format!(
+            "{HEADER}411621198001010015,A1,张一,1,1980-01-01,411621,,0,,\n411621198001010023,A2,张二,1,1980-01-01,411602,,0,,\n411621198001010031,A3,张三,1,1980-01-01,999999,,0,,\n"
+        ),
+    )
+    .unwrap();
+    let import = |county: &str, dir: &Path, extra: &[&str]| {
+        run(jinbao(state)
+            .args(["data", "import", "zhoukou", "--county", county])
+            .arg(dir)
+            .arg("--json")
+            .args(extra))
+    };
+    let counts = |m: &Value| {
+        (
+            m["read"].as_u64(),
+            m["loaded"].as_u64(),
+            m["rejected"].as_u64(),
+        )
+    };
+    let dry = import("411621", &mixed, &["--dry-run"]);
+    assert_eq!(dry.code, 0, "{}", dry.stderr);
+    let real = import("411621", &mixed, &[]);
+    assert_eq!(real.code, 0, "{}", real.stderr);
+    for m in [&dry.json()[0], &real.json()[0]] {
+        // a code of no county (999999) is a data-quality finding for the checks: loaded
+        assert_eq!(counts(m), (Some(3), Some(2), Some(1)), "{m}");
+        assert_eq!(m["rejects"][0]["line"], 3, "{m}");
+        let reason = m["rejects"][0]["reason"].as_str().unwrap();
+        assert!(reason.contains("county 411602, not 411621"), "{reason}");
+    }
+
+    let wrong = state.join("wrong");
+    std::fs::create_dir_all(&wrong).unwrap();
+    std::fs::write(
+        wrong.join("persons.csv"),
+        format!(
+            "{HEADER}411602198001010015,B1,李一,1,1980-01-01,411602,,0,,\n411602198001010023,B2,李二,1,1980-01-01,411602,,0,,\n411602198001010031,B3,李三,1,1980-01-01,411621,,0,,\n"
+        ),
+    )
+    .unwrap();
+    // a file without area codes first in load order would otherwise be loaded before it
+    std::fs::write(
+        wrong.join("unemployment.csv"),
+        "id_number,registered_on,ended_on,reason\n411602198001010015,2020-01-01,,1\n",
+    )
+    .unwrap();
+    for extra in [&["--dry-run"][..], &[]] {
+        let r = import("411621", &wrong, extra);
+        assert_eq!(r.code, 2, "{extra:?}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("county 411602") && r.stderr.contains("--county 411602"),
+            "{}",
+            r.stderr
+        );
+    }
+    let db = rusqlite::Connection::open(state.join("sandbox/db/zhoukou.sqlite")).unwrap();
+    let n = |sql: &str| -> i64 { db.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(
+        n("SELECT count(*) FROM person WHERE person_no LIKE 'B%'"),
+        0
+    );
+    assert_eq!(n("SELECT count(*) FROM unemployment_registration"), 0);
+    assert_eq!(
+        n("SELECT count(*) FROM import_batch"),
+        1,
+        "the mixed file only"
+    );
+}

@@ -245,6 +245,7 @@ fn run_import(ctx: &Ctx, a: ImportArgs) -> Result<Exit> {
         mapping: mapping.as_ref(),
         dry_run: a.dry_run,
         rejects_dir: &rejects_dir,
+        city_counties: site.profile.counties.keys().cloned().collect(),
     };
     // one import of a county at a time: a second one waits its turn
     let _county_lock = if a.dry_run {
@@ -275,7 +276,7 @@ fn run_import(ctx: &Ctx, a: ImportArgs) -> Result<Exit> {
             })?,
         )
     };
-    import::check_readable(&files, &spec)?;
+    import::check_readable(&files, &spec).map_err(refused)?;
     let mut conn = crate::db::connect(&site.profile, crate::db::Account::App)?;
     let mut manifests = Vec::new();
     let mut failed = None;
@@ -287,14 +288,15 @@ fn run_import(ctx: &Ctx, a: ImportArgs) -> Result<Exit> {
                 .to_string_lossy()
                 .into_owned(),
         );
-        let m = import::import_file(&mut conn, entity, path, &spec, &|n| bar.set_position(n));
+        let m = import::import_file(&mut conn, entity, path, &spec, &|n| bar.set_position(n))
+            .map_err(refused);
         bar.finish_and_clear();
         match m {
             Ok(m) => manifests.push(m),
             Err(e) => {
                 // each file is its own transaction: the ones before stay loaded, and the
                 // report below says which
-                failed = Some(anyhow::Error::from(e).context(format!(
+                failed = Some(e.context(format!(
                     "importing {} ({} of {} files loaded before it; import the rest again once it is fixed)",
                     path.display(),
                     manifests.len(),
@@ -382,5 +384,16 @@ fn run_import(ctx: &Ctx, a: ImportArgs) -> Result<Exit> {
     match failed {
         Some(e) => Err(e),
         None => Ok(Exit::Success),
+    }
+}
+
+/// A file named as the wrong county is the user's mistake (exit 2), the others failures.
+fn refused(e: import::ImportError) -> anyhow::Error {
+    match e {
+        import::ImportError::WrongCounty { ref seems, .. } => {
+            let hint = format!("import it with --county {seems}, or name its county's extract");
+            usage(e.to_string(), hint)
+        }
+        other => anyhow::Error::from(other),
     }
 }

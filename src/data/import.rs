@@ -30,6 +30,17 @@ pub enum ImportError {
     Sqlite(#[from] rusqlite::Error),
     #[error("{0}")]
     Usage(String),
+    /// Most rows of the file are another county's: it was named as the wrong county.
+    #[error(
+        "{path}: {rows} of its {read} rows are county {seems}'s (their area code), not {named}'s: is this the extract of {seems}? Nothing was loaded"
+    )]
+    WrongCounty {
+        path: String,
+        named: String,
+        seems: String,
+        rows: u64,
+        read: u64,
+    },
 }
 
 type Result<T, E = ImportError> = std::result::Result<T, E>;
@@ -248,6 +259,7 @@ pub fn import_file(
             let mut tx = client.transaction()?;
             tx.batch_execute("SET LOCAL work_mem = '256MB'")?;
             stage_pg(&mut tx, &mut r, &cols, progress)?;
+            wrong_county(&r, path, spec)?;
             let sha = r.sha256();
             let already = tx
                 .query_opt(
@@ -360,6 +372,7 @@ pub fn import_file(
             c.execute_batch("DROP TABLE IF EXISTS temp.jb_stage")?;
             let tx = c.transaction()?;
             stage_lite(&tx, &mut r, &cols, progress)?;
+            wrong_county(&r, path, spec)?;
             let sha = r.sha256();
             let already = tx
                 .query_row(
@@ -476,6 +489,20 @@ pub fn import_file(
     })
 }
 
+/// Refuses a file most of whose rows are another county's.
+fn wrong_county(r: &Reading<'_>, path: &Path, spec: &Spec<'_>) -> Result<()> {
+    match r.seems_other_county() {
+        Some((seems, rows)) => Err(ImportError::WrongCounty {
+            path: path.display().to_string(),
+            named: spec.county.to_string(),
+            seems,
+            rows,
+            read: r.read,
+        }),
+        None => Ok(()),
+    }
+}
+
 fn reject_name(import_id: &str, rejected: u64) -> Option<String> {
     (rejected > 0).then(|| format!("{import_id}.rejects.csv"))
 }
@@ -500,16 +527,24 @@ pub fn lock_county(
 }
 
 /// Opens every file and reads its header before any row is loaded: a file that cannot be
-/// read stops the import before it changes anything.
+/// read stops the import before it changes anything. So does a file of persons or employers
+/// whose rows are mostly another county's (read through once for it).
 pub fn check_readable(files: &[(&'static Entity, PathBuf)], spec: &Spec<'_>) -> Result<()> {
     let scratch = tempfile::tempdir()?;
     for (entity, path) in files {
-        extract::open(entity, path, spec, &scratch.path().join("check.tmp")).map_err(|e| {
-            ImportError::File {
-                path: path.display().to_string(),
-                message: format!("cannot be imported: {e}"),
+        let mut r =
+            extract::open(entity, path, spec, &scratch.path().join("check.tmp")).map_err(|e| {
+                ImportError::File {
+                    path: path.display().to_string(),
+                    message: format!("cannot be imported: {e}"),
+                }
+            })?;
+        if entity.columns.iter().any(|c| c.name == "area_code") {
+            // a failure to read it through is the import's to report, file by file
+            if r.stream(&mut |_, _| Ok(()), &|_| {}).is_ok() {
+                wrong_county(&r, path, spec)?;
             }
-        })?;
+        }
     }
     Ok(())
 }
