@@ -1252,3 +1252,91 @@ fn rows_of_another_county_are_rejected_and_a_wrong_county_file_refused() {
         "the mixed file only"
     );
 }
+
+/// A row that would break a CHECK of the schema (an end before its start) is rejected with its
+/// line like any other: the rest of its file loads, the files after it too, and a dry run says
+/// the same.
+#[test]
+fn a_row_breaking_a_table_constraint_is_rejected_not_the_file() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    assert_eq!(
+        run(jinbao(state).args(["db", "migrate", "zhoukou"])).code,
+        0
+    );
+    let dir = state.join("county");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("employment.csv"),
+        "id_number,employer_code,start_date,end_date\n411602198001010015,002518057,2020-01-01,2019-12-31\n411602198001010023,002518057,2020-01-01,2020-06-30\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("unemployment.csv"),
+        "id_number,registered_on,ended_on,reason\n411602198001010015,2021-01-01,2021-03-01,1\n411602198001010023,2021-05-01,2021-04-30,1\n411602198001010031,2021-05-01,,1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("training.csv"),
+        "id_number,course,provider,start_date,end_date,certificate\n411602198001010015,焊工,,2021-01-01,2021-02-01,\n",
+    )
+    .unwrap();
+    let import = |extra: &[&str]| {
+        run(jinbao(state)
+            .args(["data", "import", "zhoukou", "--county", "411602", "--json"])
+            .arg(&dir)
+            .args(extra))
+    };
+    let summary = |r: &common::Run| -> Vec<(String, u64, u64, Vec<u64>)> {
+        r.json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                (
+                    m["entity"].as_str().unwrap().to_string(),
+                    m["loaded"].as_u64().unwrap(),
+                    m["rejected"].as_u64().unwrap(),
+                    m["rejects"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|x| x["line"].as_u64().unwrap())
+                        .collect(),
+                )
+            })
+            .collect()
+    };
+    let want = vec![
+        ("employment".to_string(), 1, 1, vec![2]),
+        ("unemployment".to_string(), 2, 1, vec![3]),
+        ("training".to_string(), 1, 0, vec![]),
+    ];
+    let dry = import(&["--dry-run"]);
+    assert_eq!(dry.code, 0, "{}", dry.stderr);
+    assert_eq!(summary(&dry), want);
+    let real = import(&[]);
+    assert_eq!(real.code, 0, "{}", real.stderr);
+    assert_eq!(summary(&real), want);
+    let reasons: Vec<String> = real
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|m| m["rejects"].as_array().unwrap().clone())
+        .map(|x| x["reason"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        reasons[0].contains("end_date `2019-12-31` is before start_date `2020-01-01`"),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons[1].contains("ended_on `2021-04-30` is before registered_on `2021-05-01`"),
+        "{reasons:?}"
+    );
+    let db = rusqlite::Connection::open(state.join("sandbox/db/zhoukou.sqlite")).unwrap();
+    let n = |sql: &str| -> i64 { db.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(n("SELECT count(*) FROM employment_registration"), 1);
+    assert_eq!(n("SELECT count(*) FROM unemployment_registration"), 2);
+    assert_eq!(n("SELECT count(*) FROM vocational_training"), 1);
+}
