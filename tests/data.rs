@@ -1340,3 +1340,62 @@ fn a_row_breaking_a_table_constraint_is_rejected_not_the_file() {
     assert_eq!(n("SELECT count(*) FROM unemployment_registration"), 2);
     assert_eq!(n("SELECT count(*) FROM vocational_training"), 1);
 }
+
+/// A GBK file whose first 64 KiB is ASCII is read as UTF-8; importing it again with
+/// `--encoding gbk` is a new import of it that replaces the first: its rows loaded once, none
+/// twice, and the same reading a third time is already loaded.
+#[test]
+fn another_reading_of_the_same_file_replaces_the_earlier_import() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    assert_eq!(
+        run(jinbao(state).args(["db", "migrate", "zhoukou"])).code,
+        0
+    );
+    let mut bytes = b"id_number,person_no,name,sex,birth_date,area_code,work_start,retired,retire_date,death_date\n".to_vec();
+    for i in 0..2000u32 {
+        let (day, seq) = (1 + i / 900, 100 + i % 900);
+        bytes.extend_from_slice(
+            format!("4116021980010{day}{seq:03}5,A{i},ZHANG,1,1980-01-0{day},411602,,0,,\n")
+                .as_bytes(),
+        );
+    }
+    assert!(bytes.len() > 64 * 1024);
+    for i in 0..5u32 {
+        bytes.extend_from_slice(format!("41160219800105{:03}5,G{i},", 100 + i).as_bytes());
+        bytes.extend_from_slice(&encoding_rs::GBK.encode("张三").0);
+        bytes.extend_from_slice(b",1,1980-01-05,411602,,0,,\n");
+    }
+    let file = state.join("persons.csv");
+    std::fs::write(&file, &bytes).unwrap();
+    let import = |extra: &[&str]| {
+        let r = run(jinbao(state)
+            .args(["data", "import", "zhoukou", "--county", "411602", "--json"])
+            .arg(&file)
+            .args(extra));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let m = r.json()[0].clone();
+        (
+            m["already"].as_bool().unwrap(),
+            m["loaded"].as_u64().unwrap(),
+            m["rejected"].as_u64().unwrap(),
+        )
+    };
+    assert_eq!(import(&[]), (false, 2000, 5), "read as UTF-8");
+    assert_eq!(
+        import(&["--encoding", "gbk", "--dry-run"]),
+        (false, 2005, 0)
+    );
+    assert_eq!(import(&["--encoding", "gbk"]), (false, 2005, 0));
+    assert_eq!(import(&["--encoding", "gbk"]), (true, 2005, 0));
+    let db = rusqlite::Connection::open(state.join("sandbox/db/zhoukou.sqlite")).unwrap();
+    let n = |sql: &str| -> i64 { db.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(n("SELECT count(*) FROM person"), 2005);
+    assert_eq!(n("SELECT count(*) FROM person WHERE name = '张三'"), 5);
+    assert_eq!(n("SELECT count(*) FROM import_batch"), 1);
+    assert_eq!(
+        n("SELECT rows_loaded FROM import_batch"),
+        2005,
+        "the manifest is the new reading's"
+    );
+}

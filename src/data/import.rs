@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use serde::Serialize;
+use sha2::Digest;
 
 use super::extract::{self, Reading};
 pub use super::extract::{Encoding, Mapping, Reject, Spec};
@@ -238,12 +239,31 @@ pub fn import_file(
         .unwrap_or_default()
         .to_string_lossy()
         .into_owned();
-    // as import manifests have always recorded it
+    // as import manifests have always recorded it (with the mapping, below)
     let encoding_name = match r.encoding {
         Encoding::Utf8 => "utf8",
         Encoding::Gb18030 => "gb18030",
     }
     .to_string();
+    // how the file was read: its encoding, and the mapping when there is one (what an import
+    // of the same file read another way is told apart by; 20 characters at most)
+    let reading = match spec.mapping {
+        Some(m) => {
+            let h = sha2::Sha256::digest(format!("{m:?}").as_bytes());
+            let hex: String = h.iter().take(6).map(|x| format!("{x:02x}")).collect();
+            format!("{encoding_name}+{hex}")
+        }
+        None => encoding_name.clone(),
+    };
+    // an earlier load of the same file: the same reading is already loaded; another reading
+    // replaces it (its import id, to delete what it loaded)
+    let earlier = |found: Option<(String, i64, i64, i64, String)>| match found {
+        Some((id, read, loaded, rejected, how)) if how == reading => {
+            (Some((id, read, loaded, rejected)), None)
+        }
+        Some((id, ..)) => (None, Some(id)),
+        None => (None, None),
+    };
     let id_of = |sha: &str| format!("{}-{}-{}", spec.county, e.name, &sha[..12]);
     let counts = |r: &Reading<'_>, dups: usize| {
         let loaded = r.staged - dups as u64;
@@ -264,12 +284,13 @@ pub fn import_file(
             let already = tx
                 .query_opt(
                     &format!(
-                        "SELECT import_id, rows_read, rows_loaded, rows_rejected FROM {}.import_batch WHERE county_code = $1 AND entity = $2 AND file_sha256 = $3",
+                        "SELECT import_id, rows_read, rows_loaded, rows_rejected, encoding FROM {}.import_batch WHERE county_code = $1 AND entity = $2 AND file_sha256 = $3",
                         db::SCHEMA
                     ),
                     &[&spec.county, &e.name, &sha],
                 )?
-                .map(|row| (row.get(0), row.get(1), row.get(2), row.get(3)));
+                .map(|row| (row.get(0), row.get(1), row.get(2), row.get(3), row.get(4)));
+            let (already, replaces) = earlier(already);
             let query_duplicates = |tx: &mut postgres::Transaction<'_>| -> Result<Vec<(u64, u64)>> {
                 Ok(tx
                     .query(&dup_sql, &[])?
@@ -284,6 +305,14 @@ pub fn import_file(
                 }
                 tx.rollback()?;
             } else {
+                if let Some(old) = &replaces {
+                    for t in [e.table, "import_total", "import_batch"] {
+                        tx.execute(
+                            &format!("DELETE FROM {}.{t} WHERE import_id = $1", db::SCHEMA),
+                            &[old],
+                        )?;
+                    }
+                }
                 // the manifest first (assuming no repeated keys, corrected below if there are)
                 let import_id = id_of(&sha);
                 let (loaded, rejected) = counts(&r, 0);
@@ -292,7 +321,7 @@ pub fn import_file(
                         "INSERT INTO {}.import_batch VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, now(), now())",
                         db::SCHEMA
                     ),
-                    &[&import_id, &spec.city_code, &spec.county, &e.name, &file_name, &sha, &encoding_name, &(r.read as i64), &(loaded as i64), &(rejected as i64), &reject_name(&import_id, rejected), &operator],
+                    &[&import_id, &spec.city_code, &spec.county, &e.name, &file_name, &sha, &reading, &(r.read as i64), &(loaded as i64), &(rejected as i64), &reject_name(&import_id, rejected), &operator],
                 )?;
                 let select: Vec<String> = cols
                     .iter()
@@ -376,11 +405,12 @@ pub fn import_file(
             let sha = r.sha256();
             let already = tx
                 .query_row(
-                    "SELECT import_id, rows_read, rows_loaded, rows_rejected FROM import_batch WHERE county_code = ?1 AND entity = ?2 AND file_sha256 = ?3",
+                    "SELECT import_id, rows_read, rows_loaded, rows_rejected, encoding FROM import_batch WHERE county_code = ?1 AND entity = ?2 AND file_sha256 = ?3",
                     rusqlite::params![spec.county, e.name, sha],
-                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?)),
                 )
                 .ok();
+            let (already, replaces) = earlier(already);
             let duplicates: Vec<(u64, u64)> = {
                 let mut st = tx.prepare(&dup_sql)?;
                 st.query_map([], |row| {
@@ -394,11 +424,16 @@ pub fn import_file(
                         "DELETE FROM jb_stage WHERE line NOT IN (SELECT min(line) FROM jb_stage GROUP BY {key})"
                     ))?;
                 }
+                if let Some(old) = &replaces {
+                    for t in [e.table, "import_total", "import_batch"] {
+                        tx.execute(&format!("DELETE FROM {t} WHERE import_id = ?1"), [old])?;
+                    }
+                }
                 let (loaded, rejected) = counts(&r, duplicates.len());
                 let import_id = id_of(&sha);
                 tx.execute(
                     "INSERT INTO import_batch VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
-                    rusqlite::params![import_id, spec.city_code, spec.county, e.name, file_name, sha, encoding_name, r.read as i64, loaded as i64, rejected as i64, reject_name(&import_id, rejected), operator],
+                    rusqlite::params![import_id, spec.city_code, spec.county, e.name, file_name, sha, reading, r.read as i64, loaded as i64, rejected as i64, reject_name(&import_id, rejected), operator],
                 )?;
                 tx.execute(
                     &format!(
