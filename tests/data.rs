@@ -1399,3 +1399,53 @@ fn another_reading_of_the_same_file_replaces_the_earlier_import() {
         "the manifest is the new reading's"
     );
 }
+
+/// On a terminal the import's bar is over the file's bytes, so it fills and has an ETA; a
+/// command of several files ends with one line for them all.
+#[test]
+fn import_progress_fills_and_several_files_end_with_one_summary() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    assert_eq!(
+        run(jinbao(state).args(["db", "migrate", "zhoukou"])).code,
+        0
+    );
+    let dir = state.join("county");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut persons = String::from(
+        "id_number,person_no,name,sex,birth_date,area_code,work_start,retired,retire_date,death_date\n",
+    );
+    for i in 0..60_000u32 {
+        let (day, seq) = (1 + i / 900 % 28, i % 900 + 100);
+        let month = 1 + i / (900 * 28);
+        persons.push_str(&format!(
+            "411602198{month:03}{day:02}{seq:03}5,P{i},张三,1,,411602,,0,,\n"
+        ));
+    }
+    persons.push_str("4116021980,X,张三,1,,411602,,0,,\n");
+    std::fs::write(dir.join("persons.csv"), persons).unwrap();
+    std::fs::write(
+        dir.join("unemployment.csv"),
+        "id_number,registered_on,ended_on,reason\n411602198001010015,2021-01-01,,1\n",
+    )
+    .unwrap();
+    let (code, seen) = common::pty::run_on_terminal(
+        state,
+        160,
+        &[("TERM", "xterm")],
+        &[
+            "data",
+            "import",
+            "zhoukou",
+            "--county",
+            "411602",
+            dir.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{seen}");
+    assert!(seen.contains("% ") && seen.contains("(eta "), "{seen}");
+    assert!(
+        seen.contains("2 files: 60001 rows loaded, 1 rejected"),
+        "{seen}"
+    );
+}

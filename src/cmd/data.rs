@@ -281,7 +281,9 @@ fn run_import(ctx: &Ctx, a: ImportArgs) -> Result<Exit> {
     let mut manifests = Vec::new();
     let mut failed = None;
     for (entity, path) in &files {
-        let bar = ctx.printer.count_bar(None, "rows");
+        // over the file's bytes, so it fills and has an ETA (its rows are not known before)
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        let bar = ctx.printer.file_bar(size);
         bar.set_message(
             path.file_name()
                 .unwrap_or_default()
@@ -362,6 +364,9 @@ fn run_import(ctx: &Ctx, a: ImportArgs) -> Result<Exit> {
             ]);
         }
         p.print_table(&t)?;
+        if manifests.len() > 1 {
+            p.text(summary_line(&manifests))?;
+        }
         for m in manifests.iter().filter(|m| !m.rejects.is_empty()) {
             let shown: Vec<String> = m
                 .rejects
@@ -385,6 +390,27 @@ fn run_import(ctx: &Ctx, a: ImportArgs) -> Result<Exit> {
         Some(e) => Err(e),
         None => Ok(Exit::Success),
     }
+}
+
+/// One line for the whole command: files, rows loaded and rejected (a file already loaded
+/// counts as loaded by an earlier import, not by this one).
+fn summary_line(manifests: &[import::Manifest]) -> String {
+    let fresh = manifests.iter().filter(|m| !m.already);
+    let (loaded, rejected) = fresh.fold((0, 0), |(l, r), m| (l + m.loaded, r + m.rejected));
+    let already = manifests.iter().filter(|m| m.already).count();
+    let verb = if manifests.iter().any(|m| m.dry_run) {
+        "would be loaded"
+    } else {
+        "loaded"
+    };
+    let mut line = format!(
+        "{} files: {loaded} rows {verb}, {rejected} rejected",
+        manifests.len()
+    );
+    if already > 0 {
+        line.push_str(&format!(" ({already} already loaded before)"));
+    }
+    line
 }
 
 /// A file named as the wrong county is the user's mistake (exit 2), the others failures.

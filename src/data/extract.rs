@@ -227,7 +227,8 @@ impl Reading<'_> {
             .map_or_else(|| format!("field {}", field + 1), |h| excerpt(h))
     }
 
-    /// Reads every row: converted rows go to `sink`, the others to the reject file.
+    /// Reads every row: converted rows go to `sink`, the others to the reject file;
+    /// `progress` is told how many bytes of the file are read, now and then.
     pub fn stream(
         &mut self,
         sink: &mut Sink<'_>,
@@ -366,8 +367,8 @@ impl Reading<'_> {
                     self.reject(no, full, shown, &raw.clone())?;
                 }
             }
-            if self.read % 65_536 == 0 {
-                progress(self.read);
+            if self.read % 4096 == 0 {
+                progress(self.consumed());
             }
         }
         // a file another process appends to (an export still running) would be loaded cut
@@ -382,8 +383,14 @@ impl Reading<'_> {
                 ),
             });
         }
-        progress(self.read);
+        progress(self.consumed());
         Ok(())
+    }
+
+    /// How many bytes of the file have been read so far (what a progress bar over its size
+    /// shows).
+    fn consumed(&mut self) -> u64 {
+        self.taken.0 - self.lines.get_mut().inner.limit()
     }
 
     /// The SHA-256 of every byte read (call after `stream`).
