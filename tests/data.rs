@@ -1449,3 +1449,38 @@ fn import_progress_fills_and_several_files_end_with_one_summary() {
         "{seen}"
     );
 }
+
+/// A file without area codes (contributions) from a county folder that the extracts'
+/// summary.json names as another county is refused too (exit 2), naming that county.
+#[test]
+fn the_extracts_summary_names_the_county_of_a_folder() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    assert_eq!(
+        run(jinbao(state).args(["db", "migrate", "zhoukou"])).code,
+        0
+    );
+    let (_, summary) = synth(state, "zhoukou", &[]);
+    let counties = summary["counties"].as_array().unwrap();
+    let (first, second) = (&counties[0], &counties[1]);
+    let folder = PathBuf::from(first["folder"].as_str().unwrap());
+    let code = first["code"].as_str().unwrap();
+    for extra in [&["--dry-run"][..], &[]] {
+        let r = run(jinbao(state)
+            .args(["data", "import", "zhoukou", "--county"])
+            .arg(second["code"].as_str().unwrap())
+            .arg(folder.join("contributions.csv"))
+            .args(extra));
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(
+            r.stderr.contains("summary.json") && r.stderr.contains(&format!("--county {code}")),
+            "{}",
+            r.stderr
+        );
+    }
+    let db = rusqlite::Connection::open(state.join("sandbox/db/zhoukou.sqlite")).unwrap();
+    let n: i64 = db
+        .query_row("SELECT count(*) FROM import_batch", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 0);
+}

@@ -416,7 +416,8 @@ fn summary_line(manifests: &[import::Manifest]) -> String {
 /// A file named as the wrong county is the user's mistake (exit 2), the others failures.
 fn refused(e: import::ImportError) -> anyhow::Error {
     match e {
-        import::ImportError::WrongCounty { ref seems, .. } => {
+        import::ImportError::WrongCounty { ref seems, .. }
+        | import::ImportError::SummaryCounty { ref seems, .. } => {
             let hint = format!("import it with --county {seems}, or name its county's extract");
             usage(e.to_string(), hint)
         }

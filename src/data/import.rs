@@ -42,6 +42,16 @@ pub enum ImportError {
         rows: u64,
         read: u64,
     },
+    /// The summary.json beside the extract's folder says it is another county's.
+    #[error(
+        "{path}: {summary} says this folder is county {seems}'s, not {named}'s: is this the extract of {seems}? Nothing was loaded"
+    )]
+    SummaryCounty {
+        path: String,
+        summary: String,
+        named: String,
+        seems: String,
+    },
 }
 
 type Result<T, E = ImportError> = std::result::Result<T, E>;
@@ -524,6 +534,21 @@ pub fn import_file(
     })
 }
 
+/// The county the folder of an extract file is, by the summary.json of the extracts beside it
+/// (what `data synth` and the county exports write): that file and the county. None when there
+/// is none, or it does not name the folder.
+fn county_of_folder(file: &Path) -> Option<(PathBuf, String)> {
+    let folder = file.parent()?.canonicalize().ok()?;
+    let summary = folder.parent()?.join("summary.json");
+    let text = std::fs::read_to_string(&summary).ok()?;
+    let value: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let code = value["counties"].as_array()?.iter().find_map(|c| {
+        let named = Path::new(c["folder"].as_str()?).canonicalize().ok()?;
+        (named == folder).then(|| c["code"].as_str().map(str::to_string))?
+    })?;
+    Some((summary, code))
+}
+
 /// Refuses a file most of whose rows are another county's.
 fn wrong_county(r: &Reading<'_>, path: &Path, spec: &Spec<'_>) -> Result<()> {
     match r.seems_other_county() {
@@ -567,6 +592,16 @@ pub fn lock_county(
 pub fn check_readable(files: &[(&'static Entity, PathBuf)], spec: &Spec<'_>) -> Result<()> {
     let scratch = tempfile::tempdir()?;
     for (entity, path) in files {
+        if let Some((summary, seems)) = county_of_folder(path)
+            && seems != spec.county
+        {
+            return Err(ImportError::SummaryCounty {
+                path: path.display().to_string(),
+                summary: summary.display().to_string(),
+                named: spec.county.to_string(),
+                seems,
+            });
+        }
         let mut r =
             extract::open(entity, path, spec, &scratch.path().join("check.tmp")).map_err(|e| {
                 ImportError::File {
