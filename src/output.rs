@@ -283,6 +283,22 @@ impl Printer {
     }
 
     /// A counting bar (rows, files) with a rate.
+    /// A bar over the bytes of a file (its size known when it was opened), with an ETA.
+    pub fn file_bar(&self, len: u64) -> ProgressBar {
+        if !self.progress {
+            return ProgressBar::hidden();
+        }
+        let bar = ProgressBar::new(len);
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner:.cyan} [{elapsed_precise}] {bar:30} {percent:>3}% {binary_bytes}/{binary_total_bytes} (eta {eta}) {msg}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar.set_draw_target(ProgressDrawTarget::stderr());
+        bar
+    }
+
     pub fn count_bar(&self, len: Option<u64>, unit: &str) -> ProgressBar {
         if !self.progress {
             return ProgressBar::hidden();

@@ -1167,3 +1167,320 @@ fn synth_refuses_more_persons_than_a_county_has_id_numbers_for() {
     assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
     assert!(!out.exists(), "nothing written");
 }
+
+/// Rows whose area code names another county of the city are that county's: rejected with the
+/// reason; a file whose rows are mostly another county's is refused whole (exit 2), naming it,
+/// and nothing of the command is loaded — the same in a dry run.
+#[test]
+fn rows_of_another_county_are_rejected_and_a_wrong_county_file_refused() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    assert_eq!(
+        run(jinbao(state).args(["db", "migrate", "zhoukou"])).code,
+        0
+    );
+    const HEADER: &str = "id_number,person_no,name,sex,birth_date,area_code,work_start,retired,retire_date,death_date\n";
+    let mixed = state.join("mixed");
+    std::fs::create_dir_all(&mixed).unwrap();
+    std::fs::write(
+        mixed.join("persons.csv"),
+        format!(
+            "{HEADER}411621198001010015,A1,张一,1,1980-01-01,411621,,0,,\n411621198001010023,A2,张二,1,1980-01-01,411602,,0,,\n411621198001010031,A3,张三,1,1980-01-01,999999,,0,,\n"
+        ),
+    )
+    .unwrap();
+    let import = |county: &str, dir: &Path, extra: &[&str]| {
+        run(jinbao(state)
+            .args(["data", "import", "zhoukou", "--county", county])
+            .arg(dir)
+            .arg("--json")
+            .args(extra))
+    };
+    let counts = |m: &Value| {
+        (
+            m["read"].as_u64(),
+            m["loaded"].as_u64(),
+            m["rejected"].as_u64(),
+        )
+    };
+    let dry = import("411621", &mixed, &["--dry-run"]);
+    assert_eq!(dry.code, 0, "{}", dry.stderr);
+    let real = import("411621", &mixed, &[]);
+    assert_eq!(real.code, 0, "{}", real.stderr);
+    for m in [&dry.json()[0], &real.json()[0]] {
+        // a code of no county (999999) is a data-quality finding for the checks: loaded
+        assert_eq!(counts(m), (Some(3), Some(2), Some(1)), "{m}");
+        assert_eq!(m["rejects"][0]["line"], 3, "{m}");
+        let reason = m["rejects"][0]["reason"].as_str().unwrap();
+        assert!(reason.contains("county 411602, not 411621"), "{reason}");
+    }
+
+    let wrong = state.join("wrong");
+    std::fs::create_dir_all(&wrong).unwrap();
+    std::fs::write(
+        wrong.join("persons.csv"),
+        format!(
+            "{HEADER}411602198001010015,B1,李一,1,1980-01-01,411602,,0,,\n411602198001010023,B2,李二,1,1980-01-01,411602,,0,,\n411602198001010031,B3,李三,1,1980-01-01,411621,,0,,\n"
+        ),
+    )
+    .unwrap();
+    // a file without area codes first in load order would otherwise be loaded before it
+    std::fs::write(
+        wrong.join("unemployment.csv"),
+        "id_number,registered_on,ended_on,reason\n411602198001010015,2020-01-01,,1\n",
+    )
+    .unwrap();
+    for extra in [&["--dry-run"][..], &[]] {
+        let r = import("411621", &wrong, extra);
+        assert_eq!(r.code, 2, "{extra:?}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("county 411602") && r.stderr.contains("--county 411602"),
+            "{}",
+            r.stderr
+        );
+    }
+    let db = rusqlite::Connection::open(state.join("sandbox/db/zhoukou.sqlite")).unwrap();
+    let n = |sql: &str| -> i64 { db.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(
+        n("SELECT count(*) FROM person WHERE person_no LIKE 'B%'"),
+        0
+    );
+    assert_eq!(n("SELECT count(*) FROM unemployment_registration"), 0);
+    assert_eq!(
+        n("SELECT count(*) FROM import_batch"),
+        1,
+        "the mixed file only"
+    );
+}
+
+/// A row that would break a CHECK of the schema (an end before its start) is rejected with its
+/// line like any other: the rest of its file loads, the files after it too, and a dry run says
+/// the same.
+#[test]
+fn a_row_breaking_a_table_constraint_is_rejected_not_the_file() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    assert_eq!(
+        run(jinbao(state).args(["db", "migrate", "zhoukou"])).code,
+        0
+    );
+    let dir = state.join("county");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("employment.csv"),
+        "id_number,employer_code,start_date,end_date\n411602198001010015,002518057,2020-01-01,2019-12-31\n411602198001010023,002518057,2020-01-01,2020-06-30\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("unemployment.csv"),
+        "id_number,registered_on,ended_on,reason\n411602198001010015,2021-01-01,2021-03-01,1\n411602198001010023,2021-05-01,2021-04-30,1\n411602198001010031,2021-05-01,,1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("training.csv"),
+        "id_number,course,provider,start_date,end_date,certificate\n411602198001010015,焊工,,2021-01-01,2021-02-01,\n",
+    )
+    .unwrap();
+    let import = |extra: &[&str]| {
+        run(jinbao(state)
+            .args(["data", "import", "zhoukou", "--county", "411602", "--json"])
+            .arg(&dir)
+            .args(extra))
+    };
+    let summary = |r: &common::Run| -> Vec<(String, u64, u64, Vec<u64>)> {
+        r.json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                (
+                    m["entity"].as_str().unwrap().to_string(),
+                    m["loaded"].as_u64().unwrap(),
+                    m["rejected"].as_u64().unwrap(),
+                    m["rejects"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|x| x["line"].as_u64().unwrap())
+                        .collect(),
+                )
+            })
+            .collect()
+    };
+    let want = vec![
+        ("employment".to_string(), 1, 1, vec![2]),
+        ("unemployment".to_string(), 2, 1, vec![3]),
+        ("training".to_string(), 1, 0, vec![]),
+    ];
+    let dry = import(&["--dry-run"]);
+    assert_eq!(dry.code, 0, "{}", dry.stderr);
+    assert_eq!(summary(&dry), want);
+    let real = import(&[]);
+    assert_eq!(real.code, 0, "{}", real.stderr);
+    assert_eq!(summary(&real), want);
+    let reasons: Vec<String> = real
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|m| m["rejects"].as_array().unwrap().clone())
+        .map(|x| x["reason"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        reasons[0].contains("end_date `2019-12-31` is before start_date `2020-01-01`"),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons[1].contains("ended_on `2021-04-30` is before registered_on `2021-05-01`"),
+        "{reasons:?}"
+    );
+    let db = rusqlite::Connection::open(state.join("sandbox/db/zhoukou.sqlite")).unwrap();
+    let n = |sql: &str| -> i64 { db.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(n("SELECT count(*) FROM employment_registration"), 1);
+    assert_eq!(n("SELECT count(*) FROM unemployment_registration"), 2);
+    assert_eq!(n("SELECT count(*) FROM vocational_training"), 1);
+}
+
+/// A GBK file whose first 64 KiB is ASCII is read as UTF-8; importing it again with
+/// `--encoding gbk` is a new import of it that replaces the first: its rows loaded once, none
+/// twice, and the same reading a third time is already loaded.
+#[test]
+fn another_reading_of_the_same_file_replaces_the_earlier_import() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    assert_eq!(
+        run(jinbao(state).args(["db", "migrate", "zhoukou"])).code,
+        0
+    );
+    let mut bytes = b"id_number,person_no,name,sex,birth_date,area_code,work_start,retired,retire_date,death_date\n".to_vec();
+    for i in 0..2000u32 {
+        let (day, seq) = (1 + i / 900, 100 + i % 900);
+        bytes.extend_from_slice(
+            format!("4116021980010{day}{seq:03}5,A{i},ZHANG,1,1980-01-0{day},411602,,0,,\n")
+                .as_bytes(),
+        );
+    }
+    assert!(bytes.len() > 64 * 1024);
+    for i in 0..5u32 {
+        bytes.extend_from_slice(format!("41160219800105{:03}5,G{i},", 100 + i).as_bytes());
+        bytes.extend_from_slice(&encoding_rs::GBK.encode("张三").0);
+        bytes.extend_from_slice(b",1,1980-01-05,411602,,0,,\n");
+    }
+    let file = state.join("persons.csv");
+    std::fs::write(&file, &bytes).unwrap();
+    let import = |extra: &[&str]| {
+        let r = run(jinbao(state)
+            .args(["data", "import", "zhoukou", "--county", "411602", "--json"])
+            .arg(&file)
+            .args(extra));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let m = r.json()[0].clone();
+        (
+            m["already"].as_bool().unwrap(),
+            m["loaded"].as_u64().unwrap(),
+            m["rejected"].as_u64().unwrap(),
+        )
+    };
+    assert_eq!(import(&[]), (false, 2000, 5), "read as UTF-8");
+    assert_eq!(
+        import(&["--encoding", "gbk", "--dry-run"]),
+        (false, 2005, 0)
+    );
+    assert_eq!(import(&["--encoding", "gbk"]), (false, 2005, 0));
+    assert_eq!(import(&["--encoding", "gbk"]), (true, 2005, 0));
+    let db = rusqlite::Connection::open(state.join("sandbox/db/zhoukou.sqlite")).unwrap();
+    let n = |sql: &str| -> i64 { db.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(n("SELECT count(*) FROM person"), 2005);
+    assert_eq!(n("SELECT count(*) FROM person WHERE name = '张三'"), 5);
+    assert_eq!(n("SELECT count(*) FROM import_batch"), 1);
+    assert_eq!(
+        n("SELECT rows_loaded FROM import_batch"),
+        2005,
+        "the manifest is the new reading's"
+    );
+}
+
+/// On a terminal the import's bar is over the file's bytes, so it fills and has an ETA; a
+/// command of several files ends with one line for them all.
+#[test]
+fn import_progress_fills_and_several_files_end_with_one_summary() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    assert_eq!(
+        run(jinbao(state).args(["db", "migrate", "zhoukou"])).code,
+        0
+    );
+    let dir = state.join("county");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut persons = String::from(
+        "id_number,person_no,name,sex,birth_date,area_code,work_start,retired,retire_date,death_date\n",
+    );
+    for i in 0..60_000u32 {
+        let (day, seq) = (1 + i / 900 % 28, i % 900 + 100);
+        let month = 1 + i / (900 * 28);
+        persons.push_str(&format!(
+            "411602198{month:03}{day:02}{seq:03}5,P{i},张三,1,,411602,,0,,\n"
+        ));
+    }
+    persons.push_str("4116021980,X,张三,1,,411602,,0,,\n");
+    std::fs::write(dir.join("persons.csv"), persons).unwrap();
+    std::fs::write(
+        dir.join("unemployment.csv"),
+        "id_number,registered_on,ended_on,reason\n411602198001010015,2021-01-01,,1\n",
+    )
+    .unwrap();
+    let (code, seen) = common::pty::run_on_terminal(
+        state,
+        160,
+        &[("TERM", "xterm")],
+        &[
+            "data",
+            "import",
+            "zhoukou",
+            "--county",
+            "411602",
+            dir.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{seen}");
+    assert!(seen.contains("% ") && seen.contains("(eta "), "{seen}");
+    assert!(
+        seen.contains("2 files: 60001 rows loaded, 1 rejected"),
+        "{seen}"
+    );
+}
+
+/// A file without area codes (contributions) from a county folder that the extracts'
+/// summary.json names as another county is refused too (exit 2), naming that county.
+#[test]
+fn the_extracts_summary_names_the_county_of_a_folder() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    assert_eq!(
+        run(jinbao(state).args(["db", "migrate", "zhoukou"])).code,
+        0
+    );
+    let (_, summary) = synth(state, "zhoukou", &[]);
+    let counties = summary["counties"].as_array().unwrap();
+    let (first, second) = (&counties[0], &counties[1]);
+    let folder = PathBuf::from(first["folder"].as_str().unwrap());
+    let code = first["code"].as_str().unwrap();
+    for extra in [&["--dry-run"][..], &[]] {
+        let r = run(jinbao(state)
+            .args(["data", "import", "zhoukou", "--county"])
+            .arg(second["code"].as_str().unwrap())
+            .arg(folder.join("contributions.csv"))
+            .args(extra));
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(
+            r.stderr.contains("summary.json") && r.stderr.contains(&format!("--county {code}")),
+            "{}",
+            r.stderr
+        );
+    }
+    let db = rusqlite::Connection::open(state.join("sandbox/db/zhoukou.sqlite")).unwrap();
+    let n: i64 = db
+        .query_row("SELECT count(*) FROM import_batch", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 0);
+}

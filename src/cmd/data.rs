@@ -245,6 +245,7 @@ fn run_import(ctx: &Ctx, a: ImportArgs) -> Result<Exit> {
         mapping: mapping.as_ref(),
         dry_run: a.dry_run,
         rejects_dir: &rejects_dir,
+        city_counties: site.profile.counties.keys().cloned().collect(),
     };
     // one import of a county at a time: a second one waits its turn
     let _county_lock = if a.dry_run {
@@ -275,26 +276,29 @@ fn run_import(ctx: &Ctx, a: ImportArgs) -> Result<Exit> {
             })?,
         )
     };
-    import::check_readable(&files, &spec)?;
+    import::check_readable(&files, &spec).map_err(refused)?;
     let mut conn = crate::db::connect(&site.profile, crate::db::Account::App)?;
     let mut manifests = Vec::new();
     let mut failed = None;
     for (entity, path) in &files {
-        let bar = ctx.printer.count_bar(None, "rows");
+        // over the file's bytes, so it fills and has an ETA (its rows are not known before)
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        let bar = ctx.printer.file_bar(size);
         bar.set_message(
             path.file_name()
                 .unwrap_or_default()
                 .to_string_lossy()
                 .into_owned(),
         );
-        let m = import::import_file(&mut conn, entity, path, &spec, &|n| bar.set_position(n));
+        let m = import::import_file(&mut conn, entity, path, &spec, &|n| bar.set_position(n))
+            .map_err(refused);
         bar.finish_and_clear();
         match m {
             Ok(m) => manifests.push(m),
             Err(e) => {
                 // each file is its own transaction: the ones before stay loaded, and the
                 // report below says which
-                failed = Some(anyhow::Error::from(e).context(format!(
+                failed = Some(e.context(format!(
                     "importing {} ({} of {} files loaded before it; import the rest again once it is fixed)",
                     path.display(),
                     manifests.len(),
@@ -360,6 +364,9 @@ fn run_import(ctx: &Ctx, a: ImportArgs) -> Result<Exit> {
             ]);
         }
         p.print_table(&t)?;
+        if manifests.len() > 1 {
+            p.text(summary_line(&manifests))?;
+        }
         for m in manifests.iter().filter(|m| !m.rejects.is_empty()) {
             let shown: Vec<String> = m
                 .rejects
@@ -382,5 +389,38 @@ fn run_import(ctx: &Ctx, a: ImportArgs) -> Result<Exit> {
     match failed {
         Some(e) => Err(e),
         None => Ok(Exit::Success),
+    }
+}
+
+/// One line for the whole command: files, rows loaded and rejected (a file already loaded
+/// counts as loaded by an earlier import, not by this one).
+fn summary_line(manifests: &[import::Manifest]) -> String {
+    let fresh = manifests.iter().filter(|m| !m.already);
+    let (loaded, rejected) = fresh.fold((0, 0), |(l, r), m| (l + m.loaded, r + m.rejected));
+    let already = manifests.iter().filter(|m| m.already).count();
+    let verb = if manifests.iter().any(|m| m.dry_run) {
+        "would be loaded"
+    } else {
+        "loaded"
+    };
+    let mut line = format!(
+        "{} files: {loaded} rows {verb}, {rejected} rejected",
+        manifests.len()
+    );
+    if already > 0 {
+        line.push_str(&format!(" ({already} already loaded before)"));
+    }
+    line
+}
+
+/// A file named as the wrong county is the user's mistake (exit 2), the others failures.
+fn refused(e: import::ImportError) -> anyhow::Error {
+    match e {
+        import::ImportError::WrongCounty { ref seems, .. }
+        | import::ImportError::SummaryCounty { ref seems, .. } => {
+            let hint = format!("import it with --county {seems}, or name its county's extract");
+            usage(e.to_string(), hint)
+        }
+        other => anyhow::Error::from(other),
     }
 }

@@ -81,6 +81,7 @@ pub fn run(ctx: &Ctx, a: CompareArgs) -> Result<Exit> {
             mapping: None,
             dry_run: true,
             rejects_dir: &rejects_dir,
+            city_counties: site.profile.counties.keys().cloned().collect(),
         };
         let mut out_rows = Vec::new();
         for (e, f) in files

@@ -77,6 +77,8 @@ pub struct Spec<'a> {
     pub dry_run: bool,
     /// Where reject files go.
     pub rejects_dir: &'a Path,
+    /// The city's counties: a row whose area code is another of them is that county's row.
+    pub city_counties: Vec<String>,
 }
 
 /// Reads and hashes a file as it streams through.
@@ -186,6 +188,10 @@ pub struct Reading<'a> {
     taken: (u64, Option<std::time::SystemTime>),
     pub rejects: Vec<Reject>,
     out: CsvOut,
+    /// Where the converted row holds its area code (persons, employers).
+    area_at: Option<usize>,
+    /// Rows rejected as another county's, by that county.
+    pub other_county: BTreeMap<String, u64>,
     pub read: u64,
     pub staged: u64,
     pub rejected: u64,
@@ -221,7 +227,8 @@ impl Reading<'_> {
             .map_or_else(|| format!("field {}", field + 1), |h| excerpt(h))
     }
 
-    /// Reads every row: converted rows go to `sink`, the others to the reject file.
+    /// Reads every row: converted rows go to `sink`, the others to the reject file;
+    /// `progress` is told how many bytes of the file are read, now and then.
     pub fn stream(
         &mut self,
         sink: &mut Sink<'_>,
@@ -334,6 +341,24 @@ impl Reading<'_> {
                 .collect();
             match format::convert(self.e, &ordered) {
                 Ok(values) => {
+                    // an area code naming another county of the city: the row is that
+                    // county's (a code of no county is a data-quality finding, loaded)
+                    let other = self
+                        .area_at
+                        .and_then(|i| values[i].as_deref())
+                        .filter(|a| {
+                            *a != self.spec.county && self.spec.city_counties.iter().any(|c| c == a)
+                        })
+                        .map(str::to_string);
+                    if let Some(a) = other {
+                        let why = format!(
+                            "area_code `{a}` is county {a}, not {} (the county imported)",
+                            self.spec.county
+                        );
+                        *self.other_county.entry(a).or_default() += 1;
+                        self.reject(no, why.clone(), why, &raw.clone())?;
+                        continue;
+                    }
                     sink(no, &values)?;
                     self.staged += 1;
                 }
@@ -342,8 +367,8 @@ impl Reading<'_> {
                     self.reject(no, full, shown, &raw.clone())?;
                 }
             }
-            if self.read % 65_536 == 0 {
-                progress(self.read);
+            if self.read % 4096 == 0 {
+                progress(self.consumed());
             }
         }
         // a file another process appends to (an export still running) would be loaded cut
@@ -358,14 +383,30 @@ impl Reading<'_> {
                 ),
             });
         }
-        progress(self.read);
+        progress(self.consumed());
         Ok(())
+    }
+
+    /// How many bytes of the file have been read so far (what a progress bar over its size
+    /// shows).
+    fn consumed(&mut self) -> u64 {
+        self.taken.0 - self.lines.get_mut().inner.limit()
     }
 
     /// The SHA-256 of every byte read (call after `stream`).
     pub fn sha256(&mut self) -> String {
         let h = std::mem::take(&mut self.lines.get_mut().hash).finalize();
         h.iter().map(|x| format!("{x:02x}")).collect()
+    }
+
+    /// The county most rows belong to when that is another county than the one imported:
+    /// (that county, its rows).
+    pub fn seems_other_county(&self) -> Option<(String, u64)> {
+        self.other_county
+            .iter()
+            .max_by_key(|(_, n)| **n)
+            .filter(|(_, n)| **n * 2 > self.read)
+            .map(|(c, n)| (c.clone(), *n))
     }
 
     /// Flushes the reject file.
@@ -491,6 +532,8 @@ pub fn open<'a>(
         taken,
         rejects: Vec::new(),
         out,
+        area_at: e.columns.iter().position(|c| c.name == "area_code"),
+        other_county: BTreeMap::new(),
         read: 0,
         staged: 0,
         rejected: 0,

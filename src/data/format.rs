@@ -201,6 +201,15 @@ pub fn entity_of_file(file_name: &str) -> Option<&'static Entity> {
     })
 }
 
+/// The CHECKs of the schema that a date column is not before another: (end, start).
+pub fn date_order(e: &Entity) -> &'static [(&'static str, &'static str)] {
+    match e.name {
+        "employment" => &[("end_date", "start_date")],
+        "unemployment" => &[("ended_on", "registered_on")],
+        _ => &[],
+    }
+}
+
 /// A converted value, ready for the database (None: NULL).
 pub type Value = Option<String>;
 
@@ -364,15 +373,21 @@ pub fn convert(e: &Entity, raw: &[&str]) -> Result<Vec<Value>, Rejection> {
                 let x: f64 = v
                     .parse()
                     .map_err(|_| Rejection::new(c, Some(v), " is not an amount"))?;
-                if !(0.0..1e12).contains(&x) || !x.is_finite() {
+                let text = format!("{x:.2}");
+                // NUMERIC(14,2): twelve digits before the point, after rounding
+                if !(0.0..1e12).contains(&x) || !x.is_finite() || text.len() > 15 {
                     return Err(Rejection::new(c, Some(v), " is out of range"));
                 }
-                format!("{x:.2}")
+                text
             }
             Count => {
                 let x: u64 = v
                     .parse()
                     .map_err(|_| Rejection::new(c, Some(v), " is not a whole number"))?;
+                // an INTEGER column
+                if x > i32::MAX as u64 {
+                    return Err(Rejection::new(c, Some(v), " is out of range"));
+                }
                 x.to_string()
             }
             Flag => match v {
@@ -382,6 +397,40 @@ pub fn convert(e: &Entity, raw: &[&str]) -> Result<Vec<Value>, Rejection> {
             },
         };
         out.push(Some(converted));
+    }
+    // the schema's CHECKs on dates, here so a row breaking one is rejected, not the file
+    for (end, start) in date_order(e) {
+        let at = |name: &str| e.columns.iter().position(|c| c.name == name);
+        let (Some(ei), Some(si)) = (at(end), at(start)) else {
+            continue;
+        };
+        if let (Some(ev), Some(sv)) = (&out[ei], &out[si])
+            && ev < sv
+        {
+            return Err(Rejection::new(
+                &e.columns[ei],
+                Some(ev),
+                format!(" is before {start} `{sv}`"),
+            ));
+        }
+    }
+    // birth_date_src is VARCHAR(20)
+    if let Some(b) = &birth_src
+        && b.chars().count() > 20
+    {
+        let c = e
+            .columns
+            .iter()
+            .find(|c| c.name == "birth_date")
+            .expect("person has birth_date");
+        return Err(Rejection::new(
+            c,
+            None,
+            format!(
+                " is not a date, and has {} characters, at most 20 are kept",
+                b.chars().count()
+            ),
+        ));
     }
     match e.name {
         "person" => {
@@ -542,6 +591,44 @@ mod tests {
                     "-1",
                     "1",
                     "1"
+                ]
+            )
+            .is_err()
+        );
+    }
+
+    /// What a column of the schema cannot hold is rejected here, not by the database.
+    #[test]
+    fn values_the_schema_refuses_are_rejected() {
+        let inspection = entity("inspection").unwrap();
+        let row = |workers: &str, arrears: &str| {
+            convert(
+                inspection,
+                &["C1", "002518057", "2020-01-01", "", "", workers, arrears],
+            )
+        };
+        assert!(row("2147483647", "999999999999.99").is_ok());
+        assert!(row("2147483648", "1").is_err(), "INTEGER");
+        assert!(
+            row("1", "999999999999.996").is_err(),
+            "NUMERIC(14,2) once rounded"
+        );
+        let person = entity("person").unwrap();
+        let long = "not a date at all, really";
+        assert!(
+            convert(
+                person,
+                &[
+                    "11010519491231002X",
+                    "",
+                    "李四",
+                    "1",
+                    long,
+                    "",
+                    "",
+                    "",
+                    "",
+                    ""
                 ]
             )
             .is_err()

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use serde::Serialize;
+use sha2::Digest;
 
 use super::extract::{self, Reading};
 pub use super::extract::{Encoding, Mapping, Reject, Spec};
@@ -30,6 +31,27 @@ pub enum ImportError {
     Sqlite(#[from] rusqlite::Error),
     #[error("{0}")]
     Usage(String),
+    /// Most rows of the file are another county's: it was named as the wrong county.
+    #[error(
+        "{path}: {rows} of its {read} rows are county {seems}'s (their area code), not {named}'s: is this the extract of {seems}? Nothing was loaded"
+    )]
+    WrongCounty {
+        path: String,
+        named: String,
+        seems: String,
+        rows: u64,
+        read: u64,
+    },
+    /// The summary.json beside the extract's folder says it is another county's.
+    #[error(
+        "{path}: {summary} says this folder is county {seems}'s, not {named}'s: is this the extract of {seems}? Nothing was loaded"
+    )]
+    SummaryCounty {
+        path: String,
+        summary: String,
+        named: String,
+        seems: String,
+    },
 }
 
 type Result<T, E = ImportError> = std::result::Result<T, E>;
@@ -227,12 +249,31 @@ pub fn import_file(
         .unwrap_or_default()
         .to_string_lossy()
         .into_owned();
-    // as import manifests have always recorded it
+    // as import manifests have always recorded it (with the mapping, below)
     let encoding_name = match r.encoding {
         Encoding::Utf8 => "utf8",
         Encoding::Gb18030 => "gb18030",
     }
     .to_string();
+    // how the file was read: its encoding, and the mapping when there is one (what an import
+    // of the same file read another way is told apart by; 20 characters at most)
+    let reading = match spec.mapping {
+        Some(m) => {
+            let h = sha2::Sha256::digest(format!("{m:?}").as_bytes());
+            let hex: String = h.iter().take(6).map(|x| format!("{x:02x}")).collect();
+            format!("{encoding_name}+{hex}")
+        }
+        None => encoding_name.clone(),
+    };
+    // an earlier load of the same file: the same reading is already loaded; another reading
+    // replaces it (its import id, to delete what it loaded)
+    let earlier = |found: Option<(String, i64, i64, i64, String)>| match found {
+        Some((id, read, loaded, rejected, how)) if how == reading => {
+            (Some((id, read, loaded, rejected)), None)
+        }
+        Some((id, ..)) => (None, Some(id)),
+        None => (None, None),
+    };
     let id_of = |sha: &str| format!("{}-{}-{}", spec.county, e.name, &sha[..12]);
     let counts = |r: &Reading<'_>, dups: usize| {
         let loaded = r.staged - dups as u64;
@@ -248,16 +289,18 @@ pub fn import_file(
             let mut tx = client.transaction()?;
             tx.batch_execute("SET LOCAL work_mem = '256MB'")?;
             stage_pg(&mut tx, &mut r, &cols, progress)?;
+            wrong_county(&r, path, spec)?;
             let sha = r.sha256();
             let already = tx
                 .query_opt(
                     &format!(
-                        "SELECT import_id, rows_read, rows_loaded, rows_rejected FROM {}.import_batch WHERE county_code = $1 AND entity = $2 AND file_sha256 = $3",
+                        "SELECT import_id, rows_read, rows_loaded, rows_rejected, encoding FROM {}.import_batch WHERE county_code = $1 AND entity = $2 AND file_sha256 = $3",
                         db::SCHEMA
                     ),
                     &[&spec.county, &e.name, &sha],
                 )?
-                .map(|row| (row.get(0), row.get(1), row.get(2), row.get(3)));
+                .map(|row| (row.get(0), row.get(1), row.get(2), row.get(3), row.get(4)));
+            let (already, replaces) = earlier(already);
             let query_duplicates = |tx: &mut postgres::Transaction<'_>| -> Result<Vec<(u64, u64)>> {
                 Ok(tx
                     .query(&dup_sql, &[])?
@@ -272,6 +315,14 @@ pub fn import_file(
                 }
                 tx.rollback()?;
             } else {
+                if let Some(old) = &replaces {
+                    for t in [e.table, "import_total", "import_batch"] {
+                        tx.execute(
+                            &format!("DELETE FROM {}.{t} WHERE import_id = $1", db::SCHEMA),
+                            &[old],
+                        )?;
+                    }
+                }
                 // the manifest first (assuming no repeated keys, corrected below if there are)
                 let import_id = id_of(&sha);
                 let (loaded, rejected) = counts(&r, 0);
@@ -280,7 +331,7 @@ pub fn import_file(
                         "INSERT INTO {}.import_batch VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, now(), now())",
                         db::SCHEMA
                     ),
-                    &[&import_id, &spec.city_code, &spec.county, &e.name, &file_name, &sha, &encoding_name, &(r.read as i64), &(loaded as i64), &(rejected as i64), &reject_name(&import_id, rejected), &operator],
+                    &[&import_id, &spec.city_code, &spec.county, &e.name, &file_name, &sha, &reading, &(r.read as i64), &(loaded as i64), &(rejected as i64), &reject_name(&import_id, rejected), &operator],
                 )?;
                 let select: Vec<String> = cols
                     .iter()
@@ -360,14 +411,16 @@ pub fn import_file(
             c.execute_batch("DROP TABLE IF EXISTS temp.jb_stage")?;
             let tx = c.transaction()?;
             stage_lite(&tx, &mut r, &cols, progress)?;
+            wrong_county(&r, path, spec)?;
             let sha = r.sha256();
             let already = tx
                 .query_row(
-                    "SELECT import_id, rows_read, rows_loaded, rows_rejected FROM import_batch WHERE county_code = ?1 AND entity = ?2 AND file_sha256 = ?3",
+                    "SELECT import_id, rows_read, rows_loaded, rows_rejected, encoding FROM import_batch WHERE county_code = ?1 AND entity = ?2 AND file_sha256 = ?3",
                     rusqlite::params![spec.county, e.name, sha],
-                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?)),
                 )
                 .ok();
+            let (already, replaces) = earlier(already);
             let duplicates: Vec<(u64, u64)> = {
                 let mut st = tx.prepare(&dup_sql)?;
                 st.query_map([], |row| {
@@ -381,11 +434,16 @@ pub fn import_file(
                         "DELETE FROM jb_stage WHERE line NOT IN (SELECT min(line) FROM jb_stage GROUP BY {key})"
                     ))?;
                 }
+                if let Some(old) = &replaces {
+                    for t in [e.table, "import_total", "import_batch"] {
+                        tx.execute(&format!("DELETE FROM {t} WHERE import_id = ?1"), [old])?;
+                    }
+                }
                 let (loaded, rejected) = counts(&r, duplicates.len());
                 let import_id = id_of(&sha);
                 tx.execute(
                     "INSERT INTO import_batch VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
-                    rusqlite::params![import_id, spec.city_code, spec.county, e.name, file_name, sha, encoding_name, r.read as i64, loaded as i64, rejected as i64, reject_name(&import_id, rejected), operator],
+                    rusqlite::params![import_id, spec.city_code, spec.county, e.name, file_name, sha, reading, r.read as i64, loaded as i64, rejected as i64, reject_name(&import_id, rejected), operator],
                 )?;
                 tx.execute(
                     &format!(
@@ -476,6 +534,35 @@ pub fn import_file(
     })
 }
 
+/// The county the folder of an extract file is, by the summary.json of the extracts beside it
+/// (what `data synth` and the county exports write): that file and the county. None when there
+/// is none, or it does not name the folder.
+fn county_of_folder(file: &Path) -> Option<(PathBuf, String)> {
+    let folder = file.parent()?.canonicalize().ok()?;
+    let summary = folder.parent()?.join("summary.json");
+    let text = std::fs::read_to_string(&summary).ok()?;
+    let value: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let code = value["counties"].as_array()?.iter().find_map(|c| {
+        let named = Path::new(c["folder"].as_str()?).canonicalize().ok()?;
+        (named == folder).then(|| c["code"].as_str().map(str::to_string))?
+    })?;
+    Some((summary, code))
+}
+
+/// Refuses a file most of whose rows are another county's.
+fn wrong_county(r: &Reading<'_>, path: &Path, spec: &Spec<'_>) -> Result<()> {
+    match r.seems_other_county() {
+        Some((seems, rows)) => Err(ImportError::WrongCounty {
+            path: path.display().to_string(),
+            named: spec.county.to_string(),
+            seems,
+            rows,
+            read: r.read,
+        }),
+        None => Ok(()),
+    }
+}
+
 fn reject_name(import_id: &str, rejected: u64) -> Option<String> {
     (rejected > 0).then(|| format!("{import_id}.rejects.csv"))
 }
@@ -500,16 +587,34 @@ pub fn lock_county(
 }
 
 /// Opens every file and reads its header before any row is loaded: a file that cannot be
-/// read stops the import before it changes anything.
+/// read stops the import before it changes anything. So does a file of persons or employers
+/// whose rows are mostly another county's (read through once for it).
 pub fn check_readable(files: &[(&'static Entity, PathBuf)], spec: &Spec<'_>) -> Result<()> {
     let scratch = tempfile::tempdir()?;
     for (entity, path) in files {
-        extract::open(entity, path, spec, &scratch.path().join("check.tmp")).map_err(|e| {
-            ImportError::File {
+        if let Some((summary, seems)) = county_of_folder(path)
+            && seems != spec.county
+        {
+            return Err(ImportError::SummaryCounty {
                 path: path.display().to_string(),
-                message: format!("cannot be imported: {e}"),
+                summary: summary.display().to_string(),
+                named: spec.county.to_string(),
+                seems,
+            });
+        }
+        let mut r =
+            extract::open(entity, path, spec, &scratch.path().join("check.tmp")).map_err(|e| {
+                ImportError::File {
+                    path: path.display().to_string(),
+                    message: format!("cannot be imported: {e}"),
+                }
+            })?;
+        if entity.columns.iter().any(|c| c.name == "area_code") {
+            // a failure to read it through is the import's to report, file by file
+            if r.stream(&mut |_, _| Ok(()), &|_| {}).is_ok() {
+                wrong_county(&r, path, spec)?;
             }
-        })?;
+        }
     }
     Ok(())
 }

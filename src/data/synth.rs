@@ -466,6 +466,9 @@ pub fn generate(site: &Site, spec: &Spec) -> Result<Summary, SynthError> {
                 // the same person again in the next county (under another name for kind 9)
                 let other = (ci + 1) % counties.len();
                 let mut again: Vec<String> = row.iter().map(|s| s.to_string()).collect();
+                // registered there now: a row with another county's area code is refused
+                // by the import as that county's
+                again[5] = counties[other].0.to_string();
                 if kind_done == Some(9) {
                     again[2] = format!("{}{}", again[2], "改");
                 }
