@@ -128,7 +128,8 @@ impl Ctx {
             if a.starts_with("--set=") {
                 continue;
             }
-            words.push(a);
+            // a password written in an argument is never recorded, however short
+            words.push(crate::privacy::without_passwords(&a));
         }
         crate::state::audit::record(
             self.state_dir(),

@@ -55,28 +55,53 @@ pub fn register_arguments(args: impl IntoIterator<Item = String>) {
 /// the value of every `password=`, `passwd=` or `pwd=` parameter (URL query, libpq keywords,
 /// JDBC `;password=`), as written and percent-decoded.
 pub fn passwords_in(text: &str) -> Vec<String> {
-    let lower = text.to_ascii_lowercase();
     let mut out = Vec::new();
-    let mut push = |pw: &str| {
-        if pw.is_empty() {
-            return;
-        }
+    for span in password_spans(text) {
+        let pw = &text[span];
         out.push(pw.to_string());
         let decoded = percent_decode(pw);
         if decoded != pw {
             out.push(decoded);
         }
-    };
+    }
+    out
+}
+
+/// `text` with every password it holds (see [`passwords_in`]) masked where it stands, however
+/// short: what is recorded of a command line never carries one.
+pub fn without_passwords(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    let mut spans = password_spans(text);
+    spans.sort_by_key(|s| s.start);
+    for span in spans {
+        if span.start < last {
+            continue; // inside one masked already
+        }
+        out.push_str(&text[last..span.start]);
+        out.push_str(MASK);
+        last = span.end;
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+/// Where the passwords of a connection string stand in it (non-empty byte ranges).
+fn password_spans(text: &str) -> Vec<std::ops::Range<usize>> {
+    let lower = text.to_ascii_lowercase();
+    let mut out = Vec::new();
     for (at, _) in lower.match_indices("://") {
-        let rest = &text[at + 3..];
+        let start = at + 3;
+        let rest = &text[start..];
         let end = rest
             .find(|c: char| matches!(c, '/' | '?' | '#') || c.is_whitespace())
             .unwrap_or(rest.len());
         let authority = &rest[..end];
         if let Some((userinfo, _)) = authority.rsplit_once('@')
-            && let Some((_, pw)) = userinfo.split_once(':')
+            && let Some(colon) = userinfo.find(':')
+            && colon + 1 < userinfo.len()
         {
-            push(pw);
+            out.push(start + colon + 1..start + userinfo.len());
         }
     }
     for key in ["password=", "passwd=", "pwd="] {
@@ -89,16 +114,18 @@ pub fn passwords_in(text: &str) -> Vec<String> {
             if !starts_word {
                 continue;
             }
-            let rest = &text[at + key.len()..];
-            let value = if let Some(quoted) = rest.strip_prefix('\'') {
-                quoted.split('\'').next().unwrap_or("")
+            let mut start = at + key.len();
+            let rest = &text[start..];
+            let len = if let Some(quoted) = rest.strip_prefix('\'') {
+                start += 1;
+                quoted.find('\'').unwrap_or(quoted.len())
             } else {
-                let end = rest
-                    .find(|c: char| matches!(c, '&' | ';' | '"' | ',') || c.is_whitespace())
-                    .unwrap_or(rest.len());
-                &rest[..end]
+                rest.find(|c: char| matches!(c, '&' | ';' | '"' | ',') || c.is_whitespace())
+                    .unwrap_or(rest.len())
             };
-            push(value);
+            if len > 0 {
+                out.push(start..start + len);
+            }
         }
     }
     out
@@ -266,6 +293,28 @@ fn looks_like_id(d: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_command_line_is_recorded_without_its_passwords_however_short() {
+        assert_eq!(
+            super::without_passwords("--source postgresql://u:ab@h/db"),
+            "--source postgresql://u:********@h/db"
+        );
+        assert_eq!(
+            super::without_passwords("jdbc:postgresql://h/db?user=u&password=x1&ssl=1"),
+            "jdbc:postgresql://h/db?user=u&password=********&ssl=1"
+        );
+        assert_eq!(
+            super::without_passwords("host=h password='a b' dbname=x"),
+            "host=h password='********' dbname=x"
+        );
+        assert_eq!(super::without_passwords("no secret here"), "no secret here");
+        assert_eq!(
+            super::passwords_in("mysql://u:p%40ss@h"),
+            vec!["p%40ss".to_string(), "p@ss".to_string()]
+        );
+    }
+
     use super::*;
 
     #[test]

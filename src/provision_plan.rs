@@ -117,11 +117,8 @@ pub fn bound_states(plan: &HostPlan, salt: &str) -> BTreeMap<String, String> {
         .map(|d| {
             let state = match &d.secret_digest {
                 Some(digest) => {
-                    let mut h = Sha256::new();
-                    h.update(salt.as_bytes());
-                    h.update(b"\0");
-                    h.update(digest.as_bytes());
-                    let keyed: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+                    let keyed =
+                        crate::resource::plan::sha256(format!("{salt}\0{digest}").as_bytes());
                     format!("{} content salted:{keyed}", d.state)
                 }
                 None => d.state.clone(),

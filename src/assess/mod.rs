@@ -161,22 +161,23 @@ pub fn assess(profiles: &Profiles, state: &Path, now: DateTime<Utc>) -> Vec<Site
     // the release a wave must run: the province's choice, else the newest its own cities
     // rolled out (a wave still waiting for its dates is not behind because the pilots moved
     // on), else, for a wave not begun, the newest rolled out anywhere
-    let newest_of = |wave: Option<&str>| {
-        profiles
-            .sites
-            .iter()
-            .zip(&records)
-            .filter(|(s, _)| wave.is_none_or(|w| s.profile.city.wave == w && !s.is_province()))
-            .flat_map(|(_, r)| r.ledger.iter().filter(|c| record::succeeded(c)))
-            .map(|c| c.to.clone())
-            .max_by(|a, b| record::version_order(a, b))
+    let newer = |a: Option<String>, b: Option<String>| match (a, b) {
+        (Some(a), Some(b)) => Some(std::cmp::max_by(a, b, |x, y| record::version_order(x, y))),
+        (a, b) => a.or(b),
     };
-    let newest = newest_of(None);
-    let mut newest_in_wave: BTreeMap<String, Option<String>> = BTreeMap::new();
-    for s in &profiles.sites {
-        let wave = &s.profile.city.wave;
-        if !newest_in_wave.contains_key(wave) {
-            newest_in_wave.insert(wave.clone(), newest_of(Some(wave)));
+    let mut newest: Option<String> = None;
+    let mut newest_in_wave: BTreeMap<&str, Option<String>> = BTreeMap::new();
+    for (site, r) in profiles.sites.iter().zip(&records) {
+        let mine = r
+            .ledger
+            .iter()
+            .filter(|c| record::succeeded(c))
+            .map(|c| c.to.clone())
+            .max_by(|a, b| record::version_order(a, b));
+        newest = newer(newest, mine.clone());
+        if !site.is_province() {
+            let wave = newest_in_wave.entry(&site.profile.city.wave).or_default();
+            *wave = newer(wave.take(), mine);
         }
     }
     let mut latest: BTreeMap<&str, Option<u32>> = BTreeMap::new();
@@ -198,7 +199,7 @@ pub fn assess(profiles: &Profiles, state: &Path, now: DateTime<Utc>) -> Vec<Site
                     .and_then(|p| p.release.clone())
                     .or_else(|| {
                         newest_in_wave
-                            .get(&site.profile.city.wave)
+                            .get(site.profile.city.wave.as_str())
                             .cloned()
                             .flatten()
                     })

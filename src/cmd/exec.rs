@@ -52,16 +52,18 @@ pub fn run(ctx: &Ctx, args: ExecArgs) -> Result<Exit> {
     let profiles = ctx.profiles()?;
     // what a server prints may be a secret jinbao put there (a database password file): every
     // secret of the cities reached is known before any output is shown, so it is masked
-    for host in fleet.hosts() {
-        if let Some(site) = profiles.find(&host.city) {
-            let p = &site.profile;
-            for secret in p
-                .database
-                .secrets()
-                .chain(p.datacenter.ssh.passphrase.as_ref())
-            {
-                let _ = secret.resolve();
-            }
+    // once per city, not per server: each secret file is read once
+    let mut cities: Vec<&str> = fleet.hosts().map(|h| h.city.as_str()).collect();
+    cities.sort_unstable();
+    cities.dedup();
+    for site in cities.into_iter().filter_map(|c| profiles.find(c)) {
+        let p = &site.profile;
+        for secret in p
+            .database
+            .secrets()
+            .chain(p.datacenter.ssh.passphrase.as_ref())
+        {
+            let _ = secret.resolve();
         }
     }
     let results = fleet.each(None, &ctx.printer, "exec", |host, t, _| {

@@ -19,7 +19,6 @@ use std::path::{Path, PathBuf};
 
 use flate2::{Compression, GzBuilder};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 /// Every entry of a release carries this time, so the same input packs to the same bytes.
 const FIXED_MTIME: u64 = 1_199_145_600; // 2008-01-01, the year the pilots went live
@@ -199,7 +198,7 @@ pub fn pack(
         name: name.to_string(),
         version: version.to_string(),
         tarball: tar_name,
-        sha256: hex_sha256(&bytes),
+        sha256: crate::resource::plan::sha256(&bytes),
         size: bytes.len() as u64,
         files: packed.files,
         unpacked: checked.contents.unpacked,
@@ -318,34 +317,6 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Releas
     Ok(())
 }
 
-/// SHA-256 of bytes in memory, as hexadecimal.
-pub fn hex_sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// SHA-256 and size of a file, streamed.
-pub fn digest(path: &Path) -> Result<(String, u64), ReleaseError> {
-    let mut f = std::fs::File::open(path).map_err(io(path))?;
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 256 * 1024];
-    let mut size = 0;
-    loop {
-        let n = f.read(&mut buf).map_err(io(path))?;
-        if n == 0 {
-            break;
-        }
-        h.update(&buf[..n]);
-        size += n as u64;
-    }
-    Ok((
-        h.finalize().iter().map(|b| format!("{b:02x}")).collect(),
-        size,
-    ))
-}
-
 /// Reads a release from its tarball or manifest path, verifying the checksum and every entry.
 pub fn open(path: &Path) -> Result<Release, ReleaseError> {
     let (manifest_path, tarball_hint) = if path.to_string_lossy().ends_with(".release.toml") {
@@ -373,7 +344,7 @@ pub fn open(path: &Path) -> Result<Release, ReleaseError> {
     }
     // one reading: the checksum, the check and the canonical form all come from these bytes
     let bytes = check::read_file(&tarball)?;
-    let sha = hex_sha256(&bytes);
+    let sha = crate::resource::plan::sha256(&bytes);
     if sha != manifest.sha256 {
         return Err(ReleaseError::Checksum {
             tarball: tarball.display().to_string(),

@@ -6,14 +6,8 @@ use std::os::fd::{FromRawFd, OwnedFd};
 use std::path::Path;
 use std::process::Stdio;
 
-/// Runs jinbao with stdout and stderr on a terminal `columns` wide; returns its exit code and
-/// everything the terminal received.
-pub fn run_on_terminal(
-    state: &Path,
-    columns: u16,
-    env: &[(&str, &str)],
-    args: &[&str],
-) -> (i32, String) {
+/// A pseudo-terminal 50 rows high and `columns` wide: (master, slave).
+fn open_terminal(columns: u16) -> (OwnedFd, OwnedFd) {
     let (mut master, mut slave) = (0, 0);
     let size = libc::winsize {
         ws_row: 50,
@@ -34,6 +28,18 @@ pub fn run_on_terminal(
     assert_eq!(rc, 0, "openpty: {}", std::io::Error::last_os_error());
     // SAFETY: both descriptors were just opened and are owned here alone.
     let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+    (master, slave)
+}
+
+/// Runs jinbao with stdout and stderr on a terminal `columns` wide; returns its exit code and
+/// everything the terminal received.
+pub fn run_on_terminal(
+    state: &Path,
+    columns: u16,
+    env: &[(&str, &str)],
+    args: &[&str],
+) -> (i32, String) {
+    let (master, slave) = open_terminal(columns);
     let mut cmd = super::jinbao_std(state);
     cmd.env_remove("NO_COLOR");
     for (k, v) in env {
@@ -77,26 +83,7 @@ pub struct Session {
 
 /// Starts jinbao with stdin, stdout and stderr on one terminal 120 columns wide.
 pub fn spawn_on_terminal(state: &Path, env: &[(&str, &str)], args: &[&str]) -> Session {
-    let (mut master, mut slave) = (0, 0);
-    let size = libc::winsize {
-        ws_row: 50,
-        ws_col: 120,
-        ws_xpixel: 0,
-        ws_ypixel: 0,
-    };
-    // SAFETY: openpty writes two descriptors into the integers passed and reads `size`.
-    let rc = unsafe {
-        libc::openpty(
-            &mut master,
-            &mut slave,
-            std::ptr::null_mut(),
-            std::ptr::null(),
-            &size,
-        )
-    };
-    assert_eq!(rc, 0, "openpty: {}", std::io::Error::last_os_error());
-    // SAFETY: both descriptors were just opened and are owned here alone.
-    let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+    let (master, slave) = open_terminal(120);
     let mut cmd = super::jinbao_std(state);
     for (k, v) in env {
         cmd.env(k, v);
