@@ -167,6 +167,71 @@ impl Pending {
     fn is_empty(&self) -> bool {
         self.long_name.is_none() && self.long_link.is_none() && self.pax.is_none()
     }
+
+    /// A GNU long name (or, not `name`, long link) for the next entry.
+    fn long(&mut self, name: bool, bytes: Vec<u8>) -> Result<(), &'static str> {
+        let slot = if name {
+            &mut self.long_name
+        } else {
+            &mut self.long_link
+        };
+        if slot.is_some() {
+            return Err("is a second GNU long name for one entry");
+        }
+        *slot = Some(until_nul(bytes));
+        Ok(())
+    }
+
+    /// A pax header: for the next entry, or (`global`) for every entry after it, where only a
+    /// comment is taken (anything else would rename what follows).
+    fn pax(&mut self, global: bool, data: &[u8]) -> Result<(), &'static str> {
+        let records = pax(data)?;
+        if global {
+            if records.keys().any(|k| k != "comment") {
+                return Err("is a global pax header that would change the entries after it");
+            }
+            return Ok(());
+        }
+        if self.pax.is_some() {
+            return Err("is a second pax header for one entry");
+        }
+        self.pax = Some(records);
+        Ok(())
+    }
+
+    /// The entry's name and link target: what the extension headers before it said, else its
+    /// own header. One said twice (GNU and pax) or not UTF-8 is refused.
+    fn names(self, header: &tar::Header) -> Result<(String, String), &'static str> {
+        let pax = self.pax.unwrap_or_default();
+        let pick = |long: Option<Vec<u8>>, key: &str, own: Option<Vec<u8>>, twice| match (
+            long,
+            pax.get(key),
+        ) {
+            (Some(_), Some(_)) => Err(twice),
+            (Some(l), None) => Ok(Some(l)),
+            (None, Some(p)) => Ok(Some(p.clone())),
+            (None, None) => Ok(own),
+        };
+        let name = pick(
+            self.long_name,
+            "path",
+            Some(header.path_bytes().into_owned()),
+            "is named twice, by a GNU long name and a pax path",
+        )?
+        .unwrap_or_default();
+        let name = String::from_utf8(name).map_err(|_| "has a name that is not UTF-8")?;
+        let link = pick(
+            self.long_link,
+            "linkpath",
+            header.link_name_bytes().map(|l| l.into_owned()),
+            "names its link twice, by a GNU long link and a pax linkpath",
+        )?
+        .map(String::from_utf8)
+        .transpose()
+        .map_err(|_| "links to a name that is not UTF-8")?
+        .unwrap_or_default();
+        Ok((name, link))
+    }
 }
 
 /// Checks every entry of a tar.gz held in memory, reading at most `limit` unpacked bytes of
@@ -220,51 +285,21 @@ pub fn archive(
             };
             if kind.is_gnu_longname() || kind.is_gnu_longlink() {
                 let long = meta(MAX_LONG_NAME, "is a GNU long name longer than 4,096 bytes")?;
-                let slot = if kind.is_gnu_longname() {
-                    &mut pending.long_name
-                } else {
-                    &mut pending.long_link
-                };
-                if slot.is_some() {
-                    return Err(refuse(&named, "is a second GNU long name for one entry"));
-                }
-                *slot = Some(until_nul(long));
+                pending
+                    .long(kind.is_gnu_longname(), long)
+                    .map_err(|why| refuse(&named, why))?;
                 continue;
             }
-            if kind.is_pax_local_extensions() {
+            if kind.is_pax_local_extensions() || kind.is_pax_global_extensions() {
                 let records = meta(MAX_PAX, "is a pax header larger than 64 KiB")?;
-                if pending.pax.is_some() {
-                    return Err(refuse(&named, "is a second pax header for one entry"));
-                }
-                pending.pax = Some(pax(&records).map_err(|why| refuse(&named, why))?);
+                pending
+                    .pax(kind.is_pax_global_extensions(), &records)
+                    .map_err(|why| refuse(&named, why))?;
                 continue;
             }
-            if kind.is_pax_global_extensions() {
-                let records = meta(MAX_PAX, "is a pax header larger than 64 KiB")?;
-                let records = pax(&records).map_err(|why| refuse(&named, why))?;
-                if records.keys().any(|k| k != "comment") {
-                    return Err(refuse(
-                        &named,
-                        "is a global pax header that would change the entries after it",
-                    ));
-                }
-                continue;
-            }
-            let said = std::mem::take(&mut pending);
-            let pax = said.pax.unwrap_or_default();
-            let name = match (said.long_name, pax.get("path")) {
-                (Some(_), Some(_)) => {
-                    return Err(refuse(
-                        &named,
-                        "is named twice, by a GNU long name and a pax path",
-                    ));
-                }
-                (Some(n), None) => n,
-                (None, Some(p)) => p.clone(),
-                (None, None) => header.path_bytes().into_owned(),
-            };
-            let raw = String::from_utf8(name)
-                .map_err(|_| refuse(&named, "has a name that is not UTF-8"))?;
+            let (raw, link) = std::mem::take(&mut pending)
+                .names(&header)
+                .map_err(|why| refuse(&named, why))?;
             c.entries += 1;
             if c.entries > MAX_ENTRIES {
                 return Err(refuse(
@@ -277,22 +312,6 @@ pub fn archive(
             if mode & 0o7000 != 0 {
                 return Err(refuse(&raw, "has a setuid, setgid or sticky bit"));
             }
-            let link = match (said.long_link, pax.get("linkpath")) {
-                (Some(_), Some(_)) => {
-                    return Err(refuse(
-                        &raw,
-                        "names its link twice, by a GNU long link and a pax linkpath",
-                    ));
-                }
-                (Some(l), None) => Some(l),
-                (None, Some(l)) => Some(l.clone()),
-                (None, None) => header.link_name_bytes().map(|l| l.into_owned()),
-            };
-            let link = link
-                .map(String::from_utf8)
-                .transpose()
-                .map_err(|_| refuse(&raw, "links to a name that is not UTF-8"))?
-                .unwrap_or_default();
             let is_file = matches!(
                 kind,
                 tar::EntryType::Regular | tar::EntryType::Continuous | tar::EntryType::Link
@@ -312,21 +331,8 @@ pub fn archive(
                 }
                 continue;
             }
-            match seen.get(&rel) {
-                Some(Kind::Dir) if checked == Kind::Dir => continue,
-                Some(before) if before.word() != checked.word() => {
-                    return Err(refuse(
-                        &raw,
-                        "comes back as another type: tar tools disagree on which one stays",
-                    ));
-                }
-                Some(_) => {
-                    return Err(refuse(
-                        &raw,
-                        "appears twice: tar tools disagree on which one stays",
-                    ));
-                }
-                None => {}
+            if again(seen.get(&rel), &checked).map_err(|why| refuse(&raw, why))? {
+                continue; // a folder named twice is one folder
             }
             let written = match kind {
                 tar::EntryType::Directory => out.dir(&rel),
@@ -409,6 +415,20 @@ fn count_file(c: &mut Contents, size: u64, limit: u64) -> Result<(), &'static st
         return Err("takes the release past its unpacked size (the manifest's, or 4 GiB)");
     }
     Ok(())
+}
+
+/// Whether a path seen `before` may come again as `now` (true: skip it, a folder named
+/// twice); a path that comes back at all otherwise is refused (tar tools disagree on which
+/// one stays).
+fn again(before: Option<&Kind>, now: &Kind) -> Result<bool, &'static str> {
+    match before {
+        None => Ok(false),
+        Some(Kind::Dir) if *now == Kind::Dir => Ok(true),
+        Some(b) if b.word() != now.word() => {
+            Err("comes back as another type: tar tools disagree on which one stays")
+        }
+        Some(_) => Err("appears twice: tar tools disagree on which one stays"),
+    }
 }
 
 /// A GNU long name's bytes up to its first NUL.
