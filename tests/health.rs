@@ -319,3 +319,26 @@ fn usage_errors_of_health_are_unknown() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("usage errors"), "{}", r.stdout);
 }
+
+/// "Not built" is for a city jinbao never rolled out to: one that was rolled out and lost
+/// every release on its servers is an outage, never "not built".
+#[test]
+fn a_city_that_lost_its_releases_is_not_called_not_built() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    common::sandbox_rollout(state, "examples/unified-app", "hebi", &[]);
+    let hosts = state.join("sandbox/hosts/hebi");
+    for host in std::fs::read_dir(&hosts).unwrap().flatten() {
+        let install = host.path().join("opt/jinbao");
+        if install.exists() {
+            std::fs::remove_dir_all(&install).unwrap();
+        }
+    }
+    let r = run(jinbao(state).args(["health", "hebi", "--json"]));
+    let report = r.json();
+    assert_ne!(report["status"], "OK", "{report}");
+    assert!(
+        !checks(&report).iter().any(|c| c["check"] == "built"),
+        "{report}"
+    );
+}

@@ -118,12 +118,23 @@ fn inspect(ctx: &Ctx, a: HealthArgs) -> Result<Exit> {
     };
     let mut checks: Vec<Check> = Vec::new();
     if health::HOST_CHECKS.iter().any(|c| wanted(c)) {
+        // a city jinbao never rolled out to may be "not built"; one it did is never that
+        let rolled_out: std::collections::BTreeSet<String> = sites
+            .iter()
+            .filter(|s| {
+                !crate::state::releases(ctx.state_dir(), s.pinyin(), 1)
+                    .records
+                    .is_empty()
+            })
+            .map(|s| s.pinyin().to_string())
+            .collect();
         checks.extend(health::servers(
-            ctx.profiles()?,
-            &ctx.select(&spec)?,
+            profiles,
+            &sites,
             &ctx.printer,
             a.connect.forks,
             a.connect.accept_new_host_keys,
+            &rolled_out,
         ));
     }
     if ["database", "schema", "drift"].iter().any(|c| wanted(c)) {

@@ -23,6 +23,7 @@ pub fn servers(
     printer: &Printer,
     forks: usize,
     accept_new_host_keys: bool,
+    rolled_out: &std::collections::BTreeSet<String>,
 ) -> Vec<Check> {
     let hosts: Vec<_> = sites
         .iter()
@@ -91,7 +92,9 @@ pub fn servers(
             .filter(|(c, _, _)| c == city)
             .map(|(_, h, r)| (h.clone(), r.clone()))
             .collect();
-        if list.iter().all(|(_, r)| r.is_none()) {
+        // no release anywhere and never rolled out to: not built. A city that was rolled out
+        // to and lost every release is an outage, checked as it is
+        if list.iter().all(|(_, r)| r.is_none()) && !rolled_out.contains(city.as_str()) {
             not_built(&mut checks, city);
             continue;
         }
@@ -102,8 +105,9 @@ pub fn servers(
 
 /// What provisioning and a first rollout would make on a city that has none of it yet: not
 /// an outage, so not CRITICAL. A city no app server of which holds any release is "not
-/// built": its routes, services and application are one OK line saying so (a server that
-/// cannot be reached, its disk and its clock are still checked as they are).
+/// built" (when jinbao never rolled out to it): its routes, services and application are one
+/// OK line saying so (a server that cannot be reached, its disk and its clock are still
+/// checked as they are).
 fn not_built(checks: &mut Vec<Check>, city: &str) {
     const BUILT_BY_JINBAO: [&str; 5] = ["routes", "service", "app", "endpoints", "release"];
     checks.retain(|c| c.city != city || !BUILT_BY_JINBAO.contains(&c.check.as_str()));
