@@ -55,7 +55,7 @@ pub enum ReleaseError {
         path: String,
         source: std::io::Error,
     },
-    #[error("unsafe entry in {tarball}: `{entry}` {why}")]
+    #[error("{}", unsafe_message(tarball, entry, why))]
     Unsafe {
         tarball: String,
         entry: String,
@@ -71,6 +71,16 @@ pub enum ReleaseError {
     Invalid(String),
     #[error("{0}")]
     UnsafeValue(#[from] crate::profile::safe::Unsafe),
+}
+
+/// An entry's fault names the entry; the archive's own (a second gzip member) names the
+/// archive.
+fn unsafe_message(tarball: &str, entry: &str, why: &str) -> String {
+    if entry.is_empty() {
+        format!("unsafe archive {tarball}: it {why}")
+    } else {
+        format!("unsafe entry in {tarball}: `{entry}` {why}")
+    }
 }
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> ReleaseError + '_ {
