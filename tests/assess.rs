@@ -445,6 +445,17 @@ fn the_report_says_where_the_province_stands_and_writes_what_its_file_says() {
     );
     assert!(page.contains("<h2 id=\"province-table\">全省总表</h2>"));
     assert!(page.contains("<th>应用上线</th>"));
+    // what the assessment says (missing, facts, attention) is Chinese too, not English
+    // sentences inside a Chinese page
+    let english = english_phrases(&page);
+    assert!(
+        english.is_empty(),
+        "English in the Chinese report: {english:?}"
+    );
+    assert!(
+        page.contains("尚缺：尚无数据检查记录（jinbao data check hebi）"),
+        "{page}"
+    );
     let en = state.join("en.html");
     let r = run(jinbao(state).args(["report", "--lang", "en", "--out", en.to_str().unwrap()]));
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -456,6 +467,11 @@ fn the_report_says_where_the_province_stands_and_writes_what_its_file_says() {
         &english[..2000.min(english.len())]
     );
     assert!(english.contains("<h2 id=\"province-table\">Province table</h2>"));
+    assert!(english.contains("missing: no data check recorded (jinbao data check hebi)"));
+    assert!(
+        english_phrases(&english).len() > 20,
+        "the detector sees English where there is"
+    );
     assert!(page.contains("<table id=\"glance\""));
     assert!(page.contains("<tr data-city=\"hebi\"><td>鹤壁市 hebi</td>"));
     let csv = state.join("r.csv");
@@ -473,4 +489,43 @@ fn the_report_says_where_the_province_stands_and_writes_what_its_file_says() {
     let r = run(jinbao(state).args(["report", "--out", nowhere.to_str().unwrap()]));
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(!state.join("no").exists(), "no folder was made");
+}
+
+/// Runs of three or more English words in a page's visible text, leaving out the commands it
+/// names (`jinbao …`) and what the province's profile itself says (its wave titles).
+fn english_phrases(page: &str) -> Vec<String> {
+    let profile = std::fs::read_to_string(common::repo().join("profiles/province.toml")).unwrap();
+    let body = &page[page.find("<body>").unwrap()..];
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in body.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    let cells = text
+        .split(|c: char| {
+            !(c.is_ascii_alphanumeric() || c == ' ' || c == '\'' || c == '-' || c == '.')
+        })
+        // a cell ends where the tags left two spaces
+        .flat_map(|chunk| chunk.split("  "));
+    for cell in cells {
+        // a command a reader is told to run stays as it is
+        let cell = cell.split("jinbao").next().unwrap_or("");
+        let words: Vec<&str> = cell
+            .split(' ')
+            .filter(|w| w.len() > 1 && w.chars().all(|c| c.is_ascii_alphabetic()))
+            .collect();
+        if words.len() >= 3 && !profile.contains(&words.join(" ")) {
+            found.push(cell.trim().to_string());
+        }
+    }
+    found
 }

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::note::{HealthSeen, Note};
 use super::record::{Record, current_release, parse_time, succeeded, version_order};
 use crate::profile::assessment::AssessmentConfig;
 use crate::state::facts::{Fact, FactRecord};
@@ -77,8 +78,8 @@ pub struct MilestoneDetail {
     pub holds: bool,
     /// What is missing for it to hold.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub missing: Option<String>,
-    pub facts: Vec<String>,
+    pub missing: Option<Note>,
+    pub facts: Vec<Note>,
     /// Since when it has held without a break.
     #[serde(skip)]
     pub since: Option<DateTime<Utc>>,
@@ -117,8 +118,8 @@ struct Found {
     /// The first time the record shows it reached.
     first: Option<DateTime<Utc>>,
     since: Option<DateTime<Utc>>,
-    missing: Option<String>,
-    facts: Vec<String>,
+    missing: Option<Note>,
+    facts: Vec<Note>,
 }
 
 /// Every milestone that applies to the site, in order.
@@ -175,35 +176,28 @@ fn environment(city: &str, r: &Record) -> Found {
     let facts = facts_of(r, "provision");
     let clean = |x: &&FactRecord| matches!(x.fact, Fact::Provision { clean: true, .. });
     let time = |x: &&FactRecord| parse_time(&x.time);
-    let described = facts.last().map(|x| match &x.fact {
+    let described = facts.last().and_then(|x| match &x.fact {
         Fact::Provision {
             clean,
             hosts,
             pending,
-        } => format!(
-            "{} at {}: {hosts} servers, {}",
-            x.by,
-            short(&x.time),
-            if *clean {
-                "nothing to change".to_string()
-            } else {
-                format!("{pending} changes pending or failed")
-            }
-        ),
-        Fact::Schema { .. } => String::new(),
+        } => Some(Note::Provisioned {
+            by: x.by.clone(),
+            when: short(&x.time),
+            hosts: *hosts,
+            pending: (!*clean).then_some(*pending),
+        }),
+        Fact::Schema { .. } => None,
     });
     let holds = facts.last().is_some_and(clean);
+    let city = city.to_string();
     Found {
         holds,
         first: facts.iter().find(|x| clean(x)).and_then(time),
         since: streak(&facts, clean, time),
         missing: Some(match facts.last() {
-            None => format!(
-                "provisioning never compared its servers with the profile (jinbao provision plan {city})"
-            ),
-            Some(_) => {
-                format!("its servers differ from the profile (jinbao provision apply {city})")
-            }
+            None => Note::NeverProvisioned { city },
+            Some(_) => Note::ServersDiffer { city },
         }),
         facts: described.into_iter().collect(),
     }
@@ -221,13 +215,12 @@ fn schema(city: &str, r: &Record, f: &Frame) -> Found {
         Fact::Provision { .. } => false,
     };
     let time = |x: &&FactRecord| parse_time(&x.time);
-    let v = |n: Option<u32>| n.map_or("no schema".into(), |n| format!("V{n:03}"));
     let Some(last) = facts.last() else {
         return Found {
             holds: false,
             first: None,
             since: None,
-            missing: Some(format!("no schema recorded yet (jinbao db migrate {city})")),
+            missing: Some(Note::NoSchema { city: city.into() }),
             facts: Vec::new(),
         };
     };
@@ -240,40 +233,39 @@ fn schema(city: &str, r: &Record, f: &Frame) -> Found {
         unreachable!("schema facts only")
     };
     let newest = f.latest_schema.unwrap_or(*latest);
-    let mut fact = format!("{} at {}: {}", last.by, short(&last.time), v(*current));
-    fact.push_str(match drift {
-        Some(true) => ", drift found",
-        Some(false) => ", no drift",
-        None => "",
-    });
+    let fact = Note::SchemaSeen {
+        by: last.by.clone(),
+        when: short(&last.time),
+        at: *current,
+        drift: *drift,
+    };
+    let city = city.to_string();
     let (holds, missing) = if *drift == Some(true) {
-        (
-            false,
-            format!("its schema drifted from the migrations (jinbao db drift {city})"),
-        )
+        (false, Some(Note::SchemaDrifted { city }))
     } else if *current != Some(newest) {
         (
             false,
-            format!(
-                "at {}, the newest migration is V{newest:03} (jinbao db migrate {city})",
-                v(*current)
-            ),
+            Some(Note::SchemaBehind {
+                city,
+                at: *current,
+                newest,
+            }),
         )
     } else {
-        (true, String::new())
+        (true, None)
     };
     Found {
         holds,
         first: facts.iter().find(|x| good(x)).and_then(time),
         since: streak(&facts, good, time),
-        missing: Some(missing),
+        missing,
         facts: vec![fact],
     }
 }
 
 /// Whether the site was healthy at its latest evidence: its last health run, or a rollout's
 /// health gate when the site was rolled out after that run.
-fn healthy(r: &Record) -> (bool, String) {
+fn healthy(r: &Record) -> (bool, HealthSeen) {
     let run = r.trend.last();
     let gate = r.ledger.iter().rev().find(|c| {
         c.action == crate::state::ChangeAction::Rollout
@@ -287,13 +279,18 @@ fn healthy(r: &Record) -> (bool, String) {
     match (run, gate) {
         (Some(h), g) if g.is_none() || run_time >= gate_time => (
             h.good(),
-            format!("health {} at {}", h.status.as_str(), short(&h.time)),
+            HealthSeen::Run {
+                status: h.status.as_str().to_string(),
+                when: short(&h.time),
+            },
         ),
         (_, Some(g)) => (
             true,
-            format!("rollout health gate passed at {}", short(&g.time)),
+            HealthSeen::Gate {
+                when: short(&g.time),
+            },
         ),
-        _ => (false, "never checked".into()),
+        _ => (false, HealthSeen::Never),
     }
 }
 
@@ -316,11 +313,18 @@ fn live(city: &str, r: &Record, f: &Frame) -> Found {
         let mine: Vec<&crate::state::ReleaseRecord> = r.ledger.iter().collect();
         streak(&mine, |c| succeeded(c) && &c.to == cur, time)
     });
-    let target = f.target_release.as_deref().unwrap_or("(none yet)");
+    let target = f.target_release.clone();
+    let city = city.to_string();
     let missing = match &current {
-        None => format!("no release rolled out (jinbao rollout RELEASE {city})"),
-        Some(v) if !on_target => format!("runs {v}, its wave's release is {target}"),
-        Some(_) => format!("not healthy: {health_fact} (jinbao health {city})"),
+        None => Note::NoRelease { city },
+        Some(v) if !on_target => Note::WrongRelease {
+            runs: v.clone(),
+            target: target.clone(),
+        },
+        Some(_) => Note::NotHealthy {
+            seen: health_fact.clone(),
+            city,
+        },
     };
     Found {
         holds: on_target && healthy,
@@ -328,11 +332,11 @@ fn live(city: &str, r: &Record, f: &Frame) -> Found {
         since,
         missing: Some(missing),
         facts: vec![
-            format!(
-                "runs {}, wave release {target}",
-                current.as_deref().unwrap_or("nothing")
-            ),
-            health_fact,
+            Note::Runs {
+                current: current.clone(),
+                target,
+            },
+            Note::Health(health_fact),
         ],
     }
 }
@@ -343,8 +347,8 @@ fn concentrated(r: &Record) -> Found {
             holds: false,
             first: None,
             since: None,
-            missing: Some("county loads not known yet (jinbao data progress)".into()),
-            facts: vec!["concentration: –".into()],
+            missing: Some(Note::LoadsUnknown),
+            facts: vec![Note::ConcentrationUnknown],
         };
     };
     let holds = c.counties > 0 && c.missing.is_empty();
@@ -352,12 +356,13 @@ fn concentrated(r: &Record) -> Found {
         holds,
         first: None,
         since: None,
-        missing: Some(format!(
-            "{} not loaded: {}",
-            super::plural(c.missing.len(), "county"),
-            c.missing_named().join(", ")
-        )),
-        facts: vec![format!("{} of {} counties loaded", c.loaded, c.counties)],
+        missing: Some(Note::CountiesMissing {
+            names: c.missing_named(),
+        }),
+        facts: vec![Note::CountiesLoaded {
+            loaded: c.loaded,
+            counties: c.counties,
+        }],
     }
 }
 
@@ -380,27 +385,25 @@ fn accepted(city: &str, r: &Record, f: &Frame, before: &[MilestoneDetail]) -> Fo
     let mut facts = Vec::new();
     let mut missing = None;
     if let Some(c) = r.checks.last() {
-        facts.push(format!(
-            "data score {} at {} (threshold {})",
-            crate::numbers::tenths(c.score),
-            short(&c.time),
-            min(c)
-        ));
+        facts.push(Note::DataScoreAt {
+            score: crate::numbers::tenths(c.score),
+            when: short(&c.time),
+            min: min(c),
+        });
     }
     let live_since = live.and_then(|m| m.since);
+    let city = city.to_string();
     if live_since.is_none() {
-        missing = Some("the application is not live".to_string());
+        missing = Some(Note::NotLive);
     } else if r.checks.is_empty() {
-        missing = Some(format!("no data check recorded (jinbao data check {city})"));
+        missing = Some(Note::NoDataCheck { city });
     } else if data_since.is_none() {
-        missing = Some(format!(
-            "the data score is below the threshold (jinbao data check {city})"
-        ));
+        missing = Some(Note::ScoreBelow { city });
     } else if health_since.is_none() {
-        missing = Some(format!(
-            "no good health run since the last bad one in the last {} days (jinbao health {city})",
-            f.config.health_days + days
-        ));
+        missing = Some(Note::NoGoodHealth {
+            days: f.config.health_days + days,
+            city,
+        });
     }
     let start = [live_since, data_since, health_since]
         .into_iter()
@@ -410,13 +413,10 @@ fn accepted(city: &str, r: &Record, f: &Frame, before: &[MilestoneDetail]) -> Fo
     let holds = due.is_some_and(|d| d <= f.now);
     if let (Some(s), Some(d), false) = (start, due, holds) {
         let left = ((d - f.now).num_seconds() + 86_399) / 86_400;
-        facts.push(format!(
-            "live, healthy and at the threshold since {}",
-            short_time(&s)
-        ));
-        missing = Some(format!(
-            "{left} more days live, healthy and at the data threshold (of {days})"
-        ));
+        facts.push(Note::SteadySince {
+            when: short_time(&s),
+        });
+        missing = Some(Note::DaysLeft { left, days });
     }
     Found {
         holds,

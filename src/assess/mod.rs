@@ -5,6 +5,7 @@
 mod assess_error;
 pub mod learn;
 pub mod milestones;
+pub mod note;
 pub mod record;
 pub mod score;
 pub mod snapshot;
@@ -19,6 +20,7 @@ use serde::Serialize;
 
 pub use assess_error::AssessError;
 pub use milestones::{Milestone, MilestoneDetail, MilestoneState};
+pub use note::{Lang, Note};
 pub use record::{Concentration, HealthRun, Record};
 pub use score::Criterion;
 
@@ -47,7 +49,7 @@ pub struct SiteAssessment {
     /// 0 nothing to do, 1 watch, 2 a problem, 3 urgent.
     pub attention_level: u8,
     /// Why it needs attention, worst first.
-    pub attention: Vec<String>,
+    pub attention: Vec<Note>,
     /// Lines of its histories that could not be read: what the assessment rests on is
     /// incomplete (the command warns of each).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -65,23 +67,27 @@ pub struct SiteAssessment {
 impl SiteAssessment {
     /// `3/5 application live`: how many milestones hold, the furthest that does, and those
     /// reached once that no longer hold.
-    pub fn milestones_text(&self) -> String {
+    pub fn milestones_text(&self, lang: Lang) -> String {
         let holding = self.milestones.iter().filter(|m| m.holds).count();
-        let furthest = self
-            .milestones
-            .iter()
-            .rev()
-            .find(|m| m.holds)
-            .map_or("none".to_string(), |m| m.name.title().to_string());
+        let furthest = self.milestones.iter().rev().find(|m| m.holds).map_or(
+            match lang {
+                Lang::En => "none",
+                Lang::Zh => "无",
+            },
+            |m| note::milestone_title(m.name, lang),
+        );
         let lapsed: Vec<&str> = self
             .milestones
             .iter()
             .filter(|m| m.reached_at.is_some() && !m.holds)
-            .map(|m| m.name.title())
+            .map(|m| note::milestone_title(m.name, lang))
             .collect();
         let mut text = format!("{holding}/{} {furthest}", self.milestones.len());
         if !lapsed.is_empty() {
-            text.push_str(&format!(" (lost: {})", lapsed.join(", ")));
+            text.push_str(&match lang {
+                Lang::En => format!(" (lost: {})", lapsed.join(", ")),
+                Lang::Zh => format!("（已失去：{}）", lapsed.join("、")),
+            });
         }
         text
     }
@@ -97,7 +103,11 @@ impl SiteAssessment {
     /// The next milestone and what it is missing, or that every one holds.
     pub fn next_text(&self) -> String {
         self.next.as_ref().map_or("all reached".to_string(), |n| {
-            format!("{}: {}", n.milestone.title(), n.missing)
+            format!(
+                "{}: {}",
+                n.milestone.title(),
+                n.missing.as_ref().map_or(String::new(), Note::to_string)
+            )
         })
     }
 }
@@ -126,7 +136,8 @@ pub struct DataStatus {
 #[derive(Debug, Clone, Serialize)]
 pub struct Next {
     pub milestone: Milestone,
-    pub missing: String,
+    /// None only for a milestone that does not say (none today).
+    pub missing: Option<Note>,
 }
 
 /// `1 county`, `2 counties`, `3 health runs`.
@@ -260,7 +271,7 @@ fn assess_site(
         milestones: details.iter().map(MilestoneDetail::state).collect(),
         next: details.iter().find(|m| !m.holds).map(|m| Next {
             milestone: m.name,
-            missing: m.missing.clone().unwrap_or_default(),
+            missing: m.missing.clone(),
         }),
         attention_level: 0,
         attention: Vec::new(),
@@ -286,15 +297,14 @@ fn attention(
     a: &SiteAssessment,
     plan: Option<&crate::profile::assessment::WavePlan>,
     now: DateTime<Utc>,
-) -> Vec<(u8, String)> {
+) -> Vec<(u8, Note)> {
     let mut out = Vec::new();
     if !a.unreadable.is_empty() {
         out.push((
             2,
-            format!(
-                "{} of its history could not be read: what is shown here may be incomplete",
-                plural(a.unreadable.len(), "line")
-            ),
+            Note::Unreadable {
+                lines: a.unreadable.len(),
+            },
         ));
     }
     let today = now.date_naive();
@@ -311,10 +321,14 @@ fn attention(
         let when = milestones::short_time(&record::parse_time(&h.time).unwrap_or(now));
         match h.status.as_str() {
             "OK" => {}
-            "WARNING" => out.push((1, format!("health WARNING at {when}"))),
+            "WARNING" => out.push((1, Note::HealthWarning { when })),
             s => out.push((
                 3,
-                format!("health {s} at {when} (jinbao health {})", a.city),
+                Note::HealthBad {
+                    status: s.to_string(),
+                    when,
+                    city: a.city.clone(),
+                },
             )),
         }
     }
@@ -327,11 +341,10 @@ fn attention(
     {
         out.push((
             3,
-            format!(
-                "{} no longer holds: {}",
-                m.name.title(),
-                m.missing.as_deref().unwrap_or("")
-            ),
+            Note::Lost {
+                milestone: m.name,
+                missing: m.missing.clone().map(Box::new),
+            },
         ));
     }
     if let Some(c) = &a.last_change
@@ -339,27 +352,25 @@ fn attention(
     {
         out.push((
             2,
-            format!(
-                "last {} {} {}{}",
-                c.action,
-                c.to,
-                c.result,
-                c.reason
-                    .as_deref()
-                    .map_or(String::new(), |r| format!(": {r}"))
-            ),
+            Note::LastChange {
+                change: format!("{} {} {}", c.action, c.to, c.result),
+                reason: c.reason.clone(),
+            },
         ));
     }
     if let Some(d) = &a.data
         && d.failed_errors > 0
     {
-        out.push((
-            2,
-            format!("{} data rules of severity error fail", d.failed_errors),
-        ));
+        out.push((2, Note::FailingRules { n: d.failed_errors }));
     }
     if let Some(due) = score::overdue(&a.details, plan, now) {
-        out.push((2, format!("late: wave {} was due live by {due}", a.wave)));
+        out.push((
+            2,
+            Note::Late {
+                wave: a.wave.clone(),
+                due,
+            },
+        ));
     }
     out
 }

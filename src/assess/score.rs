@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::milestones::{Milestone, MilestoneDetail, short_time};
+use super::note::Note;
 use super::record::{Record, parse_time};
 use crate::profile::assessment::{AssessmentConfig, WavePlan};
 
@@ -20,14 +21,15 @@ pub struct Criterion {
     /// What a value of 1 would give: the weight's share of 100 among the measured criteria.
     pub max_points: f64,
     pub points: f64,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub facts: Vec<String>,
+    /// Never kept in snapshots (they keep the numbers), so never read back.
+    #[serde(default, skip_deserializing, skip_serializing_if = "Vec::is_empty")]
+    pub facts: Vec<Note>,
 }
 
 /// A criterion before it is weighed.
 struct Measured {
     value: Option<f64>,
-    facts: Vec<String>,
+    facts: Vec<Note>,
 }
 
 pub fn round1(x: f64) -> f64 {
@@ -85,23 +87,17 @@ pub fn score(
 }
 
 fn reached(milestones: &[MilestoneDetail]) -> Measured {
-    let holding: Vec<&str> = milestones
+    let holding: Vec<Milestone> = milestones
         .iter()
         .filter(|m| m.holds)
-        .map(|m| m.name.title())
+        .map(|m| m.name)
         .collect();
     Measured {
         value: Some(holding.len() as f64 / milestones.len().max(1) as f64),
-        facts: vec![format!(
-            "{} of {} milestones hold{}",
-            holding.len(),
-            milestones.len(),
-            if holding.is_empty() {
-                String::new()
-            } else {
-                format!(": {}", holding.join(", "))
-            }
-        )],
+        facts: vec![Note::MilestonesHold {
+            holding,
+            of: milestones.len(),
+        }],
     }
 }
 
@@ -109,22 +105,21 @@ fn data_score(province: bool, r: &Record) -> Measured {
     match r.checks.last() {
         Some(c) => Measured {
             value: Some((c.score / 100.0).clamp(0.0, 1.0)),
-            facts: vec![format!(
-                "data check at {}: score {}, {} error and {} warning rules failed",
-                parse_time(&c.time).map_or(c.time.clone(), |t| short_time(&t)),
-                crate::numbers::tenths(c.score),
-                c.failed_errors,
-                c.failed_warnings
-            )],
+            facts: vec![Note::DataCheckAt {
+                when: parse_time(&c.time).map_or(c.time.clone(), |t| short_time(&t)),
+                score: crate::numbers::tenths(c.score),
+                errors: c.failed_errors,
+                warnings: c.failed_warnings,
+            }],
         },
         // the province center's data is checked across cities, when at all
         None if province => Measured {
             value: None,
-            facts: vec!["no data check of the province center: left out".into()],
+            facts: vec![Note::ProvinceNoDataCheck],
         },
         None => Measured {
             value: Some(0.0),
-            facts: vec!["no data check recorded".into()],
+            facts: vec![Note::NoDataCheckRecorded],
         },
     }
 }
@@ -141,17 +136,18 @@ fn health(r: &Record, days: u32, now: DateTime<Utc>) -> Measured {
     if runs.is_empty() {
         return Measured {
             value: Some(0.0),
-            facts: vec![format!("no health run in the last {days} days")],
+            facts: vec![Note::NoHealthIn { days }],
         };
     }
     let (ok, warning) = (n("OK"), n("WARNING"));
     Measured {
         value: Some((ok as f64 + 0.5 * warning as f64) / runs.len() as f64),
-        facts: vec![format!(
-            "{} in the last {days} days: {ok} OK, {warning} WARNING (half), {} CRITICAL or UNKNOWN",
-            super::plural(runs.len(), "health run"),
-            runs.len() - ok - warning
-        )],
+        facts: vec![Note::HealthRuns {
+            runs: runs.len(),
+            days,
+            ok,
+            warning,
+        }],
     }
 }
 
@@ -159,15 +155,18 @@ fn concentration(province: bool, r: &Record) -> Measured {
     match (&r.concentration, province) {
         (_, true) => Measured {
             value: None,
-            facts: vec!["the province center loads no counties: left out".into()],
+            facts: vec![Note::ProvinceNoCounties],
         },
         (None, false) => Measured {
             value: None,
-            facts: vec!["county loads not known yet (jinbao data progress): left out".into()],
+            facts: vec![Note::LoadsUnknownLeftOut],
         },
         (Some(c), false) => Measured {
             value: Some(c.share()),
-            facts: vec![format!("{} of {} counties loaded", c.loaded, c.counties)],
+            facts: vec![Note::CountiesLoaded {
+                loaded: c.loaded,
+                counties: c.counties,
+            }],
         },
     }
 }
@@ -184,13 +183,13 @@ fn timeliness(
     let due = plan.and_then(WavePlan::live_date);
     let (Some(due), false) = (due, province) else {
         let why = if province {
-            "the province center is in no wave: left out"
+            Note::ProvinceNoWave
         } else {
-            "no planned live date for its wave: left out"
+            Note::NoPlannedDate
         };
         return Measured {
             value: None,
-            facts: vec![why.into()],
+            facts: vec![why],
         };
     };
     let live = milestones
@@ -203,21 +202,24 @@ fn timeliness(
     let (value, fact) = match live {
         Some(t) => (
             fall(late(t.date_naive())),
-            format!("live on {}, planned by {due}", t.date_naive()),
+            Note::LiveOn {
+                day: t.date_naive(),
+                due,
+            },
         ),
         None if now.date_naive() <= due => (
             1.0,
-            format!(
-                "not live yet, planned by {due} ({} days left)",
-                (due - now.date_naive()).num_days()
-            ),
+            Note::NotLiveYet {
+                due,
+                left: (due - now.date_naive()).num_days(),
+            },
         ),
         None => (
             fall(late(now.date_naive())),
-            format!(
-                "not live, planned by {due}: {} days overdue",
-                late(now.date_naive())
-            ),
+            Note::Overdue {
+                due,
+                late: late(now.date_naive()) as i64,
+            },
         ),
     };
     Measured {

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::milestones::{self, Frame, Milestone, MilestoneDetail};
+use super::note::Lang;
 use super::record::{Concentration, HealthRun, Record};
 use super::score;
 use crate::profile::assessment::{AssessmentConfig, WavePlan};
@@ -131,8 +132,9 @@ fn points_add_up_and_what_cannot_be_measured_scales_the_rest() {
     assert!(
         accepted
             .missing
-            .as_deref()
+            .as_ref()
             .unwrap()
+            .to_string()
             .contains("below the threshold")
     );
 }
@@ -167,7 +169,7 @@ fn known_county_loads_name_the_missing_counties() {
     let m = find(&ms, Milestone::DataConcentrated);
     assert!(!m.holds);
     assert_eq!(
-        m.missing.as_deref(),
+        m.missing.as_ref().map(|n| n.to_string()).as_deref(),
         Some("2 counties not loaded: 411023, 411081 禹州市"),
         "counties by name as well as code"
     );
@@ -198,8 +200,12 @@ fn live_means_the_waves_release_and_healthy_at_the_latest_evidence() {
     let m = live(&r, &f);
     assert!(!m.holds && m.reached_at.is_none());
     assert_eq!(
-        m.missing.as_deref(),
+        m.missing.as_ref().map(|n| n.to_string()).as_deref(),
         Some("runs 1.0.0, its wave's release is 1.1.0")
+    );
+    assert_eq!(
+        m.missing.as_ref().map(|n| n.text(Lang::Zh)).as_deref(),
+        Some("运行 1.0.0，所在批次的版本为 1.1.0")
     );
     // on the release, then a CRITICAL health run, then a rollout whose health gate passed
     let f = frame(&config, "2027-03-10T00:00:00+00:00", "1.0.0");
@@ -207,7 +213,13 @@ fn live_means_the_waves_release_and_healthy_at_the_latest_evidence() {
     r.trend = vec![health("2027-03-02T00:00:00+00:00", "CRITICAL")];
     let m = live(&r, &f);
     assert!(!m.holds && m.lapsed(), "{m:?}");
-    assert!(m.missing.as_deref().unwrap().contains("health CRITICAL"));
+    assert!(
+        m.missing
+            .as_ref()
+            .unwrap()
+            .to_string()
+            .contains("health CRITICAL")
+    );
     r.ledger
         .push(change("2027-03-03T00:00:00+00:00", "already", "1.0.0"));
     let m = live(&r, &f);
@@ -226,8 +238,9 @@ fn schema_holds_at_the_newest_migration_without_drift() {
     assert!(!m.holds && m.lapsed());
     assert!(
         m.missing
-            .as_deref()
+            .as_ref()
             .unwrap()
+            .to_string()
             .contains("newest migration is V010")
     );
     f.latest_schema = Some(9);

@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 use serde::Serialize;
 
-use crate::assess::{self, SiteAssessment};
+use crate::assess::{self, Lang, SiteAssessment};
 use crate::cli::TargetArgs;
 use crate::context::Ctx;
 use crate::db::Account;
@@ -355,7 +355,7 @@ fn print_table(ctx: &Ctx, rows: &[Row]) -> Result<()> {
             ),
             p.cell(&s.wave, Tone::Muted),
             p.cell(tenths(s.score), Tone::Plain),
-            p.cell(s.milestones_text(), Tone::Plain),
+            p.cell(s.milestones_text(Lang::En), Tone::Plain),
             p.cell(next, Tone::Muted),
             p.cell(release, release_tone),
             p.cell(health, health_tone),
@@ -373,7 +373,11 @@ fn print_table(ctx: &Ctx, rows: &[Row]) -> Result<()> {
     if !flagged.is_empty() {
         let mut text = String::from("needs attention (! a problem, ? to watch):");
         for s in flagged {
-            text.push_str(&format!("\n  {}: {}", s.city, s.attention.join("; ")));
+            text.push_str(&format!(
+                "\n  {}: {}",
+                s.city,
+                assess::note::join(&s.attention, "; ", Lang::En)
+            ));
         }
         p.text(text)?;
     }
@@ -397,7 +401,7 @@ fn explain(ctx: &Ctx, s: &SiteAssessment) -> Result<Exit> {
         criteria: &'a [assess::Criterion],
         milestones: &'a [assess::MilestoneDetail],
         next: &'a Option<assess::Next>,
-        attention: &'a [String],
+        attention: &'a [assess::Note],
     }
     let p = &ctx.printer;
     if p.json {
@@ -437,7 +441,7 @@ fn explain(ctx: &Ctx, s: &SiteAssessment) -> Result<Exit> {
             ),
             p.cell(tenths(c.points), Tone::Plain),
             p.cell(tenths(c.max_points), Tone::Muted),
-            p.cell(c.facts.join("\n"), Tone::Muted),
+            p.cell(assess::note::join(&c.facts, "\n", Lang::En), Tone::Muted),
         ]);
     }
     t.add_row(vec![
@@ -451,8 +455,12 @@ fn explain(ctx: &Ctx, s: &SiteAssessment) -> Result<Exit> {
     p.print_table(&t)?;
     let mut m = p.table(&["milestone", "first reached", "holds", "missing / facts"]);
     for d in &s.details {
-        let mut text: Vec<String> = d.missing.iter().cloned().collect();
-        text.extend(d.facts.iter().cloned());
+        let text: Vec<String> = d
+            .missing
+            .iter()
+            .chain(&d.facts)
+            .map(|n| n.to_string())
+            .collect();
         m.add_row(vec![
             p.cell(d.name.title(), Tone::Plain),
             p.cell(
@@ -474,7 +482,10 @@ fn explain(ctx: &Ctx, s: &SiteAssessment) -> Result<Exit> {
     }
     p.print_table(&m)?;
     if !s.attention.is_empty() {
-        p.text(format!("needs attention: {}", s.attention.join("; ")))?;
+        p.text(format!(
+            "needs attention: {}",
+            assess::note::join(&s.attention, "; ", Lang::En)
+        ))?;
     }
     Ok(Exit::Success)
 }

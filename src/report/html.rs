@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 
 use super::words::{Lang, t};
 use super::{svg, table};
+use crate::assess::note::join;
 use crate::assess::record::parse_time;
 use crate::assess::snapshot::Snapshot;
 use crate::assess::{Milestone, SiteAssessment, WaveProgress};
@@ -101,17 +102,27 @@ pub fn render(r: &Report) -> String {
             Lang::En => "assessment of the cities (考评)",
         }
     ));
-    let snapshots = match (r.history.first(), r.history.last()) {
-        (Some(a), Some(_)) if r.history.len() == 1 => {
+    let snapshots = match (r.history.first(), r.history.last(), r.lang) {
+        (Some(a), Some(_), Lang::En) if r.history.len() == 1 => {
             format!("the daily snapshot of {}", escape(&a.date))
         }
-        (Some(a), Some(b)) => format!(
+        (Some(a), Some(_), Lang::Zh) if r.history.len() == 1 => {
+            format!("{} 的每日快照", escape(&a.date))
+        }
+        (Some(a), Some(b), Lang::En) => format!(
             "{} daily snapshots, {} to {}",
             r.history.len(),
             escape(&a.date),
             escape(&b.date)
         ),
-        _ => "no daily snapshot yet".into(),
+        (Some(a), Some(b), Lang::Zh) => format!(
+            "{} 至 {} 的 {} 份每日快照",
+            escape(&a.date),
+            escape(&b.date),
+            r.history.len()
+        ),
+        (_, _, Lang::En) => "no daily snapshot yet".into(),
+        (_, _, Lang::Zh) => "尚无每日快照".into(),
     };
     let made = match r.lang {
         Lang::Zh => format!(
@@ -139,7 +150,7 @@ pub fn render(r: &Report) -> String {
     ));
     at_a_glance(&mut out, r);
     province_table(&mut out, r);
-    scoring(&mut out, r.config);
+    scoring(&mut out, r.config, r.lang);
     out.push_str(&format!("<h2 id=\"cities\">{}</h2>\n", t(r.lang, "Cities")));
     for s in r.sites {
         city(&mut out, r, s);
@@ -242,7 +253,7 @@ fn province_table(out: &mut String, r: &Report) {
     }
     out.push_str("</tr></thead><tbody>\n");
     for s in r.sites {
-        let c = table::cells(s);
+        let c = table::cells(s, r.lang);
         let flag = match s.attention_level {
             0 => "",
             1 => "?",
@@ -255,7 +266,7 @@ fn province_table(out: &mut String, r: &Report) {
              <td class=\"num\">{data}</td><td class=\"num\">{conc}</td><td>{change}</td></tr>\n",
             city = escape(&s.city),
             level = s.attention_level,
-            why = escape(&s.attention.join("; ")),
+            why = escape(&join(&s.attention, "; ", r.lang)),
             name = escape(&s.name),
             wave = escape(&c[3]),
             ms = escape(&c[6]),
@@ -280,34 +291,54 @@ fn province_table(out: &mut String, r: &Report) {
                 escape(&s.city),
                 escape(&s.name),
                 escape(&s.city),
-                table::attention_word(s.attention_level),
-                escape(&s.attention.join("; "))
+                t(r.lang, table::attention_word(s.attention_level)),
+                escape(&join(&s.attention, "; ", r.lang))
             ));
         }
         out.push_str("</ul>\n");
     }
 }
 
-fn scoring(out: &mut String, c: &AssessmentConfig) {
-    out.push_str("<h2 id=\"scoring\">How the score is made</h2>\n<p>Each criterion gives a value from 0 to 1; \
-        its points are the value times its weight's share of 100 among the criteria that can be measured for the city \
-        (one that cannot, such as concentration before county loads are known, is left out and the others scale up).</p>\n\
-        <table id=\"weights\"><thead><tr><th>criterion</th><th>weight</th></tr></thead><tbody>\n");
+fn scoring(out: &mut String, c: &AssessmentConfig, lang: Lang) {
+    out.push_str(&format!(
+        "<h2 id=\"scoring\">{}</h2>\n<p>{}</p>\n<table id=\"weights\"><thead><tr><th>{}</th><th>{}</th></tr></thead><tbody>\n",
+        t(lang, "How the score is made"),
+        match lang {
+            Lang::En => "Each criterion gives a value from 0 to 1; its points are the value times its weight's share of 100 \
+                among the criteria that can be measured for the city (one that cannot, such as concentration before county \
+                loads are known, is left out and the others scale up).",
+            Lang::Zh => "每项指标取值 0 到 1；其得分为取值乘以该项权重在可衡量指标中所占的百分比\
+                （无法衡量的指标，如各县加载情况未知时的数据集中，不计入，其余指标按比例放大）。",
+        },
+        t(lang, "criterion"),
+        t(lang, "weight")
+    ));
     for (name, w) in c.weights.named() {
         out.push_str(&format!(
-            "<tr><td>{name}</td><td class=\"num\">{w}</td></tr>\n"
+            "<tr><td>{}</td><td class=\"num\">{w}</td></tr>\n",
+            t(lang, name)
         ));
     }
+    let (health, accepted, late) = (c.health_days, c.accepted_days, c.late_days);
     out.push_str(&format!(
-        "</tbody></table>\n<p class=\"muted\">Health counts the last {} days (WARNING counts half); \
-         accepted means live, healthy and at the data threshold for {} days; timeliness falls to nothing over {} days late.</p>\n",
-        c.health_days, c.accepted_days, c.late_days
+        "</tbody></table>\n<p class=\"muted\">{}</p>\n",
+        match lang {
+            Lang::En => format!(
+                "Health counts the last {health} days (WARNING counts half); accepted means live, healthy and at the \
+                 data threshold for {accepted} days; timeliness falls to nothing over {late} days late."
+            ),
+            Lang::Zh => format!(
+                "健康按最近 {health} 天计（WARNING 计一半）；验收通过指连续 {accepted} 天上线、健康且数据达标；\
+                 按期程度在逾期 {late} 天内降至零。"
+            ),
+        }
     ));
 }
 
 fn city(out: &mut String, r: &Report, s: &SiteAssessment) {
     out.push_str(&format!(
-        "<section class=\"city\" id=\"city-{city}\" data-city=\"{city}\">\n<h3>{name} {city} ({code}) — score {score}</h3>\n",
+        "<section class=\"city\" id=\"city-{city}\" data-city=\"{city}\">\n<h3>{name} {city} ({code}) — {word} {score}</h3>\n",
+        word = t(r.lang, "score"),
         city = escape(&s.city),
         name = escape(&s.name),
         code = escape(&s.code),
@@ -315,8 +346,9 @@ fn city(out: &mut String, r: &Report, s: &SiteAssessment) {
     ));
     if !s.attention.is_empty() {
         out.push_str(&format!(
-            "<p class=\"flag\">Needs attention: {}</p>\n",
-            escape(&s.attention.join("; "))
+            "<p class=\"flag\">{}{}</p>\n",
+            t(r.lang, "Needs attention: "),
+            escape(&join(&s.attention, "; ", r.lang))
         ));
     }
     out.push_str("<table class=\"criteria\"><thead><tr>");
@@ -327,16 +359,17 @@ fn city(out: &mut String, r: &Report, s: &SiteAssessment) {
     for c in &s.criteria {
         out.push_str(&format!(
             "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
-            escape(&c.name),
+            escape(t(r.lang, &c.name)),
             c.weight,
             c.value.map_or("–".to_string(), |v| format!("{v:.3}")),
             crate::numbers::tenths(c.points),
             crate::numbers::tenths(c.max_points),
-            escape(&c.facts.join("; "))
+            escape(&join(&c.facts, "; ", r.lang))
         ));
     }
     out.push_str(&format!(
-        "<tr><th>score</th><td></td><td></td><td class=\"num\"><b>{}</b></td><td class=\"num\">100.0</td><td></td></tr></tbody></table>\n",
+        "<tr><th>{}</th><td></td><td></td><td class=\"num\"><b>{}</b></td><td class=\"num\">100.0</td><td></td></tr></tbody></table>\n",
+        t(r.lang, "score"),
         crate::numbers::tenths(s.score)
     ));
     out.push_str("<ol class=\"timeline\">\n");
@@ -351,32 +384,35 @@ fn city(out: &mut String, r: &Report, s: &SiteAssessment) {
         let when = m
             .reached_at
             .as_deref()
-            .map_or("not reached yet".to_string(), |t| {
-                format!("first reached {}", escape(&table::short(t)))
+            .map_or(t(r.lang, "not reached yet").to_string(), |at| {
+                format!(
+                    "{}{}",
+                    t(r.lang, "first reached "),
+                    escape(&table::short(at))
+                )
             });
         let state = match class {
-            "holds" => "holds",
-            "lapsed" => "no longer holds",
+            "holds" => t(r.lang, "holds"),
+            "lapsed" => t(r.lang, "no longer holds"),
             _ => "",
         };
-        let missing = m
-            .missing
-            .as_deref()
-            .map_or(String::new(), |x| format!(" — missing: {}", escape(x)));
+        let missing = m.missing.as_ref().map_or(String::new(), |x| {
+            format!("{}{}", t(r.lang, " — missing: "), escape(&x.text(r.lang)))
+        });
         out.push_str(&format!(
             "<li class=\"{class}\"><b>{}</b>: {when}{}{missing}</li>\n",
             t(r.lang, m.name.title()),
             if state.is_empty() {
                 String::new()
             } else {
-                format!(", {state}")
+                format!("{}{state}", t(r.lang, ", "))
             }
         ));
     }
     out.push_str("</ol>\n<div class=\"charts\">\n");
     out.push_str(&svg::line(
         "score",
-        "score, one point a day",
+        t(r.lang, "score, one point a day"),
         &score_points(r, s),
         100.0,
         None,
@@ -389,7 +425,13 @@ fn city(out: &mut String, r: &Report, s: &SiteAssessment) {
         .collect();
     if !checks.is_empty() {
         let min = s.data.as_ref().map(|d| d.min_score).filter(|m| *m > 0.0);
-        out.push_str(&svg::line("data", "data-check score", &checks, 100.0, min));
+        out.push_str(&svg::line(
+            "data",
+            t(r.lang, "data-check score"),
+            &checks,
+            100.0,
+            min,
+        ));
     }
     let runs: Vec<(DateTime<Utc>, String)> = s
         .record
@@ -399,10 +441,16 @@ fn city(out: &mut String, r: &Report, s: &SiteAssessment) {
         .collect();
     if !runs.is_empty() {
         out.push_str(&svg::health(
-            &format!(
-                "health runs, last {} days",
-                r.config.health_days + r.config.accepted_days
-            ),
+            &match r.lang {
+                Lang::En => format!(
+                    "health runs, last {} days",
+                    r.config.health_days + r.config.accepted_days
+                ),
+                Lang::Zh => format!(
+                    "最近 {} 天的健康检查",
+                    r.config.health_days + r.config.accepted_days
+                ),
+            },
             &runs,
         ));
     }
@@ -450,25 +498,33 @@ fn wave_plan(out: &mut String, r: &Report) {
             .as_deref()
             .and_then(parse_time)
             .map(|t| t.date_naive());
-        let verdict = match (all_live, w.planned_live) {
-            (Some(done), Some(due)) if done <= due => "on time".to_string(),
-            (Some(done), Some(due)) => format!("{} days late", (done - due).num_days()),
-            (Some(_), None) => "done (no planned date)".into(),
-            (None, Some(due)) if today > due => {
-                format!("overdue by {} days", (today - due).num_days())
+        let days = |from: chrono::NaiveDate, to: chrono::NaiveDate| (to - from).num_days();
+        let verdict = match (all_live, w.planned_live, r.lang) {
+            (Some(done), Some(due), _) if done <= due => t(r.lang, "on time").to_string(),
+            (Some(done), Some(due), Lang::En) => format!("{} days late", days(due, done)),
+            (Some(done), Some(due), Lang::Zh) => format!("逾期 {} 天", days(due, done)),
+            (Some(_), None, _) => t(r.lang, "done (no planned date)").into(),
+            (None, Some(due), Lang::En) if today > due => {
+                format!("overdue by {} days", days(due, today))
             }
-            (None, Some(due)) => format!("due in {} days", (due - today).num_days()),
-            (None, None) => "no planned date".into(),
+            (None, Some(due), Lang::Zh) if today > due => {
+                format!("已逾期 {} 天", days(due, today))
+            }
+            (None, Some(due), Lang::En) => format!("due in {} days", days(today, due)),
+            (None, Some(due), Lang::Zh) => format!("还有 {} 天到期", days(today, due)),
+            (None, None, _) => t(r.lang, "no planned date").into(),
         };
         let date = |d: Option<chrono::NaiveDate>| d.map_or("–".into(), |d| d.to_string());
         out.push_str(&format!(
             "<tr data-wave=\"{name}\"><td>{name} <span class=\"muted\">{title}</span></td><td>{cities}</td><td>{}</td><td>{}</td>\
-             <td>{}</td><td class=\"num\">{} of {}</td><td>{}</td><td>{}</td></tr>\n",
+             <td>{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>\n",
             date(w.planned_start),
             date(w.planned_live),
             escape(&w.started.as_deref().map_or("–".into(), table::short)),
-            w.live,
-            w.cities.len(),
+            match r.lang {
+                Lang::En => format!("{} of {}", w.live, w.cities.len()),
+                Lang::Zh => format!("{}/{}", w.live, w.cities.len()),
+            },
             escape(&w.all_live.as_deref().map_or("–".into(), table::short)),
             escape(&verdict),
             name = escape(&w.name),

@@ -1,7 +1,8 @@
 //! The province table, one row per site, the same in every format: HTML, CSV for mail,
 //! Markdown for wikis.
 
-use crate::assess::{AssessError, SiteAssessment};
+use super::words::t;
+use crate::assess::{AssessError, Lang, SiteAssessment};
 
 pub const HEADERS: [&str; 14] = [
     "city",
@@ -34,8 +35,9 @@ pub fn short(rfc3339: &str) -> String {
     crate::clock::shown_rfc3339(rfc3339)
 }
 
-/// The cells of one site's row, in the order of `HEADERS`.
-pub fn cells(s: &SiteAssessment) -> Vec<String> {
+/// The cells of one site's row, in the order of `HEADERS`: CSV and Markdown keep their
+/// English columns for the scripts and sheets that read them; the page shows `lang`.
+pub fn cells(s: &SiteAssessment, lang: Lang) -> Vec<String> {
     vec![
         s.city.clone(),
         s.name.clone(),
@@ -47,20 +49,22 @@ pub fn cells(s: &SiteAssessment) -> Vec<String> {
         },
         attention_word(s.attention_level).into(),
         crate::numbers::tenths(s.score),
-        s.milestones_text(),
+        s.milestones_text(lang),
         s.next_text(),
         s.release.clone().unwrap_or_else(|| "-".into()),
-        s.health.as_ref().map_or("never checked".into(), |h| {
-            format!("{} {}", h.status, short(&h.time))
-        }),
+        s.health
+            .as_ref()
+            .map_or(t(lang, "never checked").into(), |h| {
+                format!("{} {}", h.status, short(&h.time))
+            }),
         s.data
             .as_ref()
             .map_or("-".into(), |d| crate::numbers::tenths(d.score)),
         s.concentration_text(),
-        s.last_change.as_ref().map_or("never".into(), |c| {
+        s.last_change.as_ref().map_or(t(lang, "never").into(), |c| {
             format!("{} {} {} {}", c.action, c.to, c.result, short(&c.time))
         }),
-        s.attention.join("; "),
+        crate::assess::note::join(&s.attention, "; ", lang),
     ]
 }
 
@@ -70,7 +74,7 @@ pub fn csv(sites: &[SiteAssessment]) -> Result<String, AssessError> {
     for s in sites {
         // read from state and profiles: a cell that a spreadsheet would take for a formula is
         // neutralised, as in the problem lists
-        let row: Vec<String> = cells(s)
+        let row: Vec<String> = cells(s, Lang::En)
             .iter()
             .map(|c| {
                 if c.parse::<f64>().is_ok() || c == "-" {
@@ -94,7 +98,7 @@ pub fn markdown(sites: &[SiteAssessment]) -> String {
     let mut out = format!("| {} |\n", HEADERS.join(" | "));
     out.push_str(&format!("|{}\n", "---|".repeat(HEADERS.len())));
     for s in sites {
-        let row: Vec<String> = cells(s).iter().map(|c| cell(c)).collect();
+        let row: Vec<String> = cells(s, Lang::En).iter().map(|c| cell(c)).collect();
         out.push_str(&format!("| {} |\n", row.join(" | ")));
     }
     out

@@ -1,17 +1,11 @@
 //! The report's own words in the language its readers read: Chinese by default (the
-//! province's leaders and the cities), English with `--lang en`. What comes from the
-//! assessment itself (reasons, facts) is shown as it is.
+//! province's leaders and the cities), English with `--lang en`. What the assessment says
+//! (what is missing, facts, attention) carries its own words (`assess::Note`).
 
-/// The report's language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    #[default]
-    Zh,
-    En,
-}
+pub use crate::assess::Lang;
 
 /// `en` in the report's language (the English words themselves when no translation is kept).
-pub fn t(lang: Lang, en: &'static str) -> &'static str {
+pub fn t(lang: Lang, en: &str) -> &str {
     if lang == Lang::En {
         return en;
     }
@@ -49,6 +43,25 @@ pub fn t(lang: Lang, en: &'static str) -> &'static str {
         "application live" => "应用上线",
         "data concentrated" => "数据集中完成",
         "accepted" => "验收通过",
+        "data_score" => "数据得分",
+        "timeliness" => "按期程度",
+        "never checked" => "从未检查",
+        "never" => "无",
+        "watch" => "留意",
+        "problem" => "问题",
+        "urgent" => "紧急",
+        "Needs attention: " => "需要关注：",
+        "not reached yet" => "尚未达成",
+        "first reached " => "首次达成于 ",
+        "holds" => "成立",
+        "no longer holds" => "不再成立",
+        " — missing: " => " — 尚缺：",
+        ", " => "，",
+        "score, one point a day" => "得分（每天一点）",
+        "data-check score" => "数据检查得分",
+        "on time" => "按期",
+        "done (no planned date)" => "已完成（无计划日期）",
+        "no planned date" => "无计划日期",
         "Cities needing attention first (⚠ a problem, ? to watch), then the lowest scores." => {
             "需要关注的城市在前（⚠ 问题，? 留意），其余按得分从低到高。"
         }
