@@ -751,7 +751,7 @@ Register-ArgumentCompleter -Native -CommandName 'jinbao' -ScriptBlock {
             break
         }
         'jinbao;data;import' {
-            [CompletionResult]::new('--county', '--county', [CompletionResultType]::ParameterName, 'The county the extract comes from (GB/T 2260 code)')
+            [CompletionResult]::new('--county', '--county', [CompletionResultType]::ParameterName, 'The county the extract comes from (GB/T 2260 code) [default: the county folders'' names]')
             [CompletionResult]::new('--encoding', '--encoding', [CompletionResultType]::ParameterName, 'utf-8, gbk or gb18030 [default: detected]')
             [CompletionResult]::new('--mapping', '--mapping', [CompletionResultType]::ParameterName, 'A mapping file (a name under templates/mappings/, or a path) for another layout')
             [CompletionResult]::new('--rejects', '--rejects', [CompletionResultType]::ParameterName, 'Where reject files go [default: <state>/imports]')

@@ -697,7 +697,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --help 'Print help'
         }
         &'jinbao;data;import'= {
-            cand --county 'The county the extract comes from (GB/T 2260 code)'
+            cand --county 'The county the extract comes from (GB/T 2260 code) [default: the county folders'' names]'
             cand --encoding 'utf-8, gbk or gb18030 [default: detected]'
             cand --mapping 'A mapping file (a name under templates/mappings/, or a path) for another layout'
             cand --rejects 'Where reject files go [default: <state>/imports]'

@@ -637,7 +637,7 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subc
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from synth" -s q -l quiet -d 'Only errors'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from synth" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from synth" -s h -l help -d 'Print help'
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l county -d 'The county the extract comes from (GB/T 2260 code)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l county -d 'The county the extract comes from (GB/T 2260 code) [default: the county folders\' names]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l encoding -d 'utf-8, gbk or gb18030 [default: detected]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l mapping -d 'A mapping file (a name under templates/mappings/, or a path) for another layout' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l rejects -d 'Where reject files go [default: <state>/imports]' -r -F

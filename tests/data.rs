@@ -1484,3 +1484,40 @@ fn the_extracts_summary_names_the_county_of_a_folder() {
         .unwrap();
     assert_eq!(n, 0);
 }
+
+/// A city's counties load in one command: without `--county`, each folder named by one of the
+/// city's county codes (or a folder of them, as `data synth` writes) is that county's extract,
+/// and the command ends with one line for all of them. A folder that names no county needs
+/// `--county` (exit 2, nothing loaded).
+#[test]
+fn a_citys_counties_import_in_one_command() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    assert_eq!(run(jinbao(state).args(["db", "migrate", "hebi"])).code, 0);
+    let (out, summary) = synth(state, "hebi", &[]);
+    let stray = state.join("stray");
+    std::fs::create_dir_all(&stray).unwrap();
+    std::fs::copy(out.join("410602/persons.csv"), stray.join("persons.csv")).unwrap();
+    let r = run(jinbao(state).args(["data", "import", "hebi"]).arg(&stray));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("--county"), "{}", r.stderr);
+
+    let r = run(jinbao(state).args(["data", "import", "hebi"]).arg(&out));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let counties: Vec<&str> = summary["counties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["code"].as_str().unwrap())
+        .collect();
+    assert!(counties.len() > 1);
+    assert!(
+        r.stdout.contains(&format!("{} counties, ", counties.len()))
+            && r.stdout.contains("rows loaded"),
+        "{}",
+        r.stdout
+    );
+    let r = run(jinbao(state).args(["data", "progress", "hebi", "--json"]));
+    let doc = r.json();
+    assert_eq!(doc[0]["share_loaded"].as_f64(), Some(1.0), "{doc}");
+}

@@ -6,6 +6,7 @@ use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 
 use crate::context::Ctx;
+use crate::data::batch;
 use crate::data::import::{self, Encoding, Mapping};
 use crate::data::synth;
 use crate::error::{Exit, usage};
@@ -21,6 +22,7 @@ pub enum DataCommand {
     /// Load county extracts: every row loaded or rejected with its line and reason
     #[command(after_help = "Examples:
   jinbao data import hebi --county 410602 extracts/410602
+  jinbao data import hebi extracts/                  # every county folder in it, one summary
   jinbao data import hebi --county 410602 --dry-run extracts/410602   # what would be rejected
   jinbao data import hebi --county 410602 --mapping legacy-v2 old/person.csv")]
     Import(ImportArgs),
@@ -68,9 +70,9 @@ pub struct SynthArgs {
 pub struct ImportArgs {
     /// The city (pinyin, Chinese name or code)
     pub city: String,
-    /// The county the extract comes from (GB/T 2260 code)
+    /// The county the extract comes from (GB/T 2260 code) [default: the county folders' names]
     #[arg(long)]
-    pub county: String,
+    pub county: Option<String>,
     /// Validate and convert, report what would be rejected, load nothing
     #[arg(long)]
     pub dry_run: bool,
@@ -86,7 +88,7 @@ pub struct ImportArgs {
     /// Wait this long for another import of the same county to end
     #[arg(long, value_parser = humantime::parse_duration, default_value = "10m", value_name = "DURATION")]
     pub lock_wait: std::time::Duration,
-    /// Extract files, or county folders holding them
+    /// Extract files, county folders holding them, or a folder of county folders
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
 }
@@ -207,105 +209,111 @@ fn load_mapping(ctx: &Ctx, name: &str) -> Result<Mapping> {
 
 fn run_import(ctx: &Ctx, a: ImportArgs) -> Result<Exit> {
     let site = ctx.site(&a.city)?;
-    if !site.profile.counties.contains_key(&a.county) {
-        let known: Vec<&String> = site.profile.counties.keys().collect();
-        return Err(usage(
-            format!("{} is not a county of {}", a.county, site.pinyin()),
-            format!(
-                "counties: {}",
-                known
-                    .iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        ));
-    }
+    let counties: Vec<String> = site.profile.counties.keys().cloned().collect();
+    let jobs = match &a.county {
+        Some(county) if !counties.contains(county) => {
+            return Err(usage(
+                format!("{county} is not a county of {}", site.pinyin()),
+                format!("counties: {}", counties.join(", ")),
+            ));
+        }
+        Some(county) => vec![batch::CountyExtracts {
+            county: county.clone(),
+            paths: a.files.clone(),
+        }],
+        None => batch::counties_of(&a.files, &counties).map_err(|e| {
+            usage(
+                e.to_string(),
+                "e.g. jinbao data import hebi --county 410602 extracts/410602",
+            )
+        })?,
+    };
     let mapping = a
         .mapping
         .as_deref()
         .map(|m| load_mapping(ctx, m))
         .transpose()?;
-    let files = import::files_of(&a.files, mapping.as_ref())?;
-    if files.is_empty() {
-        return Err(usage(
-            "no extract files found",
-            "give persons.csv, contributions.csv … or a county folder holding them",
-        ));
+    let mut files = Vec::new();
+    for job in &jobs {
+        let found = import::files_of(&job.paths, mapping.as_ref())?;
+        if found.is_empty() {
+            return Err(usage(
+                format!("no extract files found for county {}", job.county),
+                "give persons.csv, contributions.csv … or a county folder holding them",
+            ));
+        }
+        files.push(found);
     }
     let rejects_dir = a
         .rejects
         .clone()
         .unwrap_or_else(|| ctx.state_dir().join("imports"));
-    let spec = import::Spec {
-        city_code: site.code(),
-        city: site.pinyin(),
-        county: &a.county,
-        encoding: a.encoding,
-        mapping: mapping.as_ref(),
-        dry_run: a.dry_run,
-        rejects_dir: &rejects_dir,
-        city_counties: site.profile.counties.keys().cloned().collect(),
-    };
+    let specs: Vec<import::Spec> = jobs
+        .iter()
+        .map(|job| import::Spec {
+            city_code: site.code(),
+            city: site.pinyin(),
+            county: &job.county,
+            encoding: a.encoding,
+            mapping: mapping.as_ref(),
+            dry_run: a.dry_run,
+            rejects_dir: &rejects_dir,
+            city_counties: counties.iter().cloned().collect(),
+        })
+        .collect();
     // one import of a county at a time: a second one waits its turn
-    let _county_lock = if a.dry_run {
-        None
-    } else {
+    let mut _county_locks = Vec::new();
+    for job in jobs.iter().filter(|_| !a.dry_run) {
         let mut waiting = |h: &crate::state::lock::Holder| {
             ctx.printer.note(format!(
                 "waiting for the other import of county {} to end: {}",
-                a.county,
+                job.county,
                 h.describe()
             ))
         };
-        Some(
-            import::lock_county(
-                ctx.state_dir(),
-                site.pinyin(),
-                &a.county,
-                a.lock_wait,
-                &mut waiting,
-            )
-            .map_err(|e| match e {
-                crate::state::lock::LockError::Io(e) => anyhow::Error::from(e),
-                other => crate::error::fail(
-                    Exit::Blocked,
-                    format!("county {} is being imported: {other}", a.county),
-                    "wait for it to end, or wait longer with --lock-wait",
-                ),
-            })?,
+        let lock = import::lock_county(
+            ctx.state_dir(),
+            site.pinyin(),
+            &job.county,
+            a.lock_wait,
+            &mut waiting,
         )
-    };
-    import::check_readable(&files, &spec).map_err(refused)?;
+        .map_err(|e| match e {
+            crate::state::lock::LockError::Io(e) => anyhow::Error::from(e),
+            other => crate::error::fail(
+                Exit::Blocked,
+                format!("county {} is being imported: {other}", job.county),
+                "wait for it to end, or wait longer with --lock-wait",
+            ),
+        })?;
+        _county_locks.push(lock);
+    }
+    // every file of every county is readable and its own before anything is loaded
+    for (found, spec) in files.iter().zip(&specs) {
+        import::check_readable(found, spec).map_err(refused)?;
+    }
     let mut conn = crate::db::connect(&site.profile, crate::db::Account::App)?;
     let mut manifests = Vec::new();
     let mut failed = None;
-    for (entity, path) in &files {
+    let mut bar = indicatif::ProgressBar::hidden();
+    for (found, spec) in files.iter().zip(&specs) {
         // over the file's bytes, so it fills and has an ETA (its rows are not known before)
-        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-        let bar = ctx.printer.file_bar(size);
-        bar.set_message(
-            path.file_name()
-                .unwrap_or_default()
-                .to_string_lossy()
-                .into_owned(),
-        );
-        let m = import::import_file(&mut conn, entity, path, &spec, &|n| bar.set_position(n))
-            .map_err(refused);
-        bar.finish_and_clear();
-        match m {
-            Ok(m) => manifests.push(m),
-            Err(e) => {
-                // each file is its own transaction: the ones before stay loaded, and the
-                // report below says which
-                failed = Some(e.context(format!(
-                    "importing {} ({} of {} files loaded before it; import the rest again once it is fixed)",
-                    path.display(),
-                    manifests.len(),
-                    files.len()
-                )));
-                break;
-            }
+        let (loaded, failure) =
+            batch::import_files(&mut conn, found, spec, &mut |event| match event {
+                batch::FileEvent::Start { name, bytes } => {
+                    bar = ctx.printer.file_bar(bytes);
+                    bar.set_message(name.to_string());
+                }
+                batch::FileEvent::Read(n) => bar.set_position(n),
+                batch::FileEvent::Done => bar.finish_and_clear(),
+            });
+        manifests.extend(loaded);
+        if let Some(f) = failure {
+            // each file is its own transaction: the ones before stay loaded, and the
+            // report below says which
+            let message = f.to_string();
+            failed = Some(refused(f.error).context(message));
+            break;
         }
     }
     if !a.dry_run {
@@ -323,9 +331,14 @@ fn run_import(ctx: &Ctx, a: ImportArgs) -> Result<Exit> {
     if p.json {
         p.json(&manifests)?;
     } else {
-        let mut t = p.table(&[
+        let many = jobs.len() > 1;
+        let mut header = vec![
             "file", "entity", "encoding", "read", "loaded", "rejected", "import", "rows/s",
-        ]);
+        ];
+        if many {
+            header.insert(0, "county");
+        }
+        let mut t = p.table(&header);
         for m in &manifests {
             let rate = if m.ms > 0 {
                 format!("{:.0}", m.read as f64 * 1000.0 / m.ms as f64)
@@ -339,7 +352,7 @@ fn run_import(ctx: &Ctx, a: ImportArgs) -> Result<Exit> {
             } else {
                 m.import_id.clone()
             };
-            t.add_row(vec![
+            let mut row = vec![
                 p.cell(&m.file, Tone::Plain),
                 p.cell(&m.entity, Tone::Plain),
                 p.cell(
@@ -361,11 +374,15 @@ fn run_import(ctx: &Ctx, a: ImportArgs) -> Result<Exit> {
                 ),
                 p.cell(id, Tone::Muted),
                 p.cell(rate, Tone::Muted),
-            ]);
+            ];
+            if many {
+                row.insert(0, p.cell(&m.county, Tone::Plain));
+            }
+            t.add_row(row);
         }
         p.print_table(&t)?;
         if manifests.len() > 1 {
-            p.text(summary_line(&manifests))?;
+            p.text(summary_line(&manifests, jobs.len()))?;
         }
         for m in manifests.iter().filter(|m| !m.rejects.is_empty()) {
             let shown: Vec<String> = m
@@ -394,7 +411,7 @@ fn run_import(ctx: &Ctx, a: ImportArgs) -> Result<Exit> {
 
 /// One line for the whole command: files, rows loaded and rejected (a file already loaded
 /// counts as loaded by an earlier import, not by this one).
-fn summary_line(manifests: &[import::Manifest]) -> String {
+fn summary_line(manifests: &[import::Manifest], counties: usize) -> String {
     let fresh = manifests.iter().filter(|m| !m.already);
     let (loaded, rejected) = fresh.fold((0, 0), |(l, r), m| (l + m.loaded, r + m.rejected));
     let already = manifests.iter().filter(|m| m.already).count();
@@ -404,7 +421,12 @@ fn summary_line(manifests: &[import::Manifest]) -> String {
         "loaded"
     };
     let mut line = format!(
-        "{} files: {loaded} rows {verb}, {rejected} rejected",
+        "{}{} files: {loaded} rows {verb}, {rejected} rejected",
+        if counties > 1 {
+            format!("{counties} counties, ")
+        } else {
+            String::new()
+        },
         manifests.len()
     );
     if already > 0 {

@@ -2,6 +2,7 @@
 //! import with every row accounted for, data-quality rules run inside the database, and
 //! row-level comparison.
 
+pub mod batch;
 pub mod check;
 pub mod compare;
 pub mod crosscity;
