@@ -21,7 +21,6 @@ pub enum DataCommand {
     Synth(SynthArgs),
     /// Load county extracts: every row loaded or rejected with its line and reason
     #[command(after_help = "Examples:
-  jinbao data import hebi --county 410602 extracts/410602
   jinbao data import hebi extracts/                  # every county folder in it, one summary
   jinbao data import hebi --county 410602 --dry-run extracts/410602   # what would be rejected
   jinbao data import hebi --county 410602 --mapping legacy-v2 old/person.csv")]
