@@ -283,7 +283,7 @@ fn run_import(ctx: &Ctx, a: ImportArgs) -> Result<Exit> {
     for (entity, path) in &files {
         // over the file's bytes, so it fills and has an ETA (its rows are not known before)
         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-        let bar = ctx.printer.file_bar(size);
+        let bar = ctx.printer.progress().file_bar(size);
         bar.set_message(
             path.file_name()
                 .unwrap_or_default()
