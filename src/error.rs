@@ -1,9 +1,7 @@
-//! Error kinds and exit codes: what went wrong decides the code, printed in one place.
+//! Error kinds and exit codes: what went wrong decides the code, printed in one place (by the
+//! command layer, at the top of a run).
 
 use std::process::ExitCode;
-
-use crate::diagnostic::ConfigError;
-use crate::output::Printer;
 
 /// jinbao's exit codes; documented in the README and never reused for two meanings.
 /// (`jinbao health` uses the monitoring-plugin codes instead, `Monitoring`; its usage errors
@@ -74,69 +72,4 @@ pub fn fail(exit: Exit, message: impl Into<String>, hint: impl Into<String>) -> 
         exit,
     }
     .into()
-}
-
-/// The causes of `err` worth showing below it: typed errors often say their cause in their
-/// own message already, so each text is shown once.
-fn causes_of(err: &anyhow::Error) -> Vec<String> {
-    let message = err.to_string();
-    let mut causes: Vec<String> = Vec::new();
-    for cause in err.chain().skip(1).map(|c| c.to_string()) {
-        if !cause.is_empty()
-            && !message.contains(&cause)
-            && !causes.iter().any(|c| c.contains(&cause))
-        {
-            causes.push(cause);
-        }
-    }
-    causes
-}
-
-/// Prints `err` (with its causes and hint) and returns the exit code it stands for.
-pub fn report(err: &anyhow::Error, printer: &Printer) -> ExitCode {
-    for cause in err.chain() {
-        if let Some(io) = cause.downcast_ref::<std::io::Error>()
-            && io.kind() == std::io::ErrorKind::BrokenPipe
-        {
-            return ExitCode::SUCCESS; // the reader went away (`| head`): stop quietly
-        }
-    }
-    if let Some(config) = err.downcast_ref::<ConfigError>() {
-        for d in &config.diagnostics {
-            printer.diagnostic(&d.to_string());
-        }
-        if config.diagnostics.len() > 1 {
-            printer.note(format!("{} problems found", config.diagnostics.len()));
-        }
-        return Exit::Usage.into();
-    }
-    let causes = causes_of(err);
-    if let Some(user) = err.downcast_ref::<UserError>() {
-        printer.error(&user.message, &causes, user.hint.as_deref());
-        return user.exit.into();
-    }
-    // a context-wrapped user error keeps its code
-    let inner = err.chain().find_map(|c| c.downcast_ref::<UserError>());
-    printer.error(
-        &err.to_string(),
-        &causes,
-        inner.and_then(|u| u.hint.as_deref()),
-    );
-    inner.map_or(Exit::Failure, |u| u.exit).into()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_cause_already_in_the_message_is_not_repeated() {
-        let io = std::io::Error::other("disk full");
-        let typed = crate::data::rules::RunError::List(io);
-        let err = anyhow::Error::from(typed).context("rule person_id_shape");
-        // the context, then the typed error (which says its cause), then the cause
-        assert_eq!(causes_of(&err), vec!["writing a problem list: disk full"]);
-        let plain = anyhow::anyhow!("outer").context("top");
-        assert_eq!(causes_of(&plain), vec!["outer"]);
-    }
 }

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use indicatif::ProgressBar;
 
 use crate::inventory::Host;
-use crate::output::Printer;
+use crate::progress::Progress;
 use crate::transport::{Connector, Transport, TransportError};
 
 pub const DEFAULT_FORKS: usize = 50;
@@ -218,11 +218,11 @@ impl Fleet {
     pub fn each<R: Send>(
         &self,
         indices: Option<&[usize]>,
-        printer: &Printer,
+        progress: &Progress,
         phase: &str,
         task: impl Fn(&Host, &mut dyn Transport, &ProgressBar) -> anyhow::Result<R> + Sync,
     ) -> Vec<HostResult<R>> {
-        self.each_inner(indices, printer, phase, true, task)
+        self.each_inner(indices, progress, phase, true, task)
     }
 
     /// Like `each`, but runs even after a stop was asked for: the work that puts servers back
@@ -230,17 +230,17 @@ impl Fleet {
     pub fn each_always<R: Send>(
         &self,
         indices: Option<&[usize]>,
-        printer: &Printer,
+        progress: &Progress,
         phase: &str,
         task: impl Fn(&Host, &mut dyn Transport, &ProgressBar) -> anyhow::Result<R> + Sync,
     ) -> Vec<HostResult<R>> {
-        self.each_inner(indices, printer, phase, false, task)
+        self.each_inner(indices, progress, phase, false, task)
     }
 
     fn each_inner<R: Send>(
         &self,
         indices: Option<&[usize]>,
-        printer: &Printer,
+        progress: &Progress,
         phase: &str,
         stoppable: bool,
         task: impl Fn(&Host, &mut dyn Transport, &ProgressBar) -> anyhow::Result<R> + Sync,
@@ -250,9 +250,9 @@ impl Fleet {
         let next = AtomicUsize::new(0);
         let results: Mutex<Vec<Option<HostResult<R>>>> =
             Mutex::new((0..indices.len()).map(|_| None).collect());
-        let multi = printer.multi_progress();
-        let overall = if printer.progress && indices.len() > 1 {
-            let bar = multi.add(printer.count_bar(Some(indices.len() as u64), "hosts"));
+        let multi = progress.multi();
+        let overall = if progress.shown() && indices.len() > 1 {
+            let bar = multi.add(progress.count_bar(Some(indices.len() as u64), "hosts"));
             bar.set_message(phase.to_string());
             bar
         } else {
@@ -261,7 +261,7 @@ impl Fleet {
         let workers = self.forks.min(indices.len());
         std::thread::scope(|scope| {
             for _ in 0..workers {
-                let bar = printer.host_bar(&multi, "");
+                let bar = progress.host_bar(&multi, "");
                 let (next, results, task, overall) = (&next, &results, &task, &overall);
                 std::thread::Builder::new()
                     .stack_size(512 * 1024)

@@ -2,7 +2,8 @@
 //! centers of Henan's province center and its 18 cities, driven by profiles.
 //!
 //! Layers, arrows only downward: `cli` and `cmd` (parse, call the domain, hand results to
-//! `output`) → domain modules → foundations (`profile`, `diagnostic`, `env_vars`).
+//! `output`) → domain modules → foundations (`profile`, `diagnostic`, `env_vars`, `progress`: how the domain
+//! reports progress without the printer).
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod assess;
@@ -28,6 +29,7 @@ pub mod output;
 pub mod parallel;
 pub mod privacy;
 pub mod profile;
+pub mod progress;
 pub mod provision;
 pub mod provision_plan;
 pub mod release;
@@ -80,7 +82,7 @@ pub fn run() -> ExitCode {
         Ok(ctx) => ctx,
         Err(e) => {
             let printer = output::Printer::new(false, false, 0, Some(false));
-            let code = error::report(&e, &printer);
+            let code = output::report(&e, &printer);
             return match cli.command {
                 cli::Command::Health(_) => health_unknown(cli.global.json, &e.to_string()),
                 _ => code,
@@ -89,7 +91,7 @@ pub fn run() -> ExitCode {
     };
     match cmd::dispatch(&ctx, cli.command) {
         Ok(exit) => exit.into(),
-        Err(e) => error::report(&e, &ctx.printer),
+        Err(e) => output::report(&e, &ctx.printer),
     }
 }
 

@@ -1,19 +1,23 @@
 //! The only module that writes to the terminal: tables and text for people, JSON for
-//! scripts on stdout; notes, warnings and progress on stderr. Everything it writes passes
+//! scripts on stdout; notes, warnings and errors on stderr, where the bars of the progress
+//! handle it hands out (`progress::Progress`) go too. Everything it writes passes
 //! through `privacy::scrub`: no secret and no unmasked ID number reaches the terminal.
 //! Every table goes through `layout` (fit to the terminal, no word cut) and every JSON
 //! document carries `"v": 1` (docs/json.md).
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod failure;
 mod layout;
+
+pub use failure::report;
 
 use std::io::{self, IsTerminal, Write};
 
 use comfy_table::{Cell, Color, Table, presets};
-use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 
 use crate::privacy::{scrub, scrub_bytes};
+use crate::progress::Progress;
 
 #[derive(Debug, Clone)]
 pub struct Printer {
@@ -22,7 +26,7 @@ pub struct Printer {
     pub verbose: u8,
     pub color: bool,
     /// Progress bars: only on a terminal, never with --json or -q.
-    pub progress: bool,
+    progress: Progress,
     /// Columns tables must fit in (None: as wide as they need, when stdout is no terminal).
     table_width: Option<usize>,
 }
@@ -104,17 +108,14 @@ impl Printer {
             quiet,
             verbose,
             color,
-            progress: stdout_tty && stderr_tty && !json && !quiet && !dumb,
+            progress: Progress::new(stdout_tty && stderr_tty && !json && !quiet && !dumb),
             table_width: table_width(stdout_tty),
         }
     }
 
-    /// The same printer without progress bars (for work nested under another bar).
-    pub fn quiet_clone(&self) -> Printer {
-        Printer {
-            progress: false,
-            ..self.clone()
-        }
+    /// The handle through which the domain reports progress (bars on stderr).
+    pub fn progress(&self) -> &Progress {
+        &self.progress
     }
 
     /// A value as pretty JSON on stdout, with `"v": 1`.
@@ -258,80 +259,6 @@ impl Printer {
             text.to_string()
         }
     }
-
-    /// A set of progress bars, hidden when progress is off.
-    pub fn multi_progress(&self) -> MultiProgress {
-        if self.progress {
-            MultiProgress::with_draw_target(ProgressDrawTarget::stderr())
-        } else {
-            MultiProgress::with_draw_target(ProgressDrawTarget::hidden())
-        }
-    }
-
-    /// One line per host: a spinner, the host and what it is doing.
-    pub fn host_bar(&self, multi: &MultiProgress, host: &str) -> ProgressBar {
-        let bar = multi.add(ProgressBar::new_spinner());
-        bar.set_style(
-            ProgressStyle::with_template("{spinner:.cyan} {prefix:<24} {wide_msg}")
-                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-        );
-        bar.set_prefix(host.to_string());
-        if self.progress {
-            bar.enable_steady_tick(std::time::Duration::from_millis(120));
-        }
-        bar
-    }
-
-    /// A counting bar (rows, files) with a rate.
-    /// A bar over the bytes of a file (its size known when it was opened), with an ETA.
-    pub fn file_bar(&self, len: u64) -> ProgressBar {
-        if !self.progress {
-            return ProgressBar::hidden();
-        }
-        let bar = ProgressBar::new(len);
-        bar.set_style(
-            ProgressStyle::with_template(
-                "{spinner:.cyan} [{elapsed_precise}] {bar:30} {percent:>3}% {binary_bytes}/{binary_total_bytes} (eta {eta}) {msg}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        bar.set_draw_target(ProgressDrawTarget::stderr());
-        bar
-    }
-
-    pub fn count_bar(&self, len: Option<u64>, unit: &str) -> ProgressBar {
-        if !self.progress {
-            return ProgressBar::hidden();
-        }
-        let bar = match len {
-            Some(n) => ProgressBar::new(n),
-            None => ProgressBar::new_spinner(),
-        };
-        let template = format!(
-            "{{spinner:.cyan}} [{{elapsed_precise}}] {{bar:30}} {{human_pos}} {unit} ({{rate}}) {{msg}}"
-        );
-        bar.set_style(
-            ProgressStyle::with_template(&template)
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .with_key("rate", rate),
-        );
-        bar.set_draw_target(ProgressDrawTarget::stderr());
-        bar
-    }
-}
-
-/// A progress rate in whole units per second (indicatif's own shows four decimals).
-fn rate(state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write) {
-    let _ = write!(w, "{}/s", whole_rate(state.per_sec()));
-}
-
-fn whole_rate(per_sec: f64) -> String {
-    if per_sec.is_finite() && per_sec >= 0.0 {
-        // grouped like the bar's count beside it (14,124 rows (190,963/s)): one number format
-        indicatif::HumanCount(per_sec.round() as u64).to_string()
-    } else {
-        "-".into()
-    }
 }
 
 /// `text` with control characters (other than newline and tab) shown as escapes, so that
@@ -377,13 +304,6 @@ mod tests {
         let mut own = serde_json::json!({"v": 2});
         super::versioned(&mut own);
         assert_eq!(own["v"], 2, "a document with its own version keeps it");
-    }
-
-    #[test]
-    fn rates_are_whole_numbers() {
-        assert_eq!(super::whole_rate(1234.5678), "1,235");
-        assert_eq!(super::whole_rate(0.4), "0");
-        assert_eq!(super::whole_rate(f64::INFINITY), "-");
     }
 
     #[test]

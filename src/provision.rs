@@ -35,12 +35,12 @@ pub struct HostRow {
 pub fn plan_fleet(
     profiles: &Profiles,
     fleet: &crate::fleet::Fleet,
-    printer: &crate::output::Printer,
+    progress: &crate::progress::Progress,
     diffs: bool,
 ) -> Result<(Vec<Vec<Resource>>, Vec<HostRow>), DesiredError> {
     let hosts: Vec<Host> = fleet.hosts().cloned().collect();
     let desired = desired_all(profiles, &hosts)?;
-    let plans = fleet.each(None, printer, "plan", |host, t, _| {
+    let plans = fleet.each(None, progress, "plan", |host, t, _| {
         let i = fleet.index_of(host).context("a server outside the fleet")?;
         let install = &profiles.of_host(host).profile.app.install_dir;
         Ok(plan_host(t, &desired[i], install, diffs)?)
@@ -71,7 +71,7 @@ pub fn plan_fleet(
 pub fn apply_fleet(
     profiles: &Profiles,
     fleet: &crate::fleet::Fleet,
-    printer: &crate::output::Printer,
+    progress: &crate::progress::Progress,
     desired: &[Vec<Resource>],
     rows: &mut [HostRow],
     fail_fast: bool,
@@ -85,7 +85,7 @@ pub fn apply_fleet(
         .collect();
     // rows are in the fleet's order
     let planned: &[HostRow] = rows;
-    let results = fleet.each(Some(&with_changes), printer, "apply", |host, t, _| {
+    let results = fleet.each(Some(&with_changes), progress, "apply", |host, t, _| {
         use std::sync::atomic::Ordering;
         if stop.load(Ordering::Relaxed) {
             anyhow::bail!("not applied: --fail-fast after a failure on another host");

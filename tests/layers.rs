@@ -1,5 +1,6 @@
-//! The commands parse, call the domain and print: `src/cmd/` holds no shell script for a
-//! server, no SQL and no lock logic (each lives once, in its domain module).
+//! The layers hold: the commands parse, call the domain and print: `src/cmd/` holds no shell
+//! script for a server, no SQL and no lock logic (each lives once, in its domain module), and
+//! no module below the command layer reaches for the printer.
 
 mod common;
 
@@ -199,23 +200,22 @@ fn error_types(line: &str) -> Vec<String> {
     out
 }
 
-#[test]
-fn the_domain_returns_typed_errors() {
+/// Fails, saying `fix` and the lines found, when `scan` finds anything in the Rust files under
+/// `src/` (each given to it as its path from the repository root and its text).
+fn nothing_found_in_src(scan: impl Fn(&str, &str) -> Vec<String>, fix: &str) {
     let mut files = Vec::new();
     rust_files(&repo().join("src"), &mut files);
     let mut found = Vec::new();
     for file in &files {
         let shown = file.strip_prefix(repo()).unwrap().display().to_string();
-        found.extend(untyped_errors(
-            &shown,
-            &std::fs::read_to_string(file).unwrap(),
-        ));
+        found.extend(scan(&shown, &std::fs::read_to_string(file).unwrap()));
     }
-    assert!(
-        found.is_empty(),
-        "give these a typed error (thiserror):\n{}",
-        found.join("\n")
-    );
+    assert!(found.is_empty(), "{fix}:\n{}", found.join("\n"));
+}
+
+#[test]
+fn the_domain_returns_typed_errors() {
+    nothing_found_in_src(untyped_errors, "give these a typed error (thiserror)");
 }
 
 /// The error scan finds what it looks for.
@@ -233,4 +233,47 @@ fn the_error_scan_finds_strings_and_anyhow() {
     assert_eq!(found.len(), 5, "{found:?}");
     assert!(found.iter().any(|f| f.contains("fn e()")), "{found:?}");
     assert!(untyped_errors("src/cmd/x.rs", text).is_empty());
+}
+
+/// The command layer: it alone holds and uses the printer.
+const COMMAND_LAYER: &[&str] = &[
+    "src/cli.rs",
+    "src/cmd/",
+    "src/context.rs",
+    "src/output.rs",
+    "src/output/",
+    "src/main.rs",
+    "src/lib.rs",
+];
+
+/// The lines of `text` (the file `shown`) that reach for the printer from outside the command
+/// layer: the domain reports progress through `progress::Progress`, never through `output`.
+fn printer_uses(shown: &str, text: &str) -> Vec<String> {
+    if COMMAND_LAYER.iter().any(|c| shown.starts_with(c)) {
+        return Vec::new();
+    }
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| line.contains("output::") || line.contains("Printer"))
+        .map(|(n, line)| format!("{shown}:{}: {}", n + 1, line.trim()))
+        .collect()
+}
+
+#[test]
+fn no_domain_module_uses_the_printer() {
+    nothing_found_in_src(
+        printer_uses,
+        "report progress through progress::Progress, print in the command layer",
+    );
+}
+
+/// The printer scan finds what it looks for, and leaves the command layer alone.
+#[test]
+fn the_printer_scan_finds_the_printer() {
+    let text =
+        "use crate::output::Printer;\nfn a(p: &Progress) {}\npub fn b(printer: &Printer) {}\n";
+    assert_eq!(printer_uses("src/fleet.rs", text).len(), 2);
+    assert!(printer_uses("src/cmd/rollout/mod.rs", text).is_empty());
+    assert!(printer_uses("src/output/layout.rs", text).is_empty());
+    assert!(printer_uses("src/lib.rs", text).is_empty());
 }

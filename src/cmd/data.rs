@@ -300,7 +300,7 @@ fn run_import(ctx: &Ctx, a: ImportArgs) -> Result<Exit> {
         let (loaded, failure) =
             batch::import_files(&mut conn, found, spec, &mut |event| match event {
                 batch::FileEvent::Start { name, bytes } => {
-                    bar = ctx.printer.file_bar(bytes);
+                    bar = ctx.printer.progress().file_bar(bytes);
                     bar.set_message(name.to_string());
                 }
                 batch::FileEvent::Read(n) => bar.set_position(n),

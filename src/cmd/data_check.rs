@@ -117,7 +117,10 @@ pub fn run(ctx: &Ctx, a: CheckArgs) -> Result<Exit> {
         .filter_map(|s| check::selected(&templates, s, &a.rule).ok())
         .map(|r| r.len())
         .sum();
-    let bar = ctx.printer.count_bar(Some(total as u64), "rules");
+    let bar = ctx
+        .printer
+        .progress()
+        .count_bar(Some(total as u64), "rules");
     let tell = |city: &str, rule: &str| {
         bar.inc(1);
         bar.set_message(format!("{city}: {rule}"));

@@ -66,7 +66,7 @@ pub fn run(ctx: &Ctx, args: ExecArgs) -> Result<Exit> {
             let _ = secret.resolve();
         }
     }
-    let results = fleet.each(None, &ctx.printer, "exec", |host, t, _| {
+    let results = fleet.each(None, ctx.printer.progress(), "exec", |host, t, _| {
         let timeout = args.timeout.unwrap_or_else(|| {
             profiles
                 .find(&host.city)

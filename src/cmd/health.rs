@@ -131,7 +131,7 @@ fn inspect(ctx: &Ctx, a: HealthArgs) -> Result<Exit> {
         checks.extend(health::servers(
             profiles,
             &sites,
-            &ctx.printer,
+            ctx.printer.progress(),
             a.connect.forks,
             a.connect.accept_new_host_keys,
             &rolled_out,

@@ -59,7 +59,7 @@ pub fn run(ctx: &Ctx, command: LockCommand) -> Result<Exit> {
     let spec = a.target.spec();
     let (servers, unreachable) = if !spec.cities.is_empty() || spec.wave.is_some() || spec.all {
         let fleet = ctx.fleet(&spec, None, &a.connect)?;
-        crate::release::lock::on_servers(ctx.profiles()?, &fleet, &ctx.printer)
+        crate::release::lock::on_servers(ctx.profiles()?, &fleet, ctx.printer.progress())
     } else {
         (Vec::new(), Vec::new())
     };

@@ -43,7 +43,7 @@ struct Row {
 pub fn run(ctx: &Ctx, NetCommand::Check(args): NetCommand) -> Result<Exit> {
     let profiles = ctx.profiles()?;
     let fleet = ctx.fleet(&args.target.spec(), args.role.as_deref(), &args.connect)?;
-    let results = fleet.each(None, &ctx.printer, "net check", |host, t, _| {
+    let results = fleet.each(None, ctx.printer.progress(), "net check", |host, t, _| {
         let site = profiles.of_host(host);
         Ok(netcheck::check_host(
             t,

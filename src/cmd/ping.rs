@@ -48,7 +48,7 @@ fn ms(d: Duration) -> f64 {
 
 pub fn run(ctx: &Ctx, args: PingArgs) -> Result<Exit> {
     let fleet = ctx.fleet(&args.target.spec(), args.role.as_deref(), &args.connect)?;
-    let results = fleet.each(None, &ctx.printer, "ping", |_, t, _| {
+    let results = fleet.each(None, ctx.printer.progress(), "ping", |_, t, _| {
         let start = Instant::now();
         let out = t.run(facts::SCRIPT, b"", Duration::from_secs(30))?;
         let latency = start.elapsed();

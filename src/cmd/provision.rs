@@ -151,8 +151,9 @@ fn execute(ctx: &Ctx, args: &HostArgs, mode: Mode<'_>) -> Result<Exit> {
         let sites: Vec<_> = fleet.hosts().map(|h| profiles.of_host(h)).collect();
         super::window_gate(ctx, &sites, a.override_window.as_deref(), "provision apply")?;
     }
-    let (desired, mut rows) = provision::plan_fleet(profiles, &fleet, &ctx.printer, args.diff)
-        .map_err(|e| usage(e.to_string(), "fix the template or the profile"))?;
+    let (desired, mut rows) =
+        provision::plan_fleet(profiles, &fleet, ctx.printer.progress(), args.diff)
+            .map_err(|e| usage(e.to_string(), "fix the template or the profile"))?;
     if let Mode::Apply(_, Some(recorded)) = mode {
         provision_plan::refuse_moved(&mut rows, recorded);
     }
@@ -207,7 +208,7 @@ fn execute(ctx: &Ctx, args: &HostArgs, mode: Mode<'_>) -> Result<Exit> {
     provision::apply_fleet(
         profiles,
         &fleet,
-        &ctx.printer,
+        ctx.printer.progress(),
         &desired,
         &mut rows,
         apply.fail_fast,

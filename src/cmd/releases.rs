@@ -37,7 +37,8 @@ pub struct Row {
 pub fn gather(ctx: &Ctx, target: &TargetArgs, connect: &ConnectArgs) -> Result<Vec<Row>> {
     let fleet = ctx.fleet(&target.spec(), None, connect)?;
     let profiles = ctx.profiles()?;
-    let results = remote::preflight_app_servers(profiles, &fleet, &ctx.printer, "releases", "-");
+    let results =
+        remote::preflight_app_servers(profiles, &fleet, ctx.printer.progress(), "releases", "-");
     let mut rows: Vec<Row> = results
         .into_iter()
         .map(|r| {

@@ -37,7 +37,7 @@ pub fn run(ctx: &Ctx, a: RollbackArgs) -> Result<Exit> {
     let fleet = ctx.fleet(&target.spec(), None, &a.connect)?;
     let report = crate::release::rollback::rollback(
         ctx.state_dir(),
-        &ctx.printer,
+        ctx.printer.progress(),
         &fleet,
         site,
         a.to.as_deref(),

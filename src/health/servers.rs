@@ -5,8 +5,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::{Check, Status};
 use crate::fleet::{Fleet, HostError};
-use crate::output::Printer;
 use crate::profile::{Profiles, Site};
+use crate::progress::Progress;
 use crate::transport::TransportError;
 
 fn epoch() -> f64 {
@@ -20,7 +20,7 @@ fn epoch() -> f64 {
 pub fn servers(
     profiles: &Profiles,
     sites: &[&Site],
-    printer: &Printer,
+    progress: &Progress,
     forks: usize,
     accept_new_host_keys: bool,
     rolled_out: &std::collections::BTreeSet<String>,
@@ -33,7 +33,7 @@ pub fn servers(
         return Vec::new();
     }
     let fleet = Fleet::new(hosts, forks, accept_new_host_keys);
-    let results = fleet.each(None, printer, "health", |host, t, _| {
+    let results = fleet.each(None, progress, "health", |host, t, _| {
         let site = profiles.of_host(host);
         let timeout = site.profile.checks.timeout;
         let script = super::script(site, host, t.root(), timeout.as_secs());

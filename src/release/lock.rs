@@ -106,7 +106,7 @@ pub enum UnlockError {
 /// holds: that run is working now) and every server's.
 pub fn break_city_locks(
     profiles: &crate::profile::Profiles,
-    printer: &crate::output::Printer,
+    progress: &crate::progress::Progress,
     state: &std::path::Path,
     fleet: &crate::fleet::Fleet,
 ) -> Result<Broken, UnlockError> {
@@ -170,7 +170,7 @@ pub fn break_city_locks(
             Err(LockError::Io(e)) => return Err(e.into()),
         }
     }
-    let results = fleet.each(None, printer, "unlock", |host, t, _| {
+    let results = fleet.each(None, progress, "unlock", |host, t, _| {
         let install = &profiles.of_host(host).profile.app.install_dir;
         let dir = crate::transport::shell_quote(&format!("{}{install}/.rollout.lock", t.root()));
         let o = t.run(
@@ -215,7 +215,7 @@ pub enum CityLockError {
 #[allow(clippy::too_many_arguments)]
 pub fn take_city(
     fleet: &crate::fleet::Fleet,
-    printer: &crate::output::Printer,
+    progress: &crate::progress::Progress,
     hosts: &[usize],
     install: &str,
     run: &str,
@@ -225,7 +225,7 @@ pub fn take_city(
     took_over: &dyn Fn(&str),
 ) -> Result<(), CityLockError> {
     use std::time::{Duration, Instant};
-    let quiet = printer.quiet_clone();
+    let quiet = progress.hidden();
     let mut order = hosts.to_vec();
     order.sort_by(|a, b| fleet.host(*a).label().cmp(fleet.host(*b).label()));
     let (leader, others) = order.split_first().ok_or(CityLockError::NoServers)?;
@@ -324,10 +324,10 @@ pub struct Held {
 pub fn on_servers(
     profiles: &crate::profile::Profiles,
     fleet: &crate::fleet::Fleet,
-    printer: &crate::output::Printer,
+    progress: &crate::progress::Progress,
 ) -> (Vec<Held>, Vec<String>) {
     let results =
-        super::remote::preflight_app_servers(profiles, fleet, printer, "lock status", "-");
+        super::remote::preflight_app_servers(profiles, fleet, progress, "lock status", "-");
     let (mut held, mut unreachable) = (Vec::new(), Vec::new());
     for r in results {
         let h = fleet.host(r.index);

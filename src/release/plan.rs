@@ -8,8 +8,8 @@ use super::Release;
 use super::remote::{self, ServerFacts};
 use super::rollout::{Expected, Options};
 use crate::fleet::Fleet;
-use crate::output::Printer;
 use crate::profile::{Profiles, Site};
+use crate::progress::Progress;
 
 /// The plan file's format version.
 pub const PLAN_VERSION: u32 = 1;
@@ -116,7 +116,7 @@ impl PlanFile {
 /// writes down the steps a rollout of `release` would take there.
 pub fn make(
     profiles: &Profiles,
-    printer: &Printer,
+    progress: &Progress,
     release: &Release,
     sites: &[&Site],
     options: &Options,
@@ -130,7 +130,7 @@ pub fn make(
         .collect();
     let fleet = Fleet::new(hosts, forks, accept_new_host_keys);
     let v = release.manifest.version.clone();
-    let facts = remote::preflight_app_servers(profiles, &fleet, printer, "preflight", &v);
+    let facts = remote::preflight_app_servers(profiles, &fleet, progress, "preflight", &v);
     let mut cities: Vec<PlanCity> = sites
         .iter()
         .map(|s| PlanCity {

@@ -77,14 +77,14 @@ pub fn version_of(target: &str) -> Option<String> {
 pub fn preflight_app_servers(
     profiles: &crate::profile::Profiles,
     fleet: &crate::fleet::Fleet,
-    printer: &crate::output::Printer,
+    progress: &crate::progress::Progress,
     phase: &str,
     version: &str,
 ) -> Vec<crate::fleet::HostResult<ServerFacts>> {
     let app: Vec<usize> = (0..fleet.len())
         .filter(|i| fleet.host(*i).runs_app())
         .collect();
-    fleet.each(Some(&app), printer, phase, |host, t, _| {
+    fleet.each(Some(&app), progress, phase, |host, t, _| {
         let install = &profiles.of_host(host).profile.app.install_dir;
         let o = t.run(
             &preflight_script(t.root(), install, version),

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use super::{lock, remote, rollout::health_command};
 use crate::fleet::Fleet;
-use crate::output::Printer;
 use crate::profile::{Site, TransportKind};
+use crate::progress::Progress;
 use crate::state::lock::LockError;
 
 #[derive(Debug, thiserror::Error)]
@@ -94,7 +94,7 @@ impl Report {
 /// ran before; one release for the whole city or none.
 pub fn rollback(
     state: &std::path::Path,
-    printer: &Printer,
+    progress: &Progress,
     fleet: &Fleet,
     site: &Site,
     to: Option<&str>,
@@ -105,7 +105,7 @@ pub fn rollback(
         .filter(|i| fleet.host(*i).runs_app())
         .collect();
     let install = p.app.install_dir.clone();
-    let facts = fleet.each(Some(&app), printer, "preflight", |_, t, _| {
+    let facts = fleet.each(Some(&app), progress, "preflight", |_, t, _| {
         let o = t.run(
             &remote::preflight_script(t.root(), &install, "-"),
             b"",
@@ -183,7 +183,7 @@ pub fn rollback(
     let info = lock::info(&run, &version);
     lock::take_city(
         fleet,
-        printer,
+        progress,
         &app,
         &install,
         &run,
@@ -202,7 +202,7 @@ pub fn rollback(
     })?;
     let start = format!("{install}/current/bin/start");
     let service = (!p.app.service.is_empty()).then_some((p.app.service.as_str(), start.as_str()));
-    let results = fleet.each_always(Some(&app), printer, "rollback", |_, t, _| {
+    let results = fleet.each_always(Some(&app), progress, "rollback", |_, t, _| {
         let script = remote::rollback_script(
             t.root(),
             &install,
@@ -218,7 +218,7 @@ pub fn rollback(
             None => Ok(()),
         }
     });
-    let _ = fleet.each_always(Some(&app), printer, "unlock", |_, t, _| {
+    let _ = fleet.each_always(Some(&app), progress, "unlock", |_, t, _| {
         t.run(
             &remote::unlock_script(t.root(), &install, Some(&run)),
             b"",

@@ -251,7 +251,7 @@ pub struct Plan<'a> {
 /// or the journal itself failed.
 pub fn execute(
     profiles: &crate::profile::Profiles,
-    printer: &crate::output::Printer,
+    progress: &crate::progress::Progress,
     journal: &Journal,
     plan: Plan<'_>,
     approve: Option<&super::rollout::Approve<'_>>,
@@ -270,7 +270,7 @@ pub fn execute(
     let templates = plan.release.templates.clone();
     let mut rollout = Rollout::new(
         profiles,
-        printer,
+        progress,
         &fleet,
         plan.release,
         tarball,

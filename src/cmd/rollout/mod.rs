@@ -387,7 +387,7 @@ fn execute(
     };
     let ran = crate::release::run::execute(
         ctx.profiles()?,
-        &ctx.printer,
+        ctx.printer.progress(),
         journal,
         crate::release::run::Plan {
             release,
@@ -451,7 +451,7 @@ fn plan(ctx: &Ctx, a: PlanArgs) -> Result<Exit> {
     let sites = rollout_sites(ctx, &a.target)?;
     let file = crate::release::plan::make(
         ctx.profiles()?,
-        &ctx.printer,
+        ctx.printer.progress(),
         &release,
         &sites,
         &a.flags.options(),
@@ -501,7 +501,7 @@ fn unlock(ctx: &Ctx, a: UnlockArgs) -> Result<Exit> {
     let fleet = ctx.fleet(&a.target.spec(), None, &a.connect)?;
     let broken = crate::release::lock::break_city_locks(
         ctx.profiles()?,
-        &ctx.printer,
+        ctx.printer.progress(),
         ctx.state_dir(),
         &fleet,
     )

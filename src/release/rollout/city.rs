@@ -20,9 +20,9 @@ impl Rollout<'_> {
         let p = &site.profile;
         let m = &self.release.manifest;
         let install = p.app.install_dir.clone();
-        let quiet = self.printer.quiet_clone();
+        let quiet = self.progress.hidden();
         let hosts = self.hosts_of(site, true);
-        let bar = self.city_bar(&city, hosts.len());
+        let bar = self.progress.city_bar(&self.multi, &city, hosts.len());
         let fail = |r: CityResult, why: String| {
             bar.finish_and_clear();
             (r, why)

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 
-use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+use indicatif::MultiProgress;
 
 use super::Release;
 use super::journal::{EventKind, Journal};
@@ -19,8 +19,8 @@ mod prepare;
 mod switch;
 use crate::fleet::{Fleet, HostError};
 use crate::inventory::Host;
-use crate::output::Printer;
 use crate::profile::{Profiles, Site};
+use crate::progress::Progress;
 pub use outcome::{Batch, CityResult, Options, Outcome};
 
 /// Facts a plan recorded, per server label: applying the plan refuses a city whose facts moved.
@@ -28,7 +28,7 @@ pub type Expected = HashMap<String, ServerFacts>;
 
 pub struct Rollout<'a> {
     pub profiles: &'a Profiles,
-    pub printer: &'a Printer,
+    pub progress: &'a Progress,
     pub fleet: &'a Fleet,
     pub release: &'a Release,
     pub tarball: Arc<Vec<u8>>,
@@ -70,7 +70,7 @@ impl<'a> Rollout<'a> {
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         profiles: &'a Profiles,
-        printer: &'a Printer,
+        progress: &'a Progress,
         fleet: &'a Fleet,
         release: &'a Release,
         tarball: Arc<Vec<u8>>,
@@ -80,7 +80,7 @@ impl<'a> Rollout<'a> {
     ) -> Self {
         Rollout {
             profiles,
-            printer,
+            progress,
             fleet,
             release,
             tarball,
@@ -94,7 +94,7 @@ impl<'a> Rollout<'a> {
             broken: std::sync::Mutex::new(None),
             t0: Instant::now(),
             spans: std::sync::Mutex::new(Vec::new()),
-            multi: printer.multi_progress(),
+            multi: progress.multi(),
         }
     }
 
@@ -281,19 +281,6 @@ impl<'a> Rollout<'a> {
             .clone()
     }
 
-    fn city_bar(&self, city: &str, n: usize) -> ProgressBar {
-        if !self.printer.progress {
-            return ProgressBar::hidden();
-        }
-        let bar = self.multi.add(ProgressBar::new(n as u64));
-        bar.set_style(
-            ProgressStyle::with_template("{prefix:<14} [{bar:20}] {pos}/{len} {wide_msg}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        bar.set_prefix(city.to_string());
-        bar
-    }
-
     fn city(&self, site: &Site, wave: &str) -> Outcome {
         let start = Instant::now();
         let city = site.pinyin().to_string();
@@ -458,13 +445,13 @@ impl<'a> Rollout<'a> {
     fn on_always<R: Send>(
         &self,
         indices: &[usize],
-        printer: &Printer,
+        progress: &Progress,
         phase: &str,
         task: impl Fn(&Host, &mut dyn crate::transport::Transport) -> anyhow::Result<R> + Sync,
     ) -> Vec<(usize, Result<R, HostError>)> {
         let results = self
             .fleet
-            .each_always(Some(indices), printer, phase, |h, t, _| task(h, t));
+            .each_always(Some(indices), progress, phase, |h, t, _| task(h, t));
         self.timed(phase, results)
     }
 
@@ -472,13 +459,13 @@ impl<'a> Rollout<'a> {
     fn on<R: Send>(
         &self,
         indices: &[usize],
-        printer: &Printer,
+        progress: &Progress,
         phase: &str,
         task: impl Fn(&Host, &mut dyn crate::transport::Transport) -> anyhow::Result<R> + Sync,
     ) -> Vec<(usize, Result<R, HostError>)> {
         let results = self
             .fleet
-            .each(Some(indices), printer, phase, |h, t, _| task(h, t));
+            .each(Some(indices), progress, phase, |h, t, _| task(h, t));
         self.timed(phase, results)
     }
 

@@ -207,7 +207,7 @@ impl Rollout<'_> {
         let began = Instant::now();
         let taken = lock::take_city(
             self.fleet,
-            self.printer,
+            self.progress,
             &leader,
             install,
             &self.journal.run,
@@ -240,7 +240,7 @@ impl Rollout<'_> {
             if held.is_empty() || !held.iter().all(|(_, h)| lock::is_dead(h)) {
                 break;
             }
-            let quiet = self.printer.quiet_clone();
+            let quiet = self.progress.hidden();
             for (i, h) in &held {
                 let _ = self.on(&[*i], &quiet, "unlock", |_, t| {
                     t.run(
@@ -279,7 +279,7 @@ impl Rollout<'_> {
 
     /// Gives this run's lock back on `hosts` (also after a stop was asked for).
     pub(super) fn unlock(&self, hosts: &[usize], install: &str) {
-        let quiet = self.printer.quiet_clone();
+        let quiet = self.progress.hidden();
         let _ = self.on_always(hosts, &quiet, "unlock", |_, t| {
             t.run(
                 &remote::unlock_script(t.root(), install, Some(&self.journal.run)),
@@ -319,7 +319,7 @@ impl Rollout<'_> {
         info: &str,
         work: Option<&HashMap<usize, Work>>,
     ) -> Vec<(usize, Result<Done, HostError>)> {
-        let quiet = self.printer.quiet_clone();
+        let quiet = self.progress.hidden();
         let phase = if work.is_some() { "prepare" } else { "lock" };
         self.on(on, &quiet, phase, |host, t| {
             let i = self.index_of(host);
@@ -435,7 +435,7 @@ impl Rollout<'_> {
         let hosts: Vec<crate::inventory::Host> =
             all.iter().map(|i| self.fleet.host(*i).clone()).collect();
         let desired = crate::provision::desired_all(self.profiles, &hosts)?;
-        let quiet = self.printer.quiet_clone();
+        let quiet = self.progress.hidden();
         let install = site.profile.app.install_dir.clone();
         let version = self.release.manifest.version.clone();
         // each server's place in `all` (and `desired`), found once

@@ -129,7 +129,7 @@ impl Rollout<'_> {
         let start = format!("{}/current/bin/start", p.app.install_dir);
         let service =
             (!p.app.service.is_empty()).then_some((p.app.service.as_str(), start.as_str()));
-        let quiet = self.printer.quiet_clone();
+        let quiet = self.progress.hidden();
         let results = self.on_always(switched, &quiet, "rollback", |host, t| {
             let prev = previous.get(&self.index_of(host)).cloned().flatten();
             // the previous release's own health check: the profile's
