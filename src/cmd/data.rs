@@ -257,7 +257,7 @@ fn run_import(ctx: &Ctx, a: ImportArgs) -> Result<Exit> {
             mapping: mapping.as_ref(),
             dry_run: a.dry_run,
             rejects_dir: &rejects_dir,
-            city_counties: counties.iter().cloned().collect(),
+            city_counties: counties.clone(),
         })
         .collect();
     // one import of a county at a time: a second one waits its turn
