@@ -1168,17 +1168,79 @@ fn synth_refuses_more_persons_than_a_county_has_id_numbers_for() {
     assert!(!out.exists(), "nothing written");
 }
 
-/// Rows whose area code names another county of the city are that county's: rejected with the
-/// reason; a file whose rows are mostly another county's is refused whole (exit 2), naming it,
-/// and nothing of the command is loaded — the same in a dry run.
-#[test]
-fn rows_of_another_county_are_rejected_and_a_wrong_county_file_refused() {
+/// A city database a test reads back: the sandbox's SQLite file, or a PostgreSQL database of
+/// the test's own.
+enum CityDb {
+    Lite(PathBuf),
+    Pg(&'static str),
+}
+
+impl CityDb {
+    fn count(&self, sql: &str) -> i64 {
+        match self {
+            CityDb::Lite(path) => rusqlite::Connection::open(path)
+                .unwrap()
+                .query_row(sql, [], |r| r.get(0))
+                .unwrap(),
+            CityDb::Pg(db) => {
+                let mut c = pg::connect(db).unwrap();
+                // the superuser reads the city's tables where jinbao's roles see them
+                c.batch_execute("SET search_path = jinbao").unwrap();
+                c.query_one(sql, &[]).unwrap().get(0)
+            }
+        }
+    }
+}
+
+/// `test` on the sandbox's SQLite and on PostgreSQL (a migrated database of its own).
+fn on_both_engines(
+    name: &str,
+    pg_db: &'static str,
+    test: fn(&dyn Fn() -> assert_cmd::Command, &Path, &CityDb),
+) {
     let work = tempfile::tempdir().unwrap();
     let state = work.path();
     assert_eq!(
         run(jinbao(state).args(["db", "migrate", "zhoukou"])).code,
         0
     );
+    let lite = CityDb::Lite(state.join("sandbox/db/zhoukou.sqlite"));
+    test(&|| jinbao(state), state, &lite);
+    if !pg::available(name) {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    pg::drop_db(pg_db);
+    for step in ["init", "migrate"] {
+        let r = run(pg::jinbao(state, Some(pg_db)).args(["db", step, "zhoukou"]));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    test(
+        &|| pg::jinbao(state, Some(pg_db)),
+        state,
+        &CityDb::Pg(pg_db),
+    );
+    pg::drop_db(pg_db);
+}
+
+/// Rows whose area code names another county of the city are that county's: rejected with the
+/// reason; a file whose rows are mostly another county's is refused whole (exit 2), naming it,
+/// and nothing of the command is loaded — the same in a dry run.
+#[test]
+fn rows_of_another_county_are_rejected_and_a_wrong_county_file_refused() {
+    on_both_engines(
+        "rows_of_another_county_are_rejected_and_a_wrong_county_file_refused",
+        "jinbao_t_data_county",
+        rows_of_another_county_are_rejected_and_a_wrong_county_file_refused_on,
+    );
+}
+
+fn rows_of_another_county_are_rejected_and_a_wrong_county_file_refused_on(
+    cmd: &dyn Fn() -> assert_cmd::Command,
+    state: &Path,
+    db: &CityDb,
+) {
     const HEADER: &str = "id_number,person_no,name,sex,birth_date,area_code,work_start,retired,retire_date,death_date\n";
     let mixed = state.join("mixed");
     std::fs::create_dir_all(&mixed).unwrap();
@@ -1190,7 +1252,7 @@ fn rows_of_another_county_are_rejected_and_a_wrong_county_file_refused() {
     )
     .unwrap();
     let import = |county: &str, dir: &Path, extra: &[&str]| {
-        run(jinbao(state)
+        run(cmd()
             .args(["data", "import", "zhoukou", "--county", county])
             .arg(dir)
             .arg("--json")
@@ -1239,8 +1301,7 @@ fn rows_of_another_county_are_rejected_and_a_wrong_county_file_refused() {
             r.stderr
         );
     }
-    let db = rusqlite::Connection::open(state.join("sandbox/db/zhoukou.sqlite")).unwrap();
-    let n = |sql: &str| -> i64 { db.query_row(sql, [], |r| r.get(0)).unwrap() };
+    let n = |sql: &str| db.count(sql);
     assert_eq!(
         n("SELECT count(*) FROM person WHERE person_no LIKE 'B%'"),
         0
@@ -1258,12 +1319,18 @@ fn rows_of_another_county_are_rejected_and_a_wrong_county_file_refused() {
 /// the same.
 #[test]
 fn a_row_breaking_a_table_constraint_is_rejected_not_the_file() {
-    let work = tempfile::tempdir().unwrap();
-    let state = work.path();
-    assert_eq!(
-        run(jinbao(state).args(["db", "migrate", "zhoukou"])).code,
-        0
+    on_both_engines(
+        "a_row_breaking_a_table_constraint_is_rejected_not_the_file",
+        "jinbao_t_data_constraint",
+        a_row_breaking_a_table_constraint_is_rejected_not_the_file_on,
     );
+}
+
+fn a_row_breaking_a_table_constraint_is_rejected_not_the_file_on(
+    cmd: &dyn Fn() -> assert_cmd::Command,
+    state: &Path,
+    db: &CityDb,
+) {
     let dir = state.join("county");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(
@@ -1282,7 +1349,7 @@ fn a_row_breaking_a_table_constraint_is_rejected_not_the_file() {
     )
     .unwrap();
     let import = |extra: &[&str]| {
-        run(jinbao(state)
+        run(cmd()
             .args(["data", "import", "zhoukou", "--county", "411602", "--json"])
             .arg(&dir)
             .args(extra))
@@ -1334,8 +1401,7 @@ fn a_row_breaking_a_table_constraint_is_rejected_not_the_file() {
         reasons[1].contains("ended_on `2021-04-30` is before registered_on `2021-05-01`"),
         "{reasons:?}"
     );
-    let db = rusqlite::Connection::open(state.join("sandbox/db/zhoukou.sqlite")).unwrap();
-    let n = |sql: &str| -> i64 { db.query_row(sql, [], |r| r.get(0)).unwrap() };
+    let n = |sql: &str| db.count(sql);
     assert_eq!(n("SELECT count(*) FROM employment_registration"), 1);
     assert_eq!(n("SELECT count(*) FROM unemployment_registration"), 2);
     assert_eq!(n("SELECT count(*) FROM vocational_training"), 1);
@@ -1346,12 +1412,18 @@ fn a_row_breaking_a_table_constraint_is_rejected_not_the_file() {
 /// twice, and the same reading a third time is already loaded.
 #[test]
 fn another_reading_of_the_same_file_replaces_the_earlier_import() {
-    let work = tempfile::tempdir().unwrap();
-    let state = work.path();
-    assert_eq!(
-        run(jinbao(state).args(["db", "migrate", "zhoukou"])).code,
-        0
+    on_both_engines(
+        "another_reading_of_the_same_file_replaces_the_earlier_import",
+        "jinbao_t_data_reread",
+        another_reading_of_the_same_file_replaces_the_earlier_import_on,
     );
+}
+
+fn another_reading_of_the_same_file_replaces_the_earlier_import_on(
+    cmd: &dyn Fn() -> assert_cmd::Command,
+    state: &Path,
+    db: &CityDb,
+) {
     let mut bytes = b"id_number,person_no,name,sex,birth_date,area_code,work_start,retired,retire_date,death_date\n".to_vec();
     for i in 0..2000u32 {
         let (day, seq) = (1 + i / 900, 100 + i % 900);
@@ -1369,7 +1441,7 @@ fn another_reading_of_the_same_file_replaces_the_earlier_import() {
     let file = state.join("persons.csv");
     std::fs::write(&file, &bytes).unwrap();
     let import = |extra: &[&str]| {
-        let r = run(jinbao(state)
+        let r = run(cmd()
             .args(["data", "import", "zhoukou", "--county", "411602", "--json"])
             .arg(&file)
             .args(extra));
@@ -1388,13 +1460,12 @@ fn another_reading_of_the_same_file_replaces_the_earlier_import() {
     );
     assert_eq!(import(&["--encoding", "gbk"]), (false, 2005, 0));
     assert_eq!(import(&["--encoding", "gbk"]), (true, 2005, 0));
-    let db = rusqlite::Connection::open(state.join("sandbox/db/zhoukou.sqlite")).unwrap();
-    let n = |sql: &str| -> i64 { db.query_row(sql, [], |r| r.get(0)).unwrap() };
+    let n = |sql: &str| db.count(sql);
     assert_eq!(n("SELECT count(*) FROM person"), 2005);
     assert_eq!(n("SELECT count(*) FROM person WHERE name = '张三'"), 5);
     assert_eq!(n("SELECT count(*) FROM import_batch"), 1);
     assert_eq!(
-        n("SELECT rows_loaded FROM import_batch"),
+        n("SELECT CAST(rows_loaded AS BIGINT) FROM import_batch"),
         2005,
         "the manifest is the new reading's"
     );
