@@ -7,7 +7,7 @@ use anyhow::Result;
 
 use crate::cli::GlobalArgs;
 use crate::env_vars;
-use crate::error::usage;
+use crate::error::{Exit, usage};
 use crate::output::Printer;
 use crate::profile::target::TargetSpec;
 use crate::profile::{self, LoadOptions, Profiles, Site};
@@ -218,6 +218,85 @@ impl Ctx {
     }
 
     /// This environment's records: journals, locks, ledgers, histories, the audit log.
+    /// Tells the assessment what the command learnt (`learn` returns what could not be
+    /// recorded): each is a warning, never the command's failure; without profiles, nothing.
+    pub fn tell_assessment(
+        &self,
+        learn: impl FnOnce(&Profiles, &std::path::Path) -> Vec<crate::assess::learn::NotRecorded>,
+    ) {
+        if let Ok(profiles) = self.profiles() {
+            for warning in learn(profiles, self.state_dir()) {
+                self.printer.warn(warning);
+            }
+        }
+    }
+
+    /// Asks a yes/no question on the terminal; Ctrl-C at it stops the command at once (exit
+    /// 130), with nothing done.
+    pub fn confirm(&self, question: &str) -> Result<bool> {
+        self.printer.confirm(question).map_err(|s| {
+            crate::error::fail(
+                Exit::Interrupted(s.0),
+                "stopped at the question: nothing was done",
+                "",
+            )
+        })
+    }
+
+    /// A change that cannot be audited does not start: the audit log must take a record now
+    /// (it is a link, a folder, or its folder is read-only: nothing is changed).
+    pub fn audit_gate(&self, action: &str) -> Result<()> {
+        crate::state::audit::ready(self.state_dir()).map_err(|e| {
+            crate::error::fail(
+                Exit::Failure,
+                format!("{action} does not start: its audit record cannot be written ({e})"),
+                format!(
+                    "make {} a regular file jinbao can write (or remove it)",
+                    crate::state::audit::path(self.state_dir()).display()
+                ),
+            )
+        })
+    }
+
+    /// The maintenance-window gate of the commands that change servers: refused (exit 4) when a
+    /// site is outside its window, unless overridden; an override is audited with its reason
+    /// and shown as a warning. The audit log is checked first (see [`Ctx::audit_gate`]).
+    pub fn window_gate(
+        &self,
+        sites: &[&crate::profile::Site],
+        override_reason: Option<&str>,
+        action: &str,
+    ) -> Result<()> {
+        use crate::window::{self, Opening};
+        self.audit_gate(action)?;
+        match window::check_all(sites, crate::clock::now(), override_reason) {
+            Ok(Opening::Open) => Ok(()),
+            Ok(Opening::Overridden {
+                cities,
+                closed,
+                reason,
+            }) => {
+                let cities: Vec<&str> = cities.iter().map(String::as_str).collect();
+                crate::state::audit(
+                    self.state_dir(),
+                    action,
+                    &cities,
+                    &format!("window overridden: {reason}"),
+                )?;
+                self.printer.warn(format!(
+                    "outside the maintenance window, overridden ({reason}): {}",
+                    closed.join("; ")
+                ));
+                Ok(())
+            }
+            Err(closed) => Err(crate::error::fail(
+                Exit::Blocked,
+                closed.to_string(),
+                "wait for the window, or pass --override-window \"reason\" (the reason is recorded)",
+            )),
+        }
+    }
+
     pub fn state_dir(&self) -> &std::path::Path {
         &self.records
     }

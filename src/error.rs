@@ -45,6 +45,18 @@ impl From<Exit> for ExitCode {
     }
 }
 
+/// What an error means besides its message: the exit code it stands for and what to do about
+/// it. Domain errors implement it; the command layer reads it once, where errors are reported
+/// (its failure report), so no command maps errors to codes by hand.
+pub trait Explain: std::error::Error + Send + Sync + 'static {
+    fn exit(&self) -> Exit {
+        Exit::Failure
+    }
+    fn hint(&self) -> Option<String> {
+        None
+    }
+}
+
 /// An error the user can fix, with a hint; `kind` decides the exit code.
 #[derive(Debug, thiserror::Error)]
 #[error("{message}")]
@@ -52,6 +64,15 @@ pub struct UserError {
     pub message: String,
     pub hint: Option<String>,
     pub exit: Exit,
+}
+
+impl Explain for UserError {
+    fn exit(&self) -> Exit {
+        self.exit
+    }
+    fn hint(&self) -> Option<String> {
+        self.hint.clone()
+    }
 }
 
 /// A usage error (exit 2) with a hint.

@@ -277,3 +277,65 @@ fn the_printer_scan_finds_the_printer() {
     assert!(printer_uses("src/output/layout.rs", text).is_empty());
     assert!(printer_uses("src/lib.rs", text).is_empty());
 }
+
+/// The commands, as `src/cmd/mod.rs` declares them (`pub mod NAME;`).
+fn command_names() -> Vec<String> {
+    std::fs::read_to_string(repo().join("src/cmd/mod.rs"))
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("pub mod "))
+        .map(|l| l.trim_end_matches(';').to_string())
+        .collect()
+}
+
+/// The lines of `text` (the file `shown`) where a command reaches into another command: a
+/// command's file names a sibling command (`super::status::…`), climbs out of its own folder
+/// (`super::super::`), or goes through `crate::cmd::`. What commands share lives in the
+/// domain, or in the command layer's own `context.rs` and `output`.
+fn command_calls(shown: &str, text: &str, commands: &[String]) -> Vec<String> {
+    let Some(inside) = shown.strip_prefix("src/cmd/") else {
+        return Vec::new();
+    };
+    let top_level = !inside.contains('/');
+    let mut found = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let code = line.trim_start();
+        if code.starts_with("//") {
+            continue;
+        }
+        let sibling = top_level
+            && inside != "mod.rs"
+            && commands
+                .iter()
+                .any(|c| code.contains(&format!("super::{c}::")));
+        if sibling || code.contains("super::super::") || code.contains("crate::cmd::") {
+            found.push(format!("{shown}:{}: {code}", n + 1));
+        }
+    }
+    found
+}
+
+#[test]
+fn no_command_calls_another() {
+    let commands = command_names();
+    nothing_found_in_src(
+        |shown, text| command_calls(shown, text, &commands),
+        "move what commands share into the domain (or context.rs / output)",
+    );
+}
+
+/// The command-call scan finds what it looks for.
+#[test]
+fn the_command_call_scan_finds_a_call() {
+    let commands = vec!["status".to_string(), "release".to_string()];
+    let text = "super::status::record_snapshot(ctx);\nlet a = super::release::PackArgs {};\n\
+                crate::cmd::confirm(ctx, \"q\")?;\nsuper::learn_schema(ctx);\n";
+    assert_eq!(command_calls("src/cmd/data.rs", text, &commands).len(), 3);
+    // a command's own folder is its own: `super::` there is the command itself
+    assert_eq!(
+        command_calls("src/cmd/db/drift.rs", text, &commands).len(),
+        1
+    );
+    assert!(command_calls("src/assess/mod.rs", text, &commands).is_empty());
+    assert_eq!(command_names().iter().filter(|c| *c == "status").count(), 1);
+}

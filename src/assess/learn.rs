@@ -127,3 +127,106 @@ pub fn from_health(
     }
     Ok(())
 }
+
+/// A fact for the assessment that could not be recorded: the command that learnt it warns and
+/// goes on (its own work is done).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotRecorded(pub String);
+
+impl std::fmt::Display for NotRecorded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// `result` as a warning when it failed.
+pub fn recorded<T>(what: &str, result: std::io::Result<T>) -> Option<NotRecorded> {
+    result
+        .err()
+        .map(|e| NotRecorded(format!("cannot record {what} for the assessment: {e}")))
+}
+
+/// Assesses every site and keeps today's snapshot.
+pub fn keep_snapshot(profiles: &Profiles, state: &Path) -> Vec<NotRecorded> {
+    match super::record_snapshot(profiles, state) {
+        Ok(path) => {
+            tracing::info!("assessment snapshot {}", path.display());
+            Vec::new()
+        }
+        Err(e) => {
+            let mut causes = Vec::new();
+            let mut cause = std::error::Error::source(&e);
+            while let Some(c) = cause {
+                causes.push(c.to_string());
+                cause = c.source();
+            }
+            vec![NotRecorded(format!("{e}: {}", causes.join(": ")))]
+        }
+    }
+}
+
+/// What a health run teaches (where each checked schema stands), then the day's snapshot.
+pub fn after_health(
+    profiles: &Profiles,
+    state: &Path,
+    sites: &[&Site],
+    checks: &[Check],
+) -> Vec<NotRecorded> {
+    let learnt = from_health(state, sites, &profiles.templates_dir, checks);
+    let mut out: Vec<NotRecorded> = recorded("schema facts", learnt).into_iter().collect();
+    out.extend(keep_snapshot(profiles, state));
+    out
+}
+
+/// What a rollout teaches (provisioning from its journal, where the schema of each city it
+/// reached stands), then the day's snapshot.
+pub fn after_rollout(
+    profiles: &Profiles,
+    state: &Path,
+    run: &str,
+    sites: &[&Site],
+) -> Vec<NotRecorded> {
+    let events = crate::release::journal::read(state, run).unwrap_or_default();
+    let mut out: Vec<NotRecorded> = recorded(
+        "provisioning facts",
+        rollout_provisioning(state, profiles, &events),
+    )
+    .into_iter()
+    .collect();
+    let reached = |city: &str| {
+        events.iter().any(|e| {
+            matches!(&e.kind, EventKind::CityDone { city: c, result, .. }
+                if c == city && result != "skipped")
+        })
+    };
+    for site in sites.iter().filter(|s| reached(s.pinyin())) {
+        let learnt = schema(state, site, &profiles.templates_dir, "rollout", None);
+        out.extend(recorded("schema facts", learnt));
+    }
+    out.extend(keep_snapshot(profiles, state));
+    out
+}
+
+/// Where each site's schema stands now (and, from `db drift`, whether it drifted); a site
+/// whose database cannot be asked teaches nothing.
+pub fn after_schema(
+    profiles: &Profiles,
+    state: &Path,
+    sites: &[&Site],
+    by: &str,
+    drift: &dyn Fn(&str) -> Option<bool>,
+) -> Vec<NotRecorded> {
+    sites
+        .iter()
+        .filter_map(|site| {
+            let learnt = schema(
+                state,
+                site,
+                &profiles.templates_dir,
+                by,
+                drift(site.pinyin()),
+            );
+            recorded("the schema", learnt)
+        })
+        .collect()
+}

@@ -375,6 +375,38 @@ fn attention(
     out
 }
 
+/// The assessments of `chosen` among `all` (an assessment of every site), in attention order,
+/// each with its profile.
+pub fn of_sites<'s>(
+    mut all: Vec<SiteAssessment>,
+    chosen: &[&'s Site],
+    profiles: &Profiles,
+) -> Vec<(SiteAssessment, &'s Site)> {
+    all.retain(|a| chosen.iter().any(|s| s.pinyin() == a.city));
+    sort_by_attention(&mut all, profiles);
+    all.into_iter()
+        .filter_map(|a| {
+            let site = chosen.iter().find(|s| s.pinyin() == a.city)?;
+            Some((a, *site))
+        })
+        .collect()
+}
+
+/// Every line of history the assessments could not read, once (a snapshot is every site's):
+/// each is warned of, with --json too, as a damaged ledger must not pass for "never rolled
+/// out".
+pub fn unreadable_once<'a>(
+    sites: impl Iterator<Item = &'a SiteAssessment>,
+) -> Vec<&'a crate::state::Unreadable> {
+    let mut said: Vec<&crate::state::Unreadable> = Vec::new();
+    for u in sites.flat_map(|a| &a.unreadable) {
+        if !said.contains(&u) {
+            said.push(u);
+        }
+    }
+    said
+}
+
 /// Sites needing attention first (the worst first), then the lowest scores; the province
 /// center, when present, stays on top.
 pub fn sort_by_attention(sites: &mut [SiteAssessment], profiles: &Profiles) {

@@ -47,7 +47,7 @@ struct ExecRow {
 
 pub fn run(ctx: &Ctx, args: ExecArgs) -> Result<Exit> {
     let fleet = ctx.fleet(&args.target.spec(), args.role.as_deref(), &args.connect)?;
-    super::audit_gate(ctx, "exec")?;
+    ctx.audit_gate("exec")?;
     let command = command_line(&args.command);
     let profiles = ctx.profiles()?;
     // what a server prints may be a secret jinbao put there (a database password file): every

@@ -204,7 +204,14 @@ fn inspect(ctx: &Ctx, a: HealthArgs) -> Result<Exit> {
             },
         )?;
     }
-    super::status::after_health(ctx, &sites, report.cities.iter().flat_map(|c| &c.checks));
+    let checks: Vec<crate::health::Check> = report
+        .cities
+        .iter()
+        .flat_map(|c| c.checks.iter().cloned())
+        .collect();
+    ctx.tell_assessment(|profiles, state| {
+        crate::assess::learn::after_health(profiles, state, &sites, &checks)
+    });
     print(ctx, &report, a.format)?;
     Ok(Exit::Monitoring(report.exit))
 }

@@ -149,7 +149,7 @@ fn execute(ctx: &Ctx, args: &HostArgs, mode: Mode<'_>) -> Result<Exit> {
     let fleet = ctx.fleet(&args.target.spec(), args.role.as_deref(), &args.connect)?;
     if let Mode::Apply(a, _) = mode {
         let sites: Vec<_> = fleet.hosts().map(|h| profiles.of_host(h)).collect();
-        super::window_gate(ctx, &sites, a.override_window.as_deref(), "provision apply")?;
+        ctx.window_gate(&sites, a.override_window.as_deref(), "provision apply")?;
     }
     let (desired, mut rows) =
         provision::plan_fleet(profiles, &fleet, ctx.printer.progress(), args.diff)
@@ -199,7 +199,7 @@ fn execute(ctx: &Ctx, args: &HostArgs, mode: Mode<'_>) -> Result<Exit> {
         // a recorded plan was reviewed already: it is not asked about again
         if recorded.is_none() {
             print_plan(ctx, &rows, false)?;
-            if !super::confirm(ctx, &format!("apply {pending} changes?"))? {
+            if !ctx.confirm(&format!("apply {pending} changes?"))? {
                 ctx.printer.note("nothing changed");
                 return Ok(Exit::Failure);
             }
@@ -269,7 +269,9 @@ fn learn(ctx: &Ctx, args: &HostArgs, rows: &[HostRow], by: &str) {
             .sum();
         let result =
             crate::assess::learn::provision(ctx.state_dir(), city, by, mine.len(), outstanding);
-        super::status::learned(ctx, "the provisioning result", result);
+        if let Some(warning) = crate::assess::learn::recorded("the provisioning result", result) {
+            ctx.printer.warn(warning);
+        }
     }
 }
 

@@ -1,14 +1,15 @@
 //! `jinbao release pack|inspect`: make a reproducible release, and show and verify one.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Args, Subcommand};
 
 use crate::context::Ctx;
 use crate::error::{Exit, usage};
 use crate::output::Tone;
 use crate::release;
+use crate::release::place::{self, Out, Placed};
 
 #[derive(Debug, Subcommand)]
 pub enum ReleaseCommand {
@@ -47,6 +48,19 @@ pub struct PackArgs {
     pub out: PathBuf,
 }
 
+impl PackArgs {
+    fn request(&self) -> place::PackRequest {
+        place::PackRequest {
+            src: self.src.clone(),
+            version: self.version.clone(),
+            schema: self.schema,
+            name: self.name.clone(),
+            health: self.health.clone(),
+            out: self.out.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct InspectArgs {
     /// The tarball, or its .release.toml manifest
@@ -56,7 +70,7 @@ pub struct InspectArgs {
 pub fn run(ctx: &Ctx, command: ReleaseCommand) -> Result<Exit> {
     match command {
         ReleaseCommand::Pack(a) => {
-            let (r, placed) = pack_placed(&a)?;
+            let (r, placed) = place::pack_and_place(&a.request())?;
             let what = match (placed.repacked, placed.out) {
                 (false, Out::File) => "already packed as that file, with the same content",
                 (false, Out::Folder) => "already packed in that folder, with the same content",
@@ -66,7 +80,7 @@ pub fn run(ctx: &Ctx, command: ReleaseCommand) -> Result<Exit> {
             show(ctx, &r, what, Some(&placed))
         }
         ReleaseCommand::Inspect(a) => {
-            let opened = if is_tarball_name(&a.release) && !a.release.exists() {
+            let opened = if place::is_tarball_name(&a.release) && !a.release.exists() {
                 Err(usage(
                     format!("the release tarball {} does not exist", a.release.display()),
                     "make it with `jinbao release pack DIR --out FILE.tar.gz`",
@@ -87,158 +101,6 @@ pub fn run(ctx: &Ctx, command: ReleaseCommand) -> Result<Exit> {
             }
         }
     }
-}
-
-/// What `--out` named.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Out {
-    /// A file name ending in `.tar.gz`: the tarball itself.
-    File,
-    /// A folder, made when missing: `<name>-<version>.tar.gz` in it.
-    Folder,
-}
-
-/// Where a pack went.
-#[derive(Debug, Clone)]
-pub struct Placed {
-    pub out: Out,
-    /// False when the same version with the same content was there already (nothing written).
-    pub repacked: bool,
-}
-
-fn is_tarball_name(path: &Path) -> bool {
-    path.to_string_lossy().ends_with(".tar.gz")
-}
-
-/// Packs per the arguments and the folder's defaults.
-pub fn pack(a: &PackArgs) -> Result<release::Release> {
-    Ok(pack_placed(a)?.0)
-}
-
-/// Packs into a scratch folder beside the destination, then puts the tarball and its manifest
-/// in place; a version packed before is kept when its content is the same and refused when it
-/// differs (a version names one content, everywhere it was copied to).
-pub fn pack_placed(a: &PackArgs) -> Result<(release::Release, Placed)> {
-    let d = release::pack_defaults(&a.src)?;
-    let version = a.version.clone().or(d.version).ok_or_else(|| {
-        usage(
-            format!("no version for {}", a.src.display()),
-            "pass --version, or put a VERSION file in the folder",
-        )
-    })?;
-    let name = a
-        .name
-        .clone()
-        .or(d.name)
-        .unwrap_or_else(|| "jinbao-unified".into());
-    let out = if is_tarball_name(&a.out) {
-        Out::File
-    } else if a.out.is_file() || a.out.extension().is_some_and(|e| e == "gz" || e == "tgz") {
-        return Err(usage(
-            format!(
-                "--out {} is neither a folder nor a .tar.gz file name",
-                a.out.display()
-            ),
-            "give a folder (the release is named <name>-<version>.tar.gz in it) or FILE.tar.gz",
-        ));
-    } else {
-        Out::Folder
-    };
-    let folder = match out {
-        Out::File => a
-            .out
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
-        Out::Folder => a.out.clone(),
-    };
-    std::fs::create_dir_all(&folder)
-        .with_context(|| format!("cannot make the folder {}", folder.display()))?;
-    let scratch = tempfile::Builder::new()
-        .prefix(".jinbao-pack-")
-        .tempdir_in(&folder)
-        .with_context(|| format!("cannot write in {}", folder.display()))?;
-    let packed = release::pack(
-        &a.src,
-        &name,
-        &version,
-        a.schema.or(d.schema),
-        a.health.clone().or(d.health),
-        scratch.path(),
-    )?;
-    let tarball = match out {
-        Out::File => a.out.clone(),
-        Out::Folder => folder.join(&packed.manifest.tarball),
-    };
-    let manifest_path = release::manifest_path_for(&tarball);
-    if tarball.exists() || manifest_path.exists() {
-        let before = release::open(&tarball).map_err(|e| {
-            usage(
-                format!(
-                    "{} is there already and is no sound release: {e}",
-                    tarball.display()
-                ),
-                "remove it, or pack somewhere else",
-            )
-        })?;
-        if before.manifest.version != version {
-            return Err(usage(
-                format!(
-                    "{} holds version {}, not {version}",
-                    tarball.display(),
-                    before.manifest.version
-                ),
-                "name the file after its version, or pack into a folder",
-            ));
-        }
-        if before.manifest.sha256 != packed.manifest.sha256 {
-            return Err(usage(
-                format!(
-                    "version {version} was packed before with other content ({}, sha256 {}…); \
-                     this content would be {}…",
-                    tarball.display(),
-                    &before.manifest.sha256[..12],
-                    &packed.manifest.sha256[..12]
-                ),
-                "a version names one content: give this one a new version (--version, or the VERSION file)",
-            ));
-        }
-        return Ok((
-            before,
-            Placed {
-                out,
-                repacked: false,
-            },
-        ));
-    }
-    let mut manifest = packed.manifest.clone();
-    manifest.tarball = tarball
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    std::fs::rename(&packed.tarball, &tarball)
-        .with_context(|| format!("cannot move the release to {}", tarball.display()))?;
-    let text = toml::to_string(&manifest).context("the release manifest")?;
-    crate::state::files::write_atomic(
-        &manifest_path,
-        format!("# release manifest, written by `jinbao release pack`\n{text}").as_bytes(),
-    )
-    .with_context(|| format!("cannot write {}", manifest_path.display()))?;
-    let placed = release::Release {
-        manifest,
-        tarball,
-        manifest_path,
-        contents: packed.contents,
-        canonical: packed.canonical,
-        templates: packed.templates,
-    };
-    Ok((
-        placed,
-        Placed {
-            out,
-            repacked: true,
-        },
-    ))
 }
 
 fn show(ctx: &Ctx, r: &release::Release, what: &str, placed: Option<&Placed>) -> Result<Exit> {

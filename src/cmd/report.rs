@@ -125,11 +125,14 @@ pub fn run(ctx: &Ctx, a: ReportArgs) -> Result<Exit> {
     let now = crate::clock::now();
     let everything = assess::assess(profiles, ctx.state_dir(), now);
     let waves = assess::waves(profiles, &everything);
-    let sites: Vec<assess::SiteAssessment> = super::status::of_target(ctx, &spec, everything)?
-        .into_iter()
-        .map(|(a, _)| a)
-        .collect();
-    super::status::warn_unreadable(ctx, sites.iter());
+    let sites: Vec<assess::SiteAssessment> =
+        assess::of_sites(everything, &ctx.select(&spec)?, profiles)
+            .into_iter()
+            .map(|(a, _)| a)
+            .collect();
+    for u in assess::unreadable_once(sites.iter()) {
+        ctx.printer.warn(u);
+    }
     let (history, damaged) = assess::snapshot::history(ctx.state_dir());
     for u in damaged
         .iter()

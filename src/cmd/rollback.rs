@@ -29,7 +29,7 @@ pub struct RollbackArgs {
 
 pub fn run(ctx: &Ctx, a: RollbackArgs) -> Result<Exit> {
     let site = ctx.site(&a.city)?;
-    super::window_gate(ctx, &[site], a.override_window.as_deref(), "rollback")?;
+    ctx.window_gate(&[site], a.override_window.as_deref(), "rollback")?;
     let target = TargetArgs {
         cities: vec![site.pinyin().into()],
         ..Default::default()

@@ -65,7 +65,7 @@ pub struct SchemaStatus {
     pub error: Option<String>,
 }
 
-fn schema(ctx: &Ctx, site: &Site) -> SchemaStatus {
+fn schema(templates: &std::path::Path, site: &Site) -> SchemaStatus {
     let p = &site.profile;
     // an embedded database nobody created yet is not made here just to be looked at
     if p.database.engine == Engine::Sqlite && !crate::db::sqlite_path(p).exists() {
@@ -80,7 +80,7 @@ fn schema(ctx: &Ctx, site: &Site) -> SchemaStatus {
             error: None,
         };
     }
-    let row = super::db::status::site_status(ctx, site, Account::ReadOnly);
+    let row = crate::schema::standing::of_site(templates, site, Account::ReadOnly);
     SchemaStatus {
         current: row.current,
         latest: row.latest,
@@ -88,40 +88,6 @@ fn schema(ctx: &Ctx, site: &Site) -> SchemaStatus {
         note: None,
         error: row.error,
     }
-}
-
-/// A warning for every line of history an assessment could not read (on stderr, with
-/// --json too): a damaged ledger must not pass for "never rolled out".
-pub fn warn_unreadable<'a>(ctx: &Ctx, sites: impl Iterator<Item = &'a SiteAssessment>) {
-    // a snapshot is every site's: said once
-    let mut said = Vec::new();
-    for a in sites {
-        for u in &a.unreadable {
-            if !said.contains(&u) {
-                ctx.printer.warn(u);
-                said.push(u);
-            }
-        }
-    }
-}
-
-/// The sites of the target among `all` (an assessment of every site), in attention order,
-/// each with its profile.
-pub fn of_target<'c>(
-    ctx: &'c Ctx,
-    spec: &TargetSpec,
-    mut all: Vec<SiteAssessment>,
-) -> Result<Vec<(SiteAssessment, &'c Site)>> {
-    let chosen = ctx.select(spec)?;
-    all.retain(|a| chosen.iter().any(|s| s.pinyin() == a.city));
-    assess::sort_by_attention(&mut all, ctx.profiles()?);
-    Ok(all
-        .into_iter()
-        .filter_map(|a| {
-            let site = chosen.iter().find(|s| s.pinyin() == a.city)?;
-            Some((a, *site))
-        })
-        .collect())
 }
 
 pub fn run(ctx: &Ctx, a: StatusArgs) -> Result<Exit> {
@@ -146,8 +112,10 @@ pub fn run(ctx: &Ctx, a: StatusArgs) -> Result<Exit> {
             path.display()
         ));
     }
-    let sites = of_target(ctx, &spec, all)?;
-    warn_unreadable(ctx, sites.iter().map(|(a, _)| a));
+    let sites = assess::of_sites(all, &ctx.select(&spec)?, profiles);
+    for u in assess::unreadable_once(sites.iter().map(|(a, _)| a)) {
+        ctx.printer.warn(u);
+    }
     if a.explain {
         let [(site, _)] = sites.as_slice() else {
             return Err(usage(
@@ -159,7 +127,7 @@ pub fn run(ctx: &Ctx, a: StatusArgs) -> Result<Exit> {
     }
     let schemas: Vec<Option<SchemaStatus>> =
         crate::parallel::map(&sites, a.jobs.max(1), |(_, s)| {
-            (!a.offline).then(|| schema(ctx, s))
+            (!a.offline).then(|| schema(&profiles.templates_dir, s))
         });
     let rows: Vec<Row> = sites
         .iter()
@@ -173,84 +141,6 @@ pub fn run(ctx: &Ctx, a: StatusArgs) -> Result<Exit> {
     }
     print_table(ctx, &rows)?;
     Ok(Exit::Success)
-}
-
-/// Assesses every site and keeps today's snapshot; a snapshot that cannot be kept is a
-/// warning: the command that asked for it has done its own work.
-pub fn record_snapshot(ctx: &Ctx) {
-    let Ok(profiles) = ctx.profiles() else {
-        return;
-    };
-    match assess::record_snapshot(profiles, ctx.state_dir()) {
-        Ok(path) => tracing::info!("assessment snapshot {}", path.display()),
-        Err(e) => ctx.printer.warn(format!("{e}: {}", error_causes(&e))),
-    }
-}
-
-/// What a health run teaches the assessment (where each checked schema stands), then the
-/// day's snapshot.
-pub fn after_health<'a>(
-    ctx: &Ctx,
-    sites: &[&Site],
-    checks: impl Iterator<Item = &'a crate::health::Check>,
-) {
-    if let Ok(profiles) = ctx.profiles() {
-        let checks: Vec<crate::health::Check> = checks.cloned().collect();
-        let templates = &profiles.templates_dir;
-        learned(
-            ctx,
-            "schema facts",
-            assess::learn::from_health(ctx.state_dir(), sites, templates, &checks),
-        );
-    }
-    record_snapshot(ctx);
-}
-
-/// What a rollout teaches the assessment (provisioning from its journal, where the schema of
-/// each city it reached stands), then the day's snapshot.
-pub fn after_rollout(ctx: &Ctx, run: &str, sites: &[&Site]) {
-    let Ok(profiles) = ctx.profiles() else {
-        return;
-    };
-    let state = ctx.state_dir();
-    let events = crate::release::journal::read(state, run).unwrap_or_default();
-    learned(
-        ctx,
-        "provisioning facts",
-        assess::learn::rollout_provisioning(state, profiles, &events),
-    );
-    let reached = |city: &str| {
-        events.iter().any(|e| {
-            matches!(&e.kind, crate::release::journal::EventKind::CityDone { city: c, result, .. }
-                if c == city && result != "skipped")
-        })
-    };
-    for site in sites.iter().filter(|s| reached(s.pinyin())) {
-        learned(
-            ctx,
-            "schema facts",
-            assess::learn::schema(state, site, &profiles.templates_dir, "rollout", None),
-        );
-    }
-    record_snapshot(ctx);
-}
-
-/// Warns when a fact for the assessment could not be recorded (never fails the command).
-pub fn learned<T>(ctx: &Ctx, what: &str, result: std::io::Result<T>) {
-    if let Err(e) = result {
-        ctx.printer
-            .warn(format!("cannot record {what} for the assessment: {e}"));
-    }
-}
-
-fn error_causes(e: &dyn std::error::Error) -> String {
-    let mut out = Vec::new();
-    let mut cause = e.source();
-    while let Some(c) = cause {
-        out.push(c.to_string());
-        cause = c.source();
-    }
-    out.join(": ")
 }
 
 fn print_table(ctx: &Ctx, rows: &[Row]) -> Result<()> {

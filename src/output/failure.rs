@@ -5,7 +5,21 @@ use std::process::ExitCode;
 
 use super::Printer;
 use crate::diagnostic::ConfigError;
-use crate::error::{Exit, UserError};
+use crate::error::{Exit, Explain, UserError};
+
+/// `err` as an error that explains itself, when it is one of the kinds that do: each kind is
+/// named once, here.
+fn explained<'e>(err: &'e (dyn std::error::Error + 'static)) -> Option<&'e dyn Explain> {
+    macro_rules! kinds {
+        ($($kind:ty),* $(,)?) => {
+            $(if let Some(e) = err.downcast_ref::<$kind>() {
+                return Some(e);
+            })*
+        };
+    }
+    kinds!(UserError, crate::release::place::PlaceError);
+    None
+}
 
 /// The causes of `err` worth showing below it: typed errors often say their cause in their
 /// own message already, so each text is shown once.
@@ -42,18 +56,14 @@ pub fn report(err: &anyhow::Error, printer: &Printer) -> ExitCode {
         return Exit::Usage.into();
     }
     let causes = causes_of(err);
-    if let Some(user) = err.downcast_ref::<UserError>() {
-        printer.error(&user.message, &causes, user.hint.as_deref());
-        return user.exit.into();
-    }
-    // a context-wrapped user error keeps its code
-    let inner = err.chain().find_map(|c| c.downcast_ref::<UserError>());
+    // the outermost error that explains itself decides (a context keeps its code and hint)
+    let inner = err.chain().find_map(explained);
     printer.error(
         &err.to_string(),
         &causes,
-        inner.and_then(|u| u.hint.as_deref()),
+        inner.and_then(|e| e.hint()).as_deref(),
     );
-    inner.map_or(Exit::Failure, |u| u.exit).into()
+    inner.map_or(Exit::Failure, |e| e.exit()).into()
 }
 
 #[cfg(test)]

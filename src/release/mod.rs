@@ -5,6 +5,7 @@
 pub mod check;
 pub mod journal;
 pub mod lock;
+pub mod place;
 pub mod plan;
 pub mod remote;
 pub mod rollback;

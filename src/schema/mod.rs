@@ -7,6 +7,7 @@
 
 mod init;
 mod shape;
+pub mod standing;
 mod store;
 
 use std::path::Path;

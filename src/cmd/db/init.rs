@@ -22,7 +22,7 @@ struct Row {
 
 pub fn run(ctx: &Ctx, t: DbTarget) -> Result<Exit> {
     let sites = t.sites(ctx)?;
-    crate::cmd::audit_gate(ctx, "db init")?;
+    ctx.audit_gate("db init")?;
     let rows = crate::parallel::map(&sites, t.jobs, |site| {
         let p = &site.profile;
         let mut row = Row {

@@ -57,7 +57,7 @@ pub struct PendingSql {
 pub fn run(ctx: &Ctx, args: MigrateArgs) -> Result<Exit> {
     let sites = args.db.sites(ctx)?;
     if !args.dry_run {
-        crate::cmd::audit_gate(ctx, "db migrate")?;
+        ctx.audit_gate("db migrate")?;
     }
     if let Some(to) = args.to {
         for site in &sites {

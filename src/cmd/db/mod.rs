@@ -126,19 +126,9 @@ pub fn installed_by(site: &Site) -> String {
 }
 
 /// Tells the assessment where each site's schema stands now (and, from `db drift`, whether it
-/// drifted); a site whose database cannot be asked teaches nothing.
+/// drifted).
 pub fn learn_schema(ctx: &Ctx, sites: &[&Site], by: &str, drift: &dyn Fn(&str) -> Option<bool>) {
-    let Ok(profiles) = ctx.profiles() else {
-        return;
-    };
-    for site in sites {
-        let result = crate::assess::learn::schema(
-            ctx.state_dir(),
-            site,
-            &profiles.templates_dir,
-            by,
-            drift(site.pinyin()),
-        );
-        super::status::learned(ctx, "the schema", result);
-    }
+    ctx.tell_assessment(|profiles, state| {
+        crate::assess::learn::after_schema(profiles, state, sites, by, drift)
+    });
 }

@@ -112,10 +112,9 @@ fn ask(ctx: &Ctx, a: &RepairArgs, rows: &[RepairRow], count: usize) -> Result<()
         ));
     }
     print(ctx, rows, true)?;
-    if !crate::cmd::confirm(
-        ctx,
-        &format!("record the edited files' checksums as applied ({count} migrations)?"),
-    )? {
+    if !ctx.confirm(&format!(
+        "record the edited files' checksums as applied ({count} migrations)?"
+    ))? {
         return Err(fail(Exit::Failure, "nothing repaired", ""));
     }
     Ok(())

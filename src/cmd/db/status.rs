@@ -1,75 +1,19 @@
 //! `jinbao db status <target>`: where every database stands against the migrations.
 
 use anyhow::Result;
-use serde::Serialize;
 
 use super::DbTarget;
 use crate::context::Ctx;
 use crate::db::Account;
 use crate::error::Exit;
 use crate::output::Tone;
-use crate::profile::Site;
-use crate::schema::{self, Applied, Mismatch};
-
-#[derive(Serialize)]
-pub struct StatusRow {
-    pub city: String,
-    pub engine: &'static str,
-    pub database: String,
-    pub current: Option<u32>,
-    pub latest: u32,
-    /// How many migrations are pending.
-    pub pending: usize,
-    pub pending_versions: Vec<u32>,
-    pub last_applied: Option<Applied>,
-    pub checksum_mismatches: Vec<Mismatch>,
-    /// Applied versions this jinbao has no file for.
-    pub unknown: Vec<u32>,
-    pub size_bytes: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-}
-
-/// The status of one site's database (used by `health` and `rollout` too).
-pub fn site_status(ctx: &Ctx, site: &Site, account: Account) -> StatusRow {
-    let mut row = StatusRow {
-        city: site.pinyin().to_string(),
-        engine: site.profile.database.engine.as_str(),
-        database: crate::db::describe(&site.profile),
-        current: None,
-        latest: 0,
-        pending: 0,
-        pending_versions: Vec::new(),
-        last_applied: None,
-        checksum_mismatches: Vec::new(),
-        unknown: Vec::new(),
-        size_bytes: None,
-        error: None,
-    };
-    let result = (|| -> Result<()> {
-        let migrations = super::migrations(ctx, site)?;
-        let mut store = schema::open(&site.profile, account)?;
-        let s = schema::status(&migrations, &store.applied()?);
-        row.current = s.current;
-        row.latest = s.latest;
-        row.pending = s.pending.len();
-        row.pending_versions = s.pending;
-        row.last_applied = s.last_applied;
-        row.checksum_mismatches = s.checksum_mismatches;
-        row.unknown = s.unknown;
-        row.size_bytes = store.size_bytes().ok().flatten();
-        Ok(())
-    })();
-    if let Err(e) = result {
-        row.error = Some(format!("{e:#}"));
-    }
-    row
-}
+use crate::schema;
 
 pub fn run(ctx: &Ctx, t: DbTarget) -> Result<Exit> {
     let sites = t.sites(ctx)?;
+    let templates = &ctx.profiles()?.templates_dir;
     let rows = crate::parallel::map(&sites, t.jobs, |site| {
-        site_status(ctx, site, Account::ReadOnly)
+        schema::standing::of_site(templates, site, Account::ReadOnly)
     });
     let p = &ctx.printer;
     if p.json {

@@ -193,15 +193,12 @@ pub fn resolve_release(ctx: &Ctx, path: &Path) -> Result<Release> {
     ctx.profiles()?;
     if path.is_dir() {
         let out = ctx.state_dir().join("releases");
-        let args = super::release::PackArgs {
+        let request = rel::place::PackRequest {
             src: path.to_path_buf(),
-            version: None,
-            schema: None,
-            name: None,
-            health: None,
             out,
+            ..Default::default()
         };
-        let r = super::release::pack(&args)?;
+        let (r, _) = rel::place::pack_and_place(&request)?;
         ctx.printer.note(format!(
             "packed {} as {}",
             path.display(),
@@ -261,7 +258,7 @@ fn fresh(
         };
         return Err(refused(blocked));
     }
-    super::window_gate(ctx, sites, flags.override_window.as_deref(), "rollout")?;
+    ctx.window_gate(sites, flags.override_window.as_deref(), "rollout")?;
     let start = EventKind::RunStart {
         release: release.tarball.display().to_string(),
         version: release.manifest.version.clone(),
@@ -340,7 +337,7 @@ fn resume(ctx: &Ctx, flags: &RolloutFlags) -> Result<Exit> {
 /// `rollout abandon`: gives up an unfinished run that is not running (after damage, or when
 /// its release is gone). The servers stay as they are; the audit log records who gave it up.
 fn abandon(ctx: &Ctx) -> Result<Exit> {
-    super::audit_gate(ctx, "rollout abandon")?;
+    ctx.audit_gate("rollout abandon")?;
     let run = crate::release::run::abandon(ctx.state_dir()).map_err(refused)?;
     crate::state::audit::record(
         ctx.state_dir(),
@@ -401,7 +398,9 @@ fn execute(
         Some(&ask),
     )
     .map_err(refused)?;
-    super::status::after_rollout(ctx, &journal.run, sites);
+    ctx.tell_assessment(|profiles, state| {
+        crate::assess::learn::after_rollout(profiles, state, &journal.run, sites)
+    });
     let timings = flags.timings.then_some(&ran.timings);
     let shown = shown.load(std::sync::atomic::Ordering::Relaxed);
     summary::print(

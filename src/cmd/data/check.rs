@@ -156,7 +156,7 @@ pub fn run(ctx: &Ctx, a: CheckArgs) -> Result<Exit> {
         )?;
         audit_lists(ctx, r)?;
     }
-    super::status::record_snapshot(ctx);
+    ctx.tell_assessment(crate::assess::learn::keep_snapshot);
     print(ctx, &results)?;
     let failed = results
         .iter()

@@ -1,5 +1,9 @@
 //! `jinbao data synth|import|check|compare`: county data moving into the city data center.
 
+mod check;
+mod compare;
+mod progress;
+
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
@@ -30,18 +34,18 @@ pub enum DataCommand {
   jinbao data check hebi                       # every rule, a score per city
   jinbao data check --all --lists problems     # and the problem-data lists for the counties
   jinbao data check hebi --rule person_id_check_char --dry-run   # the SQL, run nothing")]
-    Check(super::data_check::CheckArgs),
+    Check(check::CheckArgs),
     /// Row-level reconciliation of a county's source with what the city holds (exit 0 the
     /// same, 3 differences found, 1 failed)
     #[command(after_help = "Examples:
   jinbao data compare hebi --county 410602 --source extracts/410602
   jinbao data compare hebi --county 410602 --source postgresql://10.41.6.20/county_410602")]
-    Compare(super::data_compare::CompareArgs),
+    Compare(compare::CompareArgs),
     /// Which county's data is in the city's center, and how good (exit 1 past the deadline)
     #[command(after_help = "Examples:
   jinbao data progress                 # every city, county by county
   jinbao data progress hebi --json")]
-    Progress(super::data_progress::ProgressArgs),
+    Progress(progress::ProgressArgs),
 }
 
 #[derive(Debug, Args)]
@@ -96,9 +100,9 @@ pub fn run(ctx: &Ctx, command: DataCommand) -> Result<Exit> {
     match command {
         DataCommand::Synth(a) => run_synth(ctx, a),
         DataCommand::Import(a) => run_import(ctx, a),
-        DataCommand::Check(a) => super::data_check::run(ctx, a),
-        DataCommand::Compare(a) => super::data_compare::run(ctx, a),
-        DataCommand::Progress(a) => super::data_progress::run(ctx, a),
+        DataCommand::Check(a) => check::run(ctx, a),
+        DataCommand::Compare(a) => compare::run(ctx, a),
+        DataCommand::Progress(a) => progress::run(ctx, a),
     }
 }
 
@@ -324,7 +328,7 @@ fn run_import(ctx: &Ctx, a: ImportArgs) -> Result<Exit> {
                 .printer
                 .warn(format!("concentration progress not recorded: {e}")),
         }
-        super::status::record_snapshot(ctx);
+        ctx.tell_assessment(crate::assess::learn::keep_snapshot);
     }
     let p = &ctx.printer;
     if p.json {
