@@ -75,13 +75,22 @@ pub enum PlanFileError {
     Invalid { path: PathBuf, why: String },
 }
 
-impl PlanFileError {
-    pub fn hint(&self) -> &'static str {
+impl crate::error::Explain for PlanFileError {
+    /// A plan that cannot be read is the command line's to fix; one that cannot be written,
+    /// the machine's.
+    fn exit(&self) -> crate::error::Exit {
+        match self {
+            PlanFileError::Write { .. } => crate::error::Exit::Failure,
+            _ => crate::error::Exit::Usage,
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
         match self {
             PlanFileError::Invalid { .. } => {
-                "make one with: jinbao provision plan <target> --out FILE"
+                Some("make one with: jinbao provision plan <target> --out FILE".into())
             }
-            _ => "",
+            _ => None,
         }
     }
 }

@@ -111,7 +111,7 @@ fn plan_file_of(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<(PathBuf, PlanFile
         ));
     }
     let path = PathBuf::from(first);
-    let plan = PlanFile::read(&path).map_err(|e| usage(e.to_string(), e.hint()))?;
+    let plan = PlanFile::read(&path)?;
     if plan.env != ctx.load.env {
         return Err(usage(
             format!(

@@ -56,6 +56,30 @@ pub enum ImportError {
 
 type Result<T, E = ImportError> = std::result::Result<T, E>;
 
+impl crate::error::Explain for ImportError {
+    /// A file named as the wrong county, or a command line that does not say what a file is,
+    /// is the user's to fix (exit 2); the rest are failures.
+    fn exit(&self) -> crate::error::Exit {
+        match self {
+            ImportError::WrongCounty { .. }
+            | ImportError::SummaryCounty { .. }
+            | ImportError::Usage(_) => crate::error::Exit::Usage,
+            _ => crate::error::Exit::Failure,
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        match self {
+            ImportError::WrongCounty { seems, .. } | ImportError::SummaryCounty { seems, .. } => {
+                Some(format!(
+                    "import it with --county {seems}, or name its county's extract"
+                ))
+            }
+            _ => None,
+        }
+    }
+}
+
 /// The load manifest of one file.
 #[derive(Debug, Clone, Serialize)]
 pub struct Manifest {

@@ -17,7 +17,12 @@ fn explained<'e>(err: &'e (dyn std::error::Error + 'static)) -> Option<&'e dyn E
             })*
         };
     }
-    kinds!(UserError, crate::release::place::PlaceError);
+    kinds!(
+        UserError,
+        crate::release::place::PlaceError,
+        crate::provision_plan::PlanFileError,
+        crate::data::import::ImportError,
+    );
     None
 }
 

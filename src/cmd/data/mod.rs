@@ -293,7 +293,7 @@ fn run_import(ctx: &Ctx, a: ImportArgs) -> Result<Exit> {
     }
     // every file of every county is readable and its own before anything is loaded
     for (found, spec) in files.iter().zip(&specs) {
-        import::check_readable(found, spec).map_err(refused)?;
+        import::check_readable(found, spec)?;
     }
     let mut conn = crate::db::connect(&site.profile, crate::db::Account::App)?;
     let mut manifests = Vec::new();
@@ -315,7 +315,7 @@ fn run_import(ctx: &Ctx, a: ImportArgs) -> Result<Exit> {
             // each file is its own transaction: the ones before stay loaded, and the
             // report below says which
             let message = f.to_string();
-            failed = Some(refused(f.error).context(message));
+            failed = Some(anyhow::Error::from(f.error).context(message));
             break;
         }
     }
@@ -436,16 +436,4 @@ fn summary_line(manifests: &[import::Manifest], counties: usize) -> String {
         line.push_str(&format!(" ({already} already loaded before)"));
     }
     line
-}
-
-/// A file named as the wrong county is the user's mistake (exit 2), the others failures.
-fn refused(e: import::ImportError) -> anyhow::Error {
-    match e {
-        import::ImportError::WrongCounty { ref seems, .. }
-        | import::ImportError::SummaryCounty { ref seems, .. } => {
-            let hint = format!("import it with --county {seems}, or name its county's extract");
-            usage(e.to_string(), hint)
-        }
-        other => anyhow::Error::from(other),
-    }
 }
