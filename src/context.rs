@@ -161,10 +161,7 @@ impl Ctx {
 
     /// The sites a target names; a usage error with a hint when it names nothing known.
     pub fn select(&self, spec: &TargetSpec) -> Result<Vec<&Site>> {
-        let profiles = self.profiles()?;
-        profiles
-            .select(spec)
-            .map_err(|e| usage(e.to_string(), e.hint(profiles)))
+        Ok(self.profiles()?.select(spec)?)
     }
 
     /// The cities of a target, every city when it names none (never the province center).

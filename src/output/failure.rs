@@ -22,6 +22,7 @@ fn explained<'e>(err: &'e (dyn std::error::Error + 'static)) -> Option<&'e dyn E
         crate::release::place::PlaceError,
         crate::provision_plan::PlanFileError,
         crate::data::import::ImportError,
+        crate::profile::target::TargetError,
     );
     None
 }

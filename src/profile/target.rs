@@ -15,27 +15,27 @@ pub struct TargetSpec {
 pub enum TargetError {
     #[error("no target given")]
     Empty,
-    #[error("no city named `{0}`")]
-    UnknownCity(String),
-    #[error("no wave named `{0}`")]
-    UnknownWave(String),
+    /// `hint` suggests the nearest names the profiles know.
+    #[error("no city named `{query}`")]
+    UnknownCity { query: String, hint: String },
+    #[error("no wave named `{query}`")]
+    UnknownWave { query: String, hint: String },
 }
 
-impl TargetError {
-    pub fn hint(&self, profiles: &Profiles) -> String {
-        match self {
+impl crate::error::Explain for TargetError {
+    fn exit(&self) -> crate::error::Exit {
+        crate::error::Exit::Usage
+    }
+
+    fn hint(&self) -> Option<String> {
+        Some(match self {
             TargetError::Empty => {
                 "name a city (pinyin, Chinese name or code), --wave NAME or --all".into()
             }
-            TargetError::UnknownCity(query) => {
-                let pinyins: Vec<&str> = profiles.cities().map(|s| s.pinyin()).collect();
-                crate::suggest::hint(query, &pinyins)
+            TargetError::UnknownCity { hint, .. } | TargetError::UnknownWave { hint, .. } => {
+                hint.clone()
             }
-            TargetError::UnknownWave(query) => {
-                let waves: Vec<&str> = profiles.waves.iter().map(|w| w.name.as_str()).collect();
-                crate::suggest::hint(query, &waves)
-            }
-        }
+        })
     }
 }
 
@@ -68,12 +68,22 @@ impl Profiles {
             }
             let site = self
                 .find(query)
-                .ok_or_else(|| TargetError::UnknownCity(query.to_string()))?;
+                .ok_or_else(|| {
+                    let pinyins: Vec<&str> = self.cities().map(|s| s.pinyin()).collect();
+                    TargetError::UnknownCity {
+                        query: query.to_string(),
+                        hint: crate::suggest::hint(query, &pinyins),
+                    }
+                })?;
             add(site, &mut chosen);
         }
         if let Some(wave) = &spec.wave {
             if !self.waves.iter().any(|w| &w.name == wave) {
-                return Err(TargetError::UnknownWave(wave.clone()));
+                let waves: Vec<&str> = self.waves.iter().map(|w| w.name.as_str()).collect();
+                return Err(TargetError::UnknownWave {
+                    query: wave.clone(),
+                    hint: crate::suggest::hint(wave, &waves),
+                });
             }
             for site in self.cities().filter(|s| &s.profile.city.wave == wave) {
                 add(site, &mut chosen);
