@@ -66,15 +66,13 @@ impl Profiles {
             if query.is_empty() {
                 continue;
             }
-            let site = self
-                .find(query)
-                .ok_or_else(|| {
-                    let pinyins: Vec<&str> = self.cities().map(|s| s.pinyin()).collect();
-                    TargetError::UnknownCity {
-                        query: query.to_string(),
-                        hint: crate::suggest::hint(query, &pinyins),
-                    }
-                })?;
+            let site = self.find(query).ok_or_else(|| {
+                let pinyins: Vec<&str> = self.cities().map(|s| s.pinyin()).collect();
+                TargetError::UnknownCity {
+                    query: query.to_string(),
+                    hint: crate::suggest::hint(query, &pinyins),
+                }
+            })?;
             add(site, &mut chosen);
         }
         if let Some(wave) = &spec.wave {

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::health::{Check, Status};
+use super::verdicts::{Check, Status};
 
 /// One `data check` run of one city.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -11,6 +11,7 @@ pub mod facts;
 pub mod files;
 pub mod health;
 pub mod lock;
+pub mod verdicts;
 
 /// Appends one record to a JSON-lines file (private, fsynced, starting on a fresh line).
 pub fn append_line<T: Serialize>(path: &Path, record: &T) -> std::io::Result<()> {
