@@ -18,6 +18,12 @@ pub struct Host {
     pub gateway: Option<IpAddr>,
 }
 
+impl crate::profile::OfCity for Host {
+    fn city(&self) -> &str {
+        &self.city
+    }
+}
+
 impl Host {
     pub fn has_role(&self, role: &str) -> bool {
         self.roles.iter().any(|r| r == role)

@@ -7,6 +7,7 @@
 
 pub mod assessment;
 mod load;
+pub mod maintenance;
 mod merge;
 pub mod model;
 pub mod safe;
@@ -180,6 +181,11 @@ pub struct EnvInfo {
     pub protected: bool,
 }
 
+/// Something of one city's site (a server): the profiles find its site by the city's pinyin.
+pub trait OfCity {
+    fn city(&self) -> &str;
+}
+
 impl Profiles {
     pub fn cities(&self) -> impl Iterator<Item = &Site> {
         self.sites.iter().filter(|s| !s.is_province())
@@ -195,10 +201,10 @@ impl Profiles {
 
     /// The site of a server. Servers are only ever made from these profiles' sites
     /// (`inventory::hosts`), so each has one; a server of other profiles is a bug.
-    pub fn of_host(&self, host: &crate::inventory::Host) -> &Site {
+    pub fn of_host(&self, host: &impl OfCity) -> &Site {
         self.sites
             .iter()
-            .find(|s| s.pinyin() == host.city)
+            .find(|s| s.pinyin() == host.city())
             .expect("a server of these profiles")
     }
 

@@ -135,7 +135,7 @@ impl<'p> Validator<'p> {
 
     /// Windows, blackouts and the offset readable: a typo must not open a window nobody meant.
     fn maintenance(&mut self, site: &Site) {
-        for (key, index, e) in crate::window::problems(&site.profile.maintenance) {
+        for (key, index, e) in super::maintenance::problems(&site.profile.maintenance) {
             let index = index.map(|i| i.to_string());
             let mut path = vec!["maintenance", key];
             path.extend(index.as_deref());
