@@ -16,11 +16,32 @@ pub fn shown(t: &DateTime<Utc>) -> String {
         .to_string()
 }
 
-/// A recorded RFC 3339 time as people are shown it; text that is no time is shown as it is.
+/// A recorded time as people are shown it: RFC 3339 (jinbao's records, SQLite), or a
+/// PostgreSQL `timestamptz` as text (`2026-12-03 03:03:17.123+00`, or `…T03:03:17+00` from
+/// `to_char`); text that is no time is shown as it is.
 pub fn shown_rfc3339(text: &str) -> String {
     DateTime::parse_from_rfc3339(text)
+        .or_else(|_| DateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f%#z"))
+        .or_else(|_| DateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f%#z"))
         .map(|t| shown(&t.with_timezone(&Utc)))
         .unwrap_or_else(|_| text.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn recorded_times_are_shown_in_the_province_zone() {
+        let shown = super::shown_rfc3339;
+        assert_eq!(shown("2026-12-03T03:03:17Z"), "2026-12-03 11:03 +08:00");
+        assert_eq!(
+            shown("2026-12-03 03:03:17.123456+00"),
+            "2026-12-03 11:03 +08:00"
+        );
+        assert_eq!(shown("2026-12-03 11:03:17+08"), "2026-12-03 11:03 +08:00");
+        // what the migration history's to_char gives on PostgreSQL
+        assert_eq!(shown("2026-12-03T03:03:17+00"), "2026-12-03 11:03 +08:00");
+        assert_eq!(shown("never"), "never");
+    }
 }
 
 /// `JINBAO_NOW` set to something that is no RFC 3339 time.

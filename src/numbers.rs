@@ -7,3 +7,12 @@ pub fn tenths(x: f64) -> String {
     // adding +0.0 turns -0.0 (and what rounds to it) into 0.0
     format!("{:.1}", (x * 10.0).round() / 10.0 + 0.0)
 }
+
+/// `1 county`, `2 counties`, `1 city`, `3 health runs`.
+pub fn plural(n: usize, what: &str) -> String {
+    match (n, what.strip_suffix('y')) {
+        (1, _) => format!("{n} {what}"),
+        (_, Some(stem)) => format!("{n} {stem}ies"),
+        _ => format!("{n} {what}s"),
+    }
+}

@@ -352,10 +352,16 @@ fn concentrated(r: &Record) -> Found {
         };
     };
     let holds = c.counties > 0 && c.missing.is_empty();
+    // loaded in full since its last county's import finished
+    let since = c
+        .last_import
+        .as_deref()
+        .and_then(parse_time)
+        .filter(|_| holds);
     Found {
         holds,
-        first: None,
-        since: None,
+        first: since,
+        since,
         missing: Some(Note::CountiesMissing {
             names: c.missing_named(),
         }),

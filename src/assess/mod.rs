@@ -140,14 +140,7 @@ pub struct Next {
     pub missing: Option<Note>,
 }
 
-/// `1 county`, `2 counties`, `3 health runs`.
-pub(crate) fn plural(n: usize, what: &str) -> String {
-    match (n, what.strip_suffix('y')) {
-        (1, _) => format!("{n} {what}"),
-        (_, Some(stem)) => format!("{n} {stem}ies"),
-        _ => format!("{n} {what}s"),
-    }
-}
+pub(crate) use crate::numbers::plural;
 
 /// Every site of the province (the center first, then the cities), assessed as of `now`.
 pub fn assess(profiles: &Profiles, state: &Path, now: DateTime<Utc>) -> Vec<SiteAssessment> {

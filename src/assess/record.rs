@@ -28,6 +28,10 @@ pub struct Concentration {
     /// The names of those counties (code → name), for people; not in JSON or snapshots.
     #[serde(skip)]
     pub names: std::collections::BTreeMap<String, String>,
+    /// When the last county import finished (RFC 3339 where the engine records it so): once
+    /// every county is loaded, since when the city's data is concentrated.
+    #[serde(skip)]
+    pub last_import: Option<String>,
 }
 
 impl Concentration {
@@ -130,20 +134,20 @@ pub fn concentration(
     site: &Site,
 ) -> Result<Option<Concentration>, crate::state::Unreadable> {
     Ok(
-        crate::data::progress::last_recorded(state, site.pinyin())?.map(
-            |(counties, loaded, missing)| Concentration {
-                names: missing
-                    .iter()
-                    .filter_map(|code| {
-                        let county = site.profile.counties.get(code)?;
-                        Some((code.clone(), county.name.clone()))
-                    })
-                    .collect(),
-                counties,
-                loaded,
-                missing,
-            },
-        ),
+        crate::data::progress::last_recorded(state, site.pinyin())?.map(|r| Concentration {
+            names: r
+                .missing
+                .iter()
+                .filter_map(|code| {
+                    let county = site.profile.counties.get(code)?;
+                    Some((code.clone(), county.name.clone()))
+                })
+                .collect(),
+            counties: r.counties,
+            loaded: r.loaded,
+            missing: r.missing,
+            last_import: r.last_import,
+        }),
     )
 }
 

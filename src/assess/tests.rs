@@ -163,6 +163,7 @@ fn known_county_loads_name_the_missing_counties() {
         loaded: 3,
         missing: vec!["411023".into(), "411081".into()],
         names: [("411081".to_string(), "禹州市".to_string())].into(),
+        last_import: Some("2027-03-02T00:00:00Z".into()),
     });
     let f = frame(&config, "2027-03-10T00:00:00+00:00", "1.0.0");
     let ms = milestones::evaluate("xuchang", false, &r, &f);
@@ -180,9 +181,16 @@ fn known_county_loads_name_the_missing_counties() {
         loaded: 5,
         missing: Vec::new(),
         names: Default::default(),
+        last_import: Some("2027-03-02T00:00:00Z".into()),
     });
     let ms = milestones::evaluate("xuchang", false, &r, &f);
-    assert!(find(&ms, Milestone::DataConcentrated).holds);
+    let m = find(&ms, Milestone::DataConcentrated);
+    assert!(m.holds);
+    assert_eq!(
+        m.reached_at.as_deref(),
+        Some("2027-03-02T00:00:00+00:00"),
+        "reached when its last county's import finished"
+    );
 }
 
 #[test]

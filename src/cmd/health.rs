@@ -161,7 +161,7 @@ fn inspect(ctx: &Ctx, a: HealthArgs) -> Result<Exit> {
                         Status::Unknown,
                         format!(
                             "the data-check history could not be read ({} damaged)",
-                            crate::assess::plural(unreadable.len(), "line")
+                            crate::numbers::plural(unreadable.len(), "line")
                         ),
                     )
                     .hint("jinbao data check records a new check"),
@@ -292,10 +292,10 @@ fn print(ctx: &Ctx, r: &Report, format: HealthFormat) -> Result<()> {
     let all: Vec<&Check> = r.cities.iter().flat_map(|c| &c.checks).collect();
     let n = |s: Status| all.iter().filter(|c| c.status == s).count();
     p.text(format!(
-        "{}: {} cities, {} checks: {} critical, {} warning, {} unknown, {} ok (-v shows every OK row)",
+        "{}: {}, {}: {} critical, {} warning, {} unknown, {} ok (-v shows every OK row)",
         r.status.as_str(),
-        r.cities.len(),
-        all.len(),
+        crate::numbers::plural(r.cities.len(), "city"),
+        crate::numbers::plural(all.len(), "check"),
         n(Status::Critical),
         n(Status::Warning),
         n(Status::Unknown),

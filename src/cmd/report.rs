@@ -193,7 +193,7 @@ pub fn run(ctx: &Ctx, a: ReportArgs) -> Result<Exit> {
     } else {
         ctx.printer.note(format!(
             "report of {} written to {}",
-            crate::assess::plural(sites.len(), "city"),
+            crate::numbers::plural(sites.len(), "city"),
             path.display()
         ));
     }

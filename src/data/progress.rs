@@ -239,12 +239,22 @@ pub fn record(state: &Path, p: &CityProgress) -> std::io::Result<()> {
     crate::state::files::write_atomic(&path, &json)
 }
 
-/// The counties of a city as last recorded: how many, how many fully loaded, and the codes
-/// of those that are not (None before the city's first import).
+/// The counties of a city as last recorded (None before the city's first import).
+pub struct Recorded {
+    pub counties: usize,
+    /// How many are fully loaded.
+    pub loaded: usize,
+    /// The codes of those that are not.
+    pub missing: Vec<String>,
+    /// When the last of its imports finished, as recorded.
+    pub last_import: Option<String>,
+}
+
+/// The counties of a city as last recorded (None before the city's first import).
 pub fn last_recorded(
     state: &Path,
     city: &str,
-) -> Result<Option<(usize, usize, Vec<String>)>, crate::state::Unreadable> {
+) -> Result<Option<Recorded>, crate::state::Unreadable> {
     let path = recorded_path(state, city);
     let bad = |line: usize, why: String| crate::state::Unreadable {
         file: path.display().to_string(),
@@ -266,9 +276,15 @@ pub fn last_recorded(
         .filter(|c| c["loaded"] != true)
         .filter_map(|c| c["county"].as_str().map(str::to_string))
         .collect();
-    Ok(Some((
-        counties.len(),
-        counties.len() - missing.len(),
+    let last_import = counties
+        .iter()
+        .filter_map(|c| c["last_import"].as_str())
+        .max()
+        .map(str::to_string);
+    Ok(Some(Recorded {
+        counties: counties.len(),
+        loaded: counties.len() - missing.len(),
         missing,
-    )))
+        last_import,
+    }))
 }

@@ -49,7 +49,7 @@ impl CheckRecord {
             format!(
                 "score {} on {}: {} error and {} warning rules failed, {} violations",
                 crate::numbers::tenths(self.score),
-                self.time,
+                crate::clock::shown_rfc3339(&self.time),
                 self.failed_errors,
                 self.failed_warnings,
                 self.violations

@@ -79,7 +79,12 @@ pub fn run(ctx: &Ctx, a: ProgressArgs) -> Result<Exit> {
                         },
                     ),
                     p.cell(missing.join(", "), Tone::Muted),
-                    p.cell(x.last_import.as_deref().unwrap_or("-"), Tone::Muted),
+                    p.cell(
+                        x.last_import
+                            .as_deref()
+                            .map_or("-".into(), crate::clock::shown_rfc3339),
+                        Tone::Muted,
+                    ),
                     p.cell(x.rows, Tone::Plain),
                     p.cell(
                         x.rejected,

@@ -39,7 +39,12 @@ pub fn run(ctx: &Ctx, t: DbTarget) -> Result<Exit> {
                 continue;
             }
             let last = r.last_applied.as_ref().map_or("-".into(), |a| {
-                format!("V{:03} {} by {}", a.version, a.installed_at, a.installed_by)
+                format!(
+                    "V{:03} {} by {}",
+                    a.version,
+                    crate::clock::shown_rfc3339(&a.installed_at),
+                    a.installed_by
+                )
             });
             let sums = if r.checksum_mismatches.is_empty() {
                 p.cell("ok", Tone::Good)
