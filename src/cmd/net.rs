@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::cli::{ConnectArgs, TargetArgs};
 use crate::context::Ctx;
 use crate::error::Exit;
-use crate::netcheck::{self, NetResult};
+use crate::net::{self, NetResult};
 use crate::output::Tone;
 
 #[derive(Debug, Subcommand)]
@@ -45,7 +45,7 @@ pub fn run(ctx: &Ctx, NetCommand::Check(args): NetCommand) -> Result<Exit> {
     let fleet = ctx.fleet(&args.target.spec(), args.role.as_deref(), &args.connect)?;
     let results = fleet.each(None, ctx.printer.progress(), "net check", |host, t, _| {
         let site = profiles.of_host(host);
-        Ok(netcheck::check_host(
+        Ok(net::check_host(
             t,
             site,
             host,

@@ -245,9 +245,11 @@ pub fn host_checks(
     }
     let mut missing = Vec::new();
     let mut wanted = 0;
-    for route in crate::expect::routes(site, host) {
+    for route in crate::net::expect::routes(site, host) {
         wanted += 1;
-        if !crate::expect::route_found(&route, local, &probe.managed_routes, &probe.routes).ok() {
+        if !crate::net::expect::route_found(&route, local, &probe.managed_routes, &probe.routes)
+            .ok()
+        {
             missing.push(format!("{} ({} via {})", route.name, route.to, route.via));
         }
     }
@@ -270,11 +272,11 @@ pub fn host_checks(
             }),
         );
     }
-    for crate::expect::Endpoint {
+    for crate::net::expect::Endpoint {
         name,
         host: addr,
         port,
-    } in crate::expect::endpoints(site, host)
+    } in crate::net::expect::endpoints(site, host)
     {
         let (s, v, hint) = match probe.endpoints.get(&name) {
             Some(Ok(())) => (

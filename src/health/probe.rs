@@ -71,12 +71,12 @@ pub fn script(site: &Site, host: &Host, root: &str, timeout_s: u64) -> String {
     } else {
         s.push_str("echo @routes; ip -j route show 2>/dev/null\n");
     }
-    let eps = crate::expect::endpoints(site, host);
+    let eps = crate::net::expect::endpoints(site, host);
     if !eps.is_empty() {
         s.push_str("echo @endpoints\n");
     }
     for e in &eps {
-        s.push_str(&crate::expect::endpoint_probe(e, &e.name, 3));
+        s.push_str(&crate::net::expect::endpoint_probe(e, &e.name, 3));
     }
     if runs_app {
         // the same check the rollout's health gate runs (the profile's), every word quoted

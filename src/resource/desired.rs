@@ -24,7 +24,7 @@ pub enum DesiredError {
 /// The template context of one server: the city's profile, minus secrets, plus the server.
 pub fn context(profiles: &Profiles, site: &Site, host: &Host) -> serde_json::Value {
     let p = &site.profile;
-    let routes: Vec<serde_json::Value> = crate::expect::routes(site, host)
+    let routes: Vec<serde_json::Value> = crate::net::expect::routes(site, host)
         .into_iter()
         .map(|r| json!({ "name": r.name, "to": r.to, "via": r.via, "metric": r.metric }))
         .collect();
@@ -262,7 +262,7 @@ pub fn desired(
             start: format!("{}/current/bin/start", app.install_dir),
         });
     }
-    for r in crate::expect::routes(site, host) {
+    for r in crate::net::expect::routes(site, host) {
         out.push(Resource::Route {
             to: r.to,
             via: r.via,

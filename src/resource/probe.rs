@@ -16,12 +16,8 @@ pub struct PathState {
     pub link: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LiveRoute {
-    pub dst: String,
-    pub gateway: Option<String>,
-    pub metric: Option<u32>,
-}
+// a route as the server's routing table shows it: what the expectations are compared with
+pub use crate::net::expect::LiveRoute;
 
 #[derive(Debug, Default)]
 pub struct Observed {

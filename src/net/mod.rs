@@ -1,11 +1,14 @@
-//! `net check`: from each server, are the profile's routes in place, and do the endpoints the
-//! profile names (province center, city database, gateway) answer a TCP connect?
+//! The business network: what each server is expected to reach (`expect`: routes and
+//! endpoints, read by provisioning, health and `net check` alike), and `net check` itself:
+//! from each server, are the profile's routes in place, and do the endpoints the profile
+//! names (province center, city database, gateway) answer a TCP connect?
+
+pub mod expect;
 
 use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::expect;
 use crate::inventory::Host;
 use crate::profile::{Site, TransportKind};
 use crate::resource::MANAGED_ROUTES;

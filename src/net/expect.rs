@@ -5,8 +5,15 @@
 
 use crate::inventory::Host;
 use crate::profile::Site;
-use crate::resource::probe::LiveRoute;
 use crate::transport::shell_quote;
+
+/// A route as the server's routing table shows it (`ip -j route`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveRoute {
+    pub dst: String,
+    pub gateway: Option<String>,
+    pub metric: Option<u32>,
+}
 
 /// A route the server must have: its name in the profile, destination, next hop (the
 /// route's own or the server's gateway) and metric.
