@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::cli::{ConnectArgs, TargetArgs};
 use crate::context::Ctx;
 use crate::error::Exit;
-use crate::facts::{self, Facts};
+use crate::server_facts::{self, Facts};
 use crate::output::Tone;
 
 #[derive(Debug, Args)]
@@ -50,7 +50,7 @@ pub fn run(ctx: &Ctx, args: PingArgs) -> Result<Exit> {
     let fleet = ctx.fleet(&args.target.spec(), args.role.as_deref(), &args.connect)?;
     let results = fleet.each(None, ctx.printer.progress(), "ping", |_, t, _| {
         let start = Instant::now();
-        let out = t.run(facts::SCRIPT, b"", Duration::from_secs(30))?;
+        let out = t.run(server_facts::SCRIPT, b"", Duration::from_secs(30))?;
         let latency = start.elapsed();
         anyhow::ensure!(
             out.ok(),
