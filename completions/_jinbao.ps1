@@ -319,7 +319,7 @@ Register-ArgumentCompleter -Native -CommandName 'jinbao' -ScriptBlock {
         }
         'jinbao;net;check' {
             [CompletionResult]::new('--wave', '--wave', [CompletionResultType]::ParameterName, 'Every city of a rollout wave (pilot, demonstration, general)')
-            [CompletionResult]::new('--role', '--role', [CompletionResultType]::ParameterName, 'role')
+            [CompletionResult]::new('--role', '--role', [CompletionResultType]::ParameterName, 'Only servers with this role (db, app, web, gateway)')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Servers worked on at once')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Servers worked on at once')
             [CompletionResult]::new('--profiles', '--profiles', [CompletionResultType]::ParameterName, 'Folder with province.toml, cities/ and env/ [default: the project''s profiles/, the project found from the current folder upwards, or JINBAO_HOME]')

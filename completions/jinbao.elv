@@ -294,7 +294,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
         }
         &'jinbao;net;check'= {
             cand --wave 'Every city of a rollout wave (pilot, demonstration, general)'
-            cand --role 'role'
+            cand --role 'Only servers with this role (db, app, web, gateway)'
             cand -j 'Servers worked on at once'
             cand --jobs 'Servers worked on at once'
             cand --profiles 'Folder with province.toml, cities/ and env/ [default: the project''s profiles/, the project found from the current folder upwards, or JINBAO_HOME]'

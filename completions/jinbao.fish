@@ -271,7 +271,7 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand net; and not __fish_seen_s
 complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r -f -a "pilot\t''
 demonstration\t''
 general\t''"
-complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -l role -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -l role -d 'Only servers with this role (db, app, web, gateway)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -s j -l jobs -d 'Servers worked on at once' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''

@@ -290,6 +290,16 @@ Examples:
 
 /// How commands that reach servers connect. `--jobs` counts servers here, as everywhere a
 /// command's own units are servers (`--forks` is its old name, still taken).
+/// Which servers a command works on: a target's, or only those of one role.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ServersArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Only servers with this role (db, app, web, gateway)
+    #[arg(long)]
+    pub role: Option<String>,
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct ConnectArgs {
     /// Servers worked on at once

@@ -7,7 +7,7 @@ use anyhow::Result;
 use clap::Args;
 use serde::Serialize;
 
-use crate::cli::{ConnectArgs, TargetArgs};
+use crate::cli::{ConnectArgs, ServersArgs};
 use crate::context::Ctx;
 use crate::error::Exit;
 use crate::output::Tone;
@@ -15,10 +15,7 @@ use crate::output::Tone;
 #[derive(Debug, Args)]
 pub struct ExecArgs {
     #[command(flatten)]
-    pub target: TargetArgs,
-    /// Only servers with this role (db, app, web, gateway)
-    #[arg(long)]
-    pub role: Option<String>,
+    pub servers: ServersArgs,
     /// Give up on a host's command after this long (default: the profile's command_timeout)
     #[arg(long, value_parser = humantime::parse_duration)]
     pub timeout: Option<Duration>,
@@ -46,7 +43,11 @@ struct ExecRow {
 }
 
 pub fn run(ctx: &Ctx, args: ExecArgs) -> Result<Exit> {
-    let fleet = ctx.fleet(&args.target.spec(), args.role.as_deref(), &args.connect)?;
+    let fleet = ctx.fleet(
+        &args.servers.target.spec(),
+        args.servers.role.as_deref(),
+        &args.connect,
+    )?;
     ctx.audit_gate("exec")?;
     let command = command_line(&args.command);
     let profiles = ctx.profiles()?;

@@ -4,7 +4,7 @@ use anyhow::Result;
 use clap::{Args, Subcommand};
 use serde::Serialize;
 
-use crate::cli::{ConnectArgs, TargetArgs};
+use crate::cli::{ConnectArgs, ServersArgs};
 use crate::context::Ctx;
 use crate::error::Exit;
 use crate::net::{self, NetResult};
@@ -23,9 +23,7 @@ pub enum NetCommand {
 #[derive(Debug, Args)]
 pub struct NetCheckArgs {
     #[command(flatten)]
-    pub target: TargetArgs,
-    #[arg(long)]
-    pub role: Option<String>,
+    pub servers: ServersArgs,
     #[command(flatten)]
     pub connect: ConnectArgs,
 }
@@ -42,7 +40,11 @@ struct Row {
 
 pub fn run(ctx: &Ctx, NetCommand::Check(args): NetCommand) -> Result<Exit> {
     let profiles = ctx.profiles()?;
-    let fleet = ctx.fleet(&args.target.spec(), args.role.as_deref(), &args.connect)?;
+    let fleet = ctx.fleet(
+        &args.servers.target.spec(),
+        args.servers.role.as_deref(),
+        &args.connect,
+    )?;
     let results = fleet.each(None, ctx.printer.progress(), "net check", |host, t, _| {
         let site = profiles.of_host(host);
         Ok(net::check_host(

@@ -6,19 +6,16 @@ use anyhow::Result;
 use clap::Args;
 use serde::Serialize;
 
-use crate::cli::{ConnectArgs, TargetArgs};
+use crate::cli::{ConnectArgs, ServersArgs};
 use crate::context::Ctx;
 use crate::error::Exit;
-use crate::server_facts::{self, Facts};
 use crate::output::Tone;
+use crate::server_facts::{self, Facts};
 
 #[derive(Debug, Args)]
 pub struct PingArgs {
     #[command(flatten)]
-    pub target: TargetArgs,
-    /// Only servers with this role (db, app, web, gateway)
-    #[arg(long)]
-    pub role: Option<String>,
+    pub servers: ServersArgs,
     #[command(flatten)]
     pub connect: ConnectArgs,
 }
@@ -47,7 +44,11 @@ fn ms(d: Duration) -> f64 {
 }
 
 pub fn run(ctx: &Ctx, args: PingArgs) -> Result<Exit> {
-    let fleet = ctx.fleet(&args.target.spec(), args.role.as_deref(), &args.connect)?;
+    let fleet = ctx.fleet(
+        &args.servers.target.spec(),
+        args.servers.role.as_deref(),
+        &args.connect,
+    )?;
     let results = fleet.each(None, ctx.printer.progress(), "ping", |_, t, _| {
         let start = Instant::now();
         let out = t.run(server_facts::SCRIPT, b"", Duration::from_secs(30))?;

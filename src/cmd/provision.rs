@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use clap::{Args, Subcommand};
 
-use crate::cli::{ConfirmArgs, ConnectArgs, TargetArgs};
+use crate::cli::{ConfirmArgs, ConnectArgs, ServersArgs, TargetArgs};
 use crate::context::Ctx;
 use crate::error::{Exit, usage};
 use crate::output::Tone;
@@ -35,10 +35,7 @@ pub enum ProvisionCommand {
 #[derive(Debug, Args)]
 pub struct HostArgs {
     #[command(flatten)]
-    pub target: TargetArgs,
-    /// Only servers with this role (db, app, web, gateway)
-    #[arg(long)]
-    pub role: Option<String>,
+    pub servers: ServersArgs,
     /// Show unified diffs of files
     #[arg(long)]
     pub diff: bool,
@@ -99,12 +96,12 @@ enum Mode<'a> {
 /// `provision apply FILE`: the one argument is a plan file (it has a `/` or a `.json`, or is a
 /// file here), never a city; a plan fixes the servers, so no other target is taken with it.
 fn plan_file_of(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<(PathBuf, PlanFile)>> {
-    let t = &args.hosts.target;
+    let t = &args.hosts.servers.target;
     let is_file = |a: &str| a.contains('/') || a.ends_with(".json") || Path::new(a).is_file();
     let Some(first) = t.cities.iter().find(|c| is_file(c)) else {
         return Ok(None);
     };
-    if t.cities.len() > 1 || args.hosts.role.is_some() {
+    if t.cities.len() > 1 || args.hosts.servers.role.is_some() {
         return Err(usage(
             format!("{first} is a plan: it names the servers itself"),
             "give the plan alone: jinbao provision apply FILE",
@@ -128,11 +125,13 @@ fn plan_file_of(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<(PathBuf, PlanFile
 
 fn apply_file(ctx: &Ctx, args: &ApplyArgs, path: &Path, plan: &PlanFile) -> Result<Exit> {
     let hosts = HostArgs {
-        target: TargetArgs {
-            cities: plan.cities(),
-            ..Default::default()
+        servers: ServersArgs {
+            target: TargetArgs {
+                cities: plan.cities(),
+                ..Default::default()
+            },
+            role: plan.role.clone(),
         },
-        role: plan.role.clone(),
         diff: args.hosts.diff,
         connect: args.hosts.connect.clone(),
     };
@@ -146,7 +145,11 @@ fn apply_file(ctx: &Ctx, args: &ApplyArgs, path: &Path, plan: &PlanFile) -> Resu
 
 fn execute(ctx: &Ctx, args: &HostArgs, mode: Mode<'_>) -> Result<Exit> {
     let profiles = ctx.profiles()?;
-    let fleet = ctx.fleet(&args.target.spec(), args.role.as_deref(), &args.connect)?;
+    let fleet = ctx.fleet(
+        &args.servers.target.spec(),
+        args.servers.role.as_deref(),
+        &args.connect,
+    )?;
     if let Mode::Apply(a, _) = mode {
         let sites: Vec<_> = fleet.hosts().map(|h| profiles.of_host(h)).collect();
         ctx.window_gate(&sites, a.override_window.as_deref(), "provision apply")?;
@@ -229,7 +232,7 @@ fn write_plan(ctx: &Ctx, args: &HostArgs, rows: &[HostRow], out: &Path) -> Resul
         kind: provision_plan::KIND.into(),
         created: crate::clock::now().to_rfc3339(),
         env: ctx.load.env.clone(),
-        role: args.role.clone(),
+        role: args.servers.role.clone(),
         hosts: rows
             .iter()
             .map(|r| provision_plan::planned(&r.city, &r.host, r.plan.as_ref(), &salt))
@@ -248,7 +251,7 @@ fn write_plan(ctx: &Ctx, args: &HostArgs, rows: &[HostRow], out: &Path) -> Resul
 /// Tells the assessment which cities provisioning found (or left) as their profile says:
 /// only for a run over every server of a city that reached them all.
 fn learn(ctx: &Ctx, args: &HostArgs, rows: &[HostRow], by: &str) {
-    if args.role.is_some() {
+    if args.servers.role.is_some() {
         return;
     }
     let mut cities: Vec<&str> = rows.iter().map(|r| r.city.as_str()).collect();
