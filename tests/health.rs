@@ -150,15 +150,7 @@ fn a_healthy_city_then_a_full_disk_a_dead_sshd_and_a_release_mismatch() {
 fn the_nagios_line_is_a_standard_plugin_line() {
     let work = tempfile::tempdir().unwrap();
     let state = work.path();
-    let r = run(jinbao(state).args([
-        "rollout",
-        "examples/unified-app",
-        "hebi",
-        "--provision",
-        "--migrate",
-        "--no-pause",
-    ]));
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    common::sandbox_rollout(state, "examples/unified-app", "hebi", &[]);
     let r = run(jinbao(state).args(["health", "hebi", "--format", "nagios"]));
     let line = r.stdout.trim_end_matches('\n');
     assert!(!line.contains('\n'), "one line: {line}");

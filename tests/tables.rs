@@ -63,16 +63,12 @@ fn regex_escape(text: &str) -> String {
 /// A sandbox with Hebi rolled out (provisioned, migrated) and its counties' data loaded and
 /// checked: what every table below is about.
 fn hebi_rolled_out_with_data(state: &Path) {
-    let r = run(jinbao(state).env("JINBAO_NOW", NOW).args([
-        "--yes",
-        "rollout",
+    common::sandbox_rollout(
+        state,
         "examples/unified-app",
         "hebi",
-        "--provision",
-        "--migrate",
-        "--no-pause",
-    ]));
-    assert_eq!(r.code, 0, "{}", r.stderr);
+        &[("JINBAO_NOW", NOW)],
+    );
     let extracts = state.join("extracts");
     for args in [
         vec![
