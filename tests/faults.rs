@@ -599,36 +599,14 @@ fn postgres_stopped_mid_migration_applies_it_whole_or_not_at_all() {
         .stderr(Stdio::piped());
     let child = child.spawn().unwrap();
     // wait until V099 runs, then stop the server under it
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let busy = pg::connect("postgres").and_then(|mut c| {
-            c.query_one(
-                "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(4)%' AND pid <> pg_backend_pid()",
-                &[],
-            )
-            .ok()
-            .map(|r| r.get::<_, i64>(0))
-        });
-        if busy.unwrap_or(0) > 0 {
-            break;
-        }
-        assert!(Instant::now() < deadline, "V099 never started");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    let pg_ctl = |verb: &str| {
-        let out = Command::new(repo().join("tests/testbed/postgres"))
-            .arg(verb)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "postgres {verb}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
-    pg_ctl("down");
-    let out = child.wait_with_output().unwrap();
-    pg_ctl("up");
+    let out = pg::stop_under(child, "V099 never started", |c| {
+        c.query_one(
+            "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(4)%' AND pid <> pg_backend_pid()",
+            &[],
+        )
+        .ok()
+        .map(|r| r.get::<_, i64>(0))
+    });
     assert_eq!(
         out.status.code(),
         Some(1),
@@ -918,36 +896,14 @@ fn postgres_stopped_mid_import_loads_every_row_or_none() {
         .spawn()
         .unwrap();
     // stop the server while rows stream in
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let busy = pg::connect("postgres").and_then(|mut c| {
-            c.query_one(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND query ILIKE 'COPY%'",
-                &[&db],
-            )
-            .ok()
-            .map(|r| r.get::<_, i64>(0))
-        });
-        if busy.unwrap_or(0) > 0 {
-            break;
-        }
-        assert!(Instant::now() < deadline, "the import never streamed");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let pg_ctl = |verb: &str| {
-        let out = Command::new(repo().join("tests/testbed/postgres"))
-            .arg(verb)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "postgres {verb}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
-    pg_ctl("down");
-    let out = child.wait_with_output().unwrap();
-    pg_ctl("up");
+    let out = pg::stop_under(child, "the import never streamed", |c| {
+        c.query_one(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND query ILIKE 'COPY%'",
+            &[&db],
+        )
+        .ok()
+        .map(|r| r.get::<_, i64>(0))
+    });
     assert_eq!(
         out.status.code(),
         Some(1),

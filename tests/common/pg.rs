@@ -52,3 +52,37 @@ pub fn jinbao(state: &Path, db: Option<&str>) -> assert_cmd::Command {
     }
     cmd
 }
+
+/// Waits (up to a minute; `never` says what did not happen) until `busy` counts a session at
+/// work, then stops the server under it, waits for `child` to end and starts the server
+/// again: what the child printed, and how it ended.
+pub fn stop_under(
+    child: std::process::Child,
+    never: &str,
+    busy: impl Fn(&mut postgres::Client) -> Option<i64>,
+) -> std::process::Output {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while connect("postgres")
+        .and_then(|mut c| busy(&mut c))
+        .unwrap_or(0)
+        == 0
+    {
+        assert!(std::time::Instant::now() < deadline, "{never}");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let pg_ctl = |verb: &str| {
+        let out = std::process::Command::new(super::repo().join("tests/testbed/postgres"))
+            .arg(verb)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "postgres {verb}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    pg_ctl("down");
+    let out = child.wait_with_output().unwrap();
+    pg_ctl("up");
+    out
+}
