@@ -2,197 +2,12 @@
 //! its rule, the county (`c`), the row's key (`k`) and the offending value (`v`).
 
 use super::{Rule, RuleError, key_columns};
-use crate::data::ids;
-use crate::db;
 use crate::profile::Engine;
 
-pub(super) fn sql_str(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
-}
+mod sql;
 
-/// Engine differences the rules need.
-pub(super) struct Dialect(pub(super) Engine);
-
-impl Dialect {
-    pub(super) fn digits17(&self, col: &str) -> String {
-        match self.0 {
-            Engine::Postgres => format!("{col} ~ '^[0-9]{{17}}[0-9X]$'"),
-            Engine::Sqlite => format!("{col} GLOB '{}[0-9X]'", "[0-9]".repeat(17)),
-        }
-    }
-    pub(super) fn position(&self, set: &str, ch: &str) -> String {
-        match self.0 {
-            Engine::Postgres => format!("strpos({}, {ch})", sql_str(set)),
-            Engine::Sqlite => format!("instr({}, {ch})", sql_str(set)),
-        }
-    }
-    /// Today as YYYYMMDD text.
-    pub(super) fn today_yyyymmdd(&self) -> &'static str {
-        match self.0 {
-            Engine::Postgres => "to_char(current_date, 'YYYYMMDD')",
-            Engine::Sqlite => "strftime('%Y%m%d', 'now')",
-        }
-    }
-    pub(super) fn today(&self) -> &'static str {
-        match self.0 {
-            Engine::Postgres => "current_date",
-            Engine::Sqlite => "date('now')",
-        }
-    }
-    /// YYYYMM of a date column, as an integer.
-    pub(super) fn month_of(&self, col: &str) -> String {
-        match self.0 {
-            Engine::Postgres => {
-                format!("(extract(year from {col}) * 100 + extract(month from {col}))::integer")
-            }
-            Engine::Sqlite => format!("CAST(strftime('%Y%m', {col}) AS INTEGER)"),
-        }
-    }
-    pub(super) fn yyyymmdd(&self, col: &str) -> String {
-        match self.0 {
-            Engine::Postgres => format!("to_char({col}, 'YYYYMMDD')"),
-            Engine::Sqlite => format!("replace({col}, '-', '')"),
-        }
-    }
-    pub(super) fn bad_chars(&self, col: &str) -> String {
-        match self.0 {
-            Engine::Postgres => format!("{col} ~ '[\\uE000-\\uF8FF\\uFFFD]'"),
-            Engine::Sqlite => format!("jinbao_bad_chars({col})"),
-        }
-    }
-    pub(super) fn distinct(&self, a: &str, b: &str) -> String {
-        match self.0 {
-            Engine::Postgres => format!("{a} IS DISTINCT FROM {b}"),
-            Engine::Sqlite => format!("{a} IS NOT {b}"),
-        }
-    }
-    /// A date column `n` years later.
-    pub(super) fn add_years(&self, col: &str, n: u32) -> String {
-        match self.0 {
-            Engine::Postgres => format!("({col} + interval '{n} years')::date"),
-            Engine::Sqlite => format!("date({col}, '+{n} years')"),
-        }
-    }
-    /// The distinct values of a column of a group, comma separated.
-    pub(super) fn list_agg(&self, col: &str) -> String {
-        match self.0 {
-            Engine::Postgres => format!("string_agg(DISTINCT CAST({col} AS TEXT), ',')"),
-            Engine::Sqlite => format!("group_concat(DISTINCT {col})"),
-        }
-    }
-    pub(super) fn table(&self, t: &str) -> String {
-        match self.0 {
-            Engine::Postgres => format!("{}.{t}", db::SCHEMA),
-            Engine::Sqlite => t.to_string(),
-        }
-    }
-}
-
-const ID_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-const USCC_SET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-const USCC_WEIGHTS: [u32; 17] = [
-    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
-];
-const ORG_SET: &str = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
-const ORG_WEIGHTS: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
-
-/// True when the 9 characters of `col` from position `from + 1` are an organization code with
-/// its right check character (GB 11714): alone (`from` 0, length 9) or inside a credit code.
-/// True when `col` is a valid organization code (GB 11714) or credit code (GB 32100).
-pub(super) fn employer_ok(d: &Dialect, col: &str) -> String {
-    let uscc_sum: String = USCC_WEIGHTS
-        .iter()
-        .enumerate()
-        .map(|(i, w)| {
-            format!(
-                "({} - 1)*{w}",
-                d.position(USCC_SET, &format!("substr({col}, {}, 1)", i + 1))
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(" + ");
-    let uscc_ok = format!(
-        "(length({col}) = 18 AND {all} AND substr({col}, 18, 1) = substr({set}, ((31 - ({uscc_sum}) % 31) % 31) + 1, 1)",
-        all = (1..=17)
-            .map(|i| format!(
-                "{} > 0",
-                d.position(USCC_SET, &format!("substr({col}, {i}, 1)"))
-            ))
-            .collect::<Vec<_>>()
-            .join(" AND "),
-        set = sql_str(USCC_SET)
-    );
-    let org_ok = org_code_sql(d, col, 0);
-    // GB 32100: positions 3-8 the registration area, a GB/T 2260 code (ids::uscc_area_problem)
-    let area = format!(
-        "(substr({col}, 3, 6) = {} OR substr({col}, 3, 6) IN (SELECT code FROM {}))",
-        sql_str(ids::NATIONAL_AREA),
-        d.table("area_code_years")
-    );
-    let uscc_ok = format!("{uscc_ok} AND {area} AND {})", org_code_sql(d, col, 8));
-    format!("({uscc_ok} OR {org_ok})")
-}
-
-pub(super) fn org_code_sql(d: &Dialect, col: &str, from: usize) -> String {
-    let ch = |i: usize| format!("substr({col}, {}, 1)", from + i);
-    let org_sum: String = ORG_WEIGHTS
-        .iter()
-        .enumerate()
-        .map(|(i, w)| format!("({} - 1)*{w}", d.position(ORG_SET, &ch(i + 1))))
-        .collect::<Vec<_>>()
-        .join(" + ");
-    let length = if from == 0 {
-        format!("length({col}) = 9 AND ")
-    } else {
-        String::new()
-    };
-    format!(
-        "({length}{all} AND {check} = (CASE 11 - ({org_sum}) % 11 WHEN 10 THEN 'X' WHEN 11 THEN '0' ELSE CAST(11 - ({org_sum}) % 11 AS TEXT) END))",
-        all = (1..=8)
-            .map(|i| format!("{} > 0", d.position(ORG_SET, &ch(i))))
-            .collect::<Vec<_>>()
-            .join(" AND "),
-        check = ch(9)
-    )
-}
-
-fn digit(col: &str, i: usize) -> String {
-    format!("CAST(substr({col}, {i}, 1) AS INTEGER)")
-}
-
-/// The ID's 17 digits weighted and summed (GB 11643).
-fn id_sum(col: &str) -> String {
-    ID_WEIGHTS
-        .iter()
-        .enumerate()
-        .map(|(i, w)| format!("{}*{w}", digit(col, i + 1)))
-        .collect::<Vec<_>>()
-        .join(" + ")
-}
-
-/// True when the ID's birth part is a real date, not after today and not before 1870.
-fn id_date_real(dialect: &Dialect, col: &str) -> String {
-    let y = format!("CAST(substr({col}, 7, 4) AS INTEGER)");
-    let m = format!("CAST(substr({col}, 11, 2) AS INTEGER)");
-    let d = format!("CAST(substr({col}, 13, 2) AS INTEGER)");
-    format!(
-        "({y} >= 1870 AND substr({col}, 7, 8) <= {today} AND {m} BETWEEN 1 AND 12 AND {d} BETWEEN 1 AND \
-         (CASE WHEN {m} IN (1, 3, 5, 7, 8, 10, 12) THEN 31 WHEN {m} IN (4, 6, 9, 11) THEN 30 \
-          WHEN ({y} % 4 = 0 AND {y} % 100 <> 0) OR {y} % 400 = 0 THEN 29 ELSE 28 END))",
-        today = dialect.today_yyyymmdd()
-    )
-}
-
-/// True when the birth-date field `col` is a date an ID can hold (1870 to today) and none of
-/// the rule's placeholders: a placeholder or an impossible date is the date rule's finding, a
-/// real date is compared with the ID however early it is.
-pub(super) fn birth_comparable(d: &Dialect, rule: &Rule, col: &str) -> String {
-    let mut s = format!("{col} >= '1870-01-01' AND {col} <= {}", d.today());
-    for p in &rule.placeholders {
-        s.push_str(&format!(" AND {col} <> {}", sql_str(p)));
-    }
-    s
-}
+pub(super) use sql::{Dialect, birth_comparable, employer_ok, sql_str};
+use sql::{digit, id_date_real, id_sum};
 
 /// The keys of the rows that break the rule, as one text column `k`.
 pub fn compile(rule: &Rule, engine: Engine) -> Result<String, RuleError> {
@@ -206,7 +21,10 @@ pub fn compile(rule: &Rule, engine: Engine) -> Result<String, RuleError> {
     if let Some(sql) = c.column_rule()? {
         return Ok(sql);
     }
-    if let Some(sql) = c.cross_rule()? {
+    if let Some(sql) = c.payment_rule()? {
+        return Ok(sql);
+    }
+    if let Some(sql) = c.table_rule()? {
         return Ok(sql);
     }
     Err(c.bad(&format!("no rule kind `{}`", rule.kind)))
@@ -465,8 +283,8 @@ impl<'r> Compiling<'r> {
         }))
     }
 
-    /// A rule across rows or tables: payments twice or after an end, gaps, limits, totals.
-    fn cross_rule(&self) -> Result<Option<String>, RuleError> {
+    /// A rule across a person's payments: twice, after an end, gaps, limits.
+    fn payment_rule(&self) -> Result<Option<String>, RuleError> {
         let d = &self.d;
         let t = &self.t;
         let rule = self.rule;
@@ -492,6 +310,51 @@ impl<'r> Compiling<'r> {
                 d.month_of("u.registered_on"),
                 d.month_of("u.ended_on")
             ),
+            "contribution_gap" => format!(
+                "SELECT CAST(min(county_code) AS TEXT) AS c, concat_ws(':', id_number, insurance_type) AS k, \
+               concat_ws('-', CAST(min(period) AS TEXT), CAST(max(period) AS TEXT)) AS v FROM {t} \
+             GROUP BY id_number, insurance_type \
+             HAVING (max(period) / 100 * 12 + max(period) % 100) - (min(period) / 100 * 12 + min(period) % 100) + 1 \
+               > count(DISTINCT period)"
+            ),
+            "base_limits" => {
+                if rule.limits.is_empty() {
+                    // no limits in the profile: nothing to check against
+                    format!("SELECT '' AS c, '' AS k, NULL AS v FROM {t} WHERE 1 = 0")
+                } else {
+                    let rows: Vec<String> = rule
+                        .limits
+                        .iter()
+                        .filter_map(|(y, l)| {
+                            y.parse::<u32>().ok().map(|y| {
+                                format!("SELECT {y} AS y, {} AS lo, {} AS hi", l.lower, l.upper)
+                            })
+                        })
+                        .collect();
+                    format!(
+                        "SELECT {} FROM {t} x JOIN ({}) l ON l.y = x.period / 100 WHERE x.base < l.lo OR x.base > l.hi",
+                        self.key("x."),
+                        rows.join(" UNION ALL ")
+                    )
+                }
+            }
+            "after_death" => format!(
+                "SELECT {} FROM {t} x JOIN {} p ON p.id_number = x.id_number \
+             WHERE p.death_date IS NOT NULL AND x.period > {}",
+                self.key("x."),
+                d.table("person"),
+                d.month_of("p.death_date")
+            ),
+            _ => return Ok(None),
+        }))
+    }
+
+    /// A rule across a whole table: its rows, its totals, the same person twice.
+    fn table_rule(&self) -> Result<Option<String>, RuleError> {
+        let d = &self.d;
+        let t = &self.t;
+        let rule = self.rule;
+        Ok(Some(match self.rule.kind.as_str() {
             "row_count" => {
                 let min = rule
                     .min
@@ -541,41 +404,6 @@ impl<'r> Compiling<'r> {
              FROM {t} WHERE birth_date IS NOT NULL AND sex IS NOT NULL \
              GROUP BY name, birth_date, sex HAVING count(DISTINCT id_number) > 1",
                 d.list_agg("id_number")
-            ),
-            "contribution_gap" => format!(
-                "SELECT CAST(min(county_code) AS TEXT) AS c, concat_ws(':', id_number, insurance_type) AS k, \
-               concat_ws('-', CAST(min(period) AS TEXT), CAST(max(period) AS TEXT)) AS v FROM {t} \
-             GROUP BY id_number, insurance_type \
-             HAVING (max(period) / 100 * 12 + max(period) % 100) - (min(period) / 100 * 12 + min(period) % 100) + 1 \
-               > count(DISTINCT period)"
-            ),
-            "base_limits" => {
-                if rule.limits.is_empty() {
-                    // no limits in the profile: nothing to check against
-                    format!("SELECT '' AS c, '' AS k, NULL AS v FROM {t} WHERE 1 = 0")
-                } else {
-                    let rows: Vec<String> = rule
-                        .limits
-                        .iter()
-                        .filter_map(|(y, l)| {
-                            y.parse::<u32>().ok().map(|y| {
-                                format!("SELECT {y} AS y, {} AS lo, {} AS hi", l.lower, l.upper)
-                            })
-                        })
-                        .collect();
-                    format!(
-                        "SELECT {} FROM {t} x JOIN ({}) l ON l.y = x.period / 100 WHERE x.base < l.lo OR x.base > l.hi",
-                        self.key("x."),
-                        rows.join(" UNION ALL ")
-                    )
-                }
-            }
-            "after_death" => format!(
-                "SELECT {} FROM {t} x JOIN {} p ON p.id_number = x.id_number \
-             WHERE p.death_date IS NOT NULL AND x.period > {}",
-                self.key("x."),
-                d.table("person"),
-                d.month_of("p.death_date")
             ),
             _ => return Ok(None),
         }))
