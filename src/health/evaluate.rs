@@ -39,7 +39,8 @@ pub fn host_checks(
     let mut out = Vec::new();
     on.connection(connect, &mut out);
     on.clock(offset_s, &mut out);
-    on.resources(&mut out);
+    on.disks(&mut out);
+    on.memory_and_load(&mut out);
     on.service(&mut out);
     on.app(&mut out);
     on.routes(&mut out);
@@ -128,8 +129,8 @@ impl OnHost<'_> {
         );
     }
 
-    /// Disks, inodes, memory and load.
-    fn resources(&self, out: &mut Vec<Check>) {
+    /// Disk space and inodes of every mount.
+    fn disks(&self, out: &mut Vec<Check>) {
         let (c, city, h, host, probe) = (self.c, self.city, self.h, self.host, self.probe);
         for (mount, (used, _)) in &probe.disks {
             let s = Status::of(*used, c.disk_warn_pct, c.disk_crit_pct);
@@ -174,6 +175,11 @@ impl OnHost<'_> {
                 }),
             );
         }
+    }
+
+    /// Memory and load.
+    fn memory_and_load(&self, out: &mut Vec<Check>) {
+        let (c, city, h, host, probe) = (self.c, self.city, self.h, self.host, self.probe);
         if probe.mem_total_kb > 0 {
             let used = 100.0 * (probe.mem_total_kb.saturating_sub(probe.mem_available_kb)) as f64
                 / probe.mem_total_kb as f64;
