@@ -21,6 +21,9 @@ pub fn compile(rule: &Rule, engine: Engine) -> Result<String, RuleError> {
     if let Some(sql) = c.column_rule()? {
         return Ok(sql);
     }
+    if let Some(sql) = c.value_rule()? {
+        return Ok(sql);
+    }
     if let Some(sql) = c.payment_rule()? {
         return Ok(sql);
     }
@@ -176,7 +179,7 @@ impl<'r> Compiling<'r> {
         }))
     }
 
-    /// A rule on one column's values: present, unique, of the dictionary, a valid code or date.
+    /// A rule on one column's values: present, unique, found where they point.
     fn column_rule(&self) -> Result<Option<String>, RuleError> {
         let d = &self.d;
         let t = &self.t;
@@ -203,14 +206,6 @@ impl<'r> Compiling<'r> {
                     v = d.list_agg("county_code")
                 )
             }
-            "employer_code" => {
-                self.need(col, "column")?;
-                format!(
-                    "SELECT {} FROM {t} WHERE NOT {}",
-                    self.key(""),
-                    employer_ok(d, col)
-                )
-            }
             "orphan" => {
                 self.need(col, "column")?;
                 self.need(&rule.ref_table, "ref_table")?;
@@ -233,6 +228,33 @@ impl<'r> Compiling<'r> {
                     self.key(""),
                     d.table("dict_code"),
                     sql_str(&rule.code_type)
+                )
+            }
+            "area_code" => {
+                self.need(col, "column")?;
+                format!(
+                    "SELECT {} FROM {t} x WHERE x.{col} IS NOT NULL AND x.{col} NOT IN (SELECT code FROM {})",
+                    self.key("x."),
+                    d.table("area_code_years")
+                )
+            }
+            _ => return Ok(None),
+        }))
+    }
+
+    /// A rule on the form of one column's values: an employer code, a date, a month, clean text.
+    fn value_rule(&self) -> Result<Option<String>, RuleError> {
+        let d = &self.d;
+        let t = &self.t;
+        let col = self.col;
+        let rule = self.rule;
+        Ok(Some(match self.rule.kind.as_str() {
+            "employer_code" => {
+                self.need(col, "column")?;
+                format!(
+                    "SELECT {} FROM {t} WHERE NOT {}",
+                    self.key(""),
+                    employer_ok(d, col)
                 )
             }
             "date_valid" => {
@@ -269,14 +291,6 @@ impl<'r> Compiling<'r> {
                     "SELECT {} FROM {t} WHERE {}",
                     self.key(""),
                     d.bad_chars(col)
-                )
-            }
-            "area_code" => {
-                self.need(col, "column")?;
-                format!(
-                    "SELECT {} FROM {t} x WHERE x.{col} IS NOT NULL AND x.{col} NOT IN (SELECT code FROM {})",
-                    self.key("x."),
-                    d.table("area_code_years")
                 )
             }
             _ => return Ok(None),
