@@ -314,7 +314,7 @@ impl Building<'_> {
                 target: "/var/log/jinbao".into(),
             });
         }
-        for (k, v) in sysctl.iter().copied() {
+        for &(k, v) in sysctl {
             out.push(Resource::Sysctl {
                 key: k.clone(),
                 value: v.clone(),

@@ -193,7 +193,7 @@ fn service_change(seen: &Observed, name: &str) -> (Action, String) {
 }
 
 fn route_change(seen: &Observed, to: &str, via: &str, metric: Option<u32>) -> (Action, String) {
-    let live = seen.routes.iter().find(|l| &l.dst == to);
+    let live = seen.routes.iter().find(|l| l.dst == to);
     match live {
         Some(l) if l.gateway.as_deref() == Some(via) && l.metric == metric => {
             (Action::Unchanged, String::new())
