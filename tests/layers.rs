@@ -401,14 +401,12 @@ fn function_lengths(text: &str) -> Vec<(String, usize)> {
             '\'' if chars.get(i + 2) == Some(&'\'') => i += 2,
             '(' | '[' => parens += 1,
             ')' | ']' => parens = parens.saturating_sub(1),
-            ';' => {
-                // a declaration without a body (a trait's, an extern's)
-                if waiting
-                    .as_ref()
-                    .is_some_and(|w| w.2 == braces && w.3 == parens)
-                {
-                    waiting = None;
-                }
+            // a declaration without a body (a trait's, an extern's)
+            ';' if waiting
+                .as_ref()
+                .is_some_and(|w| w.2 == braces && w.3 == parens) =>
+            {
+                waiting = None;
             }
             '{' => {
                 braces += 1;
