@@ -264,9 +264,8 @@ impl Reading<'_> {
                 continue;
             }
             self.read += 1;
-            let enc = self.encoding;
             let parsed = self.fields.parse(text);
-            let mixed = enc == Encoding::Gb18030 && utf8_in_gbk(text);
+            let mixed = self.encoding == Encoding::Gb18030 && utf8_in_gbk(text);
             if let Err(LineProblem::UnclosedQuote { field }) = parsed {
                 let whole = String::from_utf8_lossy(text).into_owned();
                 let why = format!(
@@ -275,97 +274,12 @@ impl Reading<'_> {
                 self.reject(no, why.clone(), why, &[whole])?;
                 continue;
             }
-            raw.clear();
-            let mut undecodable = None;
-            for (i, f) in self.fields.iter().enumerate() {
-                raw.push(match decode(f, enc) {
-                    Some(s) => s,
-                    None => {
-                        undecodable.get_or_insert(i);
-                        String::from_utf8_lossy(f).into_owned()
-                    }
-                });
-            }
-            let nul = self.fields.iter().position(|f| f.contains(&0));
-            if let Some(i) = nul {
-                let why = format!("a NUL byte in {}", self.column_name(i));
-                for r in raw.iter_mut() {
-                    *r = r.replace('\0', "\\0");
-                }
-                self.reject(no, why.clone(), why, &raw)?;
+            let undecodable = self.decode_fields(&mut raw);
+            if self.rejected_fields(no, &mut raw, mixed, undecodable)? {
                 continue;
             }
-            let long = self
-                .fields
-                .iter()
-                .enumerate()
-                .find(|(_, f)| f.len() > MAX_FIELD)
-                .map(|(i, f)| (i, f.len()));
-            if let Some((i, len)) = long {
-                let why = format!(
-                    "{} has {len} bytes, more than {MAX_FIELD}",
-                    self.column_name(i)
-                );
-                let cut: Vec<String> = raw.iter().map(|r| excerpt(r)).collect();
-                self.reject(no, why.clone(), why, &cut)?;
+            if !self.convert_row(no, &raw, values_map, sink)? {
                 continue;
-            }
-            if mixed {
-                let why = "UTF-8 text in a GB18030 (GBK) file: the county's export mixed encodings"
-                    .to_string();
-                self.reject(no, why.clone(), why, &raw.clone())?;
-                continue;
-            }
-            if let Some(i) = undecodable {
-                let why = format!("{} is not valid {} text", self.column_name(i), enc.name());
-                self.reject(no, why.clone(), why, &raw.clone())?;
-                continue;
-            }
-            if raw.len() != self.header.len() {
-                let why = format!("{} fields, the header has {}", raw.len(), self.header.len());
-                self.reject(no, why.clone(), why, &raw.clone())?;
-                continue;
-            }
-            let ordered: Vec<&str> = self
-                .e
-                .columns
-                .iter()
-                .zip(&self.index)
-                .map(|(c, at)| {
-                    let v = at.map_or("", |i| raw[i].as_str());
-                    values_map
-                        .and_then(|m| m.get(c.name))
-                        .and_then(|t| t.get(v.trim()))
-                        .map_or(v, String::as_str)
-                })
-                .collect();
-            match format::convert(self.e, &ordered) {
-                Ok(values) => {
-                    // an area code naming another county of the city: the row is that
-                    // county's (a code of no county is a data-quality finding, loaded)
-                    let other = self
-                        .area_at
-                        .and_then(|i| values[i].as_deref())
-                        .filter(|a| {
-                            *a != self.spec.county && self.spec.city_counties.iter().any(|c| c == a)
-                        })
-                        .map(str::to_string);
-                    if let Some(a) = other {
-                        let why = format!(
-                            "area_code `{a}` is county {a}, not {} (the county imported)",
-                            self.spec.county
-                        );
-                        *self.other_county.entry(a).or_default() += 1;
-                        self.reject(no, why.clone(), why, &raw.clone())?;
-                        continue;
-                    }
-                    sink(no, &values)?;
-                    self.staged += 1;
-                }
-                Err(r) => {
-                    let (full, shown) = (r.full(), r.shown());
-                    self.reject(no, full, shown, &raw.clone())?;
-                }
             }
             if self.read % 4096 == 0 {
                 progress(self.consumed());
@@ -385,6 +299,126 @@ impl Reading<'_> {
         }
         progress(self.consumed());
         Ok(())
+    }
+
+    /// Decodes the fields of the line just parsed into `raw`; returns the first field that is
+    /// not text in the file's encoding (kept lossily, for the reject file).
+    fn decode_fields(&self, raw: &mut Vec<String>) -> Option<usize> {
+        raw.clear();
+        let mut undecodable = None;
+        for (i, f) in self.fields.iter().enumerate() {
+            raw.push(match decode(f, self.encoding) {
+                Some(s) => s,
+                None => {
+                    undecodable.get_or_insert(i);
+                    String::from_utf8_lossy(f).into_owned()
+                }
+            });
+        }
+        undecodable
+    }
+
+    /// Rejects a line whose fields cannot make a row (a NUL byte, a field too long, text in
+    /// the wrong encoding, the wrong number of fields); says whether it did.
+    fn rejected_fields(
+        &mut self,
+        no: u64,
+        raw: &mut [String],
+        mixed: bool,
+        undecodable: Option<usize>,
+    ) -> Result<bool, ImportError> {
+        let nul = self.fields.iter().position(|f| f.contains(&0));
+        if let Some(i) = nul {
+            let why = format!("a NUL byte in {}", self.column_name(i));
+            for r in raw.iter_mut() {
+                *r = r.replace('\0', "\\0");
+            }
+            self.reject(no, why.clone(), why, raw)?;
+            return Ok(true);
+        }
+        let long = self
+            .fields
+            .iter()
+            .enumerate()
+            .find(|(_, f)| f.len() > MAX_FIELD)
+            .map(|(i, f)| (i, f.len()));
+        if let Some((i, len)) = long {
+            let why = format!(
+                "{} has {len} bytes, more than {MAX_FIELD}",
+                self.column_name(i)
+            );
+            let cut: Vec<String> = raw.iter().map(|r| excerpt(r)).collect();
+            self.reject(no, why.clone(), why, &cut)?;
+            return Ok(true);
+        }
+        let why = if mixed {
+            "UTF-8 text in a GB18030 (GBK) file: the county's export mixed encodings".to_string()
+        } else if let Some(i) = undecodable {
+            format!(
+                "{} is not valid {} text",
+                self.column_name(i),
+                self.encoding.name()
+            )
+        } else if raw.len() != self.header.len() {
+            format!("{} fields, the header has {}", raw.len(), self.header.len())
+        } else {
+            return Ok(false);
+        };
+        self.reject(no, why.clone(), why, raw)?;
+        Ok(true)
+    }
+
+    /// Converts a row and hands it to `sink`, or rejects it (as the converter says, or as
+    /// another county's); false when it was another county's.
+    fn convert_row(
+        &mut self,
+        no: u64,
+        raw: &[String],
+        values_map: Option<&BTreeMap<String, BTreeMap<String, String>>>,
+        sink: &mut Sink<'_>,
+    ) -> Result<bool, ImportError> {
+        let ordered: Vec<&str> = self
+            .e
+            .columns
+            .iter()
+            .zip(&self.index)
+            .map(|(c, at)| {
+                let v = at.map_or("", |i| raw[i].as_str());
+                values_map
+                    .and_then(|m| m.get(c.name))
+                    .and_then(|t| t.get(v.trim()))
+                    .map_or(v, String::as_str)
+            })
+            .collect();
+        match format::convert(self.e, &ordered) {
+            Ok(values) => {
+                // an area code naming another county of the city: the row is that
+                // county's (a code of no county is a data-quality finding, loaded)
+                let other = self
+                    .area_at
+                    .and_then(|i| values[i].as_deref())
+                    .filter(|a| {
+                        *a != self.spec.county && self.spec.city_counties.iter().any(|c| c == a)
+                    })
+                    .map(str::to_string);
+                if let Some(a) = other {
+                    let why = format!(
+                        "area_code `{a}` is county {a}, not {} (the county imported)",
+                        self.spec.county
+                    );
+                    *self.other_county.entry(a).or_default() += 1;
+                    self.reject(no, why.clone(), why, raw)?;
+                    return Ok(false);
+                }
+                sink(no, &values)?;
+                self.staged += 1;
+            }
+            Err(r) => {
+                let (full, shown) = (r.full(), r.shown());
+                self.reject(no, full, shown, raw)?;
+            }
+        }
+        Ok(true)
     }
 
     /// How many bytes of the file have been read so far (what a progress bar over its size

@@ -3,12 +3,13 @@
 
 use std::path::{Path, PathBuf};
 
-use super::merge::{LayerRef, merge};
-use super::source::{KeyPath, ProfileFile};
-use super::{
-    EnvFile, EnvInfo, Layer, Profiles, ProvinceFile, Site, SiteKind, SiteProfile, validate,
-};
+use super::source::ProfileFile;
+use super::{EnvFile, EnvInfo, Profiles, ProvinceFile, SiteProfile, validate};
 use crate::diagnostic::{ConfigError, Diagnostic};
+
+mod sites;
+
+use sites::{build_sites, province_first};
 
 const BUILTIN: &str = include_str!("builtin.toml");
 const BUILTIN_NAME: &str = "<built-in defaults>";
@@ -135,6 +136,72 @@ pub(super) fn shown(path: &Path) -> String {
 
 pub fn load(opts: &LoadOptions) -> Result<Profiles, ConfigError> {
     let fail = |diags: Vec<Diagnostic>| ConfigError { diagnostics: diags };
+    let mut read = read_layers(opts)?;
+    let sites = build_sites(&mut read, opts);
+    let Some(all) = province_first(sites, &mut read.files.diags) else {
+        return Err(fail(read.files.diags));
+    };
+    let Layers {
+        files,
+        env,
+        cities,
+        province_file,
+        env_file,
+        ..
+    } = read;
+    let dir = &opts.dir;
+    let templates_dir = normalize(
+        &dir.join(
+            province_file
+                .templates
+                .clone()
+                .unwrap_or_else(|| "../templates".into()),
+        ),
+    );
+    let profiles = Profiles {
+        dir: dir.clone(),
+        env: EnvInfo {
+            name: opts.env.clone(),
+            description: env_file.description.clone(),
+            protected: env_file.protected,
+        },
+        province: province_file.province.clone(),
+        waves: province_file.waves.clone(),
+        assessment: province_file.assessment.clone(),
+        templates_dir,
+        state_dir: opts.state_dir.clone(),
+        sites: all,
+        testbed: env_file.testbed.clone(),
+        files: files.list,
+    };
+    let mut diags = files.diags;
+    diags.extend(templates_open_to_all(&profiles.templates_dir));
+    diags.extend(validate::check(&profiles, &cities, env, &env_file));
+    drop_shadowed(&mut diags);
+    if diags.is_empty() {
+        Ok(profiles)
+    } else {
+        Err(fail(diags))
+    }
+}
+
+/// Every file a load reads, parsed and checked against its schema: the shared layers (their
+/// index in `files`) and each city's file (None when it is broken).
+struct Layers {
+    files: Files,
+    builtin: usize,
+    province: usize,
+    env: usize,
+    flags: usize,
+    cities: Vec<(PathBuf, Option<usize>)>,
+    province_file: ProvinceFile,
+    env_file: EnvFile,
+}
+
+/// Reads every file of the profiles folder; fails when a shared layer is broken or the
+/// environment is protected and was not named on the command line.
+fn read_layers(opts: &LoadOptions) -> Result<Layers, ConfigError> {
+    let fail = |diags: Vec<Diagnostic>| ConfigError { diagnostics: diags };
     let dir = &opts.dir;
     if !dir.join("province.toml").is_file() {
         return Err(fail(vec![
@@ -207,154 +274,22 @@ pub fn load(opts: &LoadOptions) -> Result<Profiles, ConfigError> {
         return Err(fail(files.diags));
     }
 
-    let placeholders = Placeholders {
-        state: opts.state_dir.display().to_string(),
-        env: opts.env.clone(),
-    };
-    let empty = toml::Table::new();
-    let sub = |id: usize, path: &[&str]| -> (&toml::Table, KeyPath) {
-        let mut table = &files.list[id].table;
-        for key in path {
-            table = table.get(*key).and_then(|v| v.as_table()).unwrap_or(&empty);
-        }
-        (table, path.iter().map(|s| s.to_string()).collect())
-    };
-    let layer = |layer: Layer, id: usize, path: &[&str]| {
-        let (table, prefix) = sub(id, path);
-        LayerRef {
-            layer,
-            file: id,
-            prefix,
-            table,
-        }
-    };
+    Ok(Layers {
+        files,
+        builtin,
+        province,
+        env,
+        flags,
+        cities,
+        province_file,
+        env_file,
+    })
+}
 
-    let mut sites = Vec::new();
-    // the province center: [province] gives it its identity
-    let identity = province_identity(&files.list[province].table);
-    let layers = [
-        layer(Layer::Builtin, builtin, &[]),
-        layer(Layer::Province, province, &["defaults"]),
-        LayerRef {
-            layer: Layer::Province,
-            file: province,
-            prefix: vec!["province".into()],
-            table: &identity,
-        },
-        layer(Layer::Province, province, &["center"]),
-        layer(Layer::Environment, env, &["defaults"]),
-        layer(Layer::Environment, env, &["province"]),
-        layer(Layer::CommandLine, flags, &[]),
-    ];
-    sites.push(build_site(
-        SiteKind::Province,
-        &layers,
-        &placeholders,
-        &files,
-    ));
-
-    for (path, id) in &cities {
-        let Some(id) = *id else { continue };
-        // where jinbao runs and what runs on the controller is the province's (or an
-        // environment's) to say, in every environment, whether or not an overlay hides it: a
-        // city file that chose the local transport and a health script would run that script
-        // as root on the controller
-        for key in [
-            &["datacenter", "transport"][..],
-            &["datacenter", "local_root"],
-            &["app", "health", "script"],
-        ] {
-            let mut value = Some(&files.list[id].table);
-            for k in &key[..key.len() - 1] {
-                value = value.and_then(|t| t.get(*k)).and_then(|v| v.as_table());
-            }
-            if value.is_some_and(|t| t.contains_key(key[key.len() - 1])) {
-                let path: Vec<String> = key.iter().map(|k| k.to_string()).collect();
-                let d = files.list[id]
-                    .diagnostic(
-                        &path,
-                        format!(
-                            "{} can be set only in province.toml or an environment file, not in a city's file",
-                            key.join(".")
-                        ),
-                    )
-                    .with_hint(
-                        "the province sets it for a city in the environment's file ([cities.<pinyin>])",
-                    );
-                files.diags.push(d);
-            }
-        }
-        let pinyin = files.list[id]
-            .table
-            .get("city")
-            .and_then(|c| c.get("pinyin"))
-            .and_then(|p| p.as_str())
-            .map(str::to_string)
-            .unwrap_or_else(|| {
-                path.file_stem()
-                    .unwrap_or_default()
-                    .to_string_lossy()
-                    .into_owned()
-            });
-        let layers = [
-            layer(Layer::Builtin, builtin, &[]),
-            layer(Layer::Province, province, &["defaults"]),
-            layer(Layer::City, id, &[]),
-            layer(Layer::Environment, env, &["defaults"]),
-            layer(Layer::Environment, env, &["cities", &pinyin]),
-            layer(Layer::CommandLine, flags, &[]),
-        ];
-        sites.push(build_site(SiteKind::City, &layers, &placeholders, &files));
-    }
-    let mut city_sites: Vec<Site> = Vec::new();
-    let mut province_site = None;
-    for s in sites {
-        let s = match s {
-            Ok(s) => s,
-            Err(d) => {
-                files.diags.push(d);
-                continue;
-            }
-        };
-        match s.kind {
-            SiteKind::Province => province_site = Some(s),
-            SiteKind::City => city_sites.push(s),
-        }
-    }
-    city_sites.sort_by(|a, b| a.code().cmp(b.code()));
-    let Some(province_site) = province_site else {
-        return Err(fail(files.diags));
-    };
-    let mut all = vec![province_site];
-    all.extend(city_sites);
-
-    let templates_dir = normalize(
-        &dir.join(
-            province_file
-                .templates
-                .clone()
-                .unwrap_or_else(|| "../templates".into()),
-        ),
-    );
-    let profiles = Profiles {
-        dir: dir.clone(),
-        env: EnvInfo {
-            name: opts.env.clone(),
-            description: env_file.description.clone(),
-            protected: env_file.protected,
-        },
-        province: province_file.province.clone(),
-        waves: province_file.waves.clone(),
-        assessment: province_file.assessment.clone(),
-        templates_dir,
-        state_dir: opts.state_dir.clone(),
-        sites: all,
-        testbed: env_file.testbed.clone(),
-        files: files.list,
-    };
-    let mut diags = files.diags;
-    // every folder of templates/ (what ends up on servers) must be its owners' to change
-    let mut folders = vec![profiles.templates_dir.clone()];
+/// Every folder of templates/ (what ends up on servers) must be its owners' to change.
+fn templates_open_to_all(templates_dir: &Path) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let mut folders = vec![templates_dir.to_path_buf()];
     while let Some(f) = folders.pop() {
         diags.extend(open_to_all(&f));
         if let Ok(rd) = std::fs::read_dir(&f) {
@@ -365,13 +300,7 @@ pub fn load(opts: &LoadOptions) -> Result<Profiles, ConfigError> {
             );
         }
     }
-    diags.extend(validate::check(&profiles, &cities, env, &env_file));
-    drop_shadowed(&mut diags);
-    if diags.is_empty() {
-        Ok(profiles)
-    } else {
-        Err(fail(diags))
-    }
+    diags
 }
 
 /// The same problem once (a shared value can fail for every city), and an inline secret as
@@ -389,89 +318,6 @@ fn drop_shadowed(diags: &mut Vec<Diagnostic>) {
             || d.line == 0
             || !secret_lines.contains(&(d.file.clone(), d.line))
     });
-}
-
-struct Placeholders {
-    state: String,
-    env: String,
-}
-
-fn build_site(
-    kind: SiteKind,
-    layers: &[LayerRef<'_>],
-    placeholders: &Placeholders,
-    files: &Files,
-) -> Result<Site, Diagnostic> {
-    let mut merged = merge(layers);
-    let (pinyin, code) = {
-        let city = merged.table.get("city");
-        let get = |k: &str| {
-            city.and_then(|c| c.get(k))
-                .and_then(|v| v.as_str())
-                .unwrap_or("")
-                .to_string()
-        };
-        (get("pinyin"), get("code"))
-    };
-    expand(&mut merged.table, &|s: &str| {
-        s.replace("{pinyin}", &pinyin)
-            .replace("{code}", &code)
-            .replace("{state}", &placeholders.state)
-            .replace("{env}", &placeholders.env)
-    });
-    // every layer passed the schema alone, so only an expanded placeholder can break it
-    let profile: SiteProfile = toml::Value::Table(merged.table.clone())
-        .try_into()
-        .map_err(|e: toml::de::Error| {
-            let file = layers
-                .iter()
-                .find(|l| l.layer == Layer::City)
-                .unwrap_or(&layers[0])
-                .file;
-            Diagnostic::in_file(
-                Some(&files.list[file].source.name),
-                format!(
-                    "the merged profile of `{pinyin}` is not valid: {}",
-                    crate::serde_words::plain(e.message()).0
-                ),
-            )
-        })?;
-    Ok(Site {
-        kind,
-        profile,
-        merged: merged.table,
-        origins: merged.origins,
-    })
-}
-
-fn expand(table: &mut toml::Table, f: &dyn Fn(&str) -> String) {
-    for (_, value) in table.iter_mut() {
-        expand_value(value, f);
-    }
-}
-
-fn expand_value(value: &mut toml::Value, f: &dyn Fn(&str) -> String) {
-    match value {
-        toml::Value::String(s) if s.contains('{') => *s = f(s),
-        toml::Value::Array(items) => items.iter_mut().for_each(|v| expand_value(v, f)),
-        toml::Value::Table(t) => expand(t, f),
-        _ => {}
-    }
-}
-
-/// `[province]` of province.toml as the center's `[city]` table.
-fn province_identity(province: &toml::Table) -> toml::Table {
-    let mut city = toml::Table::new();
-    if let Some(info) = province.get("province").and_then(|v| v.as_table()) {
-        for key in ["code", "name", "pinyin"] {
-            if let Some(v) = info.get(key) {
-                city.insert(key.into(), v.clone());
-            }
-        }
-    }
-    let mut t = toml::Table::new();
-    t.insert("city".into(), toml::Value::Table(city));
-    t
 }
 
 /// `--set a.b=value` lines as one TOML document; a value that is not TOML is taken as a string.

@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::{KINDS, Owner, Resource};
 use crate::inventory::Host;
-use crate::profile::{Engine, Profiles, Site};
+use crate::profile::{Engine, Profiles, Site, SiteProfile};
 use crate::template::{TemplateError, Templates};
 
 #[derive(Debug, thiserror::Error)]
@@ -82,221 +82,292 @@ pub fn desired(
 ) -> Result<Vec<Resource>, DesiredError> {
     let p = &site.profile;
     let app = &p.app;
-    let ctx = context(profiles, site, host);
-    let render = |name: &str| -> Result<Arc<Vec<u8>>, DesiredError> {
-        templates
-            .render(name, &ctx)
-            .map(|s| Arc::new(s.into_bytes()))
-            .map_err(|source| DesiredError::Template {
-                host: host.label().to_string(),
-                source,
-            })
-    };
     let wanted: Vec<&str> = if p.provision.resources.is_empty() {
         KINDS.to_vec()
     } else {
         p.provision.resources.iter().map(String::as_str).collect()
     };
-    let runs_app = host.runs_app();
-    let root = Some(Owner {
-        user: "root".into(),
-        group: "root".into(),
-    });
-    let app_owner = Some(Owner {
-        user: app.user.clone(),
-        group: app.group.clone(),
-    });
-    let root_app_group = Some(Owner {
-        user: "root".into(),
-        group: app.group.clone(),
-    });
-    let dir = |path: String, mode: u32, owner: &Option<Owner>| Resource::Dir {
-        path,
-        mode,
-        owner: owner.clone(),
-    };
-    let mut out = Vec::new();
-
-    if runs_app && app.user != "root" {
-        out.push(Resource::Group {
-            name: app.group.clone(),
-        });
-        out.push(Resource::User {
-            name: app.user.clone(),
+    let mut b = Building {
+        p,
+        host,
+        templates,
+        ctx: context(profiles, site, host),
+        runs_app: host.runs_app(),
+        root: Some(Owner {
+            user: "root".into(),
+            group: "root".into(),
+        }),
+        app_owner: Some(Owner {
+            user: app.user.clone(),
             group: app.group.clone(),
-            home: app.install_dir.clone(),
-        });
-    }
-    out.push(dir(app.config_dir.clone(), 0o755, &root));
-    if runs_app {
-        let install = &app.install_dir;
-        out.push(dir(install.clone(), 0o755, &root));
-        out.push(dir(format!("{install}/releases"), 0o755, &root));
-        out.push(dir(format!("{install}/shared"), 0o755, &root));
-        for d in &app.shared_dirs {
-            out.push(dir(format!("{install}/shared/{d}"), 0o750, &app_owner));
-        }
-        out.push(dir("/var/log/jinbao".into(), 0o750, &app_owner));
-    }
-    for d in &p.provision.directories {
-        out.push(dir(d.clone(), 0o755, &root));
-    }
-
-    let file =
-        |path: String, content: Arc<Vec<u8>>, mode: u32, owner: &Option<Owner>, source: &str| {
-            Resource::File {
-                path,
-                content,
-                mode,
-                owner: owner.clone(),
-                secret: false,
-                source: source.to_string(),
-            }
-        };
-    if runs_app && !app.config_template.is_empty() {
-        let path = format!("{}/app.toml", app.config_dir);
-        out.push(file(
-            path,
-            render(&app.config_template)?,
-            0o640,
-            &root_app_group,
-            &app.config_template,
-        ));
-    }
-    if runs_app && !app.service.is_empty() {
-        let t = "app/service.j2";
-        out.push(file(
-            format!("/etc/systemd/system/{}.service", app.service),
-            render(t)?,
-            0o644,
-            &root,
-            t,
-        ));
-        let t = "app/logrotate.j2";
-        out.push(file(
-            format!("/etc/logrotate.d/{}", app.service),
-            render(t)?,
-            0o644,
-            &root,
-            t,
-        ));
-    }
-    if !p.network.routes.is_empty() {
-        let t = "network/routes.conf.j2";
-        out.push(file(
-            format!("{}/routes.conf", app.config_dir),
-            render(t)?,
-            0o644,
-            &root,
-            t,
-        ));
-    }
+        }),
+        root_app_group: Some(Owner {
+            user: "root".into(),
+            group: app.group.clone(),
+        }),
+        out: Vec::new(),
+    };
+    b.users_and_dirs();
     let sysctl: Vec<(&String, &String)> = p
         .provision
         .sysctl
         .iter()
         .filter(|(_, v)| !v.is_empty())
         .collect();
-    if !sysctl.is_empty() {
-        let mut text = String::from(
-            "# written by jinbao provision from the city profile ([provision.sysctl])\n",
-        );
-        for (k, v) in &sysctl {
-            text.push_str(&format!("{k} = {v}\n"));
-        }
-        out.push(file(
-            "/etc/sysctl.d/90-jinbao.conf".into(),
-            Arc::new(text.into_bytes()),
-            0o644,
-            &root,
-            "[provision.sysctl]",
-        ));
+    b.files(&sysctl)?;
+    b.db_secret()?;
+    b.links_and_services(site, &sysctl);
+    Ok(b.finish(&wanted))
+}
+
+/// One server's resources being listed, with the owners they get.
+struct Building<'a> {
+    p: &'a SiteProfile,
+    host: &'a Host,
+    templates: &'a Templates,
+    /// The template context of the server.
+    ctx: serde_json::Value,
+    runs_app: bool,
+    root: Option<Owner>,
+    app_owner: Option<Owner>,
+    /// root, with the application's group (it reads, root writes).
+    root_app_group: Option<Owner>,
+    out: Vec<Resource>,
+}
+
+fn dir(path: String, mode: u32, owner: &Option<Owner>) -> Resource {
+    Resource::Dir {
+        path,
+        mode,
+        owner: owner.clone(),
     }
-    for (dest, src) in &p.provision.files {
-        let content = templates
-            .read(src)
+}
+
+fn file(
+    path: String,
+    content: Arc<Vec<u8>>,
+    mode: u32,
+    owner: &Option<Owner>,
+    source: &str,
+) -> Resource {
+    Resource::File {
+        path,
+        content,
+        mode,
+        owner: owner.clone(),
+        secret: false,
+        source: source.to_string(),
+    }
+}
+
+impl Building<'_> {
+    fn render(&self, name: &str) -> Result<Arc<Vec<u8>>, DesiredError> {
+        self.templates
+            .render(name, &self.ctx)
+            .map(|s| Arc::new(s.into_bytes()))
             .map_err(|source| DesiredError::Template {
-                host: host.label().to_string(),
+                host: self.host.label().to_string(),
+                source,
+            })
+    }
+
+    /// The application's user and group, and every folder.
+    fn users_and_dirs(&mut self) {
+        let (p, app) = (self.p, &self.p.app);
+        let (root, out) = (&self.root, &mut self.out);
+        if self.runs_app && app.user != "root" {
+            out.push(Resource::Group {
+                name: app.group.clone(),
+            });
+            out.push(Resource::User {
+                name: app.user.clone(),
+                group: app.group.clone(),
+                home: app.install_dir.clone(),
+            });
+        }
+        out.push(dir(app.config_dir.clone(), 0o755, root));
+        if self.runs_app {
+            let install = &app.install_dir;
+            out.push(dir(install.clone(), 0o755, root));
+            out.push(dir(format!("{install}/releases"), 0o755, root));
+            out.push(dir(format!("{install}/shared"), 0o755, root));
+            for d in &app.shared_dirs {
+                out.push(dir(format!("{install}/shared/{d}"), 0o750, &self.app_owner));
+            }
+            out.push(dir("/var/log/jinbao".into(), 0o750, &self.app_owner));
+        }
+        for d in &p.provision.directories {
+            out.push(dir(d.clone(), 0o755, root));
+        }
+    }
+
+    /// The files rendered from templates or the profile (not the secrets).
+    fn files(&mut self, sysctl: &[(&String, &String)]) -> Result<(), DesiredError> {
+        let (p, app) = (self.p, &self.p.app);
+        if self.runs_app && !app.config_template.is_empty() {
+            let path = format!("{}/app.toml", app.config_dir);
+            self.out.push(file(
+                path,
+                self.render(&app.config_template)?,
+                0o640,
+                &self.root_app_group,
+                &app.config_template,
+            ));
+        }
+        if self.runs_app && !app.service.is_empty() {
+            let t = "app/service.j2";
+            self.out.push(file(
+                format!("/etc/systemd/system/{}.service", app.service),
+                self.render(t)?,
+                0o644,
+                &self.root,
+                t,
+            ));
+            let t = "app/logrotate.j2";
+            self.out.push(file(
+                format!("/etc/logrotate.d/{}", app.service),
+                self.render(t)?,
+                0o644,
+                &self.root,
+                t,
+            ));
+        }
+        if !p.network.routes.is_empty() {
+            let t = "network/routes.conf.j2";
+            self.out.push(file(
+                format!("{}/routes.conf", app.config_dir),
+                self.render(t)?,
+                0o644,
+                &self.root,
+                t,
+            ));
+        }
+        if !sysctl.is_empty() {
+            let mut text = String::from(
+                "# written by jinbao provision from the city profile ([provision.sysctl])\n",
+            );
+            for (k, v) in sysctl {
+                text.push_str(&format!("{k} = {v}\n"));
+            }
+            self.out.push(file(
+                "/etc/sysctl.d/90-jinbao.conf".into(),
+                Arc::new(text.into_bytes()),
+                0o644,
+                &self.root,
+                "[provision.sysctl]",
+            ));
+        }
+        for (dest, src) in &p.provision.files {
+            let content = self
+                .templates
+                .read(src)
+                .map_err(|source| DesiredError::Template {
+                    host: self.host.label().to_string(),
+                    source,
+                })?;
+            self.out.push(file(
+                dest.clone(),
+                Arc::new(content),
+                0o644,
+                &self.root,
+                src,
+            ));
+        }
+        Ok(())
+    }
+
+    /// The application's database password, for a PostgreSQL city.
+    fn db_secret(&mut self) -> Result<(), DesiredError> {
+        let (p, app) = (self.p, &self.p.app);
+        if self.runs_app
+            && p.database.engine == Engine::Postgres
+            && let Some(secret) = &p.database.roles.app.password
+        {
+            let password = secret.resolve().map_err(|source| DesiredError::Secret {
+                host: self.host.label().to_string(),
+                what: format!("the password of {}", p.database.roles.app.user),
                 source,
             })?;
-        out.push(file(dest.clone(), Arc::new(content), 0o644, &root, src));
+            self.out.push(dir(
+                format!("{}/secrets", app.config_dir),
+                0o750,
+                &self.root_app_group,
+            ));
+            self.out.push(Resource::File {
+                path: format!("{}/secrets/db-app", app.config_dir),
+                content: Arc::new(format!("{password}\n").into_bytes()),
+                mode: 0o640,
+                owner: self.root_app_group.clone(),
+                secret: true,
+                source: format!("secret {secret}"),
+            });
+        }
+        Ok(())
     }
-    if runs_app
-        && p.database.engine == Engine::Postgres
-        && let Some(secret) = &p.database.roles.app.password
-    {
-        let password = secret.resolve().map_err(|source| DesiredError::Secret {
-            host: host.label().to_string(),
-            what: format!("the password of {}", p.database.roles.app.user),
-            source,
-        })?;
-        out.push(dir(
-            format!("{}/secrets", app.config_dir),
-            0o750,
-            &root_app_group,
-        ));
-        out.push(Resource::File {
-            path: format!("{}/secrets/db-app", app.config_dir),
-            content: Arc::new(format!("{password}\n").into_bytes()),
-            mode: 0o640,
-            owner: root_app_group.clone(),
-            secret: true,
-            source: format!("secret {secret}"),
-        });
-    }
-    if runs_app {
-        out.push(Resource::Symlink {
-            path: format!("{}/logs", app.install_dir),
-            target: "/var/log/jinbao".into(),
-        });
-    }
-    for (k, v) in sysctl {
-        out.push(Resource::Sysctl {
-            key: k.clone(),
-            value: v.clone(),
-        });
-    }
-    if runs_app && !app.service.is_empty() {
-        out.push(Resource::Service {
-            name: app.service.clone(),
-            start: format!("{}/current/bin/start", app.install_dir),
-        });
-    }
-    for r in crate::net::expect::routes(site, host) {
-        out.push(Resource::Route {
-            to: r.to,
-            via: r.via,
-            metric: r.metric,
-        });
-    }
-    out.retain(|r| wanted.contains(&r.kind()));
-    // the routes jinbao added, so that it removes only its own when the profile drops one
-    let lines: Vec<String> = out
-        .iter()
-        .filter_map(|r| match r {
-            Resource::Route { to, via, metric } => {
-                Some(super::plan::route_line(to, via, *metric) + "\n")
-            }
-            _ => None,
-        })
-        .collect();
-    if wanted.contains(&"routes") {
-        out.push(dir("/var/lib/jinbao".into(), 0o755, &root));
-        out.push(file(
-            super::MANAGED_ROUTES.into(),
-            Arc::new(lines.concat().into_bytes()),
-            0o644,
-            &root,
-            "the routes above",
-        ));
-    }
-    if !wanted.contains(&"users") {
-        // without managed users, ownership is not managed either
-        for r in &mut out {
-            if let Resource::Dir { owner, .. } | Resource::File { owner, .. } = r {
-                *owner = None;
-            }
+
+    /// The log link, the kernel settings, the service and the routes.
+    fn links_and_services(&mut self, site: &Site, sysctl: &[(&String, &String)]) {
+        let (app, host, out) = (&self.p.app, self.host, &mut self.out);
+        if self.runs_app {
+            out.push(Resource::Symlink {
+                path: format!("{}/logs", app.install_dir),
+                target: "/var/log/jinbao".into(),
+            });
+        }
+        for &(k, v) in sysctl {
+            out.push(Resource::Sysctl {
+                key: k.clone(),
+                value: v.clone(),
+            });
+        }
+        if self.runs_app && !app.service.is_empty() {
+            out.push(Resource::Service {
+                name: app.service.clone(),
+                start: format!("{}/current/bin/start", app.install_dir),
+            });
+        }
+        for r in crate::net::expect::routes(site, host) {
+            out.push(Resource::Route {
+                to: r.to,
+                via: r.via,
+                metric: r.metric,
+            });
         }
     }
-    Ok(out)
+
+    /// Keeps the kinds the profile wants, adds the list of managed routes and drops the owners
+    /// when users are not managed.
+    fn finish(self, wanted: &[&str]) -> Vec<Resource> {
+        let (root, mut out) = (self.root, self.out);
+        out.retain(|r| wanted.contains(&r.kind()));
+        // the routes jinbao added, so that it removes only its own when the profile drops one
+        let lines: Vec<String> = out
+            .iter()
+            .filter_map(|r| match r {
+                Resource::Route { to, via, metric } => {
+                    Some(super::plan::route_line(to, via, *metric) + "\n")
+                }
+                _ => None,
+            })
+            .collect();
+        if wanted.contains(&"routes") {
+            out.push(dir("/var/lib/jinbao".into(), 0o755, &root));
+            out.push(file(
+                super::MANAGED_ROUTES.into(),
+                Arc::new(lines.concat().into_bytes()),
+                0o644,
+                &root,
+                "the routes above",
+            ));
+        }
+        if !wanted.contains(&"users") {
+            // without managed users, ownership is not managed either
+            for r in &mut out {
+                if let Resource::Dir { owner, .. } | Resource::File { owner, .. } = r {
+                    *owner = None;
+                }
+            }
+        }
+        out
+    }
 }

@@ -54,130 +54,160 @@ fn owner_differs(want: &Option<Owner>, have: &PathState) -> Option<String> {
 /// users, ownership and kernel settings are not managed.
 pub fn plan(resources: &[Resource], seen: &Observed, local: bool) -> Vec<Change> {
     let mut out = Vec::new();
-    let change = |i: usize, r: &Resource, action: Action, detail: String| Change {
-        index: Some(i),
-        resource: r.label(),
-        kind: r.kind(),
-        action,
-        detail,
-        diff: None,
-        delete_route: None,
-    };
     for (i, r) in resources.iter().enumerate() {
-        let (action, detail) = match r {
-            Resource::Group { name } if !local => presence(seen.groups.contains(name)),
-            Resource::User { name, .. } if !local => presence(seen.users.contains(name)),
-            Resource::Group { .. } | Resource::User { .. } => (
-                Action::Unchanged,
-                "not managed on the local transport".into(),
-            ),
-            Resource::Dir { path, mode, owner } => match seen.paths.get(path) {
-                None => (Action::Create, format!("mode {mode:o}")),
-                Some(s) if s.kind != 'd' => (
-                    Action::Update,
-                    format!("is a {} , not a folder", kind_name(s.kind)),
-                ),
-                Some(s) => {
-                    let mut what = Vec::new();
-                    if s.mode != *mode {
-                        what.push(format!("mode {:o} → {mode:o}", s.mode));
-                    }
-                    if !local && let Some(o) = owner_differs(owner, s) {
-                        what.push(o);
-                    }
-                    differences(what)
-                }
-            },
-            Resource::File {
-                path,
-                content,
-                mode,
-                owner,
-                ..
-            } => match seen.paths.get(path) {
-                None => (
-                    Action::Create,
-                    format!("{} bytes, mode {mode:o}", content.len()),
-                ),
-                Some(s) => {
-                    let mut what = Vec::new();
-                    if s.kind != 'f' {
-                        what.push(format!("is a {}", kind_name(s.kind)));
-                    } else if seen.hashes.get(path).map(String::as_str)
-                        != Some(sha256(content).as_str())
-                    {
-                        what.push("content".to_string());
-                    }
-                    if s.mode != *mode {
-                        what.push(format!("mode {:o} → {mode:o}", s.mode));
-                    }
-                    if !local && let Some(o) = owner_differs(owner, s) {
-                        what.push(o);
-                    }
-                    differences(what)
-                }
-            },
-            Resource::Symlink { path, target } => match seen.paths.get(path) {
-                None => (Action::Create, format!("→ {target}")),
-                Some(s) if s.kind == 'l' && &s.link == target => (Action::Unchanged, String::new()),
-                Some(s) if s.kind == 'l' => {
-                    (Action::Update, format!("→ {} becomes → {target}", s.link))
-                }
-                Some(s) => (
-                    Action::Update,
-                    format!("is a {}, becomes a link → {target}", kind_name(s.kind)),
-                ),
-            },
-            Resource::Sysctl { key, value } if !local => match seen.sysctl.get(key) {
-                Some(v) if v == value => (Action::Unchanged, String::new()),
-                Some(v) => (Action::Update, format!("{v} → {value}")),
-                None => (Action::Update, format!("→ {value}")),
-            },
-            Resource::Sysctl { .. } => (
-                Action::Unchanged,
-                "kept in the sysctl file only on the local transport".into(),
-            ),
-            Resource::Service { name, .. } => {
-                let (enabled, running) = seen.services.get(name).copied().unwrap_or((false, false));
-                let mut what = Vec::new();
-                if !enabled {
-                    what.push("enable".to_string());
-                }
-                if seen.has_release && !running {
-                    what.push("start".to_string());
-                }
-                match (what.is_empty(), enabled) {
-                    (true, _) => (Action::Unchanged, String::new()),
-                    (false, false) => (Action::Create, what.join(", ")),
-                    (false, true) => (Action::Update, what.join(", ")),
-                }
-            }
-            Resource::Route { to, via, metric } if !local => {
-                let live = seen.routes.iter().find(|l| &l.dst == to);
-                match live {
-                    Some(l)
-                        if l.gateway.as_deref() == Some(via.as_str()) && l.metric == *metric =>
-                    {
-                        (Action::Unchanged, String::new())
-                    }
-                    Some(l) => (
-                        Action::Update,
-                        format!("via {} → via {via}", l.gateway.as_deref().unwrap_or("-")),
-                    ),
-                    None => (Action::Create, format!("via {via}")),
-                }
-            }
-            Resource::Route { to, via, metric } => {
-                let line = route_line(to, via, *metric);
-                presence_detail(
-                    seen.managed_routes.contains(&line),
-                    format!("via {via} (recorded only on the local transport)"),
-                )
-            }
-        };
-        out.push(change(i, r, action, detail));
+        let (action, detail) = compare(r, seen, local);
+        out.push(Change {
+            index: Some(i),
+            resource: r.label(),
+            kind: r.kind(),
+            action,
+            detail,
+            diff: None,
+            delete_route: None,
+        });
     }
-    // routes jinbao added earlier that the profile no longer lists
+    dropped_routes(resources, seen, local, &mut out);
+    out
+}
+
+/// What would change of one resource, in a few words.
+fn compare(r: &Resource, seen: &Observed, local: bool) -> (Action, String) {
+    match r {
+        Resource::Group { name } if !local => presence(seen.groups.contains(name)),
+        Resource::User { name, .. } if !local => presence(seen.users.contains(name)),
+        Resource::Group { .. } | Resource::User { .. } => (
+            Action::Unchanged,
+            "not managed on the local transport".into(),
+        ),
+        Resource::Dir { path, mode, owner } => dir_change(seen, local, path, *mode, owner),
+        Resource::File {
+            path,
+            content,
+            mode,
+            owner,
+            ..
+        } => file_change(seen, local, path, content, *mode, owner),
+        Resource::Symlink { path, target } => match seen.paths.get(path) {
+            None => (Action::Create, format!("→ {target}")),
+            Some(s) if s.kind == 'l' && &s.link == target => (Action::Unchanged, String::new()),
+            Some(s) if s.kind == 'l' => {
+                (Action::Update, format!("→ {} becomes → {target}", s.link))
+            }
+            Some(s) => (
+                Action::Update,
+                format!("is a {}, becomes a link → {target}", kind_name(s.kind)),
+            ),
+        },
+        Resource::Sysctl { key, value } if !local => match seen.sysctl.get(key) {
+            Some(v) if v == value => (Action::Unchanged, String::new()),
+            Some(v) => (Action::Update, format!("{v} → {value}")),
+            None => (Action::Update, format!("→ {value}")),
+        },
+        Resource::Sysctl { .. } => (
+            Action::Unchanged,
+            "kept in the sysctl file only on the local transport".into(),
+        ),
+        Resource::Service { name, .. } => service_change(seen, name),
+        Resource::Route { to, via, metric } if !local => route_change(seen, to, via, *metric),
+        Resource::Route { to, via, metric } => {
+            let line = route_line(to, via, *metric);
+            presence_detail(
+                seen.managed_routes.contains(&line),
+                format!("via {via} (recorded only on the local transport)"),
+            )
+        }
+    }
+}
+
+fn dir_change(
+    seen: &Observed,
+    local: bool,
+    path: &str,
+    mode: u32,
+    owner: &Option<Owner>,
+) -> (Action, String) {
+    match seen.paths.get(path) {
+        None => (Action::Create, format!("mode {mode:o}")),
+        Some(s) if s.kind != 'd' => (
+            Action::Update,
+            format!("is a {} , not a folder", kind_name(s.kind)),
+        ),
+        Some(s) => {
+            let mut what = Vec::new();
+            if s.mode != mode {
+                what.push(format!("mode {:o} → {mode:o}", s.mode));
+            }
+            if !local && let Some(o) = owner_differs(owner, s) {
+                what.push(o);
+            }
+            differences(what)
+        }
+    }
+}
+
+fn file_change(
+    seen: &Observed,
+    local: bool,
+    path: &str,
+    content: &[u8],
+    mode: u32,
+    owner: &Option<Owner>,
+) -> (Action, String) {
+    match seen.paths.get(path) {
+        None => (
+            Action::Create,
+            format!("{} bytes, mode {mode:o}", content.len()),
+        ),
+        Some(s) => {
+            let mut what = Vec::new();
+            if s.kind != 'f' {
+                what.push(format!("is a {}", kind_name(s.kind)));
+            } else if seen.hashes.get(path).map(String::as_str) != Some(sha256(content).as_str()) {
+                what.push("content".to_string());
+            }
+            if s.mode != mode {
+                what.push(format!("mode {:o} → {mode:o}", s.mode));
+            }
+            if !local && let Some(o) = owner_differs(owner, s) {
+                what.push(o);
+            }
+            differences(what)
+        }
+    }
+}
+
+fn service_change(seen: &Observed, name: &str) -> (Action, String) {
+    let (enabled, running) = seen.services.get(name).copied().unwrap_or((false, false));
+    let mut what = Vec::new();
+    if !enabled {
+        what.push("enable".to_string());
+    }
+    if seen.has_release && !running {
+        what.push("start".to_string());
+    }
+    match (what.is_empty(), enabled) {
+        (true, _) => (Action::Unchanged, String::new()),
+        (false, false) => (Action::Create, what.join(", ")),
+        (false, true) => (Action::Update, what.join(", ")),
+    }
+}
+
+fn route_change(seen: &Observed, to: &str, via: &str, metric: Option<u32>) -> (Action, String) {
+    let live = seen.routes.iter().find(|l| l.dst == to);
+    match live {
+        Some(l) if l.gateway.as_deref() == Some(via) && l.metric == metric => {
+            (Action::Unchanged, String::new())
+        }
+        Some(l) => (
+            Action::Update,
+            format!("via {} → via {via}", l.gateway.as_deref().unwrap_or("-")),
+        ),
+        None => (Action::Create, format!("via {via}")),
+    }
+}
+
+/// Routes jinbao added earlier that the profile no longer lists: their deletions.
+fn dropped_routes(resources: &[Resource], seen: &Observed, local: bool, out: &mut Vec<Change>) {
     let desired: Vec<&str> = resources
         .iter()
         .filter_map(|r| match r {
@@ -207,7 +237,6 @@ pub fn plan(resources: &[Resource], seen: &Observed, local: bool) -> Vec<Change>
             }
         }
     }
-    out
 }
 
 /// One line of the managed-routes file.
