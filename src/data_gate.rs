@@ -85,8 +85,9 @@ pub fn counts(p: &SiteProfile) -> Counts {
     }
     let mut out = BTreeMap::new();
     for t in KEY_TABLES {
+        let sql = format!("SELECT count(*) FROM {}", conn.table(t));
         let n = conn
-            .count(&format!("SELECT count(*) FROM {}", conn.table(t)))
+            .count(&sql)
             .map_err(|source| CountError::Table { table: t, source })?;
         out.insert(t.to_string(), n);
     }

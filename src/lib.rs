@@ -25,6 +25,7 @@ pub mod interrupt;
 pub mod inventory;
 pub mod netcheck;
 pub mod numbers;
+pub mod operator;
 pub mod output;
 pub mod parallel;
 pub mod privacy;

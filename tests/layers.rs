@@ -277,3 +277,37 @@ fn the_printer_scan_finds_the_printer() {
     assert!(printer_uses("src/output/layout.rs", text).is_empty());
     assert!(printer_uses("src/lib.rs", text).is_empty());
 }
+
+/// The lines of `text` (the file `shown`) outside the database seam (`src/db/`) that pick an
+/// engine by hand: consumers call the seam's methods and never match on the engine.
+fn engine_matches(shown: &str, text: &str) -> Vec<String> {
+    if shown.starts_with("src/db/") {
+        return Vec::new();
+    }
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| {
+            ["Conn::Pg", "Conn::Lite", "is_postgres("]
+                .iter()
+                .any(|m| line.contains(m))
+        })
+        .map(|(n, line)| format!("{shown}:{}: {}", n + 1, line.trim()))
+        .collect()
+}
+
+#[test]
+fn only_the_database_seam_picks_an_engine() {
+    nothing_found_in_src(
+        engine_matches,
+        "call a method of db::Database (src/db/) instead of matching on the engine",
+    );
+}
+
+/// The engine scan finds a match on the engine, and leaves the seam alone.
+#[test]
+fn the_engine_scan_finds_a_match() {
+    let text =
+        "match conn {\n    Conn::Pg(c) => 1,\n    Conn::Lite(c) => 2,\n}\nif c.is_postgres() {}\n";
+    assert_eq!(engine_matches("src/data/import.rs", text).len(), 3);
+    assert!(engine_matches("src/db/pg.rs", text).is_empty());
+}

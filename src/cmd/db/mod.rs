@@ -116,10 +116,10 @@ pub fn known_version(migrations: &[crate::schema::Migration], to: u32) -> Result
 /// `user@host as role`, recorded in the history.
 pub fn installed_by(site: &Site) -> String {
     match site.profile.database.engine {
-        crate::profile::Engine::Sqlite => crate::db::operator(),
+        crate::profile::Engine::Sqlite => crate::operator::operator(),
         crate::profile::Engine::Postgres => format!(
             "{} as {}",
-            crate::db::operator(),
+            crate::operator::operator(),
             site.profile.database.roles.migrator.user
         ),
     }
