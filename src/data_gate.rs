@@ -76,7 +76,7 @@ impl std::fmt::Display for RowDrop {
 
 pub fn counts(p: &SiteProfile) -> Counts {
     // a city without its database yet has nothing to lose; counting must not create the file
-    if p.database.engine == crate::profile::Engine::Sqlite && !db::sqlite_path(p).exists() {
+    if db::never_made(p) {
         return Ok(None);
     }
     let mut conn = db::connect(p, Account::ReadOnly)?;

@@ -68,9 +68,7 @@ pub fn find(sites: &[&Site]) -> Result<CrossCity> {
             s.pinyin()
         );
         // an embedded database that was never created is not made here just to be empty
-        if s.profile.database.engine == crate::profile::Engine::Sqlite
-            && !db::sqlite_path(&s.profile).exists()
-        {
+        if db::never_made(&s.profile) {
             skipped.insert(s.pinyin().to_string(), why);
             continue;
         }

@@ -40,6 +40,34 @@ pub trait Dialect: Sync {
     fn now(&self) -> &'static str;
     /// The sum of a group's amounts of money.
     fn money_sum(&self, expr: &str) -> String;
+
+    /// `col` is 17 digits and a digit or X (the shape of an ID number).
+    fn digits17(&self, col: &str) -> String;
+    /// The position (from 1; 0 when absent) of the character `ch` in `set` (an SQL literal).
+    fn position(&self, set: &str, ch: &str) -> String;
+    /// Today as YYYYMMDD text.
+    fn today_yyyymmdd(&self) -> &'static str;
+    /// Today as a date.
+    fn today(&self) -> &'static str;
+    /// YYYYMM of a date column, as an integer.
+    fn month_of(&self, col: &str) -> String;
+    /// A date column as YYYYMMDD text.
+    fn yyyymmdd(&self, col: &str) -> String;
+    /// `col` holds a character of the private use area or a replacement character.
+    fn bad_chars(&self, col: &str) -> String;
+    /// A date column `n` years later.
+    fn add_years(&self, col: &str, n: u32) -> String;
+    /// The distinct values of a column of a group, comma separated.
+    fn list_agg(&self, col: &str) -> String;
+    /// What ends a subquery the planner must not fold into the query around it.
+    fn fence(&self) -> &'static str;
+    /// The functions giving the least and the greatest of several values of a row.
+    fn least_greatest(&self) -> (&'static str, &'static str);
+    /// `table` (as `x`) with what `id_digit` reads the ID number in `col` from, once per row.
+    fn with_id_digits(&self, table: &str, col: &str) -> String;
+    /// The `i`th character (from 1) of the ID number in `col`, read through `with_id_digits`
+    /// (as `y`), as its digit: any other character is no digit from 0 to 9.
+    fn id_digit(&self, col: &str, i: usize) -> String;
 }
 
 /// The dialect of `engine`.

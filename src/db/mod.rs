@@ -328,6 +328,12 @@ pub fn describe(p: &SiteProfile) -> String {
     }
 }
 
+/// Whether the site's database is an SQLite file nobody made yet: it holds nothing, and is
+/// not made just to be looked at (a PostgreSQL database is always there to be asked).
+pub fn never_made(p: &SiteProfile) -> bool {
+    p.database.engine == Engine::Sqlite && !sqlite_path(p).exists()
+}
+
 /// The SQLite file of a site.
 pub fn sqlite_path(p: &SiteProfile) -> PathBuf {
     PathBuf::from(&p.database.dsn)

@@ -507,4 +507,61 @@ impl Dialect for Postgres {
     fn money_sum(&self, expr: &str) -> String {
         format!("sum({expr})")
     }
+
+    fn digits17(&self, col: &str) -> String {
+        format!("{col} ~ '^[0-9]{{17}}[0-9X]$'")
+    }
+
+    fn position(&self, set: &str, ch: &str) -> String {
+        format!("strpos({set}, {ch})")
+    }
+
+    fn today_yyyymmdd(&self) -> &'static str {
+        "to_char(current_date, 'YYYYMMDD')"
+    }
+
+    fn today(&self) -> &'static str {
+        "current_date"
+    }
+
+    fn month_of(&self, col: &str) -> String {
+        format!("(extract(year from {col}) * 100 + extract(month from {col}))::integer")
+    }
+
+    fn yyyymmdd(&self, col: &str) -> String {
+        format!("to_char({col}, 'YYYYMMDD')")
+    }
+
+    fn bad_chars(&self, col: &str) -> String {
+        format!("{col} ~ '[\\uE000-\\uF8FF\\uFFFD]'")
+    }
+
+    fn add_years(&self, col: &str, n: u32) -> String {
+        format!("({col} + interval '{n} years')::date")
+    }
+
+    fn list_agg(&self, col: &str) -> String {
+        format!("string_agg(DISTINCT CAST({col} AS TEXT), ',')")
+    }
+
+    fn fence(&self) -> &'static str {
+        " OFFSET 0"
+    }
+
+    fn least_greatest(&self) -> (&'static str, &'static str) {
+        ("least", "greatest")
+    }
+
+    /// The digits as bytes: one conversion per row, then `get_byte` (the value padded so that
+    /// a short one never reads past its end).
+    fn with_id_digits(&self, table: &str, col: &str) -> String {
+        format!(
+            "(SELECT x.*, convert_to(rpad(CAST(x.{col} AS TEXT), 18, ' '), 'UTF8') AS jb_b FROM {table} x{})",
+            self.fence()
+        )
+    }
+
+    fn id_digit(&self, _col: &str, i: usize) -> String {
+        format!("get_byte(y.jb_b, {}) - 48", i - 1)
+    }
 }

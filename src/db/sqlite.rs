@@ -353,4 +353,56 @@ impl Dialect for Sqlite {
     fn money_sum(&self, expr: &str) -> String {
         format!("round(sum({expr}), 2)")
     }
+
+    fn digits17(&self, col: &str) -> String {
+        format!("{col} GLOB '{}[0-9X]'", "[0-9]".repeat(17))
+    }
+
+    fn position(&self, set: &str, ch: &str) -> String {
+        format!("instr({set}, {ch})")
+    }
+
+    fn today_yyyymmdd(&self) -> &'static str {
+        "strftime('%Y%m%d', 'now')"
+    }
+
+    fn today(&self) -> &'static str {
+        "date('now')"
+    }
+
+    fn month_of(&self, col: &str) -> String {
+        format!("CAST(strftime('%Y%m', {col}) AS INTEGER)")
+    }
+
+    fn yyyymmdd(&self, col: &str) -> String {
+        format!("replace({col}, '-', '')")
+    }
+
+    fn bad_chars(&self, col: &str) -> String {
+        format!("jinbao_bad_chars({col})")
+    }
+
+    fn add_years(&self, col: &str, n: u32) -> String {
+        format!("date({col}, '+{n} years')")
+    }
+
+    fn list_agg(&self, col: &str) -> String {
+        format!("group_concat(DISTINCT {col})")
+    }
+
+    fn fence(&self) -> &'static str {
+        ""
+    }
+
+    fn least_greatest(&self) -> (&'static str, &'static str) {
+        ("min", "max")
+    }
+
+    fn with_id_digits(&self, table: &str, _col: &str) -> String {
+        table.to_string()
+    }
+
+    fn id_digit(&self, col: &str, i: usize) -> String {
+        format!("coalesce(unicode(substr(y.{col}, {i}, 1)), 0) - 48")
+    }
 }

@@ -3,89 +3,11 @@
 
 use super::{Rule, RuleError, key_columns};
 use crate::data::ids;
-use crate::db;
+use crate::db::{self, Dialect};
 use crate::profile::Engine;
 
 pub(super) fn sql_str(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
-}
-
-/// Engine differences the rules need.
-pub(super) struct Dialect(pub(super) Engine);
-
-impl Dialect {
-    pub(super) fn digits17(&self, col: &str) -> String {
-        match self.0 {
-            Engine::Postgres => format!("{col} ~ '^[0-9]{{17}}[0-9X]$'"),
-            Engine::Sqlite => format!("{col} GLOB '{}[0-9X]'", "[0-9]".repeat(17)),
-        }
-    }
-    pub(super) fn position(&self, set: &str, ch: &str) -> String {
-        match self.0 {
-            Engine::Postgres => format!("strpos({}, {ch})", sql_str(set)),
-            Engine::Sqlite => format!("instr({}, {ch})", sql_str(set)),
-        }
-    }
-    /// Today as YYYYMMDD text.
-    pub(super) fn today_yyyymmdd(&self) -> &'static str {
-        match self.0 {
-            Engine::Postgres => "to_char(current_date, 'YYYYMMDD')",
-            Engine::Sqlite => "strftime('%Y%m%d', 'now')",
-        }
-    }
-    pub(super) fn today(&self) -> &'static str {
-        match self.0 {
-            Engine::Postgres => "current_date",
-            Engine::Sqlite => "date('now')",
-        }
-    }
-    /// YYYYMM of a date column, as an integer.
-    pub(super) fn month_of(&self, col: &str) -> String {
-        match self.0 {
-            Engine::Postgres => {
-                format!("(extract(year from {col}) * 100 + extract(month from {col}))::integer")
-            }
-            Engine::Sqlite => format!("CAST(strftime('%Y%m', {col}) AS INTEGER)"),
-        }
-    }
-    pub(super) fn yyyymmdd(&self, col: &str) -> String {
-        match self.0 {
-            Engine::Postgres => format!("to_char({col}, 'YYYYMMDD')"),
-            Engine::Sqlite => format!("replace({col}, '-', '')"),
-        }
-    }
-    pub(super) fn bad_chars(&self, col: &str) -> String {
-        match self.0 {
-            Engine::Postgres => format!("{col} ~ '[\\uE000-\\uF8FF\\uFFFD]'"),
-            Engine::Sqlite => format!("jinbao_bad_chars({col})"),
-        }
-    }
-    pub(super) fn distinct(&self, a: &str, b: &str) -> String {
-        match self.0 {
-            Engine::Postgres => format!("{a} IS DISTINCT FROM {b}"),
-            Engine::Sqlite => format!("{a} IS NOT {b}"),
-        }
-    }
-    /// A date column `n` years later.
-    pub(super) fn add_years(&self, col: &str, n: u32) -> String {
-        match self.0 {
-            Engine::Postgres => format!("({col} + interval '{n} years')::date"),
-            Engine::Sqlite => format!("date({col}, '+{n} years')"),
-        }
-    }
-    /// The distinct values of a column of a group, comma separated.
-    pub(super) fn list_agg(&self, col: &str) -> String {
-        match self.0 {
-            Engine::Postgres => format!("string_agg(DISTINCT CAST({col} AS TEXT), ',')"),
-            Engine::Sqlite => format!("group_concat(DISTINCT {col})"),
-        }
-    }
-    pub(super) fn table(&self, t: &str) -> String {
-        match self.0 {
-            Engine::Postgres => format!("{}.{t}", db::SCHEMA),
-            Engine::Sqlite => t.to_string(),
-        }
-    }
 }
 
 const ID_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -99,14 +21,14 @@ const ORG_WEIGHTS: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
 /// True when the 9 characters of `col` from position `from + 1` are an organization code with
 /// its right check character (GB 11714): alone (`from` 0, length 9) or inside a credit code.
 /// True when `col` is a valid organization code (GB 11714) or credit code (GB 32100).
-pub(super) fn employer_ok(d: &Dialect, col: &str) -> String {
+pub(super) fn employer_ok(d: &dyn Dialect, col: &str) -> String {
     let uscc_sum: String = USCC_WEIGHTS
         .iter()
         .enumerate()
         .map(|(i, w)| {
             format!(
                 "({} - 1)*{w}",
-                d.position(USCC_SET, &format!("substr({col}, {}, 1)", i + 1))
+                d.position(&sql_str(USCC_SET), &format!("substr({col}, {}, 1)", i + 1))
             )
         })
         .collect::<Vec<_>>()
@@ -116,7 +38,7 @@ pub(super) fn employer_ok(d: &Dialect, col: &str) -> String {
         all = (1..=17)
             .map(|i| format!(
                 "{} > 0",
-                d.position(USCC_SET, &format!("substr({col}, {i}, 1)"))
+                d.position(&sql_str(USCC_SET), &format!("substr({col}, {i}, 1)"))
             ))
             .collect::<Vec<_>>()
             .join(" AND "),
@@ -133,12 +55,12 @@ pub(super) fn employer_ok(d: &Dialect, col: &str) -> String {
     format!("({uscc_ok} OR {org_ok})")
 }
 
-pub(super) fn org_code_sql(d: &Dialect, col: &str, from: usize) -> String {
+pub(super) fn org_code_sql(d: &dyn Dialect, col: &str, from: usize) -> String {
     let ch = |i: usize| format!("substr({col}, {}, 1)", from + i);
     let org_sum: String = ORG_WEIGHTS
         .iter()
         .enumerate()
-        .map(|(i, w)| format!("({} - 1)*{w}", d.position(ORG_SET, &ch(i + 1))))
+        .map(|(i, w)| format!("({} - 1)*{w}", d.position(&sql_str(ORG_SET), &ch(i + 1))))
         .collect::<Vec<_>>()
         .join(" + ");
     let length = if from == 0 {
@@ -149,7 +71,7 @@ pub(super) fn org_code_sql(d: &Dialect, col: &str, from: usize) -> String {
     format!(
         "({length}{all} AND {check} = (CASE 11 - ({org_sum}) % 11 WHEN 10 THEN 'X' WHEN 11 THEN '0' ELSE CAST(11 - ({org_sum}) % 11 AS TEXT) END))",
         all = (1..=8)
-            .map(|i| format!("{} > 0", d.position(ORG_SET, &ch(i))))
+            .map(|i| format!("{} > 0", d.position(&sql_str(ORG_SET), &ch(i))))
             .collect::<Vec<_>>()
             .join(" AND "),
         check = ch(9)
@@ -171,7 +93,7 @@ fn id_sum(col: &str) -> String {
 }
 
 /// True when the ID's birth part is a real date, not after today and not before 1870.
-fn id_date_real(dialect: &Dialect, col: &str) -> String {
+fn id_date_real(dialect: &dyn Dialect, col: &str) -> String {
     let y = format!("CAST(substr({col}, 7, 4) AS INTEGER)");
     let m = format!("CAST(substr({col}, 11, 2) AS INTEGER)");
     let d = format!("CAST(substr({col}, 13, 2) AS INTEGER)");
@@ -186,7 +108,7 @@ fn id_date_real(dialect: &Dialect, col: &str) -> String {
 /// True when the birth-date field `col` is a date an ID can hold (1870 to today) and none of
 /// the rule's placeholders: a placeholder or an impossible date is the date rule's finding, a
 /// real date is compared with the ID however early it is.
-pub(super) fn birth_comparable(d: &Dialect, rule: &Rule, col: &str) -> String {
+pub(super) fn birth_comparable(d: &dyn Dialect, rule: &Rule, col: &str) -> String {
     let mut s = format!("{col} >= '1870-01-01' AND {col} <= {}", d.today());
     for p in &rule.placeholders {
         s.push_str(&format!(" AND {col} <> {}", sql_str(p)));
@@ -196,7 +118,7 @@ pub(super) fn birth_comparable(d: &Dialect, rule: &Rule, col: &str) -> String {
 
 /// The keys of the rows that break the rule, as one text column `k`.
 pub fn compile(rule: &Rule, engine: Engine) -> Result<String, RuleError> {
-    let d = Dialect(engine);
+    let d = db::dialect(engine);
     let bad = |m: &str| RuleError::Rule {
         rule: rule.name.clone(),
         message: m.to_string(),
@@ -291,7 +213,7 @@ pub fn compile(rule: &Rule, engine: Engine) -> Result<String, RuleError> {
                 "SELECT {} FROM {t} WHERE {} AND NOT {}",
                 key(""),
                 d.digits17(col),
-                id_date_real(&d, col)
+                id_date_real(d, col)
             )
         }
         "id_area_code" => {
@@ -320,7 +242,7 @@ pub fn compile(rule: &Rule, engine: Engine) -> Result<String, RuleError> {
                 "SELECT {} FROM {t} WHERE {} AND {} AND substr({col}, 7, 8) <> {}",
                 key(""),
                 d.digits17(col),
-                birth_comparable(&d, rule, "birth_date"),
+                birth_comparable(d, rule, "birth_date"),
                 d.yyyymmdd("birth_date")
             )
         }
@@ -329,7 +251,7 @@ pub fn compile(rule: &Rule, engine: Engine) -> Result<String, RuleError> {
             format!(
                 "SELECT {} FROM {t} WHERE NOT {}",
                 key(""),
-                employer_ok(&d, col)
+                employer_ok(d, col)
             )
         }
         "orphan" => {
