@@ -63,6 +63,10 @@ pub enum DbError {
         target: String,
         source: rusqlite::Error,
     },
+    /// A statement of a transaction failed: the server's words (its source kept for the
+    /// causes shown).
+    #[error("{}", pg_message(.0))]
+    Statement(#[source] postgres::Error),
     #[error("{0}")]
     Other(String),
     /// What `each_row`'s consumer did with a row failed (writing it out).
@@ -326,6 +330,12 @@ pub fn describe(p: &SiteProfile) -> String {
             Err(_) => "(unparsable dsn)".into(),
         },
     }
+}
+
+/// The database role `account` acts as, on an engine that has roles (PostgreSQL; an SQLite
+/// file has none).
+pub fn role(p: &SiteProfile, account: Account) -> Option<&str> {
+    (p.database.engine == Engine::Postgres).then(|| account.of(p).user.as_str())
 }
 
 /// Whether the site's database is an SQLite file nobody made yet: it holds nothing, and is

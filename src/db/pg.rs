@@ -242,7 +242,7 @@ impl Database for postgres::Client {
             format!("SELECT width_bucket(rtrim(CAST({key} AS TEXT)), $1::text[]) AS b, {rest}");
         Ok(self
             .query(&sql, &[&bounds])
-            .map_err(pg_query_error)?
+            .map_err(DbError::Statement)?
             .iter()
             .map(|row| (row.get::<_, i32>(0).into(), row.get(1), row.get(2)))
             .collect())
@@ -255,10 +255,10 @@ impl Database for postgres::Client {
             // (refused once the session has used one: then the setting it has stays)
             let _ = self.batch_execute("SET temp_buffers = '256MB'");
         }
-        let mut tx = self.transaction().map_err(pg_query_error)?;
+        let mut tx = self.transaction().map_err(DbError::Statement)?;
         if large {
             tx.batch_execute("SET LOCAL work_mem = '256MB'")
-                .map_err(pg_query_error)?;
+                .map_err(DbError::Statement)?;
         }
         Ok(Box::new(PgTx { tx }))
     }
@@ -287,14 +287,14 @@ impl Tx for PgTx<'_> {
     }
 
     fn batch(&mut self, sql: &str) -> Result<(), DbError> {
-        self.tx.batch_execute(sql).map_err(pg_query_error)
+        self.tx.batch_execute(sql).map_err(DbError::Statement)
     }
 
     fn execute(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64, DbError> {
         let owned = pg_params(params);
         let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
             owned.iter().map(|b| b.as_ref()).collect();
-        self.tx.execute(sql, &refs).map_err(pg_query_error)
+        self.tx.execute(sql, &refs).map_err(DbError::Statement)
     }
 
     fn query(&mut self, sql: &str, params: &[Param<'_>]) -> Result<Vec<Vec<Cell>>, DbError> {
@@ -303,7 +303,7 @@ impl Tx for PgTx<'_> {
             owned.iter().map(|b| b.as_ref()).collect();
         self.tx
             .query(sql, &refs)
-            .map_err(pg_query_error)?
+            .map_err(DbError::Statement)?
             .iter()
             .map(pg_cells)
             .collect()
@@ -317,14 +317,14 @@ impl Tx for PgTx<'_> {
                 "{} ON COMMIT DROP",
                 super::stage_ddl(cols, "TEXT COLLATE \"C\"")
             ))
-            .map_err(pg_query_error)?;
+            .map_err(DbError::Statement)?;
         let writer = self
             .tx
             .copy_in(&format!(
                 "COPY jb_stage (line, {}) FROM STDIN",
                 cols.join(", ")
             ))
-            .map_err(pg_query_error)?;
+            .map_err(DbError::Statement)?;
         Ok(Box::new(CopyStage {
             writer,
             buf: Vec::with_capacity(COPY_BATCH + 4096),
@@ -334,7 +334,7 @@ impl Tx for PgTx<'_> {
     fn dedupe_for_join(&mut self, key: &[&str]) -> Result<(), DbError> {
         self.tx
             .batch_execute(&format!("{}; ANALYZE jb_stage", drop_repeated(key, "d")))
-            .map_err(pg_query_error)
+            .map_err(DbError::Statement)
     }
 
     /// In key order (the index is then written front to back, several times faster than in
@@ -387,11 +387,11 @@ impl Tx for PgTx<'_> {
     }
 
     fn commit(self: Box<Self>) -> Result<(), DbError> {
-        self.tx.commit().map_err(pg_query_error)
+        self.tx.commit().map_err(DbError::Statement)
     }
 
     fn rollback(self: Box<Self>) -> Result<(), DbError> {
-        self.tx.rollback().map_err(pg_query_error)
+        self.tx.rollback().map_err(DbError::Statement)
     }
 }
 
@@ -449,7 +449,7 @@ impl Stage for CopyStage<'_> {
 
     fn finish(mut self: Box<Self>) -> Result<(), DbError> {
         self.writer.write_all(&self.buf).map_err(query_error)?;
-        self.writer.finish().map_err(pg_query_error)?;
+        self.writer.finish().map_err(DbError::Statement)?;
         Ok(())
     }
 }

@@ -138,10 +138,7 @@ impl Database for rusqlite::Connection {
         self.execute_batch("DROP TABLE IF EXISTS temp.jb_stage")
             .map_err(query_error)?;
         self.execute_batch("BEGIN DEFERRED").map_err(query_error)?;
-        Ok(Box::new(LiteTx {
-            conn: self,
-            open: true,
-        }))
+        Ok(Box::new(LiteTx { conn: self }))
     }
 }
 
@@ -167,19 +164,18 @@ fn bind(st: &mut rusqlite::Statement<'_>, params: &[Param<'_>]) -> Result<(), Db
 /// A transaction on a city's file: `jb_stage` is dropped at its end.
 struct LiteTx<'c> {
     conn: &'c mut rusqlite::Connection,
-    open: bool,
 }
 
 impl LiteTx<'_> {
     fn end(&mut self, sql: &str) -> Result<(), DbError> {
-        self.open = false;
         self.conn.execute_batch(sql).map_err(query_error)
     }
 }
 
+/// Still open (never ended, or its COMMIT failed): rolled back.
 impl Drop for LiteTx<'_> {
     fn drop(&mut self) {
-        if self.open {
+        if !self.conn.is_autocommit() {
             let _ = self.conn.execute_batch("ROLLBACK");
         }
     }

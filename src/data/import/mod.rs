@@ -105,8 +105,8 @@ pub(crate) struct Staged {
     already: Option<(String, i64, i64, i64)>,
 }
 
-/// Imports one file of entity `e`: staged, checked and merged by [`load`] in one
-/// transaction, then its rejects written and its manifest made.
+/// Imports one file of entity `e`: staged, checked and merged in one
+/// transaction (`load::load`), then its rejects written and its manifest made.
 pub fn import_file(
     conn: &mut Conn,
     e: &'static Entity,
