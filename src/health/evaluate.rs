@@ -90,6 +90,20 @@ pub fn host_checks(
         )
         .both_signs(),
     );
+    resource_checks(c, city, host, probe, &mut out);
+    service_checks(site, host, probe, &mut out);
+    out
+}
+
+/// Disks, inodes, memory and load of a host, against the profile's thresholds.
+fn resource_checks(
+    c: &crate::profile::Checks,
+    city: &str,
+    host: &Host,
+    probe: &HostProbe,
+    out: &mut Vec<Check>,
+) {
+    let h = Some(host.name.as_str());
     for (mount, (used, _)) in &probe.disks {
         let s = Status::of(*used, c.disk_warn_pct, c.disk_crit_pct);
         out.push(
@@ -193,6 +207,13 @@ pub fn host_checks(
             Some(c.load_crit_per_cpu),
         ),
     );
+}
+
+/// The application on a host: its service, its answer, the routes and endpoints it needs.
+fn service_checks(site: &Site, host: &Host, probe: &HostProbe, out: &mut Vec<Check>) {
+    let city = site.pinyin();
+    let h = Some(host.name.as_str());
+    let local = host.endpoint.kind == TransportKind::Local;
     if let Some((enabled, running)) = probe.service {
         let name = &site.profile.app.service;
         let (s, v, hint) = match (enabled, running, probe.release.is_some()) {
@@ -295,7 +316,6 @@ pub fn host_checks(
         };
         out.push(Check::new(city, h, "endpoints", s, v).hint(hint));
     }
-    out
 }
 
 /// Checks of the city as a whole: every app server on the same release.
