@@ -1,5 +1,7 @@
-//! Connections to a site's database: PostgreSQL (the `postgres` crate, TLS optional) or a
-//! SQLite file (the sandbox), opened as one of the site's accounts. Passwords come only from
+//! The one seam to a site's database: PostgreSQL (the `postgres` crate, TLS optional) or a
+//! SQLite file (the sandbox), opened as one of the site's accounts. Consumers use a [`Conn`]
+//! as a [`Database`], stage files through a [`Tx`] and write SQL from [`Dialect`] fragments;
+//! only `pg.rs` and `sqlite.rs` know which engine they talk to. Passwords come only from
 //! secret references and never appear in messages.
 
 use std::path::{Path, PathBuf};
