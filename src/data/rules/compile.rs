@@ -118,10 +118,11 @@ pub(super) fn birth_comparable(d: &dyn Dialect, rule: &Rule, col: &str) -> Strin
 
 /// What every rule's statement is built from: the rule, the engine's SQL, its table and
 /// column, and the column whose value a finding shows.
+#[derive(Clone, Copy)]
 struct Compiling<'r> {
     rule: &'r Rule,
     d: &'static dyn Dialect,
-    t: String,
+    t: &'r str,
     col: &'r str,
     value_col: &'r str,
 }
@@ -174,10 +175,11 @@ pub fn compile(rule: &Rule, engine: Engine) -> Result<String, RuleError> {
     } else {
         ""
     };
+    let t = d.table(&rule.table);
     let c = Compiling {
         rule,
         d,
-        t: d.table(&rule.table),
+        t: &t,
         col,
         value_col,
     };
@@ -194,90 +196,87 @@ pub fn compile(rule: &Rule, engine: Engine) -> Result<String, RuleError> {
 
 /// The rules of ID numbers, employer codes and area codes.
 fn id_rule(c: &Compiling<'_>) -> Result<Option<String>, RuleError> {
-    let d = c.d;
-    let t = c.t.as_str();
-    let col = c.col;
-    let rule = c.rule;
-    let need = |v: &str, what: &str| c.need(v, what);
-    let key = |alias: &str| c.key(alias);
+    let Compiling {
+        rule, d, t, col, ..
+    } = *c;
     Ok(Some(match rule.kind.as_str() {
         "id_check_char" => {
-            need(col, "column")?;
+            c.need(col, "column")?;
             format!(
                 "SELECT {} FROM {t} WHERE {} AND substr({col}, 18, 1) <> substr('10X98765432', (({}) % 11) + 1, 1)",
-                key(""),
+                c.key(""),
                 d.digits17(col),
                 id_sum(col)
             )
         }
         "id_legacy" => {
-            need(&rule.src_column, "src_column")?;
+            c.need(&rule.src_column, "src_column")?;
             format!(
                 "SELECT {} FROM {t} WHERE length({}) = 15",
-                key(""),
+                c.key(""),
                 rule.src_column
             )
         }
         "id_shape" => {
-            need(col, "column")?;
+            c.need(col, "column")?;
             format!(
                 "SELECT {} FROM {t} WHERE NOT ({})",
-                key(""),
+                c.key(""),
                 d.digits17(col)
             )
         }
         "id_birth_real" => {
-            need(col, "column")?;
+            c.need(col, "column")?;
             format!(
                 "SELECT {} FROM {t} WHERE {} AND NOT {}",
-                key(""),
+                c.key(""),
                 d.digits17(col),
                 id_date_real(d, col)
             )
         }
         "id_area_code" => {
-            need(col, "column")?;
+            c.need(col, "column")?;
             // in force at some time in or after the birth year (GB 11643: an ID carries the
             // code of its issue, which comes after birth)
             format!(
                 "SELECT {} FROM {t} x WHERE {} AND NOT EXISTS (SELECT 1 FROM {} a WHERE a.code = substr(x.{col}, 1, 6) AND a.last_year >= CAST(substr(x.{col}, 7, 4) AS INTEGER))",
-                key(""),
+                c.key(""),
                 d.digits17(col),
                 d.table("area_code_years")
             )
         }
         "id_sex" => {
-            need(col, "column")?;
+            c.need(col, "column")?;
             format!(
                 "SELECT {} FROM {t} WHERE {} AND sex IN ('1', '2') AND (({} % 2 = 1) <> (sex = '1'))",
-                key(""),
+                c.key(""),
                 d.digits17(col),
                 digit(col, 17)
             )
         }
         "id_birth_matches" => {
-            need(col, "column")?;
+            c.need(col, "column")?;
             format!(
                 "SELECT {} FROM {t} WHERE {} AND {} AND substr({col}, 7, 8) <> {}",
-                key(""),
+                c.key(""),
                 d.digits17(col),
                 birth_comparable(d, rule, "birth_date"),
                 d.yyyymmdd("birth_date")
             )
         }
         "employer_code" => {
-            need(col, "column")?;
+            c.need(col, "column")?;
             format!(
                 "SELECT {} FROM {t} WHERE NOT {}",
-                key(""),
+                c.key(""),
                 employer_ok(d, col)
             )
         }
         "area_code" => {
-            need(col, "column")?;
+            c.need(col, "column")?;
             format!(
                 "SELECT {} FROM {t} x WHERE x.{col} IS NOT NULL AND x.{col} NOT IN (SELECT code FROM {})",
-                key("x."),
+                c.key("x."),
                 d.table("area_code_years")
             )
         }
@@ -287,19 +286,15 @@ fn id_rule(c: &Compiling<'_>) -> Result<Option<String>, RuleError> {
 
 /// The rules of one table: values present, unique, valid, referenced; its counts.
 fn table_rule(c: &Compiling<'_>) -> Result<Option<String>, RuleError> {
-    let d = c.d;
-    let t = c.t.as_str();
-    let col = c.col;
-    let rule = c.rule;
-    let need = |v: &str, what: &str| c.need(v, what);
-    let key = |alias: &str| c.key(alias);
-    let bad = |m: &str| c.bad(m);
+    let Compiling {
+        rule, d, t, col, ..
+    } = *c;
     Ok(Some(match rule.kind.as_str() {
         "not_null" => {
-            need(col, "column")?;
+            c.need(col, "column")?;
             format!(
                 "SELECT {} FROM {t} WHERE {col} IS NULL OR CAST({col} AS TEXT) = ''",
-                key("")
+                c.key("")
             )
         }
         "unique" => {
@@ -308,7 +303,7 @@ fn table_rule(c: &Compiling<'_>) -> Result<Option<String>, RuleError> {
             } else {
                 rule.columns.clone()
             };
-            need(&cols.join(""), "column")?;
+            c.need(&cols.join(""), "column")?;
             format!(
                 "SELECT CAST(max(county_code) AS TEXT) AS c, concat_ws(':', {c}) AS k, {v} AS v FROM {t} GROUP BY {c} HAVING count(DISTINCT county_code) > 1",
                 c = cols.join(", "),
@@ -316,8 +311,8 @@ fn table_rule(c: &Compiling<'_>) -> Result<Option<String>, RuleError> {
             )
         }
         "orphan" => {
-            need(col, "column")?;
-            need(&rule.ref_table, "ref_table")?;
+            c.need(col, "column")?;
+            c.need(&rule.ref_table, "ref_table")?;
             let rc = if rule.ref_column.is_empty() {
                 col
             } else {
@@ -325,22 +320,22 @@ fn table_rule(c: &Compiling<'_>) -> Result<Option<String>, RuleError> {
             };
             format!(
                 "SELECT {} FROM {t} x WHERE x.{col} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {} r WHERE r.{rc} = x.{col})",
-                key("x."),
+                c.key("x."),
                 d.table(&rule.ref_table)
             )
         }
         "in_dictionary" => {
-            need(col, "column")?;
-            need(&rule.code_type, "code_type")?;
+            c.need(col, "column")?;
+            c.need(&rule.code_type, "code_type")?;
             format!(
                 "SELECT {} FROM {t} WHERE {col} IS NOT NULL AND {col} NOT IN (SELECT code_value FROM {} WHERE code_type = {})",
-                key(""),
+                c.key(""),
                 d.table("dict_code"),
                 sql_str(&rule.code_type)
             )
         }
         "date_valid" => {
-            need(col, "column")?;
+            c.need(col, "column")?;
             let mut bad_dates = vec![
                 format!("{col} > {}", d.today()),
                 format!("{col} < '1870-01-01'"),
@@ -356,25 +351,25 @@ fn table_rule(c: &Compiling<'_>) -> Result<Option<String>, RuleError> {
             }
             format!(
                 "SELECT {} FROM {t} WHERE {}",
-                key(""),
+                c.key(""),
                 bad_dates.join(" OR ")
             )
         }
         "period_valid" => {
-            need(col, "column")?;
+            c.need(col, "column")?;
             format!(
                 "SELECT {} FROM {t} WHERE {col} % 100 NOT BETWEEN 1 AND 12",
-                key("")
+                c.key("")
             )
         }
         "bad_characters" => {
-            need(col, "column")?;
-            format!("SELECT {} FROM {t} WHERE {}", key(""), d.bad_chars(col))
+            c.need(col, "column")?;
+            format!("SELECT {} FROM {t} WHERE {}", c.key(""), d.bad_chars(col))
         }
         "row_count" => {
             let min = rule
                 .min
-                .ok_or_else(|| bad("`min` is required for kind row_count"))?;
+                .ok_or_else(|| c.bad("`min` is required for kind row_count"))?;
             format!(
                 "SELECT '' AS c, CAST(count(*) AS TEXT) AS k, NULL AS v FROM {t} HAVING count(*) < {min}"
             )
@@ -416,7 +411,7 @@ fn table_rule(c: &Compiling<'_>) -> Result<Option<String>, RuleError> {
                     .collect();
                 format!(
                     "SELECT {} FROM {t} x JOIN ({}) l ON l.y = x.period / 100 WHERE x.base < l.lo OR x.base > l.hi",
-                    key("x."),
+                    c.key("x."),
                     rows.join(" UNION ALL ")
                 )
             }
@@ -427,10 +422,7 @@ fn table_rule(c: &Compiling<'_>) -> Result<Option<String>, RuleError> {
 
 /// The rules that hold one table against another (contributions against persons, …).
 fn cross_table_rule(c: &Compiling<'_>) -> Result<Option<String>, RuleError> {
-    let d = c.d;
-    let t = c.t.as_str();
-    let rule = c.rule;
-    let key = |alias: &str| c.key(alias);
+    let Compiling { rule, d, t, .. } = *c;
     Ok(Some(match rule.kind.as_str() {
         "paid_twice" => format!(
             "SELECT CAST(min(county_code) AS TEXT) AS c, concat_ws(':', id_number, insurance_type, period) AS k, {v} AS v FROM {t} GROUP BY id_number, insurance_type, period HAVING count(*) > 1",
@@ -440,7 +432,7 @@ fn cross_table_rule(c: &Compiling<'_>) -> Result<Option<String>, RuleError> {
             "SELECT {} FROM {t} x JOIN {} p ON p.id_number = x.id_number \
              WHERE (p.retired = 1 AND p.retire_date IS NOT NULL AND x.period > {}) \
                 OR (p.death_date IS NOT NULL AND x.period > {})",
-            key("x."),
+            c.key("x."),
             d.table("person"),
             d.month_of("p.retire_date"),
             d.month_of("p.death_date")
@@ -448,7 +440,7 @@ fn cross_table_rule(c: &Compiling<'_>) -> Result<Option<String>, RuleError> {
         "unemployed_while_employed" => format!(
             "SELECT {} FROM {t} x JOIN {} u ON u.id_number = x.id_number \
              WHERE x.insurance_type = '110' AND x.period >= {} AND (u.ended_on IS NULL OR x.period <= {})",
-            key("x."),
+            c.key("x."),
             d.table("unemployment_registration"),
             d.month_of("u.registered_on"),
             d.month_of("u.ended_on")
@@ -458,7 +450,7 @@ fn cross_table_rule(c: &Compiling<'_>) -> Result<Option<String>, RuleError> {
             "SELECT {} FROM {t} WHERE birth_date > '1900-01-01' AND birth_date <= {today} \
              AND work_start > '1900-01-01' AND work_start <= {today} \
              AND (work_start < {} OR work_start > {})",
-            key(""),
+            c.key(""),
             d.add_years("birth_date", 14),
             d.add_years("birth_date", 70),
             today = d.today()
@@ -484,7 +476,7 @@ fn cross_table_rule(c: &Compiling<'_>) -> Result<Option<String>, RuleError> {
         "after_death" => format!(
             "SELECT {} FROM {t} x JOIN {} p ON p.id_number = x.id_number \
              WHERE p.death_date IS NOT NULL AND x.period > {}",
-            key("x."),
+            c.key("x."),
             d.table("person"),
             d.month_of("p.death_date")
         ),
