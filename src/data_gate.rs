@@ -76,7 +76,7 @@ impl std::fmt::Display for RowDrop {
 
 pub fn counts(p: &SiteProfile) -> Counts {
     // a city without its database yet has nothing to lose; counting must not create the file
-    if p.database.engine == crate::profile::Engine::Sqlite && !db::sqlite_path(p).exists() {
+    if db::never_made(p) {
         return Ok(None);
     }
     let mut conn = db::connect(p, Account::ReadOnly)?;
@@ -85,8 +85,9 @@ pub fn counts(p: &SiteProfile) -> Counts {
     }
     let mut out = BTreeMap::new();
     for t in KEY_TABLES {
+        let sql = format!("SELECT count(*) FROM {}", conn.table(t));
         let n = conn
-            .count(&format!("SELECT count(*) FROM {}", conn.table(t)))
+            .count(&sql)
             .map_err(|source| CountError::Table { table: t, source })?;
         out.insert(t.to_string(), n);
     }

@@ -2,8 +2,9 @@
 //! centers of Henan's province center and its 18 cities, driven by profiles.
 //!
 //! Layers, arrows only downward: `cli` and `cmd` (parse, call the domain, hand results to
-//! `output`) → domain modules → foundations (`profile`, `diagnostic`, `env_vars`, `progress`: how the domain
-//! reports progress without the printer).
+//! `output`) → domain modules → foundations (`profile`, `diagnostic`, `env_vars`, `operator`: who
+//! runs jinbao and where, `db`: the database seam, `progress`: how the domain reports progress
+//! without the printer).
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod assess;
@@ -23,6 +24,7 @@ pub mod interrupt;
 pub mod inventory;
 pub mod net;
 pub mod numbers;
+pub mod operator;
 pub mod output;
 pub mod parallel;
 pub mod privacy;

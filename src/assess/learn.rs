@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::db::Account;
 use crate::health::{Check, Status};
-use crate::profile::{Engine, Profiles, Site};
+use crate::profile::{Profiles, Site};
 use crate::release::journal::{Event, EventKind};
 use crate::state::facts::{self, Fact};
 
@@ -34,7 +34,7 @@ pub fn provision(
 /// (no embedded database yet) or it cannot be asked (then nothing is learnt).
 pub fn schema_now(site: &Site, templates: &Path, drift: Option<bool>) -> Option<Fact> {
     let p = &site.profile;
-    if p.database.engine == Engine::Sqlite && !crate::db::sqlite_path(p).exists() {
+    if crate::db::never_made(p) {
         return None;
     }
     let migrations = crate::schema::of_engine(templates, p.database.engine).ok()?;

@@ -15,8 +15,8 @@ use crate::context::Ctx;
 use crate::db::Account;
 use crate::error::{Exit, usage};
 use crate::output::{Tone, tenths};
+use crate::profile::Site;
 use crate::profile::target::TargetSpec;
-use crate::profile::{Engine, Site};
 
 #[derive(Debug, Args)]
 pub struct StatusArgs {
@@ -68,7 +68,7 @@ pub struct SchemaStatus {
 fn schema(templates: &std::path::Path, site: &Site) -> SchemaStatus {
     let p = &site.profile;
     // an embedded database nobody created yet is not made here just to be looked at
-    if p.database.engine == Engine::Sqlite && !crate::db::sqlite_path(p).exists() {
+    if crate::db::never_made(p) {
         return SchemaStatus {
             current: None,
             latest: 0,

@@ -13,15 +13,10 @@ use crate::profile::Site;
 
 pub use crate::sqlite_functions::hash64;
 
-const PG_HASH: &str =
-    "('x' || substr(md5(id_number || '|' || insurance_type), 1, 16))::bit(64)::bigint";
-
+/// The 64-bit hash of a person's (ID number, insurance) key, the same on every engine.
 fn hash_expr(conn: &Conn) -> String {
-    if conn.is_postgres() {
-        PG_HASH.to_string()
-    } else {
-        "jinbao_hash64(id_number || '|' || insurance_type)".to_string()
-    }
+    conn.dialect()
+        .md5_hash64("id_number || '|' || insurance_type")
 }
 
 fn table(conn: &Conn) -> String {
@@ -73,9 +68,7 @@ pub fn find(sites: &[&Site]) -> Result<CrossCity> {
             s.pinyin()
         );
         // an embedded database that was never created is not made here just to be empty
-        if s.profile.database.engine == crate::profile::Engine::Sqlite
-            && !db::sqlite_path(&s.profile).exists()
-        {
+        if db::never_made(&s.profile) {
             skipped.insert(s.pinyin().to_string(), why);
             continue;
         }

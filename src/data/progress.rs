@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::db::{self, Account};
-use crate::profile::{Engine, Site};
+use crate::profile::Site;
 
 /// The entities a county must have sent for its data to count as concentrated.
 pub const CORE: &[&str] = &["person", "employer", "enrolment", "contribution"];
@@ -103,7 +103,7 @@ type Loads = (
 
 fn read_loads(site: &Site, with_rows: bool) -> Result<Loads, ProgressError> {
     // an embedded database that was never made holds nothing (and is not made here)
-    if site.profile.database.engine == Engine::Sqlite && !db::sqlite_path(&site.profile).exists() {
+    if db::never_made(&site.profile) {
         return Ok(Default::default());
     }
     let mut conn = db::connect(&site.profile, Account::ReadOnly)?;

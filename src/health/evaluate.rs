@@ -437,16 +437,9 @@ pub fn database_checks(site: &Site, templates: &std::path::Path, with_drift: boo
         }
     };
     let size = store.size_bytes().ok().flatten();
-    let conns = match db::connect(p, Account::ReadOnly) {
-        Ok(db::Conn::Pg(mut c)) => c
-            .query_one(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()",
-                &[],
-            )
-            .ok()
-            .map(|r| r.get::<_, i64>(0)),
-        _ => None,
-    };
+    let conns = db::connect(p, Account::ReadOnly)
+        .ok()
+        .and_then(|mut c| c.sessions());
     let mut value = format!("{target} answers");
     if let Some(b) = size {
         value.push_str(&format!(", {:.1} MB", b as f64 / 1e6));

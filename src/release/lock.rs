@@ -11,8 +11,8 @@ pub fn info(run: &str, version: &str) -> String {
     let pid = std::process::id();
     format!(
         "run={run} operator={} host={} pid={pid} start={} release={version} since={}",
-        crate::db::operator(),
-        crate::state::lock::hostname(),
+        crate::operator::operator(),
+        crate::operator::hostname(),
         crate::state::lock::start_time(pid).unwrap_or(0),
         crate::clock::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
     )
@@ -33,7 +33,7 @@ pub fn is_dead(info: &str) -> bool {
     ) else {
         return false;
     };
-    host == crate::state::lock::hostname() && crate::state::lock::start_time(pid) != Some(start)
+    host == crate::operator::hostname() && crate::state::lock::start_time(pid) != Some(start)
 }
 
 /// When the lock was taken, from its info line.

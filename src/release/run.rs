@@ -202,7 +202,7 @@ pub fn abandon(state: &Path) -> Result<String, RunError> {
         && let Ok(j) = Journal::reopen(state, &run, None)
     {
         let _ = j.emit(EventKind::Abandoned {
-            by: crate::db::operator(),
+            by: crate::operator::operator(),
         });
     }
     let active = state.join("rollouts").join("ACTIVE");

@@ -441,7 +441,7 @@ impl Store for LiteStore {
         let me = format!(
             "pid {} ({}, since {})",
             std::process::id(),
-            db::operator(),
+            crate::operator::operator(),
             chrono::Utc::now().format("%Y-%m-%d %H:%M:%S UTC")
         );
         let _ = file.set_len(0);

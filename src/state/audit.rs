@@ -58,7 +58,7 @@ pub fn record(state_dir: &Path, e: Entry<'_>) -> std::io::Result<()> {
     let rec = AuditRecord {
         v: AUDIT_VERSION,
         time: crate::clock::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        operator: crate::db::operator(),
+        operator: crate::operator::operator(),
         identity: e.identity,
         action: e.action.to_string(),
         targets: e.targets,

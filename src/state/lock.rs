@@ -31,10 +31,10 @@ impl Holder {
     pub fn me(what: &str) -> Self {
         let pid = std::process::id();
         Holder {
-            host: hostname(),
+            host: crate::operator::hostname(),
             pid,
             start: start_time(pid).unwrap_or(0),
-            operator: crate::db::operator(),
+            operator: crate::operator::operator(),
             since: crate::clock::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             what: what.to_string(),
         }
@@ -43,7 +43,7 @@ impl Holder {
     /// True when the holder is provably gone: on this host, and its pid is not running or now
     /// belongs to another process.
     pub fn is_dead(&self) -> bool {
-        self.host == hostname() && start_time(self.pid) != Some(self.start)
+        self.host == crate::operator::hostname() && start_time(self.pid) != Some(self.start)
     }
 
     /// `rollout 2026… (pid 123 on ctl1, operator root@ctl1) since 2026-11-27T10:00:00Z`
@@ -53,13 +53,6 @@ impl Holder {
             self.what, self.pid, self.host, self.operator, self.since
         )
     }
-}
-
-/// This machine's name.
-pub fn hostname() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .map(|h| h.trim().to_string())
-        .unwrap_or_else(|_| "localhost".into())
 }
 
 /// A process's start time in clock ticks after boot, None when it is not running.
@@ -177,7 +170,7 @@ pub fn acquire(
             continue;
         }
         let took_over = match previous {
-            Some(h) if !h.is_dead() && h.host != hostname() => {
+            Some(h) if !h.is_dead() && h.host != crate::operator::hostname() => {
                 // SAFETY: unlocking our own descriptor.
                 unsafe { libc::flock(fd, libc::LOCK_UN) };
                 return Err(LockError::Foreign(h));

@@ -115,13 +115,10 @@ pub fn known_version(migrations: &[crate::schema::Migration], to: u32) -> Result
 
 /// `user@host as role`, recorded in the history.
 pub fn installed_by(site: &Site) -> String {
-    match site.profile.database.engine {
-        crate::profile::Engine::Sqlite => crate::db::operator(),
-        crate::profile::Engine::Postgres => format!(
-            "{} as {}",
-            crate::db::operator(),
-            site.profile.database.roles.migrator.user
-        ),
+    let me = crate::operator::operator();
+    match crate::db::role(&site.profile, crate::db::Account::Migrator) {
+        Some(role) => format!("{me} as {role}"),
+        None => me,
     }
 }
 

@@ -12,9 +12,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::format::{self, Entity, Kind};
+use super::format::{self, Entity};
 use super::import;
-use crate::db::Conn;
+use crate::db::{Cell, Conn};
 
 /// Why a comparison stopped.
 #[derive(Debug, thiserror::Error)]
@@ -23,10 +23,6 @@ pub enum CompareError {
     County(String),
     #[error(transparent)]
     Db(#[from] crate::db::DbError),
-    #[error("{}", crate::db::pg_message(.0))]
-    Postgres(#[from] postgres::Error),
-    #[error("{0}")]
-    Sqlite(#[from] rusqlite::Error),
     /// Reading or staging the extract.
     #[error(transparent)]
     Extract(#[from] import::ImportError),
@@ -76,10 +72,6 @@ struct Difference {
     columns: String,
 }
 
-fn is_pg(c: &Conn) -> bool {
-    c.is_postgres()
-}
-
 fn table(c: &Conn, t: &str) -> String {
     c.table(t)
 }
@@ -89,30 +81,14 @@ fn columns(e: &Entity) -> Vec<&'static str> {
     import::stage_columns(e)
 }
 
-fn kind_of(e: &Entity, col: &str) -> Option<Kind> {
-    e.columns.iter().find(|c| c.name == col).map(|c| c.kind)
-}
-
 /// A staged (text) column as the target's type.
 fn typed(c: &Conn, e: &Entity, col: &str, alias: &str) -> String {
-    let x = format!("{alias}{col}");
-    match (is_pg(c), kind_of(e, col)) {
-        (true, Some(Kind::Date)) => format!("{x}::date"),
-        (true, Some(Kind::Period | Kind::Count)) => format!("{x}::integer"),
-        (true, Some(Kind::Money)) => format!("{x}::numeric"),
-        (true, Some(Kind::Flag)) => format!("{x}::smallint"),
-        (false, Some(Kind::Money)) => format!("CAST({x} AS REAL)"),
-        (false, Some(Kind::Period | Kind::Count | Kind::Flag)) => format!("CAST({x} AS INTEGER)"),
-        _ => x,
-    }
+    c.dialect()
+        .typed(&format!("{alias}{col}"), import::sql_type(e, col))
 }
 
 fn distinct(c: &Conn, a: &str, b: &str) -> String {
-    if is_pg(c) {
-        format!("{a} IS DISTINCT FROM {b}")
-    } else {
-        format!("{a} IS NOT {b}")
-    }
+    c.dialect().distinct(a, b)
 }
 
 /// The differences for the data's owners: full keys, in a private file (0600 in a 0700 folder).
@@ -171,7 +147,6 @@ pub fn against_extract(
         .join(format!(".compare-{}.tmp", std::process::id()));
     let mut r = super::extract::open(e, path, spec, &tmp)?;
     let cols = columns(e);
-    let key = e.key.join(", ");
     let t = table(conn, e.table);
     let join = e
         .key
@@ -236,68 +211,36 @@ pub fn against_extract(
             format!("({any_differ})")
         }
     );
-    // the first line of a key repeated in the extract is the one compared (as import loads it)
-    let dedupe_pg = format!(
-        "DELETE FROM jb_stage s USING (SELECT {key}, min(line) AS first FROM jb_stage GROUP BY {key} HAVING count(*) > 1) d WHERE {} AND s.line <> d.first; ANALYZE jb_stage",
-        e.key
-            .iter()
-            .map(|k| format!("s.{k} = d.{k}"))
-            .collect::<Vec<_>>()
-            .join(" AND ")
-    );
-    let dedupe_lite = format!(
-        "CREATE INDEX temp.jb_stage_key ON jb_stage ({key}, line); \
-         DELETE FROM jb_stage WHERE EXISTS (SELECT 1 FROM jb_stage d WHERE {} AND d.line < jb_stage.line)",
-        e.key
-            .iter()
-            .map(|k| format!("d.{k} = jb_stage.{k}"))
-            .collect::<Vec<_>>()
-            .join(" AND ")
-    );
     let count_sql = format!("SELECT count(*) FROM {t} WHERE county_code = '{county}'");
-    let (diffs, staged, city_rows) = match conn {
-        Conn::Pg(client) => {
-            let mut tx = client.transaction()?;
-            import::stage_pg(&mut tx, &mut r, &cols, &|_| {})?;
-            tx.batch_execute(&dedupe_pg)?;
-            let staged: i64 = tx.query_one("SELECT count(*) FROM jb_stage", &[])?.get(0);
-            let city: i64 = tx.query_one(&count_sql, &[])?.get(0);
-            let diffs = tx
-                .query(&compare_sql, &[])?
-                .iter()
-                .map(|row| Difference {
-                    key: row.get(0),
-                    kind: kind_str(&row.get::<_, String>(1)),
-                    columns: row.get::<_, Option<String>>(2).unwrap_or_default(),
-                })
-                .collect();
-            tx.rollback()?;
-            (diffs, staged as u64, city as u64)
-        }
-        Conn::Lite(c) => {
-            c.execute_batch("DROP TABLE IF EXISTS temp.jb_stage")?;
-            let tx = c.transaction()?;
-            import::stage_lite(&tx, &mut r, &cols, &|_| {})?;
-            tx.execute_batch(&dedupe_lite)?;
-            let staged: i64 =
-                tx.query_row("SELECT count(*) FROM jb_stage", [], |row| row.get(0))?;
-            let city: i64 = tx.query_row(&count_sql, [], |row| row.get(0))?;
-            let diffs = {
-                let mut st = tx.prepare(&compare_sql)?;
-                st.query_map([], |row| {
-                    Ok(Difference {
-                        key: row.get(0)?,
-                        kind: kind_str(&row.get::<_, String>(1)?),
-                        columns: row.get::<_, Option<String>>(2)?.unwrap_or_default(),
-                    })
-                })?
-                .collect::<Result<Vec<_>, _>>()?
-            };
-            tx.rollback()?;
-            c.execute_batch("DROP TABLE IF EXISTS temp.jb_stage")?;
-            (diffs, staged as u64, city as u64)
-        }
+    let mut tx = conn.staging(false)?;
+    let mut stage = tx.stage(&cols)?;
+    r.stream(&mut |line, values| Ok(stage.push(line, values)?), &|_| {})?;
+    stage.finish()?;
+    // the first line of a key repeated in the extract is the one compared (as import loads it)
+    tx.dedupe_for_join(e.key)?;
+    let count = |tx: &mut Box<dyn crate::db::Tx + '_>, sql: &str| -> Result<u64> {
+        let rows = tx.query(sql, &[])?;
+        Ok(rows
+            .first()
+            .and_then(|r| r.first())
+            .and_then(Cell::int)
+            .unwrap_or(0) as u64)
     };
+    let staged = count(&mut tx, "SELECT count(*) FROM jb_stage")?;
+    let city_rows = count(&mut tx, &count_sql)?;
+    let diffs: Vec<Difference> = tx
+        .query(&compare_sql, &[])?
+        .iter()
+        .map(|row| {
+            let text = |i: usize| row.get(i).and_then(Cell::text);
+            Difference {
+                key: text(0).unwrap_or_default(),
+                kind: kind_str(&text(1).unwrap_or_default()),
+                columns: text(2).unwrap_or_default(),
+            }
+        })
+        .collect();
+    tx.rollback()?;
     let _ = std::fs::remove_file(&tmp);
     let mut diffs = diffs;
     diffs.sort_by(|a, b| a.key.cmp(&b.key));

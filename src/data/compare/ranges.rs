@@ -6,10 +6,11 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::{
-    CompareError, Difference, EntityDiff, Result, SEP, Transfer, columns, is_pg, kind_of,
-    summarize, table, write_differences,
+    CompareError, Difference, EntityDiff, Result, SEP, Transfer, columns, summarize, table,
+    write_differences,
 };
-use crate::data::format::{Entity, Kind};
+use crate::data::format::Entity;
+use crate::data::import::sql_type;
 use crate::db::Conn;
 
 /// One side of a database comparison.
@@ -27,26 +28,12 @@ struct Side<'c> {
 }
 
 fn row_text(c: &Conn, e: &Entity) -> String {
+    let d = c.dialect();
     let parts: Vec<String> = columns(e)
         .iter()
-        .map(|col| {
-            let x = match (is_pg(c), kind_of(e, col)) {
-                (true, Some(Kind::Money)) => format!("CAST({col} AS numeric(14,2))::text"),
-                (true, Some(Kind::Text(_) | Kind::Code(_) | Kind::Id | Kind::Employer) | None) => {
-                    format!("rtrim(CAST({col} AS TEXT))")
-                }
-                (true, _) => format!("CAST({col} AS TEXT)"),
-                (false, Some(Kind::Money)) => format!("printf('%.2f', {col})"),
-                (false, Some(Kind::Period | Kind::Count | Kind::Flag)) => {
-                    format!("CAST(CAST({col} AS INTEGER) AS TEXT)")
-                }
-                (false, _) => format!("CAST({col} AS TEXT)"),
-            };
-            format!("coalesce({x}, '\\N')")
-        })
+        .map(|col| format!("coalesce({}, '\\N')", d.as_text(col, sql_type(e, col))))
         .collect();
-    let sep = if is_pg(c) { "chr(31)" } else { "char(31)" };
-    parts.join(&format!(" || {sep} || "))
+    parts.join(&format!(" || {} || ", d.unit_separator()))
 }
 
 impl<'c> Side<'c> {
@@ -55,10 +42,7 @@ impl<'c> Side<'c> {
         let hash = match hashing {
             Hashing::Record => format!("hash_record_extended(ROW({}), 0)", columns(e).join(", ")),
             Hashing::Text => format!("hashtextextended({text}, 0)"),
-            Hashing::Md5 if is_pg(conn) => {
-                format!("('x' || substr(md5({text}), 1, 16))::bit(64)::bigint")
-            }
-            Hashing::Md5 => format!("jinbao_hash64({text})"),
+            Hashing::Md5 => conn.dialect().md5_hash64(&text),
         };
         // the column itself, not an expression of it, so that its index serves the range scans
         let k0 = e.key[0].to_string();
@@ -142,7 +126,7 @@ impl<'c> Side<'c> {
             self.range(lo, hi)
         );
         // without the padding of a CHAR column, as the one-pass checksums compare them
-        let pad = is_pg(self.conn);
+        let pad = self.conn.dialect().pads_char_keys();
         Ok(self
             .text_rows(&sql)?
             .into_iter()
@@ -192,37 +176,8 @@ impl<'c> Side<'c> {
             self.from,
             self.range(range.0.as_deref(), range.1.as_deref())
         );
-        match &mut *self.conn {
-            Conn::Pg(c) => {
-                let sql = format!(
-                    "SELECT width_bucket(rtrim(CAST({} AS TEXT)), $1::text[]) AS b, {rest}",
-                    self.k0
-                );
-                for row in c.query(&sql, &[&bounds])? {
-                    let b: i32 = row.get(0);
-                    let n: i64 = row.get(1);
-                    out[b as usize] = (n as u64, row.get(2));
-                }
-            }
-            Conn::Lite(c) => {
-                let sql = format!(
-                    "SELECT jinbao_bucket(CAST({} AS TEXT), ?1) AS b, {rest}",
-                    self.k0
-                );
-                let joined = bounds.join("\u{1f}");
-                let mut st = c.prepare(&sql)?;
-                let rows = st.query_map([&joined], |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, i64>(1)?,
-                        r.get::<_, String>(2)?,
-                    ))
-                })?;
-                for row in rows {
-                    let (b, n, sum) = row?;
-                    out[b as usize] = (n as u64, sum);
-                }
-            }
+        for (b, n, sum) in self.conn.by_bucket(&self.k0, &rest, bounds)? {
+            out[b as usize] = (n as u64, sum);
         }
         Ok(out)
     }
@@ -267,18 +222,7 @@ enum Hashing {
 }
 
 fn hashing(a: &mut Conn, b: &mut Conn) -> Hashing {
-    fn version(c: &mut Conn) -> Option<u32> {
-        match c {
-            Conn::Pg(c) => c
-                .query_one("SELECT current_setting('server_version_num')", &[])
-                .ok()?
-                .get::<_, String>(0)
-                .parse()
-                .ok(),
-            Conn::Lite(_) => None,
-        }
-    }
-    match (version(a), version(b)) {
+    match (a.server_version(), b.server_version()) {
         (Some(x), Some(y)) if x >= 140_000 && y >= 140_000 => Hashing::Record,
         (Some(_), Some(_)) => Hashing::Text,
         _ => Hashing::Md5,
@@ -408,8 +352,12 @@ pub fn against_database(
     // pass on PostgreSQL, where a row's part is found by walking the bounds (so not too many)
     // one pass per range on both engines (PostgreSQL's width_bucket, SQLite's jinbao_bucket);
     // with PostgreSQL on a side the bounds stay few enough for it to walk
-    let any_pg = a.conn.is_postgres() || b.conn.is_postgres();
-    let parts = (city_rows / 5000).min(if any_pg { 64 } else { 4096 });
+    let max_buckets = a
+        .conn
+        .dialect()
+        .max_buckets()
+        .min(b.conn.dialect().max_buckets());
+    let parts = (city_rows / 5000).min(max_buckets);
     let sampled = if both_pg && city_rows > 100_000 {
         a.split_sampled(city_rows, parts)?
     } else {

@@ -5,8 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use super::compile::{Dialect, birth_comparable, employer_ok, sql_str};
+use super::compile::{birth_comparable, employer_ok, sql_str};
 use super::{Rule, RuleError, key_columns};
+use crate::db::{self, Dialect};
 use crate::profile::Engine;
 
 /// Kinds whose verdict depends on one row of their table alone.
@@ -100,34 +101,18 @@ fn compile_fused(
     id_col: Option<&str>,
     engine: Engine,
 ) -> Result<Fused, RuleError> {
-    let d = Dialect(engine);
-    let pg = engine == Engine::Postgres;
+    let d = db::dialect(engine);
     let t = d.table(table);
-    let fence = if pg { " OFFSET 0" } else { "" };
+    let fence = d.fence();
     let needs_ids = chunk
         .iter()
         .any(|i| ID_KINDS.contains(&rules[*i].kind.as_str()));
     let needs_area = chunk.iter().any(|i| rules[*i].kind == "id_area_code");
     let mut from = format!("{t} x");
     if let (true, Some(col)) = (needs_ids, id_col) {
-        // the digits as bytes, once per row (PostgreSQL: one conversion, then get_byte; the
-        // value padded so that a short one never reads past its end)
-        let (l1, digit) = if pg {
-            (
-                format!(
-                    "(SELECT x.*, convert_to(rpad(CAST(x.{col} AS TEXT), 18, ' '), 'UTF8') AS jb_b FROM {t} x{fence})"
-                ),
-                Box::new(|i: usize| format!("get_byte(y.jb_b, {}) - 48", i - 1))
-                    as Box<dyn Fn(usize) -> String>,
-            )
-        } else {
-            (
-                t.clone(),
-                Box::new(move |i: usize| {
-                    format!("coalesce(unicode(substr(y.{col}, {i}, 1)), 0) - 48")
-                }) as Box<dyn Fn(usize) -> String>,
-            )
-        };
+        // the digits once per row, each rule then reads them
+        let l1 = d.with_id_digits(&t, col);
+        let digit = |i: usize| d.id_digit(col, i);
         let digits: Vec<String> = (1..=17)
             .map(|i| format!("{} AS jb_d{i}", digit(i)))
             .collect();
@@ -136,11 +121,7 @@ fn compile_fused(
             digits.join(", ")
         );
         let ds: Vec<String> = (1..=17).map(|i| format!("z.jb_d{i}")).collect();
-        let (least, greatest) = if pg {
-            ("least", "greatest")
-        } else {
-            ("min", "max")
-        };
+        let (least, greatest) = d.least_greatest();
         let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
         let sum: Vec<String> = weights
             .iter()
@@ -169,7 +150,7 @@ fn compile_fused(
     let mut values = Vec::new();
     for (bit, i) in chunk.iter().enumerate() {
         let r = &rules[*i];
-        let bad = predicate(r, &d)?;
+        let bad = predicate(r, d)?;
         bits.push(format!("CASE WHEN {bad} THEN {} ELSE 0 END", 1i64 << bit));
         let v = value_of(r);
         values.push(v.map(|v| match value_cols.iter().position(|x| *x == v) {
@@ -216,7 +197,7 @@ fn value_of(r: &Rule) -> Option<String> {
 }
 
 /// A row-level rule as a boolean over the row `x` (and the shared ID parts).
-fn predicate(r: &Rule, d: &Dialect) -> Result<String, RuleError> {
+fn predicate(r: &Rule, d: &dyn Dialect) -> Result<String, RuleError> {
     let need = |v: &str, what: &str| {
         if v.is_empty() {
             Err(RuleError::Rule {

@@ -230,7 +230,7 @@ mod tests {
         c.execute_batch("CREATE TABLE person (county_code TEXT, id_number TEXT, sex TEXT, birth_date TEXT);
              INSERT INTO person VALUES ('1', '11010519491231002X', '2', '1949-12-31'), ('1', '110105194912310021', '1', '1949-12-31'), ('1', '110105194902300020', '2', NULL);").unwrap();
         crate::sqlite_functions::register(&c).unwrap();
-        let mut conn = Conn::Lite(c);
+        let mut conn = Conn::from(c);
         let (n, keys) = run(
             &mut conn,
             &compile(
@@ -274,7 +274,7 @@ mod tests {
             c.execute_batch(sql).unwrap();
         }
         crate::sqlite_functions::register(&c).unwrap();
-        let mut conn = Conn::Lite(c);
+        let mut conn = Conn::from(c);
         let (n, keys) = run(
             &mut conn,
             &compile(

@@ -118,7 +118,11 @@ impl Rollout<'_> {
             if let Some(m) = status.checksum_mismatches.first() {
                 return Err(SchemaGateError::Edited(m.file.clone()));
             }
-            let by = format!("{} (rollout {})", crate::db::operator(), self.journal.run);
+            let by = format!(
+                "{} (rollout {})",
+                crate::operator::operator(),
+                self.journal.run
+            );
             let mut n = 0;
             for m in migrations
                 .iter()
