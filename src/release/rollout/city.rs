@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use super::{CityResult, Outcome, Rollout, last_lines};
+use super::{CityResult, Outcome, Rollout, data_gate, last_lines};
 use crate::profile::Site;
 use crate::release::lock;
 use crate::release::remote;
@@ -245,7 +245,7 @@ impl Rollout<'_> {
 
         // 4. business data before the switch
         let began = Instant::now();
-        let before = crate::data_gate::counts(p);
+        let before = data_gate::counts(p);
         self.span(&city, None, "data-gate", began, Instant::now());
 
         // 5. switch, restart, health: batch by batch
@@ -307,9 +307,9 @@ impl Rollout<'_> {
         }
 
         // 6. business data after the switch and the health gate
-        if let Err(why) = crate::data_gate::compare(
+        if let Err(why) = data_gate::compare(
             before,
-            crate::data_gate::counts(p),
+            data_gate::counts(p),
             p.checks.row_drop_tolerance_pct,
         ) {
             self.step(&city, None, "data-gate", false, why.to_string());

@@ -14,6 +14,7 @@ use super::journal::{EventKind, Journal};
 use super::remote::ServerFacts;
 
 mod city;
+pub mod data_gate;
 mod outcome;
 mod prepare;
 mod switch;
