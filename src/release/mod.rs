@@ -4,7 +4,7 @@
 
 pub mod check;
 pub mod journal;
-pub mod lock;
+pub use rollout::lock;
 pub mod plan;
 pub mod remote;
 pub mod rollback;

@@ -166,12 +166,11 @@ pub fn rollback(
     from.sort();
     from.dedup();
     let run = format!("rollback-{}", std::process::id());
-    let _controller_lock = crate::state::lock::acquire(
+    let _controller_lock = lock::controller(
         state,
-        &format!("city-{}", site.pinyin()),
+        site.pinyin(),
         &format!("rollback of {} to {version}", site.pinyin()),
         lock_wait,
-        &mut |_| {},
     )
     .map_err(|e| match e {
         LockError::Io(e) => RollbackError::Io(e),
