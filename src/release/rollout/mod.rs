@@ -1,6 +1,7 @@
-//! Rolling a release out city by city: waves in order, cities in parallel up to a limit, the
-//! servers of a city in batches, a lock per city, a health gate, business-data gates, automatic
-//! rollback, a failure budget, and a journal that lets an interrupted run resume.
+//! Rolling a release out city by city: waves in order, cities in parallel up to a limit, a
+//! failure budget, and a journal that lets an interrupted run resume (here). A city's own
+//! rollout is a run of steps over one `CityRun` (`city.rs`), a module each: `preflight`,
+//! `gates`, `lock`, `prepare`, `upload`, `switch`, `verify`, `finalize`.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
