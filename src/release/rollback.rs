@@ -217,14 +217,7 @@ pub fn rollback(
             None => Ok(()),
         }
     });
-    let _ = fleet.each_always(Some(&app), progress, "unlock", |_, t, _| {
-        t.run(
-            &remote::unlock_script(t.root(), &install, Some(&run)),
-            b"",
-            Duration::from_secs(30),
-        )?;
-        Ok(())
-    });
+    let _ = lock::give_back(fleet, progress, &app, &install, &run);
     let report = Report {
         city: site.pinyin().to_string(),
         from,

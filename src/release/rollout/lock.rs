@@ -184,7 +184,7 @@ pub fn break_city_locks(
         let o = t.run(
             &format!(
                 "[ -f {dir}/info ] && read -r x < {dir}/info && printf '%s\\n' \"$x\"; {}",
-                crate::release::remote::unlock_script(t.root(), install, None)
+                remote::unlock_script(t.root(), install, None)
             ),
             b"",
             Duration::from_secs(30),
@@ -215,6 +215,25 @@ pub enum CityLockError {
     Held { holder: String },
 }
 
+/// Gives `run`'s city lock back on `hosts` (also after a stop was asked for); a lock of
+/// another run stays.
+pub fn give_back(
+    fleet: &crate::fleet::Fleet,
+    progress: &crate::progress::Progress,
+    hosts: &[usize],
+    install: &str,
+    run: &str,
+) -> Vec<crate::fleet::HostResult<()>> {
+    fleet.each_always(Some(hosts), progress, "unlock", |_, t, _| {
+        t.run(
+            &remote::unlock_script(t.root(), install, Some(run)),
+            b"",
+            Duration::from_secs(30),
+        )?;
+        Ok(())
+    })
+}
+
 /// Takes the city lock on `hosts` (servers of one city) for `run`: the first by name alone
 /// first (two runs racing for the city meet there, and the one that loses takes nothing else),
 /// then the rest. A lock of this run is ours (a resume); one whose holder provably died is
@@ -239,7 +258,7 @@ pub fn take_city(
     let round = |on: &[usize]| -> Result<Vec<(usize, String)>, CityLockError> {
         let results = fleet.each_always(Some(on), &quiet, "lock", |host, t, _| {
             let o = t.run(
-                &crate::release::remote::lock_script(t.root(), install, run, info),
+                &remote::lock_script(t.root(), install, run, info),
                 b"",
                 Duration::from_secs(60),
             )?;
@@ -272,16 +291,6 @@ pub fn take_city(
             Err(CityLockError::Servers(bad))
         }
     };
-    let give_back = |on: &[usize]| {
-        let _ = fleet.each_always(Some(on), &quiet, "unlock", |_, t, _| {
-            t.run(
-                &crate::release::remote::unlock_script(t.root(), install, Some(run)),
-                b"",
-                Duration::from_secs(30),
-            )?;
-            Ok(())
-        });
-    };
     let started = Instant::now();
     let mut pause = Duration::from_millis(50);
     loop {
@@ -297,7 +306,7 @@ pub fn take_city(
             for (i, h) in &held {
                 let _ = fleet.each_always(Some(&[*i]), &quiet, "unlock", |_, t, _| {
                     t.run(
-                        &crate::release::remote::unlock_exact_script(t.root(), install, h),
+                        &remote::unlock_exact_script(t.root(), install, h),
                         b"",
                         Duration::from_secs(30),
                     )?;
@@ -307,7 +316,7 @@ pub fn take_city(
             }
             continue;
         }
-        give_back(&order);
+        give_back(fleet, &quiet, &order, install, run);
         let holder = describe(&held[0].1, stale_after);
         if started.elapsed() >= wait || crate::interrupt::stopping() {
             return Err(CityLockError::Held { holder });
@@ -333,13 +342,7 @@ pub fn on_servers(
     fleet: &crate::fleet::Fleet,
     progress: &crate::progress::Progress,
 ) -> (Vec<Held>, Vec<String>) {
-    let results = crate::release::remote::preflight_app_servers(
-        profiles,
-        fleet,
-        progress,
-        "lock status",
-        "-",
-    );
+    let results = remote::preflight_app_servers(profiles, fleet, progress, "lock status", "-");
     let (mut held, mut unreachable) = (Vec::new(), Vec::new());
     for r in results {
         let h = fleet.host(r.index);
@@ -505,15 +508,14 @@ impl Rollout<'_> {
 
     /// Gives this run's lock back on `hosts` (also after a stop was asked for).
     pub(super) fn unlock(&self, c: &CityRun) {
-        let quiet = self.progress.hidden();
-        let _ = self.on_always(&c.app, &quiet, "unlock", |_, t| {
-            t.run(
-                &remote::unlock_script(t.root(), c.install(), Some(&self.journal.run)),
-                b"",
-                Duration::from_secs(30),
-            )?;
-            Ok(())
-        });
+        let results = give_back(
+            self.fleet,
+            &self.progress.hidden(),
+            &c.app,
+            c.install(),
+            &self.journal.run,
+        );
+        self.spans_of("unlock", &results);
     }
 
     /// The holders of the locks a round found taken, or why the round failed.
