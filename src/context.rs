@@ -195,23 +195,21 @@ impl Ctx {
         role: Option<&str>,
         connect: &crate::cli::ConnectArgs,
     ) -> Result<crate::fleet::Fleet> {
-        let hosts: Vec<crate::inventory::Host> = self
-            .select(spec)?
-            .into_iter()
-            .flat_map(|site| crate::inventory::hosts(site, role))
-            .collect();
-        if hosts.is_empty() {
+        let fleet = crate::fleet::Fleet::of_sites(
+            &self.select(spec)?,
+            role,
+            |_| true,
+            connect.forks,
+            connect.accept_new_host_keys,
+        );
+        if fleet.is_empty() {
             return Err(usage(
                 "the target has no servers".to_string(),
                 role.map(|r| format!("no server has the role `{r}`"))
                     .unwrap_or_default(),
             ));
         }
-        Ok(crate::fleet::Fleet::new(
-            hosts,
-            connect.forks,
-            connect.accept_new_host_keys,
-        ))
+        Ok(fleet)
     }
 
     /// This environment's records: journals, locks, ledgers, histories, the audit log.

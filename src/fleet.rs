@@ -110,6 +110,8 @@ pub struct Fleet {
     slots: Vec<Slot>,
     /// Each host's index by its label, found once.
     by_label: std::collections::HashMap<String, usize>,
+    /// The indexes of each site's hosts, for a fleet built from sites (`of_sites`).
+    by_site: Vec<std::ops::Range<usize>>,
 }
 
 /// Descriptors one host's connection may hold (its socket, a jump tunnel's pair, a command's
@@ -150,7 +152,38 @@ fn open_files_for(forks: usize) -> usize {
 }
 
 impl Fleet {
-    pub fn new(hosts: Vec<Host>, forks: usize, accept_new_host_keys: bool) -> Self {
+    /// The servers of `sites` that `keep` keeps, site by site: the one way a fleet is made
+    /// from profiles. `site_hosts(k)` gives back the hosts of `sites[k]`.
+    pub fn of_sites(
+        sites: &[&crate::profile::Site],
+        role: Option<&str>,
+        keep: impl Fn(&Host) -> bool,
+        forks: usize,
+        accept_new_host_keys: bool,
+    ) -> Self {
+        let mut hosts = Vec::new();
+        let mut by_site = Vec::with_capacity(sites.len());
+        for site in sites {
+            let first = hosts.len();
+            hosts.extend(
+                crate::inventory::hosts(site, role)
+                    .into_iter()
+                    .filter(|h| keep(h)),
+            );
+            by_site.push(first..hosts.len());
+        }
+        Fleet {
+            by_site,
+            ..Fleet::new(hosts, forks, accept_new_host_keys)
+        }
+    }
+
+    /// The indexes of the hosts of the `k`th site the fleet was made of (`of_sites`).
+    pub fn site_hosts(&self, k: usize) -> Vec<usize> {
+        self.by_site.get(k).cloned().unwrap_or_default().collect()
+    }
+
+    fn new(hosts: Vec<Host>, forks: usize, accept_new_host_keys: bool) -> Self {
         let forks = open_files_for(forks.max(1));
         let by_label = hosts
             .iter()
@@ -159,6 +192,7 @@ impl Fleet {
             .collect();
         Fleet {
             by_label,
+            by_site: Vec::new(),
             connector: Connector::new(accept_new_host_keys),
             forks,
             working: crate::transport::Gate::new(forks),

@@ -13,7 +13,6 @@ pub mod clock;
 pub mod cmd;
 pub mod context;
 pub mod data;
-pub mod data_gate;
 pub mod db;
 pub mod diagnostic;
 pub mod env_vars;

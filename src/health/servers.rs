@@ -25,14 +25,10 @@ pub fn servers(
     accept_new_host_keys: bool,
     rolled_out: &std::collections::BTreeSet<String>,
 ) -> Vec<Check> {
-    let hosts: Vec<_> = sites
-        .iter()
-        .flat_map(|s| crate::inventory::hosts(s, None))
-        .collect();
-    if hosts.is_empty() {
+    let fleet = Fleet::of_sites(sites, None, |_| true, forks, accept_new_host_keys);
+    if fleet.is_empty() {
         return Vec::new();
     }
-    let fleet = Fleet::new(hosts, forks, accept_new_host_keys);
     let results = fleet.each(None, progress, "health", |host, t, _| {
         let site = profiles.of_host(host);
         let timeout = site.profile.checks.timeout;

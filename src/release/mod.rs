@@ -4,8 +4,8 @@
 
 pub mod check;
 pub mod journal;
-pub mod lock;
 pub mod place;
+pub use rollout::lock;
 pub mod plan;
 pub mod remote;
 pub mod rollback;

@@ -123,12 +123,13 @@ pub fn make(
     forks: usize,
     accept_new_host_keys: bool,
 ) -> PlanFile {
-    let hosts: Vec<_> = sites
-        .iter()
-        .flat_map(|s| crate::inventory::hosts(s, None))
-        .filter(|h| h.runs_app())
-        .collect();
-    let fleet = Fleet::new(hosts, forks, accept_new_host_keys);
+    let fleet = Fleet::of_sites(
+        sites,
+        None,
+        crate::inventory::Host::runs_app,
+        forks,
+        accept_new_host_keys,
+    );
     let v = release.manifest.version.clone();
     let facts = remote::preflight_app_servers(profiles, &fleet, progress, "preflight", &v);
     let mut cities: Vec<PlanCity> = sites

@@ -166,12 +166,11 @@ pub fn rollback(
     from.sort();
     from.dedup();
     let run = format!("rollback-{}", std::process::id());
-    let _controller_lock = crate::state::lock::acquire(
+    let _controller_lock = lock::controller(
         state,
-        &format!("city-{}", site.pinyin()),
+        site.pinyin(),
         &format!("rollback of {} to {version}", site.pinyin()),
         lock_wait,
-        &mut |_| {},
     )
     .map_err(|e| match e {
         LockError::Io(e) => RollbackError::Io(e),
@@ -218,14 +217,7 @@ pub fn rollback(
             None => Ok(()),
         }
     });
-    let _ = fleet.each_always(Some(&app), progress, "unlock", |_, t, _| {
-        t.run(
-            &remote::unlock_script(t.root(), &install, Some(&run)),
-            b"",
-            Duration::from_secs(30),
-        )?;
-        Ok(())
-    });
+    let _ = lock::give_back(fleet, progress, &app, &install, &run);
     let report = Report {
         city: site.pinyin().to_string(),
         from,

@@ -257,13 +257,14 @@ pub fn execute(
     approve: Option<&super::rollout::Approve<'_>>,
 ) -> Result<Executed, RunError> {
     use super::rollout::{Rollout, RunEnd};
-    let hosts: Vec<_> = plan
-        .sites
-        .iter()
-        .flat_map(|s| crate::inventory::hosts(s, None))
-        .filter(|h| plan.opts.provision || h.runs_app())
-        .collect();
-    let fleet = crate::fleet::Fleet::new(hosts, plan.forks, plan.accept_new_host_keys);
+    // provisioning works on every server of a city; the release goes to its app servers
+    let fleet = crate::fleet::Fleet::of_sites(
+        plan.sites,
+        None,
+        |h| plan.opts.provision || h.runs_app(),
+        plan.forks,
+        plan.accept_new_host_keys,
+    );
     // what servers unpack is what the checker read: the canonical archive, never a second
     // reading of the file on disk
     let tarball = plan.release.canonical.0.clone();

@@ -1,6 +1,7 @@
-//! Rolling a release out city by city: waves in order, cities in parallel up to a limit, the
-//! servers of a city in batches, a lock per city, a health gate, business-data gates, automatic
-//! rollback, a failure budget, and a journal that lets an interrupted run resume.
+//! Rolling a release out city by city: waves in order, cities in parallel up to a limit, a
+//! failure budget, and a journal that lets an interrupted run resume (here). A city's own
+//! rollout is a run of steps over one `CityRun` (`city.rs`), a module each: `preflight`,
+//! `gates`, `lock`, `prepare`, `upload`, `switch`, `verify`, `finalize`.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -14,14 +15,23 @@ use super::journal::{EventKind, Journal};
 use super::remote::ServerFacts;
 
 mod city;
+pub mod data_gate;
+mod finalize;
+mod gates;
+pub mod lock;
 mod outcome;
+mod preflight;
 mod prepare;
 mod switch;
+mod upload;
+mod verify;
 use crate::fleet::{Fleet, HostError};
 use crate::inventory::Host;
 use crate::profile::{Profiles, Site};
 use crate::progress::Progress;
+use city::{CityRun, Stop};
 pub use outcome::{Batch, CityResult, Options, Outcome};
+pub use verify::{HealthCommandError, health_command, health_source};
 
 /// Facts a plan recorded, per server label: applying the plan refuses a city whose facts moved.
 pub type Expected = HashMap<String, ServerFacts>;
@@ -48,6 +58,9 @@ pub struct Rollout<'a> {
     spans: std::sync::Mutex<Vec<super::timings::Span>>,
     multi: MultiProgress,
 }
+
+/// A city of the run and its servers' indexes in the fleet.
+type Planned<'s> = (&'s Site, Vec<usize>);
 
 /// The question between waves: (question, the outcomes of the wave just done) → go on?
 pub type Approve<'a> = dyn Fn(&str, &[Outcome]) -> bool + Sync + 'a;
@@ -98,22 +111,23 @@ impl<'a> Rollout<'a> {
         }
     }
 
-    /// Runs `sites` wave by wave, skipping those in `done` (a resumed run).
+    /// Runs `sites` wave by wave, skipping those in `done` (a resumed run). `sites` are those
+    /// the fleet was made of, in the same order: each city's servers come from there.
     pub fn run(&self, sites: &[&Site], done: &[String]) -> (Vec<Outcome>, RunEnd) {
-        let mut waves: Vec<(String, Vec<&Site>)> = Vec::new();
-        for s in sites {
+        let mut waves: Vec<(String, Vec<Planned>)> = Vec::new();
+        for (k, s) in sites.iter().enumerate() {
             let w = s.profile.city.wave.clone();
+            let city = (*s, self.fleet.site_hosts(k));
             match waves.iter_mut().find(|(name, _)| *name == w) {
-                Some((_, list)) => list.push(s),
-                None => waves.push((w, vec![s])),
+                Some((_, list)) => list.push(city),
+                None => waves.push((w, vec![city])),
             }
         }
         let mut outcomes = Vec::new();
         for (k, (wave, cities)) in waves.iter().enumerate() {
-            let todo: Vec<&Site> = cities
+            let todo: Vec<&Planned> = cities
                 .iter()
-                .copied()
-                .filter(|s| !done.contains(&s.pinyin().to_string()))
+                .filter(|(s, _)| !done.contains(&s.pinyin().to_string()))
                 .collect();
             if todo.is_empty() {
                 continue;
@@ -123,13 +137,13 @@ impl<'a> Rollout<'a> {
             }
             self.log(EventKind::WaveStart {
                 wave: wave.clone(),
-                cities: todo.iter().map(|s| s.pinyin().to_string()).collect(),
+                cities: todo.iter().map(|(s, _)| s.pinyin().to_string()).collect(),
             });
             let first = outcomes.len();
             outcomes.extend(crate::parallel::map(
                 &todo,
                 self.opts.max_parallel,
-                |site| self.city(site, wave),
+                |(site, hosts)| self.city(site, hosts, wave),
             ));
             if let Some(end) = self.stop_end() {
                 return (outcomes, end);
@@ -281,117 +295,6 @@ impl<'a> Rollout<'a> {
             .clone()
     }
 
-    fn city(&self, site: &Site, wave: &str) -> Outcome {
-        let start = Instant::now();
-        let city = site.pinyin().to_string();
-        let mut out = Outcome {
-            city: city.clone(),
-            wave: wave.to_string(),
-            from: Vec::new(),
-            to: self.release.manifest.version.clone(),
-            result: CityResult::Skipped,
-            reason: None,
-            ms: 0,
-            changes: 0,
-            blocked: false,
-        };
-        if let Some(why) = self.stopping() {
-            out.result = CityResult::Interrupted;
-            out.reason = Some(format!("{why}: not started"));
-            return out;
-        }
-        let budget_left = self.failures.load(Ordering::Relaxed) <= self.opts.max_failures;
-        if !budget_left || self.halt.load(Ordering::Relaxed) {
-            out.reason = Some("failure budget exhausted: not started".into());
-            self.done(&mut out, start);
-            return out;
-        }
-        self.log(EventKind::CityStart { city: city.clone() });
-        let (mut result, reason) = match self.deploy_city(site, &mut out) {
-            Ok(r) => (r, None),
-            Err((r, why)) => (r, Some(why)),
-        };
-        // work cut short by a stop (hosts not started, a step not run) is not the city's own
-        // failure: the city is on its old release and `--resume` does it again
-        if self.stopping().is_some()
-            && matches!(result, CityResult::Failed | CityResult::RolledBack)
-        {
-            result = CityResult::Interrupted;
-        }
-        out.result = result;
-        out.reason = reason;
-        if result.went_wrong() {
-            self.failures.fetch_add(1, Ordering::Relaxed);
-            if self.failures.load(Ordering::Relaxed) > self.opts.max_failures {
-                self.halt.store(true, Ordering::Relaxed);
-            }
-        }
-        self.done(&mut out, start);
-        out
-    }
-
-    fn done(&self, out: &mut Outcome, start: Instant) {
-        out.ms = start.elapsed().as_millis() as u64;
-        if !matches!(out.result, CityResult::Skipped | CityResult::Interrupted) {
-            let record = crate::state::ReleaseRecord {
-                time: crate::clock::now().to_rfc3339(),
-                action: crate::state::ChangeAction::Rollout,
-                run: Some(self.journal.run.clone()),
-                result: out.result,
-                from: out.from.clone(),
-                to: out.to.clone(),
-                reason: out.reason.clone(),
-            };
-            // the journal already holds the outcome: a ledger that cannot be written is a
-            // warning for `status`, not a reason to stop a rollout
-            if let Err(e) =
-                crate::state::record_release(self.journal.state_dir(), &out.city, &record)
-            {
-                tracing::warn!("cannot record {}'s release for status: {e}", out.city);
-            }
-            let audited = crate::state::audit::record(
-                self.journal.state_dir(),
-                crate::state::audit::Entry {
-                    action: "rollout",
-                    targets: vec![out.city.clone()],
-                    what: format!(
-                        "{} → {} (run {}){}",
-                        if out.from.is_empty() {
-                            "(none)".to_string()
-                        } else {
-                            out.from.join("/")
-                        },
-                        out.to,
-                        self.journal.run,
-                        out.reason
-                            .as_deref()
-                            .map(|r| format!(": {r}"))
-                            .unwrap_or_default()
-                    ),
-                    result: out.result.as_str(),
-                    identity: self
-                        .profiles
-                        .find(&out.city)
-                        .map(|s| crate::inventory::identity(&s.profile)),
-                },
-            );
-            if let Err(e) = audited {
-                tracing::error!("cannot write the audit log: {e}");
-            }
-        }
-        // the ledger and the audit log first: a crash between them and this event makes the
-        // resume do the city again (and find it `already`), never leave the ledger behind
-        self.log(EventKind::CityDone {
-            city: out.city.clone(),
-            result: out.result.as_str().into(),
-            from: out.from.clone(),
-            to: out.to.clone(),
-            ms: out.ms,
-            changes: out.changes,
-            reason: out.reason.clone(),
-        });
-    }
-
     /// One line in the audit log; a log that cannot be written is reported, not fatal here
     /// (the journal, which the run stops on, holds the same facts).
     fn audit(
@@ -425,16 +328,6 @@ impl<'a> Rollout<'a> {
             ok,
             detail,
         });
-    }
-
-    /// The fleet indexes of this city's servers (all, or those that run the application).
-    fn hosts_of(&self, site: &Site, app_only: bool) -> Vec<usize> {
-        (0..self.fleet.len())
-            .filter(|i| {
-                let h = self.fleet.host(*i);
-                h.city == site.pinyin() && (!app_only || h.runs_app())
-            })
-            .collect()
     }
 
     fn index_of(&self, host: &Host) -> usize {
@@ -515,66 +408,6 @@ impl<'a> Rollout<'a> {
 pub struct HostsFailed {
     pub step: String,
     pub hosts: Vec<String>,
-}
-
-/// A health check that cannot be made into a command.
-#[derive(Debug, thiserror::Error)]
-pub enum HealthCommandError {
-    #[error("the release's health check: {0}")]
-    Release(#[source] crate::profile::safe::Unsafe),
-    #[error("app.health.command: {0}")]
-    Profile(#[source] crate::profile::safe::Unsafe),
-}
-
-/// Which health check a city's gate runs, in words for the plan: the release's own check
-/// wins over the profile's (then `app.health.script`, then `app.health.command`).
-pub fn health_source(p: &crate::profile::SiteProfile, manifest: Option<&str>) -> String {
-    match manifest {
-        Some(rel) => format!(
-            "{rel} (the release's own check: it wins over the profile's app.health.command and script)"
-        ),
-        None if !p.app.health.script.is_empty() => {
-            "app.health.script (the profile's script)".into()
-        }
-        None => format!("{} (app.health.command)", p.app.health.command),
-    }
-}
-
-/// The health check as a shell command on the server (`$I` is the install folder there):
-/// the release's own check (a path inside it), or the profile's program and arguments, every
-/// word quoted.
-pub fn health_command(
-    p: &crate::profile::SiteProfile,
-    manifest: Option<&str>,
-) -> Result<String, HealthCommandError> {
-    use crate::profile::safe;
-    use crate::transport::shell_quote;
-    if let Some(rel) = manifest {
-        safe::relative(rel).map_err(HealthCommandError::Release)?;
-        return Ok(format!("\"$I/current/\"{}", shell_quote(rel)));
-    }
-    if !p.app.health.script.is_empty() {
-        // the province's own script, one quoted argument: it cannot change the script around it
-        let script = p.app.health.script.replace("{install}", &p.app.install_dir);
-        return Ok(format!("sh -c {}", shell_quote(&script)));
-    }
-    let words = safe::command_words(&p.app.health.command).map_err(HealthCommandError::Profile)?;
-    Ok(words
-        .iter()
-        .map(|w| {
-            w.split("{install}")
-                .map(|part| {
-                    if part.is_empty() {
-                        String::new()
-                    } else {
-                        shell_quote(part)
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join("\"$I\"")
-        })
-        .collect::<Vec<_>>()
-        .join(" "))
 }
 
 fn last_lines(s: &str) -> String {

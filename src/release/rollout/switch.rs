@@ -1,10 +1,11 @@
-//! The part of a city's rollout that changes what runs: switching servers to the installed
-//! release (restart, health gate), and putting them back when the city fails.
+//! The part of a city's rollout that changes what runs: switching its servers to the installed
+//! release batch by batch (restart, health gate), and putting them back when the city fails.
 
 use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
 
-use super::{HealthCommandError, Rollout, health_command, last_lines};
+use super::verify::{HealthCommandError, health_command};
+use super::{CityResult, CityRun, Outcome, Rollout, Stop, last_lines};
 use crate::inventory::Host;
 use crate::profile::{Site, TransportKind};
 use crate::release::remote::{self, DeployPlan};
@@ -20,6 +21,75 @@ pub enum ActivateError {
 }
 
 impl Rollout<'_> {
+    /// Switches the city's app servers batch by batch (switch, restart, health gate). A
+    /// failure, or a stop between batches, puts the servers already switched back and gives
+    /// the city's locks back: the city is on its old release, not half on each. The servers
+    /// switched, when every one was.
+    pub(super) fn switch_city(
+        &self,
+        c: &CityRun,
+        previous: &HashMap<usize, Option<String>>,
+        out: &mut Outcome,
+    ) -> Result<Vec<usize>, Stop> {
+        let quiet = self.progress.hidden();
+        let mut switched: Vec<usize> = Vec::new();
+        let size = self.opts.batch.sizes(c.app.len());
+        for batch in c.app.chunks(size) {
+            // asked to stop between batches: the servers already switched go back, so the
+            // city is on its old release, not half on each
+            if let Some(why) = self.stopping() {
+                c.bar.set_message("rolling back");
+                let back = self.roll_back(c.site, &switched, previous);
+                self.unlock(c);
+                let why = match back {
+                    Ok(()) => format!("{why}: put back on its old release"),
+                    Err(e) => format!("{why}; putting it back failed: {e}"),
+                };
+                return Err(c.fail(CityResult::Interrupted, why));
+            }
+            c.bar.set_message("switch");
+            let results = self.on(batch, &quiet, "activate", |host, t| {
+                Ok(self.activate_host(c.site, host, t)?)
+            });
+            let mut failure = None;
+            for (i, r) in results {
+                let label = self.fleet.host(i).name.clone();
+                match r {
+                    Ok((steps, None)) => {
+                        self.step(&c.city, Some(&label), "deploy", true, steps.join(","));
+                        switched.push(i);
+                        out.changes += 1;
+                        c.bar.inc(1);
+                    }
+                    Ok((steps, Some((step, why)))) => {
+                        if steps.iter().any(|s| s == "switch") {
+                            switched.push(i);
+                        }
+                        self.step(&c.city, Some(&label), &step, false, why.clone());
+                        failure
+                            .get_or_insert(format!("{label}: {step} failed: {}", last_lines(&why)));
+                    }
+                    Err(e) => {
+                        self.step(&c.city, Some(&label), "deploy", false, e.to_string());
+                        failure.get_or_insert(format!("{label}: {e}"));
+                    }
+                }
+            }
+            if let Some(why) = failure {
+                c.bar.set_message("rolling back");
+                let back = self.roll_back(c.site, &switched, previous);
+                self.unlock(c);
+                let why = match back {
+                    Ok(()) => why,
+                    Err(e) => format!("{why}; the rollback failed too: {e}"),
+                };
+                return Err(c.fail(CityResult::RolledBack, why));
+            }
+        }
+
+        Ok(switched)
+    }
+
     /// Switches one server to the release the preparation installed, restarts it and waits
     /// for its health: one round trip, timed step by step on the server.
     pub(super) fn activate_host(
@@ -89,31 +159,6 @@ impl Rollout<'_> {
         if from == began {
             self.span(&host.city, Some(&host.name), otherwise, began, ended);
         }
-    }
-
-    /// The release's own templates, rendered with the city's profile for this server.
-    pub(super) fn render(
-        &self,
-        site: &Site,
-        host: &Host,
-    ) -> Result<BTreeMap<String, String>, crate::template::TemplateError> {
-        if self.templates.is_empty() {
-            return Ok(BTreeMap::new());
-        }
-        let mut ctx = crate::resource::context(self.profiles, site, host);
-        ctx["release"] = serde_json::json!({
-            "name": self.release.manifest.name,
-            "version": self.release.manifest.version,
-            "sha256": self.release.manifest.sha256,
-        });
-        let mut out = BTreeMap::new();
-        for (path, source) in &self.templates {
-            out.insert(
-                path.clone(),
-                crate::template::render_str(path, source, &ctx)?,
-            );
-        }
-        Ok(out)
     }
 
     pub(super) fn roll_back(

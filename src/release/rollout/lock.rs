@@ -1,10 +1,37 @@
-//! The city lock on servers: a folder under the install folder of every server of the city,
-//! holding who took it (run, operator, controller host, pid and the process's start time,
-//! release, when). Two operators cannot roll out to one city at once; a lock whose jinbao
-//! provably died (same controller, process gone) is taken over; any other is reported with its
-//! owner and broken only on request (`rollout unlock`).
+//! The city lock, all of it: this controller's lock file of the city (one jinbao process at a
+//! time works on it) and the lock on the servers, a folder under the install folder of every
+//! app server of the city, holding who took it (run, operator, controller host, pid and the
+//! process's start time, release, when). Two operators cannot roll out to one city at once; a
+//! lock whose jinbao provably died (same controller, process gone) is taken over; any other is
+//! reported with its owner and broken only on request (`rollout unlock`).
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
+
+use super::prepare::{Done, Work};
+use super::{CityRun, Rollout};
+use crate::fleet::HostError;
+use crate::release::journal::EventKind;
+use crate::release::remote;
+use crate::state::lock::{Lock, LockError};
+
+/// The name of this controller's lock file of `city` in the state folder.
+fn controller_name(city: &str) -> String {
+    format!("city-{city}")
+}
+
+/// Takes this controller's lock of `city` for `what` (a rollout, a rollback, an unlock),
+/// waiting up to `wait`.
+pub fn controller(
+    state: &std::path::Path,
+    city: &str,
+    what: &str,
+    wait: Duration,
+) -> Result<Lock, LockError> {
+    crate::state::lock::acquire(state, &controller_name(city), what, wait, &mut |_| {})
+}
 
 /// The info line written into the lock.
 pub fn info(run: &str, version: &str) -> String {
@@ -52,7 +79,7 @@ pub fn run_of(info: &str) -> Option<&str> {
 }
 
 /// "held by … since …", with "(stale: N min)" past `stale_after`.
-pub fn describe(info: &str, stale_after: std::time::Duration) -> String {
+pub fn describe(info: &str, stale_after: Duration) -> String {
     let age = since(info).map(|t| crate::clock::now().signed_duration_since(t));
     match age {
         Some(a) if a.num_seconds() > stale_after.as_secs() as i64 => {
@@ -62,24 +89,6 @@ pub fn describe(info: &str, stale_after: std::time::Duration) -> String {
             )
         }
         _ => info.to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn info_round_trips() {
-        let i = super::info("r1", "1.0.0");
-        assert_eq!(super::run_of(&i), Some("r1"));
-        assert!(super::since(&i).is_some());
-        assert!(!super::is_dead(&i), "this process holds it");
-        let gone = i.replace(&format!("pid={}", std::process::id()), "pid=4294967294");
-        assert!(super::is_dead(&gone));
-        let elsewhere = i.replace("host=", "host=other-");
-        assert!(!super::is_dead(&elsewhere.replace(
-            &format!("pid={}", std::process::id()),
-            "pid=4294967294"
-        )));
     }
 }
 
@@ -110,16 +119,15 @@ pub fn break_city_locks(
     state: &std::path::Path,
     fleet: &crate::fleet::Fleet,
 ) -> Result<Broken, UnlockError> {
-    use crate::state::lock::{self as state_lock, LockError};
+    use crate::state::lock as state_lock;
     let mut broken = Broken::default();
     let mut cities: Vec<&str> = fleet.hosts().map(|h| h.city.as_str()).collect();
     cities.dedup();
     let mut held = Vec::new();
     for city in &cities {
-        let name = format!("city-{city}");
+        let name = controller_name(city);
         let what = format!("rollout unlock {city}");
-        let take =
-            || state_lock::acquire(state, &name, &what, std::time::Duration::ZERO, &mut |_| {});
+        let take = || controller(state, city, &what, Duration::ZERO);
         match take() {
             Ok(lock) => held.push(lock),
             Err(LockError::Held(h)) => {
@@ -176,10 +184,10 @@ pub fn break_city_locks(
         let o = t.run(
             &format!(
                 "[ -f {dir}/info ] && read -r x < {dir}/info && printf '%s\\n' \"$x\"; {}",
-                super::remote::unlock_script(t.root(), install, None)
+                remote::unlock_script(t.root(), install, None)
             ),
             b"",
-            std::time::Duration::from_secs(30),
+            Duration::from_secs(30),
         )?;
         Ok(o.stdout_text().trim().to_string())
     });
@@ -207,6 +215,25 @@ pub enum CityLockError {
     Held { holder: String },
 }
 
+/// Gives `run`'s city lock back on `hosts` (also after a stop was asked for); a lock of
+/// another run stays.
+pub fn give_back(
+    fleet: &crate::fleet::Fleet,
+    progress: &crate::progress::Progress,
+    hosts: &[usize],
+    install: &str,
+    run: &str,
+) -> Vec<crate::fleet::HostResult<()>> {
+    fleet.each_always(Some(hosts), progress, "unlock", |_, t, _| {
+        t.run(
+            &remote::unlock_script(t.root(), install, Some(run)),
+            b"",
+            Duration::from_secs(30),
+        )?;
+        Ok(())
+    })
+}
+
 /// Takes the city lock on `hosts` (servers of one city) for `run`: the first by name alone
 /// first (two runs racing for the city meet there, and the one that loses takes nothing else),
 /// then the rest. A lock of this run is ours (a resume); one whose holder provably died is
@@ -220,11 +247,10 @@ pub fn take_city(
     install: &str,
     run: &str,
     info: &str,
-    wait: std::time::Duration,
-    stale_after: std::time::Duration,
+    wait: Duration,
+    stale_after: Duration,
     took_over: &dyn Fn(&str),
 ) -> Result<(), CityLockError> {
-    use std::time::{Duration, Instant};
     let quiet = progress.hidden();
     let mut order = hosts.to_vec();
     order.sort_by(|a, b| fleet.host(*a).label().cmp(fleet.host(*b).label()));
@@ -232,7 +258,7 @@ pub fn take_city(
     let round = |on: &[usize]| -> Result<Vec<(usize, String)>, CityLockError> {
         let results = fleet.each_always(Some(on), &quiet, "lock", |host, t, _| {
             let o = t.run(
-                &super::remote::lock_script(t.root(), install, run, info),
+                &remote::lock_script(t.root(), install, run, info),
                 b"",
                 Duration::from_secs(60),
             )?;
@@ -265,16 +291,6 @@ pub fn take_city(
             Err(CityLockError::Servers(bad))
         }
     };
-    let give_back = |on: &[usize]| {
-        let _ = fleet.each_always(Some(on), &quiet, "unlock", |_, t, _| {
-            t.run(
-                &super::remote::unlock_script(t.root(), install, Some(run)),
-                b"",
-                Duration::from_secs(30),
-            )?;
-            Ok(())
-        });
-    };
     let started = Instant::now();
     let mut pause = Duration::from_millis(50);
     loop {
@@ -290,7 +306,7 @@ pub fn take_city(
             for (i, h) in &held {
                 let _ = fleet.each_always(Some(&[*i]), &quiet, "unlock", |_, t, _| {
                     t.run(
-                        &super::remote::unlock_exact_script(t.root(), install, h),
+                        &remote::unlock_exact_script(t.root(), install, h),
                         b"",
                         Duration::from_secs(30),
                     )?;
@@ -300,7 +316,7 @@ pub fn take_city(
             }
             continue;
         }
-        give_back(&order);
+        give_back(fleet, &quiet, &order, install, run);
         let holder = describe(&held[0].1, stale_after);
         if started.elapsed() >= wait || crate::interrupt::stopping() {
             return Err(CityLockError::Held { holder });
@@ -326,8 +342,7 @@ pub fn on_servers(
     fleet: &crate::fleet::Fleet,
     progress: &crate::progress::Progress,
 ) -> (Vec<Held>, Vec<String>) {
-    let results =
-        super::remote::preflight_app_servers(profiles, fleet, progress, "lock status", "-");
+    let results = remote::preflight_app_servers(profiles, fleet, progress, "lock status", "-");
     let (mut held, mut unreachable) = (Vec::new(), Vec::new());
     for r in results {
         let h = fleet.host(r.index);
@@ -342,4 +357,202 @@ pub fn on_servers(
         }
     }
     (held, unreachable)
+}
+
+/// This controller's lock of a city could not be taken.
+#[derive(Debug, thiserror::Error)]
+pub struct CityBusy(#[from] pub LockError);
+
+impl std::fmt::Display for CityBusy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            LockError::Held(_) | LockError::Foreign(_) => {
+                write!(f, "the city is locked: {}", self.0)
+            }
+            other => write!(f, "the city's lock cannot be taken: {other}"),
+        }
+    }
+}
+
+impl Rollout<'_> {
+    /// The city's locks, after a last look for a stop: this controller's (one process per
+    /// city), then every server's, each server's preparation done in the same round trip. A
+    /// city another run holds is refused and marked blocked.
+    pub(super) fn lock_step(
+        &self,
+        c: &CityRun,
+        work: &HashMap<usize, Work>,
+        out: &mut super::Outcome,
+    ) -> Result<(Lock, HashMap<usize, Done>), super::Stop> {
+        if let Some(why) = self.stopping() {
+            return Err(c.fail(
+                super::CityResult::Interrupted,
+                format!("{why}: nothing changed"),
+            ));
+        }
+        c.bar.set_message("lock");
+        let mut refused = |why: String| {
+            out.blocked = true;
+            c.fail(super::CityResult::Refused, why)
+        };
+        let controller = self
+            .controller_lock(c)
+            .map_err(|e| refused(e.to_string()))?;
+        let done = self
+            .lock_city(c, work)
+            .map_err(|e| refused(e.to_string()))?;
+        Ok((controller, done))
+    }
+
+    /// This controller's lock of the city: one jinbao process at a time works on it.
+    fn controller_lock(&self, c: &CityRun) -> Result<Lock, CityBusy> {
+        let what = format!("rollout {} of {}", self.journal.run, c.city);
+        let lock = controller(
+            self.journal.state_dir(),
+            &c.city,
+            &what,
+            self.opts.lock_wait,
+        )?;
+        if let Some(dead) = &lock.took_over {
+            self.log(EventKind::LockTakenOver {
+                city: Some(c.city.clone()),
+                from: dead.describe(),
+            });
+        }
+        Ok(lock)
+    }
+
+    /// Takes the city lock on every app server and, in the same round trip, does each server's
+    /// work (`work`): its provisioning changes and the release's install. The first server is
+    /// locked alone first (`take_city`: waiting, taking over a dead holder's lock,
+    /// refusing with its holder's name), so a race for the city is settled before any server
+    /// changes.
+    fn lock_city(
+        &self,
+        c: &CityRun,
+        work: &HashMap<usize, Work>,
+    ) -> Result<HashMap<usize, Done>, CityLockError> {
+        let (site, hosts, install) = (c.site, &c.app, c.install());
+        let info = info(&self.journal.run, &self.release.manifest.version);
+        let mut order = hosts.to_vec();
+        order.sort_by(|a, b| self.fleet.host(*a).label().cmp(self.fleet.host(*b).label()));
+        let leader = [*order.first().ok_or(CityLockError::NoServers)?];
+        let began = Instant::now();
+        let taken = take_city(
+            self.fleet,
+            self.progress,
+            &leader,
+            install,
+            &self.journal.run,
+            &info,
+            self.opts.lock_wait,
+            self.opts.stale_after,
+            &|dead| {
+                self.log(EventKind::LockTakenOver {
+                    city: Some(site.pinyin().to_string()),
+                    from: dead.to_string(),
+                })
+            },
+        );
+        self.span(site.pinyin(), None, "lock", began, Instant::now());
+        if let Err(why) = taken {
+            self.step(site.pinyin(), None, "lock", false, why.to_string());
+            return Err(why);
+        }
+        // the servers with work and no lock to take (db, gateway: provisioning only)
+        let mut everyone = order.clone();
+        everyone.extend(work.keys().copied().filter(|i| !hosts.contains(i)));
+        let mut results = self.prepare_round(&everyone, install, &info, Some(work));
+        let mut held = self.held(&results).inspect_err(|_| self.unlock(c))?;
+        // the other servers' locks a dead jinbao of this controller left (it was killed after
+        // locking more than the first server): taken over, said so, and locked again (a few
+        // times at most: a live run taking them meanwhile is refused below)
+        for _ in 0..3 {
+            if held.is_empty() || !held.iter().all(|(_, h)| is_dead(h)) {
+                break;
+            }
+            let quiet = self.progress.hidden();
+            for (i, h) in &held {
+                let _ = self.on(&[*i], &quiet, "unlock", |_, t| {
+                    t.run(
+                        &remote::unlock_exact_script(t.root(), install, h),
+                        b"",
+                        Duration::from_secs(30),
+                    )?;
+                    Ok(())
+                });
+                self.log(EventKind::LockTakenOver {
+                    city: Some(site.pinyin().to_string()),
+                    from: h.clone(),
+                });
+            }
+            let again: Vec<usize> = held.iter().map(|(i, _)| *i).collect();
+            let retried = self.prepare_round(&again, install, &info, Some(work));
+            results.retain(|(i, _)| !again.contains(i));
+            results.extend(retried);
+            held = self.held(&results).inspect_err(|_| self.unlock(c))?;
+        }
+        if let Some((_, holder)) = held.first() {
+            // another run took a server though not the first one (its profiles differ)
+            self.unlock(c);
+            let holder = describe(holder, self.opts.stale_after);
+            self.step(site.pinyin(), None, "lock", false, holder.clone());
+            return Err(CityLockError::Held { holder });
+        }
+        self.step(site.pinyin(), None, "lock", true, String::new());
+        Ok(results
+            .into_iter()
+            .filter_map(|(i, r)| r.ok().map(|d| (i, d)))
+            .collect())
+    }
+
+    /// Gives this run's lock back on `hosts` (also after a stop was asked for).
+    pub(super) fn unlock(&self, c: &CityRun) {
+        let results = give_back(
+            self.fleet,
+            &self.progress.hidden(),
+            &c.app,
+            c.install(),
+            &self.journal.run,
+        );
+        self.spans_of("unlock", &results);
+    }
+
+    /// The holders of the locks a round found taken, or why the round failed.
+    fn held(
+        &self,
+        results: &[(usize, Result<Done, HostError>)],
+    ) -> Result<Vec<(usize, String)>, CityLockError> {
+        let mut bad = Vec::new();
+        let mut held = Vec::new();
+        for (i, r) in results {
+            match r {
+                Ok(d) => held.extend(d.held.clone().map(|h| (*i, h))),
+                Err(e) => bad.push(e.on(&self.fleet.host(*i).name)),
+            }
+        }
+        if bad.is_empty() {
+            Ok(held)
+        } else {
+            Err(CityLockError::Servers(bad))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn info_round_trips() {
+        let i = super::info("r1", "1.0.0");
+        assert_eq!(super::run_of(&i), Some("r1"));
+        assert!(super::since(&i).is_some());
+        assert!(!super::is_dead(&i), "this process holds it");
+        let gone = i.replace(&format!("pid={}", std::process::id()), "pid=4294967294");
+        assert!(super::is_dead(&gone));
+        let elsewhere = i.replace("host=", "host=other-");
+        assert!(!super::is_dead(&elsewhere.replace(
+            &format!("pid={}", std::process::id()),
+            "pid=4294967294"
+        )));
+    }
 }

@@ -1,0 +1,98 @@
+//! What a city's switch must leave behind, checked once every server runs the release (each
+//! server's health gate runs in its switch): no business data gone beyond the profile's
+//! tolerance (`data_gate.rs`); and the health check itself, as a command for the servers.
+
+use std::collections::HashMap;
+use std::sync::atomic::Ordering;
+
+use super::{CityResult, CityRun, Rollout, Stop, data_gate};
+
+impl Rollout<'_> {
+    /// The data gate after the switch: rows gone beyond the tolerance roll the city back,
+    /// give its locks back and halt the run.
+    pub(super) fn verify(
+        &self,
+        c: &CityRun,
+        before: data_gate::Counts,
+        switched: &[usize],
+        previous: &HashMap<usize, Option<String>>,
+    ) -> Result<(), Stop> {
+        let p = &c.site.profile;
+        if let Err(why) = data_gate::compare(
+            before,
+            data_gate::counts(p),
+            p.checks.row_drop_tolerance_pct,
+        ) {
+            self.step(&c.city, None, "data-gate", false, why.to_string());
+            self.halt.store(true, Ordering::Relaxed);
+            let back = self.roll_back(c.site, switched, previous);
+            self.unlock(c);
+            let why = match back {
+                Ok(()) => format!("data gate: {why}"),
+                Err(e) => format!("data gate: {why}; the rollback failed too: {e}"),
+            };
+            return Err(c.fail(CityResult::RolledBack, why));
+        }
+        Ok(())
+    }
+}
+
+/// A health check that cannot be made into a command.
+#[derive(Debug, thiserror::Error)]
+pub enum HealthCommandError {
+    #[error("the release's health check: {0}")]
+    Release(#[source] crate::profile::safe::Unsafe),
+    #[error("app.health.command: {0}")]
+    Profile(#[source] crate::profile::safe::Unsafe),
+}
+
+/// Which health check a city's gate runs, in words for the plan: the release's own check
+/// wins over the profile's (then `app.health.script`, then `app.health.command`).
+pub fn health_source(p: &crate::profile::SiteProfile, manifest: Option<&str>) -> String {
+    match manifest {
+        Some(rel) => format!(
+            "{rel} (the release's own check: it wins over the profile's app.health.command and script)"
+        ),
+        None if !p.app.health.script.is_empty() => {
+            "app.health.script (the profile's script)".into()
+        }
+        None => format!("{} (app.health.command)", p.app.health.command),
+    }
+}
+
+/// The health check as a shell command on the server (`$I` is the install folder there):
+/// the release's own check (a path inside it), or the profile's program and arguments, every
+/// word quoted.
+pub fn health_command(
+    p: &crate::profile::SiteProfile,
+    manifest: Option<&str>,
+) -> Result<String, HealthCommandError> {
+    use crate::profile::safe;
+    use crate::transport::shell_quote;
+    if let Some(rel) = manifest {
+        safe::relative(rel).map_err(HealthCommandError::Release)?;
+        return Ok(format!("\"$I/current/\"{}", shell_quote(rel)));
+    }
+    if !p.app.health.script.is_empty() {
+        // the province's own script, one quoted argument: it cannot change the script around it
+        let script = p.app.health.script.replace("{install}", &p.app.install_dir);
+        return Ok(format!("sh -c {}", shell_quote(&script)));
+    }
+    let words = safe::command_words(&p.app.health.command).map_err(HealthCommandError::Profile)?;
+    Ok(words
+        .iter()
+        .map(|w| {
+            w.split("{install}")
+                .map(|part| {
+                    if part.is_empty() {
+                        String::new()
+                    } else {
+                        shell_quote(part)
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("\"$I\"")
+        })
+        .collect::<Vec<_>>()
+        .join(" "))
+}
