@@ -275,8 +275,16 @@ fn time_brings_acceptance_and_deadlines() {
         &["report", "--out", html.to_str().unwrap()],
     );
     let html = std::fs::read_to_string(html).unwrap();
-    assert!(html.contains("overdue by 61 days"), "the wave plan");
+    // in Chinese by default, in English when asked
+    assert!(html.contains("已逾期 61 天"), "the wave plan");
     assert!(html.contains("<td>2027-09-30</td>"));
+    let english = state.join("late-en.html");
+    at(
+        "2027-11-30T02:00:00Z",
+        &["report", "--lang", "en", "--out", english.to_str().unwrap()],
+    );
+    let english = std::fs::read_to_string(english).unwrap();
+    assert!(english.contains("overdue by 61 days"), "the wave plan");
 }
 
 /// A snapshot asked for with `status --record` that cannot be kept fails the command; one taken
