@@ -15,6 +15,7 @@ use crate::data::import::{self, Encoding, Mapping};
 use crate::data::synth;
 use crate::error::{Exit, usage};
 use crate::output::Tone;
+use crate::profile::Site;
 
 #[derive(Debug, Subcommand)]
 pub enum DataCommand {
@@ -213,24 +214,7 @@ fn load_mapping(ctx: &Ctx, name: &str) -> Result<Mapping> {
 fn run_import(ctx: &Ctx, a: ImportArgs) -> Result<Exit> {
     let site = ctx.site(&a.city)?;
     let counties: Vec<String> = site.profile.counties.keys().cloned().collect();
-    let jobs = match &a.county {
-        Some(county) if !counties.contains(county) => {
-            return Err(usage(
-                format!("{county} is not a county of {}", site.pinyin()),
-                format!("counties: {}", counties.join(", ")),
-            ));
-        }
-        Some(county) => vec![batch::CountyExtracts {
-            county: county.clone(),
-            paths: a.files.clone(),
-        }],
-        None => batch::counties_of(&a.files, &counties).map_err(|e| {
-            usage(
-                e.to_string(),
-                "e.g. jinbao data import hebi --county 410602 extracts/410602",
-            )
-        })?,
-    };
+    let jobs = county_extracts(&a, site, &counties)?;
     let mapping = a
         .mapping
         .as_deref()
@@ -264,61 +248,16 @@ fn run_import(ctx: &Ctx, a: ImportArgs) -> Result<Exit> {
             city_counties: counties.clone(),
         })
         .collect();
-    // one import of a county at a time: a second one waits its turn
-    let mut _county_locks = Vec::new();
-    for job in jobs.iter().filter(|_| !a.dry_run) {
-        let mut waiting = |h: &crate::state::lock::Holder| {
-            ctx.printer.note(format!(
-                "waiting for the other import of county {} to end: {}",
-                job.county,
-                h.describe()
-            ))
-        };
-        let lock = import::lock_county(
-            ctx.state_dir(),
-            site.pinyin(),
-            &job.county,
-            a.lock_wait,
-            &mut waiting,
-        )
-        .map_err(|e| match e {
-            crate::state::lock::LockError::Io(e) => anyhow::Error::from(e),
-            other => crate::error::fail(
-                Exit::Blocked,
-                format!("county {} is being imported: {other}", job.county),
-                "wait for it to end, or wait longer with --lock-wait",
-            ),
-        })?;
-        _county_locks.push(lock);
-    }
+    let _county_locks = if a.dry_run {
+        Vec::new()
+    } else {
+        lock_counties(ctx, site, &jobs, a.lock_wait)?
+    };
     // every file of every county is readable and its own before anything is loaded
     for (found, spec) in files.iter().zip(&specs) {
         import::check_readable(found, spec)?;
     }
-    let mut conn = crate::db::connect(&site.profile, crate::db::Account::App)?;
-    let mut manifests = Vec::new();
-    let mut failed = None;
-    let mut bar = indicatif::ProgressBar::hidden();
-    for (found, spec) in files.iter().zip(&specs) {
-        // over the file's bytes, so it fills and has an ETA (its rows are not known before)
-        let (loaded, failure) =
-            batch::import_files(&mut conn, found, spec, &mut |event| match event {
-                batch::FileEvent::Start { name, bytes } => {
-                    bar = ctx.printer.progress().file_bar(bytes);
-                    bar.set_message(name.to_string());
-                }
-                batch::FileEvent::Read(n) => bar.set_position(n),
-                batch::FileEvent::Done => bar.finish_and_clear(),
-            });
-        manifests.extend(loaded);
-        if let Some(f) = failure {
-            // each file is its own transaction: the ones before stay loaded, and the
-            // report below says which
-            let message = f.to_string();
-            failed = Some(anyhow::Error::from(f.error).context(message));
-            break;
-        }
-    }
+    let (manifests, failed) = load(ctx, site, &files, &specs)?;
     if !a.dry_run {
         // where the city's concentration stands now, for status and the assessment
         let today = crate::clock::now().date_naive();
@@ -330,86 +269,191 @@ fn run_import(ctx: &Ctx, a: ImportArgs) -> Result<Exit> {
         }
         ctx.tell_assessment(crate::assess::learn::keep_snapshot);
     }
-    let p = &ctx.printer;
-    if p.json {
-        p.json(&manifests)?;
-    } else {
-        let many = jobs.len() > 1;
-        let mut header = vec![
-            "file", "entity", "encoding", "read", "loaded", "rejected", "import", "rows/s",
-        ];
-        if many {
-            header.insert(0, "county");
-        }
-        let mut t = p.table(&header);
-        for m in &manifests {
-            let rate = if m.ms > 0 {
-                format!("{:.0}", m.read as f64 * 1000.0 / m.ms as f64)
-            } else {
-                "-".into()
-            };
-            let id = if m.already {
-                format!("{} (already loaded)", m.import_id)
-            } else if m.dry_run {
-                "(dry run)".into()
-            } else {
-                m.import_id.clone()
-            };
-            let mut row = vec![
-                p.cell(&m.file, Tone::Plain),
-                p.cell(&m.entity, Tone::Plain),
-                p.cell(
-                    serde_json::to_value(m.encoding)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_string))
-                        .unwrap_or_default(),
-                    Tone::Muted,
-                ),
-                p.cell(m.read, Tone::Plain),
-                p.cell(m.loaded, Tone::Good),
-                p.cell(
-                    m.rejected,
-                    if m.rejected > 0 {
-                        Tone::Warn
-                    } else {
-                        Tone::Plain
-                    },
-                ),
-                p.cell(id, Tone::Muted),
-                p.cell(rate, Tone::Muted),
-            ];
-            if many {
-                row.insert(0, p.cell(&m.county, Tone::Plain));
-            }
-            t.add_row(row);
-        }
-        p.print_table(&t)?;
-        if manifests.len() > 1 {
-            p.text(summary_line(&manifests, jobs.len()))?;
-        }
-        for m in manifests.iter().filter(|m| !m.rejects.is_empty()) {
-            let shown: Vec<String> = m
-                .rejects
-                .iter()
-                .take(if p.verbose > 0 { usize::MAX } else { 5 })
-                .map(|r| format!("  line {}: {}", r.line, r.reason))
-                .collect();
-            p.text(format!(
-                "{}: {} rejected{}\n{}",
-                m.file,
-                m.rejected,
-                m.reject_file
-                    .as_ref()
-                    .map(|f| format!(" (all in {f})"))
-                    .unwrap_or_default(),
-                shown.join("\n")
-            ))?;
-        }
-    }
+    print_manifests(ctx, &manifests, jobs.len())?;
     match failed {
         Some(e) => Err(e),
         None => Ok(Exit::Success),
     }
+}
+
+/// The counties of the command line and their extracts: the one `--county` names, or each
+/// county folder given.
+fn county_extracts(
+    a: &ImportArgs,
+    site: &Site,
+    counties: &[String],
+) -> Result<Vec<batch::CountyExtracts>> {
+    Ok(match &a.county {
+        Some(county) if !counties.contains(county) => {
+            return Err(usage(
+                format!("{county} is not a county of {}", site.pinyin()),
+                format!("counties: {}", counties.join(", ")),
+            ));
+        }
+        Some(county) => vec![batch::CountyExtracts {
+            county: county.clone(),
+            paths: a.files.clone(),
+        }],
+        None => batch::counties_of(&a.files, counties).map_err(|e| {
+            usage(
+                e.to_string(),
+                "e.g. jinbao data import hebi --county 410602 extracts/410602",
+            )
+        })?,
+    })
+}
+
+/// One import of a county at a time: each county's lock, waiting its turn up to `wait`.
+fn lock_counties(
+    ctx: &Ctx,
+    site: &Site,
+    jobs: &[batch::CountyExtracts],
+    wait: std::time::Duration,
+) -> Result<Vec<crate::state::lock::Lock>> {
+    let mut locks = Vec::new();
+    for job in jobs {
+        let mut waiting = |h: &crate::state::lock::Holder| {
+            ctx.printer.note(format!(
+                "waiting for the other import of county {} to end: {}",
+                job.county,
+                h.describe()
+            ))
+        };
+        let lock = import::lock_county(
+            ctx.state_dir(),
+            site.pinyin(),
+            &job.county,
+            wait,
+            &mut waiting,
+        )
+        .map_err(|e| match e {
+            crate::state::lock::LockError::Io(e) => anyhow::Error::from(e),
+            other => crate::error::fail(
+                Exit::Blocked,
+                format!("county {} is being imported: {other}", job.county),
+                "wait for it to end, or wait longer with --lock-wait",
+            ),
+        })?;
+        locks.push(lock);
+    }
+    Ok(locks)
+}
+
+/// Loads the counties' files in order, each file in its own transaction, a bar over each
+/// file's bytes (so it fills and has an ETA: its rows are not known before). A failure stops
+/// there: the manifests of what loaded before it, and the failure.
+fn load(
+    ctx: &Ctx,
+    site: &Site,
+    files: &[Vec<(&'static crate::data::format::Entity, PathBuf)>],
+    specs: &[import::Spec],
+) -> Result<(Vec<import::Manifest>, Option<anyhow::Error>)> {
+    let mut conn = crate::db::connect(&site.profile, crate::db::Account::App)?;
+    let mut manifests = Vec::new();
+    let mut bar = indicatif::ProgressBar::hidden();
+    for (found, spec) in files.iter().zip(specs) {
+        let (loaded, failure) =
+            batch::import_files(&mut conn, found, spec, &mut |event| match event {
+                batch::FileEvent::Start { name, bytes } => {
+                    bar = ctx.printer.progress().file_bar(bytes);
+                    bar.set_message(name.to_string());
+                }
+                batch::FileEvent::Read(n) => bar.set_position(n),
+                batch::FileEvent::Done => bar.finish_and_clear(),
+            });
+        manifests.extend(loaded);
+        if let Some(f) = failure {
+            // the files before stay loaded, and the report says which
+            let message = f.to_string();
+            return Ok((
+                manifests,
+                Some(anyhow::Error::from(f.error).context(message)),
+            ));
+        }
+    }
+    Ok((manifests, None))
+}
+
+/// The manifests as `--json`, or a table (a county column when there are several), one line
+/// for them all, and each file's first rejects.
+fn print_manifests(ctx: &Ctx, manifests: &[import::Manifest], counties: usize) -> Result<()> {
+    let p = &ctx.printer;
+    if p.json {
+        p.json(&manifests)?;
+        return Ok(());
+    }
+    let many = counties > 1;
+    let mut header = vec![
+        "file", "entity", "encoding", "read", "loaded", "rejected", "import", "rows/s",
+    ];
+    if many {
+        header.insert(0, "county");
+    }
+    let mut t = p.table(&header);
+    for m in manifests {
+        let rate = if m.ms > 0 {
+            format!("{:.0}", m.read as f64 * 1000.0 / m.ms as f64)
+        } else {
+            "-".into()
+        };
+        let id = if m.already {
+            format!("{} (already loaded)", m.import_id)
+        } else if m.dry_run {
+            "(dry run)".into()
+        } else {
+            m.import_id.clone()
+        };
+        let mut row = vec![
+            p.cell(&m.file, Tone::Plain),
+            p.cell(&m.entity, Tone::Plain),
+            p.cell(
+                serde_json::to_value(m.encoding)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+                Tone::Muted,
+            ),
+            p.cell(m.read, Tone::Plain),
+            p.cell(m.loaded, Tone::Good),
+            p.cell(
+                m.rejected,
+                if m.rejected > 0 {
+                    Tone::Warn
+                } else {
+                    Tone::Plain
+                },
+            ),
+            p.cell(id, Tone::Muted),
+            p.cell(rate, Tone::Muted),
+        ];
+        if many {
+            row.insert(0, p.cell(&m.county, Tone::Plain));
+        }
+        t.add_row(row);
+    }
+    p.print_table(&t)?;
+    if manifests.len() > 1 {
+        p.text(summary_line(manifests, counties))?;
+    }
+    for m in manifests.iter().filter(|m| !m.rejects.is_empty()) {
+        let shown: Vec<String> = m
+            .rejects
+            .iter()
+            .take(if p.verbose > 0 { usize::MAX } else { 5 })
+            .map(|r| format!("  line {}: {}", r.line, r.reason))
+            .collect();
+        p.text(format!(
+            "{}: {} rejected{}\n{}",
+            m.file,
+            m.rejected,
+            m.reject_file
+                .as_ref()
+                .map(|f| format!(" (all in {f})"))
+                .unwrap_or_default(),
+            shown.join("\n")
+        ))?;
+    }
+    Ok(())
 }
 
 /// One line for the whole command: files, rows loaded and rejected (a file already loaded
