@@ -17,6 +17,7 @@ pub mod db;
 pub mod diagnostic;
 pub mod env_vars;
 pub mod error;
+pub mod files;
 pub mod fleet;
 pub mod health;
 pub mod interrupt;

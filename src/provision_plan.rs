@@ -349,7 +349,7 @@ impl PlanFile {
             source: std::io::Error::other(e),
         })?;
         text.push(b'\n');
-        crate::state::files::write_atomic(path, &text).map_err(|source| PlanFileError::Write {
+        crate::files::write_atomic(path, &text).map_err(|source| PlanFileError::Write {
             path: path.to_path_buf(),
             source,
         })

@@ -62,8 +62,8 @@ pub fn write(state: &Path, snapshot: &Snapshot) -> Result<PathBuf, AssessError> 
     let path = dir(state).join(format!("{}.json", snapshot.date));
     let mut bytes = serde_json::to_vec_pretty(snapshot).map_err(AssessError::Encode)?;
     bytes.push(b'\n');
-    crate::state::files::private_dir(&dir(state))
-        .and_then(|_| crate::state::files::write_atomic(&path, &bytes))
+    crate::files::private_dir(&dir(state))
+        .and_then(|_| crate::files::write_atomic(&path, &bytes))
         .map_err(|e| AssessError::Snapshot {
             path: path.clone(),
             source: e,

@@ -178,7 +178,7 @@ pub fn run(ctx: &Ctx, a: ReportArgs) -> Result<Exit> {
         ctx.printer.text(text.trim_end())?;
         return Ok(Exit::Success);
     };
-    crate::state::files::write_atomic(path, text.as_bytes())
+    crate::files::write_atomic(path, text.as_bytes())
         .map_err(|e| AssessError::Report {
             path: path.clone(),
             source: e,

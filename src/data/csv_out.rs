@@ -39,7 +39,7 @@ pub struct CsvOut {
 impl CsvOut {
     /// Creates `path` (0600; its folder 0700), refusing to write through a link.
     pub fn create(path: &Path, encoding: OutEncoding) -> io::Result<Self> {
-        Self::from_file(crate::state::files::create_private(path)?, encoding)
+        Self::from_file(crate::files::create_private(path)?, encoding)
     }
 
     /// Writes into a file already opened (a private temp file renamed into place at the end).

@@ -549,7 +549,7 @@ pub fn open<'a>(
         }
         index.push(at);
     }
-    crate::state::files::private_dir(spec.rejects_dir)?;
+    crate::files::private_dir(spec.rejects_dir)?;
     let mut out = CsvOut::create(tmp_rejects, OutEncoding::Utf8)?;
     let mut cells = vec!["line".to_string(), "reason".to_string()];
     cells.extend(header.iter().cloned());

@@ -233,10 +233,10 @@ fn recorded_path(state: &Path, city: &str) -> std::path::PathBuf {
 pub fn record(state: &Path, p: &CityProgress) -> std::io::Result<()> {
     let path = recorded_path(state, &p.city);
     if let Some(dir) = path.parent() {
-        crate::state::files::private_dir(dir)?;
+        crate::files::private_dir(dir)?;
     }
     let json = serde_json::to_vec_pretty(p).map_err(std::io::Error::other)?;
-    crate::state::files::write_atomic(&path, &json)
+    crate::files::write_atomic(&path, &json)
 }
 
 /// The counties of a city as last recorded (None before the city's first import).

@@ -11,7 +11,7 @@ pub fn open_sqlite(path: &Path) -> Result<rusqlite::Connection, DbError> {
     // gives its -wal and -shm files the mode of the database)
     if !path.exists() {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            crate::state::files::private_dir(dir)
+            crate::files::private_dir(dir)
                 .map_err(|e| DbError::Other(format!("cannot make {}: {e}", dir.display())))?;
         }
         // never truncating: another jinbao may have created it a moment ago and be writing

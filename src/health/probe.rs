@@ -81,7 +81,7 @@ pub fn script(site: &Site, host: &Host, root: &str, timeout_s: u64) -> String {
     if runs_app {
         // the same check the rollout's health gate runs (the profile's), every word quoted
         let t = p.app.health.timeout.as_secs().clamp(1, timeout_s.max(1));
-        match crate::release::rollout::health_command(p, None) {
+        match crate::state::installed::health_command(p, None) {
             Ok(cmd) => s.push_str(&format!(
                 "echo @app; if [ -e \"$I/current\" ]; then out=$(timeout {t} sh -c {c} 2>&1); echo \"rc=$?\"; printf '%s\\n' \"$out\" | tail -n 3; else echo none; fi\n",
                 c = shell_quote(&cmd)
@@ -148,7 +148,7 @@ pub fn parse(text: &str) -> HostProbe {
                 load_lines += 1;
             }
             "release" if !line.trim().is_empty() => {
-                h.release = crate::release::remote::version_of(line.trim())
+                h.release = crate::state::installed::version_of(line.trim())
             }
             "service" => {
                 let mut f = line.split_whitespace();

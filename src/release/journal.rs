@@ -11,7 +11,7 @@ use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
-use crate::state::files;
+use crate::files;
 
 /// Version of the event format (the `v` field).
 pub const EVENT_VERSION: u32 = 1;

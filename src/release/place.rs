@@ -191,7 +191,7 @@ pub fn pack_and_place(a: &PackRequest) -> Result<(Release, Placed), PlaceError> 
         .map_err(io("cannot move the release to", &tarball))?;
     let text = toml::to_string(&manifest)
         .map_err(|e| ReleaseError::Invalid(format!("the release manifest: {e}")))?;
-    crate::state::files::write_atomic(
+    crate::files::write_atomic(
         &manifest_path,
         format!("# release manifest, written by `jinbao release pack`\n{text}").as_bytes(),
     )

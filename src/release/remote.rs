@@ -64,12 +64,7 @@ pub fn preflight_needing(root: &str, install: &str, version: &str, needed: &[Str
     s
 }
 
-/// The version a `current` link target names (`…/releases/<version>`).
-pub fn version_of(target: &str) -> Option<String> {
-    let t = target.trim_end_matches('/');
-    let (dir, v) = t.rsplit_once('/')?;
-    dir.ends_with("/releases").then(|| v.to_string())
-}
+pub use crate::state::installed::version_of;
 
 /// The preflight of every application and web server of `fleet`, one round trip each
 /// (`version`: the release asked about, `-` for none): what `rollout plan`, `releases` and

@@ -212,7 +212,7 @@ pub fn abandon(state: &Path) -> Result<String, RunError> {
         Ok(m) if m.is_dir() => std::fs::remove_dir_all(&active),
         _ => std::fs::remove_file(&active),
     };
-    removed.map_err(|e| crate::state::files::at(&active, e))?;
+    removed.map_err(|e| crate::files::at(&active, e))?;
     if let Some(held) = &lock {
         let _ = std::fs::remove_file(held.path());
     }

@@ -142,11 +142,11 @@ pub fn save_keys(state: &Path, city: &str, rule: &str, keys: &[i64]) -> std::io:
     let bytes: Vec<u8> = keys.iter().flat_map(|k| k.to_le_bytes()).collect();
     let path = keys_path(state, city, rule);
     if let Some(dir) = path.parent() {
-        crate::state::files::private_dir(dir)?;
+        crate::files::private_dir(dir)?;
     }
     // binary: written as it is (write_atomic scrubs text), to a private file renamed into place
     let tmp = path.with_extension(format!("keys.{}.tmp", std::process::id()));
-    let mut f = crate::state::files::create_private(&tmp)?;
+    let mut f = crate::files::create_private(&tmp)?;
     std::io::Write::write_all(&mut f, &bytes)?;
     f.sync_data()?;
     std::fs::rename(&tmp, &path)

@@ -8,8 +8,10 @@ use serde::Serialize;
 pub mod audit;
 pub mod data_checks;
 pub mod facts;
-pub mod files;
+// files written privately and whole: a foundation the records share with others
+pub use crate::files;
 pub mod health;
+pub mod installed;
 pub mod lock;
 pub mod verdicts;
 

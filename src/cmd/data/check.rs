@@ -94,7 +94,7 @@ pub fn run(ctx: &Ctx, a: CheckArgs) -> Result<Exit> {
     let lists = match &a.lists {
         Some(dir) => {
             // the folder is made ours and 0700 before anything is written in it
-            crate::state::files::owned_private_dir(dir, true)?;
+            crate::files::owned_private_dir(dir, true)?;
             Some(check::ListSpec {
                 dir: dir.clone(),
                 encoding: match a.encoding.to_lowercase().as_str() {

@@ -130,15 +130,15 @@ impl<'r> Lists<'r> {
             let path = self.dir.join(&folder).join(&name);
             // a new file renamed over the old name: a hard link there keeps its content
             tmp.persist(&path)
-                .map_err(|e| crate::state::files::at(&path, e.error))?;
+                .map_err(|e| crate::files::at(&path, e.error))?;
             done.written.push((path, rows));
         }
         let entries = match std::fs::read_dir(&self.dir) {
             Ok(e) => e,
-            Err(e) => return Err(crate::state::files::at(&self.dir, e)),
+            Err(e) => return Err(crate::files::at(&self.dir, e)),
         };
         for e in entries {
-            let e = e.map_err(|e| crate::state::files::at(&self.dir, e))?;
+            let e = e.map_err(|e| crate::files::at(&self.dir, e))?;
             let folder = e.file_name().to_string_lossy().into_owned();
             if done
                 .written
@@ -148,9 +148,7 @@ impl<'r> Lists<'r> {
                 continue;
             }
             // the entry itself, never what a link points to
-            let kind = e
-                .file_type()
-                .map_err(|x| crate::state::files::at(&e.path(), x))?;
+            let kind = e.file_type().map_err(|x| crate::files::at(&e.path(), x))?;
             if kind.is_symlink() {
                 done.warnings.push(format!(
                     "{} is a symbolic link: left alone (jinbao does not follow links out of the lists folder)",
@@ -163,7 +161,7 @@ impl<'r> Lists<'r> {
             }
             let stale = e.path().join(&name);
             if std::fs::symlink_metadata(&stale).is_ok_and(|m| m.is_file()) {
-                std::fs::remove_file(&stale).map_err(|x| crate::state::files::at(&stale, x))?;
+                std::fs::remove_file(&stale).map_err(|x| crate::files::at(&stale, x))?;
             }
         }
         Ok(done)
@@ -192,13 +190,13 @@ impl Lists<'_> {
     fn open_folder(&mut self, folder: &str) -> io::Result<()> {
         if !self.open.contains_key(folder) {
             let dir = self.dir.join(folder);
-            crate::state::files::owned_private_dir(&dir, false)?;
+            crate::files::owned_private_dir(&dir, false)?;
             // 0600, created anew (O_EXCL), removed unless renamed into place at the end
             let tmp = tempfile::Builder::new()
                 .prefix(&format!(".{}.", self.file_name()))
                 .suffix(".tmp")
                 .tempfile_in(&dir)
-                .map_err(|e| crate::state::files::at(&dir, e))?;
+                .map_err(|e| crate::files::at(&dir, e))?;
             let (f, tmp) = tmp.into_parts();
             let mut w = CsvOut::from_file(f, self.encoding)?;
             w.record(&["key", "column", "value", "rule", "hint"])?;

@@ -139,7 +139,7 @@ pub fn break_city_locks(
             Err(LockError::Foreign(h)) => {
                 // held from another controller: breaking it is what unlock is for
                 let path = state_lock::path(state, &name);
-                std::fs::write(&path, b"").map_err(|e| crate::state::files::at(&path, e))?;
+                std::fs::write(&path, b"").map_err(|e| crate::files::at(&path, e))?;
                 broken
                     .controller_locks
                     .push(format!("{city}: {}", h.describe()));
@@ -161,7 +161,7 @@ pub fn break_city_locks(
                     Ok(m) if m.is_dir() => std::fs::remove_dir_all(&path),
                     _ => std::fs::remove_file(&path),
                 };
-                removed.map_err(|e| crate::state::files::at(&path, e))?;
+                removed.map_err(|e| crate::files::at(&path, e))?;
                 broken
                     .controller_locks
                     .push(format!("{city}: {} (not a lock file)", path.display()));
