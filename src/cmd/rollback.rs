@@ -6,9 +6,8 @@ use clap::Args;
 
 use crate::cli::{ConnectArgs, TargetArgs};
 use crate::context::Ctx;
-use crate::error::{Exit, fail, usage};
+use crate::error::Exit;
 use crate::output::Tone;
-use crate::release::rollback::RollbackError;
 
 #[derive(Debug, Args)]
 pub struct RollbackArgs {
@@ -42,15 +41,7 @@ pub fn run(ctx: &Ctx, a: RollbackArgs) -> Result<Exit> {
         site,
         a.to.as_deref(),
         a.lock_wait,
-    )
-    .map_err(|e| {
-        let hint = e.hint();
-        match e {
-            RollbackError::Locked { .. } => fail(Exit::Blocked, e.to_string(), hint),
-            e if e.is_usage() => usage(e.to_string(), hint),
-            e => fail(Exit::Failure, e.to_string(), hint),
-        }
-    })?;
+    )?;
     let pr = &ctx.printer;
     if pr.json {
         let rows: Vec<_> = report

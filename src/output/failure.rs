@@ -23,6 +23,10 @@ fn explained<'e>(err: &'e (dyn std::error::Error + 'static)) -> Option<&'e dyn E
         crate::provision_plan::PlanFileError,
         crate::data::import::ImportError,
         crate::profile::target::TargetError,
+        crate::release::run::RunError,
+        crate::release::journal::JournalError,
+        crate::release::rollback::RollbackError,
+        crate::release::plan::PlanError,
     );
     None
 }

@@ -118,9 +118,15 @@ pub enum JournalError {
     },
 }
 
+impl crate::error::Explain for JournalError {
+    fn hint(&self) -> Option<String> {
+        Some(self.what_to_do().to_string())
+    }
+}
+
 impl JournalError {
     /// What to do about it.
-    pub fn hint(&self) -> &'static str {
+    pub fn what_to_do(&self) -> &'static str {
         match self {
             JournalError::Write(_) => {
                 "free space or fix the permissions of the state folder, then: jinbao rollout --resume"

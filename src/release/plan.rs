@@ -62,13 +62,18 @@ pub enum PlanError {
     ReleaseChanged,
 }
 
-impl PlanError {
-    pub fn hint(&self) -> String {
-        match self {
+impl crate::error::Explain for PlanError {
+    /// A plan that cannot be applied is the command line's to change (exit 2).
+    fn exit(&self) -> crate::error::Exit {
+        crate::error::Exit::Usage
+    }
+
+    fn hint(&self) -> Option<String> {
+        Some(match self {
             PlanError::Unreadable { .. } => "make a new plan with `jinbao rollout plan`".into(),
             PlanError::OtherEnv(env) => format!("run with --env {env}"),
             PlanError::ReleaseChanged => "make a new plan".into(),
-        }
+        })
     }
 }
 

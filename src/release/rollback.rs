@@ -36,8 +36,26 @@ pub enum RollbackError {
     Io(#[from] std::io::Error),
 }
 
+impl crate::error::Explain for RollbackError {
+    /// Blocked by a lock (exit 4), a request that cannot be met (exit 2), or a failure.
+    fn exit(&self) -> crate::error::Exit {
+        use crate::error::Exit;
+        match self {
+            RollbackError::Locked { .. } => Exit::Blocked,
+            RollbackError::NoSuchRelease { .. }
+            | RollbackError::NothingBefore(_)
+            | RollbackError::Disagree { .. } => Exit::Usage,
+            _ => Exit::Failure,
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        Some(self.what_to_do()).filter(|h| !h.is_empty())
+    }
+}
+
 impl RollbackError {
-    pub fn hint(&self) -> String {
+    fn what_to_do(&self) -> String {
         match self {
             RollbackError::NoSuchRelease { installed, .. } if installed.is_empty() => {
                 "no release is installed on every server of the city".into()
@@ -57,16 +75,6 @@ impl RollbackError {
             }
             _ => String::new(),
         }
-    }
-
-    /// Blocked by a lock (exit 4), the request cannot be met (exit 2), or a failure (exit 1).
-    pub fn is_usage(&self) -> bool {
-        matches!(
-            self,
-            RollbackError::NoSuchRelease { .. }
-                | RollbackError::NothingBefore(_)
-                | RollbackError::Disagree { .. }
-        )
     }
 }
 

@@ -29,29 +29,29 @@ pub enum RunError {
     Io(#[from] std::io::Error),
 }
 
-/// What kind of refusal a run error is: the command maps it to its exit code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RunRefusal {
-    /// Another process or an unfinished run is in the way (exit 4).
-    Blocked,
-    /// Nothing to do, as asked (exit 2).
-    Usage,
-    /// Damage or an I/O failure (exit 1).
-    Failure,
-}
-
-impl RunError {
-    pub fn refusal(&self) -> RunRefusal {
+impl crate::error::Explain for RunError {
+    /// Another process or an unfinished run in the way is blocked (exit 4); nothing to do, as
+    /// asked, is the command line's (exit 2); damage or an I/O failure fails (exit 1).
+    fn exit(&self) -> crate::error::Exit {
+        use crate::error::Exit;
         match self {
             RunError::Running { .. } | RunError::StillRunning { .. } | RunError::Unfinished(_) => {
-                RunRefusal::Blocked
+                Exit::Blocked
             }
-            RunError::NothingToResume | RunError::NothingToAbandon => RunRefusal::Usage,
-            _ => RunRefusal::Failure,
+            RunError::NothingToResume | RunError::NothingToAbandon => Exit::Usage,
+            _ => Exit::Failure,
         }
     }
 
-    pub fn hint(&self) -> &'static str {
+    fn hint(&self) -> Option<String> {
+        Some(self.what_to_do())
+            .filter(|h| !h.is_empty())
+            .map(str::to_string)
+    }
+}
+
+impl RunError {
+    fn what_to_do(&self) -> &'static str {
         match self {
             RunError::Running { .. } => "wait for it to end, or watch it with: jinbao status",
             RunError::StillRunning { .. } => {
@@ -65,7 +65,7 @@ impl RunError {
             RunError::Damaged { .. } => {
                 "give the run up with `jinbao rollout abandon`, then start a new rollout"
             }
-            RunError::Journal(e) => e.hint(),
+            RunError::Journal(e) => e.what_to_do(),
             RunError::Io(_) => "",
         }
     }

@@ -227,18 +227,6 @@ fn sink(ctx: &Ctx, flags: &RolloutFlags) -> Option<journal::Sink> {
     })
 }
 
-/// A run error as the command reports it: blocked (4), usage (2) or a failure (1).
-fn refused(e: crate::release::run::RunError) -> anyhow::Error {
-    use crate::release::run::RunRefusal;
-    let exit = match e.refusal() {
-        RunRefusal::Blocked => Exit::Blocked,
-        RunRefusal::Usage => Exit::Usage,
-        RunRefusal::Failure => Exit::Failure,
-    };
-    let hint = e.hint();
-    fail(exit, e.to_string(), hint)
-}
-
 fn fresh(
     ctx: &Ctx,
     release: &Release,
@@ -248,7 +236,7 @@ fn fresh(
     expected: Option<Expected>,
 ) -> Result<Exit> {
     // refused here, before the window is asked, when another run is in the way
-    if let Some(run) = crate::release::run::active(ctx.state_dir()).map_err(refused)? {
+    if let Some(run) = crate::release::run::active(ctx.state_dir())? {
         let blocked = match crate::state::lock::holder(ctx.state_dir(), &format!("run-{run}")) {
             Some(h) => crate::release::run::RunError::Running {
                 run,
@@ -256,7 +244,7 @@ fn fresh(
             },
             None => crate::release::run::RunError::Unfinished(run),
         };
-        return Err(refused(blocked));
+        return Err(blocked.into());
     }
     ctx.window_gate(sites, flags.override_window.as_deref(), "rollout")?;
     let start = EventKind::RunStart {
@@ -272,8 +260,7 @@ fn fresh(
         }),
     };
     // written before any server is touched: a state folder that cannot take it stops here
-    let owned =
-        crate::release::run::start(ctx.state_dir(), start, sink(ctx, flags)).map_err(refused)?;
+    let owned = crate::release::run::start(ctx.state_dir(), start, sink(ctx, flags))?;
     execute(
         ctx,
         &owned.journal,
@@ -287,7 +274,7 @@ fn fresh(
 }
 
 fn resume(ctx: &Ctx, flags: &RolloutFlags) -> Result<Exit> {
-    let r = crate::release::run::resume(ctx.state_dir(), sink(ctx, flags)).map_err(refused)?;
+    let r = crate::release::run::resume(ctx.state_dir(), sink(ctx, flags))?;
     let run = r.owned.journal.run.clone();
     let release = rel::open(Path::new(&r.release))?;
     if release.manifest.sha256 != r.sha256 {
@@ -297,7 +284,7 @@ fn resume(ctx: &Ctx, flags: &RolloutFlags) -> Result<Exit> {
         ));
     }
     let damaged = |what: &str| {
-        refused(crate::release::run::RunError::Damaged {
+        anyhow::Error::from(crate::release::run::RunError::Damaged {
             path: r.owned.journal.path().display().to_string(),
             what: what.to_string(),
         })
@@ -338,7 +325,7 @@ fn resume(ctx: &Ctx, flags: &RolloutFlags) -> Result<Exit> {
 /// its release is gone). The servers stay as they are; the audit log records who gave it up.
 fn abandon(ctx: &Ctx) -> Result<Exit> {
     ctx.audit_gate("rollout abandon")?;
-    let run = crate::release::run::abandon(ctx.state_dir()).map_err(refused)?;
+    let run = crate::release::run::abandon(ctx.state_dir())?;
     crate::state::audit::record(
         ctx.state_dir(),
         crate::state::audit::Entry {
@@ -396,8 +383,7 @@ fn execute(
             expected,
         },
         Some(&ask),
-    )
-    .map_err(refused)?;
+    )?;
     ctx.tell_assessment(|profiles, state| {
         crate::assess::learn::after_rollout(profiles, state, &journal.run, sites)
     });
@@ -476,11 +462,10 @@ fn plan(ctx: &Ctx, a: PlanArgs) -> Result<Exit> {
 }
 
 fn apply_plan(ctx: &Ctx, a: ApplyPlanArgs) -> Result<Exit> {
-    let plan = PlanFile::read(&a.plan).map_err(|e| usage(e.to_string(), e.hint()))?;
+    let plan = PlanFile::read(&a.plan)?;
     let profiles = ctx.profiles()?;
     let release = rel::open(Path::new(&plan.release.path))?;
-    plan.check(&profiles.env.name, &release)
-        .map_err(|e| usage(e.to_string(), e.hint()))?;
+    plan.check(&profiles.env.name, &release)?;
     let sites: Vec<&Site> = plan
         .cities
         .iter()
