@@ -151,6 +151,15 @@ fn the_nagios_line_is_a_standard_plugin_line() {
     let work = tempfile::tempdir().unwrap();
     let state = work.path();
     common::sandbox_rollout(state, "examples/unified-app", "hebi", &[]);
+    // the table says how many OK rows it left out, and only when it left some out
+    let table = run(jinbao(state).args(["health", "hebi"]));
+    assert!(
+        table.stdout.contains("OK rows left out: -v shows them"),
+        "{}",
+        table.stdout
+    );
+    let every = run(jinbao(state).args(["health", "hebi", "-v"]));
+    assert!(!every.stdout.contains("left out"), "{}", every.stdout);
     let r = run(jinbao(state).args(["health", "hebi", "--format", "nagios"]));
     let line = r.stdout.trim_end_matches('\n');
     assert!(!line.contains('\n'), "one line: {line}");

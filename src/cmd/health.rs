@@ -263,12 +263,15 @@ fn print(ctx: &Ctx, r: &Report, format: HealthFormat) -> Result<()> {
         "threshold",
         "hint",
     ]);
+    // OK rows of the routine checks are left out unless -v: the problems stand out
+    let hidden = |x: &Check| {
+        x.status == Status::Ok
+            && p.verbose == 0
+            && !matches!(x.check.as_str(), "ssh" | "database" | "schema" | "release")
+    };
     for c in &r.cities {
         for x in &c.checks {
-            if x.status == Status::Ok
-                && p.verbose == 0
-                && !matches!(x.check.as_str(), "ssh" | "database" | "schema" | "release")
-            {
+            if hidden(x) {
                 continue;
             }
             let tone = match x.status {
@@ -291,15 +294,21 @@ fn print(ctx: &Ctx, r: &Report, format: HealthFormat) -> Result<()> {
     p.print_table(&t)?;
     let all: Vec<&Check> = r.cities.iter().flat_map(|c| &c.checks).collect();
     let n = |s: Status| all.iter().filter(|c| c.status == s).count();
+    let left_out = all.iter().filter(|x| hidden(x)).count();
     p.text(format!(
-        "{}: {}, {}: {} critical, {} warning, {} unknown, {} ok (-v shows every OK row)",
+        "{}: {}, {}: {} critical, {} warning, {} unknown, {} ok{}",
         r.status.as_str(),
         crate::numbers::plural(r.cities.len(), "city"),
         crate::numbers::plural(all.len(), "check"),
         n(Status::Critical),
         n(Status::Warning),
         n(Status::Unknown),
-        n(Status::Ok)
+        n(Status::Ok),
+        if left_out > 0 {
+            format!(" ({left_out} OK rows left out: -v shows them)")
+        } else {
+            String::new()
+        }
     ))?;
     Ok(())
 }

@@ -27,6 +27,7 @@ fn explained<'e>(err: &'e (dyn std::error::Error + 'static)) -> Option<&'e dyn E
         crate::release::journal::JournalError,
         crate::release::rollback::RollbackError,
         crate::release::plan::PlanError,
+        crate::release::rollout::lock::UnlockError,
     );
     None
 }

@@ -488,15 +488,7 @@ fn unlock(ctx: &Ctx, a: UnlockArgs) -> Result<Exit> {
         ctx.printer.progress(),
         ctx.state_dir(),
         &fleet,
-    )
-    .map_err(|e| match e {
-        crate::release::lock::UnlockError::Live { .. } => fail(
-            Exit::Blocked,
-            e.to_string(),
-            "a running jinbao's lock is not broken; wait for it or stop it",
-        ),
-        other => anyhow::Error::from(other),
-    })?;
+    )?;
     let cities: Vec<&str> = fleet.hosts().map(|h| h.city.as_str()).collect();
     let mut all = broken.controller_locks.clone();
     all.extend(broken.server_locks.iter().cloned());

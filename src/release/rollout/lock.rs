@@ -111,6 +111,25 @@ pub enum UnlockError {
     Io(#[from] std::io::Error),
 }
 
+impl crate::error::Explain for UnlockError {
+    /// A lock a running jinbao holds is not broken: blocked (exit 4).
+    fn exit(&self) -> crate::error::Exit {
+        match self {
+            UnlockError::Live { .. } => crate::error::Exit::Blocked,
+            UnlockError::Io(_) => crate::error::Exit::Failure,
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        match self {
+            UnlockError::Live { .. } => {
+                Some("a running jinbao's lock is not broken; wait for it or stop it".into())
+            }
+            UnlockError::Io(_) => None,
+        }
+    }
+}
+
 /// Breaks the city locks of the fleet's cities: this controller's (never one a live jinbao
 /// holds: that run is working now) and every server's.
 pub fn break_city_locks(
