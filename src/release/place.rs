@@ -104,6 +104,12 @@ fn io(what: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> PlaceEr
     move |source| PlaceError::Io { what, path, source }
 }
 
+/// The first 12 characters of a digest, as people compare them (a manifest's field is never
+/// sliced where it could be shorter or cut a character).
+fn short_digest(sha256: &str) -> String {
+    sha256.chars().take(12).collect()
+}
+
 pub fn is_tarball_name(path: &Path) -> bool {
     path.to_string_lossy().ends_with(".tar.gz")
 }
@@ -170,8 +176,8 @@ pub fn pack_and_place(a: &PackRequest) -> Result<(Release, Placed), PlaceError> 
             return Err(PlaceError::OtherContent {
                 version,
                 tarball: tarball.display().to_string(),
-                before: before.manifest.sha256[..12].to_string(),
-                now: packed.manifest.sha256[..12].to_string(),
+                before: short_digest(&before.manifest.sha256),
+                now: short_digest(&packed.manifest.sha256),
             });
         }
         return Ok((
