@@ -227,6 +227,9 @@ pub fn extra_columns(e: &Entity) -> &'static [&'static str] {
 
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
+    if let Some(d) = canonical_date(s) {
+        return d;
+    }
     for f in ["%Y-%m-%d", "%Y%m%d", "%Y/%m/%d", "%Y.%m.%d"] {
         if let Ok(d) = NaiveDate::parse_from_str(s, f) {
             return Some(d);
@@ -235,9 +238,51 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     None
 }
 
+/// `YYYY-MM-DD` or `YYYYMMDD`, the forms nearly every extract writes, read without chrono's
+/// pattern parser (a tenth of an import's time); `None` when it is another form.
+fn canonical_date(s: &str) -> Option<Option<NaiveDate>> {
+    let b = s.as_bytes();
+    let (y, m, d) = match b.len() {
+        10 if b[4] == b'-' && b[7] == b'-' => (&s[..4], &s[5..7], &s[8..]),
+        8 => (&s[..4], &s[4..6], &s[6..]),
+        _ => return None,
+    };
+    let number = |t: &str| {
+        t.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| t.parse::<u32>().ok())
+            .flatten()
+    };
+    let (y, m, d) = (number(y)?, number(m)?, number(d)?);
+    Some(NaiveDate::from_ymd_opt(y as i32, m, d))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The quick reading of the common forms agrees with chrono's patterns, invalid dates too.
+    #[test]
+    fn canonical_dates_read_as_the_patterns_read_them() {
+        for s in [
+            "2020-01-05",
+            "20200105",
+            "2020-02-30",
+            "20201301",
+            "0000-01-01",
+            "1999-12-31",
+            "2020-1-05",
+            "2020/01/05",
+            "202001",
+            "2020-01-0x",
+            "+2020-01-05",
+        ] {
+            let slow = ["%Y-%m-%d", "%Y%m%d", "%Y/%m/%d", "%Y.%m.%d"]
+                .iter()
+                .find_map(|f| NaiveDate::parse_from_str(s, f).ok());
+            assert_eq!(parse_date(s), slow, "{s}");
+        }
+    }
 
     /// docs/extract-format.md is the format's documentation: it must name every file, column
     /// and key the code reads.
