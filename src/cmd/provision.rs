@@ -9,9 +9,9 @@ use crate::cli::{ConfirmArgs, ConnectArgs, ServersArgs, TargetArgs};
 use crate::context::Ctx;
 use crate::error::{Exit, usage};
 use crate::output::Tone;
+use crate::provision::plan_file::{self, PlanFile};
+use crate::provision::resource::Action;
 use crate::provision::{self, HostPlan, HostRow};
-use crate::provision_plan::{self, PlanFile};
-use crate::resource::Action;
 
 #[derive(Debug, Subcommand)]
 pub enum ProvisionCommand {
@@ -158,7 +158,7 @@ fn execute(ctx: &Ctx, args: &HostArgs, mode: Mode<'_>) -> Result<Exit> {
         provision::plan_fleet(profiles, &fleet, ctx.printer.progress(), args.diff)
             .map_err(|e| usage(e.to_string(), "fix the template or the profile"))?;
     if let Mode::Apply(_, Some(recorded)) = mode {
-        provision_plan::refuse_moved(&mut rows, recorded);
+        plan_file::refuse_moved(&mut rows, recorded);
     }
     // a refused server changes nothing: its changes are not pending
     let pending: usize = rows
@@ -226,16 +226,16 @@ fn execute(ctx: &Ctx, args: &HostArgs, mode: Mode<'_>) -> Result<Exit> {
 }
 
 fn write_plan(ctx: &Ctx, args: &HostArgs, rows: &[HostRow], out: &Path) -> Result<()> {
-    let salt = provision_plan::new_salt();
+    let salt = plan_file::new_salt();
     let file = PlanFile {
         v: 1,
-        kind: provision_plan::KIND.into(),
+        kind: plan_file::KIND.into(),
         created: crate::clock::now().to_rfc3339(),
         env: ctx.load.env.clone(),
         role: args.servers.role.clone(),
         hosts: rows
             .iter()
-            .map(|r| provision_plan::planned(&r.city, &r.host, r.plan.as_ref(), &salt))
+            .map(|r| plan_file::planned(&r.city, &r.host, r.plan.as_ref(), &salt))
             .collect(),
         salt,
     };

@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 
 use crate::inventory::Host;
 use crate::profile::Site;
-use crate::resource::{MANAGED_ROUTES, SERVICE_DIR, probe::LiveRoute, probe::parse_routes};
+use crate::provision::resource::{
+    MANAGED_ROUTES, SERVICE_DIR, probe::LiveRoute, probe::parse_routes,
+};
 use crate::transport::shell_quote;
 
 /// What the probe found on one server.

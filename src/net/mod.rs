@@ -11,8 +11,8 @@ use serde::Serialize;
 
 use crate::inventory::Host;
 use crate::profile::{Site, TransportKind};
-use crate::resource::MANAGED_ROUTES;
-use crate::resource::probe::parse_routes;
+use crate::provision::resource::MANAGED_ROUTES;
+use crate::provision::resource::probe::parse_routes;
 use crate::transport::{Transport, TransportError, shell_quote};
 
 #[derive(Debug, Clone, Serialize)]

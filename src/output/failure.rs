@@ -20,7 +20,7 @@ fn explained<'e>(err: &'e (dyn std::error::Error + 'static)) -> Option<&'e dyn E
     kinds!(
         UserError,
         crate::release::place::PlaceError,
-        crate::provision_plan::PlanFileError,
+        crate::provision::plan_file::PlanFileError,
         crate::data::import::ImportError,
         crate::profile::target::TargetError,
         crate::release::run::RunError,

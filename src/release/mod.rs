@@ -209,7 +209,7 @@ pub fn pack(
         name: name.to_string(),
         version: version.to_string(),
         tarball: tar_name,
-        sha256: crate::resource::plan::sha256(&bytes),
+        sha256: crate::provision::resource::plan::sha256(&bytes),
         size: bytes.len() as u64,
         files: packed.files,
         unpacked: checked.contents.unpacked,
@@ -355,7 +355,7 @@ pub fn open(path: &Path) -> Result<Release, ReleaseError> {
     }
     // one reading: the checksum, the check and the canonical form all come from these bytes
     let bytes = check::read_file(&tarball)?;
-    let sha = crate::resource::plan::sha256(&bytes);
+    let sha = crate::provision::resource::plan::sha256(&bytes);
     if sha != manifest.sha256 {
         return Err(ReleaseError::Checksum {
             tarball: tarball.display().to_string(),

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
-use crate::resource::{CONFINED, SERVICE_DIR};
+use crate::provision::resource::{CONFINED, SERVICE_DIR};
 use crate::transport::shell_quote;
 
 /// What `preflight` found on one server.
@@ -288,7 +288,7 @@ fn restart(root: &str, service: Option<(&str, &str)>, local: bool) -> String {
          else p=$(cat {pid} 2>/dev/null) && kill \"$p\" 2>/dev/null; \
          out=$( {start} 2>&1 ) || fail restart \"$out\"; fi\nstep restart\n",
         pid = shell_quote(&format!("{SERVICE_DIR}/{name}.pid")),
-        start = crate::resource::start_command(name, start)
+        start = crate::provision::resource::start_command(name, start)
     )
 }
 

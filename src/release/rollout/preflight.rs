@@ -17,7 +17,7 @@ pub(super) type Facts = Vec<(usize, ServerFacts)>;
 #[derive(Debug, thiserror::Error)]
 pub enum ProbeCityError {
     #[error(transparent)]
-    Desired(#[from] crate::resource::DesiredError),
+    Desired(#[from] crate::provision::resource::DesiredError),
     /// Servers that could not be probed: `server: why` each.
     #[error("{}", .0.join("; "))]
     Servers(Vec<String>),

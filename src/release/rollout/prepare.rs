@@ -8,9 +8,9 @@ use std::time::{Duration, Instant};
 use super::{CityResult, CityRun, Outcome, Rollout, Stop};
 use crate::fleet::HostError;
 use crate::profile::Site;
+use crate::provision::resource::Resource;
 use crate::provision::{HostApply, HostPlan};
 use crate::release::remote;
-use crate::resource::Resource;
 
 /// What one server does in the preparation round trip.
 #[derive(Default)]

@@ -47,7 +47,7 @@ impl Rollout<'_> {
         if self.templates.is_empty() {
             return Ok(BTreeMap::new());
         }
-        let mut ctx = crate::resource::context(self.profiles, site, host);
+        let mut ctx = crate::provision::resource::context(self.profiles, site, host);
         ctx["release"] = serde_json::json!({
             "name": self.release.manifest.name,
             "version": self.release.manifest.version,

@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::provision::resource::Action;
 use crate::provision::{HostPlan, HostRow};
-use crate::resource::Action;
 
 /// What a plan file says `kind` is (a rollout plan or anything else is refused).
 pub const KIND: &str = "provision-plan";
@@ -126,8 +126,9 @@ pub fn bound_states(plan: &HostPlan, salt: &str) -> BTreeMap<String, String> {
         .map(|d| {
             let state = match &d.secret_digest {
                 Some(digest) => {
-                    let keyed =
-                        crate::resource::plan::sha256(format!("{salt}\0{digest}").as_bytes());
+                    let keyed = crate::provision::resource::plan::sha256(
+                        format!("{salt}\0{digest}").as_bytes(),
+                    );
                     format!("{} content salted:{keyed}", d.state)
                 }
                 None => d.state.clone(),
@@ -386,7 +387,7 @@ impl PlanFile {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::resource::plan::Change;
+    use crate::provision::resource::plan::Change;
 
     fn plan(detail: &str) -> HostPlan {
         HostPlan {

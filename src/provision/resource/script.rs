@@ -86,7 +86,7 @@ fn commands(
             let parent = p(parent_of(path));
             // written whole or not at all: the bytes that arrived are checked against the
             // checksum before the file is moved into place (a full disk truncates silently)
-            let sha = crate::resource::plan::sha256(content);
+            let sha = crate::provision::resource::plan::sha256(content);
             let check = format!(
                 "[ \"$(sha256sum < {tmp})\" = '{sha}  -' ] && chmod {mode:o} {tmp}{} && mv -fT {tmp} {f} \
                  || {{ rm -f {tmp}; echo 'not put in place (the old file, if any, is kept)' >&2; false; }}",

@@ -1,6 +1,9 @@
 //! Provisioning a fleet: desired state for every host (rendered before any host is touched),
 //! one probe round trip per host for the plan, one script per host for the apply.
 
+pub mod plan_file;
+pub mod resource;
+
 use std::time::Duration;
 
 use anyhow::Context;
@@ -9,11 +12,11 @@ use serde::Serialize;
 use crate::inventory::Host;
 use crate::profile::Profiles;
 use crate::profile::TransportKind;
-use crate::resource::{self, Action, Change, Observed, Resource};
 use crate::template::Templates;
 use crate::transport::Transport;
+use resource::{Action, Change, Observed, Resource};
 
-pub use crate::resource::DesiredError;
+pub use crate::provision::resource::DesiredError;
 
 /// One server of a provisioning run: its plan, and what applying it did.
 #[derive(Debug, Serialize)]
