@@ -589,3 +589,49 @@ fn the_engine_scan_finds_a_match() {
     assert_eq!(engine_matches("src/data/import.rs", text).len(), 3);
     assert!(engine_matches("src/db/pg.rs", text).is_empty());
 }
+
+/// The error types that say `impl … Explain for Name` in a file, as `Name`.
+fn explaining_types(_shown: &str, text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|l| {
+            let rest = l.trim().strip_prefix("impl ")?;
+            let (what, name) = rest.split_once(" for ")?;
+            (what == "Explain" || what.ends_with("::Explain"))
+                .then(|| name.trim_end_matches(" {").trim().to_string())
+        })
+        .collect()
+}
+
+/// An error that explains itself (its exit code and hint) is worth nothing unless the one place
+/// errors are reported asks it: every `impl Explain` is in `output/failure.rs`'s `kinds!` list.
+#[test]
+fn every_error_that_explains_itself_is_asked() {
+    let failure = std::fs::read_to_string(repo().join("src/output/failure.rs")).unwrap();
+    let kinds = failure
+        .split("kinds!(")
+        .nth(1)
+        .and_then(|s| s.split(");").next())
+        .expect("the kinds! list in src/output/failure.rs");
+    let listed: Vec<&str> = kinds
+        .split(',')
+        .map(|k| k.trim().rsplit("::").next().unwrap_or(""))
+        .filter(|k| !k.is_empty())
+        .collect();
+    nothing_found_in_src(
+        |shown, text| {
+            explaining_types(shown, text)
+                .into_iter()
+                .filter(|t| !listed.contains(&t.as_str()))
+                .map(|t| format!("{shown}: {t}"))
+                .collect()
+        },
+        "add these to kinds! in src/output/failure.rs (or their exit code and hint are never read)",
+    );
+}
+
+/// The scan sees both ways of naming the trait.
+#[test]
+fn the_explain_scan_finds_implementations() {
+    let text = "impl crate::error::Explain for TargetError {\nimpl Explain for UserError {\nimpl Display for X {";
+    assert_eq!(explaining_types("x.rs", text), ["TargetError", "UserError"]);
+}
