@@ -364,6 +364,15 @@ fn print_plan(ctx: &Ctx, rows: &[HostRow], applied: bool) -> Result<()> {
                 p.cell(&c.detail, Tone::Muted),
             ]);
         }
+        for f in r.apply.iter().flat_map(|a| &a.refused) {
+            t.add_row(vec![
+                p.cell(&r.city, Tone::Plain),
+                p.cell(&r.host, Tone::Plain),
+                p.cell(&f.resource, Tone::Plain),
+                p.cell("refused", Tone::Warn),
+                p.cell(&f.reason, Tone::Warn),
+            ]);
+        }
         if let Some(f) = r.apply.as_ref().and_then(|a| a.failed.as_ref()) {
             let text = format!(
                 "{} failed ({}): {}\n{}",
@@ -410,6 +419,16 @@ fn print_plan(ctx: &Ctx, rows: &[HostRow], applied: bool) -> Result<()> {
             "{done} of {total} changes applied on {} hosts; {failed} hosts failed",
             rows.len()
         ))?;
+        let refused: usize = rows
+            .iter()
+            .filter_map(|r| r.apply.as_ref())
+            .map(|a| a.refused.len())
+            .sum();
+        if refused > 0 {
+            p.warn(format!(
+                "{refused} changes refused by their hosts (not applied; see the table)"
+            ));
+        }
         return Ok(());
     }
     let with_errors = rows.iter().filter(|r| r.error.is_some()).count();

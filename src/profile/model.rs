@@ -49,7 +49,30 @@ pub struct SiteProfile {
     pub checks: Checks,
     pub maintenance: Maintenance,
     pub provision: Provision,
+    pub packages: Packages,
     pub data: DataSettings,
+}
+
+/// Software from the province's package mirror (`[packages]`): city servers have no internet,
+/// so every package comes from the mirror inside the business network.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Packages {
+    /// The province's apt repository, `http://…` or `https://…` (empty: the servers' own
+    /// sources are left as they are).
+    pub mirror: String,
+    /// The mirror's signing key, ASCII-armoured: a file under templates/, or an absolute path
+    /// on this machine (as the SSH key and known_hosts are).
+    pub mirror_key: String,
+    pub suite: String,
+    pub components: Vec<String>,
+    /// How long apt waits for a lock another process holds before it fails.
+    #[serde(with = "human_duration")]
+    pub lock_wait: Duration,
+    /// Each role's packages: `name`, or `name=version` to install that version and hold it.
+    pub roles: BTreeMap<String, Vec<String>>,
+    /// Packages no server may have.
+    pub remove: Vec<String>,
 }
 
 /// County data moving into the center: its deadline and the limits its checks use.

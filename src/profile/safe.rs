@@ -84,6 +84,14 @@ pub enum Unsafe {
     SysctlKey(String),
     #[error("a script cannot hold a NUL byte")]
     NulInScript,
+    #[error(
+        "`{0}` is not a package: write `name` or `name=version` (a name of lower-case letters, digits and `+.-`; a version of letters, digits and `.+~:-`)"
+    )]
+    Package(String),
+    #[error(
+        "`{0}` is not a mirror address: write http://HOST[:PORT]/PATH or https://… (letters, digits and `./:_~-` only)"
+    )]
+    MirrorUrl(String),
 }
 
 /// A name that may stand anywhere: a server, a service, a route, a release. Letters, digits,
@@ -247,6 +255,53 @@ pub fn endpoint(s: &str) -> Result<(), Unsafe> {
     }
 }
 
+/// A package as the package manager takes it: `name` (Debian's rules: lower case, digits,
+/// `+.-`, starting with a letter or digit) or `name=version` (a Debian or RPM version).
+pub fn package(s: &str) -> Result<(), Unsafe> {
+    let (name, version) = match s.split_once('=') {
+        Some((n, v)) => (n, Some(v)),
+        None => (s, None),
+    };
+    let name_ok = name.len() >= 2
+        && name.len() <= NAME_MAX
+        && name.as_bytes()[0].is_ascii_alphanumeric()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"+.-".contains(&b));
+    let version_ok = version.is_none_or(|v| {
+        !v.is_empty()
+            && v.len() <= NAME_MAX
+            && v.as_bytes()[0].is_ascii_alphanumeric()
+            && v.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b".+~:-".contains(&b))
+    });
+    if name_ok && version_ok {
+        Ok(())
+    } else {
+        Err(Unsafe::Package(excerpt(s)))
+    }
+}
+
+/// The mirror's address, written into an apt source: http or https, and nothing a file or a
+/// shell would read another way.
+pub fn mirror_url(s: &str) -> Result<(), Unsafe> {
+    let rest = s
+        .strip_prefix("http://")
+        .or_else(|| s.strip_prefix("https://"));
+    let ok = rest.is_some_and(|r| {
+        !r.is_empty()
+            && r.len() <= 2048
+            && r.as_bytes()[0].is_ascii_alphanumeric()
+            && r.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"./:_~-".contains(&b))
+    });
+    if ok {
+        Ok(())
+    } else {
+        Err(Unsafe::MirrorUrl(excerpt(s)))
+    }
+}
+
 /// Text with no line breaks or other control characters (values written into files).
 pub fn one_line(s: &str) -> Result<(), Unsafe> {
     if s.chars().any(char::is_control) || s.len() > 4096 {
@@ -314,6 +369,26 @@ pub fn check_site(site: &Site) -> Vec<(Vec<String>, Unsafe, Option<&'static str>
     }
     for route in p.network.routes.keys() {
         push(&["network", "routes", route], name(route), None);
+    }
+    let pk = &p.packages;
+    if !pk.mirror.is_empty() {
+        push(&["packages", "mirror"], mirror_url(&pk.mirror), None);
+    }
+    push(&["packages", "suite"], name(&pk.suite), None);
+    for (i, c) in pk.components.iter().enumerate() {
+        push(&["packages", "components", &i.to_string()], name(c), None);
+    }
+    for (role, list) in &pk.roles {
+        for (i, spec) in list.iter().enumerate() {
+            push(
+                &["packages", "roles", role, &i.to_string()],
+                package(spec),
+                None,
+            );
+        }
+    }
+    for (i, spec) in pk.remove.iter().enumerate() {
+        push(&["packages", "remove", &i.to_string()], package(spec), None);
     }
     for (name_of, value) in p.network.endpoints.iter().filter(|(_, v)| !v.is_empty()) {
         push(&["network", "endpoints", name_of], endpoint(value), None);

@@ -378,6 +378,15 @@ impl<'p> Validator<'p> {
                 break;
             }
         }
+        let pk = &site.profile.packages;
+        if !pk.mirror.is_empty() && pk.mirror_key.is_empty() {
+            self.at(
+                site,
+                &["packages", "mirror_key"],
+                "a package mirror needs its signing key".into(),
+                Some("name its ASCII-armoured public key: a file under templates/ or an absolute path on this machine"),
+            );
+        }
         for (dest, src) in &site.profile.provision.files {
             if !self.profiles.templates_dir.join(src).exists() {
                 self.at(

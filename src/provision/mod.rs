@@ -296,8 +296,17 @@ fn plan_from(
 #[derive(Debug, Serialize)]
 pub struct HostApply {
     pub applied: Vec<String>,
+    /// Changes the host refused, each with its reason (a warning: the run goes on).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub refused: Vec<RefusedChange>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failed: Option<FailedChange>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RefusedChange {
+    pub resource: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -318,6 +327,7 @@ pub fn apply_host(
     let Some(script) = apply_script_of(resources, plan) else {
         return Ok(HostApply {
             applied: Vec::new(),
+            refused: Vec::new(),
             failed: None,
         });
     };
@@ -381,5 +391,19 @@ pub fn apply_outcome(
         }),
         None => None,
     };
-    HostApply { applied, failed }
+    let refused = outcome
+        .refused
+        .iter()
+        .filter_map(|(i, reason)| {
+            Some(RefusedChange {
+                resource: plan.changes.get(*i)?.resource.clone(),
+                reason: reason.clone(),
+            })
+        })
+        .collect();
+    HostApply {
+        applied,
+        refused,
+        failed,
+    }
 }

@@ -6,13 +6,19 @@ use serde_json::json;
 
 use super::{KINDS, Owner, Resource};
 use crate::inventory::Host;
-use crate::profile::{Engine, Profiles, Site, SiteProfile};
+use crate::profile::{Engine, Profiles, Site, SiteProfile, TransportKind};
 use crate::template::{TemplateError, Templates};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DesiredError {
     #[error("{host}: {source}")]
     Template { host: String, source: TemplateError },
+    #[error("{host}: the package mirror's key {path}: {source}")]
+    MirrorKey {
+        host: String,
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{host}: {what}: {source}")]
     Secret {
         host: String,
@@ -108,6 +114,7 @@ pub fn desired(
         out: Vec::new(),
     };
     b.users_and_dirs();
+    b.packages()?;
     let sysctl: Vec<(&String, &String)> = p
         .provision
         .sysctl
@@ -198,6 +205,79 @@ impl Building<'_> {
         }
         for d in &p.provision.directories {
             out.push(dir(d.clone(), 0o755, root));
+        }
+    }
+
+    /// The province's mirror as an apt source, then the packages of the server's roles and the
+    /// ones no server may have. A sandbox server is a folder: nothing is installed there.
+    fn packages(&mut self) -> Result<(), DesiredError> {
+        let (pk, host) = (&self.p.packages, self.host);
+        if self.p.datacenter.transport == TransportKind::Local {
+            return Ok(());
+        }
+        if !pk.mirror.is_empty() {
+            let key = self.mirror_key()?;
+            self.out
+                .push(dir("/etc/apt/keyrings".into(), 0o755, &self.root));
+            self.out.push(file(
+                super::packages::KEY_FILE.into(),
+                Arc::new(key),
+                0o644,
+                &self.root,
+                &format!("[packages] mirror_key {}", pk.mirror_key),
+            ));
+            let text = super::packages::source_text(&pk.mirror, &pk.suite, &pk.components);
+            self.out.push(file(
+                super::packages::SOURCE_FILE.into(),
+                Arc::new(text.into_bytes()),
+                0o644,
+                &self.root,
+                "[packages] mirror",
+            ));
+        }
+        let lock_wait_s = pk.lock_wait.as_secs();
+        let mut seen = std::collections::BTreeSet::new();
+        for role in &host.roles {
+            for spec in pk.roles.get(role).into_iter().flatten() {
+                let (name, version) = super::packages::wanted(spec);
+                if seen.insert(name.clone()) {
+                    self.out.push(Resource::Package {
+                        name,
+                        version,
+                        present: true,
+                        lock_wait_s,
+                    });
+                }
+            }
+        }
+        for spec in &pk.remove {
+            let (name, _) = super::packages::wanted(spec);
+            if seen.insert(name.clone()) {
+                self.out.push(Resource::Package {
+                    name,
+                    version: None,
+                    present: false,
+                    lock_wait_s,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The mirror's signing key: under templates/, or a file on this machine.
+    fn mirror_key(&self) -> Result<Vec<u8>, DesiredError> {
+        let key = &self.p.packages.mirror_key;
+        let host = self.host.label().to_string();
+        if key.starts_with('/') {
+            std::fs::read(key).map_err(|source| DesiredError::MirrorKey {
+                host,
+                path: key.clone(),
+                source,
+            })
+        } else {
+            self.templates
+                .read(key)
+                .map_err(|source| DesiredError::Template { host, source })
         }
     }
 

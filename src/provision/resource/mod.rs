@@ -5,6 +5,7 @@
 //! local sandbox runs the same code with each server under a folder.
 
 mod desired;
+pub mod packages;
 pub mod plan;
 pub mod probe;
 mod script;
@@ -22,6 +23,7 @@ pub use script::{
 
 /// Which resource kinds jinbao manages (profile `provision.resources`; default all).
 pub const KINDS: &[&str] = &[
+    "packages",
     "users",
     "directories",
     "files",
@@ -83,6 +85,16 @@ pub enum Resource {
         via: String,
         metric: Option<u32>,
     },
+    /// A package from the province's mirror: installed (at `version` and held, when given),
+    /// or removed when not `present`.
+    Package {
+        name: String,
+        version: Option<String>,
+        present: bool,
+        /// How long apt waits for a lock another process holds (not part of what is wanted).
+        #[serde(skip)]
+        lock_wait_s: u64,
+    },
 }
 
 impl Resource {
@@ -97,6 +109,7 @@ impl Resource {
             Resource::Sysctl { key, .. } => format!("sysctl {key}"),
             Resource::Service { name, .. } => format!("service {name}"),
             Resource::Route { to, .. } => format!("route {to}"),
+            Resource::Package { name, .. } => format!("package {name}"),
         }
     }
 
@@ -109,6 +122,7 @@ impl Resource {
             Resource::Sysctl { .. } => "sysctl",
             Resource::Service { .. } => "service",
             Resource::Route { .. } => "routes",
+            Resource::Package { .. } => "packages",
         }
     }
 

@@ -109,6 +109,16 @@ fn compare(r: &Resource, seen: &Observed, local: bool) -> (Action, String) {
         ),
         Resource::Service { name, .. } => service_change(seen, name),
         Resource::Route { to, via, metric } if !local => route_change(seen, to, via, *metric),
+        Resource::Package {
+            name,
+            version,
+            present,
+            ..
+        } if !local => super::packages::compare(name, version, *present, &seen.packages),
+        Resource::Package { .. } => (
+            Action::Unchanged,
+            "not managed on the local transport".into(),
+        ),
         Resource::Route { to, via, metric } => {
             let line = route_line(to, via, *metric);
             presence_detail(

@@ -32,6 +32,8 @@ pub struct Observed {
     /// `to via [metric]` lines of the routes jinbao added earlier.
     pub managed_routes: Vec<String>,
     pub systemd: bool,
+    /// Packages installed, by name.
+    pub packages: HashMap<String, super::packages::Installed>,
     /// The install folder has a `current` release.
     pub has_release: bool,
 }
@@ -69,6 +71,7 @@ pub fn probe_script(resources: &[Resource], root: &str, install_dir: &str) -> St
     let mut groups = Vec::new();
     let mut services = Vec::new();
     let mut any_route = false;
+    let mut packages = Vec::new();
     for r in resources {
         match r {
             Resource::User { name, .. } if !local => users.push(shell_quote(name)),
@@ -80,9 +83,11 @@ pub fn probe_script(resources: &[Resource], root: &str, install_dir: &str) -> St
             )),
             Resource::Service { name, .. } => services.push(name.clone()),
             Resource::Route { .. } => any_route = true,
+            Resource::Package { name, .. } if !local => packages.push(name.clone()),
             _ => {}
         }
     }
+    s.push_str(&super::packages::probe(&packages));
     if !users.is_empty() {
         s.push_str(&format!("echo @U; getent passwd {}\n", users.join(" ")));
     }
@@ -182,6 +187,7 @@ impl Observed {
                     }
                 }
                 "R" => o.routes.extend(parse_routes(line)),
+                "P" => super::packages::parse_line(line, &mut o.packages),
                 "M" if !line.trim().is_empty() => o.managed_routes.push(line.trim().to_string()),
                 k if k.starts_with("K ") => {
                     o.sysctl

@@ -16,6 +16,9 @@ pub struct ApplyOutcome {
     pub done: Vec<usize>,
     /// The change that failed, its exit status and what it printed.
     pub failed: Option<(usize, i32, String)>,
+    /// Changes the host refused without the run failing (a kernel setting in a container),
+    /// with its reason: never counted as done.
+    pub refused: Vec<(usize, String)>,
 }
 
 /// The commands of one change (`None`: nothing to run for it).
@@ -119,9 +122,13 @@ fn commands(
                 p(path)
             )
         }
-        Resource::Sysctl { key, value } => {
-            format!("sysctl -q -w {}={}", shell_quote(key), shell_quote(value))
-        }
+        // a host may refuse a kernel setting (a container's /proc/sys is read-only): that is
+        // said as its refusal, never as applied, and the run goes on
+        Resource::Sysctl { key, value } => format!(
+            "jb_out=$(sysctl -q -w {}={} 2>&1) || jb_refused=\"refused by the host: $jb_out\"",
+            shell_quote(key),
+            shell_quote(value)
+        ),
         Resource::Service { name, start } => {
             let mut cmds = Vec::new();
             let want_enable = c.detail.contains("enable");
@@ -154,6 +161,8 @@ fn commands(
             }
             cmds.join(" && ")
         }
+        Resource::Package { .. } if local => ":".into(),
+        Resource::Package { .. } => super::packages::commands(r),
         Resource::Route { to, via, metric } => {
             if local {
                 ":".into()
@@ -231,7 +240,9 @@ pub fn apply_script(
         // a change's own output goes to stderr (no process to capture it); on a failure the
         // script stops there, so stderr ends with what the failing change said
         s.push_str(&format!(
-            "s{i}() {{\n{cmds}\n}}\ns{i} >&2 || fail {i} $?\nprintf 'OK\\t{i}\\n'\n"
+            "s{i}() {{\n{cmds}\n}}\ns{i} >&2 || fail {i} $?\n\
+             if [ -n \"$jb_refused\" ]; then printf 'REFUSED\\t{i}\\t%s\\n' \"$(printf '%s' \"$jb_refused\" | tr '\\n\\t' '  ')\"; jb_refused=; \
+             else printf 'OK\\t{i}\\n'; fi\n"
         ));
     }
     any.then_some(s)
@@ -245,6 +256,11 @@ pub fn parse_apply(stdout: &str) -> ApplyOutcome {
         let f: Vec<&str> = line.split('\t').collect();
         match f.as_slice() {
             ["OK", i] => out.done.extend(i.parse::<usize>().ok()),
+            ["REFUSED", i, reason] => {
+                if let Ok(i) = i.parse::<usize>() {
+                    out.refused.push((i, reason.trim().to_string()));
+                }
+            }
             ["FAIL", i, status] => {
                 let rest: Vec<&str> = lines.by_ref().collect();
                 out.failed = Some((
