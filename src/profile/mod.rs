@@ -111,6 +111,15 @@ pub struct TestbedDecl {
     /// Hosts reachable only through another one: inner host -> its gateway host.
     #[serde(default)]
     pub behind: BTreeMap<String, String>,
+    /// Real Debian hosts with systemd (`hosts up --os`) rather than namespaces with an sshd.
+    #[serde(default)]
+    pub os: bool,
+    /// hN is 10.203.(base+N).2.
+    #[serde(default)]
+    pub base: u32,
+    /// The host serving the province's package mirror: `{ host = "h1", server = "…" }`.
+    #[serde(default)]
+    pub mirror: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
