@@ -397,6 +397,24 @@ EOF
   ln -sfn ../province-mirror.service "$u/etc/systemd/system/multi-user.target.wants/province-mirror.service"
 }
 
+# Each host in cgroups of its own, in the hierarchies systemd uses: nspawn with --keep-unit puts
+# its container under the cgroup it starts in, and on a machine without systemd that is the same
+# one for every host; their services would share cgroups (systemctl stop on one host signals
+# the same service on all).
+cgroup_dirs() {  # I: the host's cgroup folders
+  local m; for m in /sys/fs/cgroup /sys/fs/cgroup/unified /sys/fs/cgroup/systemd; do
+    [[ -f $m/cgroup.procs ]] && echo "$m/jinbao-testbed-os-$BASE/h$1"
+  done; true
+}
+cgroup_enter() {  # I: moves this (sub)shell into the host's cgroups
+  local d; for d in $(cgroup_dirs "$1"); do mkdir -p "$d"; echo "$BASHPID" >"$d/cgroup.procs"; done
+}
+cgroup_remove() {  # I...: once the hosts are off (empty cgroups only; a cgroup folder is removed with rmdir)
+  local i d; for i in "$@"; do
+    for d in $(cgroup_dirs "$i"); do [[ -d $d ]] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null; done
+  done; true
+}
+
 strays() {  # I: processes in the host's namespace that no running container owns (a crash)
   [[ -z $(nspawn_pid "$1") ]] || return 0
   netns_pids "jbtb$(octet "$1")"
@@ -408,7 +426,7 @@ os_boot() {  # I: start the host's container on its kept overlay (returns at onc
   mapfile -t s < <(strays "$i"); ((${#s[@]})) && kill -KILL "${s[@]}" 2>/dev/null
   os_host_files "$i"
   ((i == MIRROR_HOST)) && extra+=("--bind-ro=$MIRROR:/srv/mirror")
-  ( cd / && detached setsid env "${NSPAWN_ENV[@]}" systemd-nspawn -q -D "$ROOTFS" --register=no --keep-unit \
+  ( cd / && cgroup_enter "$i" && detached setsid env "${NSPAWN_ENV[@]}" systemd-nspawn -q -D "$ROOTFS" --register=no --keep-unit \
       --network-namespace-path="/run/netns/jbtb$o" --overlay="$ROOTFS:$h/upper:/" -M "$(name_of "$i")" \
       --console=read-only --link-journal=no --resolv-conf=off "${extra[@]}" -b
   ) </dev/null >>"$h/console.log" 2>&1 &
@@ -448,6 +466,7 @@ os_poweroff() {  # I...: clean poweroff (SIGTERM to nspawn), then wait; the over
       echo "hosts: h$i did not power off in time; killed" >&2
     fi
   done
+  cgroup_remove "$@"
 }
 
 os_remove() {  # I...: power off, and delete the namespaces and links
@@ -575,6 +594,7 @@ os_down() {
   ((${#all[@]})) && os_remove "${all[@]}"
   ip netns del "$ROUTER" 2>/dev/null || true
   ip link del "$ULINK" 2>/dev/null || true
+  local d; for d in $(cgroup_dirs 0); do rmdir "${d%/h0}" 2>/dev/null || true; done
   if ! ip -o link show type veth 2>/dev/null | grep -qE ': jb(tb|os)[0-9]*@'; then
     ip route del unreachable 10.203.0.0/16 2>/dev/null || true
     ip route del unreachable 10.204.0.0/16 2>/dev/null || true
@@ -598,13 +618,17 @@ os_status() {
   echo "mirror: $(mirror_url) (suite $SUITE, main; key $DIR/mirror.asc)"
 }
 
-# kill-sessions: every process under sshd's listener (its sessions and what they run)
+# kill-sessions: every process of ssh.service but its listener (sessions stay in the service's
+# cgroup, even across a restart of the listener), and of logind's session scopes, if any
 os_kill_sessions() {  # I
   in_host "$1" bash -c '
-    main=$(systemctl show -p MainPID --value ssh); [ "$main" -gt 0 ] || { echo 0; exit; }
-    kids() { local c; for c in $(ps -o pid= --ppid "$1"); do echo "$c"; kids "$c"; done; }
-    v=$(kids "$main"); [ -n "$v" ] && kill -KILL $v 2>/dev/null
-    echo $(echo $v | wc -w)'
+    main=$(systemctl show -p MainPID --value ssh)
+    for c in /sys/fs/cgroup/unified /sys/fs/cgroup/systemd /sys/fs/cgroup; do [ -f $c/cgroup.procs ] && break; done
+    v=$(cat "$c$(systemctl show -p ControlGroup --value ssh)/cgroup.procs" \
+          $(find "$c/user.slice" -path "*session-*.scope/cgroup.procs" 2>/dev/null) 2>/dev/null |
+          grep -vx -e "$main" -e 0)   # 0: a process outside this pid namespace; kill 0 is ours
+    [ -n "$v" ] && kill -KILL $v 2>/dev/null
+    echo $v | wc -w'
 }
 
 os_main() {  # VERB ARGS...
