@@ -295,6 +295,12 @@ os_link_ok() {  # I
     [[ $(ip -n "$ROUTER" -o -4 addr show dev "r$o" 2>/dev/null) == *" 10.203.$o.1/24 "* ]]
 }
 
+os_netns_ok() {  # I: a running host is in the namespace that bears its name
+  local l; l=$(leader_pid "$1"); [[ -n $l ]] || return 0
+  [[ -e /run/netns/jbtb$(octet "$1") ]] &&
+    [[ $(stat -L -c %i "/proc/$l/ns/net") == "$(stat -L -c %i "/run/netns/jbtb$(octet "$1")")" ]]
+}
+
 os_make_link() {  # I: the host's namespace and its link to the router
   local o; o=$(octet "$1")
   [[ -e /run/netns/jbtb$o ]] || ip netns add "jbtb$o"
@@ -425,6 +431,7 @@ os_boot() {  # I: start the host's container on its kept overlay (returns at onc
   [[ -z $(nspawn_pid "$i") ]] || return 0
   mapfile -t s < <(strays "$i"); ((${#s[@]})) && kill -KILL "${s[@]}" 2>/dev/null
   os_host_files "$i"
+  ip -n "jbtb$o" link set eth0 up; os_default "$i"
   ((i == MIRROR_HOST)) && extra+=("--bind-ro=$MIRROR:/srv/mirror")
   ( cd / && cgroup_enter "$i" && detached setsid env "${NSPAWN_ENV[@]}" systemd-nspawn -q -D "$ROOTFS" --register=no --keep-unit \
       --network-namespace-path="/run/netns/jbtb$o" --overlay="$ROOTFS:$h/upper:/" -M "$(name_of "$i")" \
@@ -466,6 +473,7 @@ os_poweroff() {  # I...: clean poweroff (SIGTERM to nspawn), then wait; the over
       echo "hosts: h$i did not power off in time; killed" >&2
     fi
   done
+  for i in "$@"; do ip -n "jbtb$(octet "$i")" link set eth0 down 2>/dev/null || true; done  # a dark NIC: timeouts
   cgroup_remove "$@"
 }
 
@@ -571,6 +579,9 @@ os_up() {
   router_up
   for ((i = 1; i <= n; i++)); do
     mkdir -p "$DIR/h$i"
+    if ! os_netns_ok "$i"; then  # its namespace was deleted under it: the host must restart
+      echo "hosts: h$i lost its network namespace; restarting it" >&2; os_poweroff "$i"
+    fi
     if os_link_ok "$i"; then ip -n "jbtb$(octet "$i")" link set eth0 up; os_default "$i"; continue; fi
     [[ -f $DIR/h$i/.net ]] || ! [[ -e /run/netns/jbtb$(octet "$i") ]] ||
       die "jbtb$(octet "$i") is in use by something else (another test bed?): try --base"
