@@ -45,6 +45,10 @@ os_save_state() {
   mv -f "$DIR/bed.env.new" "$DIR/bed.env"
 }
 name_of() { echo "${NAME[$1]:-h$1}"; }
+os_num() {  # HOST: hN, or a host's server name, as hN
+  local k; for k in "${!NAME[@]}"; do [[ ${NAME[$k]} == "$1" ]] && { echo "h$k"; return 0; }; done
+  echo "$1"
+}
 
 # Every descriptor above 2 closed, then exec: what outlives this script (a container, gpg's
 # agent) must not hold the caller's locks (fd 9 here, a test harness's build lock...).
@@ -158,7 +162,7 @@ build_rootfs() {  # sets ROOTFS to the image of the current recipe, building it 
       tail -5 "$CACHE/rootfs-$hash.log" >&2; die "debootstrap failed (log: $CACHE/rootfs-$hash.log)"
     fi
     rootfs_post "$tmp"
-    rootfs_recipe >"$tmp/.recipe"; touch "$tmp/.complete"
+    rootfs_recipe >"$tmp/.recipe"; mv "$CACHE/rootfs-$hash.log" "$tmp/.build.log"; touch "$tmp/.complete"
     mv -T "$tmp" "$ROOTFS"
     echo "hosts: root file system built in $((SECONDS - t0)) s: $ROOTFS ($(du -sh "$ROOTFS" | cut -f1))" >&2
   fi
@@ -648,7 +652,11 @@ os_main() {  # VERB ARGS...
     up) os_up "$@"; return ;;
     down) os_down; return ;;
   esac
-  [[ -f $DIR/bed.env ]] || die "no OS test bed in $DIR (hosts up --os)"
+  if [[ ! -f $DIR/bed.env ]]; then
+    [[ $verb == status ]] && { echo "no test bed in $DIR"; return 0; }
+    die "no OS test bed in $DIR (hosts up --os)"
+  fi
+  (($#)) && set -- "$(os_num "$1")" "${@:2}"
   case $verb in
     status) os_status ;;
     cut|heal)
