@@ -32,6 +32,7 @@ ROUTER=jbosr$BASE
 ULINK=jbos$BASE
 NSPAWN_ENV=(SYSTEMD_NSPAWN_LOCK=0                 # every host boots the same lower tree
             SYSTEMD_NSPAWN_API_VFS_WRITABLE=network)  # net sysctls are the host's own; the rest read-only
+INOTIFY_INSTANCES=1024
 PATH_IN=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 MIRROR_HOST=${MIRROR_HOST:-0}; ROOTFS=${ROOTFS:-}; MIRROR=${MIRROR:-}
 declare -A NAME CITY; NAME=(); CITY=()
@@ -73,6 +74,13 @@ os_tools() {
   fi
   for t in ip nsenter unshare setsid flock python3 pgrep sha256sum; do command -v "$t" >/dev/null || die "missing tool: $t"; done
   grep -qw overlay /proc/filesystems || modprobe overlay 2>/dev/null || die "the kernel lacks overlayfs"
+  # each host's systemd holds a few inotify instances, all of them root's: past ~20 hosts the
+  # default 128 runs out and hosts boot degraded. The one machine-wide setting raised (never lowered).
+  local v; read -r v </proc/sys/fs/inotify/max_user_instances
+  if ((v < INOTIFY_INSTANCES)); then
+    echo "hosts: raising fs.inotify.max_user_instances from $v to $INOTIFY_INSTANCES" >&2
+    sysctl -qw fs.inotify.max_user_instances="$INOTIFY_INSTANCES"
+  fi
 }
 
 # ---- the root file system: debootstrap once per recipe, cached outside the clone ----
@@ -457,7 +465,11 @@ os_wait() {  # I...: until sshd answers and systemd is done starting; prints eac
     done
     s=$(timeout $((deadline - SECONDS > 1 ? deadline - SECONDS : 1)) \
           nsenter -t "$(leader_pid "$i")" -a systemctl is-system-running --wait 2>/dev/null || true)
-    case $s in running|degraded) echo "h$i $(name_of "$i") $s" ;; *) bad+=("h$i"); esac
+    case $s in
+      running) echo "h$i $(name_of "$i") $s" ;;
+      degraded) echo "h$i $(name_of "$i") $s (failed: $(in_host "$i" systemctl --failed --plain --no-legend | awk '{print $1}' | paste -sd' '))" ;;
+      *) bad+=("h$i") ;;
+    esac
   done
   if ((${#bad[@]})); then
     for i in "${bad[@]}"; do echo "--- $i console.log:" >&2; tail -5 "$DIR/$i/console.log" >&2 || true; done
@@ -596,7 +608,7 @@ os_up() {
   os_wait $(seq 1 "$n") >"$DIR/boot.log"
   os_write_outputs
   echo "hosts: $n Debian hosts up in $((SECONDS - t0)) s in $DIR (inventory.toml, known_hosts, ssh_config, mirror.url $(mirror_url))"
-  awk '$3 != "running" {print "hosts: " $1 " (" $2 ") is " $3}' "$DIR/boot.log"
+  awk '$3 != "running" {h = $1; n = $2; $1 = $2 = ""; print "hosts: " h " (" n ") is" $0}' "$DIR/boot.log"
 }
 
 os_down() {
