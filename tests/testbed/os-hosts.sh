@@ -11,7 +11,8 @@
 # Only the router forwards (the root namespace never does); it has no default route, so nothing
 # leaves the machine. Policy rules in the router keep each city to itself: a city's hosts reach
 # their own city, the mirror host and, to answer the controller, the controller's ephemeral
-# ports; never another city, never a service on the controller. A later per-city rate limit
+# ports; never another city, never a service of the controller (ports below 32768). The mirror
+# host (in no city) reaches every host. A later per-city rate limit
 # fits on the one controller link (htb classes by city subnet on jbosB and on up0).
 #
 # The province's package mirror (an apt repository of the workload's packages, signed with a
@@ -375,8 +376,8 @@ leader_pid() {  # I: the host's PID 1 (systemd), seen from here
   true
 }
 in_host_argv() {  # I CMD...: sets ARGV to run CMD inside the running host (all its namespaces)
-  local l; l=$(leader_pid "$1"); shift
-  [[ -n $l ]] || die "h$i is powered off (boot it first)"
+  local l; l=$(leader_pid "$1")
+  [[ -n $l ]] || die "h$1 is powered off (boot it first)"; shift
   ARGV=(nsenter -t "$l" -a -- env -i PATH="$PATH_IN" HOME=/root LANG=C.UTF-8 TERM="${TERM:-dumb}" "$@")
 }
 in_host() { local ARGV; in_host_argv "$@"; "${ARGV[@]}"; }
@@ -442,6 +443,7 @@ os_boot() {  # I: start the host's container on its kept overlay (returns at onc
   local i=$1 h=$DIR/h$1 o extra=() s=(); o=$(octet "$1")
   [[ -z $(nspawn_pid "$i") ]] || return 0
   mapfile -t s < <(strays "$i"); ((${#s[@]})) && kill -KILL "${s[@]}" 2>/dev/null
+  rm -rf "$h"/.#upper*   # nspawn's overlay work folders of earlier boots
   os_host_files "$i"
   ip -n "jbtb$o" link set eth0 up; os_default "$i"
   ((i == MIRROR_HOST)) && extra+=("--bind-ro=$MIRROR:/srv/mirror")
@@ -691,6 +693,10 @@ os_main() {  # VERB ARGS...
     poweroff)
       i=$(num "${1:-}"); [[ -n $(nspawn_pid "$i") ]] || { echo "hosts: h$i is already off"; return 0; }
       os_poweroff "$i"; echo "hosts: h$i powered off (its overlay is kept; 'boot h$i' starts it again)" ;;
+    reset)  # a fresh server: its overlay emptied (same name, address and host key)
+      i=$(num "${1:-}"); os_poweroff "$i"; rm -rf "${DIR:?}/h$i/upper"
+      local t0=$SECONDS s; os_boot "$i"; s=$(os_wait "$i")
+      echo "hosts: h$i reset to a fresh image in $((SECONDS - t0)) s, systemd ${s##* }" ;;
     boot)
       i=$(num "${1:-}"); [[ -f $DIR/h$i/.net ]] && os_link_ok "$i" || die "h$i has no link (hosts up --os repairs it)"
       local t0=$SECONDS s; os_boot "$i"; s=$(os_wait "$i")
