@@ -451,6 +451,11 @@ os_boot() {  # I: start the host's container on its kept overlay (returns at onc
       --network-namespace-path="/run/netns/jbtb$o" --overlay="$ROOTFS:$h/upper:/" -M "$(name_of "$i")" \
       --console=read-only --link-journal=no --resolv-conf=off "${extra[@]}" -b
   ) </dev/null >>"$h/console.log" 2>&1 &
+  local deadline=$((SECONDS + 10))  # started once the subshell has become nspawn
+  until [[ -n $(nspawn_pid "$i") ]]; do
+    kill -0 $! 2>/dev/null && ((SECONDS < deadline)) || break
+    sleep 0.05
+  done
 }
 
 os_state() {  # I: systemd's state inside, or "off"
