@@ -295,6 +295,8 @@ router_up() {  # (re)make the router and its link to the root namespace; routes 
   fi
   # forwarding in the router only: it has no default route, so nothing goes further
   ip netns exec "$ROUTER" sysctl -qw net.ipv4.ip_forward=1
+  # refusals (prohibit, unreachable) answered every time, not rate-limited into timeouts
+  ip netns exec "$ROUTER" sysctl -qw net.ipv4.icmp_ratelimit=0
   ip route replace unreachable 10.203.0.0/16 metric 4000000000 2>/dev/null || true
   local i; for ((i = 1; i <= COUNT; i++)); do
     ip route replace "10.203.$(octet "$i").0/24" via "$r.2" dev "$ULINK"
