@@ -365,7 +365,7 @@ router_rules() {
 nspawn_pid() {  # I: the systemd-nspawn running host I, or nothing
   local p a=()
   for p in $(pgrep -x systemd-nspawn); do
-    mapfile -d '' a <"/proc/$p/cmdline" 2>/dev/null || continue
+    mapfile -d '' a 2>/dev/null <"/proc/$p/cmdline" || continue
     [[ " ${a[*]} " == *":$DIR/h$1/upper:/ "* ]] && { echo "$p"; return 0; }
   done
   true
@@ -449,9 +449,10 @@ os_boot() {  # I: start the host's container on its kept overlay (returns at onc
   os_host_files "$i"
   ip -n "jbtb$o" link set eth0 up; os_default "$i"
   ((i == MIRROR_HOST)) && extra+=("--bind-ro=$MIRROR:/srv/mirror")
+  # CAP_NET_ADMIN: routes and net.* sysctls in its own network namespace, as root on a server
   ( cd / && cgroup_enter "$i" && detached setsid env "${NSPAWN_ENV[@]}" systemd-nspawn -q -D "$ROOTFS" --register=no --keep-unit \
       --network-namespace-path="/run/netns/jbtb$o" --overlay="$ROOTFS:$h/upper:/" -M "$(name_of "$i")" \
-      --console=read-only --link-journal=no --resolv-conf=off "${extra[@]}" -b
+      --capability=CAP_NET_ADMIN --console=read-only --link-journal=no --resolv-conf=off "${extra[@]}" -b
   ) </dev/null >>"$h/console.log" 2>&1 &
   local deadline=$((SECONDS + 10))  # started once the subshell has become nspawn
   until [[ -n $(nspawn_pid "$i") ]]; do
