@@ -577,6 +577,7 @@ os_up() {
   [[ $n =~ ^[0-9]+$ ]] && ((n >= 1)) || die "usage: hosts up --os [N]"
   ((mhost >= 1 && mhost <= n)) || die "the mirror host h$mhost is not among h1..h$n"
   names[$mhost]=$mname; cities[$mhost]=
+  [[ ! -f $DIR/bed.env || ${OS:-0} == 1 ]] || die "$DIR holds an ordinary test bed: run 'hosts down' first"
   # a bed already up keeps the images its hosts booted (a new recipe takes effect after down)
   if [[ -f $DIR/bed.env && -f $kept/.complete && -f $kept_mirror/.complete ]]; then
     ROOTFS=$kept; MIRROR=$kept_mirror
@@ -586,7 +587,6 @@ os_up() {
   fi
   exec 9<"$HOSTS_SCRIPT"; flock 9   # the images are built: now one change of beds at a time
   if [[ -f $DIR/bed.env ]]; then
-    [[ ${OS:-0} == 1 ]] || die "$DIR holds an ordinary test bed: run 'hosts down' first"
     [[ -z $BASE_OPT || $BASE_OPT == "$BASE" ]] || die "$DIR holds a test bed with base $BASE: run 'hosts down' first"
   else
     [[ ! -e $DIR || -z $(ls -A "$DIR" 2>/dev/null) ]] || die "$DIR exists and is not a test bed folder"
