@@ -40,6 +40,7 @@ pub mod sqlite_functions;
 pub mod state;
 pub mod suggest;
 pub mod template;
+pub mod tls;
 pub mod transport;
 pub mod window;
 

@@ -39,7 +39,7 @@ pub fn pg_config(
     config.options(&format!("-c search_path={SCHEMA}"));
     config.ssl_mode(match p.database.sslmode.as_str() {
         "disable" => postgres::config::SslMode::Disable,
-        "require" => postgres::config::SslMode::Require,
+        "require" | "verify-full" => postgres::config::SslMode::Require,
         _ => postgres::config::SslMode::Prefer,
     });
     Ok(config)
@@ -55,10 +55,10 @@ pub fn connect_pg(
         Some(db) => format!("{} (database {db})", describe(p)),
         None => describe(p),
     };
-    let result = if p.database.sslmode == "disable" {
-        config.connect(postgres::NoTls)
-    } else {
-        config.connect(tls_connector()?)
+    let result = match p.database.sslmode.as_str() {
+        "disable" => config.connect(postgres::NoTls),
+        "verify-full" => config.connect(verifying_connector(&p.database.sslrootcert)?),
+        _ => config.connect(tls_connector()?),
     };
     result.map_err(|e| DbError::Connect {
         target,
@@ -113,6 +113,20 @@ fn tls_connector() -> Result<postgres_openssl::MakeTlsConnector, DbError> {
     let mut builder = openssl::ssl::SslConnector::builder(openssl::ssl::SslMethod::tls())
         .map_err(|e| DbError::Other(format!("TLS: {e}")))?;
     builder.set_verify(openssl::ssl::SslVerifyMode::NONE);
+    Ok(postgres_openssl::MakeTlsConnector::new(builder.build()))
+}
+
+/// TLS as libpq's `verify-full` does it: the server's certificate must chain to `root` (the
+/// province's CA) and name the host connected to (its address, when that is an address).
+fn verifying_connector(root: &str) -> Result<postgres_openssl::MakeTlsConnector, DbError> {
+    let mut builder = openssl::ssl::SslConnector::builder(openssl::ssl::SslMethod::tls())
+        .map_err(|e| DbError::Other(format!("TLS: {e}")))?;
+    builder.set_ca_file(root).map_err(|e| {
+        DbError::Other(format!(
+            "sslmode verify-full: cannot read the CA certificate {root} ({e}); `jinbao provision` makes the province's CA, or set database.sslrootcert"
+        ))
+    })?;
+    builder.set_verify(openssl::ssl::SslVerifyMode::PEER);
     Ok(postgres_openssl::MakeTlsConnector::new(builder.build()))
 }
 

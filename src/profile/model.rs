@@ -241,6 +241,26 @@ pub struct Database {
     /// The account `db init` uses to create the database and roles.
     pub admin: DbAccount,
     pub roles: DbRoles,
+    /// The CA certificate a `verify-full` connection trusts (default: the province's own CA,
+    /// which jinbao keeps in its state folder and signs the city servers' certificates with).
+    pub sslrootcert: String,
+    /// The city's PostgreSQL server, when jinbao builds it.
+    pub server: DbServer,
+}
+
+/// A city's PostgreSQL server on its `db` servers, built by `provision` (`[database.server]`).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DbServer {
+    /// jinbao builds it: settings, TLS, who may connect, the admin's password.
+    pub manage: bool,
+    /// PostgreSQL's major version (Debian's cluster `<version>/main`).
+    pub version: String,
+    /// Networks that may connect besides the city's app and web servers (the province's
+    /// operators, where jinbao runs).
+    pub clients: Vec<IpNet>,
+    /// More `postgresql.conf` settings, by name.
+    pub settings: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -365,6 +385,9 @@ pub struct Provision {
     /// The folders on a server jinbao may create and write in (province.toml only; empty: the
     /// built-in set /opt, /srv, /data, /etc/jinbao, /var/lib/jinbao, /var/log/jinbao).
     pub allowed_roots: Vec<String>,
+    /// What fronts the application on `web` servers: "" (nothing) or "nginx" (its site,
+    /// proxying to the city's app servers, written and reloaded by provision).
+    pub web_proxy: String,
 }
 
 /// `serde(with)` for durations written as "5s", "2m", "1h 30m".

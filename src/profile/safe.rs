@@ -370,6 +370,16 @@ pub fn check_site(site: &Site) -> Vec<(Vec<String>, Unsafe, Option<&'static str>
     for route in p.network.routes.keys() {
         push(&["network", "routes", route], name(route), None);
     }
+    let server = &p.database.server;
+    push(
+        &["database", "server", "version"],
+        name(&server.version),
+        None,
+    );
+    for (k, v) in &server.settings {
+        push(&["database", "server", "settings", k], name(k), None);
+        push(&["database", "server", "settings", k], one_line(v), None);
+    }
     let pk = &p.packages;
     if !pk.mirror.is_empty() {
         push(&["packages", "mirror"], mirror_url(&pk.mirror), None);

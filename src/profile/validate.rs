@@ -306,11 +306,14 @@ impl<'p> Validator<'p> {
             ),
             _ => {}
         }
-        if !["disable", "prefer", "require"].contains(&db.sslmode.as_str()) {
+        if !["disable", "prefer", "require", "verify-full"].contains(&db.sslmode.as_str()) {
             self.at(
                 site,
                 &["database", "sslmode"],
-                format!("sslmode `{}` is not disable, prefer or require", db.sslmode),
+                format!(
+                    "sslmode `{}` is not disable, prefer, require or verify-full",
+                    db.sslmode
+                ),
                 None,
             );
         }
@@ -377,6 +380,18 @@ impl<'p> Validator<'p> {
                 );
                 break;
             }
+        }
+        let web_proxy = &site.profile.provision.web_proxy;
+        if !["", "nginx"].contains(&web_proxy.as_str()) {
+            self.at(
+                site,
+                &["provision", "web_proxy"],
+                format!(
+                    "web_proxy `{}` is not \"\" or \"nginx\"",
+                    super::safe::excerpt(web_proxy)
+                ),
+                None,
+            );
         }
         let pk = &site.profile.packages;
         if !pk.mirror.is_empty() && pk.mirror_key.is_empty() {

@@ -13,12 +13,20 @@ use crate::template::{TemplateError, Templates};
 pub enum DesiredError {
     #[error("{host}: {source}")]
     Template { host: String, source: TemplateError },
-    #[error("{host}: the package mirror's key {path}: {source}")]
-    MirrorKey {
+    #[error("{host}: {what} {path}: {source}")]
+    Unreadable {
         host: String,
+        what: &'static str,
         path: String,
         source: std::io::Error,
     },
+    #[error("{host}: the database server's certificate: {source}")]
+    Certificate {
+        host: String,
+        source: crate::tls::TlsError,
+    },
+    #[error("{host}: [database.server] manage needs the server's address and the admin's password")]
+    ServerIncomplete { host: String },
     #[error("{host}: {what}: {source}")]
     Secret {
         host: String,
@@ -41,11 +49,20 @@ pub fn context(profiles: &Profiles, site: &Site, host: &Host) -> serde_json::Val
         .map(|(code, c)| json!({ "code": code, "name": c.name, "kind": c.kind }))
         .collect();
     let roles = &p.database.roles;
+    let city_servers: Vec<serde_json::Value> = p
+        .datacenter
+        .servers
+        .iter()
+        .map(|(name, s)| {
+            json!({ "name": name, "roles": s.roles, "address": s.address.map(|a| a.to_string()) })
+        })
+        .collect();
     json!({
         "env": profiles.env.name,
         "province": { "code": profiles.province.code, "name": profiles.province.name },
         "city": { "code": p.city.code, "name": p.city.name, "pinyin": p.city.pinyin, "wave": p.city.wave },
         "counties": counties,
+        "city_servers": city_servers,
         "county_list": county_list,
         "server": {
             "name": host.name,
@@ -115,6 +132,7 @@ pub fn desired(
     };
     b.users_and_dirs();
     b.packages()?;
+    b.db_server(&profiles.state_dir)?;
     let sysctl: Vec<(&String, &String)> = p
         .provision
         .sysctl
@@ -123,6 +141,7 @@ pub fn desired(
         .collect();
     b.files(&sysctl)?;
     b.db_secret()?;
+    b.web_proxy()?;
     b.links_and_services(site, &sysctl);
     Ok(b.finish(&wanted))
 }
@@ -264,13 +283,51 @@ impl Building<'_> {
         Ok(())
     }
 
+    /// The city's PostgreSQL server on a `db` server, when jinbao builds it.
+    fn db_server(&mut self, state: &std::path::Path) -> Result<(), DesiredError> {
+        let (p, host) = (self.p, self.host);
+        let label = || host.label().to_string();
+        if !p.database.server.manage
+            || !host.has_role("db")
+            || p.database.engine != Engine::Postgres
+            || p.datacenter.transport == TransportKind::Local
+        {
+            return Ok(());
+        }
+        let (Some(address), Some(secret)) = (host.endpoint.address, &p.database.admin.password)
+        else {
+            return Err(DesiredError::ServerIncomplete { host: label() });
+        };
+        let admin_password = secret.resolve().map_err(|source| DesiredError::Secret {
+            host: label(),
+            what: format!("the password of {}", p.database.admin.user),
+            source,
+        })?;
+        let issued = crate::tls::server_cert(state, &host.name, address).map_err(|source| {
+            DesiredError::Certificate {
+                host: label(),
+                source,
+            }
+        })?;
+        self.out
+            .extend(super::pg_server::resources(&super::pg_server::ServerSpec {
+                p,
+                address,
+                cert: issued.cert,
+                key: issued.key,
+                admin_password,
+            }));
+        Ok(())
+    }
+
     /// The mirror's signing key: under templates/, or a file on this machine.
     fn mirror_key(&self) -> Result<Vec<u8>, DesiredError> {
         let key = &self.p.packages.mirror_key;
         let host = self.host.label().to_string();
         if key.starts_with('/') {
-            std::fs::read(key).map_err(|source| DesiredError::MirrorKey {
+            std::fs::read(key).map_err(|source| DesiredError::Unreadable {
                 host,
+                what: "the package mirror's key",
                 path: key.clone(),
                 source,
             })
@@ -373,6 +430,23 @@ impl Building<'_> {
                 0o750,
                 &self.root_app_group,
             ));
+            if p.database.sslmode == "verify-full" {
+                let ca = std::fs::read(&p.database.sslrootcert).map_err(|source| {
+                    DesiredError::Unreadable {
+                        host: self.host.label().to_string(),
+                        what: "the CA certificate (database.sslrootcert)",
+                        path: p.database.sslrootcert.clone(),
+                        source,
+                    }
+                })?;
+                self.out.push(file(
+                    format!("{}/province-ca.crt", app.config_dir),
+                    Arc::new(ca),
+                    0o644,
+                    &self.root,
+                    "database.sslrootcert",
+                ));
+            }
             self.out.push(Resource::File {
                 path: format!("{}/secrets/db-app", app.config_dir),
                 content: Arc::new(format!("{password}\n").into_bytes()),
@@ -382,6 +456,29 @@ impl Building<'_> {
                 source: format!("secret {secret}"),
             });
         }
+        Ok(())
+    }
+
+    /// nginx in front of the city's app servers, on a web server (`provision.web_proxy`):
+    /// jinbao's site enabled as the default one, reloaded when it changes.
+    fn web_proxy(&mut self) -> Result<(), DesiredError> {
+        if self.p.provision.web_proxy != "nginx" || !self.host.has_role("web") {
+            return Ok(());
+        }
+        let t = "web/nginx.conf.j2";
+        let site = "/etc/nginx/sites-available/jinbao".to_string();
+        let enabled = "/etc/nginx/sites-enabled/default".to_string();
+        self.out
+            .push(file(site.clone(), self.render(t)?, 0o644, &self.root, t));
+        self.out.push(Resource::Symlink {
+            path: enabled.clone(),
+            target: site.clone(),
+        });
+        self.out.push(Resource::Restart {
+            service: "nginx".into(),
+            restart_on: Vec::new(),
+            reload_on: vec![site, enabled],
+        });
         Ok(())
     }
 

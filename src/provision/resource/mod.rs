@@ -6,6 +6,7 @@
 
 mod desired;
 pub mod packages;
+pub mod pg_server;
 pub mod plan;
 pub mod probe;
 mod script;
@@ -31,6 +32,7 @@ pub const KINDS: &[&str] = &[
     "service",
     "sysctl",
     "routes",
+    "database",
 ];
 
 /// Owner and group of a path (None: left as they are).
@@ -95,6 +97,19 @@ pub enum Resource {
         #[serde(skip)]
         lock_wait_s: u64,
     },
+    /// A service restarted when a file it reads at start changed, or reloaded when only a
+    /// file it re-reads on reload did (nothing when neither changed).
+    Restart {
+        service: String,
+        restart_on: Vec<String>,
+        reload_on: Vec<String>,
+    },
+    /// The password of a database role on the server's own PostgreSQL (never shown).
+    DbPassword {
+        role: String,
+        #[serde(skip)]
+        password: String,
+    },
 }
 
 impl Resource {
@@ -110,6 +125,8 @@ impl Resource {
             Resource::Service { name, .. } => format!("service {name}"),
             Resource::Route { to, .. } => format!("route {to}"),
             Resource::Package { name, .. } => format!("package {name}"),
+            Resource::Restart { service, .. } => format!("restart {service}"),
+            Resource::DbPassword { role, .. } => format!("password of {role}"),
         }
     }
 
@@ -123,6 +140,7 @@ impl Resource {
             Resource::Service { .. } => "service",
             Resource::Route { .. } => "routes",
             Resource::Package { .. } => "packages",
+            Resource::Restart { .. } | Resource::DbPassword { .. } => "database",
         }
     }
 

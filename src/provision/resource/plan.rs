@@ -67,7 +67,51 @@ pub fn plan(resources: &[Resource], seen: &Observed, local: bool) -> Vec<Change>
         });
     }
     dropped_routes(resources, seen, local, &mut out);
+    restarts(resources, &mut out);
     out
+}
+
+/// A service restarts when a file it reads at start changes, else reloads when a file it
+/// re-reads changes.
+fn restarts(resources: &[Resource], changes: &mut [Change]) {
+    let changed = |paths: &[String], changes: &[Change]| -> Vec<String> {
+        paths
+            .iter()
+            .filter(|p| {
+                changes.iter().any(|c| {
+                    c.action != Action::Unchanged
+                        && (c.resource == format!("file {p}") || c.resource == format!("link {p}"))
+                })
+            })
+            .map(|p| p.rsplit('/').next().unwrap_or(p).to_string())
+            .collect()
+    };
+    for i in 0..changes.len() {
+        let Some(Resource::Restart {
+            restart_on,
+            reload_on,
+            ..
+        }) = changes[i].index.and_then(|k| resources.get(k))
+        else {
+            continue;
+        };
+        let (restart, reload) = (changed(restart_on, changes), changed(reload_on, changes));
+        let (action, detail) = if !restart.is_empty() {
+            (
+                Action::Update,
+                format!("restart: {} changed", restart.join(", ")),
+            )
+        } else if !reload.is_empty() {
+            (
+                Action::Update,
+                format!("reload: {} changed", reload.join(", ")),
+            )
+        } else {
+            (Action::Unchanged, String::new())
+        };
+        changes[i].action = action;
+        changes[i].detail = detail;
+    }
 }
 
 /// What would change of one resource, in a few words.
@@ -119,6 +163,10 @@ fn compare(r: &Resource, seen: &Observed, local: bool) -> (Action, String) {
             Action::Unchanged,
             "not managed on the local transport".into(),
         ),
+        // decided once every file's change is known (see `restarts`)
+        Resource::Restart { .. } => (Action::Unchanged, String::new()),
+        Resource::DbPassword { .. } if seen.db_password_ok => (Action::Unchanged, String::new()),
+        Resource::DbPassword { .. } => (Action::Update, "set (not shown)".into()),
         Resource::Route { to, via, metric } => {
             let line = route_line(to, via, *metric);
             presence_detail(

@@ -32,6 +32,8 @@ pub struct Observed {
     /// `to via [metric]` lines of the routes jinbao added earlier.
     pub managed_routes: Vec<String>,
     pub systemd: bool,
+    /// The database admin's password logs in on the server's own PostgreSQL.
+    pub db_password_ok: bool,
     /// Packages installed, by name.
     pub packages: HashMap<String, super::packages::Installed>,
     /// The install folder has a `current` release.
@@ -84,6 +86,9 @@ pub fn probe_script(resources: &[Resource], root: &str, install_dir: &str) -> St
             Resource::Service { name, .. } => services.push(name.clone()),
             Resource::Route { .. } => any_route = true,
             Resource::Package { name, .. } if !local => packages.push(name.clone()),
+            Resource::DbPassword { role, password } if !local => {
+                s.push_str(&super::pg_server::probe(role, password))
+            }
             _ => {}
         }
     }
@@ -188,6 +193,7 @@ impl Observed {
                 }
                 "R" => o.routes.extend(parse_routes(line)),
                 "P" => super::packages::parse_line(line, &mut o.packages),
+                "W" if line == "ok" => o.db_password_ok = true,
                 "M" if !line.trim().is_empty() => o.managed_routes.push(line.trim().to_string()),
                 k if k.starts_with("K ") => {
                     o.sysctl

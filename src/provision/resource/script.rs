@@ -161,6 +161,16 @@ fn commands(
             }
             cmds.join(" && ")
         }
+        Resource::Restart { .. } | Resource::DbPassword { .. } if local => ":".into(),
+        Resource::Restart { service, .. } => {
+            let verb = if c.detail.starts_with("restart") {
+                "restart"
+            } else {
+                "reload"
+            };
+            format!("systemctl {verb} {}", shell_quote(service))
+        }
+        Resource::DbPassword { role, password } => super::pg_server::set_password(role, password),
         Resource::Package { .. } if local => ":".into(),
         Resource::Package { .. } => super::packages::commands(r),
         Resource::Route { to, via, metric } => {
@@ -299,6 +309,11 @@ pub fn describe_commands(
                 content.len()
             );
         }
+    }
+    if let Some(Resource::DbPassword { role, .. }) = c.index.and_then(|i| resources.get(i)) {
+        return format!(
+            "ALTER ROLE {role} PASSWORD (not shown), as postgres through the local socket"
+        );
     }
     commands(c, resources, root, local, systemd).unwrap_or_default()
 }
