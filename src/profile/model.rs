@@ -388,6 +388,9 @@ pub struct Provision {
     /// What fronts the application on `web` servers: "" (nothing) or "nginx" (its site,
     /// proxying to the city's app servers, written and reloaded by provision).
     pub web_proxy: String,
+    /// Servers with systemd get the managed routes back at every boot (a unit of jinbao's);
+    /// off only where there is no service manager (the simulated test bed).
+    pub routes_at_boot: bool,
 }
 
 /// `serde(with)` for durations written as "5s", "2m", "1h 30m".
