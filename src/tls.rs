@@ -44,8 +44,12 @@ pub fn ca_cert_path(state: &Path) -> PathBuf {
     state.join("ca").join("province-ca.crt")
 }
 
+/// Made once even when several servers' resources are listed at the same time.
+static MAKING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// The province's CA, made on first use.
 pub fn province_ca(state: &Path) -> Result<(X509, PKey<Private>), TlsError> {
+    let _one = MAKING.lock().unwrap_or_else(|p| p.into_inner());
     let (cert_path, key_path) = (
         ca_cert_path(state),
         state.join("ca").join("province-ca.key"),

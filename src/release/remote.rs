@@ -255,7 +255,8 @@ pub fn deploy_script(d: &DeployPlan<'_>) -> String {
             "cannot switch current",
         ));
         s.push_str(&restart(d.root, d.service, d.local));
-        s.push_str(&health(d.health, d.health_timeout, d.health_interval));
+        let unit = d.service.filter(|_| !d.local).map(|(name, _)| name);
+        s.push_str(&health(d.health, d.health_timeout, d.health_interval, unit));
     }
     s
 }
@@ -294,13 +295,23 @@ fn restart(root: &str, service: Option<(&str, &str)>, local: bool) -> String {
 
 /// Runs the health check until it passes or the timeout ends; `HEALTHY` or `FAIL health`.
 /// It is tried again after 50 ms, then twice as long each time up to `interval`, so a service
-/// that is ready at once is seen at once.
-pub fn health(command: &str, timeout: u64, interval: u64) -> String {
+/// that is ready at once is seen at once. Where systemd runs `unit`, a failure also says what
+/// systemd says of it: its state and its last journal lines (why it died, in its own words).
+pub fn health(command: &str, timeout: u64, interval: u64, unit: Option<&str>) -> String {
     let max_ms = (interval.max(1) * 1000).max(50);
+    let why = match unit {
+        Some(name) => {
+            let n = shell_quote(name);
+            format!(
+                "[ -d /run/systemd/system ] && out=\"$out\n{name} (systemd): $(systemctl show -p ActiveState,SubState,Result,NRestarts {n} 2>/dev/null | tr '\\n' ' ')\n$(journalctl -u {n} -n 5 --no-pager -o cat 2>/dev/null)\"; "
+            )
+        }
+        None => String::new(),
+    };
     format!(
         "end=$(( $(date +%s) + {timeout} )); w=50\n\
          while :; do out=$( ( {command} ) 2>&1 ) && break; \
-         [ \"$(date +%s)\" -ge \"$end\" ] && fail health \"$out\"; \
+         [ \"$(date +%s)\" -ge \"$end\" ] && {{ {why}fail health \"$out\"; }}; \
          sleep \"$((w / 1000)).$(printf '%03d' $((w % 1000)))\"; w=$((w * 2)); [ \"$w\" -gt {max_ms} ] && w={max_ms}; done\n\
          step health\n"
     )
@@ -331,7 +342,8 @@ pub fn rollback_script(
                 "cannot switch back",
             ));
             s.push_str(&restart(root, service, local));
-            s.push_str(&health(health_cmd, timeout, 1));
+            let unit = service.filter(|_| !local).map(|(name, _)| name);
+            s.push_str(&health(health_cmd, timeout, 1, unit));
         }
         None => s.push_str("rm -f \"$I/current\"; step switch\n"),
     }

@@ -1,5 +1,6 @@
 //! What a server should look like, from its city's effective profile and its roles.
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde_json::json;
@@ -20,7 +21,7 @@ pub enum DesiredError {
         path: String,
         source: std::io::Error,
     },
-    #[error("{host}: the database server's certificate: {source}")]
+    #[error("{host}: the province's certificates: {source}")]
     Certificate {
         host: String,
         source: crate::tls::TlsError,
@@ -129,10 +130,11 @@ pub fn desired(
             group: app.group.clone(),
         }),
         out: Vec::new(),
+        state: profiles.state_dir.clone(),
     };
     b.users_and_dirs();
     b.packages()?;
-    b.db_server(&profiles.state_dir)?;
+    b.db_server()?;
     let sysctl: Vec<(&String, &String)> = p
         .provision
         .sysctl
@@ -175,6 +177,8 @@ struct Building<'a> {
     /// root, with the application's group (it reads, root writes).
     root_app_group: Option<Owner>,
     out: Vec<Resource>,
+    /// jinbao's state folder (the province's CA).
+    state: PathBuf,
 }
 
 fn dir(path: String, mode: u32, owner: &Option<Owner>) -> Resource {
@@ -300,7 +304,8 @@ impl Building<'_> {
     }
 
     /// The city's PostgreSQL server on a `db` server, when jinbao builds it.
-    fn db_server(&mut self, state: &std::path::Path) -> Result<(), DesiredError> {
+    fn db_server(&mut self) -> Result<(), DesiredError> {
+        let state = self.state.clone();
         let (p, host) = (self.p, self.host);
         let label = || host.label().to_string();
         if !p.database.server.manage
@@ -319,7 +324,7 @@ impl Building<'_> {
             what: format!("the password of {}", p.database.admin.user),
             source,
         })?;
-        let issued = crate::tls::server_cert(state, &host.name, address).map_err(|source| {
+        let issued = crate::tls::server_cert(&state, &host.name, address).map_err(|source| {
             DesiredError::Certificate {
                 host: label(),
                 source,
@@ -447,6 +452,14 @@ impl Building<'_> {
                 &self.root_app_group,
             ));
             if p.database.sslmode == "verify-full" {
+                let state = &self.state;
+                // the province's own CA is made on first use, whichever server needs it first
+                if Path::new(&p.database.sslrootcert) == crate::tls::ca_cert_path(state) {
+                    crate::tls::province_ca(state).map_err(|source| DesiredError::Certificate {
+                        host: self.host.label().to_string(),
+                        source,
+                    })?;
+                }
                 let ca = std::fs::read(&p.database.sslrootcert).map_err(|source| {
                     DesiredError::Unreadable {
                         host: self.host.label().to_string(),
