@@ -415,7 +415,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "os production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -453,7 +453,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "os production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -487,7 +487,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "os production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -521,7 +521,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "os production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -583,7 +583,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "os production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -637,7 +637,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "os production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -789,7 +789,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "os production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -835,7 +835,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "os production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -889,7 +889,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "os production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -923,7 +923,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "os production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -973,7 +973,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "os production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -1019,7 +1019,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "os production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -1177,7 +1177,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "os production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -1231,7 +1231,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "os production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -1281,7 +1281,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "os production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -1327,7 +1327,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "os production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -1381,7 +1381,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "os production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -1439,7 +1439,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "os production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -2089,7 +2089,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "os production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -2177,7 +2177,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "os production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -2211,7 +2211,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "os production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -2261,7 +2261,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "os production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -2353,7 +2353,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "os production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -2387,7 +2387,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "os production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -2421,7 +2421,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "os production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -2539,7 +2539,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "os production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -2573,7 +2573,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "os production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -2607,7 +2607,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "os production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -2641,7 +2641,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "os production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -2695,7 +2695,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "os production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -2805,7 +2805,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "os production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -2839,7 +2839,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "os production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -2929,7 +2929,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "os production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -2983,7 +2983,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "os production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -3029,7 +3029,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "os production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -3083,7 +3083,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "os production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -3137,7 +3137,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "os production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -3211,7 +3211,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "os production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -3245,7 +3245,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "os production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -3315,7 +3315,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "os production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -3477,7 +3477,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "os production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -3523,7 +3523,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "os production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -3569,7 +3569,7 @@ _jinbao() {
                     return 0
                     ;;
                 --env)
-                    COMPREPLY=($(compgen -W "production sandbox testbed" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "os production sandbox testbed" -- "${cur}"))
                     return 0
                     ;;
                 --set)

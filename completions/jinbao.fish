@@ -25,7 +25,8 @@ function __fish_jinbao_using_subcommand
 end
 
 complete -c jinbao -n "__fish_jinbao_needs_command" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_needs_command" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+complete -c jinbao -n "__fish_jinbao_needs_command" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+production\t''
 sandbox\t''
 testbed\t''"
 complete -c jinbao -n "__fish_jinbao_needs_command" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
@@ -59,7 +60,8 @@ complete -c jinbao -n "__fish_jinbao_needs_command" -f -a "audit" -d 'The audit 
 complete -c jinbao -n "__fish_jinbao_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c jinbao -n "__fish_jinbao_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and not __fish_seen_subcommand_from list show validate diff help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and not __fish_seen_subcommand_from list show validate diff help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and not __fish_seen_subcommand_from list show validate diff help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+production\t''
 sandbox\t''
 testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and not __fish_seen_subcommand_from list show validate diff help" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
@@ -78,7 +80,8 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and not __fish_se
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and not __fish_seen_subcommand_from list show validate diff help" -f -a "diff" -d 'How two cities\' effective profiles differ'
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and not __fish_seen_subcommand_from list show validate diff help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from list" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from list" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from list" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+production\t''
 sandbox\t''
 testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from list" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
@@ -93,7 +96,8 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_s
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from list" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from show" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from show" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from show" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+production\t''
 sandbox\t''
 testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from show" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
@@ -108,7 +112,8 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_s
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from show" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from validate" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from validate" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from validate" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+production\t''
 sandbox\t''
 testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from validate" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
@@ -122,7 +127,8 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_s
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from validate" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from validate" -s h -l help -d 'Print help'
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from diff" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from diff" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from diff" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+production\t''
 sandbox\t''
 testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand profile; and __fish_seen_subcommand_from diff" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
@@ -146,7 +152,8 @@ general\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand ping" -l role -d 'Only servers with this role (db, app, web, gateway)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand ping" -s j -l jobs -d 'Servers worked on at once' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand ping" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand ping" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand ping" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+production\t''
 sandbox\t''
 testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand ping" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
@@ -168,7 +175,8 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -l role -d 'Only ser
 complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -l timeout -d 'Give up on a host\'s command after this long (default: the profile\'s command_timeout)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -s j -l jobs -d 'Servers worked on at once' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+production\t''
 sandbox\t''
 testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
@@ -184,7 +192,8 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -s q -l quiet -d 'On
 complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand exec" -s h -l help -d 'Print help'
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and not __fish_seen_subcommand_from plan apply help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and not __fish_seen_subcommand_from plan apply help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and not __fish_seen_subcommand_from plan apply help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+production\t''
 sandbox\t''
 testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and not __fish_seen_subcommand_from plan apply help" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
@@ -207,7 +216,8 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from plan" -s j -l jobs -d 'Servers worked on at once' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from plan" -l out -d 'Also write the plan to FILE (JSON), for `provision apply FILE`' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from plan" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from plan" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from plan" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+production\t''
 sandbox\t''
 testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from plan" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
@@ -230,7 +240,8 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from apply" -s j -l jobs -d 'Servers worked on at once' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from apply" -l override-window -d 'Change a city outside its maintenance window, recording why' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from apply" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from apply" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from apply" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+production\t''
 sandbox\t''
 testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from apply" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
@@ -253,7 +264,8 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from help" -f -a "apply" -d 'Make the changes, for a target (asks first on a terminal unless --yes) or exactly as a plan FILE recorded them (a city whose servers moved since is refused)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand provision; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand net; and not __fish_seen_subcommand_from check help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand net; and not __fish_seen_subcommand_from check help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand net; and not __fish_seen_subcommand_from check help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+production\t''
 sandbox\t''
 testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand net; and not __fish_seen_subcommand_from check help" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
@@ -274,7 +286,8 @@ general\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -l role -d 'Only servers with this role (db, app, web, gateway)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -s j -l jobs -d 'Servers worked on at once' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+production\t''
 sandbox\t''
 testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from check" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
@@ -292,7 +305,8 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subco
 complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from help" -f -a "check" -d 'Check every server\'s routes and TCP endpoints (exit 1 when one fails)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand net; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and not __fish_seen_subcommand_from pack inspect help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand release; and not __fish_seen_subcommand_from pack inspect help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand release; and not __fish_seen_subcommand_from pack inspect help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+production\t''
 sandbox\t''
 testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and not __fish_seen_subcommand_from pack inspect help" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
@@ -314,7 +328,8 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_s
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from pack" -l health -d 'Health check, relative to the release [default: the executable named *health*]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from pack" -l out -d 'Where the release goes: a file name ending in .tar.gz (its manifest beside it), or a folder (as <name>-<version>.tar.gz)' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from pack" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from pack" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from pack" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+production\t''
 sandbox\t''
 testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from pack" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
@@ -328,7 +343,8 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_s
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from pack" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from pack" -s h -l help -d 'Print help'
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from inspect" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from inspect" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from inspect" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+production\t''
 sandbox\t''
 testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand release; and __fish_seen_subcommand_from inspect" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
@@ -356,7 +372,8 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_se
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l events -d 'Stream one versioned JSON event per line on stdout as it happens' -r -f -a "ndjson\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l host-jobs -d 'Servers worked on at once across the whole run' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+production\t''
 sandbox\t''
 testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
@@ -396,7 +413,8 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_s
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from plan" -l events -d 'Stream one versioned JSON event per line on stdout as it happens' -r -f -a "ndjson\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from plan" -l host-jobs -d 'Servers worked on at once across the whole run' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from plan" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from plan" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from plan" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+production\t''
 sandbox\t''
 testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from plan" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
@@ -427,7 +445,8 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_s
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l events -d 'Stream one versioned JSON event per line on stdout as it happens' -r -f -a "ndjson\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l host-jobs -d 'Servers worked on at once across the whole run' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+production\t''
 sandbox\t''
 testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
@@ -452,7 +471,8 @@ demonstration\t''
 general\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from unlock" -s j -l jobs -d 'Servers worked on at once' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from unlock" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from unlock" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from unlock" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+production\t''
 sandbox\t''
 testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from unlock" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
@@ -468,7 +488,8 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_s
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from unlock" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from unlock" -s h -l help -d 'Print help'
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from abandon" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from abandon" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from abandon" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+production\t''
 sandbox\t''
 testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from abandon" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
@@ -491,7 +512,8 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand rollback" -l override-wind
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollback" -l lock-wait -d 'Wait this long for a city lock another run holds' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollback" -s j -l jobs -d 'Servers worked on at once' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollback" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand rollback" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollback" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+production\t''
 sandbox\t''
 testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollback" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
@@ -510,7 +532,8 @@ demonstration\t''
 general\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand releases" -s j -l jobs -d 'Servers worked on at once' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand releases" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand releases" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand releases" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+production\t''
 sandbox\t''
 testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand releases" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
@@ -534,7 +557,8 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand health" -l format -d 'tabl
 nagios\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand health" -s j -l jobs -d 'Servers worked on at once' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand health" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand health" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand health" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+production\t''
 sandbox\t''
 testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand health" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
@@ -555,7 +579,8 @@ demonstration\t''
 general\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand status" -s j -l jobs -d 'Databases asked at once' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand status" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand status" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand status" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+production\t''
 sandbox\t''
 testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand status" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
@@ -583,7 +608,8 @@ markdown\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand report" -l lang -d 'The language of the page\'s own words: zh (its readers: the province and the cities) or en' -r -f -a "zh\t''
 en\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand report" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand report" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand report" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+production\t''
 sandbox\t''
 testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand report" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
@@ -599,7 +625,8 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand report" -s q -l quiet -d '
 complete -c jinbao -n "__fish_jinbao_using_subcommand report" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand report" -s h -l help -d 'Print help'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+production\t''
 sandbox\t''
 testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
@@ -624,7 +651,8 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subc
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from synth" -l seed -d 'Same seed, same files' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from synth" -l out -d 'Folder for the county folders and summary.json' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from synth" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from synth" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from synth" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+production\t''
 sandbox\t''
 testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from synth" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
@@ -643,7 +671,8 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subc
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l rejects -d 'Where reject files go [default: <state>/imports]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l lock-wait -d 'Wait this long for another import of the same county to end' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+production\t''
 sandbox\t''
 testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
@@ -723,7 +752,8 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subc
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l lists -d 'Write problem-data lists for the counties: DIR/<county>/<rule>.csv with every violating row, its value and a hint (personal data: files 0600 in 0700 folders, audited)' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l encoding -d 'Encoding of the lists: utf-8 (with a BOM, opens in Excel) or gbk' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+production\t''
 sandbox\t''
 testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from check" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
@@ -747,7 +777,8 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subc
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -l encoding -d 'utf-8, gbk or gb18030 for extracts [default: detected]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -l out -d 'Folder for the differences CSV files [default: <state>/compare]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+production\t''
 sandbox\t''
 testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
@@ -765,7 +796,8 @@ demonstration\t''
 general\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from progress" -s j -l jobs -d 'Databases asked at once' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from progress" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from progress" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from progress" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+production\t''
 sandbox\t''
 testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from progress" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
@@ -786,7 +818,8 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subc
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from help" -f -a "progress" -d 'Which county\'s data is in the city\'s center, and how good (exit 1 past the deadline)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+production\t''
 sandbox\t''
 testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair help" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
@@ -811,7 +844,8 @@ demonstration\t''
 general\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from init" -s j -l jobs -d 'Databases worked on at once' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from init" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from init" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from init" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+production\t''
 sandbox\t''
 testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from init" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
@@ -833,7 +867,8 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcom
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from migrate" -l to -d 'Stop at this version (default: the latest)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from migrate" -l lock-wait -d 'How long to wait for another migration run holding the lock' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from migrate" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from migrate" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from migrate" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+production\t''
 sandbox\t''
 testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from migrate" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
@@ -854,7 +889,8 @@ demonstration\t''
 general\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from status" -s j -l jobs -d 'Databases worked on at once' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from status" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from status" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from status" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+production\t''
 sandbox\t''
 testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from status" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
@@ -874,7 +910,8 @@ demonstration\t''
 general\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from drift" -s j -l jobs -d 'Databases worked on at once' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from drift" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from drift" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from drift" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+production\t''
 sandbox\t''
 testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from drift" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
@@ -895,7 +932,8 @@ general\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from baseline" -s j -l jobs -d 'Databases worked on at once' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from baseline" -l to -d 'Version the database is at (default: the latest)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from baseline" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from baseline" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from baseline" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+production\t''
 sandbox\t''
 testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from baseline" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
@@ -917,7 +955,8 @@ general\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from repair" -s j -l jobs -d 'Databases worked on at once' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from repair" -l version -d 'Only this migration [default: every edited one]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from repair" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from repair" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from repair" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+production\t''
 sandbox\t''
 testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from repair" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
@@ -942,7 +981,8 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcom
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "repair" -d 'Accept a migration edited after it was applied: record its file\'s checksum (asks first; audited)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and not __fish_seen_subcommand_from status help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and not __fish_seen_subcommand_from status help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and not __fish_seen_subcommand_from status help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+production\t''
 sandbox\t''
 testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and not __fish_seen_subcommand_from status help" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
@@ -962,7 +1002,8 @@ demonstration\t''
 general\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and __fish_seen_subcommand_from status" -s j -l jobs -d 'Servers worked on at once' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and __fish_seen_subcommand_from status" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and __fish_seen_subcommand_from status" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and __fish_seen_subcommand_from status" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+production\t''
 sandbox\t''
 testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and __fish_seen_subcommand_from status" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
@@ -981,7 +1022,8 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and __fish_seen_subc
 complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand audit" -l since -d 'Only records newer than this (e.g. 7d, 12h)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand audit" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand audit" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand audit" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+production\t''
 sandbox\t''
 testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand audit" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
@@ -995,7 +1037,8 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand audit" -s q -l quiet -d 'O
 complete -c jinbao -n "__fish_jinbao_using_subcommand audit" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand audit" -s h -l help -d 'Print help'
 complete -c jinbao -n "__fish_jinbao_using_subcommand completions" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand completions" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "production\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand completions" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+production\t''
 sandbox\t''
 testbed\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand completions" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r

@@ -88,6 +88,10 @@ pub enum Unsafe {
         "`{0}` is not a package: write `name` or `name=version` (a name of lower-case letters, digits and `+.-`; a version of letters, digits and `.+~:-`)"
     )]
     Package(String),
+    #[error("web_proxy `{0}` is not \"\" or \"nginx\"")]
+    WebProxy(String),
+    #[error("a package mirror needs its signing key")]
+    MirrorWithoutKey,
     #[error(
         "`{0}` is not a mirror address: write http://HOST[:PORT]/PATH or https://… (letters, digits and `./:_~-` only)"
     )]
@@ -380,9 +384,26 @@ pub fn check_site(site: &Site) -> Vec<(Vec<String>, Unsafe, Option<&'static str>
         push(&["database", "server", "settings", k], name(k), None);
         push(&["database", "server", "settings", k], one_line(v), None);
     }
+    let proxy = &p.provision.web_proxy;
+    if !["", "nginx"].contains(&proxy.as_str()) {
+        push(
+            &["provision", "web_proxy"],
+            Err(Unsafe::WebProxy(excerpt(proxy))),
+            None,
+        );
+    }
     let pk = &p.packages;
     if !pk.mirror.is_empty() {
         push(&["packages", "mirror"], mirror_url(&pk.mirror), None);
+    }
+    if !pk.mirror.is_empty() && pk.mirror_key.is_empty() {
+        push(
+            &["packages", "mirror_key"],
+            Err(Unsafe::MirrorWithoutKey),
+            Some(
+                "name its ASCII-armoured public key: a file under templates/ or an absolute path on this machine",
+            ),
+        );
     }
     push(&["packages", "suite"], name(&pk.suite), None);
     for (i, c) in pk.components.iter().enumerate() {

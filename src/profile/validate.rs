@@ -381,27 +381,6 @@ impl<'p> Validator<'p> {
                 break;
             }
         }
-        let web_proxy = &site.profile.provision.web_proxy;
-        if !["", "nginx"].contains(&web_proxy.as_str()) {
-            self.at(
-                site,
-                &["provision", "web_proxy"],
-                format!(
-                    "web_proxy `{}` is not \"\" or \"nginx\"",
-                    super::safe::excerpt(web_proxy)
-                ),
-                None,
-            );
-        }
-        let pk = &site.profile.packages;
-        if !pk.mirror.is_empty() && pk.mirror_key.is_empty() {
-            self.at(
-                site,
-                &["packages", "mirror_key"],
-                "a package mirror needs its signing key".into(),
-                Some("name its ASCII-armoured public key: a file under templates/ or an absolute path on this machine"),
-            );
-        }
         for (dest, src) in &site.profile.provision.files {
             if !self.profiles.templates_dir.join(src).exists() {
                 self.at(

@@ -129,38 +129,7 @@ fn commands(
             shell_quote(key),
             shell_quote(value)
         ),
-        Resource::Service { name, start } => {
-            let mut cmds = Vec::new();
-            let want_enable = c.detail.contains("enable");
-            let want_start = c.detail.contains("start");
-            if systemd && !local {
-                cmds.push("systemctl daemon-reload".to_string());
-                if want_enable {
-                    cmds.push(format!("systemctl enable {}", shell_quote(name)));
-                }
-                if want_start {
-                    cmds.push(format!("systemctl start {}", shell_quote(name)));
-                }
-            } else {
-                let dir = p(SERVICE_DIR);
-                cmds.push(format!("mkdir -p {dir}"));
-                if want_enable {
-                    cmds.push(format!(
-                        "touch {}",
-                        p(&format!("{SERVICE_DIR}/{name}.enabled"))
-                    ));
-                }
-                if want_start && local {
-                    cmds.push(format!(
-                        "date +%s > {}",
-                        p(&format!("{SERVICE_DIR}/{name}.running"))
-                    ));
-                } else if want_start {
-                    cmds.push(start_command(name, start));
-                }
-            }
-            cmds.join(" && ")
-        }
+        Resource::Service { name, start } => service_commands(c, name, start, p, local, systemd),
         Resource::Restart { .. } | Resource::DbPassword { .. } if local => ":".into(),
         Resource::Restart { service, .. } => {
             let verb = if c.detail.starts_with("restart") {
@@ -186,6 +155,47 @@ fn commands(
             }
         }
     })
+}
+
+/// A service enabled and started: by systemd where it runs, else by jinbao's runner.
+fn service_commands(
+    c: &Change,
+    name: &str,
+    start: &str,
+    p: impl Fn(&str) -> String,
+    local: bool,
+    systemd: bool,
+) -> String {
+    let mut cmds = Vec::new();
+    let want_enable = c.detail.contains("enable");
+    let want_start = c.detail.contains("start");
+    if systemd && !local {
+        cmds.push("systemctl daemon-reload".to_string());
+        if want_enable {
+            cmds.push(format!("systemctl enable {}", shell_quote(name)));
+        }
+        if want_start {
+            cmds.push(format!("systemctl start {}", shell_quote(name)));
+        }
+    } else {
+        let dir = p(SERVICE_DIR);
+        cmds.push(format!("mkdir -p {dir}"));
+        if want_enable {
+            cmds.push(format!(
+                "touch {}",
+                p(&format!("{SERVICE_DIR}/{name}.enabled"))
+            ));
+        }
+        if want_start && local {
+            cmds.push(format!(
+                "date +%s > {}",
+                p(&format!("{SERVICE_DIR}/{name}.running"))
+            ));
+        } else if want_start {
+            cmds.push(start_command(name, start));
+        }
+    }
+    cmds.join(" && ")
 }
 
 /// `confined PATH`: true only when no part of PATH that exists is a link, so that nothing
