@@ -242,16 +242,17 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 /// pattern parser (a tenth of an import's time); `None` when it is another form.
 fn canonical_date(s: &str) -> Option<Option<NaiveDate>> {
     let b = s.as_bytes();
+    // the digits' positions; any other byte (a letter, a character of several bytes) is
+    // another form
     let (y, m, d) = match b.len() {
-        10 if b[4] == b'-' && b[7] == b'-' => (&s[..4], &s[5..7], &s[8..]),
-        8 => (&s[..4], &s[4..6], &s[6..]),
+        10 if b[4] == b'-' && b[7] == b'-' => (&b[..4], &b[5..7], &b[8..]),
+        8 => (&b[..4], &b[4..6], &b[6..]),
         _ => return None,
     };
-    let number = |t: &str| {
-        t.bytes()
-            .all(|c| c.is_ascii_digit())
-            .then(|| t.parse::<u32>().ok())
-            .flatten()
+    let number = |t: &[u8]| {
+        t.iter().try_fold(0u32, |n, c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
     };
     let (y, m, d) = (number(y)?, number(m)?, number(d)?);
     Some(NaiveDate::from_ymd_opt(y as i32, m, d))
