@@ -42,6 +42,7 @@ pub fn host_checks(
     on.disks(&mut out);
     on.memory_and_load(&mut out);
     on.service(&mut out);
+    on.units(&mut out);
     on.app(&mut out);
     on.routes(&mut out);
     on.endpoints(&mut out);
@@ -274,6 +275,30 @@ impl OnHost<'_> {
             };
             out.push(Check::new(city, h, "service", s, format!("{name}: {v}")).hint(hint));
         }
+    }
+
+    /// The server's own units, where systemd runs it: one that failed is something a city
+    /// admin must look at, whichever it is.
+    fn units(&self, out: &mut Vec<Check>) {
+        let (city, h, probe) = (self.city, self.h, self.probe);
+        if !probe.systemd {
+            return;
+        }
+        let check = match probe.failed_units.as_slice() {
+            [] => Check::new(city, h, "units", Status::Ok, "no failed systemd unit"),
+            failed => Check::new(
+                city,
+                h,
+                "units",
+                Status::Warning,
+                format!("failed: {}", failed.join(", ")),
+            )
+            .hint(&format!(
+                "on the server: systemctl status {0}; journalctl -u {0}",
+                failed[0]
+            )),
+        };
+        out.push(check);
     }
 
     /// The application's own health check.

@@ -21,6 +21,7 @@ pub const CHECKS: &[&str] = &[
     "memory",
     "load",
     "service",
+    "units",
     "release",
     "app",
     "routes",
@@ -32,7 +33,7 @@ pub const CHECKS: &[&str] = &[
 ];
 
 /// The checks that need a connection to the servers.
-pub const HOST_CHECKS: &[&str] = CHECKS.split_at(11).0;
+pub const HOST_CHECKS: &[&str] = CHECKS.split_at(12).0;
 
 /// The worst status of a set of checks (OK for none).
 pub fn worst<'a>(checks: impl IntoIterator<Item = &'a Check>) -> Status {

@@ -33,6 +33,9 @@ pub struct HostProbe {
     pub endpoints: BTreeMap<String, Result<(), String>>,
     /// The application's health check: None when there is no release to check.
     pub app: Option<(i32, String)>,
+    /// systemd runs the server, and these of its units failed.
+    pub systemd: bool,
+    pub failed_units: Vec<String>,
 }
 
 /// The probe script for `host` of `site` on a server whose `/` is `root`.
@@ -72,6 +75,9 @@ pub fn script(site: &Site, host: &Host, root: &str, timeout_s: u64) -> String {
         ));
     } else {
         s.push_str("echo @routes; ip -j route show 2>/dev/null\n");
+        s.push_str(
+            "echo @units; [ -d /run/systemd/system ] && { echo '+systemd'; systemctl list-units --state=failed --plain --no-legend 2>/dev/null | awk '{print $1}'; }\n",
+        );
     }
     let eps = crate::net::expect::endpoints(site, host);
     if !eps.is_empty() {
@@ -157,6 +163,8 @@ pub fn parse(text: &str) -> HostProbe {
                 h.service = Some((f.next() == Some("enabled"), f.next() == Some("active")));
             }
             "routes" => h.routes.extend(parse_routes(line)),
+            "units" if line == "+systemd" => h.systemd = true,
+            "units" if !line.trim().is_empty() => h.failed_units.push(line.trim().to_string()),
             "managed" if !line.trim().is_empty() => h.managed_routes.push(line.trim().to_string()),
             "endpoints" => {
                 let f: Vec<&str> = line.splitn(3, '\t').collect();
