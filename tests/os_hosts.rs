@@ -163,7 +163,11 @@ fn two_cities_are_built_on_real_servers_and_serve_through_nginx() {
         std::thread::sleep(Duration::from_secs(2));
     };
     assert!(healthy, "xuchang after h3 booted again:\n{last}");
-    let units = os(st, &["health", "xuchang", "--only", "units,service", "-v"], 0);
+    let units = os(
+        st,
+        &["health", "xuchang", "--only", "units,service", "-v"],
+        0,
+    );
     assert!(
         units.contains("no failed systemd unit") && units.contains("running"),
         "health reads systemd on every server: {units}"

@@ -293,7 +293,7 @@ impl OnHost<'_> {
                 Status::Warning,
                 format!("failed: {}", failed.join(", ")),
             )
-            .hint(&format!(
+            .hint(format!(
                 "on the server: systemctl status {0}; journalctl -u {0}",
                 failed[0]
             )),
