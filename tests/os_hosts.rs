@@ -203,4 +203,54 @@ fn two_cities_are_built_on_real_servers_and_serve_through_nginx() {
         answer.contains("\"release\": \"1.0.0\"") && answer.starts_with("HTTP/1.1 200"),
         "xuchang serves its release before again: {answer}"
     );
+
+    // apt's lock held by another process: apt waits lock_wait, then fails in its own words on
+    // that server alone; the city's other servers get the package
+    let holder = Command::new(repo().join("tests/testbed/hosts"))
+        .args(["--os", "exec", "h3", "timeout", "20", "python3", "-c"])
+        .arg(
+            "import fcntl, time; f = open('/var/lib/dpkg/lock-frontend', 'w'); \
+             fcntl.lockf(f, fcntl.LOCK_EX); print('held', flush=True); time.sleep(30)",
+        )
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut held = [0u8; 4];
+    holder.stdout.unwrap().read_exact(&mut held).unwrap();
+    let more = [
+        "--set",
+        r#"packages.roles.app=["python3", "python3-psycopg2", "postgresql-client-15"]"#,
+        "--set",
+        "packages.lock_wait=3s",
+    ];
+    let locked = os(
+        st,
+        &[
+            &more[..],
+            &["--yes", "provision", "apply", "xuchang", "--role", "app"],
+        ]
+        .concat(),
+        1,
+    );
+    assert!(
+        locked.contains("Could not get lock /var/lib/dpkg/lock-frontend")
+            && locked.contains("1 hosts failed"),
+        "{locked}"
+    );
+    let client = os(
+        st,
+        &[
+            "exec",
+            "xuchang",
+            "--role",
+            "app",
+            "--",
+            "command -v psql || echo none",
+        ],
+        0,
+    );
+    assert!(
+        client.contains("/usr/bin/psql") && client.contains("none"),
+        "installed on app2 only: {client}"
+    );
 }
