@@ -206,7 +206,7 @@ fn two_cities_are_built_on_real_servers_and_serve_through_nginx() {
 
     // apt's lock held by another process: apt waits lock_wait, then fails in its own words on
     // that server alone; the city's other servers get the package
-    let holder = Command::new(repo().join("tests/testbed/hosts"))
+    let mut holder = Command::new(repo().join("tests/testbed/hosts"))
         .args(["--os", "exec", "h3", "timeout", "20", "python3", "-c"])
         .arg(
             "import fcntl, time; f = open('/var/lib/dpkg/lock-frontend', 'w'); \
@@ -216,7 +216,7 @@ fn two_cities_are_built_on_real_servers_and_serve_through_nginx() {
         .spawn()
         .unwrap();
     let mut held = [0u8; 4];
-    holder.stdout.unwrap().read_exact(&mut held).unwrap();
+    holder.stdout.take().unwrap().read_exact(&mut held).unwrap();
     let more = [
         "--set",
         r#"packages.roles.app=["python3", "python3-psycopg2", "postgresql-client-15"]"#,
@@ -253,4 +253,5 @@ fn two_cities_are_built_on_real_servers_and_serve_through_nginx() {
         client.contains("/usr/bin/psql") && client.contains("none"),
         "installed on app2 only: {client}"
     );
+    holder.wait().unwrap();
 }
