@@ -181,19 +181,47 @@ fn damaged(path: &Path, e: openssl::error::ErrorStack) -> TlsError {
     }
 }
 
+/// Writes a key or certificate 0600, whole or not at all. Not through `files::write_atomic`:
+/// that masks every registered secret in what it writes, and a short password can occur
+/// inside base64 by chance, which would corrupt the key.
 fn write_private(path: &Path, bytes: &[u8]) -> Result<(), TlsError> {
+    use std::io::Write;
     let io = |source| TlsError::Io {
         path: path.to_path_buf(),
         source,
     };
     let dir = path.parent().unwrap_or(Path::new("."));
     crate::files::private_dir(dir).map_err(io)?;
-    crate::files::write_atomic(path, bytes).map_err(io)
+    let tmp = dir.join(format!(
+        ".{}.{}.tmp",
+        path.file_name().unwrap_or_default().to_string_lossy(),
+        std::process::id()
+    ));
+    let written = crate::files::create_private(&tmp)
+        .and_then(|mut f| f.write_all(bytes).and_then(|_| f.sync_all()))
+        .and_then(|_| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written.map_err(io)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A key is written as it is, even when a registered secret happens to occur in its text.
+    #[test]
+    fn a_key_is_never_masked_where_a_secret_occurs_in_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let (ca, _) = province_ca(dir.path()).unwrap();
+        let pem = ca.to_pem().unwrap();
+        let chunk = String::from_utf8_lossy(&pem[40..52]).into_owned();
+        crate::privacy::register_secret(&chunk);
+        let path = dir.path().join("ca").join("again.crt");
+        write_private(&path, &pem).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), pem);
+    }
 
     #[test]
     fn a_server_certificate_is_issued_once_and_verifies_against_the_ca() {

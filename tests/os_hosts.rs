@@ -56,6 +56,11 @@ fn os(state: &Path, args: &[&str], want: i32) -> String {
     r.stdout + &r.stderr
 }
 
+/// `jinbao --env os exec CITY --role ROLE -- LINE`; panics unless every server exits 0.
+fn exec_on(state: &Path, city: &str, role: &str, line: &str) -> String {
+    os(state, &["exec", city, "--role", role, "--", line], 0)
+}
+
 #[test]
 fn two_cities_are_built_on_real_servers_and_serve_through_nginx() {
     if !is_root() {
@@ -77,17 +82,11 @@ fn two_cities_are_built_on_real_servers_and_serve_through_nginx() {
     assert!(applied.contains("0 hosts failed"), "{applied}");
     let again = os(st, &["provision", "plan", "xuchang,hebi"], 0);
     assert!(again.contains("no changes"), "a second plan: {again}");
-    let installed = os(
+    let installed = exec_on(
         st,
-        &[
-            "exec",
-            "xuchang",
-            "--role",
-            "db",
-            "--",
-            "dpkg-query -W -f '${Status}' postgresql-15",
-        ],
-        0,
+        "xuchang",
+        "db",
+        "dpkg-query -W -f '${Status}' postgresql-15",
     );
     assert!(installed.contains("install ok installed"), "{installed}");
 
@@ -130,18 +129,7 @@ fn two_cities_are_built_on_real_servers_and_serve_through_nginx() {
             assert!(answer.contains(want), "{web} lacks {want}: {answer}");
         }
     }
-    let enabled = os(
-        st,
-        &[
-            "exec",
-            "xuchang",
-            "--role",
-            "app",
-            "--",
-            "systemctl is-enabled jinbao-app",
-        ],
-        0,
-    );
+    let enabled = exec_on(st, "xuchang", "app", "systemctl is-enabled jinbao-app");
     assert!(enabled.contains("enabled"), "{enabled}");
 
     // a server powered off and booted: healthy again without jinbao doing anything
@@ -237,18 +225,7 @@ fn two_cities_are_built_on_real_servers_and_serve_through_nginx() {
             && locked.contains("1 hosts failed"),
         "{locked}"
     );
-    let client = os(
-        st,
-        &[
-            "exec",
-            "xuchang",
-            "--role",
-            "app",
-            "--",
-            "command -v psql || echo none",
-        ],
-        0,
-    );
+    let client = exec_on(st, "xuchang", "app", "command -v psql || echo none");
     assert!(
         client.contains("/usr/bin/psql") && client.contains("none"),
         "installed on app2 only: {client}"

@@ -230,7 +230,7 @@ pub fn deploy_script(d: &DeployPlan<'_>) -> String {
             s.push_str(&format!(
                 "rm -rf \"$T\"/{dest} && base64 -d > \"$T\"/{dest} <<'__JINBAO_EOF__' || {}\n{}\n__JINBAO_EOF__\n",
                 fail_with("upload", &format!("cannot write {rel}")),
-                wrap(&STANDARD.encode(content.as_bytes()))
+                crate::provision::resource::wrap(&STANDARD.encode(content.as_bytes()))
             ));
         }
         for dir in d.shared_dirs {
@@ -393,14 +393,6 @@ pub fn parse_steps(text: &str) -> Steps {
         }
     }
     (done, None)
-}
-
-fn wrap(b64: &str) -> String {
-    b64.as_bytes()
-        .chunks(76)
-        .map(|c| std::str::from_utf8(c).unwrap_or(""))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 #[cfg(test)]

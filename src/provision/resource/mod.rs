@@ -19,7 +19,7 @@ pub use desired::{DesiredError, context, desired};
 pub use plan::{Action, Change, plan};
 pub use probe::{Observed, probe_script};
 pub use script::{
-    ApplyOutcome, CONFINED, apply_script, describe_commands, parse_apply, start_command,
+    ApplyOutcome, CONFINED, apply_script, describe_commands, parse_apply, start_command, wrap,
 };
 
 /// Which resource kinds jinbao manages (profile `provision.resources`; default all).

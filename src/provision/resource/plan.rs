@@ -80,7 +80,7 @@ fn restarts(resources: &[Resource], changes: &mut [Change]) {
             .filter(|p| {
                 changes.iter().any(|c| {
                     c.action != Action::Unchanged
-                        && (c.resource == format!("file {p}") || c.resource == format!("link {p}"))
+                        && c.index.and_then(|k| resources.get(k)?.path()) == Some(p.as_str())
                 })
             })
             .map(|p| p.rsplit('/').next().unwrap_or(p).to_string())

@@ -233,7 +233,8 @@ fn temp_name(path: &str) -> String {
     }
 }
 
-fn wrap(b64: &str) -> String {
+/// Base64 in lines of 76, as a here-document carries it.
+pub fn wrap(b64: &str) -> String {
     b64.as_bytes()
         .chunks(76)
         .map(|c| std::str::from_utf8(c).unwrap_or(""))
