@@ -8,6 +8,15 @@ pub fn tenths(x: f64) -> String {
     format!("{:.1}", (x * 10.0).round() / 10.0 + 0.0)
 }
 
+/// A span of seconds as people read it: `42 s`, `12 min`, `3.5 h`.
+pub fn span(secs: f64) -> String {
+    match secs {
+        s if s < 120.0 => format!("{s:.0} s"),
+        s if s < 7200.0 => format!("{:.0} min", s / 60.0),
+        s => format!("{:.1} h", s / 3600.0),
+    }
+}
+
 /// `1 county`, `2 counties`, `1 city`, `3 health runs`.
 pub fn plural(n: usize, what: &str) -> String {
     match (n, what.strip_suffix('y')) {

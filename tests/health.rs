@@ -343,3 +343,51 @@ fn a_city_that_lost_its_releases_is_not_called_not_built() {
         "{report}"
     );
 }
+
+/// A city database server's load: its connections against `max_connections`, and a
+/// transaction left open past `checks.transaction_warn` (another role's: the readonly role
+/// sees it through pg_monitor, which `db init` grants).
+#[test]
+fn a_database_server_shows_its_connections_and_a_transaction_left_open() {
+    if !pg::available("a_database_server_shows_its_connections_and_a_transaction_left_open") {
+        return;
+    }
+    let db = "jinbao_t_health_load";
+    pg::drop_db(db);
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    let jinbao = || {
+        let mut c = pg::jinbao(state, Some(db));
+        c.args(["--set", "checks.transaction_warn=2s"]);
+        c
+    };
+    let r = run(jinbao().args(["--yes", "db", "init", "xuchang"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let database = |r: &common::Run| -> Value {
+        checks(&r.json())
+            .into_iter()
+            .find(|c| c["check"] == "database")
+            .unwrap_or_else(|| panic!("no database check: {}", r.stdout))
+    };
+    let r = run(jinbao().args(["health", "xuchang", "--only", "database", "--json"]));
+    let quiet = database(&r);
+    assert_eq!(quiet["status"], "OK", "{quiet}");
+    let value = quiet["value"].as_str().unwrap();
+    assert!(value.contains(" of ") && value.contains(" connections"), "{value}");
+
+    // the admin (another role) opens a transaction and leaves it open
+    let mut held = pg::connect(db).expect("the machine's PostgreSQL");
+    held.batch_execute("BEGIN; SELECT txid_current();").unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    let r = run(jinbao().args(["health", "xuchang", "--only", "database", "--json"]));
+    let busy = database(&r);
+    drop(held);
+    assert_eq!(r.code, 1, "{busy}");
+    assert_eq!(busy["status"], "WARNING", "{busy}");
+    assert!(
+        busy["value"].as_str().unwrap().contains("longest transaction"),
+        "{busy}"
+    );
+    assert!(busy["hint"].as_str().unwrap().contains("vacuum"), "{busy}");
+    pg::drop_db(db);
+}

@@ -156,6 +156,20 @@ fn query_error(e: impl std::fmt::Display) -> DbError {
 
 /// The consumers' side of a connection: what they ask of a database without knowing its
 /// engine. PostgreSQL's client and SQLite's connection are the two implementations.
+/// What a database server carries: its connections against its limit, its longest open
+/// transaction, and how far its replication slots lag behind.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ServerLoad {
+    /// Client sessions of every database of the server.
+    pub connections: i64,
+    pub max_connections: i64,
+    /// The oldest open transaction of another session, in seconds (None: none open).
+    pub longest_transaction_s: Option<f64>,
+    pub slots: i64,
+    /// The largest lag of a replication slot behind the server's WAL, in bytes.
+    pub slot_lag_bytes: Option<i64>,
+}
+
 pub trait Database: Send {
     /// How this engine writes what engines write differently.
     fn dialect(&self) -> &'static dyn Dialect;
@@ -207,8 +221,8 @@ pub trait Database: Send {
     /// or when it does not say.
     fn server_version(&mut self) -> Option<u32>;
 
-    /// How many sessions the database has now, when the engine knows (PostgreSQL).
-    fn sessions(&mut self) -> Option<i64>;
+    /// What the database server carries now, when the engine knows (PostgreSQL).
+    fn server_load(&mut self) -> Option<ServerLoad>;
 
     /// Rows grouped by the part of `bounds` (sorted) their key falls in, as PostgreSQL's
     /// `width_bucket` numbers them: `SELECT <bucket of key> AS b, {rest}` gives (b, and the

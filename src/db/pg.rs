@@ -237,13 +237,31 @@ impl Database for postgres::Client {
             .ok()
     }
 
-    fn sessions(&mut self) -> Option<i64> {
-        self.query_one(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()",
-            &[],
-        )
-        .ok()
-        .map(|r| r.get::<_, i64>(0))
+    fn server_load(&mut self) -> Option<super::ServerLoad> {
+        // other roles' transactions show with pg_monitor, which db init grants the readonly role
+        let row = self
+            .query_one(
+                "SELECT (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'),
+                        current_setting('max_connections')::bigint,
+                        (SELECT extract(epoch FROM max(now() - xact_start))::float8
+                           FROM pg_stat_activity
+                          WHERE xact_start IS NOT NULL AND pid <> pg_backend_pid()
+                            AND backend_type = 'client backend'),
+                        (SELECT count(*) FROM pg_replication_slots),
+                        (SELECT max(pg_wal_lsn_diff(
+                                    CASE WHEN pg_is_in_recovery() THEN pg_last_wal_receive_lsn()
+                                         ELSE pg_current_wal_lsn() END, restart_lsn))::bigint
+                           FROM pg_replication_slots)",
+                &[],
+            )
+            .ok()?;
+        Some(super::ServerLoad {
+            connections: row.get(0),
+            max_connections: row.get(1),
+            longest_transaction_s: row.get(2),
+            slots: row.get(3),
+            slot_lag_bytes: row.get(4),
+        })
     }
 
     fn by_bucket(

@@ -113,7 +113,7 @@ impl Database for rusqlite::Connection {
         None
     }
 
-    fn sessions(&mut self) -> Option<i64> {
+    fn server_load(&mut self) -> Option<super::ServerLoad> {
         None
     }
 

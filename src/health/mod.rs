@@ -1,11 +1,13 @@
 //! Health checks for city admins (the daily inspection, 巡检) and monitoring systems: one row
 //! per check with a status, the measured value, the profile's threshold and a hint.
 
+mod database;
 mod evaluate;
 mod probe;
 mod servers;
 
-pub use evaluate::{city_checks, database_checks, host_checks, unreachable};
+pub use database::database_checks;
+pub use evaluate::{city_checks, host_checks, unreachable};
 pub use probe::{HostProbe, parse, script};
 pub use servers::servers;
 // what a check found is a record the histories keep: it lives with them

@@ -356,6 +356,14 @@ pub struct Checks {
     pub row_drop_tolerance_pct: f64,
     /// Least data-quality score (0–100) a city may have before `data check` fails it.
     pub data_min_score: f64,
+    /// A city database server's connections in use against its `max_connections`, in percent.
+    pub connections_warn_pct: f64,
+    pub connections_crit_pct: f64,
+    /// An open transaction older than this holds back vacuum and locks: a warning.
+    #[serde(with = "human_duration")]
+    pub transaction_warn: Duration,
+    /// A replication slot further behind than this keeps WAL on the server's disk: a warning.
+    pub slot_lag_warn_mb: f64,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]

@@ -34,13 +34,14 @@ pub struct HostRow {
 
 /// Plans every server of `fleet` (one probe round trip each, bounded by the fleet); the
 /// desired resources of every server are rendered first, so a bad template or secret stops
-/// the run before any server is contacted. Returns them with the rows, in the fleet's order.
+/// the run before any server is contacted. Returns the rows, in the fleet's order (each plan
+/// holds its resources).
 pub fn plan_fleet(
     profiles: &Profiles,
     fleet: &crate::fleet::Fleet,
     progress: &crate::progress::Progress,
     diffs: bool,
-) -> Result<(Vec<Vec<Resource>>, Vec<HostRow>), DesiredError> {
+) -> Result<Vec<HostRow>, DesiredError> {
     let hosts: Vec<Host> = fleet.hosts().cloned().collect();
     let desired = desired_all(profiles, &hosts)?;
     let plans = fleet.each(None, progress, "plan", |host, t, _| {
@@ -66,7 +67,7 @@ pub fn plan_fleet(
             }
         })
         .collect();
-    Ok((desired, rows))
+    Ok(rows)
 }
 
 /// Applies the plans of `rows` (the servers with changes and no error), each server's in one
@@ -75,7 +76,6 @@ pub fn apply_fleet(
     profiles: &Profiles,
     fleet: &crate::fleet::Fleet,
     progress: &crate::progress::Progress,
-    desired: &[Vec<Resource>],
     rows: &mut [HostRow],
     fail_fast: bool,
 ) {
@@ -104,7 +104,7 @@ pub fn apply_fleet(
             .datacenter
             .ssh
             .command_timeout;
-        let done = apply_host(t, &desired[i], plan, timeout)?;
+        let done = apply_host(t, plan, timeout)?;
         if done.failed.is_some() && fail_fast {
             stop.store(true, Ordering::Relaxed);
         }
@@ -138,6 +138,10 @@ pub fn desired_all(
 #[derive(Debug, Serialize)]
 pub struct HostPlan {
     pub changes: Vec<Change>,
+    /// The resources planned: the desired ones finished with what the probe read of the
+    /// server (its size); what an apply of this plan writes.
+    #[serde(skip)]
+    pub resources: Vec<Resource>,
     /// What each resource should be (label, state, a secret's content hash): what a recorded
     /// plan binds, so that an apply changes nothing but what was reviewed.
     #[serde(skip)]
@@ -243,7 +247,8 @@ fn plan_from(
     let root = t.root().to_string();
     let local = t.kind() == TransportKind::Local;
     let observed = Observed::parse(probe_output, &root);
-    let mut changes = resource::plan(resources, &observed, local);
+    let resources = resource::sized(resources, observed.size);
+    let mut changes = resource::plan(&resources, &observed, local);
     if diffs {
         for c in changes.iter_mut().filter(|c| c.action != Action::Unchanged) {
             let Some(Resource::File {
@@ -285,6 +290,7 @@ fn plan_from(
         .collect();
     Ok(HostPlan {
         changes,
+        resources,
         desired,
         observed,
         root,
@@ -320,11 +326,10 @@ pub struct FailedChange {
 /// Runs the plan's changes on the host in one script.
 pub fn apply_host(
     t: &mut dyn Transport,
-    resources: &[Resource],
     plan: &HostPlan,
     timeout: Duration,
 ) -> Result<HostApply, HostWorkError> {
-    let Some(script) = apply_script_of(resources, plan) else {
+    let Some(script) = apply_script_of(plan) else {
         return Ok(HostApply {
             applied: Vec::new(),
             refused: Vec::new(),
@@ -333,7 +338,6 @@ pub fn apply_host(
     };
     let out = t.run(&script, b"", timeout).map_err(at("apply"))?;
     Ok(apply_outcome(
-        resources,
         plan,
         &out.stdout_text(),
         &out.stderr_text(),
@@ -343,10 +347,10 @@ pub fn apply_host(
 
 /// The script doing the plan's changes (None: nothing to do), to run alone or as part of a
 /// larger round trip.
-pub fn apply_script_of(resources: &[Resource], plan: &HostPlan) -> Option<String> {
+pub fn apply_script_of(plan: &HostPlan) -> Option<String> {
     resource::apply_script(
         &plan.changes,
-        resources,
+        &plan.resources,
         &plan.root,
         plan.local,
         plan.observed.systemd,
@@ -356,7 +360,6 @@ pub fn apply_script_of(resources: &[Resource], plan: &HostPlan) -> Option<String
 /// What the apply script reported (`stdout` holds its OK/FAIL lines; stderr what the failing
 /// change said).
 pub fn apply_outcome(
-    resources: &[Resource],
     plan: &HostPlan,
     stdout: &str,
     stderr: &str,
@@ -378,7 +381,7 @@ pub fn apply_outcome(
             let output = lines[lines.len().saturating_sub(20)..].join("\n");
             Some(FailedChange {
                 resource: c.resource.clone(),
-                command: resource::describe_commands(c, resources, &plan.root, plan.local, systemd),
+                command: resource::describe_commands(c, &plan.resources, &plan.root, plan.local, systemd),
                 status,
                 output,
             })

@@ -400,6 +400,7 @@ mod tests {
                 diff: None,
                 delete_route: None,
             }],
+            resources: Vec::new(),
             desired: vec![crate::provision::DesiredState {
                 label: "file /etc/jinbao/app.toml".into(),
                 state: format!(

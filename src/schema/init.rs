@@ -131,6 +131,7 @@ fn init_pg(p: &SiteProfile) -> Result<InitReport, StoreError> {
              GRANT SELECT ON TABLES TO {ro};
          GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {s} TO {app};
          GRANT SELECT ON ALL TABLES IN SCHEMA {s} TO {ro};
+         GRANT pg_monitor TO {ro};
          ALTER ROLE {migrator} IN DATABASE {d} SET search_path = {s};
          ALTER ROLE {app} IN DATABASE {d} SET search_path = {s};
          ALTER ROLE {ro} IN DATABASE {d} SET search_path = {s};"

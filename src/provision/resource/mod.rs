@@ -35,6 +35,24 @@ pub const KINDS: &[&str] = &[
     "database",
 ];
 
+/// `resources` as they are wanted on a server of `size` (what the probe read): a file sized
+/// by the server gets its settings.
+pub fn sized(resources: &[Resource], size: Option<pg_server::HostSize>) -> Vec<Resource> {
+    resources
+        .iter()
+        .map(|r| match r {
+            Resource::File { content, .. } if r.sized_by_host() => {
+                let mut r = r.clone();
+                if let Resource::File { content: c, .. } = &mut r {
+                    *c = Arc::new(pg_server::sized(content, size));
+                }
+                r
+            }
+            _ => r.clone(),
+        })
+        .collect()
+}
+
 /// Owner and group of a path (None: left as they are).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Owner {
@@ -113,6 +131,12 @@ pub enum Resource {
 }
 
 impl Resource {
+    /// Whether its content is finished only with the server's size (see [`sized`]).
+    pub fn sized_by_host(&self) -> bool {
+        matches!(self, Resource::File { content, .. }
+            if content.windows(pg_server::MEMORY_MARKER.len()).any(|w| w == pg_server::MEMORY_MARKER.as_bytes()))
+    }
+
     /// `dir /opt/jinbao`, `file /etc/jinbao/app.toml`, `route 10.41.0.0/24` …
     pub fn label(&self) -> String {
         match self {

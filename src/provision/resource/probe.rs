@@ -38,6 +38,8 @@ pub struct Observed {
     pub packages: HashMap<String, super::packages::Installed>,
     /// The install folder has a `current` release.
     pub has_release: bool,
+    /// CPUs and memory, read when a resource is sized by them (a PostgreSQL server).
+    pub size: Option<super::pg_server::HostSize>,
 }
 
 /// The probe for `resources` on a host whose `/` is `root` ("" over SSH). Its output is in
@@ -93,6 +95,9 @@ pub fn probe_script(resources: &[Resource], root: &str, install_dir: &str) -> St
         }
     }
     s.push_str(&super::packages::probe(&packages));
+    if !local && resources.iter().any(Resource::sized_by_host) {
+        s.push_str(super::pg_server::SIZE_PROBE);
+    }
     if !users.is_empty() {
         s.push_str(&format!("echo @U; getent passwd {}\n", users.join(" ")));
     }
@@ -194,6 +199,7 @@ impl Observed {
                 "R" => o.routes.extend(parse_routes(line)),
                 "P" => super::packages::parse_line(line, &mut o.packages),
                 "W" if line == "ok" => o.db_password_ok = true,
+                "Z" => o.size = super::pg_server::HostSize::parse(line),
                 "M" if !line.trim().is_empty() => o.managed_routes.push(line.trim().to_string()),
                 k if k.starts_with("K ") => {
                     o.sysctl

@@ -240,7 +240,7 @@ impl Rollout<'_> {
         let mut failures = Vec::new();
         let mut work = HashMap::new();
         let mut facts = Vec::new();
-        for (k, (i, r)) in results.into_iter().enumerate() {
+        for (i, r) in results {
             match r {
                 Ok((plan, f)) => {
                     let h = self.fleet.host(i);
@@ -250,7 +250,7 @@ impl Rollout<'_> {
                     work.insert(
                         i,
                         Work {
-                            plan: (plan.pending() > 0).then(|| (desired[k].clone(), plan)),
+                            plan: (plan.pending() > 0).then_some(plan),
                             install: false,
                         },
                     );

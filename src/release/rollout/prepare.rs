@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 use super::{CityResult, CityRun, Outcome, Rollout, Stop};
 use crate::fleet::HostError;
 use crate::profile::Site;
-use crate::provision::resource::Resource;
 use crate::provision::{HostApply, HostPlan};
 use crate::release::remote;
 
@@ -16,7 +15,7 @@ use crate::release::remote;
 #[derive(Default)]
 pub(super) struct Work {
     /// Its provisioning changes (the resources and the plan), when it has any.
-    pub plan: Option<(Vec<Resource>, HostPlan)>,
+    pub plan: Option<HostPlan>,
     /// The release must be uploaded and unpacked there.
     pub install: bool,
 }
@@ -88,7 +87,7 @@ impl Rollout<'_> {
             };
             let apply = w
                 .and_then(|w| w.plan.as_ref())
-                .and_then(|(resources, plan)| crate::provision::apply_script_of(resources, plan));
+                .and_then(crate::provision::apply_script_of);
             let upload = w.is_some_and(|w| w.install) && locking;
             script.push_str("if [ \"$L_OK\" = 1 ]; then\n");
             if let Some(a) = &apply {
@@ -127,9 +126,12 @@ impl Rollout<'_> {
                 o.stderr_text().trim()
             );
             let applied = match (w.and_then(|w| w.plan.as_ref()), head.split_once("@apply\n")) {
-                (Some((resources, plan)), Some((_, lines))) => Some(
-                    crate::provision::apply_outcome(resources, plan, lines, &o.stderr_text(), 0),
-                ),
+                (Some(plan), Some((_, lines))) => Some(crate::provision::apply_outcome(
+                    plan,
+                    lines,
+                    &o.stderr_text(),
+                    0,
+                )),
                 _ => None,
             };
             // the time it took: provisioning and locking, then the upload the server timed
