@@ -373,7 +373,10 @@ fn a_database_server_shows_its_connections_and_a_transaction_left_open() {
     let quiet = database(&r);
     assert_eq!(quiet["status"], "OK", "{quiet}");
     let value = quiet["value"].as_str().unwrap();
-    assert!(value.contains(" of ") && value.contains(" connections"), "{value}");
+    assert!(
+        value.contains(" of ") && value.contains(" connections"),
+        "{value}"
+    );
 
     // the admin (another role) opens a transaction and leaves it open
     let mut held = pg::connect(db).expect("the machine's PostgreSQL");
@@ -385,7 +388,10 @@ fn a_database_server_shows_its_connections_and_a_transaction_left_open() {
     assert_eq!(r.code, 1, "{busy}");
     assert_eq!(busy["status"], "WARNING", "{busy}");
     assert!(
-        busy["value"].as_str().unwrap().contains("longest transaction"),
+        busy["value"]
+            .as_str()
+            .unwrap()
+            .contains("longest transaction"),
         "{busy}"
     );
     assert!(busy["hint"].as_str().unwrap().contains("vacuum"), "{busy}");

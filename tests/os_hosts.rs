@@ -3,14 +3,16 @@
 //! the city's app servers, the application as a systemd unit. Two cities are built from fresh
 //! servers to a release that answers `/health` through nginx with the schema version read
 //! from its own database; a server powered off and booted comes back healthy by itself; a
-//! release whose service dies is rolled back to the one that served.
+//! release whose service dies is rolled back to the one that served. Then the faults only real
+//! servers have: a server powered off in the middle of a rollout, PostgreSQL stopped on the
+//! city's db server during a rollout's migration.
 
 mod common;
 
-use std::io::{Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{is_root, jinbao, repo, run};
@@ -89,6 +91,17 @@ fn two_cities_are_built_on_real_servers_and_serve_through_nginx() {
         "dpkg-query -W -f '${Status}' postgresql-15",
     );
     assert!(installed.contains("install ok installed"), "{installed}");
+    // memory sized from what the server has, not PostgreSQL's 128MB default
+    let buffers = exec_on(
+        st,
+        "xuchang",
+        "db",
+        "su postgres -c \"psql -tAc 'SHOW shared_buffers'\"",
+    );
+    assert!(
+        !buffers.contains("128MB") && buffers.contains("MB"),
+        "shared_buffers sized from the server: {buffers}"
+    );
 
     // the city databases over the network, the server's certificate verified
     os(st, &["--yes", "db", "init", "xuchang,hebi"], 0);
@@ -231,4 +244,195 @@ fn two_cities_are_built_on_real_servers_and_serve_through_nginx() {
         "installed on app2 only: {client}"
     );
     holder.wait().unwrap();
+
+    powered_off_mid_rollout(st);
+    postgres_stopped_mid_migration(st);
+}
+
+/// A copy of the example application at `version`.
+fn example_at(version: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_tree(&repo().join("examples/unified-app"), dir.path());
+    std::fs::write(dir.path().join("VERSION"), format!("{version}\n")).unwrap();
+    dir
+}
+
+/// The release each of `hosts` has as `current` (its VERSION: a whole release has one).
+fn current_on(hosts_: &[&str]) -> Vec<String> {
+    hosts_
+        .iter()
+        .map(|h| {
+            hosts(&["exec", h, "cat", "/opt/jinbao/current/VERSION"])
+                .trim()
+                .to_string()
+        })
+        .collect()
+}
+
+/// Starts a rollout of `release` to `city` that reports its events as lines.
+fn rollout_events(st: &Path, dir: &Path, release: &Path, city: &str) -> std::process::Child {
+    common::jinbao_std(st)
+        .current_dir(dir)
+        .args(["--env", "os", "rollout", release.to_str().unwrap(), city])
+        .args(["--no-pause", "--yes", "--migrate", "--events", "ndjson"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// The events after one that matches `start`, until the run ends; and how it ended.
+fn events_after(
+    child: std::process::Child,
+    start: &dyn Fn(&serde_json::Value) -> bool,
+    fault: &dyn Fn(),
+) -> (Vec<serde_json::Value>, std::process::Output) {
+    let mut child = child;
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut seen = Vec::new();
+    for line in lines.by_ref().map_while(Result::ok) {
+        let Ok(e) = serde_json::from_str::<serde_json::Value>(&line) else {
+            continue;
+        };
+        let now = start(&e);
+        seen.push(e);
+        if now {
+            break;
+        }
+    }
+    fault();
+    seen.extend(
+        lines
+            .map_while(Result::ok)
+            .filter_map(|l| serde_json::from_str(&l).ok()),
+    );
+    (seen, child.wait_with_output().unwrap())
+}
+
+/// A city server powered off while its city is being deployed: the city ends on a whole
+/// release (put back, or said to be mixed, naming the server); once the server has booted
+/// the next run takes over the lock it kept and finishes, and the city serves the release.
+fn powered_off_mid_rollout(st: &Path) {
+    let release = example_at("1.0.2");
+    let child = rollout_events(st, &repo(), release.path(), "xuchang");
+    let (events, out) = events_after(
+        child,
+        &|e| e["event"] == "step" && e["step"] == "lock",
+        &|| {
+            hosts(&["poweroff", "h6"]); // xuchang-app2
+        },
+    );
+    let done = events
+        .iter()
+        .find(|e| e["event"] == "city-done")
+        .unwrap_or_else(|| {
+            panic!(
+                "no city-done: {events:?}\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
+    assert_eq!(out.status.code(), Some(1), "{done}");
+    assert!(
+        done["reason"]
+            .as_str()
+            .unwrap_or("")
+            .contains("xuchang-app2"),
+        "the city says which server it lost: {done}"
+    );
+    // the reachable app server is whole and back on the release before
+    assert_eq!(current_on(&["h3"]), ["1.0.0"], "{done}");
+    hosts(&["boot", "h6"]);
+    let whole = current_on(&["h6"]);
+    assert!(
+        whole == ["1.0.0"] || whole == ["1.0.2"],
+        "a whole release on the server that was off: {whole:?}"
+    );
+    let again = os(
+        st,
+        &[
+            "rollout",
+            release.path().to_str().unwrap(),
+            "xuchang",
+            "--no-pause",
+            "--yes",
+        ],
+        0,
+    );
+    assert!(again.contains("deployed"), "{again}");
+    assert_eq!(current_on(&["h3", "h6"]), ["1.0.2", "1.0.2"]);
+    for _ in 0..4 {
+        // nginx spreads requests over both app servers
+        let answer = http_get("10.203.104.2:80", "/health");
+        assert!(answer.contains("\"release\": \"1.0.2\""), "{answer}");
+    }
+}
+
+/// PostgreSQL stopped on Hebi's db server while a rollout migrates it: the migration is not
+/// applied at all, no server switches, the city says why; with the server started again the
+/// next run migrates and deploys.
+fn postgres_stopped_mid_migration(st: &Path) {
+    let project = tempfile::tempdir().unwrap();
+    common::copy_project(project.path());
+    std::fs::write(
+        project.path().join("templates/schema/V099__slow.sql"),
+        "CREATE TABLE slow_a (x int);\nSELECT pg_sleep(8);\nCREATE TABLE slow_b (x int);\n",
+    )
+    .unwrap();
+    let release = example_at("1.0.3");
+    // a release that needs the new migration: the rollout migrates before anything else
+    let manifest = release.path().join("jinbao-release.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(&manifest, text.replace("schema = 8", "schema = 99")).unwrap();
+    let psql = |sql: &str| {
+        let line = format!("psql -d jinbao_hebi -tAc \"{sql}\"");
+        hosts(&["exec", "h7", "su", "postgres", "-c", &line])
+    };
+    let child = rollout_events(st, project.path(), release.path(), "hebi");
+    let (events, out) = events_after(
+        child,
+        &|e| e["event"] == "city-start", // the schema is migrated before the lock
+        &|| {
+            let start = Instant::now();
+            while !psql("SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(8)%' AND pid <> pg_backend_pid()")
+                .trim()
+                .starts_with('1')
+            {
+                assert!(start.elapsed() < Duration::from_secs(60), "V099 never started");
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            hosts(&["exec", "h7", "systemctl", "stop", "postgresql@15-main"]);
+        },
+    );
+    let done = events
+        .iter()
+        .find(|e| e["event"] == "city-done")
+        .unwrap_or_else(|| panic!("no city-done: {events:?}"));
+    assert_eq!(out.status.code(), Some(1), "{done}");
+    assert!(
+        done["reason"].as_str().unwrap_or("").contains("migrat"),
+        "the city says its migration failed: {done}"
+    );
+    assert_eq!(current_on(&["h8", "h11"]), ["1.0.0", "1.0.0"], "{done}");
+    hosts(&["exec", "h7", "systemctl", "start", "postgresql@15-main"]);
+    let tables = psql("SELECT count(*) FROM pg_tables WHERE tablename IN ('slow_a', 'slow_b')");
+    assert_eq!(tables.trim(), "0", "V099 applied whole or not at all");
+    let mut cmd = jinbao(st);
+    cmd.current_dir(project.path()).args([
+        "--env",
+        "os",
+        "rollout",
+        release.path().to_str().unwrap(),
+        "hebi",
+        "--migrate",
+        "--no-pause",
+        "--yes",
+    ]);
+    let r = run(&mut cmd);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(current_on(&["h8", "h11"]), ["1.0.3", "1.0.3"]);
+    let answer = http_get("10.203.109.2:80", "/health");
+    assert!(
+        answer.contains("\"release\": \"1.0.3\"") && answer.contains("V099"),
+        "{answer}"
+    );
 }

@@ -154,9 +154,8 @@ fn execute(ctx: &Ctx, args: &HostArgs, mode: Mode<'_>) -> Result<Exit> {
         let sites: Vec<_> = fleet.hosts().map(|h| profiles.of_host(h)).collect();
         ctx.window_gate(&sites, a.override_window.as_deref(), "provision apply")?;
     }
-    let mut rows =
-        provision::plan_fleet(profiles, &fleet, ctx.printer.progress(), args.diff)
-            .map_err(|e| usage(e.to_string(), "fix the template or the profile"))?;
+    let mut rows = provision::plan_fleet(profiles, &fleet, ctx.printer.progress(), args.diff)
+        .map_err(|e| usage(e.to_string(), "fix the template or the profile"))?;
     if let Mode::Apply(_, Some(recorded)) = mode {
         plan_file::refuse_moved(&mut rows, recorded);
     }

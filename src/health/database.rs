@@ -159,9 +159,10 @@ fn server_load(
         &mut hints,
     );
     if let Some(t) = load.longest_transaction_s {
-        check
-            .value
-            .push_str(&format!(", longest transaction {}", crate::numbers::span(t)));
+        check.value.push_str(&format!(
+            ", longest transaction {}",
+            crate::numbers::span(t)
+        ));
         let s = if t >= limits.transaction_warn.as_secs_f64() {
             Status::Warning
         } else {
@@ -192,9 +193,6 @@ fn server_load(
     }
     check.status = worst;
     check
-        .threshold(format!(
-            "connections < {:.0}%",
-            limits.connections_warn_pct
-        ))
+        .threshold(format!("connections < {:.0}%", limits.connections_warn_pct))
         .hint(hints.join("; "))
 }

@@ -359,12 +359,7 @@ pub fn apply_script_of(plan: &HostPlan) -> Option<String> {
 
 /// What the apply script reported (`stdout` holds its OK/FAIL lines; stderr what the failing
 /// change said).
-pub fn apply_outcome(
-    plan: &HostPlan,
-    stdout: &str,
-    stderr: &str,
-    status: i32,
-) -> HostApply {
+pub fn apply_outcome(plan: &HostPlan, stdout: &str, stderr: &str, status: i32) -> HostApply {
     let systemd = plan.observed.systemd;
     let outcome = resource::parse_apply(stdout);
     let applied = outcome
@@ -381,7 +376,13 @@ pub fn apply_outcome(
             let output = lines[lines.len().saturating_sub(20)..].join("\n");
             Some(FailedChange {
                 resource: c.resource.clone(),
-                command: resource::describe_commands(c, &plan.resources, &plan.root, plan.local, systemd),
+                command: resource::describe_commands(
+                    c,
+                    &plan.resources,
+                    &plan.root,
+                    plan.local,
+                    systemd,
+                ),
                 status,
                 output,
             })

@@ -94,7 +94,11 @@ fn settings(s: &ServerSpec<'_>, cert: &str, key: &str) -> String {
     let set = |out: &mut String, k: &str, v: &str| {
         out.push_str(&format!("{k} = '{}'\n", v.replace('\'', "''")))
     };
-    set(&mut out, "listen_addresses", &format!("localhost,{}", s.address));
+    set(
+        &mut out,
+        "listen_addresses",
+        &format!("localhost,{}", s.address),
+    );
     set(&mut out, "ssl", "on");
     set(&mut out, "ssl_cert_file", cert);
     set(&mut out, "ssl_key_file", key);
@@ -150,7 +154,8 @@ pub fn sized(content: &[u8], size: Option<HostSize>) -> Vec<u8> {
     };
     let mut memory = String::new();
     match size {
-        None => memory.push_str("# memory: PostgreSQL's defaults (the server's size could not be read)\n"),
+        None => memory
+            .push_str("# memory: PostgreSQL's defaults (the server's size could not be read)\n"),
         Some(size) => {
             memory.push_str(&format!(
                 "# memory: sized for {} CPUs and {} MB\n",
@@ -161,7 +166,8 @@ pub fn sized(content: &[u8], size: Option<HostSize>) -> Vec<u8> {
                 .lines()
                 .find_map(|l| {
                     let (k, v) = l.split_once('=')?;
-                    (k.trim() == "max_connections").then(|| v.trim().trim_matches('\'').parse().ok())?
+                    (k.trim() == "max_connections")
+                        .then(|| v.trim().trim_matches('\'').parse().ok())?
                 })
                 .unwrap_or(100u64);
             for (k, v) in memory_settings(size, connections) {
@@ -181,12 +187,18 @@ fn memory_settings(size: HostSize, connections: u64) -> Vec<(&'static str, Strin
     let mb = size.memory_bytes >> 20;
     let shared = (mb / 4).max(128);
     let per_gather = (size.cpus / 2).clamp(1, 4);
-    let work_kb = ((mb.saturating_sub(shared) << 10) / (connections.max(1) * 3) / per_gather)
-        .max(4096);
+    let work_kb =
+        ((mb.saturating_sub(shared) << 10) / (connections.max(1) * 3) / per_gather).max(4096);
     vec![
         ("shared_buffers", format!("{shared}MB")),
-        ("effective_cache_size", format!("{}MB", (mb * 3 / 4).max(256))),
-        ("maintenance_work_mem", format!("{}MB", (mb / 16).clamp(64, 2048))),
+        (
+            "effective_cache_size",
+            format!("{}MB", (mb * 3 / 4).max(256)),
+        ),
+        (
+            "maintenance_work_mem",
+            format!("{}MB", (mb / 16).clamp(64, 2048)),
+        ),
         ("work_mem", format!("{work_kb}kB")),
         ("max_worker_processes", size.cpus.max(8).to_string()),
         ("max_parallel_workers", size.cpus.to_string()),
@@ -258,14 +270,20 @@ mod tests {
         let out = String::from_utf8(sized(conf.as_bytes(), Some(size))).unwrap();
         assert!(out.contains("shared_buffers = '2048MB'"), "{out}");
         assert!(out.contains("effective_cache_size = '6144MB'"), "{out}");
-        assert!(out.contains("max_parallel_workers_per_gather = '2'"), "{out}");
+        assert!(
+            out.contains("max_parallel_workers_per_gather = '2'"),
+            "{out}"
+        );
         assert_eq!(out.matches("work_mem = ").count(), 2, "{out}"); // maintenance_ and the profile's
         assert!(out.ends_with("work_mem = '64MB'\n"), "{out}");
         // a container's limit below the machine's memory is what counts
         let limited = HostSize::parse("2 8388608 1073741824").unwrap();
         assert_eq!(limited.memory_bytes, 1 << 30);
         let out = String::from_utf8(sized(conf.as_bytes(), None)).unwrap();
-        assert!(out.contains("PostgreSQL's defaults") && !out.contains("@memory"), "{out}");
+        assert!(
+            out.contains("PostgreSQL's defaults") && !out.contains("@memory"),
+            "{out}"
+        );
     }
 
     #[test]
