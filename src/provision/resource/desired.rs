@@ -530,6 +530,7 @@ impl Building<'_> {
             out.push(Resource::Service {
                 name: app.service.clone(),
                 start: format!("{}/current/bin/start", app.install_dir),
+                runs_release: true,
             });
         }
         for r in crate::net::expect::routes(site, host) {
@@ -581,6 +582,7 @@ impl Building<'_> {
                 out.push(Resource::Service {
                     name: ROUTES_UNIT.into(),
                     start: "true".into(),
+                    runs_release: false,
                 });
             }
         }

@@ -99,6 +99,9 @@ pub enum Resource {
         name: String,
         /// What starts it where there is no systemd (jinbao's own runner).
         start: String,
+        /// It runs the installed release: started only once a server has one (the rollout
+        /// starts it on a fresh server); any other service is started when it is provisioned.
+        runs_release: bool,
     },
     Route {
         to: String,

@@ -151,7 +151,9 @@ fn compare(r: &Resource, seen: &Observed, local: bool) -> (Action, String) {
             Action::Unchanged,
             "kept in the sysctl file only on the local transport".into(),
         ),
-        Resource::Service { name, .. } => service_change(seen, name),
+        Resource::Service {
+            name, runs_release, ..
+        } => service_change(seen, name, *runs_release),
         Resource::Route { to, via, metric } if !local => route_change(seen, to, via, *metric),
         Resource::Package {
             name,
@@ -234,13 +236,13 @@ fn file_change(
     }
 }
 
-fn service_change(seen: &Observed, name: &str) -> (Action, String) {
+fn service_change(seen: &Observed, name: &str, runs_release: bool) -> (Action, String) {
     let (enabled, running) = seen.services.get(name).copied().unwrap_or((false, false));
     let mut what = Vec::new();
     if !enabled {
         what.push("enable".to_string());
     }
-    if seen.has_release && !running {
+    if (seen.has_release || !runs_release) && !running {
         what.push("start".to_string());
     }
     match (what.is_empty(), enabled) {
@@ -345,4 +347,33 @@ pub fn unified_diff(path: &str, old: &[u8], new: &[u8]) -> String {
             &format!("{path} (from the profile)"),
         )
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_service_that_runs_the_release_waits_for_one_and_any_other_starts_at_once() {
+        let fresh = Observed::default();
+        assert_eq!(
+            service_change(&fresh, "jinbao-app", true),
+            (Action::Create, "enable".to_string())
+        );
+        // the unit that puts routes back at boot: enabled and started on a fresh server, or
+        // every later plan finds it stopped
+        assert_eq!(
+            service_change(&fresh, "jinbao-routes", false),
+            (Action::Create, "enable, start".to_string())
+        );
+        let mut released = Observed {
+            has_release: true,
+            ..Observed::default()
+        };
+        released.services.insert("jinbao-app".into(), (true, false));
+        assert_eq!(
+            service_change(&released, "jinbao-app", true),
+            (Action::Update, "start".to_string())
+        );
+    }
 }

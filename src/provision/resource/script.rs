@@ -129,7 +129,9 @@ fn commands(
             shell_quote(key),
             shell_quote(value)
         ),
-        Resource::Service { name, start } => service_commands(c, name, start, p, local, systemd),
+        Resource::Service { name, start, .. } => {
+            service_commands(c, name, start, p, local, systemd)
+        }
         Resource::Restart { .. } | Resource::DbPassword { .. } if local => ":".into(),
         Resource::Restart { service, .. } => {
             let verb = if c.detail.starts_with("restart") {
@@ -170,9 +172,10 @@ fn service_commands(
     let want_enable = c.detail.contains("enable");
     let want_start = c.detail.contains("start");
     if systemd && !local {
-        cmds.push("systemctl daemon-reload".to_string());
+        // systemd reads unit files once for the whole apply; `enable` would reload again
+        cmds.push(format!("daemon_reload_if_changed {}", shell_quote(name)));
         if want_enable {
-            cmds.push(format!("systemctl enable {}", shell_quote(name)));
+            cmds.push(format!("systemctl enable --no-reload {}", shell_quote(name)));
         }
         if want_start {
             cmds.push(format!("systemctl start {}", shell_quote(name)));
@@ -207,6 +210,19 @@ if [ -L \"$p\" ]; then echo \"$1 leads through a link: refused\" >&2; return 1; 
 [ -d \"$p\" ] || { p=${p%/*}; p=${p:-/}; }; \
 o=$PWD; cd -P -- \"$p\" 2>/dev/null || { echo \"$1: cannot enter $p\" >&2; return 1; }; r=$PWD; cd -- \"$o\" 2>/dev/null; \
 [ \"$r\" = \"$p\" ] || { echo \"$1 leads through a link: refused\" >&2; return 1; }; }\n";
+
+/// `daemon_reload_if_changed NAME`: systemd reads unit files again only when the apply wrote
+/// one since it last did, or NAME's changed on disk before (an apply that stopped halfway): a
+/// reload costs the server's manager a pass over every unit, and `enable` no longer adds its
+/// own. A unit written with no service change after it is read at the apply's end.
+const DAEMON_RELOAD: &str = "daemon_reload_if_changed() { \
+if [ -n \"$jb_units_changed\" ] || [ \"$(systemctl show -p NeedDaemonReload --value \"$1\" 2>/dev/null)\" = yes ]; \
+then systemctl daemon-reload && jb_units_changed=; fi; }\n";
+
+/// Whether writing `path` changes what systemd must read again.
+fn is_unit_file(path: &str) -> bool {
+    path.starts_with("/etc/systemd/")
+}
 
 /// jinbao's runner for servers without systemd: the start command in its own session, its
 /// pid in `SERVICE_DIR/<name>.pid`, its output in `/var/log/jinbao/<name>.log`.
@@ -252,12 +268,21 @@ pub fn apply_script(
 ) -> Option<String> {
     let mut s = String::from("fail() { printf 'FAIL\\t%s\\t%s\\n' \"$1\" \"$2\"; exit 1; }\n");
     s.push_str(CONFINED);
+    if systemd && !local {
+        s.push_str(DAEMON_RELOAD);
+    }
     let mut any = false;
     for (i, c) in changes.iter().enumerate() {
         let Some(cmds) = commands(c, resources, root, local, systemd) else {
             continue;
         };
         any = true;
+        let cmds = match &resources.get(c.index.unwrap_or(usize::MAX)) {
+            Some(Resource::File { path, .. }) if systemd && !local && is_unit_file(path) => {
+                format!("{cmds} && jb_units_changed=1")
+            }
+            _ => cmds,
+        };
         // a change's own output goes to stderr (no process to capture it); on a failure the
         // script stops there, so stderr ends with what the failing change said
         s.push_str(&format!(
@@ -265,6 +290,9 @@ pub fn apply_script(
              if [ -n \"$jb_refused\" ]; then printf 'REFUSED\\t{i}\\t%s\\n' \"$(printf '%s' \"$jb_refused\" | tr '\\n\\t' '  ')\"; jb_refused=; \
              else printf 'OK\\t{i}\\n'; fi\n"
         ));
+    }
+    if systemd && !local {
+        s.push_str("[ -z \"$jb_units_changed\" ] || systemctl daemon-reload\n");
     }
     any.then_some(s)
 }
