@@ -572,13 +572,21 @@ impl Building<'_> {
                 && self.p.datacenter.transport != TransportKind::Local
                 && !lines.is_empty()
             {
-                out.push(file(
-                    format!("/etc/systemd/system/{ROUTES_UNIT}.service"),
-                    Arc::new(routes_unit().into_bytes()),
-                    0o644,
-                    &root,
-                    "provision.routes_at_boot",
-                ));
+                // before any service: systemd then reads every unit file of the apply at once
+                let first_service = out
+                    .iter()
+                    .position(|r| matches!(r, Resource::Service { .. }))
+                    .unwrap_or(out.len());
+                out.insert(
+                    first_service,
+                    file(
+                        format!("/etc/systemd/system/{ROUTES_UNIT}.service"),
+                        Arc::new(routes_unit().into_bytes()),
+                        0o644,
+                        &root,
+                        "provision.routes_at_boot",
+                    ),
+                );
                 out.push(Resource::Service {
                     name: ROUTES_UNIT.into(),
                     start: "true".into(),

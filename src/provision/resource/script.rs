@@ -175,7 +175,10 @@ fn service_commands(
         // systemd reads unit files once for the whole apply; `enable` would reload again
         cmds.push(format!("daemon_reload_if_changed {}", shell_quote(name)));
         if want_enable {
-            cmds.push(format!("systemctl enable --no-reload {}", shell_quote(name)));
+            cmds.push(format!(
+                "systemctl enable --no-reload {}",
+                shell_quote(name)
+            ));
         }
         if want_start {
             cmds.push(format!("systemctl start {}", shell_quote(name)));
