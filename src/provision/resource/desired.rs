@@ -148,22 +148,6 @@ pub fn desired(
     Ok(b.finish(&wanted))
 }
 
-/// The unit that puts the managed routes back at boot.
-const ROUTES_UNIT: &str = "jinbao-routes";
-
-fn routes_unit() -> String {
-    format!(
-        "# /etc/systemd/system/{ROUTES_UNIT}.service: the routes jinbao manages on this server, put\n\
-         # back at every boot from {list}. Written by jinbao provision.\n\
-         [Unit]\nDescription=jinbao's routes onto the business network\n\
-         After=network-online.target\nWants=network-online.target\n\n\
-         [Service]\nType=oneshot\nRemainAfterExit=yes\n\
-         ExecStart=/bin/sh -c 'while read -r line; do [ -n \"$$line\" ] && ip route replace $$line; done < {list}'\n\n\
-         [Install]\nWantedBy=multi-user.target\n",
-        list = super::MANAGED_ROUTES
-    )
-}
-
 /// One server's resources being listed, with the owners they get.
 struct Building<'a> {
     p: &'a SiteProfile,
@@ -580,15 +564,15 @@ impl Building<'_> {
                 out.insert(
                     first_service,
                     file(
-                        format!("/etc/systemd/system/{ROUTES_UNIT}.service"),
-                        Arc::new(routes_unit().into_bytes()),
+                        format!("/etc/systemd/system/{}.service", super::ROUTES_UNIT),
+                        Arc::new(super::routes_unit().into_bytes()),
                         0o644,
                         &root,
                         "provision.routes_at_boot",
                     ),
                 );
                 out.push(Resource::Service {
-                    name: ROUTES_UNIT.into(),
+                    name: super::ROUTES_UNIT.into(),
                     start: "true".into(),
                     runs_release: false,
                 });

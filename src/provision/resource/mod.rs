@@ -222,5 +222,22 @@ impl Resource {
 
 /// The file that records which routes jinbao added on a server, so it removes only its own.
 pub const MANAGED_ROUTES: &str = "/var/lib/jinbao/routes.managed";
+
+/// The unit that puts the managed routes back at boot.
+pub const ROUTES_UNIT: &str = "jinbao-routes";
+
+pub fn routes_unit() -> String {
+    format!(
+        "# /etc/systemd/system/{ROUTES_UNIT}.service: the routes jinbao manages on this server, put\n\
+         # back at every boot from {list}. Written by jinbao provision.\n\
+         [Unit]\nDescription=jinbao's routes onto the business network\n\
+         After=network-online.target\nWants=network-online.target\n\n\
+         [Service]\nType=oneshot\nRemainAfterExit=yes\n\
+         ExecStart=/bin/sh -c 'while read -r line; do [ -n \"$$line\" ] && ip route replace $$line; done < {list}'\n\n\
+         [Install]\nWantedBy=multi-user.target\n",
+        list = MANAGED_ROUTES
+    )
+}
+
 /// Where jinbao's runner keeps service state on servers without systemd.
 pub const SERVICE_DIR: &str = "/var/lib/jinbao/services";
