@@ -1,7 +1,7 @@
 //! The province's assessment (issue 16): milestones, scores, attention, snapshots and the
 //! report, end to end on the sandbox, with the report opened in a real headless Chromium.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -2,7 +2,7 @@
 //! reached, facts learnt from provisioning and the schema, daily snapshots, acceptance after
 //! a month, and waves past their planned dates (time pinned with JINBAO_NOW).
 
-mod common;
+use crate::common;
 
 use common::assess::{city, detail, explain, milestone, status};
 use common::{jinbao, run};

@@ -2,7 +2,7 @@
 //! packages: it needs only libraries of Debian's essential and required packages (libc6,
 //! libgcc-s1, zlib1g). OpenSSL and libssh2 are linked in.
 
-mod common;
+use crate::common;
 
 #[test]
 fn the_binary_needs_only_what_every_debian_has() {

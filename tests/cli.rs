@@ -1,6 +1,6 @@
 //! The command line itself: help text, completions, exit codes of usage errors.
 
-mod common;
+use crate::common;
 
 use common::{jinbao, repo, run};
 
@@ -13,7 +13,7 @@ const SHELLS: &[(&str, &str)] = &[
 ];
 
 /// The checked-in completion scripts are exactly what the binary generates.
-/// Refresh them with `JINBAO_UPDATE_COMPLETIONS=1 cargo test --test cli`.
+/// Refresh them with `JINBAO_UPDATE_COMPLETIONS=1 cargo test --test suite cli::`.
 #[test]
 fn completions_are_fresh() {
     let state = tempfile::tempdir().unwrap();
@@ -31,7 +31,7 @@ fn completions_are_fresh() {
             std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         assert!(
             checked_in == r.stdout,
-            "completions/{file} is stale: run JINBAO_UPDATE_COMPLETIONS=1 cargo test --test cli"
+            "completions/{file} is stale: run JINBAO_UPDATE_COMPLETIONS=1 cargo test --test suite cli::"
         );
     }
 }
@@ -321,7 +321,7 @@ fn man_page(cmd: clap::Command, path: &[String]) -> Vec<u8> {
 
 /// One man page per command (`man/jinbao-db-migrate.1`), made by clap_mangen from the same
 /// clap definition the binary parses with. Refresh them with
-/// `JINBAO_UPDATE_COMPLETIONS=1 cargo test --test cli`.
+/// `JINBAO_UPDATE_COMPLETIONS=1 cargo test --test suite cli::`.
 #[test]
 fn man_pages_are_fresh() {
     let update = std::env::var_os("JINBAO_UPDATE_COMPLETIONS").is_some();
@@ -347,7 +347,7 @@ fn man_pages_are_fresh() {
         let checked_in = std::fs::read(&at).unwrap_or_default();
         assert!(
             checked_in == page,
-            "man/{file} is missing or stale: run JINBAO_UPDATE_COMPLETIONS=1 cargo test --test cli"
+            "man/{file} is missing or stale: run JINBAO_UPDATE_COMPLETIONS=1 cargo test --test suite cli::"
         );
     }
     for entry in std::fs::read_dir(&dir).unwrap() {

@@ -1,6 +1,6 @@
 //! `jinbao data synth|import|check|compare` on SQLite (the sandbox) and on PostgreSQL.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -576,9 +576,9 @@ fn duplicate_enrolment_across_two_cities_is_found() {
 
 #[test]
 fn postgres_end_to_end() {
-    if !pg::available("postgres_end_to_end") {
+    let Some(_pg) = pg::available("postgres_end_to_end") else {
         return;
-    }
+    };
     let work = tempfile::tempdir().unwrap();
     let state = work.path();
     let (city_db, source_db) = ("jinbao_t_data", "jinbao_t_data_source");
@@ -686,9 +686,9 @@ fn postgres_end_to_end() {
 /// import into a county that already has rows).
 #[test]
 fn postgres_repeated_keys_and_a_changed_extract() {
-    if !pg::available("postgres_repeated_keys_and_a_changed_extract") {
+    let Some(_pg) = pg::available("postgres_repeated_keys_and_a_changed_extract") else {
         return;
-    }
+    };
     let work = tempfile::tempdir().unwrap();
     let state = work.path();
     let db = "jinbao_t_data_merge";
@@ -881,9 +881,9 @@ fn fidelity_fixes_on_sqlite() {
 
 #[test]
 fn fidelity_fixes_on_postgres() {
-    if !pg::available("fidelity_fixes_on_postgres") {
+    let Some(_pg) = pg::available("fidelity_fixes_on_postgres") else {
         return;
-    }
+    };
     let work = tempfile::tempdir().unwrap();
     let state = work.path();
     let db = "jinbao_t_data_fidelity";
@@ -1206,9 +1206,9 @@ fn on_both_engines(
     );
     let lite = CityDb::Lite(state.join("sandbox/db/zhoukou.sqlite"));
     test(&|| jinbao(state), state, &lite);
-    if !pg::available(name) {
+    let Some(_pg) = pg::available(name) else {
         return;
-    }
+    };
     let work = tempfile::tempdir().unwrap();
     let state = work.path();
     pg::drop_db(pg_db);

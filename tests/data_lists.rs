@@ -2,7 +2,7 @@
 //! files are written aside and renamed into place, folders and files are narrowed to 0700 and
 //! 0600, and what is reported written is what is on disk. Runs on the sandbox (SQLite).
 
-mod common;
+use crate::common;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};

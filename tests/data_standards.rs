@@ -2,7 +2,7 @@
 //! the cases where jinbao disagreed with python-stdnum, the gb2260 package and an independent
 //! GB 11714 routine.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -194,9 +194,9 @@ fn area_codes_in_force_on_sqlite() {
 
 #[test]
 fn area_codes_in_force_on_postgres() {
-    if !pg::available("area_codes_in_force_on_postgres") {
+    let Some(_pg) = pg::available("area_codes_in_force_on_postgres") else {
         return;
-    }
+    };
     let work = tempfile::tempdir().unwrap();
     let state = work.path();
     let db = "jinbao_t_standards_area";
@@ -273,9 +273,9 @@ fn early_births_on_sqlite() {
 
 #[test]
 fn early_births_on_postgres() {
-    if !pg::available("early_births_on_postgres") {
+    let Some(_pg) = pg::available("early_births_on_postgres") else {
         return;
-    }
+    };
     let work = tempfile::tempdir().unwrap();
     let state = work.path();
     let db = "jinbao_t_standards_births";
@@ -348,9 +348,9 @@ fn credit_code_areas_on_sqlite() {
 
 #[test]
 fn credit_code_areas_on_postgres() {
-    if !pg::available("credit_code_areas_on_postgres") {
+    let Some(_pg) = pg::available("credit_code_areas_on_postgres") else {
         return;
-    }
+    };
     let work = tempfile::tempdir().unwrap();
     let state = work.path();
     let db = "jinbao_t_standards_credit";

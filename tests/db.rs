@@ -1,6 +1,6 @@
 //! `jinbao db …` against a real PostgreSQL server and against SQLite files.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
@@ -38,9 +38,9 @@ fn latest() -> u64 {
 
 #[test]
 fn migrate_all_cities_and_the_province_on_postgres() {
-    if !pg::available("migrate_all_cities_and_the_province_on_postgres") {
+    let Some(_pg) = pg::available("migrate_all_cities_and_the_province_on_postgres") else {
         return;
-    }
+    };
     let mut names: Vec<String> = common::testbed_cities()
         .iter()
         .map(|c| format!("jinbao_{c}"))
@@ -230,9 +230,9 @@ fn a_failing_migration_leaves_nothing_behind() {
     assert_eq!(in_history, 0);
 
     // PostgreSQL
-    if !pg::available("a_failing_migration_leaves_nothing_behind (postgres)") {
+    let Some(_pg) = pg::available("a_failing_migration_leaves_nothing_behind (postgres)") else {
         return;
-    }
+    };
     let name = "jinbao_t_failing";
     pg::drop_db(name);
     let r = run(pg::jinbao(state.path(), Some(name)).args([
@@ -374,9 +374,9 @@ fn concurrent_migrations_serialize() {
         .unwrap();
     assert_eq!(n, 1);
 
-    if !pg::available("concurrent_migrations_serialize (postgres)") {
+    let Some(_pg) = pg::available("concurrent_migrations_serialize (postgres)") else {
         return;
-    }
+    };
     let name = "jinbao_t_concurrent";
     pg::drop_db(name);
     let r = run(pg::jinbao(state.path(), Some(name)).args([
@@ -428,9 +428,9 @@ fn drift_finds_a_column_dropped_by_hand() {
     assert_eq!(d[0]["found"], Value::Null);
 
     // PostgreSQL
-    if !pg::available("drift_finds_a_column_dropped_by_hand (postgres)") {
+    let Some(_pg) = pg::available("drift_finds_a_column_dropped_by_hand (postgres)") else {
         return;
-    }
+    };
     let name = "jinbao_t_drift";
     pg::drop_db(name);
     assert_eq!(

@@ -4,7 +4,7 @@
 //! half-unpacked folder), no lock left, no jinbao command left running, and the journal and
 //! `status` saying which.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
@@ -237,9 +237,9 @@ fn sigkill_at_each_step_then_resume() {
     let Some(bed) = testbed("sigkill_at_each_step_then_resume") else {
         return;
     };
-    if !pg::available("sigkill_at_each_step_then_resume") {
+    let Some(_pg) = pg::available("sigkill_at_each_step_then_resume") else {
         return;
-    }
+    };
     let work = tempfile::tempdir().unwrap();
     let state = work.path();
     setup(state);
@@ -286,9 +286,9 @@ fn sigint_at_each_step_leaves_every_city_whole_and_resumes() {
     let Some(bed) = testbed("sigint_at_each_step_leaves_every_city_whole_and_resumes") else {
         return;
     };
-    if !pg::available("sigint") {
+    let Some(_pg) = pg::available("sigint") else {
         return;
-    }
+    };
     let work = tempfile::tempdir().unwrap();
     let state = work.path();
     setup(state);
@@ -341,9 +341,9 @@ fn a_resume_while_the_run_is_alive_is_refused() {
     let Some(bed) = testbed("a_resume_while_the_run_is_alive_is_refused") else {
         return;
     };
-    if !pg::available("a_resume_while_the_run_is_alive_is_refused") {
+    let Some(_pg) = pg::available("a_resume_while_the_run_is_alive_is_refused") else {
         return;
-    }
+    };
     let work = tempfile::tempdir().unwrap();
     let state = work.path();
     setup(state);
@@ -395,9 +395,9 @@ fn a_disk_that_fills_during_unpack_fails_the_city_cleanly() {
     let Some(bed) = testbed("a_disk_that_fills_during_unpack_fails_the_city_cleanly") else {
         return;
     };
-    if !pg::available("a_disk_that_fills") {
+    let Some(_pg) = pg::available("a_disk_that_fills") else {
         return;
-    }
+    };
     let work = tempfile::tempdir().unwrap();
     let state = work.path();
     setup(state);
@@ -476,9 +476,9 @@ fn a_host_cut_mid_deploy_is_lost_and_its_city_put_back() {
     let Some(mut bed) = testbed("a_host_cut_mid_deploy_is_lost_and_its_city_put_back") else {
         return;
     };
-    if !pg::available("a_host_cut") {
+    let Some(_pg) = pg::available("a_host_cut") else {
         return;
-    }
+    };
     let work = tempfile::tempdir().unwrap();
     let state = work.path();
     setup(state);
@@ -564,9 +564,9 @@ fn postgres_stopped_mid_migration_applies_it_whole_or_not_at_all() {
     let Some(_bed) = testbed("postgres_stopped_mid_migration") else {
         return;
     };
-    if !pg::available("postgres_stopped_mid_migration") {
+    let Some(alone) = pg::exclusive("postgres_stopped_mid_migration") else {
         return;
-    }
+    };
     let work = tempfile::tempdir().unwrap();
     common::copy_project(work.path());
     // a migration that takes a while, after the shipped ones
@@ -599,7 +599,7 @@ fn postgres_stopped_mid_migration_applies_it_whole_or_not_at_all() {
         .stderr(Stdio::piped());
     let child = child.spawn().unwrap();
     // wait until V099 runs, then stop the server under it
-    let out = pg::stop_under(child, "V099 never started", |c| {
+    let out = pg::stop_under(&alone, child, "V099 never started", |c| {
         c.query_one(
             "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(4)%' AND pid <> pg_backend_pid()",
             &[],
@@ -645,9 +645,9 @@ fn sshd_killed_mid_command_loses_the_host_and_the_next_run_takes_its_lock_over()
     let Some(bed) = testbed("sshd_killed_mid_command") else {
         return;
     };
-    if !pg::available("sshd_killed_mid_command") {
+    let Some(_pg) = pg::available("sshd_killed_mid_command") else {
         return;
-    }
+    };
     let work = tempfile::tempdir().unwrap();
     let state = work.path();
     setup(state);
@@ -728,9 +728,9 @@ fn two_operators_racing_on_one_city_one_waits_its_turn_or_is_refused() {
     let Some(bed) = testbed("two_operators_racing") else {
         return;
     };
-    if !pg::available("two_operators_racing") {
+    let Some(_pg) = pg::available("two_operators_racing") else {
         return;
-    }
+    };
     // two controllers: separate state folders, the same servers
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     setup(a.path());
@@ -804,9 +804,9 @@ fn a_clock_ten_minutes_off_on_one_host_changes_nothing_but_the_health_report() {
     let Some(bed) = testbed("a_clock_ten_minutes_off") else {
         return;
     };
-    if !pg::available("a_clock_ten_minutes_off") {
+    let Some(_pg) = pg::available("a_clock_ten_minutes_off") else {
         return;
-    }
+    };
     let work = tempfile::tempdir().unwrap();
     let state = work.path();
     setup(state);
@@ -844,9 +844,9 @@ fn postgres_stopped_mid_import_loads_every_row_or_none() {
     let Some(_bed) = testbed("postgres_stopped_mid_import") else {
         return;
     };
-    if !pg::available("postgres_stopped_mid_import") {
+    let Some(alone) = pg::exclusive("postgres_stopped_mid_import") else {
         return;
-    }
+    };
     let work = tempfile::tempdir().unwrap();
     let state = work.path();
     let db = "jinbao_fault_import";
@@ -896,7 +896,7 @@ fn postgres_stopped_mid_import_loads_every_row_or_none() {
         .spawn()
         .unwrap();
     // stop the server while rows stream in
-    let out = pg::stop_under(child, "the import never streamed", |c| {
+    let out = pg::stop_under(&alone, child, "the import never streamed", |c| {
         c.query_one(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND query ILIKE 'COPY%'",
             &[&db],

@@ -1,6 +1,6 @@
 //! `jinbao health` on the test bed's pilot cities and on the sandbox.
 
-mod common;
+use crate::common;
 
 use common::testbed::testbed;
 use common::{jinbao, pg, run};
@@ -53,9 +53,9 @@ fn a_healthy_city_then_a_full_disk_a_dead_sshd_and_a_release_mismatch() {
     else {
         return;
     };
-    if !pg::available("a_healthy_city_then_a_full_disk_a_dead_sshd_and_a_release_mismatch") {
+    let Some(_pg) = pg::available("a_healthy_city_then_a_full_disk_a_dead_sshd_and_a_release_mismatch") else {
         return;
-    }
+    };
     let work = tempfile::tempdir().unwrap();
     let state = work.path();
     ready_xuchang(state);
@@ -349,9 +349,9 @@ fn a_city_that_lost_its_releases_is_not_called_not_built() {
 /// sees it through pg_monitor, which `db init` grants).
 #[test]
 fn a_database_server_shows_its_connections_and_a_transaction_left_open() {
-    if !pg::available("a_database_server_shows_its_connections_and_a_transaction_left_open") {
+    let Some(_pg) = pg::available("a_database_server_shows_its_connections_and_a_transaction_left_open") else {
         return;
-    }
+    };
     let db = "jinbao_t_health_load";
     pg::drop_db(db);
     let work = tempfile::tempdir().unwrap();

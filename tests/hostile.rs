@@ -3,7 +3,7 @@
 //! outside the target may change. New attacks go into the corpus as files (profiles) or as a
 //! case below (releases, which are built here).
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::os::unix::fs::PermissionsExt;

@@ -2,7 +2,7 @@
 //! its exact outcome, no row lost, and nothing outside the target changed. Runs on the sandbox
 //! (SQLite); needs nothing else.
 
-mod common;
+use crate::common;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};

@@ -2,7 +2,7 @@
 //! releases that say where they went and never change under one version, tables that fit the
 //! terminal, plan files for provisioning, `db repair`, and Nagios thresholds.
 
-mod common;
+use crate::common;
 
 use common::{copy_project, jinbao, pty, repo, run};
 

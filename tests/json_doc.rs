@@ -2,7 +2,7 @@
 //! and its documents are checked key by key and type by type, both ways: every key printed
 //! is documented with its type, and every key documented without "optional" is printed.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;

@@ -3,7 +3,7 @@
 //! no module below the command layer reaches for the printer. And the house stays readable:
 //! no file under src/ over 600 lines, no function over 150.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -7,7 +7,7 @@
 //! servers have: a server powered off in the middle of a rollout, PostgreSQL stopped on the
 //! city's db server during a rollout's migration.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;

@@ -1,6 +1,6 @@
 //! `jinbao profile …` over the shipped profiles and over broken copies of them.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

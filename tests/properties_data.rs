@@ -7,7 +7,7 @@
 //! every property then runs batch after batch, with fresh seeds, until the time is up. A
 //! failing case is printed shrunk; add it to `regressions` below.
 
-mod common;
+use crate::common;
 
 use common::props::check;
 use jinbao::data::csv_line::{Fields, Line, LineProblem, Lines};

@@ -7,7 +7,7 @@
 //! every property then runs until the time is up. A failing case is printed shrunk: keep it in
 //! `regressions` below.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

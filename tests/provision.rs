@@ -1,7 +1,7 @@
 //! `jinbao provision plan|apply` and `jinbao net check` on the test bed's pilot cities and on
 //! the sandbox.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

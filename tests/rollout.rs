@@ -1,6 +1,6 @@
 //! `jinbao release` and `jinbao rollout` on the test bed's pilot cities and on the sandbox.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -89,9 +89,9 @@ fn pilot_wave_deploys_and_a_failing_city_is_rolled_back() {
     let Some(bed) = testbed("pilot_wave_deploys_and_a_failing_city_is_rolled_back") else {
         return;
     };
-    if !pg::available("pilot_wave_deploys_and_a_failing_city_is_rolled_back") {
+    let Some(_pg) = pg::available("pilot_wave_deploys_and_a_failing_city_is_rolled_back") else {
         return;
-    }
+    };
     let work = tempfile::tempdir().unwrap();
     let state = work.path();
     assert_eq!(
@@ -181,9 +181,9 @@ fn a_killed_rollout_resumes_without_redoing_a_city() {
     let Some(_bed) = testbed("a_killed_rollout_resumes_without_redoing_a_city") else {
         return;
     };
-    if !pg::available("a_killed_rollout_resumes_without_redoing_a_city") {
+    let Some(_pg) = pg::available("a_killed_rollout_resumes_without_redoing_a_city") else {
         return;
-    }
+    };
     let work = tempfile::tempdir().unwrap();
     let state = work.path();
     assert_eq!(
@@ -273,9 +273,9 @@ fn a_held_city_lock_refuses_a_second_rollout() {
     let Some(bed) = testbed("a_held_city_lock_refuses_a_second_rollout") else {
         return;
     };
-    if !pg::available("a_held_city_lock_refuses_a_second_rollout") {
+    let Some(_pg) = pg::available("a_held_city_lock_refuses_a_second_rollout") else {
         return;
-    }
+    };
     let work = tempfile::tempdir().unwrap();
     let state = work.path();
     let release = make_release(state, &unique("9.0"), None);
@@ -330,9 +330,9 @@ fn two_rollouts_at_once_one_is_refused() {
     let Some(_bed) = testbed("two_rollouts_at_once_one_is_refused") else {
         return;
     };
-    if !pg::available("two_rollouts_at_once_one_is_refused") {
+    let Some(_pg) = pg::available("two_rollouts_at_once_one_is_refused") else {
         return;
-    }
+    };
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let version = unique("9.1");
     let release = make_release(a.path(), &version, Some("sleep 3; exit 0"));
@@ -740,9 +740,9 @@ fn timings_show_where_the_time_went() {
     let Some(_bed) = testbed("timings_show_where_the_time_went") else {
         return;
     };
-    if !pg::available("timings_show_where_the_time_went") {
+    let Some(_pg) = pg::available("timings_show_where_the_time_went") else {
         return;
-    }
+    };
     let work = tempfile::tempdir().unwrap();
     let state = work.path();
     let v = unique("12.0");

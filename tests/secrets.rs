@@ -3,7 +3,7 @@
 //! also with `-vv`; then every byte jinbao wrote — stdout, stderr, and every file of its state
 //! folder — is searched for the markers, plainly and base64-encoded. None may be found.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
@@ -65,9 +65,9 @@ fn the_tour_never_shows_a_secret() {
     let Some(_bed) = testbed("the_tour_never_shows_a_secret") else {
         return;
     };
-    if !pg::available("the_tour_never_shows_a_secret") {
+    let Some(_pg) = pg::available("the_tour_never_shows_a_secret") else {
         return;
-    }
+    };
     let work = tempfile::tempdir().unwrap();
     let state = work.path().join("state");
     let db = "jinbao_secret_tour";

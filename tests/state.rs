@@ -2,7 +2,7 @@
 //! damaged journals and ACTIVE files, a state folder that cannot be written, servers that were
 //! never provisioned, control bytes from servers, and what the audit log records.
 
-mod common;
+use crate::common;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! `jinbao status`: the province-wide view, built from what rollouts, health and data checks
 //! left in the state folder.
 
-mod common;
+use crate::common;
 
 use common::{jinbao, run};
 use serde_json::Value;

@@ -3,7 +3,7 @@
 //! seen in review (`cargo insta review`). What differs from machine to machine (the state
 //! folder, sizes, milliseconds, run ids, the operator, column widths) is filtered out.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

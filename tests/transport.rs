@@ -1,7 +1,7 @@
 //! `jinbao ping` and `jinbao exec` over real OpenSSH servers in network namespaces (the
 //! project's test bed), and over the sandbox's local transport.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

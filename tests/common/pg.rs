@@ -1,6 +1,41 @@
 //! The test bed's PostgreSQL (tests/testbed/postgres up): each test gets databases of its own.
+//! Many tests read the server at once; the few that stop it hold it alone, and the test bed
+//! too (whose tests use the server without asking for it): always the test bed first, then
+//! the server, so that two tests never wait on each other.
 
+use std::cell::Cell;
 use std::path::Path;
+use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+static SERVER: RwLock<()> = RwLock::new(());
+
+thread_local! {
+    /// How many read guards this test's thread holds (a test runs on a thread of its own).
+    static READING: Cell<u32> = const { Cell::new(0) };
+}
+
+/// The server, shared with other tests until dropped.
+pub struct Shared {
+    read: Option<RwLockReadGuard<'static, ()>>,
+}
+
+impl Drop for Shared {
+    fn drop(&mut self) {
+        if self.read.take().is_some() {
+            READING.with(|r| r.set(r.get() - 1));
+        }
+    }
+}
+
+/// The server, held alone (no other test reads it) until dropped.
+pub struct Exclusive {
+    _write: RwLockWriteGuard<'static, ()>,
+}
+
+/// Whether this test reads the server (it may not take the test bed then).
+pub fn reading() -> bool {
+    READING.with(|r| r.get() > 0)
+}
 
 pub fn password() -> String {
     std::env::var("JINBAO_TESTBED_PG_PASSWORD").unwrap_or_else(|_| "jinbao-testbed".into())
@@ -19,8 +54,28 @@ pub fn connect(db: &str) -> Option<postgres::Client> {
         .ok()
 }
 
-/// True when the server answers; else says why the test skips.
-pub fn available(test: &str) -> bool {
+/// The server, shared, when it answers; else None and says why the test skips. A test that
+/// holds the test bed is kept from those that stop the server already (they hold it too).
+pub fn available(test: &str) -> Option<Shared> {
+    let read = (!super::testbed::held()).then(|| SERVER.read().unwrap_or_else(|p| p.into_inner()));
+    if read.is_some() {
+        READING.with(|r| r.set(r.get() + 1));
+    }
+    let shared = Shared { read };
+    answers(test).then_some(shared)
+}
+
+/// The server held alone, for a test that stops it; it must hold the test bed first.
+pub fn exclusive(test: &str) -> Option<Exclusive> {
+    assert!(
+        super::testbed::held(),
+        "{test}: take the test bed before stopping PostgreSQL (the bed's tests use it too)"
+    );
+    let write = SERVER.write().unwrap_or_else(|p| p.into_inner());
+    answers(test).then_some(Exclusive { _write: write })
+}
+
+fn answers(test: &str) -> bool {
     if connect("postgres").is_some() {
         return true;
     }
@@ -57,6 +112,7 @@ pub fn jinbao(state: &Path, db: Option<&str>) -> assert_cmd::Command {
 /// work, then stops the server under it, waits for `child` to end and starts the server
 /// again: what the child printed, and how it ended.
 pub fn stop_under(
+    _alone: &Exclusive,
     child: std::process::Child,
     never: &str,
     busy: impl Fn(&mut postgres::Client) -> Option<i64>,

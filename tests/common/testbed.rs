@@ -1,6 +1,7 @@
 //! The project's test bed (tests/testbed/hosts) for integration tests: brought up once per test
 //! binary, used by one test at a time, every fault a test causes repaired when it ends.
 
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Mutex, MutexGuard};
@@ -10,6 +11,16 @@ use super::{is_root, repo};
 pub const DIR: &str = "/tmp/jinbao-testbed";
 
 static LOCK: Mutex<()> = Mutex::new(());
+
+thread_local! {
+    /// This test holds the test bed (a test runs on a thread of its own).
+    static HELD: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether this test holds the test bed.
+pub fn held() -> bool {
+    HELD.with(Cell::get)
+}
 
 pub struct Testbed {
     _one_at_a_time: MutexGuard<'static, ()>,
@@ -25,7 +36,14 @@ pub fn testbed(test: &str) -> Option<Testbed> {
         );
         return None;
     }
+    // the one order of the two (see common::pg): a test reading PostgreSQL that then waited
+    // here could wait on a test holding the bed that waits to stop the server
+    assert!(
+        !super::pg::reading(),
+        "{test}: take the test bed before PostgreSQL"
+    );
     let guard = LOCK.lock().unwrap_or_else(|p| p.into_inner());
+    HELD.with(|h| h.set(true));
     let bed = Testbed {
         _one_at_a_time: guard,
         faults: Vec::new(),
@@ -86,5 +104,6 @@ impl Drop for Testbed {
                 .args([verb.as_str(), host.as_str()])
                 .output();
         }
+        HELD.with(|h| h.set(false));
     }
 }
