@@ -2,8 +2,6 @@
 //! packages: it needs only libraries of Debian's essential and required packages (libc6,
 //! libgcc-s1, zlib1g). OpenSSL and libssh2 are linked in.
 
-use crate::common;
-
 #[test]
 fn the_binary_needs_only_what_every_debian_has() {
     let out = std::process::Command::new("ldd")

@@ -53,7 +53,9 @@ fn a_healthy_city_then_a_full_disk_a_dead_sshd_and_a_release_mismatch() {
     else {
         return;
     };
-    let Some(_pg) = pg::available("a_healthy_city_then_a_full_disk_a_dead_sshd_and_a_release_mismatch") else {
+    let Some(_pg) =
+        pg::available("a_healthy_city_then_a_full_disk_a_dead_sshd_and_a_release_mismatch")
+    else {
         return;
     };
     let work = tempfile::tempdir().unwrap();
@@ -349,7 +351,9 @@ fn a_city_that_lost_its_releases_is_not_called_not_built() {
 /// sees it through pg_monitor, which `db init` grants).
 #[test]
 fn a_database_server_shows_its_connections_and_a_transaction_left_open() {
-    let Some(_pg) = pg::available("a_database_server_shows_its_connections_and_a_transaction_left_open") else {
+    let Some(_pg) =
+        pg::available("a_database_server_shows_its_connections_and_a_transaction_left_open")
+    else {
         return;
     };
     let db = "jinbao_t_health_load";
