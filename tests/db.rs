@@ -38,6 +38,11 @@ fn latest() -> u64 {
 
 #[test]
 fn migrate_all_cities_and_the_province_on_postgres() {
+    // every city's own database of the testbed profile: the test bed's, which its tests use
+    let Some(_bed) = common::testbed::testbed("migrate_all_cities_and_the_province_on_postgres")
+    else {
+        return;
+    };
     let Some(_pg) = pg::available("migrate_all_cities_and_the_province_on_postgres") else {
         return;
     };

@@ -94,6 +94,43 @@ pub fn run(cmd: &mut assert_cmd::Command) -> Run {
     }
 }
 
+/// Runs `cmd` (stdin empty) and says how much memory it used at its peak (its own maximum
+/// resident set, KiB): measured for this child alone, whatever other tests run beside it.
+#[allow(clippy::zombie_processes)] // reaped by wait4 below, which also gives its usage
+pub fn run_measured(cmd: &mut std::process::Command) -> (Run, u64) {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("jinbao runs");
+    let (mut out, mut err) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
+    let reader = std::thread::spawn(move || {
+        let mut text = Vec::new();
+        err.read_to_end(&mut text).map(|_| text)
+    });
+    let mut stdout = Vec::new();
+    out.read_to_end(&mut stdout).unwrap();
+    let stderr = reader.join().unwrap().unwrap();
+    let (mut status, mut usage) = (0, unsafe { std::mem::zeroed::<libc::rusage>() });
+    // SAFETY: wait4 on our own child's pid, with a status and a rusage it fills.
+    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    assert!(pid > 0, "wait4: {}", std::io::Error::last_os_error());
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        -1
+    };
+    let run = Run {
+        code,
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+    };
+    (run, usage.ru_maxrss as u64)
+}
+
 /// Copies `profiles/` and `templates/` into `dir`, so a test can break them.
 pub fn copy_project(dir: &Path) {
     for sub in ["profiles", "templates"] {

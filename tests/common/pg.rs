@@ -96,6 +96,11 @@ pub fn drop_db(name: &str) {
 /// `jinbao --env testbed` with the password in the environment and, when `db` is given, every
 /// site's database replaced by that one (a database of the test's own).
 pub fn jinbao(state: &Path, db: Option<&str>) -> assert_cmd::Command {
+    // the profile's own databases (`jinbao_<city>`) belong to the test bed's tests
+    assert!(
+        db.is_some() || super::testbed::held(),
+        "the testbed profile's databases are the test bed's: take it first, or pass a database of the test's own"
+    );
     let mut cmd = super::jinbao(state);
     cmd.env("JINBAO_TESTBED_PG_PASSWORD", password())
         .args(["--env", "testbed"]);
