@@ -13,23 +13,56 @@ use crate::transport::{Connector, Transport, TransportError};
 
 pub const DEFAULT_FORKS: usize = 50;
 
+/// What a host's task fails with: a sentence for people, and the connection's failure
+/// behind it when it is one (so a lost server is told from a failed command).
+pub trait TaskError: std::fmt::Display + Send {
+    /// The connection's failure behind this one, if it is one.
+    fn transport(&self) -> Option<&TransportError>;
+
+    /// What happened, with its causes (each once).
+    fn explain(&self) -> String {
+        self.to_string()
+    }
+}
+
+/// A task that says what went wrong in words of its own: the connection's failure is found
+/// in its chain of causes.
+impl TaskError for anyhow::Error {
+    fn transport(&self) -> Option<&TransportError> {
+        self.chain()
+            .find_map(|c| c.downcast_ref::<TransportError>())
+    }
+
+    fn explain(&self) -> String {
+        // the causes after it, each once: a typed error often says its cause itself
+        let mut text = self.to_string();
+        for cause in self.chain().skip(1).map(|c| c.to_string()) {
+            if !text.contains(&cause) {
+                text.push_str(": ");
+                text.push_str(&cause);
+            }
+        }
+        text
+    }
+}
+
 /// Why a host's work did not succeed.
 #[derive(Debug)]
-pub enum HostError {
+pub enum HostError<E = anyhow::Error> {
     /// The host could not be reached (now, or at an earlier phase of this run).
     Unreachable(TransportError),
     /// The work on it failed.
-    Failed(anyhow::Error),
+    Failed(E),
     /// Not started: jinbao was asked to stop (SIGINT, SIGTERM).
     Stopped,
 }
 
-impl HostError {
-    /// The connection's error behind it, if any: a task's failure keeps it in its chain.
+impl<E: TaskError> HostError<E> {
+    /// The connection's error behind it, if any.
     pub fn transport(&self) -> Option<&TransportError> {
         match self {
             HostError::Unreachable(e) => Some(e),
-            HostError::Failed(e) => e.chain().find_map(|c| c.downcast_ref::<TransportError>()),
+            HostError::Failed(e) => e.transport(),
             HostError::Stopped => None,
         }
     }
@@ -57,30 +90,20 @@ impl HostError {
     }
 }
 
-impl std::fmt::Display for HostError {
+impl<E: TaskError> std::fmt::Display for HostError<E> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             HostError::Unreachable(e) => write!(f, "{e}"),
-            HostError::Failed(e) => {
-                // the causes after it, each once: a typed error often says its cause itself
-                let mut text = e.to_string();
-                for cause in e.chain().skip(1).map(|c| c.to_string()) {
-                    if !text.contains(&cause) {
-                        text.push_str(": ");
-                        text.push_str(&cause);
-                    }
-                }
-                f.write_str(&text)
-            }
+            HostError::Failed(e) => f.write_str(&e.explain()),
             HostError::Stopped => write!(f, "not started: jinbao was asked to stop"),
         }
     }
 }
 
 /// The outcome of one phase on one host.
-pub struct HostResult<R> {
+pub struct HostResult<R, E = anyhow::Error> {
     pub index: usize,
-    pub result: Result<R, HostError>,
+    pub result: Result<R, HostError<E>>,
     /// When the host's work began (after any connect), and how long it took.
     pub started: Instant,
     pub elapsed: Duration,
@@ -247,42 +270,43 @@ impl Fleet {
     }
 
     /// Runs `task` on every host of `indices` (all when None), `forks` at a time; connects
-    /// on first use. Results come back in the order of `indices`. Once jinbao is asked to stop,
-    /// hosts not yet started are not started (`HostError::Stopped`).
-    pub fn each<R: Send>(
+    /// on first use. The task gets the host, its connection and its index in the fleet.
+    /// Results come back in the order of `indices`. Once jinbao is asked to stop, hosts not
+    /// yet started are not started (`HostError::Stopped`).
+    pub fn each<R: Send, E: TaskError>(
         &self,
         indices: Option<&[usize]>,
         progress: &Progress,
         phase: &str,
-        task: impl Fn(&Host, &mut dyn Transport, &ProgressBar) -> anyhow::Result<R> + Sync,
-    ) -> Vec<HostResult<R>> {
+        task: impl Fn(&Host, &mut dyn Transport, usize) -> Result<R, E> + Sync,
+    ) -> Vec<HostResult<R, E>> {
         self.each_inner(indices, progress, phase, true, task)
     }
 
     /// Like `each`, but runs even after a stop was asked for: the work that puts servers back
     /// on a whole release and gives locks back.
-    pub fn each_always<R: Send>(
+    pub fn each_always<R: Send, E: TaskError>(
         &self,
         indices: Option<&[usize]>,
         progress: &Progress,
         phase: &str,
-        task: impl Fn(&Host, &mut dyn Transport, &ProgressBar) -> anyhow::Result<R> + Sync,
-    ) -> Vec<HostResult<R>> {
+        task: impl Fn(&Host, &mut dyn Transport, usize) -> Result<R, E> + Sync,
+    ) -> Vec<HostResult<R, E>> {
         self.each_inner(indices, progress, phase, false, task)
     }
 
-    fn each_inner<R: Send>(
+    fn each_inner<R: Send, E: TaskError>(
         &self,
         indices: Option<&[usize]>,
         progress: &Progress,
         phase: &str,
         stoppable: bool,
-        task: impl Fn(&Host, &mut dyn Transport, &ProgressBar) -> anyhow::Result<R> + Sync,
-    ) -> Vec<HostResult<R>> {
+        task: impl Fn(&Host, &mut dyn Transport, usize) -> Result<R, E> + Sync,
+    ) -> Vec<HostResult<R, E>> {
         let all: Vec<usize> = (0..self.slots.len()).collect();
         let indices = indices.unwrap_or(&all);
         let next = AtomicUsize::new(0);
-        let results: Mutex<Vec<Option<HostResult<R>>>> =
+        let results: Mutex<Vec<Option<HostResult<R, E>>>> =
             Mutex::new((0..indices.len()).map(|_| None).collect());
         let multi = progress.multi();
         let overall = if progress.shown() && indices.len() > 1 {
@@ -312,7 +336,7 @@ impl Fleet {
                                 if stoppable && crate::interrupt::stopping() {
                                     (Err(HostError::Stopped), None, Instant::now())
                                 } else {
-                                    self.run_one(slot, &bar, task)
+                                    self.run_one(index, &bar, task)
                                 };
                             drop(place);
                             let done = HostResult {
@@ -341,12 +365,13 @@ impl Fleet {
 
     /// The task's result, the connect span if this call connected, and when the task began.
     #[allow(clippy::type_complexity)]
-    fn run_one<R>(
+    fn run_one<R, E: TaskError>(
         &self,
-        slot: &Slot,
+        index: usize,
         bar: &ProgressBar,
-        task: &(impl Fn(&Host, &mut dyn Transport, &ProgressBar) -> anyhow::Result<R> + Sync),
-    ) -> (Result<R, HostError>, Option<(Instant, Instant)>, Instant) {
+        task: &(impl Fn(&Host, &mut dyn Transport, usize) -> Result<R, E> + Sync),
+    ) -> (Result<R, HostError<E>>, Option<(Instant, Instant)>, Instant) {
+        let slot = &self.slots[index];
         let mut conn = slot.conn.lock().unwrap_or_else(|p| p.into_inner());
         let mut connected = None;
         if let Conn::NotYet = *conn {
@@ -374,7 +399,7 @@ impl Fleet {
         }
         let started = Instant::now();
         let result = match &mut *conn {
-            Conn::Open(t) => task(&slot.host, t.as_mut(), bar).map_err(HostError::Failed),
+            Conn::Open(t) => task(&slot.host, t.as_mut(), index).map_err(HostError::Failed),
             Conn::Failed(message, reason) => Err(HostError::Unreachable(TransportError::Earlier {
                 message: message.clone(),
                 reason,

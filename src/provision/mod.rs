@@ -6,7 +6,6 @@ pub mod resource;
 
 use std::time::Duration;
 
-use anyhow::Context;
 use serde::Serialize;
 
 use crate::inventory::Host;
@@ -44,10 +43,9 @@ pub fn plan_fleet(
 ) -> Result<Vec<HostRow>, DesiredError> {
     let hosts: Vec<Host> = fleet.hosts().cloned().collect();
     let desired = desired_all(profiles, &hosts)?;
-    let plans = fleet.each(None, progress, "plan", |host, t, _| {
-        let i = fleet.index_of(host).context("a server outside the fleet")?;
+    let plans = fleet.each(None, progress, "plan", |host, t, i| {
         let install = &profiles.of_host(host).profile.app.install_dir;
-        Ok(plan_host(t, &desired[i], install, diffs)?)
+        plan_host(t, &desired[i], install, diffs)
     });
     let rows = plans
         .into_iter()
@@ -88,16 +86,15 @@ pub fn apply_fleet(
         .collect();
     // rows are in the fleet's order
     let planned: &[HostRow] = rows;
-    let results = fleet.each(Some(&with_changes), progress, "apply", |host, t, _| {
+    let results = fleet.each(Some(&with_changes), progress, "apply", |host, t, i| {
         use std::sync::atomic::Ordering;
         if stop.load(Ordering::Relaxed) {
-            anyhow::bail!("not applied: --fail-fast after a failure on another host");
+            return Err(HostWorkError::NotApplied);
         }
-        let i = fleet.index_of(host).context("a server outside the fleet")?;
-        let plan = planned[i]
-            .plan
-            .as_ref()
-            .context("a server without a plan")?;
+        // only servers with a plan are in `with_changes`
+        let Some(plan) = planned[i].plan.as_ref() else {
+            return Err(HostWorkError::NotApplied);
+        };
         let timeout = profiles
             .of_host(host)
             .profile
@@ -219,6 +216,24 @@ pub enum HostWorkError {
     },
     #[error("the probe failed ({status}): {stderr}")]
     ProbeFailed { status: i32, stderr: String },
+    #[error("not applied: --fail-fast after a failure on another host")]
+    NotApplied,
+}
+
+impl crate::fleet::TaskError for HostWorkError {
+    fn transport(&self) -> Option<&crate::transport::TransportError> {
+        match self {
+            HostWorkError::Transport { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+
+    fn explain(&self) -> String {
+        match self {
+            HostWorkError::Transport { step, source } => format!("{step}: {source}"),
+            other => other.to_string(),
+        }
+    }
 }
 
 fn at(step: &'static str) -> impl Fn(crate::transport::TransportError) -> HostWorkError {
