@@ -513,7 +513,7 @@ impl Building<'_> {
         if self.runs_app && !app.service.is_empty() {
             out.push(Resource::Service {
                 name: app.service.clone(),
-                start: format!("{}/current/bin/start", app.install_dir),
+                start: Some(format!("{}/current/bin/start", app.install_dir)),
                 runs_release: true,
             });
         }
@@ -573,7 +573,7 @@ impl Building<'_> {
                 );
                 out.push(Resource::Service {
                     name: super::ROUTES_UNIT.into(),
-                    start: "true".into(),
+                    start: None, // routes come back at boot only where systemd boots the server
                     runs_release: false,
                 });
             }

@@ -97,8 +97,9 @@ pub enum Resource {
     },
     Service {
         name: String,
-        /// What starts it where there is no systemd (jinbao's own runner).
-        start: String,
+        /// What starts it where there is no systemd (jinbao's own runner); None: a unit only
+        /// systemd has a use for (nothing to do on a server without it).
+        start: Option<String>,
         /// It runs the installed release: started only once a server has one (the rollout
         /// starts it on a fresh server); any other service is started when it is provisioned.
         runs_release: bool,

@@ -151,6 +151,10 @@ fn compare(r: &Resource, seen: &Observed, local: bool) -> (Action, String) {
             Action::Unchanged,
             "kept in the sysctl file only on the local transport".into(),
         ),
+        // a unit only systemd has a use for is nothing to do on a server without it
+        Resource::Service { start: None, .. } if !seen.systemd => {
+            (Action::Unchanged, String::new())
+        }
         Resource::Service {
             name, runs_release, ..
         } => service_change(seen, name, *runs_release),
@@ -374,6 +378,28 @@ mod tests {
         assert_eq!(
             service_change(&released, "jinbao-app", true),
             (Action::Update, "start".to_string())
+        );
+    }
+
+    #[test]
+    fn a_unit_only_systemd_uses_is_nothing_to_do_without_it() {
+        let routes = Resource::Service {
+            name: "jinbao-routes".into(),
+            start: None,
+            runs_release: false,
+        };
+        // a server without systemd: nothing would ever start it, and no plan may want to
+        assert_eq!(
+            compare(&routes, &Observed::default(), false).0,
+            Action::Unchanged
+        );
+        let booted = Observed {
+            systemd: true,
+            ..Observed::default()
+        };
+        assert_eq!(
+            compare(&routes, &booted, false),
+            (Action::Create, "enable, start".to_string())
         );
     }
 }

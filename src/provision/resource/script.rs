@@ -129,9 +129,14 @@ fn commands(
             shell_quote(key),
             shell_quote(value)
         ),
-        Resource::Service { name, start, .. } => {
-            service_commands(c, name, start, p, local, systemd)
-        }
+        Resource::Service { name, start, .. } => service_commands(
+            c,
+            name,
+            start.as_deref().unwrap_or("true"),
+            p,
+            local,
+            systemd,
+        ),
         Resource::Restart { .. } | Resource::DbPassword { .. } if local => ":".into(),
         Resource::Restart { service, .. } => {
             let verb = if c.detail.starts_with("restart") {
