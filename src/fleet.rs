@@ -273,7 +273,19 @@ impl Fleet {
     /// on first use. The task gets the host, its connection and its index in the fleet.
     /// Results come back in the order of `indices`. Once jinbao is asked to stop, hosts not
     /// yet started are not started (`HostError::Stopped`).
-    pub fn each<R: Send, E: TaskError>(
+    pub fn each<R: Send>(
+        &self,
+        indices: Option<&[usize]>,
+        progress: &Progress,
+        phase: &str,
+        task: impl Fn(&Host, &mut dyn Transport, usize) -> anyhow::Result<R> + Sync,
+    ) -> Vec<HostResult<R>> {
+        self.each_inner(indices, progress, phase, true, task)
+    }
+
+    /// Like `each`, for a task with an error type of its own (told lost or failed by it, not
+    /// by a search of its causes).
+    pub fn each_typed<R: Send, E: TaskError>(
         &self,
         indices: Option<&[usize]>,
         progress: &Progress,
@@ -285,13 +297,13 @@ impl Fleet {
 
     /// Like `each`, but runs even after a stop was asked for: the work that puts servers back
     /// on a whole release and gives locks back.
-    pub fn each_always<R: Send, E: TaskError>(
+    pub fn each_always<R: Send>(
         &self,
         indices: Option<&[usize]>,
         progress: &Progress,
         phase: &str,
-        task: impl Fn(&Host, &mut dyn Transport, usize) -> Result<R, E> + Sync,
-    ) -> Vec<HostResult<R, E>> {
+        task: impl Fn(&Host, &mut dyn Transport, usize) -> anyhow::Result<R> + Sync,
+    ) -> Vec<HostResult<R>> {
         self.each_inner(indices, progress, phase, false, task)
     }
 

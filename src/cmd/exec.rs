@@ -67,21 +67,16 @@ pub fn run(ctx: &Ctx, args: ExecArgs) -> Result<Exit> {
             let _ = secret.resolve();
         }
     }
-    let results = fleet.each(
-        None,
-        ctx.printer.progress(),
-        "exec",
-        |host, t, _| -> anyhow::Result<_> {
-            let timeout = args.timeout.unwrap_or_else(|| {
-                profiles
-                    .find(&host.city)
-                    .map_or(Duration::from_secs(600), |s| {
-                        s.profile.datacenter.ssh.command_timeout
-                    })
-            });
-            Ok(t.run(&command, b"", timeout)?)
-        },
-    );
+    let results = fleet.each(None, ctx.printer.progress(), "exec", |host, t, _| {
+        let timeout = args.timeout.unwrap_or_else(|| {
+            profiles
+                .find(&host.city)
+                .map_or(Duration::from_secs(600), |s| {
+                    s.profile.datacenter.ssh.command_timeout
+                })
+        });
+        Ok(t.run(&command, b"", timeout)?)
+    });
     let rows: Vec<ExecRow> = results
         .into_iter()
         .map(|r| {

@@ -45,20 +45,15 @@ pub fn run(ctx: &Ctx, NetCommand::Check(args): NetCommand) -> Result<Exit> {
         args.servers.role.as_deref(),
         &args.connect,
     )?;
-    let results = fleet.each(
-        None,
-        ctx.printer.progress(),
-        "net check",
-        |host, t, _| -> anyhow::Result<_> {
-            let site = profiles.of_host(host);
-            Ok(net::check_host(
-                t,
-                site,
-                host,
-                std::time::Duration::from_secs(3),
-            )?)
-        },
-    );
+    let results = fleet.each(None, ctx.printer.progress(), "net check", |host, t, _| {
+        let site = profiles.of_host(host);
+        Ok(net::check_host(
+            t,
+            site,
+            host,
+            std::time::Duration::from_secs(3),
+        )?)
+    });
     let rows: Vec<Row> = results
         .into_iter()
         .map(|r| {

@@ -49,22 +49,17 @@ pub fn run(ctx: &Ctx, args: PingArgs) -> Result<Exit> {
         args.servers.role.as_deref(),
         &args.connect,
     )?;
-    let results = fleet.each(
-        None,
-        ctx.printer.progress(),
-        "ping",
-        |_, t, _| -> anyhow::Result<_> {
-            let start = Instant::now();
-            let out = t.run(server_facts::SCRIPT, b"", Duration::from_secs(30))?;
-            let latency = start.elapsed();
-            anyhow::ensure!(
-                out.ok(),
-                "facts script failed: {}",
-                out.stderr_text().trim()
-            );
-            Ok((latency, Facts::parse(&out.stdout_text())))
-        },
-    );
+    let results = fleet.each(None, ctx.printer.progress(), "ping", |_, t, _| {
+        let start = Instant::now();
+        let out = t.run(server_facts::SCRIPT, b"", Duration::from_secs(30))?;
+        let latency = start.elapsed();
+        anyhow::ensure!(
+            out.ok(),
+            "facts script failed: {}",
+            out.stderr_text().trim()
+        );
+        Ok((latency, Facts::parse(&out.stdout_text())))
+    });
     let rows: Vec<PingRow> = results
         .into_iter()
         .map(|r| {

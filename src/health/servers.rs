@@ -29,21 +29,16 @@ pub fn servers(
     if fleet.is_empty() {
         return Vec::new();
     }
-    let results = fleet.each(
-        None,
-        progress,
-        "health",
-        |host, t, _| -> anyhow::Result<_> {
-            let site = profiles.of_host(host);
-            let timeout = site.profile.checks.timeout;
-            let script = super::script(site, host, t.root(), timeout.as_secs());
-            let t0 = epoch();
-            let out = t.run(&script, b"", timeout)?;
-            let t1 = epoch();
-            let probe = super::parse(&out.stdout_text());
-            Ok((probe, (t0, t1)))
-        },
-    );
+    let results = fleet.each(None, progress, "health", |host, t, _| {
+        let site = profiles.of_host(host);
+        let timeout = site.profile.checks.timeout;
+        let script = super::script(site, host, t.root(), timeout.as_secs());
+        let t0 = epoch();
+        let out = t.run(&script, b"", timeout)?;
+        let t1 = epoch();
+        let probe = super::parse(&out.stdout_text());
+        Ok((probe, (t0, t1)))
+    });
     let mut checks = Vec::new();
     let mut releases: Vec<(String, String, Option<String>)> = Vec::new();
     for r in results {

@@ -43,7 +43,7 @@ pub fn plan_fleet(
 ) -> Result<Vec<HostRow>, DesiredError> {
     let hosts: Vec<Host> = fleet.hosts().cloned().collect();
     let desired = desired_all(profiles, &hosts)?;
-    let plans = fleet.each(None, progress, "plan", |host, t, i| {
+    let plans = fleet.each_typed(None, progress, "plan", |host, t, i| {
         let install = &profiles.of_host(host).profile.app.install_dir;
         plan_host(t, &desired[i], install, diffs)
     });
@@ -86,7 +86,7 @@ pub fn apply_fleet(
         .collect();
     // rows are in the fleet's order
     let planned: &[HostRow] = rows;
-    let results = fleet.each(Some(&with_changes), progress, "apply", |host, t, i| {
+    let results = fleet.each_typed(Some(&with_changes), progress, "apply", |host, t, i| {
         use std::sync::atomic::Ordering;
         if stop.load(Ordering::Relaxed) {
             return Err(HostWorkError::NotApplied);

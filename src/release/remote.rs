@@ -79,20 +79,15 @@ pub fn preflight_app_servers(
     let app: Vec<usize> = (0..fleet.len())
         .filter(|i| fleet.host(*i).runs_app())
         .collect();
-    fleet.each(
-        Some(&app),
-        progress,
-        phase,
-        |host, t, _| -> anyhow::Result<_> {
-            let install = &profiles.of_host(host).profile.app.install_dir;
-            let o = t.run(
-                &preflight_script(t.root(), install, version),
-                b"",
-                std::time::Duration::from_secs(60),
-            )?;
-            Ok(parse_preflight(&o.stdout_text()))
-        },
-    )
+    fleet.each(Some(&app), progress, phase, |host, t, _| {
+        let install = &profiles.of_host(host).profile.app.install_dir;
+        let o = t.run(
+            &preflight_script(t.root(), install, version),
+            b"",
+            std::time::Duration::from_secs(60),
+        )?;
+        Ok(parse_preflight(&o.stdout_text()))
+    })
 }
 
 pub fn parse_preflight(text: &str) -> ServerFacts {

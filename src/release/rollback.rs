@@ -113,19 +113,14 @@ pub fn rollback(
         .filter(|i| fleet.host(*i).runs_app())
         .collect();
     let install = p.app.install_dir.clone();
-    let facts = fleet.each(
-        Some(&app),
-        progress,
-        "preflight",
-        |_, t, _| -> anyhow::Result<_> {
-            let o = t.run(
-                &remote::preflight_script(t.root(), &install, "-"),
-                b"",
-                Duration::from_secs(60),
-            )?;
-            Ok(remote::parse_preflight(&o.stdout_text()))
-        },
-    );
+    let facts = fleet.each(Some(&app), progress, "preflight", |_, t, _| {
+        let o = t.run(
+            &remote::preflight_script(t.root(), &install, "-"),
+            b"",
+            Duration::from_secs(60),
+        )?;
+        Ok(remote::parse_preflight(&o.stdout_text()))
+    });
     let mut hosts = Vec::new();
     for r in &facts {
         let host = fleet.host(r.index).label().to_string();
@@ -214,27 +209,22 @@ pub fn rollback(
     })?;
     let start = format!("{install}/current/bin/start");
     let service = (!p.app.service.is_empty()).then_some((p.app.service.as_str(), start.as_str()));
-    let results = fleet.each_always(
-        Some(&app),
-        progress,
-        "rollback",
-        |_, t, _| -> anyhow::Result<_> {
-            let script = remote::rollback_script(
-                t.root(),
-                &install,
-                Some(&version),
-                service,
-                t.kind() == TransportKind::Local,
-                &health_command(p, None)?,
-                p.app.health.timeout.as_secs().max(1),
-            );
-            let o = t.run(&script, b"", p.app.health.timeout + Duration::from_secs(60))?;
-            match remote::parse_steps(&o.stdout_text()).1 {
-                Some((step, why)) => anyhow::bail!("{step}: {why}"),
-                None => Ok(()),
-            }
-        },
-    );
+    let results = fleet.each_always(Some(&app), progress, "rollback", |_, t, _| {
+        let script = remote::rollback_script(
+            t.root(),
+            &install,
+            Some(&version),
+            service,
+            t.kind() == TransportKind::Local,
+            &health_command(p, None)?,
+            p.app.health.timeout.as_secs().max(1),
+        );
+        let o = t.run(&script, b"", p.app.health.timeout + Duration::from_secs(60))?;
+        match remote::parse_steps(&o.stdout_text()).1 {
+            Some((step, why)) => anyhow::bail!("{step}: {why}"),
+            None => Ok(()),
+        }
+    });
     let _ = lock::give_back(fleet, progress, &app, &install, &run);
     let report = Report {
         city: site.pinyin().to_string(),

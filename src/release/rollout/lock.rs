@@ -197,25 +197,19 @@ pub fn break_city_locks(
             Err(LockError::Io(e)) => return Err(e.into()),
         }
     }
-    let results = fleet.each(
-        None,
-        progress,
-        "unlock",
-        |host, t, _| -> anyhow::Result<_> {
-            let install = &profiles.of_host(host).profile.app.install_dir;
-            let dir =
-                crate::transport::shell_quote(&format!("{}{install}/.rollout.lock", t.root()));
-            let o = t.run(
-                &format!(
-                    "[ -f {dir}/info ] && read -r x < {dir}/info && printf '%s\\n' \"$x\"; {}",
-                    remote::unlock_script(t.root(), install, None)
-                ),
-                b"",
-                Duration::from_secs(30),
-            )?;
-            Ok(o.stdout_text().trim().to_string())
-        },
-    );
+    let results = fleet.each(None, progress, "unlock", |host, t, _| {
+        let install = &profiles.of_host(host).profile.app.install_dir;
+        let dir = crate::transport::shell_quote(&format!("{}{install}/.rollout.lock", t.root()));
+        let o = t.run(
+            &format!(
+                "[ -f {dir}/info ] && read -r x < {dir}/info && printf '%s\\n' \"$x\"; {}",
+                remote::unlock_script(t.root(), install, None)
+            ),
+            b"",
+            Duration::from_secs(30),
+        )?;
+        Ok(o.stdout_text().trim().to_string())
+    });
     for r in results {
         let label = fleet.host(r.index).label().to_string();
         match r.result {
@@ -249,19 +243,14 @@ pub fn give_back(
     install: &str,
     run: &str,
 ) -> Vec<crate::fleet::HostResult<()>> {
-    fleet.each_always(
-        Some(hosts),
-        progress,
-        "unlock",
-        |_, t, _| -> anyhow::Result<_> {
-            t.run(
-                &remote::unlock_script(t.root(), install, Some(run)),
-                b"",
-                Duration::from_secs(30),
-            )?;
-            Ok(())
-        },
-    )
+    fleet.each_always(Some(hosts), progress, "unlock", |_, t, _| {
+        t.run(
+            &remote::unlock_script(t.root(), install, Some(run)),
+            b"",
+            Duration::from_secs(30),
+        )?;
+        Ok(())
+    })
 }
 
 /// Takes the city lock on `hosts` (servers of one city) for `run`: the first by name alone
@@ -286,32 +275,27 @@ pub fn take_city(
     order.sort_by(|a, b| fleet.host(*a).label().cmp(fleet.host(*b).label()));
     let (leader, others) = order.split_first().ok_or(CityLockError::NoServers)?;
     let round = |on: &[usize]| -> Result<Vec<(usize, String)>, CityLockError> {
-        let results = fleet.each_always(
-            Some(on),
-            &quiet,
-            "lock",
-            |host, t, _| -> anyhow::Result<_> {
-                let o = t.run(
-                    &remote::lock_script(t.root(), install, run, info),
-                    b"",
-                    Duration::from_secs(60),
-                )?;
-                let text = o.stdout_text();
-                if let Some(held) = text
-                    .lines()
-                    .find_map(|l| l.strip_prefix("HELD\t").map(str::to_string))
-                {
-                    return Ok(Some(held));
-                }
-                anyhow::ensure!(
-                    text.lines().any(|l| l == "LOCKED"),
-                    "could not take the lock on {}: {}",
-                    host.label(),
-                    o.stderr_text().trim()
-                );
-                Ok(None)
-            },
-        );
+        let results = fleet.each_always(Some(on), &quiet, "lock", |host, t, _| {
+            let o = t.run(
+                &remote::lock_script(t.root(), install, run, info),
+                b"",
+                Duration::from_secs(60),
+            )?;
+            let text = o.stdout_text();
+            if let Some(held) = text
+                .lines()
+                .find_map(|l| l.strip_prefix("HELD\t").map(str::to_string))
+            {
+                return Ok(Some(held));
+            }
+            anyhow::ensure!(
+                text.lines().any(|l| l == "LOCKED"),
+                "could not take the lock on {}: {}",
+                host.label(),
+                o.stderr_text().trim()
+            );
+            Ok(None)
+        });
         let mut held = Vec::new();
         let mut bad = Vec::new();
         for r in results {
@@ -339,19 +323,14 @@ pub fn take_city(
         // locks left by a jinbao of this controller that died: taken over, said so
         if held.iter().all(|(_, h)| is_dead(h)) {
             for (i, h) in &held {
-                let _ = fleet.each_always(
-                    Some(&[*i]),
-                    &quiet,
-                    "unlock",
-                    |_, t, _| -> anyhow::Result<_> {
-                        t.run(
-                            &remote::unlock_exact_script(t.root(), install, h),
-                            b"",
-                            Duration::from_secs(30),
-                        )?;
-                        Ok(())
-                    },
-                );
+                let _ = fleet.each_always(Some(&[*i]), &quiet, "unlock", |_, t, _| {
+                    t.run(
+                        &remote::unlock_exact_script(t.root(), install, h),
+                        b"",
+                        Duration::from_secs(30),
+                    )?;
+                    Ok(())
+                });
                 took_over(h);
             }
             continue;
