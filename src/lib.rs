@@ -34,6 +34,7 @@ pub mod provision;
 pub mod release;
 pub mod report;
 pub mod schema;
+pub mod script_lines;
 pub mod serde_words;
 pub mod server_facts;
 pub mod sqlite_functions;

@@ -186,10 +186,12 @@ pub struct DeployPlan<'a> {
 }
 
 /// `step NAME`: reports a step done and the milliseconds since the script began (the
-/// timings of `rollout --timings`).
+/// timings of `rollout --timings`); `fail STEP REASON...`: the step failed, with why (the
+/// lines of `script_lines`, as every server script writes them).
 /// Built-ins only (the clock is /proc/uptime's, in hundredths): a step costs no process.
 const STEP_FN: &str = "cs() { read u _ < /proc/uptime; u=${u%.*}${u#*.}; while [ \"${u#0}\" != \"$u\" ]; do u=${u#0}; done; T=${u:-0}; }; cs; t0=$T; \
-step() { cs; printf 'STEP\\t%s\\tok\\t%s\\n' \"$1\" $(( (T - t0) * 10 )); }\n";
+step() { cs; jb_ok \"$1\" $(( (T - t0) * 10 )); }\n\
+fail() { jb_s=$1; shift; jb_fail \"$jb_s\" 1 \"$@\"; }\n";
 
 /// `fail STEP 'message'`: the message is one shell word, whatever it holds.
 fn fail_with(step: &str, message: &str) -> String {
@@ -207,13 +209,14 @@ pub fn deploy_script(d: &DeployPlan<'_>) -> String {
     let v = shell_quote(d.version);
     let mut s = format!(
         "I={i}; V={v}; export JINBAO_HOST_ROOT={root}\n\
-         fail() {{ printf 'FAIL\\t%s\\n' \"$1\"; shift; printf '%s\\n' \"$@\"; exit 1; }}\n{STEP_FN}{CONFINED}\
+         {lines}{STEP_FN}{CONFINED}\
          confined \"$I\" || {}\n",
         fail_with(
             if d.upload { "upload" } else { "switch" },
             "the install folder leads through a link"
         ),
-        root = shell_quote(d.root)
+        root = shell_quote(d.root),
+        lines = crate::script_lines::SHELL,
     );
     if d.upload {
         s.push_str(&format!(
@@ -330,8 +333,9 @@ pub fn rollback_script(
     let i = q(root, install);
     let mut s = format!(
         "I={i}; export JINBAO_HOST_ROOT={root}\n\
-         fail() {{ printf 'FAIL\\t%s\\n' \"$1\"; shift; printf '%s\\n' \"$@\"; exit 1; }}\n{STEP_FN}",
-        root = shell_quote(root)
+         {lines}{STEP_FN}",
+        root = shell_quote(root),
+        lines = crate::script_lines::SHELL,
     );
     match previous {
         Some(p) => {
@@ -374,25 +378,13 @@ pub fn finalize_script(
 /// The steps a script reported done, and the step that failed with its reason.
 pub type Steps = (Vec<String>, Option<(String, String)>);
 
-/// `STEP` lines done, and the failure (step, reason) if any.
+/// The steps done, and the failure (step, reason) if any.
 pub fn parse_steps(text: &str) -> Steps {
-    let mut done = Vec::new();
-    let mut lines = text.lines();
-    while let Some(line) = lines.next() {
-        let f: Vec<&str> = line.split('\t').collect();
-        match f.as_slice() {
-            ["STEP", step, "ok", ..] => done.push(step.to_string()),
-            ["FAIL", step] => {
-                let reason: Vec<&str> = lines.by_ref().collect();
-                return (
-                    done,
-                    Some((step.to_string(), reason.join("\n").trim().to_string())),
-                );
-            }
-            _ => {}
-        }
-    }
-    (done, None)
+    let report = crate::script_lines::parse(text);
+    (
+        report.done.into_iter().map(|(step, _)| step).collect(),
+        report.failed.map(|f| (f.step, f.reason)),
+    )
 }
 
 #[cfg(test)]
@@ -420,7 +412,7 @@ mod tests {
     #[test]
     fn steps() {
         let (done, fail) =
-            parse_steps("STEP\tupload\tok\nSTEP\tswitch\tok\nFAIL\thealth\nnot ready\n");
+            parse_steps("OK\tupload\t10\nOK\tswitch\t20\nFAIL\thealth\t1\nnot ready\n");
         assert_eq!(done, vec!["upload", "switch"]);
         assert_eq!(fail, Some(("health".into(), "not ready".into())));
     }

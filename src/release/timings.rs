@@ -107,17 +107,13 @@ fn totals(spans: &[Span]) -> Vec<PhaseTotal> {
         .collect()
 }
 
-/// Durations the deploy script reported: `STEP<TAB>name<TAB>ok<TAB>ms-since-it-began` lines.
+/// Durations the deploy script reported: its steps done, each with the milliseconds since
+/// it began (`script_lines`).
 pub fn script_steps(stdout: &str) -> Vec<(String, u64)> {
-    stdout
-        .lines()
-        .filter_map(|l| {
-            let f: Vec<&str> = l.split('\t').collect();
-            match f.as_slice() {
-                ["STEP", step, "ok", ms] => Some((step.to_string(), ms.parse().ok()?)),
-                _ => None,
-            }
-        })
+    crate::script_lines::parse(stdout)
+        .done
+        .into_iter()
+        .filter_map(|(step, ms)| Some((step, ms?)))
         .collect()
 }
 
@@ -156,7 +152,7 @@ mod tests {
         assert_eq!(t.phases[0].max_ms, 90);
         assert_eq!(t.phases[1].total_ms, 420);
         assert_eq!(
-            script_steps("STEP\tupload\tok\t120\nSTEP\tswitch\tok\t125\nnoise\n"),
+            script_steps("OK\tupload\t120\nOK\tswitch\t125\nnoise\n"),
             vec![("upload".to_string(), 120), ("switch".to_string(), 125)]
         );
     }

@@ -125,7 +125,7 @@ fn commands(
         // a host may refuse a kernel setting (a container's /proc/sys is read-only): that is
         // said as its refusal, never as applied, and the run goes on
         Resource::Sysctl { key, value } => format!(
-            "jb_out=$(sysctl -q -w {}={} 2>&1) || jb_refused=\"refused by the host: $jb_out\"",
+            "jb_out=$(sysctl -q -w {}={} 2>&1) || jb_refusal=\"refused by the host: $jb_out\"",
             shell_quote(key),
             shell_quote(value)
         ),
@@ -274,7 +274,7 @@ pub fn apply_script(
     local: bool,
     systemd: bool,
 ) -> Option<String> {
-    let mut s = String::from("fail() { printf 'FAIL\\t%s\\t%s\\n' \"$1\" \"$2\"; exit 1; }\n");
+    let mut s = String::from(crate::script_lines::SHELL);
     s.push_str(CONFINED);
     if systemd && !local {
         s.push_str(DAEMON_RELOAD);
@@ -294,9 +294,8 @@ pub fn apply_script(
         // a change's own output goes to stderr (no process to capture it); on a failure the
         // script stops there, so stderr ends with what the failing change said
         s.push_str(&format!(
-            "s{i}() {{\n{cmds}\n}}\ns{i} >&2 || fail {i} $?\n\
-             if [ -n \"$jb_refused\" ]; then printf 'REFUSED\\t{i}\\t%s\\n' \"$(printf '%s' \"$jb_refused\" | tr '\\n\\t' '  ')\"; jb_refused=; \
-             else printf 'OK\\t{i}\\n'; fi\n"
+            "s{i}() {{\n{cmds}\n}}\ns{i} >&2 || jb_fail {i} $?\n\
+             if [ -n \"$jb_refusal\" ]; then jb_refused {i} \"$jb_refusal\"; jb_refusal=; else jb_ok {i}; fi\n"
         ));
     }
     if systemd && !local {
@@ -305,32 +304,21 @@ pub fn apply_script(
     any.then_some(s)
 }
 
-/// Reads the script's `OK i` / `FAIL i status` lines.
+/// What the apply script reported (its steps are the changes' indexes).
 pub fn parse_apply(stdout: &str) -> ApplyOutcome {
-    let mut out = ApplyOutcome::default();
-    let mut lines = stdout.lines();
-    while let Some(line) = lines.next() {
-        let f: Vec<&str> = line.split('\t').collect();
-        match f.as_slice() {
-            ["OK", i] => out.done.extend(i.parse::<usize>().ok()),
-            ["REFUSED", i, reason] => {
-                if let Ok(i) = i.parse::<usize>() {
-                    out.refused.push((i, reason.trim().to_string()));
-                }
-            }
-            ["FAIL", i, status] => {
-                let rest: Vec<&str> = lines.by_ref().collect();
-                out.failed = Some((
-                    i.parse().unwrap_or(usize::MAX),
-                    status.parse().unwrap_or(1),
-                    rest.join("\n").trim().to_string(),
-                ));
-                break;
-            }
-            _ => {}
-        }
+    let report = crate::script_lines::parse(stdout);
+    let index = |step: &str| step.parse::<usize>().ok();
+    ApplyOutcome {
+        done: report.done.iter().filter_map(|(s, _)| index(s)).collect(),
+        refused: report
+            .refused
+            .into_iter()
+            .filter_map(|(s, reason)| Some((index(&s)?, reason)))
+            .collect(),
+        failed: report
+            .failed
+            .map(|f| (index(&f.step).unwrap_or(usize::MAX), f.status, f.reason)),
     }
-    out
 }
 
 /// The commands of change `i`, for error messages (file contents left out).
