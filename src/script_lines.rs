@@ -37,9 +37,7 @@ pub fn parse(stdout: &str) -> Report {
     while let Some(line) = lines.next() {
         let f: Vec<&str> = line.split('\t').collect();
         match f.as_slice() {
-            ["OK", step, ms] => report
-                .done
-                .push((step.to_string(), ms.parse().ok())),
+            ["OK", step, ms] => report.done.push((step.to_string(), ms.parse().ok())),
             ["REFUSED", step, reason] => report
                 .refused
                 .push((step.to_string(), reason.trim().to_string())),
@@ -93,10 +91,7 @@ mod tests {
             .unwrap();
         assert_eq!(out.status.code(), Some(1));
         let r = parse(&String::from_utf8_lossy(&out.stdout));
-        assert_eq!(
-            r.done,
-            vec![("a".into(), Some(5)), ("c".into(), None)]
-        );
+        assert_eq!(r.done, vec![("a".into(), Some(5)), ("c".into(), None)]);
         assert_eq!(r.refused, vec![("b".into(), "two lines".into())]);
         let failed = r.failed.unwrap();
         assert_eq!((failed.step.as_str(), failed.status), ("d", 7));
