@@ -94,41 +94,55 @@ pub fn run(cmd: &mut assert_cmd::Command) -> Run {
     }
 }
 
-/// Runs `cmd` (stdin empty) and says how much memory it used at its peak (its own maximum
-/// resident set, KiB): measured for this child alone, whatever other tests run beside it.
-#[allow(clippy::zombie_processes)] // reaped by wait4 below, which also gives its usage
+/// Runs `cmd` (stdin empty) and says how much memory it used at its peak (its own high-water
+/// resident set, KiB, read from /proc while it runs). Not `wait4`'s: a child spawned from this
+/// big multi-test process inherits the parent's high-water mark at exec.
 pub fn run_measured(cmd: &mut std::process::Command) -> (Run, u64) {
     use std::io::Read;
     use std::process::Stdio;
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
     let mut child = cmd
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("jinbao runs");
+    let status_file = format!("/proc/{}/status", child.id());
+    let (peak, done) = (AtomicU64::new(0), AtomicBool::new(false));
     let (mut out, mut err) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
-    let reader = std::thread::spawn(move || {
-        let mut text = Vec::new();
-        err.read_to_end(&mut text).map(|_| text)
+    let (stdout, stderr, status) = std::thread::scope(|scope| {
+        scope.spawn(|| {
+            // VmHWM only grows: each reading is the peak so far
+            while !done.load(Ordering::Relaxed) {
+                let hwm = std::fs::read_to_string(&status_file)
+                    .ok()
+                    .and_then(|s| {
+                        s.lines()
+                            .find_map(|l| l.strip_prefix("VmHWM:"))
+                            .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok())
+                    })
+                    .unwrap_or(0);
+                peak.fetch_max(hwm, Ordering::Relaxed);
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+        });
+        let errors = scope.spawn(move || {
+            let mut text = Vec::new();
+            err.read_to_end(&mut text).map(|_| text)
+        });
+        let mut stdout = Vec::new();
+        out.read_to_end(&mut stdout).unwrap();
+        let stderr = errors.join().unwrap().unwrap();
+        let status = child.wait().unwrap();
+        done.store(true, Ordering::Relaxed);
+        (stdout, stderr, status)
     });
-    let mut stdout = Vec::new();
-    out.read_to_end(&mut stdout).unwrap();
-    let stderr = reader.join().unwrap().unwrap();
-    let (mut status, mut usage) = (0, unsafe { std::mem::zeroed::<libc::rusage>() });
-    // SAFETY: wait4 on our own child's pid, with a status and a rusage it fills.
-    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
-    assert!(pid > 0, "wait4: {}", std::io::Error::last_os_error());
-    let code = if libc::WIFEXITED(status) {
-        libc::WEXITSTATUS(status)
-    } else {
-        -1
-    };
     let run = Run {
-        code,
+        code: status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&stdout).into_owned(),
         stderr: String::from_utf8_lossy(&stderr).into_owned(),
     };
-    (run, usage.ru_maxrss as u64)
+    (run, peak.into_inner())
 }
 
 /// Copies `profiles/` and `templates/` into `dir`, so a test can break them.
