@@ -17,7 +17,7 @@ impl Rollout<'_> {
         let m = &self.release.manifest;
         let keep = c.site.profile.app.keep_releases;
         let quiet = self.progress.hidden();
-        let _ = self.on_always(&c.app, &quiet, "finalize", |host, t| {
+        let results = self.on_always(&c.app, &quiet, "finalize", |host, t| {
             let i = self.index_of(host);
             let prev = previous.get(&i).cloned().flatten().unwrap_or_default();
             let script = remote::finalize_script(
@@ -27,9 +27,20 @@ impl Rollout<'_> {
                 &[&m.version, &prev],
                 &self.journal.run,
             );
-            t.run(&script, b"", Duration::from_secs(120))?;
+            let out = t.run(&script, b"", Duration::from_secs(120))?;
+            anyhow::ensure!(out.ok(), "{}", out.stderr_text().trim());
             Ok(())
         });
+        // the city's result stands; a lock left behind is said, never passed over in silence
+        for (i, r) in results {
+            if let Err(e) = r {
+                tracing::warn!(
+                    "{}: old releases or the city lock may be left ({e}): `jinbao rollout unlock {}` gives the lock back",
+                    self.fleet.host(i).label(),
+                    c.city
+                );
+            }
+        }
     }
 
     /// Records how the city ended: its time, the ledger and the audit log (for a city that was
