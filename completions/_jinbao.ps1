@@ -430,6 +430,7 @@ Register-ArgumentCompleter -Native -CommandName 'jinbao' -ScriptBlock {
             [CompletionResult]::new('--lock-wait', '--lock-wait', [CompletionResultType]::ParameterName, 'Wait this long for a city lock another rollout holds')
             [CompletionResult]::new('--stale-after', '--stale-after', [CompletionResultType]::ParameterName, 'A lock older than this is reported as stale')
             [CompletionResult]::new('--override-window', '--override-window', [CompletionResultType]::ParameterName, 'Change cities outside their maintenance window, recording why')
+            [CompletionResult]::new('--no-restore-point', '--no-restore-point', [CompletionResultType]::ParameterName, 'Go on where no restore point (a backup of the city database) can be taken first, recording why')
             [CompletionResult]::new('--events', '--events', [CompletionResultType]::ParameterName, 'Stream one versioned JSON event per line on stdout as it happens')
             [CompletionResult]::new('--host-jobs', '--host-jobs', [CompletionResultType]::ParameterName, 'Servers worked on at once across the whole run')
             [CompletionResult]::new('--profiles', '--profiles', [CompletionResultType]::ParameterName, 'Folder with province.toml, cities/ and env/ [default: the project''s profiles/, the project found from the current folder upwards, or JINBAO_HOME]')
@@ -472,6 +473,7 @@ Register-ArgumentCompleter -Native -CommandName 'jinbao' -ScriptBlock {
             [CompletionResult]::new('--lock-wait', '--lock-wait', [CompletionResultType]::ParameterName, 'Wait this long for a city lock another rollout holds')
             [CompletionResult]::new('--stale-after', '--stale-after', [CompletionResultType]::ParameterName, 'A lock older than this is reported as stale')
             [CompletionResult]::new('--override-window', '--override-window', [CompletionResultType]::ParameterName, 'Change cities outside their maintenance window, recording why')
+            [CompletionResult]::new('--no-restore-point', '--no-restore-point', [CompletionResultType]::ParameterName, 'Go on where no restore point (a backup of the city database) can be taken first, recording why')
             [CompletionResult]::new('--events', '--events', [CompletionResultType]::ParameterName, 'Stream one versioned JSON event per line on stdout as it happens')
             [CompletionResult]::new('--host-jobs', '--host-jobs', [CompletionResultType]::ParameterName, 'Servers worked on at once across the whole run')
             [CompletionResult]::new('--profiles', '--profiles', [CompletionResultType]::ParameterName, 'Folder with province.toml, cities/ and env/ [default: the project''s profiles/, the project found from the current folder upwards, or JINBAO_HOME]')
@@ -507,6 +509,7 @@ Register-ArgumentCompleter -Native -CommandName 'jinbao' -ScriptBlock {
             [CompletionResult]::new('--lock-wait', '--lock-wait', [CompletionResultType]::ParameterName, 'Wait this long for a city lock another rollout holds')
             [CompletionResult]::new('--stale-after', '--stale-after', [CompletionResultType]::ParameterName, 'A lock older than this is reported as stale')
             [CompletionResult]::new('--override-window', '--override-window', [CompletionResultType]::ParameterName, 'Change cities outside their maintenance window, recording why')
+            [CompletionResult]::new('--no-restore-point', '--no-restore-point', [CompletionResultType]::ParameterName, 'Go on where no restore point (a backup of the city database) can be taken first, recording why')
             [CompletionResult]::new('--events', '--events', [CompletionResultType]::ParameterName, 'Stream one versioned JSON event per line on stdout as it happens')
             [CompletionResult]::new('--host-jobs', '--host-jobs', [CompletionResultType]::ParameterName, 'Servers worked on at once across the whole run')
             [CompletionResult]::new('--profiles', '--profiles', [CompletionResultType]::ParameterName, 'Folder with province.toml, cities/ and env/ [default: the project''s profiles/, the project found from the current folder upwards, or JINBAO_HOME]')
@@ -888,6 +891,10 @@ Register-ArgumentCompleter -Native -CommandName 'jinbao' -ScriptBlock {
             [CompletionResult]::new('drift', 'drift', [CompletionResultType]::ParameterValue, 'Compare the live schema with what the migrations produce; exit 3 on drift')
             [CompletionResult]::new('baseline', 'baseline', [CompletionResultType]::ParameterValue, 'Adopt a database that already has the schema: record migrations as applied')
             [CompletionResult]::new('repair', 'repair', [CompletionResultType]::ParameterValue, 'Accept a migration edited after it was applied: record its file''s checksum (asks first; audited)')
+            [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Back up each city database now (SQLite: into the state folder; every table''s rows counted in the same picture)')
+            [CompletionResult]::new('backups', 'backups', [CompletionResultType]::ParameterValue, 'List a city''s backups: time, type, reason, size, schema, rows, whether a drill verified them')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a backup: into a new database beside the live one (default), or in place after a question (audited; the live one is kept as a backup first)')
+            [CompletionResult]::new('drill', 'drill', [CompletionResultType]::ParameterValue, 'Restore each city''s latest backup into a scratch database and check it against what was counted when it was taken; the live database is never touched')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -918,6 +925,7 @@ Register-ArgumentCompleter -Native -CommandName 'jinbao' -ScriptBlock {
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Databases worked on at once')
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Stop at this version (default: the latest)')
             [CompletionResult]::new('--lock-wait', '--lock-wait', [CompletionResultType]::ParameterName, 'How long to wait for another migration run holding the lock')
+            [CompletionResult]::new('--no-restore-point', '--no-restore-point', [CompletionResultType]::ParameterName, 'Migrate even when no backup can be taken first, for this reason (audited)')
             [CompletionResult]::new('--profiles', '--profiles', [CompletionResultType]::ParameterName, 'Folder with province.toml, cities/ and env/ [default: the project''s profiles/, the project found from the current folder upwards, or JINBAO_HOME]')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment overlay from <profiles>/env/ [default: sandbox]')
             [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)')
@@ -1026,6 +1034,90 @@ Register-ArgumentCompleter -Native -CommandName 'jinbao' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'jinbao;db;backup' {
+            [CompletionResult]::new('--wave', '--wave', [CompletionResultType]::ParameterName, 'Every city of a rollout wave (pilot, demonstration, general)')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Databases worked on at once')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Databases worked on at once')
+            [CompletionResult]::new('--profiles', '--profiles', [CompletionResultType]::ParameterName, 'Folder with province.toml, cities/ and env/ [default: the project''s profiles/, the project found from the current folder upwards, or JINBAO_HOME]')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment overlay from <profiles>/env/ [default: sandbox]')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Folder for journals, locks, histories and the sandbox [default: the project''s .jinbao/]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR and TERM=dumb are respected)')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every city, wave by wave')
+            [CompletionResult]::new('--province', '--province', [CompletionResultType]::ParameterName, 'The province center''s database (`jinbao_province`)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout, nothing else mixed in (docs/json.md)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('--show-personal-data', '--show-personal-data', [CompletionResultType]::ParameterName, 'Show ID numbers and names in full (each use is recorded in the audit log)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'jinbao;db;backups' {
+            [CompletionResult]::new('--wave', '--wave', [CompletionResultType]::ParameterName, 'Every city of a rollout wave (pilot, demonstration, general)')
+            [CompletionResult]::new('--profiles', '--profiles', [CompletionResultType]::ParameterName, 'Folder with province.toml, cities/ and env/ [default: the project''s profiles/, the project found from the current folder upwards, or JINBAO_HOME]')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment overlay from <profiles>/env/ [default: sandbox]')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Folder for journals, locks, histories and the sandbox [default: the project''s .jinbao/]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR and TERM=dumb are respected)')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every city, wave by wave')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout, nothing else mixed in (docs/json.md)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('--show-personal-data', '--show-personal-data', [CompletionResultType]::ParameterName, 'Show ID numbers and names in full (each use is recorded in the audit log)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'jinbao;db;restore' {
+            [CompletionResult]::new('--backup', '--backup', [CompletionResultType]::ParameterName, 'This backup, an id `jinbao db backups CITY` lists [default: the latest]')
+            [CompletionResult]::new('--time', '--time', [CompletionResultType]::ParameterName, 'The database as it was at this time, e.g. "2026-12-03 14:30" (+08:00) or RFC 3339 (PostgreSQL; an SQLite database has backup points only)')
+            [CompletionResult]::new('--before-run', '--before-run', [CompletionResultType]::ParameterName, 'The restore point the rollout run RUN took before it changed anything')
+            [CompletionResult]::new('--into', '--into', [CompletionResultType]::ParameterName, 'Into a new database of this name beside the live one [default: CITY_restored_ID]')
+            [CompletionResult]::new('--override-window', '--override-window', [CompletionResultType]::ParameterName, 'Replace it outside the maintenance window, recording why')
+            [CompletionResult]::new('--profiles', '--profiles', [CompletionResultType]::ParameterName, 'Folder with province.toml, cities/ and env/ [default: the project''s profiles/, the project found from the current folder upwards, or JINBAO_HOME]')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment overlay from <profiles>/env/ [default: sandbox]')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Folder for journals, locks, histories and the sandbox [default: the project''s .jinbao/]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR and TERM=dumb are respected)')
+            [CompletionResult]::new('--in-place', '--in-place', [CompletionResultType]::ParameterName, 'Replace the live database (asks first; inside the maintenance window; audited)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to the confirmation (nothing is asked when stdin is not a terminal: the command then stops unless --yes is given)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to the confirmation (nothing is asked when stdin is not a terminal: the command then stops unless --yes is given)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout, nothing else mixed in (docs/json.md)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('--show-personal-data', '--show-personal-data', [CompletionResultType]::ParameterName, 'Show ID numbers and names in full (each use is recorded in the audit log)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'jinbao;db;drill' {
+            [CompletionResult]::new('--wave', '--wave', [CompletionResultType]::ParameterName, 'Every city of a rollout wave (pilot, demonstration, general)')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Databases worked on at once')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Databases worked on at once')
+            [CompletionResult]::new('--profiles', '--profiles', [CompletionResultType]::ParameterName, 'Folder with province.toml, cities/ and env/ [default: the project''s profiles/, the project found from the current folder upwards, or JINBAO_HOME]')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment overlay from <profiles>/env/ [default: sandbox]')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Folder for journals, locks, histories and the sandbox [default: the project''s .jinbao/]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR and TERM=dumb are respected)')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every city, wave by wave')
+            [CompletionResult]::new('--province', '--province', [CompletionResultType]::ParameterName, 'The province center''s database (`jinbao_province`)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout, nothing else mixed in (docs/json.md)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('--show-personal-data', '--show-personal-data', [CompletionResultType]::ParameterName, 'Show ID numbers and names in full (each use is recorded in the audit log)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'jinbao;db;help' {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create each database if missing, with its migrator, application and read-only roles')
             [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Apply pending migrations in order, each in its own transaction')
@@ -1033,6 +1125,10 @@ Register-ArgumentCompleter -Native -CommandName 'jinbao' -ScriptBlock {
             [CompletionResult]::new('drift', 'drift', [CompletionResultType]::ParameterValue, 'Compare the live schema with what the migrations produce; exit 3 on drift')
             [CompletionResult]::new('baseline', 'baseline', [CompletionResultType]::ParameterValue, 'Adopt a database that already has the schema: record migrations as applied')
             [CompletionResult]::new('repair', 'repair', [CompletionResultType]::ParameterValue, 'Accept a migration edited after it was applied: record its file''s checksum (asks first; audited)')
+            [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Back up each city database now (SQLite: into the state folder; every table''s rows counted in the same picture)')
+            [CompletionResult]::new('backups', 'backups', [CompletionResultType]::ParameterValue, 'List a city''s backups: time, type, reason, size, schema, rows, whether a drill verified them')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a backup: into a new database beside the live one (default), or in place after a question (audited; the live one is kept as a backup first)')
+            [CompletionResult]::new('drill', 'drill', [CompletionResultType]::ParameterValue, 'Restore each city''s latest backup into a scratch database and check it against what was counted when it was taken; the live database is never touched')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -1052,6 +1148,18 @@ Register-ArgumentCompleter -Native -CommandName 'jinbao' -ScriptBlock {
             break
         }
         'jinbao;db;help;repair' {
+            break
+        }
+        'jinbao;db;help;backup' {
+            break
+        }
+        'jinbao;db;help;backups' {
+            break
+        }
+        'jinbao;db;help;restore' {
+            break
+        }
+        'jinbao;db;help;drill' {
             break
         }
         'jinbao;db;help;help' {
@@ -1279,6 +1387,10 @@ Register-ArgumentCompleter -Native -CommandName 'jinbao' -ScriptBlock {
             [CompletionResult]::new('drift', 'drift', [CompletionResultType]::ParameterValue, 'Compare the live schema with what the migrations produce; exit 3 on drift')
             [CompletionResult]::new('baseline', 'baseline', [CompletionResultType]::ParameterValue, 'Adopt a database that already has the schema: record migrations as applied')
             [CompletionResult]::new('repair', 'repair', [CompletionResultType]::ParameterValue, 'Accept a migration edited after it was applied: record its file''s checksum (asks first; audited)')
+            [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Back up each city database now (SQLite: into the state folder; every table''s rows counted in the same picture)')
+            [CompletionResult]::new('backups', 'backups', [CompletionResultType]::ParameterValue, 'List a city''s backups: time, type, reason, size, schema, rows, whether a drill verified them')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a backup: into a new database beside the live one (default), or in place after a question (audited; the live one is kept as a backup first)')
+            [CompletionResult]::new('drill', 'drill', [CompletionResultType]::ParameterValue, 'Restore each city''s latest backup into a scratch database and check it against what was counted when it was taken; the live database is never touched')
             break
         }
         'jinbao;help;db;init' {
@@ -1297,6 +1409,18 @@ Register-ArgumentCompleter -Native -CommandName 'jinbao' -ScriptBlock {
             break
         }
         'jinbao;help;db;repair' {
+            break
+        }
+        'jinbao;help;db;backup' {
+            break
+        }
+        'jinbao;help;db;backups' {
+            break
+        }
+        'jinbao;help;db;restore' {
+            break
+        }
+        'jinbao;help;db;drill' {
             break
         }
         'jinbao;help;lock' {

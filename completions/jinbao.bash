@@ -106,11 +106,20 @@ _jinbao() {
             jinbao__subcmd__data__subcmd__help,synth)
                 cmd="jinbao__subcmd__data__subcmd__help__subcmd__synth"
                 ;;
+            jinbao__subcmd__db,backup)
+                cmd="jinbao__subcmd__db__subcmd__backup"
+                ;;
+            jinbao__subcmd__db,backups)
+                cmd="jinbao__subcmd__db__subcmd__backups"
+                ;;
             jinbao__subcmd__db,baseline)
                 cmd="jinbao__subcmd__db__subcmd__baseline"
                 ;;
             jinbao__subcmd__db,drift)
                 cmd="jinbao__subcmd__db__subcmd__drift"
+                ;;
+            jinbao__subcmd__db,drill)
+                cmd="jinbao__subcmd__db__subcmd__drill"
                 ;;
             jinbao__subcmd__db,help)
                 cmd="jinbao__subcmd__db__subcmd__help"
@@ -124,14 +133,26 @@ _jinbao() {
             jinbao__subcmd__db,repair)
                 cmd="jinbao__subcmd__db__subcmd__repair"
                 ;;
+            jinbao__subcmd__db,restore)
+                cmd="jinbao__subcmd__db__subcmd__restore"
+                ;;
             jinbao__subcmd__db,status)
                 cmd="jinbao__subcmd__db__subcmd__status"
+                ;;
+            jinbao__subcmd__db__subcmd__help,backup)
+                cmd="jinbao__subcmd__db__subcmd__help__subcmd__backup"
+                ;;
+            jinbao__subcmd__db__subcmd__help,backups)
+                cmd="jinbao__subcmd__db__subcmd__help__subcmd__backups"
                 ;;
             jinbao__subcmd__db__subcmd__help,baseline)
                 cmd="jinbao__subcmd__db__subcmd__help__subcmd__baseline"
                 ;;
             jinbao__subcmd__db__subcmd__help,drift)
                 cmd="jinbao__subcmd__db__subcmd__help__subcmd__drift"
+                ;;
+            jinbao__subcmd__db__subcmd__help,drill)
+                cmd="jinbao__subcmd__db__subcmd__help__subcmd__drill"
                 ;;
             jinbao__subcmd__db__subcmd__help,help)
                 cmd="jinbao__subcmd__db__subcmd__help__subcmd__help"
@@ -144,6 +165,9 @@ _jinbao() {
                 ;;
             jinbao__subcmd__db__subcmd__help,repair)
                 cmd="jinbao__subcmd__db__subcmd__help__subcmd__repair"
+                ;;
+            jinbao__subcmd__db__subcmd__help,restore)
+                cmd="jinbao__subcmd__db__subcmd__help__subcmd__restore"
                 ;;
             jinbao__subcmd__db__subcmd__help,status)
                 cmd="jinbao__subcmd__db__subcmd__help__subcmd__status"
@@ -217,11 +241,20 @@ _jinbao() {
             jinbao__subcmd__help__subcmd__data,synth)
                 cmd="jinbao__subcmd__help__subcmd__data__subcmd__synth"
                 ;;
+            jinbao__subcmd__help__subcmd__db,backup)
+                cmd="jinbao__subcmd__help__subcmd__db__subcmd__backup"
+                ;;
+            jinbao__subcmd__help__subcmd__db,backups)
+                cmd="jinbao__subcmd__help__subcmd__db__subcmd__backups"
+                ;;
             jinbao__subcmd__help__subcmd__db,baseline)
                 cmd="jinbao__subcmd__help__subcmd__db__subcmd__baseline"
                 ;;
             jinbao__subcmd__help__subcmd__db,drift)
                 cmd="jinbao__subcmd__help__subcmd__db__subcmd__drift"
+                ;;
+            jinbao__subcmd__help__subcmd__db,drill)
+                cmd="jinbao__subcmd__help__subcmd__db__subcmd__drill"
                 ;;
             jinbao__subcmd__help__subcmd__db,init)
                 cmd="jinbao__subcmd__help__subcmd__db__subcmd__init"
@@ -231,6 +264,9 @@ _jinbao() {
                 ;;
             jinbao__subcmd__help__subcmd__db,repair)
                 cmd="jinbao__subcmd__help__subcmd__db__subcmd__repair"
+                ;;
+            jinbao__subcmd__help__subcmd__db,restore)
+                cmd="jinbao__subcmd__help__subcmd__db__subcmd__restore"
                 ;;
             jinbao__subcmd__help__subcmd__db,status)
                 cmd="jinbao__subcmd__help__subcmd__db__subcmd__status"
@@ -912,12 +948,96 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__db)
-            opts="-v -q -h --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help init migrate status drift baseline repair help"
+            opts="-v -q -h --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help init migrate status drift baseline repair backup backups restore drill help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --profiles)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -W "os production sandbox testbed" -- "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__db__subcmd__backup)
+            opts="-j -v -q -h --wave --all --province --jobs --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help zhengzhou kaifeng luoyang pingdingshan anyang hebi xinxiang jiaozuo puyang xuchang luohe sanmenxia nanyang shangqiu xinyang zhoukou zhumadian jiyuan"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --wave)
+                    COMPREPLY=($(compgen -W "pilot demonstration general" -- "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profiles)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -W "os production sandbox testbed" -- "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__db__subcmd__backups)
+            opts="-v -q -h --wave --all --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help zhengzhou kaifeng luoyang pingdingshan anyang hebi xinxiang jiaozuo puyang xuchang luohe sanmenxia nanyang shangqiu xinyang zhoukou zhumadian jiyuan"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --wave)
+                    COMPREPLY=($(compgen -W "pilot demonstration general" -- "${cur}"))
+                    return 0
+                    ;;
                 --profiles)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1041,9 +1161,83 @@ _jinbao() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        jinbao__subcmd__db__subcmd__help)
-            opts="init migrate status drift baseline repair help"
+        jinbao__subcmd__db__subcmd__drill)
+            opts="-j -v -q -h --wave --all --province --jobs --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help zhengzhou kaifeng luoyang pingdingshan anyang hebi xinxiang jiaozuo puyang xuchang luohe sanmenxia nanyang shangqiu xinyang zhoukou zhumadian jiyuan"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --wave)
+                    COMPREPLY=($(compgen -W "pilot demonstration general" -- "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profiles)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -W "os production sandbox testbed" -- "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__db__subcmd__help)
+            opts="init migrate status drift baseline repair backup backups restore drill help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__db__subcmd__help__subcmd__backup)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__db__subcmd__help__subcmd__backups)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1070,6 +1264,20 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__db__subcmd__help__subcmd__drift)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__db__subcmd__help__subcmd__drill)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1126,6 +1334,20 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__db__subcmd__help__subcmd__repair)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__db__subcmd__help__subcmd__restore)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1200,7 +1422,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__db__subcmd__migrate)
-            opts="-j -v -q -h --wave --all --province --jobs --dry-run --to --lock-wait --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help zhengzhou kaifeng luoyang pingdingshan anyang hebi xinxiang jiaozuo puyang xuchang luohe sanmenxia nanyang shangqiu xinyang zhoukou zhumadian jiyuan"
+            opts="-j -v -q -h --wave --all --province --jobs --dry-run --to --lock-wait --no-restore-point --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help zhengzhou kaifeng luoyang pingdingshan anyang hebi xinxiang jiaozuo puyang xuchang luohe sanmenxia nanyang shangqiu xinyang zhoukou zhumadian jiyuan"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1223,6 +1445,10 @@ _jinbao() {
                     return 0
                     ;;
                 --lock-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --no-restore-point)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1273,6 +1499,60 @@ _jinbao() {
                     return 0
                     ;;
                 --version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profiles)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -W "os production sandbox testbed" -- "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__db__subcmd__restore)
+            opts="-y -v -q -h --backup --time --before-run --into --in-place --override-window --yes --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --backup)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --before-run)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --into)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --override-window)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1588,8 +1868,36 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__help__subcmd__db)
-            opts="init migrate status drift baseline repair"
+            opts="init migrate status drift baseline repair backup backups restore drill"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__help__subcmd__db__subcmd__backup)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__help__subcmd__db__subcmd__backups)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1616,6 +1924,20 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__help__subcmd__db__subcmd__drift)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__help__subcmd__db__subcmd__drill)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1658,6 +1980,20 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__help__subcmd__db__subcmd__repair)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__help__subcmd__db__subcmd__restore)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -3160,7 +3496,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__rollout)
-            opts="-j -y -v -q -h --wave --all --jobs --batch --max-failures --no-pause --migrate --provision --allow-downgrade --lock-wait --stale-after --override-window --events --timings --host-jobs --accept-new-host-keys --yes --resume --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help zhengzhou kaifeng luoyang pingdingshan anyang hebi xinxiang jiaozuo puyang xuchang luohe sanmenxia nanyang shangqiu xinyang zhoukou zhumadian jiyuan plan apply unlock abandon help"
+            opts="-j -y -v -q -h --wave --all --jobs --batch --max-failures --no-pause --migrate --provision --allow-downgrade --lock-wait --stale-after --override-window --no-restore-point --events --timings --host-jobs --accept-new-host-keys --yes --resume --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help zhengzhou kaifeng luoyang pingdingshan anyang hebi xinxiang jiaozuo puyang xuchang luohe sanmenxia nanyang shangqiu xinyang zhoukou zhumadian jiyuan plan apply unlock abandon help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3195,6 +3531,10 @@ _jinbao() {
                     return 0
                     ;;
                 --override-window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --no-restore-point)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3268,7 +3608,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__rollout__subcmd__apply)
-            opts="-j -y -v -q -h --jobs --batch --max-failures --no-pause --migrate --provision --allow-downgrade --lock-wait --stale-after --override-window --events --timings --host-jobs --accept-new-host-keys --yes --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
+            opts="-j -y -v -q -h --jobs --batch --max-failures --no-pause --migrate --provision --allow-downgrade --lock-wait --stale-after --override-window --no-restore-point --events --timings --host-jobs --accept-new-host-keys --yes --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3299,6 +3639,10 @@ _jinbao() {
                     return 0
                     ;;
                 --override-window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --no-restore-point)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3422,7 +3766,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__rollout__subcmd__plan)
-            opts="-j -y -v -q -h --wave --all --out --dry-run --jobs --batch --max-failures --no-pause --migrate --provision --allow-downgrade --lock-wait --stale-after --override-window --events --timings --host-jobs --accept-new-host-keys --yes --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help zhengzhou kaifeng luoyang pingdingshan anyang hebi xinxiang jiaozuo puyang xuchang luohe sanmenxia nanyang shangqiu xinyang zhoukou zhumadian jiyuan"
+            opts="-j -y -v -q -h --wave --all --out --dry-run --jobs --batch --max-failures --no-pause --migrate --provision --allow-downgrade --lock-wait --stale-after --override-window --no-restore-point --events --timings --host-jobs --accept-new-host-keys --yes --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help zhengzhou kaifeng luoyang pingdingshan anyang hebi xinxiang jiaozuo puyang xuchang luohe sanmenxia nanyang shangqiu xinyang zhoukou zhumadian jiyuan"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3461,6 +3805,10 @@ _jinbao() {
                     return 0
                     ;;
                 --override-window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --no-restore-point)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -394,6 +394,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --lock-wait 'Wait this long for a city lock another rollout holds'
             cand --stale-after 'A lock older than this is reported as stale'
             cand --override-window 'Change cities outside their maintenance window, recording why'
+            cand --no-restore-point 'Go on where no restore point (a backup of the city database) can be taken first, recording why'
             cand --events 'Stream one versioned JSON event per line on stdout as it happens'
             cand --host-jobs 'Servers worked on at once across the whole run'
             cand --profiles 'Folder with province.toml, cities/ and env/ [default: the project''s profiles/, the project found from the current folder upwards, or JINBAO_HOME]'
@@ -435,6 +436,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --lock-wait 'Wait this long for a city lock another rollout holds'
             cand --stale-after 'A lock older than this is reported as stale'
             cand --override-window 'Change cities outside their maintenance window, recording why'
+            cand --no-restore-point 'Go on where no restore point (a backup of the city database) can be taken first, recording why'
             cand --events 'Stream one versioned JSON event per line on stdout as it happens'
             cand --host-jobs 'Servers worked on at once across the whole run'
             cand --profiles 'Folder with province.toml, cities/ and env/ [default: the project''s profiles/, the project found from the current folder upwards, or JINBAO_HOME]'
@@ -469,6 +471,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --lock-wait 'Wait this long for a city lock another rollout holds'
             cand --stale-after 'A lock older than this is reported as stale'
             cand --override-window 'Change cities outside their maintenance window, recording why'
+            cand --no-restore-point 'Go on where no restore point (a backup of the city database) can be taken first, recording why'
             cand --events 'Stream one versioned JSON event per line on stdout as it happens'
             cand --host-jobs 'Servers worked on at once across the whole run'
             cand --profiles 'Folder with province.toml, cities/ and env/ [default: the project''s profiles/, the project found from the current folder upwards, or JINBAO_HOME]'
@@ -823,6 +826,10 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand drift 'Compare the live schema with what the migrations produce; exit 3 on drift'
             cand baseline 'Adopt a database that already has the schema: record migrations as applied'
             cand repair 'Accept a migration edited after it was applied: record its file''s checksum (asks first; audited)'
+            cand backup 'Back up each city database now (SQLite: into the state folder; every table''s rows counted in the same picture)'
+            cand backups 'List a city''s backups: time, type, reason, size, schema, rows, whether a drill verified them'
+            cand restore 'Restore a backup: into a new database beside the live one (default), or in place after a question (audited; the live one is kept as a backup first)'
+            cand drill 'Restore each city''s latest backup into a scratch database and check it against what was counted when it was taken; the live database is never touched'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'jinbao;db;init'= {
@@ -851,6 +858,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --jobs 'Databases worked on at once'
             cand --to 'Stop at this version (default: the latest)'
             cand --lock-wait 'How long to wait for another migration run holding the lock'
+            cand --no-restore-point 'Migrate even when no backup can be taken first, for this reason (audited)'
             cand --profiles 'Folder with province.toml, cities/ and env/ [default: the project''s profiles/, the project found from the current folder upwards, or JINBAO_HOME]'
             cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
             cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
@@ -954,6 +962,86 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'jinbao;db;backup'= {
+            cand --wave 'Every city of a rollout wave (pilot, demonstration, general)'
+            cand -j 'Databases worked on at once'
+            cand --jobs 'Databases worked on at once'
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: the project''s profiles/, the project found from the current folder upwards, or JINBAO_HOME]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: the project''s .jinbao/]'
+            cand --color 'When to use colour (NO_COLOR and TERM=dumb are respected)'
+            cand --all 'Every city, wave by wave'
+            cand --province 'The province center''s database (`jinbao_province`)'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in (docs/json.md)'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'jinbao;db;backups'= {
+            cand --wave 'Every city of a rollout wave (pilot, demonstration, general)'
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: the project''s profiles/, the project found from the current folder upwards, or JINBAO_HOME]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: the project''s .jinbao/]'
+            cand --color 'When to use colour (NO_COLOR and TERM=dumb are respected)'
+            cand --all 'Every city, wave by wave'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in (docs/json.md)'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'jinbao;db;restore'= {
+            cand --backup 'This backup, an id `jinbao db backups CITY` lists [default: the latest]'
+            cand --time 'The database as it was at this time, e.g. "2026-12-03 14:30" (+08:00) or RFC 3339 (PostgreSQL; an SQLite database has backup points only)'
+            cand --before-run 'The restore point the rollout run RUN took before it changed anything'
+            cand --into 'Into a new database of this name beside the live one [default: CITY_restored_ID]'
+            cand --override-window 'Replace it outside the maintenance window, recording why'
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: the project''s profiles/, the project found from the current folder upwards, or JINBAO_HOME]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: the project''s .jinbao/]'
+            cand --color 'When to use colour (NO_COLOR and TERM=dumb are respected)'
+            cand --in-place 'Replace the live database (asks first; inside the maintenance window; audited)'
+            cand -y 'Answer yes to the confirmation (nothing is asked when stdin is not a terminal: the command then stops unless --yes is given)'
+            cand --yes 'Answer yes to the confirmation (nothing is asked when stdin is not a terminal: the command then stops unless --yes is given)'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in (docs/json.md)'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'jinbao;db;drill'= {
+            cand --wave 'Every city of a rollout wave (pilot, demonstration, general)'
+            cand -j 'Databases worked on at once'
+            cand --jobs 'Databases worked on at once'
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: the project''s profiles/, the project found from the current folder upwards, or JINBAO_HOME]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: the project''s .jinbao/]'
+            cand --color 'When to use colour (NO_COLOR and TERM=dumb are respected)'
+            cand --all 'Every city, wave by wave'
+            cand --province 'The province center''s database (`jinbao_province`)'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in (docs/json.md)'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'jinbao;db;help'= {
             cand init 'Create each database if missing, with its migrator, application and read-only roles'
             cand migrate 'Apply pending migrations in order, each in its own transaction'
@@ -961,6 +1049,10 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand drift 'Compare the live schema with what the migrations produce; exit 3 on drift'
             cand baseline 'Adopt a database that already has the schema: record migrations as applied'
             cand repair 'Accept a migration edited after it was applied: record its file''s checksum (asks first; audited)'
+            cand backup 'Back up each city database now (SQLite: into the state folder; every table''s rows counted in the same picture)'
+            cand backups 'List a city''s backups: time, type, reason, size, schema, rows, whether a drill verified them'
+            cand restore 'Restore a backup: into a new database beside the live one (default), or in place after a question (audited; the live one is kept as a backup first)'
+            cand drill 'Restore each city''s latest backup into a scratch database and check it against what was counted when it was taken; the live database is never touched'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'jinbao;db;help;init'= {
@@ -974,6 +1066,14 @@ set edit:completion:arg-completer[jinbao] = {|@words|
         &'jinbao;db;help;baseline'= {
         }
         &'jinbao;db;help;repair'= {
+        }
+        &'jinbao;db;help;backup'= {
+        }
+        &'jinbao;db;help;backups'= {
+        }
+        &'jinbao;db;help;restore'= {
+        }
+        &'jinbao;db;help;drill'= {
         }
         &'jinbao;db;help;help'= {
         }
@@ -1160,6 +1260,10 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand drift 'Compare the live schema with what the migrations produce; exit 3 on drift'
             cand baseline 'Adopt a database that already has the schema: record migrations as applied'
             cand repair 'Accept a migration edited after it was applied: record its file''s checksum (asks first; audited)'
+            cand backup 'Back up each city database now (SQLite: into the state folder; every table''s rows counted in the same picture)'
+            cand backups 'List a city''s backups: time, type, reason, size, schema, rows, whether a drill verified them'
+            cand restore 'Restore a backup: into a new database beside the live one (default), or in place after a question (audited; the live one is kept as a backup first)'
+            cand drill 'Restore each city''s latest backup into a scratch database and check it against what was counted when it was taken; the live database is never touched'
         }
         &'jinbao;help;db;init'= {
         }
@@ -1172,6 +1276,14 @@ set edit:completion:arg-completer[jinbao] = {|@words|
         &'jinbao;help;db;baseline'= {
         }
         &'jinbao;help;db;repair'= {
+        }
+        &'jinbao;help;db;backup'= {
+        }
+        &'jinbao;help;db;backups'= {
+        }
+        &'jinbao;help;db;restore'= {
+        }
+        &'jinbao;help;db;drill'= {
         }
         &'jinbao;help;lock'= {
             cand status 'Who holds which lock, since when'

@@ -369,6 +369,7 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_se
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l lock-wait -d 'Wait this long for a city lock another rollout holds' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l stale-after -d 'A lock older than this is reported as stale' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l override-window -d 'Change cities outside their maintenance window, recording why' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l no-restore-point -d 'Go on where no restore point (a backup of the city database) can be taken first, recording why' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l events -d 'Stream one versioned JSON event per line on stdout as it happens' -r -f -a "ndjson\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l host-jobs -d 'Servers worked on at once across the whole run' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and not __fish_seen_subcommand_from plan apply unlock abandon help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
@@ -410,6 +411,7 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_s
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from plan" -l lock-wait -d 'Wait this long for a city lock another rollout holds' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from plan" -l stale-after -d 'A lock older than this is reported as stale' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from plan" -l override-window -d 'Change cities outside their maintenance window, recording why' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from plan" -l no-restore-point -d 'Go on where no restore point (a backup of the city database) can be taken first, recording why' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from plan" -l events -d 'Stream one versioned JSON event per line on stdout as it happens' -r -f -a "ndjson\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from plan" -l host-jobs -d 'Servers worked on at once across the whole run' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from plan" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
@@ -442,6 +444,7 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_s
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l lock-wait -d 'Wait this long for a city lock another rollout holds' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l stale-after -d 'A lock older than this is reported as stale' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l override-window -d 'Change cities outside their maintenance window, recording why' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l no-restore-point -d 'Go on where no restore point (a backup of the city database) can be taken first, recording why' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l events -d 'Stream one versioned JSON event per line on stdout as it happens' -r -f -a "ndjson\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l host-jobs -d 'Servers worked on at once across the whole run' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
@@ -817,28 +820,32 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subc
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from help" -f -a "compare" -d 'Row-level reconciliation of a county\'s source with what the city holds (exit 0 the same, 3 differences found, 1 failed)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from help" -f -a "progress" -d 'Which county\'s data is in the city\'s center, and how good (exit 1 past the deadline)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair backup backups restore drill help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair backup backups restore drill help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
 production\t''
 sandbox\t''
 testbed\t''"
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair help" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair help" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair help" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair backup backups restore drill help" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair backup backups restore drill help" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair backup backups restore drill help" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair help" -l json -d 'Machine-readable JSON on stdout, nothing else mixed in (docs/json.md)'
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair help" -s v -l verbose -d 'More detail (repeat for debug logs)'
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair help" -s q -l quiet -d 'Only errors'
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair help" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair help" -s h -l help -d 'Print help'
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair help" -f -a "init" -d 'Create each database if missing, with its migrator, application and read-only roles'
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair help" -f -a "migrate" -d 'Apply pending migrations in order, each in its own transaction'
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair help" -f -a "status" -d 'One row per database: current version, pending migrations, checksum problems'
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair help" -f -a "drift" -d 'Compare the live schema with what the migrations produce; exit 3 on drift'
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair help" -f -a "baseline" -d 'Adopt a database that already has the schema: record migrations as applied'
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair help" -f -a "repair" -d 'Accept a migration edited after it was applied: record its file\'s checksum (asks first; audited)'
-complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair backup backups restore drill help" -l json -d 'Machine-readable JSON on stdout, nothing else mixed in (docs/json.md)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair backup backups restore drill help" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair backup backups restore drill help" -s q -l quiet -d 'Only errors'
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair backup backups restore drill help" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair backup backups restore drill help" -s h -l help -d 'Print help'
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair backup backups restore drill help" -f -a "init" -d 'Create each database if missing, with its migrator, application and read-only roles'
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair backup backups restore drill help" -f -a "migrate" -d 'Apply pending migrations in order, each in its own transaction'
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair backup backups restore drill help" -f -a "status" -d 'One row per database: current version, pending migrations, checksum problems'
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair backup backups restore drill help" -f -a "drift" -d 'Compare the live schema with what the migrations produce; exit 3 on drift'
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair backup backups restore drill help" -f -a "baseline" -d 'Adopt a database that already has the schema: record migrations as applied'
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair backup backups restore drill help" -f -a "repair" -d 'Accept a migration edited after it was applied: record its file\'s checksum (asks first; audited)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair backup backups restore drill help" -f -a "backup" -d 'Back up each city database now (SQLite: into the state folder; every table\'s rows counted in the same picture)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair backup backups restore drill help" -f -a "backups" -d 'List a city\'s backups: time, type, reason, size, schema, rows, whether a drill verified them'
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair backup backups restore drill help" -f -a "restore" -d 'Restore a backup: into a new database beside the live one (default), or in place after a question (audited; the live one is kept as a backup first)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair backup backups restore drill help" -f -a "drill" -d 'Restore each city\'s latest backup into a scratch database and check it against what was counted when it was taken; the live database is never touched'
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair backup backups restore drill help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from init" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r -f -a "pilot\t''
 demonstration\t''
 general\t''"
@@ -866,6 +873,7 @@ general\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from migrate" -s j -l jobs -d 'Databases worked on at once' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from migrate" -l to -d 'Stop at this version (default: the latest)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from migrate" -l lock-wait -d 'How long to wait for another migration run holding the lock' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from migrate" -l no-restore-point -d 'Migrate even when no backup can be taken first, for this reason (audited)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from migrate" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from migrate" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
 production\t''
@@ -973,12 +981,99 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcom
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from repair" -s q -l quiet -d 'Only errors'
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from repair" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from repair" -s h -l help -d 'Print help'
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from backup" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r -f -a "pilot\t''
+demonstration\t''
+general\t''"
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from backup" -s j -l jobs -d 'Databases worked on at once' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from backup" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from backup" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+production\t''
+sandbox\t''
+testbed\t''"
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from backup" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from backup" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from backup" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from backup" -l all -d 'Every city, wave by wave'
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from backup" -l province -d 'The province center\'s database (`jinbao_province`)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from backup" -l json -d 'Machine-readable JSON on stdout, nothing else mixed in (docs/json.md)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from backup" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from backup" -s q -l quiet -d 'Only errors'
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from backup" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from backup" -s h -l help -d 'Print help'
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from backups" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r -f -a "pilot\t''
+demonstration\t''
+general\t''"
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from backups" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from backups" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+production\t''
+sandbox\t''
+testbed\t''"
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from backups" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from backups" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from backups" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from backups" -l all -d 'Every city, wave by wave'
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from backups" -l json -d 'Machine-readable JSON on stdout, nothing else mixed in (docs/json.md)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from backups" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from backups" -s q -l quiet -d 'Only errors'
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from backups" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from backups" -s h -l help -d 'Print help'
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from restore" -l backup -d 'This backup, an id `jinbao db backups CITY` lists [default: the latest]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from restore" -l time -d 'The database as it was at this time, e.g. "2026-12-03 14:30" (+08:00) or RFC 3339 (PostgreSQL; an SQLite database has backup points only)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from restore" -l before-run -d 'The restore point the rollout run RUN took before it changed anything' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from restore" -l into -d 'Into a new database of this name beside the live one [default: CITY_restored_ID]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from restore" -l override-window -d 'Replace it outside the maintenance window, recording why' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from restore" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from restore" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+production\t''
+sandbox\t''
+testbed\t''"
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from restore" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from restore" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from restore" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from restore" -l in-place -d 'Replace the live database (asks first; inside the maintenance window; audited)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from restore" -s y -l yes -d 'Answer yes to the confirmation (nothing is asked when stdin is not a terminal: the command then stops unless --yes is given)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from restore" -l json -d 'Machine-readable JSON on stdout, nothing else mixed in (docs/json.md)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from restore" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from restore" -s q -l quiet -d 'Only errors'
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from restore" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from restore" -s h -l help -d 'Print help'
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from drill" -l wave -d 'Every city of a rollout wave (pilot, demonstration, general)' -r -f -a "pilot\t''
+demonstration\t''
+general\t''"
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from drill" -s j -l jobs -d 'Databases worked on at once' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from drill" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from drill" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+production\t''
+sandbox\t''
+testbed\t''"
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from drill" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from drill" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from drill" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from drill" -l all -d 'Every city, wave by wave'
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from drill" -l province -d 'The province center\'s database (`jinbao_province`)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from drill" -l json -d 'Machine-readable JSON on stdout, nothing else mixed in (docs/json.md)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from drill" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from drill" -s q -l quiet -d 'Only errors'
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from drill" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from drill" -s h -l help -d 'Print help'
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "init" -d 'Create each database if missing, with its migrator, application and read-only roles'
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "migrate" -d 'Apply pending migrations in order, each in its own transaction'
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "status" -d 'One row per database: current version, pending migrations, checksum problems'
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "drift" -d 'Compare the live schema with what the migrations produce; exit 3 on drift'
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "baseline" -d 'Adopt a database that already has the schema: record migrations as applied'
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "repair" -d 'Accept a migration edited after it was applied: record its file\'s checksum (asks first; audited)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "backup" -d 'Back up each city database now (SQLite: into the state folder; every table\'s rows counted in the same picture)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "backups" -d 'List a city\'s backups: time, type, reason, size, schema, rows, whether a drill verified them'
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "restore" -d 'Restore a backup: into a new database beside the live one (default), or in place after a question (audited; the live one is kept as a backup first)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "drill" -d 'Restore each city\'s latest backup into a scratch database and check it against what was counted when it was taken; the live database is never touched'
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and not __fish_seen_subcommand_from status help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand lock; and not __fish_seen_subcommand_from status help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
@@ -1093,4 +1188,8 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subc
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "drift" -d 'Compare the live schema with what the migrations produce; exit 3 on drift'
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "baseline" -d 'Adopt a database that already has the schema: record migrations as applied'
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "repair" -d 'Accept a migration edited after it was applied: record its file\'s checksum (asks first; audited)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "backup" -d 'Back up each city database now (SQLite: into the state folder; every table\'s rows counted in the same picture)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "backups" -d 'List a city\'s backups: time, type, reason, size, schema, rows, whether a drill verified them'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "restore" -d 'Restore a backup: into a new database beside the live one (default), or in place after a question (audited; the live one is kept as a backup first)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "drill" -d 'Restore each city\'s latest backup into a scratch database and check it against what was counted when it was taken; the live database is never touched'
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "status" -d 'Who holds which lock, since when'

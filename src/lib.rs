@@ -8,6 +8,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod assess;
+pub mod backup;
 pub mod cli;
 pub mod clock;
 pub mod cmd;

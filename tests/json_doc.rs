@@ -318,6 +318,18 @@ fn docs_json_md_matches_what_every_command_prints() {
         &["db", "repair", "hebi", "--dry-run"],
         ok,
     );
+    c("jinbao db backup", &["db", "backup", "hebi"], ok);
+    // a city whose database was never made: the error's shape
+    c("jinbao db backup", &["db", "backup", "anyang"], &[1]);
+    c("jinbao db drill", &["db", "drill", "hebi"], ok);
+    c("jinbao db drill", &["db", "drill", "anyang"], &[1]);
+    c("jinbao db backups", &["db", "backups", "hebi"], ok);
+    c("jinbao db restore", &["db", "restore", "hebi"], ok);
+    c(
+        "jinbao db restore",
+        &["--yes", "db", "restore", "hebi", "--in-place"],
+        ok,
+    );
     c(
         "jinbao rollout",
         &["rollout", &tarball, "hebi", "--no-pause", "--timings"],

@@ -640,6 +640,32 @@ fn a_data_gate_rolls_back_and_halts_later_waves() {
         "{}",
         cities["hebi"]
     );
+    // the reason names the restore point the run took before it changed anything, and that
+    // restore point brings the lost row back
+    let reason = cities["hebi"]["reason"].as_str().unwrap();
+    let point = cities["hebi"]["restore_point"].as_str().unwrap();
+    let run_id = reason
+        .split("--before-run ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("the reason names the restore point: {reason}"))
+        .to_string();
+    assert!(reason.contains(point), "{reason}");
+    let r2 = run(jinbao(state).args([
+        "--yes",
+        "db",
+        "restore",
+        "hebi",
+        "--before-run",
+        &run_id,
+        "--in-place",
+    ]));
+    assert_eq!(r2.code, 0, "{}", r2.stderr);
+    let db = rusqlite::Connection::open(state.join("sandbox/db/hebi.sqlite")).unwrap();
+    let persons: i64 = db
+        .query_row("SELECT count(*) FROM person", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(persons, 2, "the row the release deleted is back");
+    drop(db);
     assert!(
         !cities.contains_key("luohe") || cities["luohe"]["result"] == "skipped",
         "the general wave is halted: {cities:?}"

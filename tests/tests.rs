@@ -10,6 +10,7 @@
 //!
 //! - `assess`: The province's assessment (issue 16)
 //! - `assess_history`: The assessment over time: milestones that stop holding keep the day they were first …
+//! - `backup`: `jinbao db backup|backups|restore|drill` on the sandbox (SQLite): backups that restore, …
 //! - `binary`: The binary province staff copy to a controller runs on a slim Debian 12 without …
 //! - `cli`: The command line itself: help text, completions, exit codes of usage errors
 //! - `data`: `jinbao data synth|import|check|compare` on SQLite (the sandbox) and on PostgreSQL
@@ -39,6 +40,7 @@ mod common;
 
 mod assess;
 mod assess_history;
+mod backup;
 mod binary;
 mod cli;
 mod data;

@@ -147,6 +147,15 @@ fn inspect(ctx: &Ctx, a: HealthArgs) -> Result<Exit> {
         });
         checks.extend(db.into_iter().flatten());
     }
+    if wanted("backup") || wanted("drill") {
+        for s in &sites {
+            checks.extend(
+                health::backup_checks(s, ctx.state_dir(), crate::clock::now())
+                    .into_iter()
+                    .filter(|c| wanted(&c.check)),
+            );
+        }
+    }
     if wanted("data") {
         for s in &sites {
             let (last, unreadable) =

@@ -73,7 +73,7 @@ pub trait Dialect: Sync {
 /// The dialect of `engine`.
 pub fn dialect(engine: Engine) -> &'static dyn Dialect {
     match engine {
-        Engine::Postgres => &super::pg::Postgres,
+        Engine::Postgres => &super::pg_sql::Postgres,
         Engine::Sqlite => &super::sqlite::Sqlite,
     }
 }

@@ -4,6 +4,7 @@
 //! only `pg.rs` and `sqlite.rs` know which engine they talk to. Passwords come only from
 //! secret references and never appear in messages.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
@@ -11,6 +12,7 @@ use crate::profile::{DbAccount, Engine, SiteProfile};
 
 mod dialect;
 mod pg;
+mod pg_sql;
 mod sqlite;
 
 pub use dialect::{Dialect, SqlType, dialect};
@@ -233,6 +235,19 @@ pub trait Database: Send {
         rest: &str,
         bounds: &[String],
     ) -> Result<Vec<(i64, i64, String)>, DbError>;
+
+    /// The rows of every table of the database, by table name (jinbao's tables and any
+    /// other; the engine's own catalogue left out).
+    fn table_counts(&mut self) -> Result<BTreeMap<String, i64>, DbError>;
+
+    /// Copies the whole database into the new file `to`, as one consistent picture, and
+    /// returns the rows of every table in that same picture. Only an engine whose database
+    /// is a file does this (SQLite); PostgreSQL is backed up on its server.
+    fn snapshot_into(&mut self, to: &Path) -> Result<BTreeMap<String, i64>, DbError>;
+
+    /// Replaces this database's whole content with the database file `from`, in one write
+    /// transaction: interrupted, the database is as it was. SQLite only.
+    fn replace_with(&mut self, from: &Path) -> Result<(), DbError>;
 
     /// Begins a transaction for staging a file in the temporary table `jb_stage` (dropped at
     /// its end, whether committed or not). `large`: the file is loaded, not only compared,

@@ -1,5 +1,5 @@
 //! PostgreSQL behind the seam: connecting (TLS optional), the consumers' queries, staging a
-//! file with COPY, and the SQL PostgreSQL writes its own way.
+//! file with COPY (the SQL PostgreSQL writes its own way is in `pg_sql.rs`).
 
 use std::io::Write;
 use std::str::FromStr;
@@ -7,8 +7,9 @@ use std::time::Duration;
 
 use postgres::fallible_iterator::FallibleIterator;
 
+use super::pg_sql::Postgres;
 use super::{
-    Account, Cell, Database, DbError, Dialect, Merge, Param, SCHEMA, SqlType, Stage, Tx, describe,
+    Account, Cell, Database, DbError, Dialect, Merge, Param, SCHEMA, Stage, Tx, describe,
     query_error,
 };
 use crate::profile::SiteProfile;
@@ -264,6 +265,39 @@ impl Database for postgres::Client {
         })
     }
 
+    fn table_counts(&mut self) -> Result<std::collections::BTreeMap<String, i64>, DbError> {
+        let names = self.rows(&format!(
+            "SELECT table_name::text FROM information_schema.tables WHERE table_schema = '{SCHEMA}' AND table_type = 'BASE TABLE' ORDER BY 1"
+        ))?;
+        let mut out = std::collections::BTreeMap::new();
+        for name in names
+            .iter()
+            .filter_map(|r| r.first().and_then(super::Cell::text))
+        {
+            let sql = format!(
+                "SELECT count(*) FROM {SCHEMA}.\"{}\"",
+                name.replace('"', "\"\"")
+            );
+            out.insert(name, self.count(&sql)?);
+        }
+        Ok(out)
+    }
+
+    fn snapshot_into(
+        &mut self,
+        _to: &std::path::Path,
+    ) -> Result<std::collections::BTreeMap<String, i64>, DbError> {
+        Err(DbError::Other(
+            "a PostgreSQL database is backed up on its server (pgBackRest), not copied through a connection".into(),
+        ))
+    }
+
+    fn replace_with(&mut self, _from: &std::path::Path) -> Result<(), DbError> {
+        Err(DbError::Other(
+            "a PostgreSQL database is restored on its server (pgBackRest), not through a connection".into(),
+        ))
+    }
+
     fn by_bucket(
         &mut self,
         key: &str,
@@ -483,117 +517,5 @@ impl Stage for CopyStage<'_> {
         self.writer.write_all(&self.buf).map_err(query_error)?;
         self.writer.finish().map_err(DbError::Statement)?;
         Ok(())
-    }
-}
-
-/// PostgreSQL's SQL.
-pub(super) struct Postgres;
-
-impl Dialect for Postgres {
-    fn table(&self, name: &str) -> String {
-        format!("{SCHEMA}.{name}")
-    }
-
-    fn typed(&self, expr: &str, ty: SqlType) -> String {
-        match ty {
-            SqlType::Text => expr.to_string(),
-            SqlType::Date => format!("{expr}::date"),
-            SqlType::Integer => format!("{expr}::integer"),
-            SqlType::Money => format!("{expr}::numeric"),
-            SqlType::SmallInt => format!("{expr}::smallint"),
-        }
-    }
-
-    fn as_text(&self, col: &str, ty: SqlType) -> String {
-        match ty {
-            SqlType::Money => format!("CAST({col} AS numeric(14,2))::text"),
-            SqlType::Text => format!("rtrim(CAST({col} AS TEXT))"),
-            _ => format!("CAST({col} AS TEXT)"),
-        }
-    }
-
-    fn unit_separator(&self) -> &'static str {
-        "chr(31)"
-    }
-
-    fn pads_char_keys(&self) -> bool {
-        true
-    }
-
-    fn md5_hash64(&self, text: &str) -> String {
-        format!("('x' || substr(md5({text}), 1, 16))::bit(64)::bigint")
-    }
-
-    fn max_buckets(&self) -> u64 {
-        64
-    }
-
-    fn distinct(&self, a: &str, b: &str) -> String {
-        format!("{a} IS DISTINCT FROM {b}")
-    }
-
-    fn now(&self) -> &'static str {
-        "now()"
-    }
-
-    fn money_sum(&self, expr: &str) -> String {
-        format!("sum({expr})")
-    }
-
-    fn digits17(&self, col: &str) -> String {
-        format!("{col} ~ '^[0-9]{{17}}[0-9X]$'")
-    }
-
-    fn position(&self, set: &str, ch: &str) -> String {
-        format!("strpos({set}, {ch})")
-    }
-
-    fn today_yyyymmdd(&self) -> &'static str {
-        "to_char(current_date, 'YYYYMMDD')"
-    }
-
-    fn today(&self) -> &'static str {
-        "current_date"
-    }
-
-    fn month_of(&self, col: &str) -> String {
-        format!("(extract(year from {col}) * 100 + extract(month from {col}))::integer")
-    }
-
-    fn yyyymmdd(&self, col: &str) -> String {
-        format!("to_char({col}, 'YYYYMMDD')")
-    }
-
-    fn bad_chars(&self, col: &str) -> String {
-        format!("{col} ~ '[\\uE000-\\uF8FF\\uFFFD]'")
-    }
-
-    fn add_years(&self, col: &str, n: u32) -> String {
-        format!("({col} + interval '{n} years')::date")
-    }
-
-    fn list_agg(&self, col: &str) -> String {
-        format!("string_agg(DISTINCT CAST({col} AS TEXT), ',')")
-    }
-
-    fn fence(&self) -> &'static str {
-        " OFFSET 0"
-    }
-
-    fn least_greatest(&self) -> (&'static str, &'static str) {
-        ("least", "greatest")
-    }
-
-    /// The digits as bytes: one conversion per row, then `get_byte` (the value padded so that
-    /// a short one never reads past its end).
-    fn with_id_digits(&self, table: &str, col: &str) -> String {
-        format!(
-            "(SELECT x.*, convert_to(rpad(CAST(x.{col} AS TEXT), 18, ' '), 'UTF8') AS jb_b FROM {table} x{})",
-            self.fence()
-        )
-    }
-
-    fn id_digit(&self, _col: &str, i: usize) -> String {
-        format!("get_byte(y.jb_b, {}) - 48", i - 1)
     }
 }

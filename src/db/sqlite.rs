@@ -1,6 +1,7 @@
 //! SQLite behind the seam: opening a city's file (private, WAL), the consumers' queries,
 //! staging a file through one prepared statement, and the SQL SQLite writes its own way.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
 
@@ -49,6 +50,26 @@ pub fn open_sqlite(path: &Path) -> Result<rusqlite::Connection, DbError> {
         .and_then(|_| crate::sqlite_functions::register(&conn))
         .map_err(|source| DbError::Sqlite { target, source })?;
     Ok(conn)
+}
+
+/// Copies every page in one step (one transaction on each side), waiting while another
+/// connection holds a lock: up to 30 s, as a busy connection would.
+fn whole_copy(backup: &rusqlite::backup::Backup<'_, '_>) -> rusqlite::Result<()> {
+    use rusqlite::backup::StepResult;
+    let until = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        match backup.step(-1)? {
+            StepResult::Done => return Ok(()),
+            StepResult::More => {}
+            _ if std::time::Instant::now() > until => {
+                return Err(rusqlite::Error::SqliteFailure(
+                    rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+                    Some("the database stayed locked for 30 s".into()),
+                ));
+            }
+            _ => std::thread::sleep(Duration::from_millis(50)),
+        }
+    }
 }
 
 /// The cells of a row as SQLite holds them.
@@ -115,6 +136,61 @@ impl Database for rusqlite::Connection {
 
     fn server_load(&mut self) -> Option<super::ServerLoad> {
         None
+    }
+
+    fn table_counts(&mut self) -> Result<BTreeMap<String, i64>, DbError> {
+        let names: Vec<String> = {
+            let mut st = self
+                .prepare(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+                )
+                .map_err(query_error)?;
+            st.query_map([], |r| r.get(0))
+                .map_err(query_error)?
+                .collect::<rusqlite::Result<_>>()
+                .map_err(query_error)?
+        };
+        let mut out = BTreeMap::new();
+        for name in names {
+            // names come from the catalogue; quoted as identifiers all the same
+            let sql = format!("SELECT count(*) FROM \"{}\"", name.replace('"', "\"\""));
+            let n: i64 = self
+                .query_row(&sql, [], |r| r.get(0))
+                .map_err(query_error)?;
+            out.insert(name, n);
+        }
+        Ok(out)
+    }
+
+    fn snapshot_into(&mut self, to: &Path) -> Result<BTreeMap<String, i64>, DbError> {
+        let shown = |e: &dyn std::fmt::Display| DbError::Other(format!("{}: {e}", to.display()));
+        drop(crate::files::create_private(to).map_err(|e| shown(&e))?);
+        let mut copy = rusqlite::Connection::open(to).map_err(|e| shown(&e))?;
+        // one read transaction: the counts and the copy are the same picture of the database
+        self.execute_batch("BEGIN").map_err(query_error)?;
+        let taken = self.table_counts().and_then(|counts| {
+            let backup = rusqlite::backup::Backup::new(self, &mut copy).map_err(|e| shown(&e))?;
+            // every page in one step: nothing written meanwhile can tear the copy
+            whole_copy(&backup).map_err(|e| shown(&e))?;
+            Ok(counts)
+        });
+        let _ = self.execute_batch("COMMIT");
+        drop(copy);
+        let counts = taken?;
+        std::fs::File::open(to)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| shown(&e))?;
+        Ok(counts)
+    }
+
+    fn replace_with(&mut self, from: &Path) -> Result<(), DbError> {
+        let shown = |e: &dyn std::fmt::Display| DbError::Other(format!("{}: {e}", from.display()));
+        let source =
+            rusqlite::Connection::open_with_flags(from, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+                .map_err(|e| shown(&e))?;
+        let backup = rusqlite::backup::Backup::new(&source, self).map_err(|e| shown(&e))?;
+        // one step, one write transaction on this database: stopped half way, it rolls back
+        whole_copy(&backup).map_err(|e| shown(&e))
     }
 
     /// By `jinbao_bucket`, the same binary search as `width_bucket`, over the bounds joined

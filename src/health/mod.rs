@@ -1,11 +1,13 @@
 //! Health checks for city admins (the daily inspection, 巡检) and monitoring systems: one row
 //! per check with a status, the measured value, the profile's threshold and a hint.
 
+mod backup;
 mod database;
 mod evaluate;
 mod probe;
 mod servers;
 
+pub use backup::backup_checks;
 pub use database::database_checks;
 pub use evaluate::{city_checks, host_checks, unreachable};
 pub use probe::{HostProbe, parse, script};
@@ -32,6 +34,8 @@ pub const CHECKS: &[&str] = &[
     "schema",
     "drift",
     "data",
+    "backup",
+    "drill",
 ];
 
 /// The checks that need a connection to the servers.

@@ -19,6 +19,7 @@ fn explained<'e>(err: &'e (dyn std::error::Error + 'static)) -> Option<&'e dyn E
     }
     kinds!(
         UserError,
+        crate::backup::BackupError,
         crate::release::place::PlaceError,
         crate::provision::plan_file::PlanFileError,
         crate::data::import::ImportError,

@@ -51,6 +51,34 @@ pub struct SiteProfile {
     pub provision: Provision,
     pub packages: Packages,
     pub data: DataSettings,
+    pub backup: BackupSettings,
+}
+
+/// Backups of the city database (`[backup]`): how many are kept and how old the last backup
+/// and the last good drill may be before `health` says so.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BackupSettings {
+    /// Backups kept per city; older ones are pruned after each new one.
+    pub keep: u32,
+    /// A last backup older than this is a WARNING, twice as old CRITICAL ("0s": none
+    /// required, `health` only shows the last one).
+    #[serde(with = "human_duration")]
+    pub max_age: Duration,
+    /// A last good drill older than this is a WARNING, and the assessment stops counting the
+    /// city's backups as verified ("0s": none required).
+    #[serde(with = "human_duration")]
+    pub drill_max_age: Duration,
+}
+
+impl Default for BackupSettings {
+    fn default() -> Self {
+        BackupSettings {
+            keep: 7,
+            max_age: Duration::ZERO,
+            drill_max_age: Duration::ZERO,
+        }
+    }
 }
 
 /// Software from the province's package mirror (`[packages]`): city servers have no internet,

@@ -64,6 +64,9 @@ pub enum EventKind {
         changes: u64,
         #[serde(skip_serializing_if = "Option::is_none", default)]
         reason: Option<String>,
+        /// The backup taken before the city's database could change.
+        #[serde(skip_serializing_if = "Option::is_none", default)]
+        restore_point: Option<String>,
     },
     WaveDone {
         wave: String,

@@ -351,6 +351,7 @@ fn all_outcomes(
             ms,
             changes,
             reason,
+            restore_point,
         } = e.kind
         {
             let wave = profiles
@@ -368,6 +369,7 @@ fn all_outcomes(
                     known => known,
                 },
                 reason,
+                restore_point,
                 ms,
                 changes,
                 blocked: false,

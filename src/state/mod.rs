@@ -6,6 +6,7 @@ use std::path::Path;
 use serde::Serialize;
 
 pub mod audit;
+pub mod backups;
 pub mod data_checks;
 pub mod facts;
 // files written privately and whole: a foundation the records share with others

@@ -28,6 +28,9 @@ pub struct MigrateArgs {
     /// How long to wait for another migration run holding the lock
     #[arg(long, value_parser = humantime::parse_duration, default_value = "10m")]
     pub lock_wait: Duration,
+    /// Migrate even when no backup can be taken first, for this reason (audited)
+    #[arg(long, value_name = "REASON")]
+    pub no_restore_point: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -43,6 +46,9 @@ pub struct MigrateRow {
     pub result: &'static str,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sql: Vec<PendingSql>,
+    /// The backup taken before the first migration (`jinbao db restore CITY --backup ID`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restore_point: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
@@ -76,6 +82,7 @@ pub fn run(ctx: &Ctx, args: MigrateArgs) -> Result<Exit> {
             ms: 0,
             result: "failed",
             sql: Vec::new(),
+            restore_point: None,
             error: None,
         };
         if let Err(e) = migrate_site(ctx, site, &args, &mut row) {
@@ -175,6 +182,9 @@ pub fn migrate_site(
                 .collect();
             return Ok(());
         }
+        if status.current.is_some() {
+            row.restore_point = restore_point(ctx, site, args)?;
+        }
         let by = super::installed_by(site);
         for m in pending {
             store.apply(m, &by)?;
@@ -188,6 +198,41 @@ pub fn migrate_site(
         store.unlock();
     }
     result
+}
+
+/// A backup of the database before its first migration; a database that cannot be backed up
+/// is not migrated, unless `--no-restore-point` says why (audited). Where jinbao does not
+/// back up the engine yet, a warning says there is no restore point.
+fn restore_point(ctx: &Ctx, site: &Site, args: &MigrateArgs) -> Result<Option<String>> {
+    use crate::backup::{self, BackupError, Reason};
+    match backup::take(&site.profile, ctx.state_dir(), Reason::BeforeMigrate) {
+        Ok(b) => Ok(Some(b.id)),
+        Err(e @ BackupError::NotSetUp { .. }) => {
+            ctx.printer
+                .warn(format!("no restore point before the migration: {e}"));
+            Ok(None)
+        }
+        Err(e) => match &args.no_restore_point {
+            Some(reason) => {
+                crate::state::audit(
+                    ctx.state_dir(),
+                    "db migrate",
+                    &[site.pinyin()],
+                    &format!("migrated without a restore point ({e}): {reason}"),
+                )?;
+                ctx.printer.warn(format!(
+                    "{}: migrating without a restore point ({reason}): {e}",
+                    site.pinyin()
+                ));
+                Ok(None)
+            }
+            None => Err(anyhow::Error::new(e).context(format!(
+                "{}: no migration without a restore point (after fixing the backup, run again; \
+                 or --no-restore-point REASON, audited)",
+                site.pinyin()
+            ))),
+        },
+    }
 }
 
 fn print(ctx: &Ctx, rows: &[MigrateRow], dry_run: bool) -> Result<()> {

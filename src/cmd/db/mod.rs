@@ -1,10 +1,13 @@
 //! `jinbao db init|migrate|status|drift|baseline`: the unified data platform's databases.
 
+mod backup;
 mod baseline;
 mod drift;
+mod drill;
 mod init;
 mod migrate;
 mod repair;
+mod restore;
 pub mod status;
 
 use anyhow::Result;
@@ -51,6 +54,31 @@ pub enum DbCommand {
   jinbao db repair zhoukou --version 5 # re-record V005's checksum, after asking
   jinbao db repair --all --yes         # every edited one, without asking")]
     Repair(repair::RepairArgs),
+    /// Back up each city database now (SQLite: into the state folder; every table's rows
+    /// counted in the same picture)
+    #[command(after_help = "Examples:
+  jinbao db backup hebi
+  jinbao db backup --all --json")]
+    Backup(DbTarget),
+    /// List a city's backups: time, type, reason, size, schema, rows, whether a drill
+    /// verified them
+    #[command(after_help = "Examples:
+  jinbao db backups hebi
+  jinbao db backups --wave pilot --json")]
+    Backups(TargetArgs),
+    /// Restore a backup: into a new database beside the live one (default), or in place
+    /// after a question (audited; the live one is kept as a backup first)
+    #[command(after_help = "Examples:
+  jinbao db restore hebi                          # the latest backup, into hebi_restored_<id>
+  jinbao db restore hebi --before-run 20261203T0930Z-1a2b --into hebi_before
+  jinbao db restore hebi --backup 20261203T120000Z --in-place --yes")]
+    Restore(restore::RestoreArgs),
+    /// Restore each city's latest backup into a scratch database and check it against what
+    /// was counted when it was taken; the live database is never touched
+    #[command(after_help = "Examples:
+  jinbao db drill hebi
+  jinbao db drill --all --json")]
+    Drill(DbTarget),
 }
 
 /// A target of the database commands: cities as usual, and the province center.
@@ -85,6 +113,10 @@ pub fn run(ctx: &Ctx, command: DbCommand) -> Result<Exit> {
         DbCommand::Drift(t) => drift::run(ctx, t),
         DbCommand::Baseline(a) => baseline::run(ctx, a),
         DbCommand::Repair(a) => repair::run(ctx, a),
+        DbCommand::Backup(t) => backup::take(ctx, t),
+        DbCommand::Backups(t) => backup::list(ctx, t),
+        DbCommand::Restore(a) => restore::run(ctx, a),
+        DbCommand::Drill(t) => drill::run(ctx, t),
     }
 }
 

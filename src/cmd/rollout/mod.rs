@@ -102,6 +102,10 @@ pub struct RolloutFlags {
     /// Change cities outside their maintenance window, recording why
     #[arg(long, value_name = "REASON")]
     pub override_window: Option<String>,
+    /// Go on where no restore point (a backup of the city database) can be taken first,
+    /// recording why
+    #[arg(long, value_name = "REASON")]
+    pub no_restore_point: Option<String>,
     /// Stream one versioned JSON event per line on stdout as it happens
     #[arg(long, value_name = "FORMAT")]
     pub events: Option<EventFormat>,
@@ -128,6 +132,7 @@ impl RolloutFlags {
             stale_after: self.stale_after,
             provision: self.provision,
             allow_downgrade: self.allow_downgrade,
+            no_restore_point: self.no_restore_point.clone(),
         }
     }
 }

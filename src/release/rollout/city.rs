@@ -67,6 +67,7 @@ impl Rollout<'_> {
             to: self.release.manifest.version.clone(),
             result: CityResult::Skipped,
             reason: None,
+            restore_point: None,
             ms: 0,
             changes: 0,
             blocked: false,
@@ -117,7 +118,8 @@ impl Rollout<'_> {
             c.bar.finish_and_clear();
             return Ok(CityResult::Already);
         }
-        // 2. the city database at the schema version the release needs
+        // 2. a restore point, then the city database at the schema version the release needs
+        self.restore_point_step(c, out)?;
         self.schema_step(c)?;
         // 3. the city lock, each server prepared (provisioned, the release installed) under it
         let (_controller_lock, done) = self.lock_step(c, &pre.work, out)?;
@@ -134,7 +136,13 @@ impl Rollout<'_> {
         let previous = pre.previous();
         let switched = self.switch_city(c, &previous, out)?;
         // 6. business data after the switch and the health gate
-        self.verify(c, before, &switched, &previous)?;
+        self.verify(
+            c,
+            before,
+            &switched,
+            &previous,
+            out.restore_point.as_deref(),
+        )?;
         // 7. keep the last N releases, never the current or the previous; unlock
         self.finalize(c, &previous);
         c.bar.finish_and_clear();

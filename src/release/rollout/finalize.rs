@@ -104,6 +104,7 @@ impl Rollout<'_> {
             ms: out.ms,
             changes: out.changes,
             reason: out.reason.clone(),
+            restore_point: out.restore_point.clone(),
         });
     }
 }

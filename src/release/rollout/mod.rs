@@ -22,6 +22,7 @@ pub mod lock;
 mod outcome;
 mod preflight;
 mod prepare;
+mod restore_point;
 mod switch;
 mod upload;
 mod verify;

@@ -58,6 +58,9 @@ pub struct Options {
     /// Roll out a release older than one a city runs (refused otherwise).
     #[serde(default)]
     pub allow_downgrade: bool,
+    /// Go on without a restore point where none can be taken, for this reason (audited).
+    #[serde(default)]
+    pub no_restore_point: Option<String>,
 }
 
 mod humantime_serde_secs {
@@ -86,6 +89,10 @@ pub struct Outcome {
     pub result: CityResult,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// The backup taken before anything of the release could change the city database
+    /// (`jinbao db restore CITY --before-run RUN`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restore_point: Option<String>,
     pub ms: u64,
     /// Changes made: resources provisioned plus servers switched.
     pub changes: u64,

@@ -16,6 +16,7 @@ impl Rollout<'_> {
         before: data_gate::Counts,
         switched: &[usize],
         previous: &HashMap<usize, Option<String>>,
+        restore_point: Option<&str>,
     ) -> Result<(), Stop> {
         let p = &c.site.profile;
         if let Err(why) = data_gate::compare(
@@ -27,10 +28,16 @@ impl Rollout<'_> {
             self.halt.store(true, Ordering::Relaxed);
             let back = self.roll_back(c.site, switched, previous);
             self.unlock(c);
-            let why = match back {
+            let mut why = match back {
                 Ok(()) => format!("data gate: {why}"),
                 Err(e) => format!("data gate: {why}; the rollback failed too: {e}"),
             };
+            if let Some(id) = restore_point {
+                why.push_str(&format!(
+                    "; the rows as they were are in restore point {id}: jinbao db restore {} --before-run {}",
+                    c.city, self.journal.run
+                ));
+            }
             return Err(c.fail(CityResult::RolledBack, why));
         }
         Ok(())

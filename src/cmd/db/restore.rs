@@ -1,0 +1,216 @@
+//! `jinbao db restore CITY [--backup ID | --time T | --before-run RUN] [--into NAME |
+//! --in-place]`: by default into a new database beside the live one, nothing replaced, so
+//! rows can be compared and copied back; `--in-place` replaces the live database after a
+//! question (or `--yes`), inside the city's maintenance window, keeping the live one as a
+//! backup first, and is audited.
+
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+use clap::Args;
+use serde::Serialize;
+
+use crate::backup::{self, Point};
+use crate::cli::ConfirmArgs;
+use crate::context::Ctx;
+use crate::error::{Exit, fail};
+use crate::profile::target::TargetSpec;
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The city whose database is restored
+    #[arg(value_name = "CITY")]
+    pub city: String,
+    /// This backup, an id `jinbao db backups CITY` lists [default: the latest]
+    #[arg(long, value_name = "ID", conflicts_with_all = ["time", "before_run"])]
+    pub backup: Option<String>,
+    /// The database as it was at this time, e.g. "2026-12-03 14:30" (+08:00) or RFC 3339
+    /// (PostgreSQL; an SQLite database has backup points only)
+    #[arg(long, value_name = "TIME", value_parser = point_in_time, conflicts_with = "before_run")]
+    pub time: Option<DateTime<Utc>>,
+    /// The restore point the rollout run RUN took before it changed anything
+    #[arg(long, value_name = "RUN")]
+    pub before_run: Option<String>,
+    /// Into a new database of this name beside the live one [default: CITY_restored_ID]
+    #[arg(long, value_name = "NAME", conflicts_with = "in_place")]
+    pub into: Option<String>,
+    /// Replace the live database (asks first; inside the maintenance window; audited)
+    #[arg(long)]
+    pub in_place: bool,
+    /// Replace it outside the maintenance window, recording why
+    #[arg(long, value_name = "REASON", requires = "in_place")]
+    pub override_window: Option<String>,
+    #[command(flatten)]
+    pub confirm: ConfirmArgs,
+}
+
+#[derive(Serialize)]
+struct Restored {
+    city: String,
+    backup: String,
+    taken_at: DateTime<Utc>,
+    in_place: bool,
+    /// The new database (`--into`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    into: Option<String>,
+    /// The backup of the live database kept before it was replaced (`--in-place`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kept: Option<String>,
+    tables: usize,
+    rows: i64,
+}
+
+pub fn run(ctx: &Ctx, a: RestoreArgs) -> Result<Exit> {
+    let sites = ctx.select(&TargetSpec {
+        cities: vec![a.city.clone()],
+        ..TargetSpec::default()
+    })?;
+    let [site] = sites.as_slice() else {
+        return Err(fail(
+            Exit::Usage,
+            "db restore restores one city at a time",
+            "name one city",
+        ));
+    };
+    let p = &site.profile;
+    let point = match (&a.backup, a.time, &a.before_run) {
+        (Some(id), _, _) => Point::Id(id.clone()),
+        (_, Some(t), _) => Point::Time(t),
+        (_, _, Some(run)) => Point::BeforeRun(run.clone()),
+        _ => Point::Latest,
+    };
+    let b = backup::find(p, ctx.state_dir(), &point)?;
+    let mut out = Restored {
+        city: site.pinyin().to_string(),
+        backup: b.id.clone(),
+        taken_at: b.taken_at,
+        in_place: a.in_place,
+        into: None,
+        kept: None,
+        tables: b.tables.len(),
+        rows: b.tables.values().sum(),
+    };
+    if a.in_place {
+        ctx.window_gate(&sites, a.override_window.as_deref(), "db restore")?;
+        ask(ctx, &a, &b)?;
+        let result = backup::restore_in_place(p, ctx.state_dir(), &b);
+        audit(
+            ctx,
+            site.pinyin(),
+            format!(
+                "{} replaced by backup {}{}",
+                crate::db::describe(p),
+                b.id,
+                result
+                    .as_ref()
+                    .map(|k| format!(" (the live one kept as backup {})", k.id))
+                    .unwrap_or_default()
+            ),
+            result.is_ok(),
+        )?;
+        out.kept = Some(result?.id);
+    } else {
+        let name = a.into.clone().unwrap_or_else(|| {
+            format!(
+                "{}_restored_{}",
+                site.pinyin(),
+                b.id.to_lowercase().replace('-', "_")
+            )
+        });
+        let path = backup::into_path(p, &name)?;
+        ctx.audit_gate("db restore")?;
+        let result = backup::restore_into(p, ctx.state_dir(), &b, &path);
+        audit(
+            ctx,
+            site.pinyin(),
+            format!("backup {} restored into {}", b.id, path.display()),
+            result.is_ok(),
+        )?;
+        result?;
+        out.into = Some(path.display().to_string());
+    }
+    print(ctx, &out)?;
+    Ok(Exit::Success)
+}
+
+/// Asks on a terminal; without one, only --yes replaces a live database.
+fn ask(ctx: &Ctx, a: &RestoreArgs, b: &backup::Backup) -> Result<()> {
+    if ctx.yes || a.confirm.yes {
+        return Ok(());
+    }
+    let what = format!(
+        "replace {}'s live database with backup {} (taken {})",
+        a.city,
+        b.id,
+        crate::clock::shown(&b.taken_at)
+    );
+    if !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        return Err(fail(
+            Exit::Usage,
+            format!("db restore --in-place would {what}, and nobody was asked"),
+            "restore --into a new database to look first, or run again with --yes",
+        ));
+    }
+    if !ctx.confirm(&format!("{what}? (the live one is kept as a backup first)"))? {
+        return Err(fail(Exit::Failure, "nothing restored", ""));
+    }
+    Ok(())
+}
+
+fn audit(ctx: &Ctx, city: &str, what: String, ok: bool) -> Result<()> {
+    crate::state::audit::record(
+        ctx.state_dir(),
+        crate::state::audit::Entry {
+            action: "db restore",
+            targets: vec![city.to_string()],
+            what,
+            result: if ok { "ok" } else { "failed" },
+            identity: None,
+        },
+    )?;
+    Ok(())
+}
+
+fn print(ctx: &Ctx, r: &Restored) -> Result<()> {
+    let p = &ctx.printer;
+    if p.json {
+        return Ok(p.json(r)?);
+    }
+    let counted = format!(
+        "{} in {}, as the backup recorded",
+        crate::numbers::plural(r.rows as usize, "row"),
+        crate::numbers::plural(r.tables, "table")
+    );
+    match (&r.into, &r.kept) {
+        (Some(into), _) => p.text(format!(
+            "{}: backup {} restored into {into} ({counted}); the live database is untouched\n\
+             compare: jinbao data compare {} --source {into}",
+            r.city, r.backup, r.city
+        ))?,
+        (_, kept) => p.text(format!(
+            "{}: the live database is now backup {} ({counted}); what it held before is backup {}",
+            r.city,
+            r.backup,
+            kept.as_deref().unwrap_or("-")
+        ))?,
+    }
+    Ok(())
+}
+
+/// `--time`: RFC 3339, or a date and time in the province's zone.
+fn point_in_time(text: &str) -> Result<DateTime<Utc>, String> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    for format in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"] {
+        if let Ok(naive) = chrono::NaiveDateTime::parse_from_str(text, format) {
+            return naive
+                .and_local_timezone(crate::clock::province_zone())
+                .single()
+                .map(|t| t.with_timezone(&Utc))
+                .ok_or_else(|| format!("`{text}`: not a single point in time"));
+        }
+    }
+    Err(format!(
+        "`{text}`: write a time like \"2026-12-03 14:30\" (+08:00) or 2026-12-03T14:30:00+08:00"
+    ))
+}

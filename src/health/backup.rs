@@ -1,0 +1,141 @@
+//! A city database's backups as health sees them: the age of the last backup and of the last
+//! good drill, against the profile's `backup.max_age` and `backup.drill_max_age`. A city with
+//! no backup and no requirement has no rows: there is nothing to say.
+
+use std::path::Path;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use super::{Check, Status};
+use crate::profile::{Engine, Site};
+
+pub fn backup_checks(site: &Site, records: &Path, now: DateTime<Utc>) -> Vec<Check> {
+    let city = site.pinyin();
+    let settings = &site.profile.backup;
+    let (backups, problems) = crate::backup::list(records, city);
+    let required = !settings.max_age.is_zero();
+    if backups.is_empty() && !required && settings.drill_max_age.is_zero() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let backup = match backups.last() {
+        None if site.profile.database.engine == Engine::Postgres => Check::new(
+            city,
+            None,
+            "backup",
+            Status::Critical,
+            "no backup: its PostgreSQL server is backed up with pgBackRest, which jinbao does not set up yet",
+        ),
+        None => Check::new(city, None, "backup", Status::Critical, "no backup yet")
+            .hint(format!("jinbao db backup {city}")),
+        Some(b) => {
+            let age = age(now, b.taken_at);
+            let status = if required && age > settings.max_age * 2 {
+                Status::Critical
+            } else if required && age > settings.max_age {
+                Status::Warning
+            } else {
+                Status::Ok
+            };
+            let mut check = Check::new(
+                city,
+                None,
+                "backup",
+                status,
+                format!(
+                    "{}, {} ago ({}, {:.1} MB)",
+                    b.id,
+                    crate::numbers::span(age.as_secs_f64()),
+                    b.reason,
+                    b.size_bytes as f64 / 1e6
+                ),
+            )
+            .perf(
+                format!("{city}_backup_age"),
+                age.as_secs_f64(),
+                "s",
+                required.then_some(settings.max_age.as_secs_f64()),
+                required.then_some(settings.max_age.as_secs_f64() * 2.0),
+            );
+            if status != Status::Ok {
+                check = check.hint(format!("jinbao db backup {city}"));
+            }
+            check
+        }
+    };
+    // a backup recorded whose file is gone is no backup: said, never passed over
+    out.push(match problems.first() {
+        Some(p) if backup.status == Status::Ok => Check {
+            status: Status::Warning,
+            ..backup
+        }
+        .hint(format!("{p} (jinbao db backups {city})")),
+        _ => backup,
+    });
+    out.push(drill_check(site, records, now));
+    out
+}
+
+fn drill_check(site: &Site, records: &Path, now: DateTime<Utc>) -> Check {
+    let city = site.pinyin();
+    let max = site.profile.backup.drill_max_age;
+    let drills = crate::state::backups::drill_history(records, city).records;
+    let hint = format!("jinbao db drill {city}");
+    if let Some(d) = drills.last().filter(|d| !d.ok) {
+        return Check::new(
+            city,
+            None,
+            "drill",
+            Status::Critical,
+            format!(
+                "the last drill (backup {}) failed: {}",
+                d.backup,
+                d.problems.join("; ")
+            ),
+        )
+        .hint(hint);
+    }
+    match drills.iter().rev().find(|d| d.ok) {
+        None => Check::new(
+            city,
+            None,
+            "drill",
+            if max.is_zero() {
+                Status::Ok
+            } else {
+                Status::Warning
+            },
+            "no drill yet: no backup restored and checked",
+        )
+        .hint(hint),
+        Some(d) => {
+            let age = age(now, d.at);
+            let late = !max.is_zero() && age > max;
+            let check = Check::new(
+                city,
+                None,
+                "drill",
+                if late { Status::Warning } else { Status::Ok },
+                format!(
+                    "last good {} ago (backup {}, {} rows checked)",
+                    crate::numbers::span(age.as_secs_f64()),
+                    d.backup,
+                    d.rows_checked
+                ),
+            )
+            .perf(
+                format!("{city}_drill_age"),
+                age.as_secs_f64(),
+                "s",
+                (!max.is_zero()).then_some(max.as_secs_f64()),
+                None,
+            );
+            if late { check.hint(hint) } else { check }
+        }
+    }
+}
+
+fn age(now: DateTime<Utc>, then: DateTime<Utc>) -> Duration {
+    (now - then).to_std().unwrap_or_default()
+}

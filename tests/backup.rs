@@ -1,0 +1,254 @@
+//! `jinbao db backup|backups|restore|drill` on the sandbox (SQLite): backups that restore,
+//! restore points before migrations, drills, health's backup and drill rows, and the faults
+//! (a killed backup, a damaged backup file, a restore that must not replace).
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::common::{jinbao, run};
+
+/// Hebi imported from synthetic extracts (one county is enough); returns the county.
+fn imported_hebi(state: &Path) -> String {
+    let out = state.join("extracts");
+    let r = run(jinbao(state).args([
+        "data",
+        "synth",
+        "hebi",
+        "--persons",
+        "800",
+        "--seed",
+        "5",
+        "--json",
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let county = &r.json()["counties"][0];
+    let (code, folder) = (
+        county["code"].as_str().unwrap().to_string(),
+        county["folder"].as_str().unwrap().to_string(),
+    );
+    let r = run(jinbao(state).args(["db", "migrate", "hebi"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(jinbao(state).args(["data", "import", "hebi", "--county", &code, &folder]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    code
+}
+
+fn count(state: &Path, table: &str) -> i64 {
+    let db = rusqlite::Connection::open(state.join("sandbox/db/hebi.sqlite")).unwrap();
+    db.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+        .unwrap()
+}
+
+fn backups(state: &Path) -> Vec<Value> {
+    let r = run(jinbao(state).args(["db", "backups", "hebi", "--json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    r.json().as_array().unwrap().clone()
+}
+
+/// The sandbox path: backup after an import, rows deleted behind jinbao's back, the
+/// restore in place brings every row back (counts and `data compare`), a drill passes and
+/// health shows both.
+#[test]
+fn a_backup_restores_rows_deleted_behind_jinbaos_back() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    let county = imported_hebi(state);
+    let before = (count(state, "person"), count(state, "contribution"));
+    assert!(before.0 > 0 && before.1 > 0, "{before:?}");
+
+    let r = run(jinbao(state).args(["--yes", "db", "backup", "hebi", "--json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let taken = &r.json()[0]["backup"];
+    assert_eq!(taken["tables"]["person"], before.0, "{taken}");
+    assert_eq!(taken["reason"], "by hand");
+    let file = state
+        .join("backups/hebi")
+        .join(taken["file"].as_str().unwrap());
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+        0o600,
+        "a backup holds the insured's records"
+    );
+
+    // rows deleted behind jinbao's back
+    let db = rusqlite::Connection::open(state.join("sandbox/db/hebi.sqlite")).unwrap();
+    db.execute_batch(
+        "DELETE FROM contribution WHERE rowid % 10 = 0; DELETE FROM person WHERE rowid % 7 = 0 AND id_number NOT IN (SELECT id_number FROM contribution);",
+    )
+    .unwrap();
+    drop(db);
+    assert!(count(state, "contribution") < before.1);
+
+    // into a new database beside the live one: the live one untouched, the difference seen
+    let r = run(jinbao(state).args(["db", "restore", "hebi", "--into", "hebi_look", "--json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let look = r.json()["into"].as_str().unwrap().to_string();
+    assert!(
+        count(state, "contribution") < before.1,
+        "the live database is untouched"
+    );
+    let compare = |source: &str| {
+        run(jinbao(state).args([
+            "data", "compare", "hebi", "--county", &county, "--source", source, "--json",
+        ]))
+    };
+    assert_eq!(compare(&look).code, 3, "the deleted rows are told");
+    // --into never replaces a database
+    let r = run(jinbao(state).args(["db", "restore", "hebi", "--into", "hebi_look"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("already exists"), "{}", r.stderr);
+
+    // in place: without a terminal, only --yes
+    let r = run(jinbao(state).args(["db", "restore", "hebi", "--in-place"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("nobody was asked"), "{}", r.stderr);
+    let r = run(jinbao(state).args(["--yes", "db", "restore", "hebi", "--in-place", "--json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let kept = r.json()["kept"].as_str().unwrap().to_string();
+    assert_eq!(
+        (count(state, "person"), count(state, "contribution")),
+        before
+    );
+    assert_eq!(compare(&look).code, 0, "no difference after the restore");
+    // what the live database held before is a backup of its own, and the restore is audited
+    assert!(
+        backups(state)
+            .iter()
+            .any(|b| b["id"] == kept.as_str() && b["reason"] == "before restore")
+    );
+    let audit = std::fs::read_to_string(state.join("audit.jsonl")).unwrap();
+    assert!(
+        audit.contains("\"db restore\"") && audit.contains(&kept),
+        "{audit}"
+    );
+
+    // a drill restores the latest backup into a scratch database and checks it
+    let r = run(jinbao(state).args(["db", "drill", "hebi", "--json"]));
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert_eq!(r.json()[0]["drill"]["ok"], true);
+    let listed = backups(state);
+    assert_eq!(listed.last().unwrap()["verified"], true, "{listed:?}");
+    let r = run(jinbao(state).args(["health", "hebi", "--only", "backup,drill", "--json"]));
+    let health = r.json();
+    let checks: Vec<&Value> = health["cities"][0]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["check"] == "backup" || c["check"] == "drill")
+        .collect();
+    assert_eq!(checks.len(), 2, "{}", r.stdout);
+    assert!(checks.iter().all(|c| c["status"] == "OK"), "{checks:?}");
+}
+
+/// SQLite keeps backup points only: `--time` says so and names the backup before it.
+#[test]
+fn sqlite_has_no_point_in_time() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    imported_hebi(state);
+    let r = run(jinbao(state)
+        .env("JINBAO_NOW", "2026-12-01T01:00:00Z")
+        .args(["db", "backup", "hebi"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(jinbao(state).args(["db", "restore", "hebi", "--time", "2026-12-02 10:00"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("backup points only") && r.stderr.contains("20261201T010000Z"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// A migration takes a restore point first; a database that cannot be backed up is not
+/// migrated unless the reason is given (audited).
+#[test]
+fn a_migration_takes_a_restore_point_first() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    let r = run(jinbao(state).args(["db", "migrate", "hebi", "--to", "3"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(jinbao(state).args(["db", "migrate", "hebi", "--json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let point = r.json()[0]["restore_point"].as_str().unwrap().to_string();
+    let listed = backups(state);
+    let b = listed.iter().find(|b| b["id"] == point.as_str()).unwrap();
+    assert_eq!(b["reason"], "before db migrate");
+    assert_eq!(b["schema_version"], 3, "taken before the first migration");
+
+    // the backups folder cannot be written: no migration without a restore point
+    let r = run(jinbao(state).args(["db", "migrate", "xuchang", "--to", "3"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let blocked = state.join("backups/xuchang");
+    std::fs::create_dir_all(blocked.parent().unwrap()).unwrap();
+    std::fs::write(&blocked, "not a folder").unwrap();
+    let r = run(jinbao(state).args(["db", "migrate", "xuchang"]));
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(
+        r.stdout.contains("no migration without a restore point"),
+        "{}",
+        r.stdout
+    );
+    let r = run(jinbao(state).args(["db", "status", "xuchang", "--json"]));
+    assert_eq!(r.json()[0]["current"], 3, "nothing migrated: {}", r.stdout);
+    let r = run(jinbao(state).args([
+        "db",
+        "migrate",
+        "xuchang",
+        "--no-restore-point",
+        "backup disk replaced tonight",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let audit = std::fs::read_to_string(state.join("audit.jsonl")).unwrap();
+    assert!(audit.contains("backup disk replaced tonight"), "{audit}");
+}
+
+/// A backup killed mid-copy leaves the backups before whole and listed; its partial file is
+/// never listed and goes with the next backup. A backup file changed since is refused by
+/// restore and fails its drill (and health says so).
+#[test]
+fn a_killed_backup_and_a_damaged_one() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    imported_hebi(state);
+    let r = run(jinbao(state).args(["db", "backup", "hebi"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // what a backup killed mid-copy leaves: a partial file of a process that is gone
+    let dir = state.join("backups/hebi");
+    let partial = dir.join(".20261203T000000Z.999999999.partial");
+    std::fs::write(&partial, b"half a database").unwrap();
+    assert_eq!(backups(state).len(), 1);
+    let r = run(jinbao(state).args(["db", "drill", "hebi"]));
+    assert_eq!(r.code, 0, "the backup before is whole: {}", r.stdout);
+    let r = run(jinbao(state).args(["db", "backup", "hebi"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        !partial.exists(),
+        "the next backup removes what a killed one left"
+    );
+    assert_eq!(backups(state).len(), 2);
+
+    // the latest backup's file damaged
+    let last = backups(state).last().unwrap().clone();
+    let file = dir.join(last["file"].as_str().unwrap());
+    let mut bytes = std::fs::read(&file).unwrap();
+    let n = bytes.len();
+    bytes[n - 100] ^= 0xff;
+    std::fs::write(&file, bytes).unwrap();
+    let r = run(jinbao(state).args(["db", "restore", "hebi", "--into", "hebi_x"]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("changed since it was taken"),
+        "{}",
+        r.stderr
+    );
+    assert!(!state.join("sandbox/db/hebi_x.sqlite").exists());
+    let r = run(jinbao(state).args(["db", "drill", "hebi", "--json"]));
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert_eq!(r.json()[0]["drill"]["ok"], false);
+    let r = run(jinbao(state).args(["health", "hebi", "--only", "drill", "--json"]));
+    assert_eq!(r.code, 2, "a failed drill is CRITICAL: {}", r.stdout);
+}
