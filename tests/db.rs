@@ -501,3 +501,38 @@ fn baseline_adopts_an_existing_database() {
     assert!(r.stdout.contains("differs"), "{}", r.stdout);
     let _ = Path::new("");
 }
+
+/// Roles belong to the whole PostgreSQL cluster: several `db init` processes at once (other
+/// cities, other test runs) must not fail each other with "tuple concurrently updated" (seen
+/// once `db init` also granted `pg_monitor`: its lock was only inside one process).
+#[test]
+fn concurrent_inits_of_several_processes_on_one_cluster() {
+    let Some(_pg) = pg::available("concurrent_inits_of_several_processes_on_one_cluster") else {
+        return;
+    };
+    let state = tempfile::tempdir().unwrap();
+    let dbs: Vec<String> = (0..6).map(|i| format!("jinbao_t_init_race_{i}")).collect();
+    for round in 0..3 {
+        for db in &dbs {
+            pg::drop_db(db);
+        }
+        let results: Vec<common::Run> = std::thread::scope(|scope| {
+            let handles: Vec<_> = dbs
+                .iter()
+                .map(|db| {
+                    let state = state.path();
+                    scope.spawn(move || {
+                        run(pg::jinbao(state, Some(db)).args(["db", "init", "zhoukou"]))
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        for r in results {
+            assert_eq!(r.code, 0, "round {round}: {}{}", r.stdout, r.stderr);
+        }
+    }
+    for db in &dbs {
+        pg::drop_db(db);
+    }
+}

@@ -57,13 +57,19 @@ fn init_pg(p: &SiteProfile) -> Result<InitReport, StoreError> {
     let fail = |e: postgres::Error| StoreError::Other(format!("{target}: {}", db::pg_message(&e)));
     let mut admin = db::connect_pg(p, Account::Admin, Some("postgres"))?;
     // roles and databases belong to the whole cluster: two cities changing the same role at
-    // once fail with "tuple concurrently updated", so one city at a time does this part
+    // once fail with "tuple concurrently updated", so one city at a time does this part, in
+    // this process (the mutex) and across every jinbao on the cluster (an advisory lock in
+    // the maintenance database, held until the roles' transaction ends)
     let cluster = CLUSTER.lock().unwrap_or_else(|p| p.into_inner());
+    let mut roles_tx = admin.transaction().map_err(fail)?;
+    roles_tx
+        .batch_execute("SELECT pg_advisory_xact_lock(hashtext('jinbao: cluster roles'))")
+        .map_err(fail)?;
 
     let roles = &p.database.roles;
     let mut report_roles = Vec::new();
     for account in [&roles.migrator, &roles.app, &roles.readonly] {
-        let exists = admin
+        let exists = roles_tx
             .query_opt(
                 "SELECT 1 FROM pg_roles WHERE rolname = $1",
                 &[&account.user],
@@ -78,7 +84,7 @@ fn init_pg(p: &SiteProfile) -> Result<InitReport, StoreError> {
             None => String::new(),
         };
         let verb = if exists { "ALTER" } else { "CREATE" };
-        admin
+        roles_tx
             .batch_execute(&format!(
                 "{verb} ROLE {} LOGIN NOSUPERUSER NOCREATEROLE{password}",
                 ident(&account.user)
@@ -92,6 +98,11 @@ fn init_pg(p: &SiteProfile) -> Result<InitReport, StoreError> {
 
     let migrator = ident(&roles.migrator.user);
     let (app, ro) = (ident(&roles.app.user), ident(&roles.readonly.user));
+    // health reads the server's sessions and slots as the read-only role
+    roles_tx
+        .batch_execute(&format!("GRANT pg_monitor TO {ro}"))
+        .map_err(fail)?;
+    roles_tx.commit().map_err(fail)?;
     let exists = admin
         .query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&dbname])
         .map_err(fail)?
@@ -131,7 +142,6 @@ fn init_pg(p: &SiteProfile) -> Result<InitReport, StoreError> {
              GRANT SELECT ON TABLES TO {ro};
          GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {s} TO {app};
          GRANT SELECT ON ALL TABLES IN SCHEMA {s} TO {ro};
-         GRANT pg_monitor TO {ro};
          ALTER ROLE {migrator} IN DATABASE {d} SET search_path = {s};
          ALTER ROLE {app} IN DATABASE {d} SET search_path = {s};
          ALTER ROLE {ro} IN DATABASE {d} SET search_path = {s};"
