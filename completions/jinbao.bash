@@ -1530,7 +1530,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__db__subcmd__restore)
-            opts="-y -v -q -h --backup --time --before-run --into --in-place --override-window --yes --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
+            opts="-y -j -v -q -h --backup --time --before-run --into --in-place --override-window --yes --jobs --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1553,6 +1553,14 @@ _jinbao() {
                     return 0
                     ;;
                 --override-window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1026,6 +1026,7 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcom
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from restore" -l before-run -d 'The restore point the rollout run RUN took before it changed anything' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from restore" -l into -d 'Into a new database of this name beside the live one [default: CITY_restored_ID]' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from restore" -l override-window -d 'Replace it outside the maintenance window, recording why' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from restore" -s j -l jobs -d 'Servers worked on at once' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from restore" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from restore" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
 production\t''
@@ -1038,6 +1039,7 @@ always\t''
 never\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from restore" -l in-place -d 'Replace the live database (asks first; inside the maintenance window; audited)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from restore" -s y -l yes -d 'Answer yes to the confirmation (nothing is asked when stdin is not a terminal: the command then stops unless --yes is given)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from restore" -l accept-new-host-keys -d 'Record the host key of a host missing from known_hosts (a changed key is always refused)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from restore" -l json -d 'Machine-readable JSON on stdout, nothing else mixed in (docs/json.md)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from restore" -s v -l verbose -d 'More detail (repeat for debug logs)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and __fish_seen_subcommand_from restore" -s q -l quiet -d 'Only errors'

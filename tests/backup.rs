@@ -126,12 +126,34 @@ fn a_backup_restores_rows_deleted_behind_jinbaos_back() {
         "{audit}"
     );
 
+    // the assessment counts backups as verified only after a good drill (within the
+    // profile's period, when it sets one: then it says so)
+    let standing = |extra: &[&str]| {
+        let r = run(jinbao(state)
+            .args(extra)
+            .args(["status", "hebi", "--offline", "--json"]));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        r.json()[0].clone()
+    };
+    assert_eq!(standing(&[])["backups"]["verified"], false);
+    let required = standing(&["--set", "backup.drill_max_age=30d"]);
+    assert!(
+        required["attention"].to_string().contains("not verified"),
+        "{required}"
+    );
+
     // a drill restores the latest backup into a scratch database and checks it
     let r = run(jinbao(state).args(["db", "drill", "hebi", "--json"]));
     assert_eq!(r.code, 0, "{}", r.stdout);
     assert_eq!(r.json()[0]["drill"]["ok"], true);
     let listed = backups(state);
     assert_eq!(listed.last().unwrap()["verified"], true, "{listed:?}");
+    assert_eq!(standing(&[])["backups"]["verified"], true);
+    let required = standing(&["--set", "backup.drill_max_age=30d"]);
+    assert!(
+        !required["attention"].to_string().contains("not verified"),
+        "{required}"
+    );
     let r = run(jinbao(state).args(["health", "hebi", "--only", "backup,drill", "--json"]));
     let health = r.json();
     let checks: Vec<&Value> = health["cities"][0]["checks"]

@@ -658,8 +658,19 @@ fn a_data_gate_rolls_back_and_halts_later_waves() {
         "--before-run",
         &run_id,
         "--in-place",
+        "--json",
     ]));
     assert_eq!(r2.code, 0, "{}", r2.stderr);
+    // the application was stopped for the restore and started again, healthy
+    let restarted = r2.json()["restarted"].clone();
+    assert!(
+        restarted
+            .as_array()
+            .is_some_and(|a| a.iter().any(|h| h == "hebi/hebi-app1")),
+        "{restarted}"
+    );
+    let h = run(jinbao(state).args(["health", "hebi", "--only", "service,app"]));
+    assert_eq!(h.code, 0, "{}", h.stdout);
     let db = rusqlite::Connection::open(state.join("sandbox/db/hebi.sqlite")).unwrap();
     let persons: i64 = db
         .query_row("SELECT count(*) FROM person", [], |r| r.get(0))

@@ -50,6 +50,9 @@ pub struct SiteAssessment {
     pub attention_level: u8,
     /// Why it needs attention, worst first.
     pub attention: Vec<Note>,
+    /// The city database's backups, when it has some or its profile requires them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backups: Option<BackupStanding>,
     /// Lines of its histories that could not be read: what the assessment rests on is
     /// incomplete (the command warns of each).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -62,6 +65,49 @@ pub struct SiteAssessment {
     pub record: Record,
     #[serde(skip)]
     pub province: bool,
+}
+
+/// A city database's backups as the assessment counts them.
+#[derive(Debug, Clone, Serialize)]
+pub struct BackupStanding {
+    /// The last backup kept, and when it was taken (RFC 3339).
+    pub last: Option<String>,
+    pub last_at: Option<String>,
+    /// When a drill last restored a backup and found it as recorded.
+    pub last_good_drill: Option<String>,
+    /// Counted as verified: a good drill within the profile's `backup.drill_max_age` (any
+    /// good drill where the profile sets none).
+    pub verified: bool,
+}
+
+impl BackupStanding {
+    fn of(site: &Site, b: &record::Backups, now: DateTime<Utc>) -> Option<BackupStanding> {
+        let s = &site.profile.backup;
+        let required = !s.max_age.is_zero() || !s.drill_max_age.is_zero();
+        if b.last.is_none() && b.last_good_drill.is_none() && !required {
+            return None;
+        }
+        let verified = b.last_good_drill.is_some_and(|at| {
+            s.drill_max_age.is_zero() || (now - at).to_std().unwrap_or_default() <= s.drill_max_age
+        });
+        Some(BackupStanding {
+            last: b.last.as_ref().map(|(id, _)| id.clone()),
+            last_at: b.last.as_ref().map(|(_, at)| at.to_rfc3339()),
+            last_good_drill: b.last_good_drill.map(|at| at.to_rfc3339()),
+            verified,
+        })
+    }
+}
+
+/// What `Note::BackupsUnverified` says, in each language (beside the note's two long
+/// matches, which would grow past their size).
+fn unverified(city: &str, days: u64, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!(
+            "its backups are not verified: no good drill in {days} days (jinbao db drill {city})"
+        ),
+        Lang::Zh => format!("备份未经验证：{days} 天内无成功的恢复演练（jinbao db drill {city}）"),
+    }
 }
 
 impl SiteAssessment {
@@ -268,6 +314,7 @@ fn assess_site(
         }),
         attention_level: 0,
         attention: Vec::new(),
+        backups: BackupStanding::of(site, &r.backups, frame.now),
         unreadable: r.unreadable.clone(),
         details,
         criteria,
@@ -275,6 +322,17 @@ fn assess_site(
         province,
     };
     let mut reasons = attention(&a, plan, frame.now);
+    // backups no drill verified within the period the profile requires: to watch
+    let period = site.profile.backup.drill_max_age;
+    if !period.is_zero() && a.backups.as_ref().is_some_and(|b| !b.verified) {
+        reasons.push((
+            1,
+            Note::BackupsUnverified {
+                city: a.city.clone(),
+                days: period.as_secs() / 86_400,
+            },
+        ));
+    }
     reasons.sort_by_key(|(level, _)| std::cmp::Reverse(*level));
     a.attention_level = reasons.first().map_or(0, |(l, _)| *l);
     a.attention = reasons.into_iter().map(|(_, why)| why).collect();

@@ -152,6 +152,11 @@ pub enum Note {
     HealthWarning {
         when: String,
     },
+    /// No drill found a backup of the city database whole within the profile's period.
+    BackupsUnverified {
+        city: String,
+        days: u64,
+    },
     HealthBad {
         status: String,
         when: String,
@@ -368,6 +373,7 @@ impl Note {
                 plural(*lines, "line")
             ),
             Note::HealthWarning { when } => format!("health WARNING at {when}"),
+            Note::BackupsUnverified { city, days } => super::unverified(city, *days, Lang::En),
             Note::HealthBad { status, when, city } => {
                 format!("health {status} at {when} (jinbao health {city})")
             }
@@ -518,6 +524,7 @@ impl Note {
                 format!("其历史记录有 {lines} 行无法读取：此处所示可能不完整")
             }
             Note::HealthWarning { when } => format!("{when} 健康检查 WARNING"),
+            Note::BackupsUnverified { city, days } => super::unverified(city, *days, Lang::Zh),
             Note::HealthBad { status, when, city } => {
                 format!("{when} 健康检查 {status}（jinbao health {city}）")
             }

@@ -75,6 +75,17 @@ pub struct Record {
     pub remembered: BTreeMap<String, String>,
     /// Lines of the histories above that could not be read (left out of them).
     pub unreadable: Vec<crate::state::Unreadable>,
+    /// The city database's last backup and last good drill.
+    pub backups: Backups,
+}
+
+/// What the records say of a city database's backups.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Backups {
+    /// The last backup whose file is kept: its id and time.
+    pub last: Option<(String, DateTime<Utc>)>,
+    /// The last drill that restored a backup and found it as recorded.
+    pub last_good_drill: Option<DateTime<Utc>>,
 }
 
 /// Reads the record of `site` as of `now`, looking `window_days` back for health runs.
@@ -103,6 +114,12 @@ pub fn gather(
         u.push(e);
         None
     });
+    let (kept, _) = crate::backup::list(state, city);
+    let drills = take(crate::state::backups::drill_history(state, city), u);
+    let backups = Backups {
+        last: kept.last().map(|b| (b.id.clone(), b.taken_at)),
+        last_good_drill: drills.iter().rev().find(|d| d.ok).map(|d| d.at),
+    };
     Record {
         facts,
         ledger,
@@ -112,6 +129,7 @@ pub fn gather(
         concentration,
         remembered,
         unreadable,
+        backups,
     }
 }
 

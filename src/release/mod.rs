@@ -11,6 +11,7 @@ pub mod remote;
 pub mod rollback;
 pub mod rollout;
 pub mod run;
+pub mod service;
 pub mod timings;
 pub mod version;
 

@@ -354,6 +354,52 @@ pub fn rollback_script(
     s
 }
 
+/// Stops the application where a release is installed (nothing installed: nothing to stop),
+/// as `restart` would have started it: systemd's unit, the process of its pid file, or the
+/// local host's marker.
+pub fn stop_script(root: &str, install: &str, service: &str, local: bool) -> String {
+    let mut s = format!(
+        "I={i}; export JINBAO_HOST_ROOT={r}\n{lines}{STEP_FN}[ -e \"$I/current\" ] || exit 0\n",
+        i = q(root, install),
+        r = shell_quote(root),
+        lines = crate::script_lines::SHELL,
+    );
+    let failed = fail_with("stop", &format!("cannot stop {service}"));
+    if local {
+        let running = q(root, &format!("{SERVICE_DIR}/{service}.running"));
+        s.push_str(&format!("rm -f {running} || {failed}\nstep stop\n"));
+    } else {
+        s.push_str(&format!(
+            "if [ -d /run/systemd/system ]; then out=$(systemctl stop {n} 2>&1) || fail stop \"$out\"; \
+             else p=$(cat {pid} 2>/dev/null) && kill \"$p\" 2>/dev/null; fi\nstep stop\n",
+            n = shell_quote(service),
+            pid = shell_quote(&format!("{SERVICE_DIR}/{service}.pid")),
+        ));
+    }
+    s
+}
+
+/// Starts the application of the installed release again and waits for its health check.
+pub fn start_script(
+    root: &str,
+    install: &str,
+    service: (&str, &str),
+    local: bool,
+    health_cmd: &str,
+    timeout: u64,
+) -> String {
+    let mut s = format!(
+        "I={i}; export JINBAO_HOST_ROOT={r}\n{lines}{STEP_FN}[ -e \"$I/current\" ] || exit 0\n",
+        i = q(root, install),
+        r = shell_quote(root),
+        lines = crate::script_lines::SHELL,
+    );
+    s.push_str(&restart(root, Some(service), local));
+    let unit = (!local).then_some(service.0);
+    s.push_str(&health(health_cmd, timeout, 1, unit));
+    s
+}
+
 /// Deletes releases beyond the newest `keep`, never `current` nor `previous`; then unlocks.
 pub fn finalize_script(
     root: &str,

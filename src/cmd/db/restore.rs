@@ -41,6 +41,8 @@ pub struct RestoreArgs {
     pub override_window: Option<String>,
     #[command(flatten)]
     pub confirm: ConfirmArgs,
+    #[command(flatten)]
+    pub connect: crate::cli::ConnectArgs,
 }
 
 #[derive(Serialize)]
@@ -55,6 +57,10 @@ struct Restored {
     /// The backup of the live database kept before it was replaced (`--in-place`).
     #[serde(skip_serializing_if = "Option::is_none")]
     kept: Option<String>,
+    /// With `--in-place`: the servers whose application was stopped for the restore and
+    /// started again (`city/server`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    restarted: Vec<String>,
     tables: usize,
     rows: i64,
 }
@@ -86,13 +92,28 @@ pub fn run(ctx: &Ctx, a: RestoreArgs) -> Result<Exit> {
         in_place: a.in_place,
         into: None,
         kept: None,
+        restarted: Vec::new(),
         tables: b.tables.len(),
         rows: b.tables.values().sum(),
     };
     if a.in_place {
         ctx.window_gate(&sites, a.override_window.as_deref(), "db restore")?;
         ask(ctx, &a, &b)?;
+        // the application stopped while its database is replaced, started again after
+        let fleet = crate::fleet::Fleet::of_sites(
+            &sites,
+            None,
+            |_| true,
+            a.connect.forks,
+            a.connect.accept_new_host_keys,
+        );
+        let stopped = stop_app(ctx, &fleet, site)?;
         let result = backup::restore_in_place(p, ctx.state_dir(), &b);
+        let not_started = start_app(ctx, &fleet, site, &stopped);
+        out.restarted = stopped
+            .iter()
+            .map(|i| fleet.host(*i).label().to_string())
+            .collect();
         audit(
             ctx,
             site.pinyin(),
@@ -108,6 +129,17 @@ pub fn run(ctx: &Ctx, a: RestoreArgs) -> Result<Exit> {
             result.is_ok(),
         )?;
         out.kept = Some(result?.id);
+        if !not_started.is_empty() {
+            print(ctx, &out)?;
+            return Err(fail(
+                Exit::Failure,
+                format!(
+                    "restored, but the application did not start again on {}",
+                    not_started.join("; ")
+                ),
+                format!("jinbao health {}", site.pinyin()),
+            ));
+        }
     } else {
         let name = a.into.clone().unwrap_or_else(|| {
             format!(
@@ -130,6 +162,65 @@ pub fn run(ctx: &Ctx, a: RestoreArgs) -> Result<Exit> {
     }
     print(ctx, &out)?;
     Ok(Exit::Success)
+}
+
+/// Stops the application on the city's servers; where one cannot be stopped, those stopped
+/// are started again and nothing is restored. The servers stopped.
+fn stop_app(
+    ctx: &Ctx,
+    fleet: &crate::fleet::Fleet,
+    site: &crate::profile::Site,
+) -> Result<Vec<usize>> {
+    use crate::release::service;
+    let results = service::stop(fleet, &site.profile, ctx.printer.progress());
+    let stopped: Vec<usize> = results
+        .iter()
+        .filter(|r| r.result.is_ok())
+        .map(|r| r.index)
+        .collect();
+    let failed: Vec<String> = results
+        .iter()
+        .filter_map(|r| {
+            r.result
+                .as_ref()
+                .err()
+                .map(|e| format!("{}: {e}", fleet.host(r.index).label()))
+        })
+        .collect();
+    if failed.is_empty() {
+        return Ok(stopped);
+    }
+    let again = start_app(ctx, fleet, site, &stopped);
+    Err(fail(
+        Exit::Failure,
+        format!(
+            "the application could not be stopped on {}: nothing was restored{}",
+            failed.join("; "),
+            if again.is_empty() {
+                String::new()
+            } else {
+                format!(", and it did not start again on {}", again.join("; "))
+            }
+        ),
+        format!("jinbao health {}", site.pinyin()),
+    ))
+}
+
+/// Starts the application again where it was stopped; the servers where it did not start.
+fn start_app(
+    ctx: &Ctx,
+    fleet: &crate::fleet::Fleet,
+    site: &crate::profile::Site,
+    stopped: &[usize],
+) -> Vec<String> {
+    crate::release::service::start(fleet, stopped, &site.profile, ctx.printer.progress())
+        .into_iter()
+        .filter_map(|r| {
+            r.result
+                .err()
+                .map(|e| format!("{}: {e}", fleet.host(r.index).label()))
+        })
+        .collect()
 }
 
 /// Asks on a terminal; without one, only --yes replaces a live database.
