@@ -216,6 +216,25 @@ fn a_migration_takes_a_restore_point_first() {
     );
     let r = run(jinbao(state).args(["db", "status", "xuchang", "--json"]));
     assert_eq!(r.json()[0]["current"], 3, "nothing migrated: {}", r.stdout);
+    // and health says so before anyone tries: the repository cannot take the next backup
+    let r = run(jinbao(state).args([
+        "--set",
+        "backup.max_age=1d",
+        "health",
+        "xuchang",
+        "--only",
+        "backup",
+        "--json",
+    ]));
+    assert_eq!(r.code, 2, "CRITICAL: {}", r.stdout);
+    assert!(
+        r.json()["cities"][0]["checks"][0]["value"]
+            .as_str()
+            .unwrap()
+            .contains("cannot take the next backup"),
+        "{}",
+        r.stdout
+    );
     let r = run(jinbao(state).args([
         "db",
         "migrate",

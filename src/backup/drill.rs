@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
 
-use super::{Backup, BackupError, Drill, Result, copy_private, verified_file};
+use super::{Backup, BackupError, Drill, Result, copy_verified};
 use crate::profile::SiteProfile;
 use crate::state::backups::{self as records_of, folder};
 
@@ -14,10 +14,7 @@ use crate::state::backups::{self as records_of, folder};
 pub fn drill(p: &SiteProfile, records: &Path, b: &Backup) -> Result<Drill> {
     let started = Instant::now();
     let scratch = folder(records, &b.city).join(format!(".drill-{}.sqlite", std::process::id()));
-    let checked = verified_file(records, b).and_then(|source| {
-        copy_private(&source, &scratch)?;
-        compare(p, &scratch, b)
-    });
+    let checked = copy_verified(records, b, &scratch).and_then(|_| compare(p, &scratch, b, true));
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", scratch.display()));
     }
@@ -45,21 +42,28 @@ pub fn drill(p: &SiteProfile, records: &Path, b: &Backup) -> Result<Drill> {
 }
 
 /// What differs between the database file at `path` and the backup's record: SQLite's own
-/// check, the schema version, the rows of every table.
-pub(super) fn compare(p: &SiteProfile, path: &Path, b: &Backup) -> Result<Vec<String>> {
+/// check (with `integrity`), the schema version, the rows of every table.
+pub(super) fn compare(
+    p: &SiteProfile,
+    path: &Path,
+    b: &Backup,
+    integrity: bool,
+) -> Result<Vec<String>> {
     let database = |source| BackupError::Database {
         city: b.city.clone(),
         source,
     };
     let mut conn = crate::db::connect_source(&path.display().to_string(), p).map_err(database)?;
     let mut problems = Vec::new();
-    let check = conn.rows("PRAGMA quick_check").map_err(database)?;
-    let said: Vec<String> = check
-        .iter()
-        .filter_map(|r| r.first().and_then(crate::db::Cell::text))
-        .collect();
-    if said != ["ok"] {
-        problems.push(format!("SQLite's check: {}", said.join("; ")));
+    if integrity {
+        let check = conn.rows("PRAGMA quick_check").map_err(database)?;
+        let said: Vec<String> = check
+            .iter()
+            .filter_map(|r| r.first().and_then(crate::db::Cell::text))
+            .collect();
+        if said != ["ok"] {
+            problems.push(format!("SQLite's check: {}", said.join("; ")));
+        }
     }
     drop(conn);
     let version = super::schema_version(path, p).map_err(database)?;

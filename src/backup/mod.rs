@@ -164,7 +164,7 @@ fn take_unpruned(p: &SiteProfile, records: &Path, reason: Reason) -> Result<Back
             database(e)
         })?;
     let schema_version = schema_version(&partial, p).map_err(database)?;
-    let (sha256, size_bytes) = checksum(&partial)?;
+    let (sha256, size_bytes) = hashed(&partial, None)?;
     let file = format!("{id}.sqlite");
     let whole = dir.join(&file);
     std::fs::rename(&partial, &whole).map_err(|e| file_error(&whole, e))?;
@@ -270,14 +270,15 @@ pub fn into_path(p: &SiteProfile, name: &str) -> Result<PathBuf> {
 /// Restores `b` into a new database file at `path` (from [`into_path`]); the live database
 /// is not touched. The copy is checked against the backup's record before it is in place.
 pub fn restore_into(p: &SiteProfile, records: &Path, b: &Backup, path: &Path) -> Result<()> {
-    let source = verified_file(records, b)?;
     let partial = path.with_file_name(format!(
         ".{}.{}.partial",
         path.file_name().unwrap_or_default().to_string_lossy(),
         std::process::id()
     ));
-    let copied = copy_private(&source, &partial).and_then(|_| {
-        drill::compare(p, &partial, b).and_then(|problems| {
+    // the checksum already proves every byte is the backup's: the rows are counted, SQLite's
+    // whole-file check is the drill's
+    let copied = copy_verified(records, b, &partial).and_then(|_| {
+        drill::compare(p, &partial, b, false).and_then(|problems| {
             if problems.is_empty() {
                 Ok(())
             } else {
@@ -330,21 +331,43 @@ pub fn restore_in_place(p: &SiteProfile, records: &Path, b: &Backup) -> Result<B
 
 /// The backup's file, refused when its name leaves the folder or its content changed.
 pub(crate) fn verified_file(records: &Path, b: &Backup) -> Result<PathBuf> {
-    let Some(path) = safe_file(records, b) else {
-        return Err(BackupError::NotFound {
-            city: b.city.clone(),
-            what: format!("file `{}`", b.file),
-        });
-    };
-    let (now, _) = checksum(&path)?;
-    if now != b.sha256 {
-        return Err(BackupError::Changed {
-            path: path.display().to_string(),
-            was: b.sha256.chars().take(12).collect(),
-            now: now.chars().take(12).collect(),
-        });
-    }
+    let path = recorded_file(records, b)?;
+    let (now, _) = hashed(&path, None)?;
+    same_content(&path, b, &now)?;
     Ok(path)
+}
+
+/// Copies the backup's file to the new private file `to` in one reading, checking its
+/// checksum on the way: a file that changed since is refused and its copy removed.
+pub(crate) fn copy_verified(records: &Path, b: &Backup, to: &Path) -> Result<()> {
+    let path = recorded_file(records, b)?;
+    let mut dst = crate::files::create_private(to).map_err(|e| file_error(to, e))?;
+    let checked = hashed(&path, Some(&mut dst)).and_then(|(now, _)| {
+        dst.sync_all().map_err(|e| file_error(to, e))?;
+        same_content(&path, b, &now)
+    });
+    if checked.is_err() {
+        let _ = std::fs::remove_file(to);
+    }
+    checked
+}
+
+fn recorded_file(records: &Path, b: &Backup) -> Result<PathBuf> {
+    safe_file(records, b).ok_or_else(|| BackupError::NotFound {
+        city: b.city.clone(),
+        what: format!("file `{}`", b.file),
+    })
+}
+
+fn same_content(path: &Path, b: &Backup, now: &str) -> Result<()> {
+    if now == b.sha256 {
+        return Ok(());
+    }
+    Err(BackupError::Changed {
+        path: path.display().to_string(),
+        was: b.sha256.chars().take(12).collect(),
+        now: now.chars().take(12).collect(),
+    })
 }
 
 /// A recorded file name is a plain name jinbao gave (a damaged or edited index must not
@@ -383,8 +406,9 @@ pub(crate) fn schema_version(
     Ok(Some(conn.count(&sql)? as u32).filter(|v| *v > 0))
 }
 
-fn checksum(path: &Path) -> Result<(String, u64)> {
-    use std::io::Read;
+/// The file's SHA-256 and size, read once; what is read also goes to `copy` when given.
+fn hashed(path: &Path, mut copy: Option<&mut std::fs::File>) -> Result<(String, u64)> {
+    use std::io::{Read, Write};
     let mut f = std::fs::File::open(path).map_err(|e| file_error(path, e))?;
     let mut h = sha2::Sha256::new();
     let mut buf = vec![0u8; 1 << 16];
@@ -395,18 +419,14 @@ fn checksum(path: &Path) -> Result<(String, u64)> {
             break;
         }
         h.update(&buf[..got]);
+        if let Some(out) = copy.as_mut() {
+            out.write_all(&buf[..got])
+                .map_err(|e| file_error(path, e))?;
+        }
         n += got as u64;
     }
     let hex: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
     Ok((hex, n))
-}
-
-pub(crate) fn copy_private(from: &Path, to: &Path) -> Result<()> {
-    let mut src = std::fs::File::open(from).map_err(|e| file_error(from, e))?;
-    let mut dst = crate::files::create_private(to).map_err(|e| file_error(to, e))?;
-    std::io::copy(&mut src, &mut dst)
-        .and_then(|_| dst.sync_all())
-        .map_err(|e| file_error(to, e))
 }
 
 pub(crate) fn file_error(path: &Path, source: std::io::Error) -> BackupError {

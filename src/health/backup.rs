@@ -64,6 +64,29 @@ pub fn backup_checks(site: &Site, records: &Path, now: DateTime<Utc>) -> Vec<Che
             check
         }
     };
+    // a repository that cannot take the next backup: the next migration or rollout would
+    // refuse to start, so CRITICAL now
+    let need = backups.last().map_or_else(
+        || {
+            std::fs::metadata(crate::db::sqlite_path(&site.profile))
+                .map(|m| m.len())
+                .unwrap_or(0)
+        },
+        |b| b.size_bytes,
+    );
+    let dir = crate::state::backups::folder(records, city);
+    let backup = match repository_problem(&dir, need) {
+        Some(why) if site.profile.database.engine == Engine::Sqlite => Check {
+            status: Status::Critical,
+            value: format!("the repository cannot take the next backup: {why}"),
+            ..backup
+        }
+        .hint(format!(
+            "make room or fix {}; until then db migrate and rollouts refuse to start",
+            dir.display()
+        )),
+        _ => backup,
+    };
     // a backup recorded whose file is gone is no backup: said, never passed over
     out.push(match problems.first() {
         Some(p) if backup.status == Status::Ok => Check {
@@ -138,4 +161,47 @@ fn drill_check(site: &Site, records: &Path, now: DateTime<Utc>) -> Check {
 
 fn age(now: DateTime<Utc>, then: DateTime<Utc>) -> Duration {
     (now - then).to_std().unwrap_or_default()
+}
+
+/// Why the repository (the city's backups folder) cannot take the next backup: not a folder
+/// jinbao can write, or less room than twice `need` bytes (the last backup's size).
+fn repository_problem(dir: &Path, need: u64) -> Option<String> {
+    // the folder, or the nearest one above it that exists (a first backup makes the rest)
+    let mut at = dir.to_path_buf();
+    while !at.exists() {
+        if !at.pop() {
+            break;
+        }
+    }
+    let meta = match std::fs::symlink_metadata(&at) {
+        Ok(m) => m,
+        Err(e) => return Some(format!("{}: {e}", at.display())),
+    };
+    if !meta.is_dir() {
+        return Some(format!("{} is not a folder", at.display()));
+    }
+    let probe = at.join(format!(".jinbao-probe-{}", std::process::id()));
+    if let Err(e) = std::fs::write(&probe, b"") {
+        return Some(format!("{} cannot be written: {e}", at.display()));
+    }
+    let _ = std::fs::remove_file(&probe);
+    let free = free_bytes(&at)?;
+    (free < need.saturating_mul(2)).then(|| {
+        format!(
+            "{} has {:.1} MB free, the last backup took {:.1} MB",
+            at.display(),
+            free as f64 / 1e6,
+            need as f64 / 1e6
+        )
+    })
+}
+
+/// The bytes an unprivileged writer may still use on the file system of `path`.
+fn free_bytes(path: &Path) -> Option<u64> {
+    use std::os::unix::ffi::OsStrExt;
+    let c = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
+    let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
+    // SAFETY: a valid C string and a struct statvfs to fill
+    (unsafe { libc::statvfs(c.as_ptr(), &mut st) } == 0)
+        .then(|| st.f_bavail as u64 * st.f_frsize as u64)
 }
