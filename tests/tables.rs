@@ -116,4 +116,14 @@ fn tables_people_read() {
         &["report", "--format", "markdown"],
     );
     snapshot(state, "usage_error", &["status", "kaifengg"]);
+    // backups: one taken by hand beside the rollout's restore point, drilled, listed, and
+    // what health says of them
+    snapshot(state, "db_backup", &["db", "backup", "hebi"]);
+    snapshot(state, "db_drill", &["db", "drill", "hebi"]);
+    snapshot(state, "db_backups", &["db", "backups", "hebi"]);
+    snapshot(
+        state,
+        "health_backup",
+        &["health", "hebi", "--only", "backup,drill", "-v"],
+    );
 }
