@@ -292,4 +292,37 @@ fn a_killed_backup_and_a_damaged_one() {
     assert_eq!(r.json()[0]["drill"]["ok"], false);
     let r = run(jinbao(state).args(["health", "hebi", "--only", "drill", "--json"]));
     assert_eq!(r.code, 2, "a failed drill is CRITICAL: {}", r.stdout);
+
+    // an edited index line naming another city's folder is never followed: listed as a
+    // problem, and a prune does not delete through it
+    let outside = state.join("outside.sqlite");
+    std::fs::write(&outside, b"not jinbao's").unwrap();
+    let mut forged = backups(state)[0].clone();
+    forged["city"] = Value::from("..");
+    forged["file"] = Value::from("outside.sqlite");
+    forged["id"] = Value::from("19990101T000000Z");
+    let index = dir.join("backups.jsonl");
+    let text = std::fs::read_to_string(&index).unwrap();
+    std::fs::write(&index, format!("{}{forged}\n", text)).unwrap();
+    let r = run(jinbao(state).args(["db", "backups", "hebi", "--json"]));
+    assert_eq!(r.json().as_array().unwrap().len(), 2, "{}", r.stdout);
+    assert!(r.stderr.contains("recorded for `..`"), "{}", r.stderr);
+    for _ in 0..3 {
+        let r = run(jinbao(state)
+            .args(["--set", "backup.keep=1"])
+            .args(["db", "backup", "hebi"]));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    assert!(
+        outside.exists(),
+        "nothing outside the city's folder is deleted"
+    );
+    assert_eq!(backups(state).len(), 1);
+
+    // the live database lost (a disk gone): an in-place restore puts the backup there
+    std::fs::remove_file(state.join("sandbox/db/hebi.sqlite")).unwrap();
+    let r = run(jinbao(state).args(["--yes", "db", "restore", "hebi", "--in-place", "--json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.json().get("kept").is_none(), "{}", r.stdout);
+    assert!(count(state, "person") > 0);
 }

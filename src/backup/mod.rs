@@ -7,8 +7,10 @@
 //! which every caller is told as [`BackupError::NotSetUp`].
 
 mod drill;
+mod restore;
 
 pub use drill::drill;
+pub use restore::{into_path, restore_in_place, restore_into};
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -58,6 +60,17 @@ pub enum BackupError {
     BadName(String),
     #[error("{city}: the restored database does not match its backup: {}", .problems.join("; "))]
     Mismatch { city: String, problems: Vec<String> },
+    #[error(
+        "{city}: the live database was replaced, but does not match the backup restored: {}; what it held before is backup {kept}",
+        .problems.join("; ")
+    )]
+    ReplacedMismatch {
+        city: String,
+        kept: String,
+        problems: Vec<String>,
+    },
+    #[error("{city}: its database is being migrated (no restore meanwhile): {why}")]
+    Busy { city: String, why: String },
 }
 
 impl crate::error::Explain for BackupError {
@@ -84,6 +97,9 @@ impl crate::error::Explain for BackupError {
                 "restore another backup (jinbao db backups CITY); this one cannot be trusted".into()
             }
             BackupError::Exists { .. } => "choose another name with --into".into(),
+            BackupError::ReplacedMismatch { city, kept, .. } => {
+                format!("jinbao db restore {city} --backup {kept} --in-place puts it back")
+            }
             BackupError::NotSetUp { .. } => {
                 "back up the server with its own tools until jinbao sets up pgBackRest".into()
             }
@@ -131,44 +147,61 @@ pub enum Point {
 /// profile's `backup.keep`. An interrupted backup leaves only a partial file, never recorded
 /// (the next backup removes it): the backups before stay whole and listed.
 pub fn take(p: &SiteProfile, records: &Path, reason: Reason) -> Result<Backup> {
-    let b = take_unpruned(p, records, reason)?;
+    let (dir, _lock) = locked(p, records)?;
+    let b = snapshot(p, records, &dir, reason)?;
     prune(records, &b.city, p.backup.keep.max(1) as usize)?;
     Ok(b)
 }
 
-fn take_unpruned(p: &SiteProfile, records: &Path, reason: Reason) -> Result<Backup> {
-    let city = p.city.pinyin.clone();
+/// The city's backups folder (a real folder of this user, never a link), locked: backups,
+/// prunes and in-place restores of a city one at a time, across processes.
+fn locked(p: &SiteProfile, records: &Path) -> Result<(PathBuf, FolderLock)> {
     check_engine(p)?;
     if db::never_made(p) {
         return Err(BackupError::NoDatabase {
-            city,
+            city: p.city.pinyin.clone(),
             path: db::sqlite_path(p).display().to_string(),
         });
     }
-    let dir = folder(records, &city);
-    crate::files::private_dir(&dir).map_err(|e| file_error(&dir, e))?;
-    let _lock = FolderLock::take(&dir)?;
-    remove_partials(&dir);
+    let dir = folder(records, &p.city.pinyin);
+    if let Some(parent) = dir.parent() {
+        crate::files::private_dir(parent).map_err(|e| file_error(parent, e))?;
+    }
+    crate::files::owned_private_dir(&dir, false).map_err(|e| file_error(&dir, e))?;
+    let lock = FolderLock::take(&dir)?;
+    Ok((dir, lock))
+}
+
+/// Copies the database into the locked folder `dir` and records the backup.
+fn snapshot(p: &SiteProfile, records: &Path, dir: &Path, reason: Reason) -> Result<Backup> {
+    let city = p.city.pinyin.clone();
+    remove_partials(dir);
     let started = Instant::now();
     let taken_at = crate::clock::now();
-    let id = free_id(&dir, taken_at);
+    let id = free_id(records, &city, dir, taken_at);
     let partial = dir.join(format!(".{id}.{}.partial", std::process::id()));
     let database = |source| BackupError::Database {
         city: city.clone(),
         source,
     };
-    let tables = db::connect(p, Account::ReadOnly)
-        .and_then(|mut c| c.snapshot_into(&partial))
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&partial);
-            database(e)
-        })?;
-    let schema_version = schema_version(&partial, p).map_err(database)?;
-    let (sha256, size_bytes) = hashed(&partial, None)?;
+    let copied = (|| {
+        let tables = db::connect(p, Account::ReadOnly)
+            .and_then(|mut c| c.snapshot_into(&partial))
+            .map_err(database)?;
+        let schema_version = schema_version(&partial, p).map_err(database)?;
+        let (sha256, size_bytes) = hashed(&partial, None)?;
+        Ok((tables, schema_version, sha256, size_bytes))
+    })();
     let file = format!("{id}.sqlite");
     let whole = dir.join(&file);
-    std::fs::rename(&partial, &whole).map_err(|e| file_error(&whole, e))?;
-    sync_dir(&dir);
+    let renamed = copied.and_then(|c| {
+        std::fs::rename(&partial, &whole).map_err(|e| file_error(&whole, e))?;
+        Ok(c)
+    });
+    let (tables, schema_version, sha256, size_bytes) = renamed.inspect_err(|_| {
+        remove_with_journals(&partial);
+    })?;
+    sync_dir(dir);
     let backup = Backup {
         id,
         city: city.clone(),
@@ -188,8 +221,15 @@ fn take_unpruned(p: &SiteProfile, records: &Path, reason: Reason) -> Result<Back
         by: crate::operator::operator(),
         file,
     };
-    records_of::record(records, &backup).map_err(|e| file_error(&dir, e))?;
+    records_of::record(records, &backup).map_err(|e| file_error(dir, e))?;
     Ok(backup)
+}
+
+/// A database file and the journals SQLite may leave beside it.
+fn remove_with_journals(path: &Path) {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
 }
 
 /// The recorded backups of a city that still have their file, oldest first, with the
@@ -199,6 +239,13 @@ pub fn list(records: &Path, city: &str) -> (Vec<Backup>, Vec<String>) {
     let mut problems: Vec<String> = h.unreadable.iter().map(|u| u.to_string()).collect();
     let mut out = Vec::new();
     for b in h.records {
+        if b.city != city {
+            problems.push(format!(
+                "backup {}: recorded for `{}`, left out",
+                b.id, b.city
+            ));
+            continue;
+        }
         match safe_file(records, &b) {
             Some(path) if path.is_file() => out.push(b),
             Some(path) => problems.push(format!("backup {}: {} is missing", b.id, path.display())),
@@ -245,96 +292,6 @@ pub fn find(p: &SiteProfile, records: &Path, point: &Point) -> Result<Backup> {
                 .map(|b| b.id.clone()),
         }),
     }
-}
-
-/// The file a restore `--into NAME` makes: beside the live database, never over one.
-pub fn into_path(p: &SiteProfile, name: &str) -> Result<PathBuf> {
-    let ok = (1..=48).contains(&name.len())
-        && name.starts_with(|c: char| c.is_ascii_lowercase())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-    if !ok {
-        return Err(BackupError::BadName(name.to_string()));
-    }
-    let live = db::sqlite_path(p);
-    let path = live.with_file_name(format!("{name}.sqlite"));
-    if std::fs::symlink_metadata(&path).is_ok() {
-        return Err(BackupError::Exists {
-            path: path.display().to_string(),
-        });
-    }
-    Ok(path)
-}
-
-/// Restores `b` into a new database file at `path` (from [`into_path`]); the live database
-/// is not touched. The copy is checked against the backup's record before it is in place.
-pub fn restore_into(p: &SiteProfile, records: &Path, b: &Backup, path: &Path) -> Result<()> {
-    let partial = path.with_file_name(format!(
-        ".{}.{}.partial",
-        path.file_name().unwrap_or_default().to_string_lossy(),
-        std::process::id()
-    ));
-    // the checksum already proves every byte is the backup's: the rows are counted, SQLite's
-    // whole-file check is the drill's
-    let copied = copy_verified(records, b, &partial).and_then(|_| {
-        drill::compare(p, &partial, b, false).and_then(|problems| {
-            if problems.is_empty() {
-                Ok(())
-            } else {
-                Err(BackupError::Mismatch {
-                    city: b.city.clone(),
-                    problems,
-                })
-            }
-        })
-    });
-    if let Err(e) = copied {
-        let _ = std::fs::remove_file(&partial);
-        return Err(e);
-    }
-    // never over a database that appeared meanwhile
-    std::fs::hard_link(&partial, path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::AlreadyExists => BackupError::Exists {
-            path: path.display().to_string(),
-        },
-        _ => file_error(path, e),
-    })?;
-    let _ = std::fs::remove_file(&partial);
-    Ok(())
-}
-
-/// Replaces the live database with `b` in one write transaction (interrupted: the live
-/// database is as it was), after keeping the live one as a backup of its own ("before
-/// restore"), then counts the rows against the backup's record. The backup kept first.
-pub fn restore_in_place(p: &SiteProfile, records: &Path, b: &Backup) -> Result<Backup> {
-    let source = verified_file(records, b)?;
-    // pruned only after the restore: the backup restored may be the oldest kept
-    let kept = take_unpruned(p, records, Reason::BeforeRestore)?;
-    let database = |source| BackupError::Database {
-        city: b.city.clone(),
-        source,
-    };
-    let mut conn = db::connect(p, Account::Migrator).map_err(database)?;
-    conn.replace_with(&source).map_err(database)?;
-    let now = conn.table_counts().map_err(database)?;
-    let problems = drill::count_problems(&b.tables, &now);
-    if !problems.is_empty() {
-        return Err(BackupError::Mismatch {
-            city: b.city.clone(),
-            problems,
-        });
-    }
-    prune(records, &b.city, p.backup.keep.max(1) as usize)?;
-    Ok(kept)
-}
-
-/// The backup's file, refused when its name leaves the folder or its content changed.
-pub(crate) fn verified_file(records: &Path, b: &Backup) -> Result<PathBuf> {
-    let path = recorded_file(records, b)?;
-    let (now, _) = hashed(&path, None)?;
-    same_content(&path, b, &now)?;
-    Ok(path)
 }
 
 /// Copies the backup's file to the new private file `to` in one reading, checking its
@@ -436,12 +393,17 @@ pub(crate) fn file_error(path: &Path, source: std::io::Error) -> BackupError {
     }
 }
 
-/// An id from the time, with a suffix when one is taken already.
-fn free_id(dir: &Path, at: DateTime<Utc>) -> String {
+/// An id from the time, with a suffix when one is taken already (by a file or a record).
+fn free_id(records: &Path, city: &str, dir: &Path, at: DateTime<Utc>) -> String {
+    let recorded: Vec<String> = records_of::list(records, city)
+        .records
+        .into_iter()
+        .map(|b| b.id)
+        .collect();
     let base = at.format("%Y%m%dT%H%M%SZ").to_string();
     let mut id = base.clone();
     let mut n = 2;
-    while dir.join(format!("{id}.sqlite")).exists() {
+    while dir.join(format!("{id}.sqlite")).exists() || recorded.contains(&id) {
         id = format!("{base}-{n}");
         n += 1;
     }
@@ -472,7 +434,12 @@ fn remove_partials(dir: &Path) {
 
 /// Keeps the newest `keep` backups and removes the others' files.
 fn prune(records: &Path, city: &str, keep: usize) -> Result<()> {
-    let all = records_of::list(records, city).records;
+    // a record of another city (a damaged or edited index) is never followed, and goes
+    let all: Vec<Backup> = records_of::list(records, city)
+        .records
+        .into_iter()
+        .filter(|b| b.city == city)
+        .collect();
     if all.len() <= keep {
         return Ok(());
     }
@@ -501,10 +468,13 @@ impl FolderLock {
     fn take(dir: &Path) -> Result<FolderLock> {
         use std::os::fd::AsRawFd;
         let path = dir.join(".lock");
+        use std::os::unix::fs::OpenOptionsExt;
         let file = std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW)
             .open(&path)
             .map_err(|e| file_error(&path, e))?;
         // SAFETY: flock on a file this value owns

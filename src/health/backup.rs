@@ -31,7 +31,7 @@ pub fn backup_checks(site: &Site, records: &Path, now: DateTime<Utc>) -> Vec<Che
             .hint(format!("jinbao db backup {city}")),
         Some(b) => {
             let age = age(now, b.taken_at);
-            let status = if required && age > settings.max_age * 2 {
+            let status = if required && age > settings.max_age.saturating_mul(2) {
                 Status::Critical
             } else if required && age > settings.max_age {
                 Status::Warning
@@ -181,7 +181,17 @@ fn repository_problem(dir: &Path, need: u64) -> Option<String> {
         return Some(format!("{} is not a folder", at.display()));
     }
     let probe = at.join(format!(".jinbao-probe-{}", std::process::id()));
-    if let Err(e) = std::fs::write(&probe, b"") {
+    // a new file of its own, never through a link someone left under that name
+    let made = {
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(&probe)
+    };
+    if let Err(e) = made {
         return Some(format!("{} cannot be written: {e}", at.display()));
     }
     let _ = std::fs::remove_file(&probe);

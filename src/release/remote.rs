@@ -299,14 +299,16 @@ fn restart(root: &str, service: Option<(&str, &str)>, local: bool) -> String {
 /// Runs the health check until it passes or the timeout ends; `HEALTHY` or `FAIL health`.
 /// It is tried again after 50 ms, then twice as long each time up to `interval`, so a service
 /// that is ready at once is seen at once. Where systemd runs `unit`, a failure also says what
-/// systemd says of it: its state and its last journal lines (why it died, in its own words).
+/// systemd says of it: its state and its last journal lines that say why it died (its own
+/// words and systemd's exit line, not the start, stop and restart lines a crash loop repeats
+/// until they push the reason out).
 pub fn health(command: &str, timeout: u64, interval: u64, unit: Option<&str>) -> String {
     let max_ms = (interval.max(1) * 1000).max(50);
     let why = match unit {
         Some(name) => {
             let n = shell_quote(name);
             format!(
-                "[ -d /run/systemd/system ] && out=\"$out\n{name} (systemd): $(systemctl show -p ActiveState,SubState,Result,NRestarts {n} 2>/dev/null | tr '\\n' ' ')\n$(journalctl -u {n} -n 5 --no-pager -o cat 2>/dev/null)\"; "
+                "[ -d /run/systemd/system ] && out=\"$out\n{name} (systemd): $(systemctl show -p ActiveState,SubState,Result,NRestarts {n} 2>/dev/null | tr '\\n' ' ')\n$(journalctl -u {n} -n 200 --no-pager -o cat 2>/dev/null | grep -v -E '^(Started|Starting|Stopped|Stopping) |Scheduled restart job|Consumed ' | tail -n 6)\"; "
             )
         }
         None => String::new(),
@@ -371,7 +373,8 @@ pub fn stop_script(root: &str, install: &str, service: &str, local: bool) -> Str
     } else {
         s.push_str(&format!(
             "if [ -d /run/systemd/system ]; then out=$(systemctl stop {n} 2>&1) || fail stop \"$out\"; \
-             else p=$(cat {pid} 2>/dev/null) && kill \"$p\" 2>/dev/null; fi\nstep stop\n",
+             else p=$(cat {pid} 2>/dev/null) && kill \"$p\" 2>/dev/null && \
+             {{ n=0; while kill -0 \"$p\" 2>/dev/null; do n=$((n+1)); [ $n -gt 100 ] && fail stop \"process $p did not stop in 10 s\"; sleep 0.1; done; }}; fi\nstep stop\n",
             n = shell_quote(service),
             pid = shell_quote(&format!("{SERVICE_DIR}/{service}.pid")),
         ));

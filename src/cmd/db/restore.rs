@@ -121,14 +121,15 @@ pub fn run(ctx: &Ctx, a: RestoreArgs) -> Result<Exit> {
                 "{} replaced by backup {}{}",
                 crate::db::describe(p),
                 b.id,
-                result
-                    .as_ref()
-                    .map(|k| format!(" (the live one kept as backup {})", k.id))
-                    .unwrap_or_default()
+                match &result {
+                    Ok(Some(k)) => format!(" (the live one kept as backup {})", k.id),
+                    Ok(None) => " (there was no live database)".to_string(),
+                    Err(e) => format!(": {e}"),
+                }
             ),
             result.is_ok(),
         )?;
-        out.kept = Some(result?.id);
+        out.kept = result?.map(|k| k.id);
         if !not_started.is_empty() {
             print(ctx, &out)?;
             return Err(fail(
@@ -277,11 +278,13 @@ fn print(ctx: &Ctx, r: &Restored) -> Result<()> {
              compare: jinbao data compare {} --source {into}",
             r.city, r.backup, r.city
         ))?,
-        (_, kept) => p.text(format!(
-            "{}: the live database is now backup {} ({counted}); what it held before is backup {}",
-            r.city,
-            r.backup,
-            kept.as_deref().unwrap_or("-")
+        (_, Some(kept)) => p.text(format!(
+            "{}: the live database is now backup {} ({counted}); what it held before is backup {kept}",
+            r.city, r.backup
+        ))?,
+        (_, None) => p.text(format!(
+            "{}: the live database, which was gone, is now backup {} ({counted})",
+            r.city, r.backup
         ))?,
     }
     Ok(())
