@@ -326,3 +326,110 @@ fn a_killed_backup_and_a_damaged_one() {
     assert!(r.json().get("kept").is_none(), "{}", r.stdout);
     assert!(count(state, "person") > 0);
 }
+
+/// The database grown to a size a copy takes a while for (blobs, not rows: the point is the
+/// bytes), so that a SIGKILL lands mid-copy.
+fn grown_hebi(state: &Path) {
+    let db = rusqlite::Connection::open(state.join("sandbox/db/hebi.sqlite")).unwrap();
+    db.execute_batch(
+        "CREATE TABLE ballast (b BLOB);
+         INSERT INTO ballast WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 6000)
+             SELECT randomblob(65536) FROM n;",
+    )
+    .unwrap();
+}
+
+/// Starts `args`, waits (up to 30 s) until `started` says the work is under way, kills the
+/// process with SIGKILL; whether it was killed before it ended.
+fn kill_when(state: &Path, args: &[&str], started: &dyn Fn() -> bool) -> bool {
+    let mut child = crate::common::jinbao_std(state)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !started() && std::time::Instant::now() < until {
+        if child.try_wait().unwrap().is_some() {
+            return false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    // SAFETY: a signal to the child this test started
+    unsafe { libc::kill(child.id() as i32, libc::SIGKILL) };
+    let status = child.wait().unwrap();
+    std::os::unix::process::ExitStatusExt::signal(&status) == Some(libc::SIGKILL)
+}
+
+fn has_file(dir: &Path, prefix: &str, suffix: &str) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|d| {
+        d.flatten().any(|e| {
+            let n = e.file_name().to_string_lossy().into_owned();
+            n.starts_with(prefix) && n.ends_with(suffix)
+        })
+    })
+}
+
+/// SIGKILL of a backup mid-copy leaves the backups before listed and restorable (the killed
+/// one never recorded, its partial file gone with the next); SIGKILL of an in-place restore
+/// leaves the live database whole: as it was, or wholly the backup, never a mix.
+#[test]
+fn sigkill_mid_backup_and_mid_restore() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    imported_hebi(state);
+    let r = run(jinbao(state).args(["db", "backup", "hebi"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let first = backups(state);
+    grown_hebi(state);
+    let dir = state.join("backups/hebi");
+    let killed = kill_when(state, &["db", "backup", "hebi"], &|| {
+        has_file(&dir, ".", ".partial")
+    });
+    assert!(
+        killed,
+        "the backup ended before the kill: the database is too small"
+    );
+    assert_eq!(backups(state), first, "the killed backup is never recorded");
+    let r = run(jinbao(state).args(["db", "drill", "hebi"]));
+    assert_eq!(r.code, 0, "the backup before is whole: {}", r.stdout);
+
+    // the live database now differs from that backup (the ballast); kill its restore
+    let ballast = count(state, "ballast");
+    let persons = count(state, "person");
+    let killed = kill_when(
+        state,
+        &["--yes", "db", "restore", "hebi", "--in-place"],
+        &|| has_file(&dir, ".restore-", ".sqlite"),
+    );
+    assert!(killed, "the restore ended before the kill");
+    let db = rusqlite::Connection::open(state.join("sandbox/db/hebi.sqlite")).unwrap();
+    let check: String = db
+        .query_row("PRAGMA quick_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+    let has_ballast: bool = db
+        .query_row(
+            "SELECT count(*) > 0 FROM sqlite_master WHERE name = 'ballast'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    drop(db);
+    if has_ballast {
+        assert_eq!(
+            count(state, "ballast"),
+            ballast,
+            "the live database as it was"
+        );
+    }
+    assert_eq!(count(state, "person"), persons);
+    // and the next backup clears what the killed ones left
+    let r = run(jinbao(state).args(["db", "backup", "hebi"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!has_file(&dir, ".", ".partial"));
+    assert!(
+        !has_file(&dir, ".restore-", ""),
+        "nor a killed restore's copy"
+    );
+}

@@ -410,26 +410,41 @@ fn free_id(records: &Path, city: &str, dir: &Path, at: DateTime<Utc>) -> String 
     id
 }
 
-/// Partial files of backups whose process is gone (killed mid-copy): never recorded, removed.
+/// What a killed backup, restore or drill left (its partial file, scratch copy and their
+/// journals), of processes that are gone: never recorded, removed.
 fn remove_partials(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        let Some(pid) = name
-            .strip_suffix(".partial")
-            .and_then(|r| r.rsplit('.').next())
-            .and_then(|p| p.parse::<i32>().ok())
-        else {
+        let Some(pid) = leftover_pid(&name) else {
             continue;
         };
         // SAFETY: kill with signal 0 only asks whether the process exists
-        let alive = unsafe { libc::kill(pid, 0) } == 0;
+        let alive = unsafe { libc::kill(pid, 0) } == 0
+            || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM);
         if !alive {
             let _ = std::fs::remove_file(e.path());
         }
     }
+}
+
+/// The process a leftover file names: `.ID.PID.partial`, `.restore-PID.sqlite`,
+/// `.drill-PID.sqlite`, each possibly with SQLite's `-wal`, `-shm` or `-journal`.
+fn leftover_pid(name: &str) -> Option<i32> {
+    let base = ["-wal", "-shm", "-journal"]
+        .iter()
+        .fold(name, |n, s| n.strip_suffix(s).unwrap_or(n));
+    if let Some(rest) = base.strip_suffix(".partial") {
+        return rest.rsplit('.').next()?.parse().ok();
+    }
+    [".restore-", ".drill-"].iter().find_map(|kind| {
+        base.strip_prefix(kind)?
+            .strip_suffix(".sqlite")?
+            .parse()
+            .ok()
+    })
 }
 
 /// Keeps the newest `keep` backups and removes the others' files.
