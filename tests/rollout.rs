@@ -671,6 +671,21 @@ fn a_data_gate_rolls_back_and_halts_later_waves() {
     );
     let h = run(jinbao(state).args(["health", "hebi", "--only", "service,app"]));
     assert_eq!(h.code, 0, "{}", h.stdout);
+    // once that restore point is pruned, the run's restore point is said to be gone: never
+    // another backup in its place
+    for _ in 0..2 {
+        let r = run(jinbao(state)
+            .args(["--set", "backup.keep=1"])
+            .args(["db", "backup", "hebi"]));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    let r3 = run(jinbao(state).args(["db", "restore", "hebi", "--before-run", &run_id]));
+    assert_eq!(r3.code, 2, "{}", r3.stderr);
+    assert!(
+        r3.stderr.contains(point) && r3.stderr.contains("no longer kept"),
+        "{}",
+        r3.stderr
+    );
     let db = rusqlite::Connection::open(state.join("sandbox/db/hebi.sqlite")).unwrap();
     let persons: i64 = db
         .query_row("SELECT count(*) FROM person", [], |r| r.get(0))

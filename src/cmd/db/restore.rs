@@ -81,10 +81,26 @@ pub fn run(ctx: &Ctx, a: RestoreArgs) -> Result<Exit> {
     let point = match (&a.backup, a.time, &a.before_run) {
         (Some(id), _, _) => Point::Id(id.clone()),
         (_, Some(t), _) => Point::Time(t),
-        (_, _, Some(run)) => Point::BeforeRun(run.clone()),
+        // the run's journal names the restore point it took before anything changed; a
+        // resumed run took another, later one, which never stands in for it
+        (_, _, Some(run)) => match journal_restore_point(ctx, site.pinyin(), run) {
+            Some(id) => Point::Id(id),
+            None => Point::BeforeRun(run.clone()),
+        },
         _ => Point::Latest,
     };
-    let b = backup::find(p, ctx.state_dir(), &point)?;
+    let b = backup::find(p, ctx.state_dir(), &point).map_err(|e| match (&point, e) {
+        (Point::Id(id), backup::BackupError::NotFound { city, .. }) if a.before_run.is_some() => {
+            backup::BackupError::NotFound {
+                city,
+                what: format!(
+                    "{id}: the restore point run {} took is no longer kept (backup.keep)",
+                    a.before_run.as_deref().unwrap_or_default()
+                ),
+            }
+        }
+        (_, e) => e,
+    })?;
     let mut out = Restored {
         city: site.pinyin().to_string(),
         backup: b.id.clone(),
@@ -222,6 +238,29 @@ fn start_app(
                 .map(|e| format!("{}: {e}", fleet.host(r.index).label()))
         })
         .collect()
+}
+
+/// The first restore point the rollout run `run` took for `city`, as its journal says.
+fn journal_restore_point(ctx: &Ctx, city: &str, run: &str) -> Option<String> {
+    use crate::release::journal::{self, EventKind};
+    if !journal::valid_run_id(run) {
+        return None;
+    }
+    journal::read(ctx.state_dir(), run)
+        .ok()?
+        .into_iter()
+        .find_map(|e| match e.kind {
+            EventKind::Step {
+                city: c,
+                step,
+                ok: true,
+                detail,
+                ..
+            } if c == city && step == "restore-point" && !detail.starts_with("none") => {
+                Some(detail)
+            }
+            _ => None,
+        })
 }
 
 /// Asks on a terminal; without one, only --yes replaces a live database.
