@@ -65,8 +65,7 @@ pub(super) fn compare(
             problems.push(format!("SQLite's check: {}", said.join("; ")));
         }
     }
-    drop(conn);
-    let version = super::schema_version(path, p).map_err(database)?;
+    let version = super::schema_version(&mut conn).map_err(database)?;
     if version != b.schema_version {
         let v = |v: Option<u32>| v.map_or("none".into(), |v| format!("V{v:03}"));
         problems.push(format!(
@@ -75,7 +74,6 @@ pub(super) fn compare(
             v(b.schema_version)
         ));
     }
-    let mut conn = crate::db::connect_source(&path.display().to_string(), p).map_err(database)?;
     let now = conn.table_counts().map_err(database)?;
     problems.extend(count_problems(&b.tables, &now));
     Ok(problems)

@@ -69,7 +69,7 @@ pub enum BackupError {
         kept: String,
         problems: Vec<String>,
     },
-    #[error("{city}: its database is being migrated (no restore meanwhile): {why}")]
+    #[error("{city}: its database is busy (a backup, restore or migration): {why}")]
     Busy { city: String, why: String },
 }
 
@@ -155,7 +155,7 @@ pub fn take(p: &SiteProfile, records: &Path, reason: Reason) -> Result<Backup> {
 
 /// The city's backups folder (a real folder of this user, never a link), locked: backups,
 /// prunes and in-place restores of a city one at a time, across processes.
-fn locked(p: &SiteProfile, records: &Path) -> Result<(PathBuf, FolderLock)> {
+fn locked(p: &SiteProfile, records: &Path) -> Result<(PathBuf, crate::state::lock::Lock)> {
     check_engine(p)?;
     if db::never_made(p) {
         return Err(BackupError::NoDatabase {
@@ -168,7 +168,19 @@ fn locked(p: &SiteProfile, records: &Path) -> Result<(PathBuf, FolderLock)> {
         crate::files::private_dir(parent).map_err(|e| file_error(parent, e))?;
     }
     crate::files::owned_private_dir(&dir, false).map_err(|e| file_error(&dir, e))?;
-    let lock = FolderLock::take(&dir)?;
+    // the state folder's own lock (shown by `jinbao lock status`); a backup of a large
+    // database takes minutes, which another waits out
+    let lock = crate::state::lock::acquire(
+        records,
+        &format!("backup-{}", p.city.pinyin),
+        "db backup",
+        std::time::Duration::from_secs(900),
+        &mut |_| {},
+    )
+    .map_err(|e| BackupError::Busy {
+        city: p.city.pinyin.clone(),
+        why: e.to_string(),
+    })?;
     Ok((dir, lock))
 }
 
@@ -188,7 +200,9 @@ fn snapshot(p: &SiteProfile, records: &Path, dir: &Path, reason: Reason) -> Resu
         let tables = db::connect(p, Account::ReadOnly)
             .and_then(|mut c| c.snapshot_into(&partial))
             .map_err(database)?;
-        let schema_version = schema_version(&partial, p).map_err(database)?;
+        let schema_version = db::connect_source(&partial.display().to_string(), p)
+            .and_then(|mut c| schema_version(&mut c))
+            .map_err(database)?;
         let (sha256, size_bytes) = hashed(&partial, None)?;
         Ok((tables, schema_version, sha256, size_bytes))
     })();
@@ -347,12 +361,8 @@ fn check_engine(p: &SiteProfile) -> Result<()> {
     }
 }
 
-/// The newest migration recorded in the database file at `path`.
-pub(crate) fn schema_version(
-    path: &Path,
-    p: &SiteProfile,
-) -> std::result::Result<Option<u32>, DbError> {
-    let mut conn = db::connect_source(&path.display().to_string(), p)?;
+/// The newest migration recorded in the database `conn` is open on.
+pub(crate) fn schema_version(conn: &mut db::Conn) -> std::result::Result<Option<u32>, DbError> {
     if !conn.has_table(crate::schema::HISTORY_TABLE)? {
         return Ok(None);
     }
@@ -421,10 +431,7 @@ fn remove_partials(dir: &Path) {
         let Some(pid) = leftover_pid(&name) else {
             continue;
         };
-        // SAFETY: kill with signal 0 only asks whether the process exists
-        let alive = unsafe { libc::kill(pid, 0) } == 0
-            || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM);
-        if !alive {
+        if crate::state::lock::start_time(pid).is_none() {
             let _ = std::fs::remove_file(e.path());
         }
     }
@@ -432,7 +439,7 @@ fn remove_partials(dir: &Path) {
 
 /// The process a leftover file names: `.ID.PID.partial`, `.restore-PID.sqlite`,
 /// `.drill-PID.sqlite`, each possibly with SQLite's `-wal`, `-shm` or `-journal`.
-fn leftover_pid(name: &str) -> Option<i32> {
+fn leftover_pid(name: &str) -> Option<u32> {
     let base = ["-wal", "-shm", "-journal"]
         .iter()
         .fold(name, |n, s| n.strip_suffix(s).unwrap_or(n));
@@ -472,38 +479,5 @@ fn prune(records: &Path, city: &str, keep: usize) -> Result<()> {
 fn sync_dir(dir: &Path) {
     if let Ok(d) = std::fs::File::open(dir) {
         let _ = d.sync_all();
-    }
-}
-
-/// One backup (or prune) of a city at a time: an exclusive lock on the folder's lock file,
-/// freed when dropped (and by the kernel when the process dies).
-struct FolderLock(std::fs::File);
-
-impl FolderLock {
-    fn take(dir: &Path) -> Result<FolderLock> {
-        use std::os::fd::AsRawFd;
-        let path = dir.join(".lock");
-        use std::os::unix::fs::OpenOptionsExt;
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .mode(0o600)
-            .custom_flags(libc::O_NOFOLLOW)
-            .open(&path)
-            .map_err(|e| file_error(&path, e))?;
-        // SAFETY: flock on a file this value owns
-        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } != 0 {
-            return Err(file_error(&path, std::io::Error::last_os_error()));
-        }
-        Ok(FolderLock(file))
-    }
-}
-
-impl Drop for FolderLock {
-    fn drop(&mut self) {
-        use std::os::fd::AsRawFd;
-        // SAFETY: unlocking the lock this value took
-        unsafe { libc::flock(self.0.as_raw_fd(), libc::LOCK_UN) };
     }
 }
