@@ -87,7 +87,7 @@ fn endpoint(p: &SiteProfile, name: &str, with_jump: bool) -> Endpoint {
     .filter(|j| *j != name && dc.servers.contains_key(*j));
     Endpoint {
         label: format!("{}/{name}", p.city.pinyin),
-        kind: dc.transport,
+        kind: server.transport.unwrap_or(dc.transport),
         address: server.address,
         port: server.port.unwrap_or(dc.ssh.port),
         user: server.user.clone().unwrap_or_else(|| dc.ssh.user.clone()),

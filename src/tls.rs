@@ -85,10 +85,28 @@ pub fn province_ca(state: &Path) -> Result<(X509, PKey<Private>), TlsError> {
 /// The certificate of server `name` at `address`, issued by the province's CA (kept under
 /// the state folder and reused while it names the same address).
 pub fn server_cert(state: &Path, name: &str, address: IpAddr) -> Result<Issued, TlsError> {
+    issue(state, name, name, address, false)
+}
+
+/// The certificate pgBackRest's TLS server and client use on server `name` (a db server or
+/// the province's backup host): it proves the server to the other side and itself to it
+/// (its common name is what `tls-server-auth` admits), and names the address as a DNS name
+/// too, the only form pgBackRest 2.45 compares a host with.
+pub fn backup_cert(state: &Path, name: &str, address: IpAddr) -> Result<Issued, TlsError> {
+    issue(state, &format!("{name}.pgbackrest"), name, address, true)
+}
+
+fn issue(
+    state: &Path,
+    stem: &str,
+    name: &str,
+    address: IpAddr,
+    peer: bool,
+) -> Result<Issued, TlsError> {
     let dir = state.join("ca").join("issued");
     let (cert_path, key_path) = (
-        dir.join(format!("{name}.crt")),
-        dir.join(format!("{name}.key")),
+        dir.join(format!("{stem}.crt")),
+        dir.join(format!("{stem}.key")),
     );
     if let (Some(cert), Some(key)) = (read(&cert_path)?, read(&key_path)?) {
         let parsed = X509::from_pem(&cert).map_err(|e| damaged(&cert_path, e))?;
@@ -118,11 +136,18 @@ pub fn server_cert(state: &Path, name: &str, address: IpAddr) -> Result<Issued, 
             .key_agreement()
             .build()?,
     )?;
-    b.append_extension(ExtendedKeyUsage::new().server_auth().build()?)?;
-    let san = SubjectAlternativeName::new()
-        .ip(&address.to_string())
-        .dns(name)
-        .build(&b.x509v3_context(Some(&ca), None))?;
+    let mut usage = ExtendedKeyUsage::new();
+    usage.server_auth();
+    if peer {
+        usage.client_auth();
+    }
+    b.append_extension(usage.build()?)?;
+    let mut san = SubjectAlternativeName::new();
+    san.ip(&address.to_string()).dns(name);
+    if peer {
+        san.dns(&address.to_string());
+    }
+    let san = san.build(&b.x509v3_context(Some(&ca), None))?;
     b.append_extension(san)?;
     b.sign(&ca_key, MessageDigest::sha256())?;
     let issued = Issued {

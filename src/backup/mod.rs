@@ -7,10 +7,14 @@
 //! which every caller is told as [`BackupError::NotSetUp`].
 
 mod drill;
+mod pg_restore;
+pub mod pgbackrest;
 mod restore;
+mod store;
 
 pub use drill::drill;
 pub use restore::{into_path, restore_in_place, restore_into};
+pub use store::{Into, Store, store};
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -71,6 +75,25 @@ pub enum BackupError {
     },
     #[error("{city}: its database is busy (a backup, restore or migration): {why}")]
     Busy { city: String, why: String },
+    #[error("{city}: {step} on {server}: {why}")]
+    Server {
+        city: String,
+        server: String,
+        step: String,
+        why: String,
+        /// The server could not be reached (a cut link, a server down).
+        unreachable: bool,
+    },
+    #[error(
+        "{city}: the repository on {server} cannot take the next backup: {} MB free, {} MB needed",
+        .free >> 20, .need >> 20
+    )]
+    RepositoryFull {
+        city: String,
+        server: String,
+        free: u64,
+        need: u64,
+    },
 }
 
 impl crate::error::Explain for BackupError {
@@ -168,20 +191,25 @@ fn locked(p: &SiteProfile, records: &Path) -> Result<(PathBuf, crate::state::loc
         crate::files::private_dir(parent).map_err(|e| file_error(parent, e))?;
     }
     crate::files::owned_private_dir(&dir, false).map_err(|e| file_error(&dir, e))?;
-    // the state folder's own lock (shown by `jinbao lock status`); a backup of a large
-    // database takes minutes, which another waits out
-    let lock = crate::state::lock::acquire(
+    let lock = city_lock(records, &p.city.pinyin)?;
+    Ok((dir, lock))
+}
+
+/// The state folder's own lock of a city's backups (shown by `jinbao lock status`): backups,
+/// restores and drills of a city one at a time, across processes. A backup of a large
+/// database takes minutes, which another waits out.
+pub(crate) fn city_lock(records: &Path, city: &str) -> Result<crate::state::lock::Lock> {
+    crate::state::lock::acquire(
         records,
-        &format!("backup-{}", p.city.pinyin),
+        &format!("backup-{city}"),
         "db backup",
         std::time::Duration::from_secs(900),
         &mut |_| {},
     )
     .map_err(|e| BackupError::Busy {
-        city: p.city.pinyin.clone(),
+        city: city.to_string(),
         why: e.to_string(),
-    })?;
-    Ok((dir, lock))
+    })
 }
 
 /// Copies the database into the locked folder `dir` and records the backup.
@@ -234,6 +262,10 @@ fn snapshot(p: &SiteProfile, records: &Path, dir: &Path, reason: Reason) -> Resu
         reason: reason.words().into(),
         by: crate::operator::operator(),
         file,
+        target: None,
+        set: None,
+        lsn: None,
+        timeline: None,
     };
     records_of::record(records, &backup).map_err(|e| file_error(dir, e))?;
     Ok(backup)
@@ -260,6 +292,11 @@ pub fn list(records: &Path, city: &str) -> (Vec<Backup>, Vec<String>) {
             ));
             continue;
         }
+        if b.engine == "postgres" {
+            // in the province's repository, not here: `db backups` asks it
+            out.push(b);
+            continue;
+        }
         match safe_file(records, &b) {
             Some(path) if path.is_file() => out.push(b),
             Some(path) => problems.push(format!("backup {}: {} is missing", b.id, path.display())),
@@ -277,6 +314,11 @@ pub fn find(p: &SiteProfile, records: &Path, point: &Point) -> Result<Backup> {
     let city = p.city.pinyin.as_str();
     check_engine(p)?;
     let (backups, _) = list(records, city);
+    find_in(&backups, city, point)
+}
+
+/// The backup of `backups` (a city's, oldest first) a restore starts from.
+pub(crate) fn find_in(backups: &[Backup], city: &str, point: &Point) -> Result<Backup> {
     let not_found = |what: String| BackupError::NotFound {
         city: city.to_string(),
         what,

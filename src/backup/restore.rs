@@ -12,14 +12,7 @@ use crate::profile::SiteProfile;
 
 /// The file a restore `--into NAME` makes: beside the live database, never over one.
 pub fn into_path(p: &SiteProfile, name: &str) -> Result<PathBuf> {
-    let ok = (1..=48).contains(&name.len())
-        && name.starts_with(|c: char| c.is_ascii_lowercase())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-    if !ok {
-        return Err(BackupError::BadName(name.to_string()));
-    }
+    check_name(name)?;
     let live = db::sqlite_path(p);
     let path = live.with_file_name(format!("{name}.sqlite"));
     // a journal left by an earlier database of that name would be replayed into the new one
@@ -32,6 +25,21 @@ pub fn into_path(p: &SiteProfile, name: &str) -> Result<PathBuf> {
         }
     }
     Ok(path)
+}
+
+/// A new database's name: 1–48 of a-z, 0-9 and _, starting with a letter (a file name, a
+/// PostgreSQL name and a shell word as it is).
+pub(super) fn check_name(name: &str) -> Result<()> {
+    let ok = (1..=48).contains(&name.len())
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(BackupError::BadName(name.to_string()))
+    }
 }
 
 /// Restores `b` into a new database file at `path` (from [`into_path`]); the live database

@@ -13,6 +13,7 @@ use crate::profile::{DbAccount, Engine, SiteProfile};
 mod dialect;
 mod pg;
 mod pg_sql;
+mod pg_wal;
 mod sqlite;
 
 pub use dialect::{Dialect, SqlType, dialect};
@@ -76,6 +77,17 @@ pub enum DbError {
     /// What `each_row`'s consumer did with a row failed (writing it out).
     #[error("{0}")]
     Consumer(#[source] std::io::Error),
+}
+
+/// A restore point marked in the write-ahead log, and what it holds.
+#[derive(Debug, Clone)]
+pub struct Mark {
+    /// Its position in the log (`0/3000088`) ...
+    pub lsn: String,
+    /// ... on this timeline (a restore in place starts a new one).
+    pub timeline: u32,
+    /// The rows of every table as the point holds them.
+    pub tables: BTreeMap<String, i64>,
 }
 
 /// An open connection. Consumers use it as a [`Database`] (it dereferences to one) and never
@@ -249,6 +261,16 @@ pub trait Database: Send {
     /// transaction: interrupted, the database is as it was. SQLite only.
     fn replace_with(&mut self, from: &Path) -> Result<(), DbError>;
 
+    /// Marks a named restore point in the server's write-ahead log (PostgreSQL with WAL
+    /// archiving), counts every table in the picture the point holds, then waits up to
+    /// `wait` for the log holding it to be archived (a restore to it needs that). SQLite has
+    /// no log to mark: its backups are whole copies (`snapshot_into`).
+    fn mark_restore_point(
+        &mut self,
+        name: &str,
+        wait: std::time::Duration,
+    ) -> Result<Mark, DbError>;
+
     /// Begins a transaction for staging a file in the temporary table `jb_stage` (dropped at
     /// its end, whether committed or not). `large`: the file is loaded, not only compared,
     /// and gets the memory to sort it.
@@ -361,6 +383,17 @@ pub fn describe(p: &SiteProfile) -> String {
             Err(_) => "(unparsable dsn)".into(),
         },
     }
+}
+
+/// The name of a PostgreSQL site's database (None for an SQLite file).
+pub fn database_name(p: &SiteProfile) -> Option<String> {
+    if p.database.engine != Engine::Postgres {
+        return None;
+    }
+    postgres::Config::from_str(&p.database.dsn)
+        .ok()?
+        .get_dbname()
+        .map(str::to_string)
 }
 
 /// The database role `account` acts as, on an engine that has roles (PostgreSQL; an SQLite

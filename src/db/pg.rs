@@ -298,6 +298,14 @@ impl Database for postgres::Client {
         ))
     }
 
+    fn mark_restore_point(
+        &mut self,
+        name: &str,
+        wait: std::time::Duration,
+    ) -> Result<super::Mark, DbError> {
+        super::pg_wal::mark_restore_point(self, name, wait)
+    }
+
     fn by_bucket(
         &mut self,
         key: &str,

@@ -193,6 +193,17 @@ impl Database for rusqlite::Connection {
         whole_copy(&backup).map_err(|e| shown(&e))
     }
 
+    fn mark_restore_point(
+        &mut self,
+        _name: &str,
+        _wait: std::time::Duration,
+    ) -> Result<super::Mark, DbError> {
+        Err(DbError::Other(
+            "an SQLite database has no write-ahead log to mark: its backups are whole copies"
+                .into(),
+        ))
+    }
+
     /// By `jinbao_bucket`, the same binary search as `width_bucket`, over the bounds joined
     /// by the unit separator.
     fn by_bucket(

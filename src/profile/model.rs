@@ -69,6 +69,10 @@ pub struct BackupSettings {
     /// city's backups as verified ("0s": none required).
     #[serde(with = "human_duration")]
     pub drill_max_age: Duration,
+    /// When the province's backup host takes a full backup of a PostgreSQL city (systemd's
+    /// OnCalendar; "" for none), and a differential one.
+    pub full_schedule: String,
+    pub diff_schedule: String,
 }
 
 impl Default for BackupSettings {
@@ -77,6 +81,8 @@ impl Default for BackupSettings {
             keep: 7,
             max_age: Duration::ZERO,
             drill_max_age: Duration::ZERO,
+            full_schedule: "Sun *-*-* 01:00:00".into(),
+            diff_schedule: "Mon..Sat *-*-* 01:00:00".into(),
         }
     }
 }
@@ -215,6 +221,9 @@ pub struct Server {
     pub jump: Option<String>,
     /// This server's next hop for the managed routes (default: network.gateway).
     pub gateway: Option<IpAddr>,
+    /// How this server is reached when not as the rest of its data center (an environment
+    /// that keeps the province center a folder but reaches its backup host over SSH).
+    pub transport: Option<TransportKind>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]

@@ -8,7 +8,8 @@ use std::path::PathBuf;
 use super::{EnvFile, Profiles, Site, TransportKind};
 use crate::diagnostic::Diagnostic;
 
-const ROLES: &[&str] = &["db", "app", "web", "gateway"];
+/// A server's roles; `backup` (the province's backup repository) only on the province's servers.
+const ROLES: &[&str] = &["db", "app", "web", "gateway", "backup"];
 
 pub(super) fn check(
     profiles: &Profiles,
@@ -131,6 +132,26 @@ impl<'p> Validator<'p> {
         self.confinement(site);
         self.thresholds(site);
         self.maintenance(site);
+        self.backup_schedules(site);
+    }
+
+    /// A schedule is written into a systemd timer on the backup host: calendar words only.
+    fn backup_schedules(&mut self, site: &Site) {
+        let b = &site.profile.backup;
+        for (key, value) in [
+            ("full_schedule", &b.full_schedule),
+            ("diff_schedule", &b.diff_schedule),
+        ] {
+            let calendar = |c: char| c.is_ascii_alphanumeric() || " *:.,/~-".contains(c);
+            if !value.chars().all(calendar) || value.len() > 80 {
+                self.at(
+                    site,
+                    &["backup", key],
+                    format!("backup.{key} `{value}` is not a systemd calendar"),
+                    Some("write e.g. \"Sun *-*-* 01:00:00\" or \"Mon..Sat *-*-* 01:00:00\" (see systemd.time), or \"\" for none"),
+                );
+            }
+        }
     }
 
     /// Windows, blackouts and the offset readable: a typo must not open a window nobody meant.
@@ -213,10 +234,19 @@ impl<'p> Validator<'p> {
                         format!("server `{name}`: unknown role `{role}`"),
                         Some(&match crate::suggest::closest(role, ROLES) {
                             Some(r) => {
-                                format!("did you mean `{r}`? roles are db, app, web, gateway")
+                                format!(
+                                    "did you mean `{r}`? roles are db, app, web, gateway, backup"
+                                )
                             }
-                            None => "roles are db, app, web, gateway".to_string(),
+                            None => "roles are db, app, web, gateway, backup".to_string(),
                         }),
+                    );
+                } else if role == "backup" && !site.is_province() {
+                    self.at(
+                        site,
+                        &["datacenter", "servers", name, "roles"],
+                        format!("server `{name}`: a city's backups never live in the city's own data center"),
+                        Some("give the role `backup` to a server of the province ([province.datacenter.servers])"),
                     );
                 }
             }

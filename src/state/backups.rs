@@ -37,8 +37,22 @@ pub struct Backup {
     pub run: Option<String>,
     /// Who took it (`user@host`).
     pub by: String,
-    /// The file, inside the city's backups folder.
+    /// The file, inside the city's backups folder ("" for PostgreSQL: its backups live in
+    /// the province's pgBackRest repository).
     pub file: String,
+    /// PostgreSQL: the named restore point in the write-ahead log that holds this picture
+    /// (what a restore replays up to) ...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// ... the pgBackRest backup set a restore starts from ...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub set: Option<String>,
+    /// ... and the point's position in the log ...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lsn: Option<String>,
+    /// ... on this timeline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeline: Option<u32>,
 }
 
 /// One drill: a backup restored into a scratch database and checked there.

@@ -23,8 +23,10 @@ struct TakenRow {
 pub fn take(ctx: &Ctx, t: DbTarget) -> Result<Exit> {
     let sites = t.sites(ctx)?;
     ctx.audit_gate("db backup")?;
+    let profiles = ctx.profiles()?;
     let rows = crate::parallel::map(&sites, t.jobs, |site| {
-        match backup::take(&site.profile, ctx.state_dir(), Reason::ByHand) {
+        let store = backup::store(profiles, site, ctx.printer.progress());
+        match store.take(&site.profile, ctx.state_dir(), Reason::ByHand) {
             Ok(b) => TakenRow {
                 city: site.pinyin().to_string(),
                 backup: Some(b),
@@ -109,8 +111,26 @@ struct ListedBackup {
 pub fn list(ctx: &Ctx, target: TargetArgs) -> Result<Exit> {
     let sites = ctx.select(&target.spec())?;
     let mut listed = Vec::new();
+    let profiles = ctx.profiles()?;
     for site in &sites {
-        let (backups, problems) = backup::list(ctx.state_dir(), site.pinyin());
+        let (mut backups, mut problems) = backup::list(ctx.state_dir(), site.pinyin());
+        let store = backup::store(profiles, site, ctx.printer.progress());
+        let mut wal = std::collections::BTreeMap::new();
+        if let Some(pg) = store.pg() {
+            // the repository is the truth: what it expired is said, what a timer took is shown
+            match pg.info() {
+                Ok(info) => {
+                    let (shown, said) =
+                        backup::pgbackrest::with_repository(site.pinyin(), backups, &info);
+                    backups = shown;
+                    problems.extend(said);
+                    for s in &info.sets {
+                        wal.insert(s.label.clone(), format!("{}..{}", s.wal_start, s.wal_stop));
+                    }
+                }
+                Err(e) => problems.push(format!("the repository was not read: {}", with_hint(&e))),
+            }
+        }
         for problem in problems {
             ctx.printer.warn(problem);
         }
@@ -120,7 +140,7 @@ pub fn list(ctx: &Ctx, target: TargetArgs) -> Result<Exit> {
             listed.push(ListedBackup {
                 verified: last_drill.as_ref().is_some_and(|d| d.ok),
                 last_drill,
-                wal: None,
+                wal: b.set.as_ref().and_then(|s| wal.get(s).cloned()),
                 backup: b,
             });
         }

@@ -6,7 +6,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::DbTarget;
-use crate::backup::{self, Drill, Point};
+use crate::backup::{self, Drill};
 use crate::context::Ctx;
 use crate::error::Exit;
 use crate::output::Tone;
@@ -22,9 +22,10 @@ struct DrillRow {
 
 pub fn run(ctx: &Ctx, t: DbTarget) -> Result<Exit> {
     let sites = t.sites(ctx)?;
+    let profiles = ctx.profiles()?;
     let rows = crate::parallel::map(&sites, t.jobs, |site| {
-        let drilled = backup::find(&site.profile, ctx.state_dir(), &Point::Latest)
-            .and_then(|b| backup::drill(&site.profile, ctx.state_dir(), &b));
+        let drilled = backup::store(profiles, site, ctx.printer.progress())
+            .drill(&site.profile, ctx.state_dir());
         match drilled {
             Ok(d) => DrillRow {
                 city: site.pinyin().to_string(),

@@ -205,7 +205,8 @@ pub fn migrate_site(
 /// back up the engine yet, a warning says there is no restore point.
 fn restore_point(ctx: &Ctx, site: &Site, args: &MigrateArgs) -> Result<Option<String>> {
     use crate::backup::{self, BackupError, Reason};
-    match backup::take(&site.profile, ctx.state_dir(), Reason::BeforeMigrate) {
+    let store = backup::store(ctx.profiles()?, site, ctx.printer.progress());
+    match store.restore_point(&site.profile, ctx.state_dir(), Reason::BeforeMigrate) {
         Ok(b) => Ok(Some(b.id)),
         Err(e @ BackupError::NotSetUp { .. }) => {
             ctx.printer

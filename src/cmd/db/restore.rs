@@ -89,18 +89,23 @@ pub fn run(ctx: &Ctx, a: RestoreArgs) -> Result<Exit> {
         },
         _ => Point::Latest,
     };
-    let b = backup::find(p, ctx.state_dir(), &point).map_err(|e| match (&point, e) {
-        (Point::Id(id), backup::BackupError::NotFound { city, .. }) if a.before_run.is_some() => {
-            backup::BackupError::NotFound {
-                city,
-                what: format!(
-                    "{id}: the restore point run {} took is no longer kept (backup.keep)",
-                    a.before_run.as_deref().unwrap_or_default()
-                ),
+    let store = backup::store(ctx.profiles()?, site, ctx.printer.progress());
+    let b = store
+        .find(p, ctx.state_dir(), &point)
+        .map_err(|e| match (&point, e) {
+            (Point::Id(id), backup::BackupError::NotFound { city, .. })
+                if a.before_run.is_some() =>
+            {
+                backup::BackupError::NotFound {
+                    city,
+                    what: format!(
+                        "{id}: the restore point run {} took is no longer kept (backup.keep)",
+                        a.before_run.as_deref().unwrap_or_default()
+                    ),
+                }
             }
-        }
-        (_, e) => e,
-    })?;
+            (_, e) => e,
+        })?;
     let mut out = Restored {
         city: site.pinyin().to_string(),
         backup: b.id.clone(),
@@ -124,7 +129,7 @@ pub fn run(ctx: &Ctx, a: RestoreArgs) -> Result<Exit> {
             a.connect.accept_new_host_keys,
         );
         let stopped = stop_app(ctx, &fleet, site)?;
-        let result = backup::restore_in_place(p, ctx.state_dir(), &b);
+        let result = store.restore_in_place(p, ctx.state_dir(), &b);
         let not_started = start_app(ctx, &fleet, site, &stopped);
         out.restarted = stopped
             .iter()
@@ -165,17 +170,21 @@ pub fn run(ctx: &Ctx, a: RestoreArgs) -> Result<Exit> {
                 b.id.to_lowercase().replace('-', "_")
             )
         });
-        let path = backup::into_path(p, &name)?;
         ctx.audit_gate("db restore")?;
-        let result = backup::restore_into(p, ctx.state_dir(), &b, &path);
+        let result = store.restore_into(p, ctx.state_dir(), &b, &name);
         audit(
             ctx,
             site.pinyin(),
-            format!("backup {} restored into {}", b.id, path.display()),
+            match &result {
+                Ok(into) => format!("backup {} restored into {}", b.id, into.place),
+                Err(e) => format!("backup {} not restored into {name}: {e}", b.id),
+            },
             result.is_ok(),
         )?;
-        result?;
-        out.into = Some(path.display().to_string());
+        let into = result?;
+        out.tables = into.tables.len();
+        out.rows = into.tables.values().sum();
+        out.into = Some(into.place);
     }
     print(ctx, &out)?;
     Ok(Exit::Success)

@@ -113,6 +113,8 @@ pub fn desired(
     };
     let mut b = Building {
         p,
+        profiles,
+        site,
         host,
         templates,
         ctx: context(profiles, site, host),
@@ -135,6 +137,7 @@ pub fn desired(
     b.users_and_dirs();
     b.packages()?;
     b.db_server()?;
+    b.backup_host()?;
     let sysctl: Vec<(&String, &String)> = p
         .provision
         .sysctl
@@ -151,6 +154,8 @@ pub fn desired(
 /// One server's resources being listed, with the owners they get.
 struct Building<'a> {
     p: &'a SiteProfile,
+    profiles: &'a Profiles,
+    site: &'a Site,
     host: &'a Host,
     templates: &'a Templates,
     /// The template context of the server.
@@ -235,7 +240,7 @@ impl Building<'_> {
     /// ones no server may have. A sandbox server is a folder: nothing is installed there.
     fn packages(&mut self) -> Result<(), DesiredError> {
         let (pk, host) = (&self.p.packages, self.host);
-        if self.p.datacenter.transport == TransportKind::Local {
+        if host.endpoint.kind == TransportKind::Local {
             return Ok(());
         }
         if !pk.mirror.is_empty() {
@@ -272,6 +277,19 @@ impl Building<'_> {
                     });
                 }
             }
+        }
+        // pgBackRest on the backup host and on each db server it backs up
+        let backed_up = host.has_role("backup")
+            || (host.has_role("db")
+                && crate::backup::pgbackrest::stanza(self.site).is_some()
+                && crate::backup::pgbackrest::repository(self.profiles).is_some());
+        if backed_up && seen.insert("pgbackrest".to_string()) {
+            self.out.push(Resource::Package {
+                name: "pgbackrest".into(),
+                version: None,
+                present: true,
+                lock_wait_s,
+            });
         }
         for spec in &pk.remove {
             let (name, _) = super::packages::wanted(spec);
@@ -314,6 +332,20 @@ impl Building<'_> {
                 source,
             }
         })?;
+        // archived and backed up to the province's backup host, when it has one
+        let mut archive = Vec::new();
+        if let (Some(stanza), Some((repo, _))) = (
+            crate::backup::pgbackrest::stanza(self.site),
+            crate::backup::pgbackrest::repository(self.profiles),
+        ) {
+            let tls = self.backup_tls(address)?;
+            archive = super::pg_backup::archive_settings(&stanza.name);
+            self.out.extend(super::pg_backup::db_server(
+                &stanza,
+                (&repo.name, repo.endpoint.address.unwrap_or(address)),
+                &tls,
+            ));
+        }
         self.out
             .extend(super::pg_server::resources(&super::pg_server::ServerSpec {
                 p,
@@ -321,8 +353,57 @@ impl Building<'_> {
                 cert: issued.cert,
                 key: issued.key,
                 admin_password,
+                archive,
             }));
         Ok(())
+    }
+
+    /// The province's backup host (the role `backup`): the repository of every city whose
+    /// PostgreSQL server jinbao builds.
+    fn backup_host(&mut self) -> Result<(), DesiredError> {
+        let host = self.host;
+        if !host.has_role("backup") || host.endpoint.kind == TransportKind::Local {
+            return Ok(());
+        }
+        let Some(address) = host.endpoint.address else {
+            return Err(DesiredError::ServerIncomplete {
+                host: host.label().to_string(),
+            });
+        };
+        let tls = self.backup_tls(address)?;
+        let cipher = crate::backup::pgbackrest::cipher_pass(&self.state).map_err(|source| {
+            DesiredError::Unreadable {
+                host: host.label().to_string(),
+                what: "the repository's key",
+                path: self.state.join("ca").display().to_string(),
+                source,
+            }
+        })?;
+        let stanzas: Vec<(&SiteProfile, crate::backup::pgbackrest::Stanza)> =
+            crate::backup::pgbackrest::stanzas(self.profiles)
+                .into_iter()
+                .map(|(site, s)| (&site.profile, s))
+                .collect();
+        self.out.extend(super::pg_backup::repository(
+            self.p, address, &stanzas, &cipher, &tls,
+        ));
+        Ok(())
+    }
+
+    /// pgBackRest's certificate for this server, and the province's CA.
+    fn backup_tls(&self, address: std::net::IpAddr) -> Result<super::pg_backup::Tls, DesiredError> {
+        let certificate = |source| DesiredError::Certificate {
+            host: self.host.label().to_string(),
+            source,
+        };
+        let issued =
+            crate::tls::backup_cert(&self.state, &self.host.name, address).map_err(certificate)?;
+        let (ca, _) = crate::tls::province_ca(&self.state).map_err(certificate)?;
+        Ok(super::pg_backup::Tls {
+            cert: issued.cert,
+            key: issued.key,
+            ca: ca.to_pem().map_err(|e| certificate(e.into()))?,
+        })
     }
 
     /// The mirror's signing key: under templates/, or a file on this machine.

@@ -6,6 +6,7 @@
 
 mod desired;
 pub mod packages;
+pub mod pg_backup;
 pub mod pg_server;
 pub mod plan;
 pub mod probe;

@@ -26,6 +26,9 @@ pub struct ServerSpec<'a> {
     pub key: Vec<u8>,
     /// The admin's password (a secret: never shown).
     pub admin_password: String,
+    /// The settings that archive its log to the province's repository (pgBackRest), when
+    /// the province has a backup host.
+    pub archive: Vec<(&'static str, String)>,
 }
 
 /// Every resource of the server, in the order they are applied.
@@ -103,6 +106,9 @@ fn settings(s: &ServerSpec<'_>, cert: &str, key: &str) -> String {
     set(&mut out, "ssl_cert_file", cert);
     set(&mut out, "ssl_key_file", key);
     set(&mut out, "password_encryption", "scram-sha-256");
+    for (k, v) in &s.archive {
+        set(&mut out, k, v);
+    }
     // the profile's settings come last and win; the memory settings go in between, sized
     // from the server itself when its plan is made
     out.push_str(MEMORY_MARKER);

@@ -18,7 +18,8 @@ impl Rollout<'_> {
         c.bar.set_message("restore point");
         let began = Instant::now();
         let run = self.journal.run.clone();
-        let taken = backup::take(p, self.journal.state_dir(), Reason::BeforeRollout(run));
+        let store = backup::store(self.profiles, c.site, self.progress);
+        let taken = store.restore_point(p, self.journal.state_dir(), Reason::BeforeRollout(run));
         self.span(&c.city, None, "restore-point", began, Instant::now());
         match taken {
             Ok(b) => {
