@@ -76,13 +76,19 @@ fn two_cities_are_built_on_real_servers_and_serve_through_nginx() {
     for h in CITY_HOSTS {
         hosts(&["reset", h]); // fresh servers: nothing installed, nothing configured
     }
+    crate::os_backup::fresh_repository();
     let state = tempfile::tempdir().unwrap();
     let st = state.path();
 
-    // mirror → packages → PostgreSQL server → TLS → nginx → the app's unit
-    let applied = os(st, &["--yes", "provision", "apply", "xuchang,hebi"], 0);
+    // mirror → packages → PostgreSQL server → TLS → nginx → the app's unit; the province's
+    // backup host and each db server archiving to it
+    let applied = os(
+        st,
+        &["--yes", "provision", "apply", "province,xuchang,hebi"],
+        0,
+    );
     assert!(applied.contains("0 hosts failed"), "{applied}");
-    let again = os(st, &["provision", "plan", "xuchang,hebi"], 0);
+    let again = os(st, &["provision", "plan", "province,xuchang,hebi"], 0);
     assert!(again.contains("no changes"), "a second plan: {again}");
     let installed = exec_on(
         st,
@@ -247,6 +253,7 @@ fn two_cities_are_built_on_real_servers_and_serve_through_nginx() {
 
     powered_off_mid_rollout(st);
     postgres_stopped_mid_migration(st);
+    crate::os_backup::backups_on_real_servers(st);
 }
 
 /// A copy of the example application at `version`.

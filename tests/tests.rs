@@ -54,6 +54,7 @@ mod hostile_csv;
 mod interface;
 mod json_doc;
 mod layers;
+mod os_backup;
 mod os_hosts;
 mod profile;
 mod properties_data;

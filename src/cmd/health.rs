@@ -147,10 +147,11 @@ fn inspect(ctx: &Ctx, a: HealthArgs) -> Result<Exit> {
         });
         checks.extend(db.into_iter().flatten());
     }
-    if wanted("backup") || wanted("drill") {
+    if wanted("backup") || wanted("drill") || wanted("archive") {
         for s in &sites {
+            let store = crate::backup::store(profiles, s, ctx.printer.progress());
             checks.extend(
-                health::backup_checks(s, ctx.state_dir(), crate::clock::now())
+                health::backup_checks(&store, s, ctx.state_dir(), crate::clock::now())
                     .into_iter()
                     .filter(|c| wanted(&c.check)),
             );

@@ -10,23 +10,44 @@ use chrono::{DateTime, Utc};
 use super::{Check, Status};
 use crate::profile::{Engine, Site};
 
-pub fn backup_checks(site: &Site, records: &Path, now: DateTime<Utc>) -> Vec<Check> {
+pub fn backup_checks(
+    store: &crate::backup::Store<'_>,
+    site: &Site,
+    records: &Path,
+    now: DateTime<Utc>,
+) -> Vec<Check> {
     let city = site.pinyin();
     let settings = &site.profile.backup;
-    let (backups, problems) = crate::backup::list(records, city);
+    let (mut backups, mut problems) = crate::backup::list(records, city);
     let required = !settings.max_age.is_zero();
-    if backups.is_empty() && !required && settings.drill_max_age.is_zero() {
+    // pgBackRest's repository is the truth of a PostgreSQL city: what its timers took counts,
+    // and a repository that cannot be reached or is full is said first
+    let mut repository = None;
+    if let Some(pg) = store.pg() {
+        match pg.info() {
+            Ok(info) => {
+                let (all, said) = crate::backup::pgbackrest::with_repository(city, backups, &info);
+                backups = all;
+                problems.extend(said);
+                repository = pg.check_room().err().map(|e| e.to_string());
+            }
+            Err(e) => repository = Some(e.to_string()),
+        }
+    }
+    if backups.is_empty() && !required && settings.drill_max_age.is_zero() && repository.is_none() {
         return Vec::new();
     }
     let mut out = Vec::new();
     let backup = match backups.last() {
-        None if site.profile.database.engine == Engine::Postgres => Check::new(
-            city,
-            None,
-            "backup",
-            Status::Critical,
-            "no backup: its PostgreSQL server is backed up with pgBackRest, which jinbao does not set up yet",
-        ),
+        None if site.profile.database.engine == Engine::Postgres && store.pg().is_none() => {
+            Check::new(
+                city,
+                None,
+                "backup",
+                Status::Critical,
+                "no backup: jinbao backs up a PostgreSQL server it builds ([database.server] manage) to the province's backup host (a server with the role `backup`)",
+            )
+        }
         None => Check::new(city, None, "backup", Status::Critical, "no backup yet")
             .hint(format!("jinbao db backup {city}")),
         Some(b) => {
@@ -75,17 +96,20 @@ pub fn backup_checks(site: &Site, records: &Path, now: DateTime<Utc>) -> Vec<Che
         |b| b.size_bytes,
     );
     let dir = crate::state::backups::folder(records, city);
-    let backup = match repository_problem(&dir, need) {
-        Some(why) if site.profile.database.engine == Engine::Sqlite => Check {
+    let problem = match store.pg() {
+        Some(_) => repository.map(|why| (why, "the province's backup host".to_string())),
+        None => repository_problem(&dir, need).map(|why| (why, dir.display().to_string())),
+    };
+    let backup = match problem {
+        Some((why, place)) => Check {
             status: Status::Critical,
             value: format!("the repository cannot take the next backup: {why}"),
             ..backup
         }
         .hint(format!(
-            "make room or fix {}; until then db migrate and rollouts refuse to start",
-            dir.display()
+            "make room or fix {place}; until then db migrate and rollouts refuse to start"
         )),
-        _ => backup,
+        None => backup,
     };
     // a backup recorded whose file is gone is no backup: said, never passed over
     out.push(match problems.first() {
@@ -97,7 +121,60 @@ pub fn backup_checks(site: &Site, records: &Path, now: DateTime<Utc>) -> Vec<Che
         _ => backup,
     });
     out.push(drill_check(site, records, now));
+    if store.pg().is_some() {
+        out.push(archive_check(site));
+    }
     out
+}
+
+/// The city's log reaching the repository: PostgreSQL's archiver failing is CRITICAL (no
+/// point in time after its last success can be restored).
+fn archive_check(site: &Site) -> Check {
+    let city = site.pinyin();
+    let check = |status, value: String| Check::new(city, None, "archive", status, value);
+    let read = crate::db::connect(&site.profile, crate::db::Account::ReadOnly).and_then(|mut c| {
+        c.rows(
+            "SELECT coalesce(last_archived_wal, ''), coalesce(extract(epoch FROM now() - last_archived_time)::bigint, -1), \
+             failed_count, coalesce(last_failed_wal, ''), \
+             coalesce(last_failed_time > coalesce(last_archived_time, '-infinity'), false) FROM pg_stat_archiver",
+        )
+    });
+    let rows = match read {
+        Ok(rows) => rows,
+        Err(e) => return check(Status::Unknown, format!("the archiver was not read: {e}")),
+    };
+    let Some(r) = rows.first() else {
+        return check(Status::Unknown, "the archiver was not read".into());
+    };
+    let text = |i: usize| r.get(i).and_then(crate::db::Cell::text).unwrap_or_default();
+    let int = |i: usize| r.get(i).and_then(crate::db::Cell::int).unwrap_or(-1);
+    let failing = text(4) == "true" || text(4) == "t";
+    if failing {
+        return check(
+            Status::Critical,
+            format!(
+                "the log does not reach the repository: {} failed ({} failures), last archived {}",
+                text(3),
+                int(2),
+                if text(0).is_empty() { "none".into() } else { text(0) }
+            ),
+        )
+        .hint(format!(
+            "PostgreSQL's log on the db server says why (archive-push); pgBackRest's repository: jinbao db backups {city}"
+        ));
+    }
+    match int(1) {
+        -1 => check(Status::Warning, "nothing archived yet".into())
+            .hint(format!("jinbao db backup {city}")),
+        age => check(
+            Status::Ok,
+            format!(
+                "{} archived {} ago",
+                text(0),
+                crate::numbers::span(age as f64)
+            ),
+        ),
+    }
 }
 
 fn drill_check(site: &Site, records: &Path, now: DateTime<Utc>) -> Check {

@@ -36,6 +36,7 @@ pub const CHECKS: &[&str] = &[
     "data",
     "backup",
     "drill",
+    "archive",
 ];
 
 /// The checks that need a connection to the servers.

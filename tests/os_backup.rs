@@ -1,0 +1,355 @@
+//! Backups of a city's PostgreSQL server on real servers: pgBackRest on Hebi's db server and
+//! on the province's backup host (the OS bed's h1), set up by provisioning. Rows deleted
+//! behind jinbao's back come back by a restore to a point in time into a new database and by
+//! a restore in place; a drill proves the latest backup; health shows the backup, the drill
+//! and the archive. Then the faults: the backup host cut in the middle of a backup (the
+//! backups before stay whole and drill), and cut before a migration (health CRITICAL, the
+//! migration refuses unless a reason is given).
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use crate::common::{self, jinbao, repo, run};
+
+fn hosts(args: &[&str]) -> String {
+    let out = Command::new(repo().join("tests/testbed/hosts"))
+        .arg("--os")
+        .args(args)
+        .output()
+        .expect("tests/testbed/hosts runs");
+    assert!(
+        out.status.success(),
+        "hosts --os {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn os(st: &Path, args: &[&str], want: i32) -> String {
+    let mut cmd = jinbao(st);
+    cmd.arg("--env").arg("os").args(args);
+    let r = run(&mut cmd);
+    assert_eq!(
+        r.code, want,
+        "jinbao --env os {args:?}\nstdout:\n{}\nstderr:\n{}",
+        r.stdout, r.stderr
+    );
+    r.stdout + &r.stderr
+}
+
+fn json(st: &Path, args: &[&str], want: i32) -> serde_json::Value {
+    let out = os(st, &[args, &["--json"]].concat(), want);
+    let start = out.find(['[', '{']).unwrap_or(0);
+    serde_json::Deserializer::from_str(&out[start..])
+        .into_iter::<serde_json::Value>()
+        .next()
+        .and_then(Result::ok)
+        .unwrap_or_else(|| panic!("not JSON: {out}"))
+}
+
+/// `psql` on Hebi's db server, as postgres: the answer's text.
+fn psql(db: &str, sql: &str) -> String {
+    let line = format!("psql -d {db} -tAc \"{sql}\"");
+    hosts(&["exec", "h7", "su", "postgres", "-c", &line])
+        .trim()
+        .to_string()
+}
+
+/// The province's backup host before the bed's first provisioning: an empty repository (a
+/// db server built from a fresh disk is a new cluster that an old stanza does not take).
+pub fn fresh_repository() {
+    hosts(&[
+        "exec",
+        "h1",
+        "rm",
+        "-rf",
+        "/var/lib/pgbackrest/archive",
+        "/var/lib/pgbackrest/backup",
+    ]);
+}
+
+pub fn backups_on_real_servers(st: &Path) {
+    // the rollouts before took their restore points: the first a full backup (the repository
+    // had none), the others named points in the log
+    let listed = json(st, &["db", "backups", "hebi"], 0);
+    let kinds: Vec<(&str, &str)> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| (b["kind"].as_str().unwrap(), b["reason"].as_str().unwrap()))
+        .collect();
+    assert_eq!(kinds.first(), Some(&("full", "before rollout")), "{listed}");
+    assert!(kinds.contains(&("point", "before rollout")), "{listed}");
+    let timers = hosts(&["exec", "h1", "systemctl", "list-timers", "--all"]);
+    assert!(
+        timers.contains("jinbao-backup-hebi-full.timer")
+            && timers.contains("jinbao-backup-hebi-diff.timer"),
+        "the backup host runs each city's backups on its own: {timers}"
+    );
+    let encrypted = hosts(&[
+        "exec",
+        "h1",
+        "sh",
+        "-c",
+        "grep -c aes-256-cbc /etc/pgbackrest.conf; stat -c %a /etc/pgbackrest.conf",
+    ]);
+    assert!(encrypted.contains("1\n640"), "{encrypted}");
+
+    // rows of the city's own: 1,000, backed up
+    psql(
+        "jinbao_hebi",
+        "CREATE TABLE IF NOT EXISTS jinbao.backup_probe (i int); TRUNCATE jinbao.backup_probe; INSERT INTO jinbao.backup_probe SELECT generate_series(1, 1000)",
+    );
+    let taken = json(st, &["--yes", "db", "backup", "hebi"], 0);
+    let backup = &taken[0]["backup"];
+    assert_eq!(backup["engine"], "postgres", "{taken}");
+    assert_eq!(backup["tables"]["backup_probe"], 1000, "{taken}");
+    let id = backup["id"].as_str().unwrap().to_string();
+    assert!(id.ends_with('F'), "a full backup of pgBackRest: {id}");
+    let listed = os(st, &["db", "backups", "hebi"], 0);
+    assert!(
+        listed.contains(&id) && listed.contains("0000000"),
+        "the WAL range is listed: {listed}"
+    );
+
+    // 100 rows deleted behind jinbao's back at a known time; a restore to just before it, into
+    // a new database beside the live one, holds them
+    std::thread::sleep(Duration::from_secs(2));
+    let before = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    std::thread::sleep(Duration::from_secs(2));
+    psql(
+        "jinbao_hebi",
+        "DELETE FROM jinbao.backup_probe WHERE i <= 100",
+    );
+    let pitr = json(
+        st,
+        &[
+            "--yes",
+            "db",
+            "restore",
+            "hebi",
+            "--time",
+            &before,
+            "--into",
+            "hebi_pitr",
+        ],
+        0,
+    );
+    assert!(pitr["rows"].as_i64().unwrap() >= 1000, "{pitr}");
+    assert_eq!(
+        psql("hebi_pitr", "SELECT count(*) FROM jinbao.backup_probe"),
+        "1000"
+    );
+    assert_eq!(
+        psql("jinbao_hebi", "SELECT count(*) FROM jinbao.backup_probe"),
+        "900",
+        "live untouched"
+    );
+    let again = os(
+        st,
+        &[
+            "--yes",
+            "db",
+            "restore",
+            "hebi",
+            "--time",
+            &before,
+            "--into",
+            "hebi_pitr",
+        ],
+        2,
+    );
+    assert!(again.contains("never replaces"), "{again}");
+
+    // every row gone; the backup in place of the live database, the application stopped and
+    // started again around it
+    psql("jinbao_hebi", "DELETE FROM jinbao.backup_probe");
+    let restored = json(st, &["--yes", "db", "restore", "hebi", "--in-place"], 0);
+    assert_eq!(restored["backup"], id.as_str(), "{restored}");
+    assert!(
+        restored["kept"].is_string(),
+        "the live one kept as a restore point: {restored}"
+    );
+    assert!(
+        restored["restarted"]
+            .as_array()
+            .is_some_and(|r| r.len() >= 2),
+        "both app servers stopped and started again: {restored}"
+    );
+    assert_eq!(
+        psql("jinbao_hebi", "SELECT count(*) FROM jinbao.backup_probe"),
+        "1000"
+    );
+    let start = Instant::now();
+    loop {
+        let r = run(jinbao(st).args(["--env", "os", "health", "hebi", "--only", "app,database"]));
+        if r.code == 0 {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "hebi after the restore: {}",
+            r.stdout
+        );
+        std::thread::sleep(Duration::from_secs(2));
+    }
+
+    // the log archives on the new timeline: a backup after the restore drills whole
+    os(st, &["--yes", "db", "backup", "hebi"], 0);
+    let drilled = json(st, &["db", "drill", "hebi"], 0);
+    assert_eq!(drilled[0]["drill"]["ok"], true, "{drilled}");
+    let health = json(st, &["health", "hebi", "--only", "backup,drill,archive"], 0);
+    let checks: Vec<(String, String)> = health["cities"][0]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["check"].as_str().unwrap().to_string(),
+                c["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    for want in ["backup", "drill", "archive"] {
+        assert!(
+            checks.iter().any(|(c, s)| c == want && s == "OK"),
+            "{want} OK: {health}"
+        );
+    }
+
+    repository_cut_mid_backup(st);
+    repository_cut_before_migration(st);
+}
+
+/// The backup host cut while a backup runs: the backup fails and is not recorded, the ones
+/// before stay listed and drill whole once the host is back.
+fn repository_cut_mid_backup(st: &Path) {
+    let before = json(st, &["db", "backups", "hebi"], 0);
+    let mut cmd = common::jinbao_std(st);
+    cmd.args(["--env", "os", "--yes", "db", "backup", "hebi", "--json"]);
+    let child = cmd
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // pgBackRest is copying once its backup lock is held on the backup host
+    let start = Instant::now();
+    while !hosts(&[
+        "exec",
+        "h1",
+        "sh",
+        "-c",
+        "pgrep -f 'pgbackrest.*backup' >/dev/null && echo running || true",
+    ])
+    .contains("running")
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the backup never started"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    hosts(&["cut", "h1"]);
+    let out = child.wait_with_output().unwrap();
+    hosts(&["heal", "h1"]);
+    let said =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("province-mirror1"),
+        "it names the backup host: {said}"
+    );
+    let after = json(st, &["db", "backups", "hebi"], 0);
+    let recorded = |v: &serde_json::Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .filter(|b| b["reason"] != "scheduled")
+            .map(|b| b["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        recorded(&before),
+        recorded(&after),
+        "nothing recorded, nothing lost"
+    );
+    // pgBackRest's own lock on the backup host is gone with its process
+    let start = Instant::now();
+    loop {
+        let drilled = run(jinbao(st).args(["--env", "os", "db", "drill", "hebi"]));
+        if drilled.code == 0 {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the backups before drill whole: {}",
+            drilled.stdout
+        );
+        std::thread::sleep(Duration::from_secs(3));
+    }
+}
+
+/// The backup host unreachable: health is CRITICAL and a migration refuses to start without
+/// its restore point, unless a reason is given (audited).
+fn repository_cut_before_migration(st: &Path) {
+    let project = tempfile::tempdir().unwrap();
+    common::copy_project(project.path());
+    std::fs::write(
+        project.path().join("templates/schema/V100__probe.sql"),
+        "CREATE TABLE jinbao.probe_v100 (x int);\n",
+    )
+    .unwrap();
+    hosts(&["cut", "h1"]);
+    let in_project = |args: &[&str], want: i32| {
+        let mut cmd = jinbao(st);
+        cmd.current_dir(project.path())
+            .arg("--env")
+            .arg("os")
+            .args(args);
+        let r = run(&mut cmd);
+        assert_eq!(r.code, want, "{args:?}\n{}\n{}", r.stdout, r.stderr);
+        r.stdout + &r.stderr
+    };
+    let health = in_project(&["health", "hebi", "--only", "backup"], 2);
+    assert!(
+        health.contains("CRITICAL") && health.contains("province-mirror1"),
+        "{health}"
+    );
+    let refused = in_project(&["--yes", "db", "migrate", "hebi"], 1);
+    assert!(
+        refused.contains("no migration without a restore point"),
+        "{refused}"
+    );
+    assert_eq!(
+        psql(
+            "jinbao_hebi",
+            "SELECT to_regclass('jinbao.probe_v100') IS NULL"
+        ),
+        "t"
+    );
+    in_project(
+        &[
+            "--yes",
+            "db",
+            "migrate",
+            "hebi",
+            "--no-restore-point",
+            "backup host down for maintenance",
+        ],
+        0,
+    );
+    hosts(&["heal", "h1"]);
+    assert_eq!(
+        psql(
+            "jinbao_hebi",
+            "SELECT to_regclass('jinbao.probe_v100') IS NULL"
+        ),
+        "f"
+    );
+    let audit = in_project(&["audit", "hebi", "--since", "1h"], 0);
+    assert!(
+        audit.contains("backup host down for maintenance"),
+        "{audit}"
+    );
+}
