@@ -28,6 +28,8 @@ pub fn store<'a>(profiles: &'a Profiles, site: &'a Site, progress: &Progress) ->
 pub struct Into {
     /// The file, or `database NAME on SERVER`.
     pub place: String,
+    /// What `data compare --source` takes to compare it with the live one.
+    pub source: String,
     /// The rows of every table it holds.
     pub tables: std::collections::BTreeMap<String, i64>,
 }
@@ -82,6 +84,7 @@ impl Store<'_> {
                 super::restore_into(p, records, b, &path)?;
                 Ok(Into {
                     place: path.display().to_string(),
+                    source: path.display().to_string(),
                     tables: b.tables.clone(),
                 })
             }
@@ -90,6 +93,7 @@ impl Store<'_> {
                 let c = pg.restore_into(b, name)?;
                 Ok(Into {
                     place: format!("database {name} on {}", pg.db_server()),
+                    source: crate::db::dsn_of_database(p, name).unwrap_or_else(|| name.to_string()),
                     tables: c.tables,
                 })
             }

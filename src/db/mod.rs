@@ -396,6 +396,19 @@ pub fn database_name(p: &SiteProfile) -> Option<String> {
         .map(str::to_string)
 }
 
+/// The site's PostgreSQL DSN with another database of the same server (`--source` for a
+/// comparison with a restored copy); None for an SQLite file or a DSN not written as a URL.
+pub fn dsn_of_database(p: &SiteProfile, name: &str) -> Option<String> {
+    database_name(p)?;
+    let dsn = &p.database.dsn;
+    let (base, query) = match dsn.split_once('?') {
+        Some((b, q)) => (b, format!("?{q}")),
+        None => (dsn.as_str(), String::new()),
+    };
+    let (server, _) = base.rsplit_once('/').filter(|(s, _)| s.contains("://"))?;
+    Some(format!("{server}/{name}{query}"))
+}
+
 /// The database role `account` acts as, on an engine that has roles (PostgreSQL; an SQLite
 /// file has none).
 pub fn role(p: &SiteProfile, account: Account) -> Option<&str> {

@@ -54,6 +54,9 @@ struct Restored {
     /// The new database (`--into`).
     #[serde(skip_serializing_if = "Option::is_none")]
     into: Option<String>,
+    /// What `data compare --source` takes to compare the new database with the live one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    compare_source: Option<String>,
     /// The backup of the live database kept before it was replaced (`--in-place`).
     #[serde(skip_serializing_if = "Option::is_none")]
     kept: Option<String>,
@@ -112,6 +115,7 @@ pub fn run(ctx: &Ctx, a: RestoreArgs) -> Result<Exit> {
         taken_at: b.taken_at,
         in_place: a.in_place,
         into: None,
+        compare_source: None,
         kept: None,
         restarted: Vec::new(),
         tables: b.tables.len(),
@@ -185,6 +189,7 @@ pub fn run(ctx: &Ctx, a: RestoreArgs) -> Result<Exit> {
         out.tables = into.tables.len();
         out.rows = into.tables.values().sum();
         out.into = Some(into.place);
+        out.compare_source = Some(into.source);
     }
     print(ctx, &out)?;
     Ok(Exit::Success)
@@ -323,8 +328,11 @@ fn print(ctx: &Ctx, r: &Restored) -> Result<()> {
     match (&r.into, &r.kept) {
         (Some(into), _) => p.text(format!(
             "{}: backup {} restored into {into} ({counted}); the live database is untouched\n\
-             compare: jinbao data compare {} --source {into}",
-            r.city, r.backup, r.city
+             compare: jinbao data compare {} --county COUNTY --source {}",
+            r.city,
+            r.backup,
+            r.city,
+            r.compare_source.as_deref().unwrap_or(into)
         ))?,
         (_, Some(kept)) => p.text(format!(
             "{}: the live database is now backup {} ({counted}); what it held before is backup {kept}",
