@@ -218,8 +218,95 @@ pub fn backups_on_real_servers(st: &Path) {
         );
     }
 
+    data_gate_names_its_restore_point(st);
     repository_cut_mid_backup(st);
     repository_cut_before_migration(st);
+}
+
+/// A release that deletes a person on its way in: the data gate rolls it back and names the
+/// restore point the run took (a named point in the log, on the timeline the restore in place
+/// began), and that point restored into a new database holds the person.
+fn data_gate_names_its_restore_point(st: &Path) {
+    psql(
+        "jinbao_hebi",
+        "INSERT INTO jinbao.import_batch VALUES ('gate1', '410600', '410602', 'person', 'p.csv', 'x', 'utf-8', 2, 2, 0, NULL, 't', '2026-01-01', '2026-01-01'); \
+         INSERT INTO jinbao.person (county_code, id_number, name, import_id) VALUES ('410602', '11010519491231002X', '甲', 'gate1'), ('410602', '110105194912310029', '乙', 'gate1')",
+    );
+    let release = tempfile::tempdir().unwrap();
+    common::copy_tree(&repo().join("examples/unified-app"), release.path());
+    std::fs::write(release.path().join("VERSION"), "1.0.7\n").unwrap();
+    let check = release.path().join("bin/health-check");
+    let text = std::fs::read_to_string(&check).unwrap();
+    let (shebang, rest) = text.split_once('\n').unwrap();
+    std::fs::write(
+        &check,
+        format!(
+            "{shebang}\n# a release that loses a person on its way in\npython3 - <<'PY'\n\
+             import tomllib, psycopg2\n\
+             c = tomllib.load(open('/etc/jinbao/app.toml', 'rb'))['database']\n\
+             kw = dict(user=c['user'], password=open(c['password_file']).readline().rstrip(), sslmode=c.get('sslmode'), sslrootcert=c.get('sslrootcert'))\n\
+             with psycopg2.connect(c['url'], **{{k: v for k, v in kw.items() if v}}) as conn, conn.cursor() as cur:\n\
+             \x20   cur.execute(\"DELETE FROM jinbao.person WHERE import_id = 'gate1' AND name = '乙'\")\n\
+             PY\n{rest}"
+        ),
+    )
+    .unwrap();
+    let out = json(
+        st,
+        &[
+            "rollout",
+            release.path().to_str().unwrap(),
+            "hebi",
+            "--no-pause",
+            "--yes",
+        ],
+        1,
+    );
+    let hebi = &out["cities"][0];
+    assert_eq!(hebi["result"], "rolled-back", "{out}");
+    let reason = hebi["reason"].as_str().unwrap();
+    assert!(reason.contains("person fell from"), "{reason}");
+    let point = hebi["restore_point"].as_str().unwrap();
+    assert!(
+        reason.contains(point),
+        "the reason names the restore point: {reason}"
+    );
+    let run_id = reason
+        .split("--before-run ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("and the command: {reason}"))
+        .trim()
+        .to_string();
+    assert_eq!(
+        psql(
+            "jinbao_hebi",
+            "SELECT count(*) FROM jinbao.person WHERE import_id = 'gate1'"
+        ),
+        "1",
+        "rolled back, the person still lost"
+    );
+    os(
+        st,
+        &[
+            "--yes",
+            "db",
+            "restore",
+            "hebi",
+            "--before-run",
+            &run_id,
+            "--into",
+            "hebi_gate",
+        ],
+        0,
+    );
+    assert_eq!(
+        psql(
+            "hebi_gate",
+            "SELECT count(*) FROM jinbao.person WHERE import_id = 'gate1'"
+        ),
+        "2",
+        "the restore point holds the person the release deleted"
+    );
 }
 
 /// The backup host cut while a backup runs: the backup fails and is not recorded, the ones

@@ -339,6 +339,18 @@ impl<'a> Pg<'a> {
         Ok(())
     }
 
+    /// The city's stanza in the repository, made if missing (pgBackRest's own check that
+    /// the repository and the cluster belong together).
+    pub fn ensure_stanza(&self) -> Result<()> {
+        self.run(
+            true,
+            "pgbackrest stanza-create",
+            &pgbackrest(&self.stanza.name, "stanza-create"),
+            Duration::from_secs(300),
+        )
+        .map(drop)
+    }
+
     /// Takes a backup now (`full`, `diff` or `incr`) on the backup host, then marks the
     /// picture it restores to and counts it; records it.
     pub fn take(&self, records: &Path, reason: Reason, kind: &str) -> Result<Backup> {

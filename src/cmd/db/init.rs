@@ -40,6 +40,18 @@ pub fn run(ctx: &Ctx, t: DbTarget) -> Result<Exit> {
             }
             Err(e) => row.error = Some(e.to_string()),
         }
+        // its stanza in the province's repository from the start: the log is archived as it is
+        // written (until then every segment waits on the db server's disk)
+        if row.error.is_none()
+            && let Ok(profiles) = ctx.profiles()
+            && let Some(pg) = crate::backup::store(profiles, site, ctx.printer.progress()).pg()
+            && let Err(e) = pg.ensure_stanza()
+        {
+            ctx.printer.warn(format!(
+                "{}: the log is not archived yet (its stanza was not made: {e}); provision the backup host, then jinbao db backup {}",
+                row.city, row.city
+            ));
+        }
         row
     });
     for r in &rows {

@@ -11,6 +11,9 @@ use super::{Owner, Resource};
 use crate::backup::pgbackrest::{CONF, REPO_PATH, Stanza, TLS_DIR};
 use crate::profile::SiteProfile;
 
+/// Where a db server's log waits to be archived in batches.
+const SPOOL: &str = "/var/spool/pgbackrest";
+
 /// The certificate of the server, its key and the province's CA.
 pub struct Tls {
     pub cert: Vec<u8>,
@@ -118,6 +121,9 @@ pub fn db_server(stanza: &Stanza, repo: (&str, IpAddr), tls: &Tls) -> Vec<Resour
          [global]\n\
          repo1-host={}\n{}\
          log-level-file=warn\n\
+         archive-async=y\n\
+         spool-path={SPOOL}\n\
+         process-max=2\n\
          {}\n\
          [{}]\n\
          pg1-path={}\n",
@@ -128,6 +134,13 @@ pub fn db_server(stanza: &Stanza, repo: (&str, IpAddr), tls: &Tls) -> Vec<Resour
         stanza.pg_path(),
     );
     let mut out = tls_files(tls);
+    // archived in batches, in parallel, through a spool: a day's log after a large import
+    // reaches the repository in minutes, not one segment per connection
+    out.push(Resource::Dir {
+        path: SPOOL.into(),
+        mode: 0o750,
+        owner: postgres(),
+    });
     out.push(file(
         CONF.into(),
         conf.into_bytes(),
@@ -176,6 +189,7 @@ pub fn repository(
          repo1-cipher-pass={cipher}\n\
          repo1-retention-full={}\n\
          start-fast=y\n\
+         archive-timeout=600\n\
          log-level-file=warn\n\
          {}",
         p.backup.keep.max(1),
