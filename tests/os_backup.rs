@@ -219,6 +219,7 @@ pub fn backups_on_real_servers(st: &Path) {
     }
 
     data_gate_names_its_restore_point(st);
+    sigkill_mid_restore_in_place(st);
     repository_cut_mid_backup(st);
     repository_cut_before_migration(st);
 }
@@ -307,6 +308,59 @@ fn data_gate_names_its_restore_point(st: &Path) {
         "2",
         "the restore point holds the person the release deleted"
     );
+}
+
+/// jinbao killed (SIGKILL) while pgBackRest restores into the scratch cluster of a restore in
+/// place: the live cluster is untouched and serves; the next restore removes the scratch and
+/// finishes, the application started again.
+fn sigkill_mid_restore_in_place(st: &Path) {
+    let live = psql("jinbao_hebi", "SELECT count(*) FROM jinbao.person");
+    let mut child = common::jinbao_std(st)
+        .args([
+            "--env",
+            "os",
+            "--yes",
+            "db",
+            "restore",
+            "hebi",
+            "--in-place",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let scratch = || {
+        hosts(&[
+            "exec",
+            "h7",
+            "sh",
+            "-c",
+            "ls -d /var/lib/postgresql/15/jinbao-restore-* 2>/dev/null || true",
+        ])
+    };
+    let start = Instant::now();
+    while scratch().trim().is_empty() {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the restore never began"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(
+        psql("jinbao_hebi", "SELECT count(*) FROM jinbao.person"),
+        live,
+        "live untouched"
+    );
+    let restored = json(st, &["--yes", "db", "restore", "hebi", "--in-place"], 0);
+    assert!(
+        restored["restarted"]
+            .as_array()
+            .is_some_and(|r| !r.is_empty()),
+        "{restored}"
+    );
+    assert_eq!(scratch().trim(), "", "the scratch clusters are gone");
 }
 
 /// The backup host cut while a backup runs: the backup fails and is not recorded, the ones

@@ -134,8 +134,10 @@ pub struct Info {
     pub sets: Vec<Set>,
     /// The oldest and newest log segment archived.
     pub wal: Option<(String, String)>,
-    /// pgBackRest's status of the stanza ("ok", or what is wrong).
+    /// pgBackRest's status of the stanza ("ok", or what is wrong) ...
     pub status: String,
+    /// ... and its code (1 and 3: the stanza is not made yet).
+    pub code: i64,
 }
 
 impl Info {
@@ -170,6 +172,7 @@ impl Info {
             sets,
             wal,
             status: text(&stanza["status"]["message"]),
+            code: stanza["status"]["code"].as_i64().unwrap_or(-1),
         })
     }
 }
@@ -356,13 +359,14 @@ impl<'a> Pg<'a> {
     pub fn take(&self, records: &Path, reason: Reason, kind: &str) -> Result<Backup> {
         let started = Instant::now();
         self.check_room()?;
-        let script = format!(
-            "set -e\n{}\n{}\n",
-            pgbackrest(&self.stanza.name, "stanza-create"),
-            pgbackrest(
-                &self.stanza.name,
-                &format!("--type={} --start-fast backup", shell_quote(kind))
-            )
+        // made once (`db init` makes it): stanza-create takes the archive's lock, which the
+        // db server's archiving holds while it works
+        if matches!(self.info()?.code, 1 | 3) {
+            self.ensure_stanza()?;
+        }
+        let script = pgbackrest(
+            &self.stanza.name,
+            &format!("--type={} --start-fast backup", shell_quote(kind)),
         );
         self.run(
             true,

@@ -244,7 +244,6 @@ pub fn repository(
                 format!(
                     "# written by jinbao provision\n[Unit]\nDescription=jinbao: {kind} backup of {city} to the province's repository\nAfter=network-online.target\n\n\
                      [Service]\nType=oneshot\nUser=postgres\nGroup=postgres\n\
-                     ExecStartPre=/usr/bin/pgbackrest --stanza={stanza} stanza-create\n\
                      ExecStart=/usr/bin/pgbackrest --stanza={stanza} --type={kind} backup\n",
                     city = city.city.name,
                     stanza = s.name,
