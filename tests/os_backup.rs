@@ -7,36 +7,10 @@
 //! migration refuses unless a reason is given).
 
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use crate::common::{self, jinbao, repo, run};
-
-fn hosts(args: &[&str]) -> String {
-    let out = Command::new(repo().join("tests/testbed/hosts"))
-        .arg("--os")
-        .args(args)
-        .output()
-        .expect("tests/testbed/hosts runs");
-    assert!(
-        out.status.success(),
-        "hosts --os {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn os(st: &Path, args: &[&str], want: i32) -> String {
-    let mut cmd = jinbao(st);
-    cmd.arg("--env").arg("os").args(args);
-    let r = run(&mut cmd);
-    assert_eq!(
-        r.code, want,
-        "jinbao --env os {args:?}\nstdout:\n{}\nstderr:\n{}",
-        r.stdout, r.stderr
-    );
-    r.stdout + &r.stderr
-}
+use crate::os_hosts::{hosts, os};
 
 fn json(st: &Path, args: &[&str], want: i32) -> serde_json::Value {
     let out = os(st, &[args, &["--json"]].concat(), want);

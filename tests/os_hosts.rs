@@ -20,7 +20,7 @@ use common::{is_root, jinbao, repo, run};
 /// The OS bed's hosts of the two cities (h1 is the province's mirror).
 const CITY_HOSTS: &[&str] = &["h2", "h3", "h4", "h5", "h6", "h7", "h8", "h9", "h10", "h11"];
 
-fn hosts(args: &[&str]) -> String {
+pub(crate) fn hosts(args: &[&str]) -> String {
     let out = Command::new(repo().join("tests/testbed/hosts"))
         .arg("--os")
         .args(args)
@@ -46,7 +46,7 @@ fn http_get(addr: &str, path: &str) -> String {
 }
 
 /// Runs jinbao in the OS environment; panics unless it exits `want`.
-fn os(state: &Path, args: &[&str], want: i32) -> String {
+pub(crate) fn os(state: &Path, args: &[&str], want: i32) -> String {
     let mut cmd = jinbao(state);
     cmd.arg("--env").arg("os").args(args);
     let r = run(&mut cmd);

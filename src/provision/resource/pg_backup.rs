@@ -98,8 +98,15 @@ fn tls_client(prefix: &str) -> String {
     )
 }
 
-/// pgBackRest's server, running and restarted when what it reads changed.
-fn server(changed: Vec<String>) -> Vec<Resource> {
+/// pgBackRest's server, running and restarted when what it reads changed (its configuration
+/// and its certificates).
+fn server() -> Vec<Resource> {
+    let changed = vec![
+        CONF.into(),
+        format!("{TLS_DIR}/host.crt"),
+        format!("{TLS_DIR}/host.key"),
+        format!("{TLS_DIR}/ca.crt"),
+    ];
     vec![
         Resource::Service {
             name: "pgbackrest".into(),
@@ -148,12 +155,7 @@ pub fn db_server(stanza: &Stanza, repo: (&str, IpAddr), tls: &Tls) -> Vec<Resour
         false,
         "[backup]",
     ));
-    out.extend(server(vec![
-        CONF.into(),
-        format!("{TLS_DIR}/host.crt"),
-        format!("{TLS_DIR}/host.key"),
-        format!("{TLS_DIR}/ca.crt"),
-    ]));
+    out.extend(server());
     out
 }
 
@@ -261,12 +263,7 @@ pub fn repository(
             units.push(format!("{name}.timer"));
         }
     }
-    out.extend(server(vec![
-        CONF.into(),
-        format!("{TLS_DIR}/host.crt"),
-        format!("{TLS_DIR}/host.key"),
-        format!("{TLS_DIR}/ca.crt"),
-    ]));
+    out.extend(server());
     for name in units {
         out.push(Resource::Service {
             name,
