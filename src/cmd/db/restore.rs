@@ -320,10 +320,16 @@ fn print(ctx: &Ctx, r: &Restored) -> Result<()> {
     if p.json {
         return Ok(p.json(r)?);
     }
+    // a point in time has no record to hold the rows against: they were counted after it
     let counted = format!(
-        "{} in {}, as the backup recorded",
+        "{} in {}, {}",
         crate::numbers::plural(r.rows as usize, "row"),
-        crate::numbers::plural(r.tables, "table")
+        crate::numbers::plural(r.tables, "table"),
+        if r.backup.starts_with("time-") {
+            "as counted in it"
+        } else {
+            "as the backup recorded"
+        }
     );
     match (&r.into, &r.kept) {
         (Some(into), _) => p.text(format!(
