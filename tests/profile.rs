@@ -247,3 +247,31 @@ fn apply_edits(case: &Path, root: &Path) {
         std::fs::write(&file, new).unwrap();
     }
 }
+
+/// The PostgreSQL version names folders, binaries and units in the scripts jinbao sends to a db
+/// server: a profile that sets anything but a version number is refused where it says so.
+#[test]
+fn a_server_version_that_is_not_a_number_is_refused() {
+    let state = tempfile::tempdir().unwrap();
+    let r = run(jinbao(state.path()).args([
+        "--set",
+        "database.server.version=15; touch /tmp/jinbao-pwned",
+        "profile",
+        "show",
+        "hebi",
+    ]));
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(
+        r.stderr.contains("is not a PostgreSQL major version"),
+        "{}",
+        r.stderr
+    );
+    let ok = run(jinbao(state.path()).args([
+        "--set",
+        "database.server.version=\"16\"",
+        "profile",
+        "show",
+        "hebi",
+    ]));
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+}

@@ -109,10 +109,22 @@ done
 
     fn stop_and_remove(&self, s: &str) -> String {
         format!(
-            "runuser -u postgres -- /usr/lib/postgresql/{}/bin/pg_ctl -D {s} -m fast stop >/dev/null 2>&1 || true\nrm -rf {s}\n",
-            self.version(),
+            "runuser -u postgres -- {} -D {s} -m fast stop >/dev/null 2>&1 || true\nrm -rf {s}\n",
+            shell_quote(&format!(
+                "/usr/lib/postgresql/{}/bin/pg_ctl",
+                self.version()
+            )),
             s = shell_quote(s)
         )
+    }
+
+    /// Removes a scratch cluster a failed restore or drill left (the next one would too).
+    fn remove_scratch(&self, s: &str) {
+        let _ = self.on_db(
+            "remove scratch",
+            &self.stop_and_remove(s),
+            Duration::from_secs(120),
+        );
     }
 
     /// Before a restore to a point in time: the log up to now archived (a restore replays
@@ -167,11 +179,7 @@ done
                 (problems, c)
             }
             Err(e) => {
-                let _ = self.on_db(
-                    "remove scratch",
-                    &self.stop_and_remove(&s),
-                    Duration::from_secs(120),
-                );
+                self.remove_scratch(&s);
                 (vec![format!("not restored: {e}")], Counted::default())
             }
         };
@@ -221,11 +229,7 @@ runuser -u postgres -- sh -c 'pg_dump -h "$1" -Fc "$2" | pg_restore --exit-on-er
         );
         let out = self.on_db("restore", &script, LONG);
         if out.is_err() {
-            let _ = self.on_db(
-                "remove scratch",
-                &self.stop_and_remove(&s),
-                Duration::from_secs(120),
-            );
+            self.remove_scratch(&s);
         }
         let c = parse_counts(&out?);
         let problems = checked(b, &c);
@@ -259,21 +263,13 @@ runuser -u postgres -- sh -c 'pg_dump -h "$1" -Fc "$2" | pg_restore --exit-on-er
         let c = match out {
             Ok(text) => parse_counts(&text),
             Err(e) => {
-                let _ = self.on_db(
-                    "remove scratch",
-                    &self.stop_and_remove(&s),
-                    Duration::from_secs(120),
-                );
+                self.remove_scratch(&s);
                 return Err(e);
             }
         };
         let problems = checked(b, &c);
         if !problems.is_empty() {
-            let _ = self.on_db(
-                "remove scratch",
-                &self.stop_and_remove(&s),
-                Duration::from_secs(120),
-            );
+            self.remove_scratch(&s);
             return Err(BackupError::Mismatch {
                 city: b.city.clone(),
                 problems,
@@ -281,7 +277,7 @@ runuser -u postgres -- sh -c 'pg_dump -h "$1" -Fc "$2" | pg_restore --exit-on-er
         }
         let swap = format!(
             r#"set -e
-S={s}; LIVE={live}; OLD={live}.replaced-{pid}; BIN=/usr/lib/postgresql/{v}/bin
+S={s}; LIVE={live}; OLD={live}.replaced-{pid}; BIN={bin}
 runuser -u postgres -- "$BIN/pg_ctl" -D "$S" -m fast stop >/dev/null
 # the live cluster's own settings (pgBackRest's recovery lines stay out of it)
 rm -f "$S/postgresql.conf" "$S/pg_hba.conf" "$S/recovery.log"
@@ -301,7 +297,7 @@ rm -rf "$OLD"
             s = shell_quote(&s),
             live = shell_quote(&live),
             pid = std::process::id(),
-            v = self.version(),
+            bin = shell_quote(&format!("/usr/lib/postgresql/{}/bin", self.version())),
             unit = shell_quote(&unit),
         );
         self.on_db("put in place", &swap, Duration::from_secs(600))?;

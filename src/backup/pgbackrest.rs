@@ -89,6 +89,9 @@ pub fn stanzas(profiles: &Profiles) -> Vec<(&Site, Stanza)> {
 /// The key the repository is encrypted with: made once, kept in the state folder beside the
 /// province's CA (0600), written only into the backup host's pgBackRest configuration.
 pub fn cipher_pass(state: &Path) -> std::io::Result<String> {
+    // made once even when several backup hosts are planned at the same time
+    static MAKING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one = MAKING.lock().unwrap_or_else(|p| p.into_inner());
     let path = state.join("ca").join("backup-cipher.key");
     if let Ok(text) = std::fs::read_to_string(&path) {
         let key = text.trim();
@@ -304,7 +307,11 @@ impl<'a> Pg<'a> {
             &pgbackrest(&self.stanza.name, "--output=json info"),
             Duration::from_secs(60),
         )?;
-        Info::parse(&out).ok_or_else(|| BackupError::Server {
+        self.parsed(&out)
+    }
+
+    fn parsed(&self, json: &str) -> Result<Info> {
+        Info::parse(json).ok_or_else(|| BackupError::Server {
             city: self.city(),
             server: self.repo_name.clone(),
             step: "pgbackrest info".into(),
@@ -313,33 +320,42 @@ impl<'a> Pg<'a> {
         })
     }
 
-    /// The repository's free room and the last set's size: it must hold the next backup.
-    pub fn room(&self) -> Result<(u64, u64)> {
-        let out = self.run(
-            true,
-            "repository room",
-            &format!("df -P -B1 {REPO_PATH} | awk 'NR==2 {{print $4}}'"),
-            Duration::from_secs(30),
-        )?;
-        let free = out.trim().parse().unwrap_or(0);
-        let last = self.info()?.sets.last().map_or(0, |s| s.repo_bytes);
-        Ok((free, last))
+    /// What the repository holds of the city and its free room, in one round trip.
+    pub fn survey(&self) -> Result<(Info, u64)> {
+        let script = format!(
+            "df -P -B1 {REPO_PATH} | awk 'NR==2 {{print \"@FREE \" $4}}'\n{}\n",
+            pgbackrest(&self.stanza.name, "--output=json info")
+        );
+        let out = self.run(true, "pgbackrest info", &script, Duration::from_secs(60))?;
+        let (free, json): (Vec<&str>, Vec<&str>) =
+            out.lines().partition(|l| l.starts_with("@FREE "));
+        let free = free
+            .first()
+            .and_then(|l| l["@FREE ".len()..].trim().parse().ok())
+            .unwrap_or(0);
+        Ok((self.parsed(&json.join("\n"))?, free))
     }
 
-    /// Refuses when the repository cannot take what comes next (unreachable, or less room
-    /// than twice the last backup, at least 64 MB).
-    pub fn check_room(&self) -> Result<()> {
-        let (free, last) = self.room()?;
+    /// Why the repository cannot take what comes next: less room than twice the last
+    /// backup, at least 64 MB.
+    pub fn room_problem(&self, info: &Info, free: u64) -> Option<BackupError> {
+        let last = info.sets.last().map_or(0, |s| s.repo_bytes);
         let need = (last * 2).max(64 << 20);
-        if free < need {
-            return Err(BackupError::RepositoryFull {
-                city: self.city(),
-                server: self.repo_name.clone(),
-                free,
-                need,
-            });
+        (free < need).then(|| BackupError::RepositoryFull {
+            city: self.city(),
+            server: self.repo_name.clone(),
+            free,
+            need,
+        })
+    }
+
+    /// What the repository holds, refused when it cannot be reached or take what comes next.
+    pub fn check_room(&self) -> Result<Info> {
+        let (info, free) = self.survey()?;
+        match self.room_problem(&info, free) {
+            Some(e) => Err(e),
+            None => Ok(info),
         }
-        Ok(())
     }
 
     /// The city's stanza in the repository, made if missing (pgBackRest's own check that
@@ -358,10 +374,10 @@ impl<'a> Pg<'a> {
     /// picture it restores to and counts it; records it.
     pub fn take(&self, records: &Path, reason: Reason, kind: &str) -> Result<Backup> {
         let started = Instant::now();
-        self.check_room()?;
+        let info = self.check_room()?;
         // made once (`db init` makes it): stanza-create takes the archive's lock, which the
         // db server's archiving holds while it works
-        if matches!(self.info()?.code, 1 | 3) {
+        if matches!(info.code, 1 | 3) {
             self.ensure_stanza()?;
         }
         let script = pgbackrest(
@@ -382,31 +398,28 @@ impl<'a> Pg<'a> {
                 city: self.city(),
                 what: "in the repository after pgBackRest took one".into(),
             })?;
-        self.record(records, reason, Some(set), started)
+        let base = Some(set.label.clone());
+        self.record(records, reason, Some(set), base, started)
     }
 
     /// A restore point before a change: a named point in the log, counted, when the
     /// repository holds a backup to replay it from; else a full backup.
     pub fn point(&self, records: &Path, reason: Reason) -> Result<Backup> {
         let started = Instant::now();
-        self.check_room()?;
-        match self.info()?.sets.last().cloned() {
+        match self.check_room()?.sets.pop() {
             None => self.take(records, reason, "full"),
-            Some(set) => {
-                let mut b = self.record(records, reason, None, started)?;
-                b.set = Some(set.label);
-                Ok(b)
-            }
+            Some(base) => self.record(records, reason, None, Some(base.label), started),
         }
     }
 
-    /// Marks a named restore point on the live database and records it (with the backup set
-    /// it was taken after, when it is one).
+    /// Marks a named restore point on the live database and records it: the backup `set` it
+    /// ends, or a point alone replayed from the backup set `base`.
     fn record(
         &self,
         records: &Path,
         reason: Reason,
         set: Option<Set>,
+        base: Option<String>,
         started: Instant,
     ) -> Result<Backup> {
         let p = &self.site.profile;
@@ -418,7 +431,12 @@ impl<'a> Pg<'a> {
         let taken_at = crate::clock::now();
         let id = match &set {
             Some(s) => s.label.clone(),
-            None => super::free_id(records, &city, Path::new("/nonexistent"), taken_at),
+            None => super::free_id(
+                records,
+                &city,
+                &records_of::folder(records, &city),
+                taken_at,
+            ),
         };
         let target = format!("jinbao-{id}");
         let mut conn = db::connect(p, Account::Admin).map_err(database)?;
@@ -426,10 +444,6 @@ impl<'a> Pg<'a> {
             .mark_restore_point(&target, ARCHIVED_WITHIN)
             .map_err(database)?;
         let schema_version = super::schema_version(&mut conn).map_err(database)?;
-        let latest_set = match &set {
-            Some(s) => Some(s.label.clone()),
-            None => self.info()?.sets.last().map(|s| s.label.clone()),
-        };
         let b = Backup {
             id,
             city: city.clone(),
@@ -449,7 +463,7 @@ impl<'a> Pg<'a> {
             by: crate::operator::operator(),
             file: String::new(),
             target: Some(target),
-            set: latest_set,
+            set: base,
             lsn: Some(mark.lsn),
             timeline: Some(mark.timeline),
         };

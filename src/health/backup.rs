@@ -24,12 +24,12 @@ pub fn backup_checks(
     // and a repository that cannot be reached or is full is said first
     let mut repository = None;
     if let Some(pg) = store.pg() {
-        match pg.info() {
-            Ok(info) => {
+        match pg.survey() {
+            Ok((info, free)) => {
+                repository = pg.room_problem(&info, free).map(|e| e.to_string());
                 let (all, said) = crate::backup::pgbackrest::with_repository(city, backups, &info);
                 backups = all;
                 problems.extend(said);
-                repository = pg.check_room().err().map(|e| e.to_string());
             }
             Err(e) => repository = Some(e.to_string()),
         }

@@ -298,6 +298,16 @@ impl<'p> Validator<'p> {
             ),
             _ => {}
         }
+        // it names the cluster's folders and unit on the db server: a number only
+        let v = &db.server.version;
+        if v.is_empty() || v.len() > 8 || !v.chars().all(|c| c.is_ascii_digit() || c == '.') {
+            self.at(
+                site,
+                &["database", "server", "version"],
+                format!("database.server.version `{v}` is not a PostgreSQL major version"),
+                Some("write e.g. \"15\""),
+            );
+        }
         if !["disable", "prefer", "require", "verify-full"].contains(&db.sslmode.as_str()) {
             self.at(
                 site,

@@ -244,20 +244,19 @@ pub fn repository(
             out.push(unit(
                 format!("/etc/systemd/system/{name}.service"),
                 format!(
-                    "# written by jinbao provision\n[Unit]\nDescription=jinbao: {kind} backup of {city} to the province's repository\nAfter=network-online.target\n\n\
+                    "# written by jinbao provision\n[Unit]\nDescription=jinbao: {kind} backup of {stanza} to the province's repository\nAfter=network-online.target\n\n\
                      [Service]\nType=oneshot\nUser=postgres\nGroup=postgres\n\
                      ExecStart=/usr/bin/pgbackrest --stanza={stanza} --type={kind} backup\n",
-                    city = city.city.name,
                     stanza = s.name,
                 ),
             ));
             out.push(unit(
                 format!("/etc/systemd/system/{name}.timer"),
                 format!(
-                    "# written by jinbao provision\n[Unit]\nDescription=jinbao: {kind} backups of {city}\n\n\
+                    "# written by jinbao provision\n[Unit]\nDescription=jinbao: {kind} backups of {stanza}\n\n\
                      [Timer]\nOnCalendar={calendar}\nPersistent=true\nRandomizedDelaySec=10min\n\n\
                      [Install]\nWantedBy=timers.target\n",
-                    city = city.city.name,
+                    stanza = s.name,
                 ),
             ));
             units.push(format!("{name}.timer"));
