@@ -41,18 +41,7 @@ pub fn closed(m: &Maintenance, now: DateTime<Utc>) -> Option<String> {
     if windows.is_empty() {
         return None;
     }
-    let minute = local.hour() * 60 + local.minute();
-    let today = local.weekday();
-    let yesterday = today.pred();
-    let open = windows.iter().any(|w| {
-        if w.start <= w.end {
-            w.days.contains(&today) && minute >= w.start && minute < w.end
-        } else {
-            // crosses midnight: the evening part today, the morning part from yesterday's window
-            (w.days.contains(&today) && minute >= w.start)
-                || (w.days.contains(&yesterday) && minute < w.end)
-        }
-    });
+    let open = within(&windows, &local);
     (!open).then(|| {
         format!(
             "{} is outside the maintenance windows ({})",
@@ -60,6 +49,42 @@ pub fn closed(m: &Maintenance, now: DateTime<Utc>) -> Option<String> {
             m.windows.join("; ")
         )
     })
+}
+
+/// True when `local` falls inside one of `windows`.
+pub fn within<Tz: chrono::TimeZone>(windows: &[Window], local: &DateTime<Tz>) -> bool {
+    let minute = local.hour() * 60 + local.minute();
+    let today = local.weekday();
+    let yesterday = today.pred();
+    windows.iter().any(|w| {
+        if w.start <= w.end {
+            w.days.contains(&today) && minute >= w.start && minute < w.end
+        } else {
+            // crosses midnight: the evening part today, the morning part from yesterday's window
+            (w.days.contains(&today) && minute >= w.start)
+                || (w.days.contains(&yesterday) && minute < w.end)
+        }
+    })
+}
+
+/// The transfer budget of a city now (bytes per second; None: no limit): the business-hours
+/// rate inside its business hours, else its rate. Values were validated with the profile.
+pub fn transfer_rate(site: &crate::profile::Site, now: DateTime<Utc>) -> Option<u64> {
+    let n = &site.profile.network;
+    let m = &site.profile.maintenance;
+    let hours: Vec<Window> = n
+        .business_hours
+        .iter()
+        .filter_map(|w| parse_window(w).ok())
+        .collect();
+    let busy = !n.business_hours_rate.is_empty()
+        && offset(m).is_ok_and(|o| within(&hours, &now.with_timezone(&o)));
+    let rate = if busy {
+        &n.business_hours_rate
+    } else {
+        &n.transfer_rate
+    };
+    crate::transport::pace::parse_rate(rate).ok().flatten()
 }
 
 fn describe_blackouts(m: &Maintenance) -> String {

@@ -238,6 +238,16 @@ pub struct Network {
     pub endpoints: BTreeMap<String, String>,
     /// Static routes jinbao manages on every server, keyed by a short name.
     pub routes: BTreeMap<String, Route>,
+    /// What a rollout may send across the city's link, e.g. "4 Mbit/s" (empty: no limit).
+    pub transfer_rate: String,
+    /// The budget inside business hours, when it differs (empty: `transfer_rate` always).
+    pub business_hours_rate: String,
+    /// When the city's business uses its link, as maintenance windows are written
+    /// (e.g. "weekdays 08:00-18:00"), in the maintenance time zone.
+    pub business_hours: Vec<String>,
+    /// The server inside the city that passes a release on to the others: "" (the city's jump
+    /// host, when it has one), "none" (each server is sent it directly), or a server's name.
+    pub relay: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]

@@ -135,6 +135,7 @@ impl<'p> Validator<'p> {
         self.thresholds(site);
         self.maintenance(site);
         self.backup_schedules(site);
+        self.transfer_budget(site);
     }
 
     fn counties(&mut self, site: &Site) {

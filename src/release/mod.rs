@@ -3,6 +3,7 @@
 //! release on a city's servers.
 
 pub mod check;
+pub mod content;
 pub mod journal;
 pub mod place;
 pub use rollout::lock;

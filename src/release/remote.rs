@@ -169,8 +169,9 @@ pub struct DeployPlan<'a> {
     pub install: &'a str,
     pub version: &'a str,
     pub sha256: &'a str,
-    /// The tarball comes on stdin and is unpacked.
-    pub upload: bool,
+    /// Assemble the release from the server's store: the announced keys' SHA-256 and the
+    /// skeleton's key (the transfer put every object there).
+    pub upload: Option<(&'a str, &'a str)>,
     /// Switch `current`, restart and check health (false: only install the release).
     pub activate: bool,
     /// Files rendered from the release's templates: path in the release → content.
@@ -212,19 +213,32 @@ pub fn deploy_script(d: &DeployPlan<'_>) -> String {
          {lines}{STEP_FN}{CONFINED}\
          confined \"$I\" || {}\n",
         fail_with(
-            if d.upload { "upload" } else { "switch" },
+            if d.upload.is_some() {
+                "upload"
+            } else {
+                "switch"
+            },
             "the install folder leads through a link"
         ),
         root = shell_quote(d.root),
         lines = crate::script_lines::SHELL,
     );
-    if d.upload {
+    if let Some((keys_sha, skeleton)) = d.upload {
+        // the skeleton (folders, links, a hard link into the store per file) is checked by its
+        // hash and unpacked from the install folder: every file a link to a verified object
         s.push_str(&format!(
-            "T=\"$I/releases/.$V.tmp\"; trap 'rm -rf \"$T\" \"$T.gz-failed\"' EXIT\n\
-             for x in \"$I\"/releases/.*.tmp; do [ -e \"$x\" ] && rm -rf \"$x\"; done; mkdir -p \"$T\" || {}\n\
-             out=$( {{ gzip -dc || : > \"$T.gz-failed\"; }} | tar --no-same-owner --no-same-permissions -xf - -C \"$T\" 2>&1) || fail upload \"tar: $out\"\n\
-             [ -e \"$T.gz-failed\" ] && fail upload 'the release did not arrive whole (gzip failed)'\n",
-            fail_with("upload", "cannot make the release's temp folder")
+            "T=\"$I/releases/.$V.tmp\"; trap 'rm -rf \"$T\"' EXIT\n\
+             for x in \"$I\"/releases/.*.tmp; do [ -e \"$x\" ] && rm -rf \"$x\"; done; mkdir -p \"$I/releases\" || {}\n\
+             S=\"$I/{store}\"; SK={sk}; KS={ks}\n\
+             [ ! -L \"$S\" ] && [ ! -L \"$S/objects\" ] && [ -f \"$S/objects/$SK\" ] && [ \"$(sha256sum < \"$S/objects/$SK\")\" = \"$SK  -\" ] || {}\n\
+             out=$(gzip -dc < \"$S/objects/$SK\" | tar -C \"$I\" --no-same-owner --no-same-permissions -xf - 2>&1) || fail upload \"tar: $out\"\n\
+             [ -d \"$T\" ] || {}\n",
+            fail_with("upload", "cannot make the releases folder"),
+            fail_with("upload", "the release's skeleton is not whole in the store (transfer it again)"),
+            fail_with("upload", "the release's skeleton made no release folder"),
+            store = crate::release::content::STORE,
+            sk = shell_quote(skeleton),
+            ks = shell_quote(keys_sha),
         ));
         for (path, content) in d.rendered {
             let rel = path.strip_suffix(".j2").unwrap_or(path);
@@ -245,7 +259,7 @@ pub fn deploy_script(d: &DeployPlan<'_>) -> String {
         }
         s.push_str(&format!(
             "{{ [ ! -e \"$I/releases/$V\" ] || rm -rf \"$I/releases/$V\"; }} && mv -T \"$T\" \"$I/releases/$V\" && printf '%s\\n' {sha} > \"$I/releases/.$V.sha256\" || {}\n\
-             trap - EXIT\n\
+             ln -f \"$S/layouts/$KS.keys\" \"$S/layouts/release-$V.keys\" 2>/dev/null; trap - EXIT\n\
              step upload\n",
             fail_with("upload", "cannot move the release into place"),
             sha = shell_quote(d.sha256)
@@ -403,6 +417,17 @@ pub fn start_script(
     s
 }
 
+/// Drops from the store what no kept release uses (objects an hour old at least: a transfer
+/// of another run may be filling the store for a release not yet assembled). A kept release
+/// never loses a file: its files are links of their own to the same content.
+pub const PRUNE_STORE: &str = "S=\"$I/.store\"; if [ -d \"$S/objects\" ] && [ ! -L \"$S\" ] && [ ! -L \"$S/objects\" ]; then\n\
+  for f in \"$S\"/layouts/release-*.keys; do [ -f \"$f\" ] || continue; v=${f##*/release-}; v=${v%.keys}; [ -d \"$I/releases/$v\" ] || rm -f \"$f\"; done\n\
+  cat \"$S\"/layouts/release-*.keys 2>/dev/null | LC_ALL=C sort -u > \"$S/.keep\"\n\
+  n=$(cd \"$S/objects\" && ls -1 | LC_ALL=C sort | LC_ALL=C comm -23 - \"$S/.keep\" | xargs -r sh -c 'find \"$@\" -maxdepth 0 -type f -mmin +60 -print -delete' sh | wc -l)\n\
+  [ \"$n\" -gt 0 ] && printf 'STORE_PRUNED\\t%s\\n' \"$n\"\n\
+  find \"$S/layouts\" -maxdepth 1 -name '*.keys' -links 1 ! -name 'release-*' -mmin +1440 -delete 2>/dev/null; rm -f \"$S/.keep\"\n\
+fi\n";
+
 /// Deletes releases beyond the newest `keep`, never `current` nor `previous`; then unlocks.
 pub fn finalize_script(
     root: &str,
@@ -418,9 +443,10 @@ pub fn finalize_script(
          for f in $(ls -1t \"$I\"/releases/.*.sha256 2>/dev/null); do v=${{f##*/.}}; v=${{v%.sha256}}; n=$((n+1))\n\
            case \" {protect} \" in *\" $v \"*) continue;; esac\n\
            if [ \"$n\" -gt {keep} ]; then rm -rf \"$I/releases/$v\" \"$f\" && printf 'PRUNED\\t%s\\n' \"$v\"; fi\n\
-         done\n{}",
+         done\n{prune}{}",
         unlock_script(root, install, Some(run)),
-        protect = protect.join(" ")
+        protect = protect.join(" "),
+        prune = PRUNE_STORE,
     )
 }
 

@@ -372,6 +372,7 @@ fn all_outcomes(
                 restore_point,
                 ms,
                 changes,
+                transfer: None,
                 blocked: false,
             });
         }

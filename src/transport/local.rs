@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::{Endpoint, Output, Stat, Transport, TransportError};
+use super::{Endpoint, Input, Output, Stat, Transport, TransportError};
 use crate::profile::TransportKind;
 
 pub struct LocalTransport {
@@ -48,13 +48,14 @@ fn io_err(what: &str, path: &Path, e: std::io::Error) -> TransportError {
 }
 
 impl Transport for LocalTransport {
-    fn run(
+    fn run_input(
         &mut self,
         command: &str,
-        stdin: &[u8],
+        input: Input<'_>,
         timeout: Duration,
     ) -> Result<Output, TransportError> {
         let (reader, script) = super::framed(command);
+        let body_len = script.len();
         let mut child = Command::new("sh");
         child
             .arg("-c")
@@ -78,11 +79,17 @@ impl Transport for LocalTransport {
             .map_err(|e| TransportError::Other(format!("cannot start sh: {e}")))?;
         // known to the abort path (a second Ctrl-C kills it; the first lets it finish)
         let _registered = crate::interrupt::register_child(child.id() as i32);
-        let mut input = child.stdin.take();
+        // a local "link" is counted like any other (the sandbox's transfer counts), never paced
         let mut data = script;
-        data.extend_from_slice(stdin);
+        for part in input.stream(&[]) {
+            data.extend_from_slice(part);
+        }
+        if let Some(p) = input.pace {
+            p.sent(data.len() - body_len);
+        }
+        let mut stdin = child.stdin.take();
         let feeder = std::thread::spawn(move || {
-            if let Some(mut i) = input.take() {
+            if let Some(mut i) = stdin.take() {
                 let _ = i.write_all(&data);
             }
         });

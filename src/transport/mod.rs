@@ -5,7 +5,10 @@
 mod jump;
 pub mod known_hosts;
 mod local;
+pub mod pace;
 mod ssh;
+
+pub use pace::Pace;
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -170,6 +173,33 @@ impl TransportError {
     }
 }
 
+/// What a command reads on stdin: `head`, then `parts` one after another (never joined in
+/// memory), sent at the link's pace and counted by it.
+#[derive(Clone, Copy, Default)]
+pub struct Input<'a> {
+    pub head: &'a [u8],
+    pub parts: &'a [&'a [u8]],
+    pub pace: Option<&'a Pace>,
+    /// Nothing written or read for this long: the link is taken as cut (the command is lost).
+    pub stall: Option<Duration>,
+}
+
+impl<'a> Input<'a> {
+    pub fn whole(stdin: &'a [u8]) -> Input<'a> {
+        Input {
+            head: stdin,
+            ..Input::default()
+        }
+    }
+
+    /// The script's frame, then every part: one stream.
+    pub fn stream(&self, script: &'a [u8]) -> Vec<&'a [u8]> {
+        let mut all = vec![script, self.head];
+        all.extend_from_slice(self.parts);
+        all
+    }
+}
+
 /// One open connection to one server.
 pub trait Transport: Send {
     /// Runs a POSIX shell command, feeding it `stdin`, for at most `timeout`.
@@ -177,6 +207,16 @@ pub trait Transport: Send {
         &mut self,
         command: &str,
         stdin: &[u8],
+        timeout: Duration,
+    ) -> Result<Output, TransportError> {
+        self.run_input(command, Input::whole(stdin), timeout)
+    }
+
+    /// Runs a command whose stdin is `input`'s parts, one after another, sent at its pace.
+    fn run_input(
+        &mut self,
+        command: &str,
+        input: Input<'_>,
         timeout: Duration,
     ) -> Result<Output, TransportError>;
 

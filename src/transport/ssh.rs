@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use ssh2::{BlockDirections, MethodType, OpenFlags, OpenType, Session, Sftp};
 
 use super::known_hosts::{Verdict, blob_type, fingerprint};
-use super::{Connector, Endpoint, Output, Stat, Transport, TransportError};
+use super::{Connector, Endpoint, Input, Output, Stat, Transport, TransportError};
 use crate::profile::TransportKind;
 
 /// libssh2's "would block".
@@ -360,10 +360,10 @@ fn agent_auth(session: &Session, user: &str) -> Result<bool, ssh2::Error> {
 }
 
 impl Transport for SshTransport {
-    fn run(
+    fn run_input(
         &mut self,
         command: &str,
-        stdin: &[u8],
+        input: Input<'_>,
         timeout: Duration,
     ) -> Result<Output, TransportError> {
         let (reader, script) = super::framed(command);
@@ -372,7 +372,7 @@ impl Transport for SshTransport {
         let mut channel = self.session.channel_session().map_err(|e| self.lost(e))?;
         channel.exec(&reader).map_err(|e| self.lost(e))?;
         self.session.set_blocking(false);
-        let result = self.pump(&mut channel, &[&script, stdin], timeout);
+        let result = self.pump(&mut channel, &input, &script, timeout);
         self.session.set_blocking(true);
         let (stdout, stderr) = result?;
         let _ = channel.close();
@@ -480,9 +480,13 @@ impl SshTransport {
     fn pump(
         &self,
         channel: &mut ssh2::Channel,
-        input: &[&[u8]],
+        stdin: &Input<'_>,
+        script: &[u8],
         timeout: Duration,
     ) -> Result<(Vec<u8>, Vec<u8>), TransportError> {
+        let input = &stdin.stream(script)[..];
+        let pace = stdin.pace;
+        let mut last_moved = Instant::now();
         let total: usize = input.iter().map(|p| p.len()).sum();
         let start = Instant::now();
         let mut last_keepalive = start;
@@ -496,11 +500,24 @@ impl SshTransport {
             // why the last write waited: a full socket (wait until it drains) or the channel's
             // window (wait for the server to open it, which arrives as input)
             let mut write_blocked_out = false;
+            // how long the link's budget holds the next write back
+            let mut paced = None;
             if !eof_sent {
-                if written < total {
-                    match channel.write(rest_of(input, written)) {
+                let rest = rest_of(input, written);
+                let allowed = match pace {
+                    Some(p) if written < total => p.allow(rest.len()).unwrap_or_else(|wait| {
+                        paced = Some(wait);
+                        0
+                    }),
+                    _ => rest.len(),
+                };
+                if written < total && allowed > 0 {
+                    match channel.write(&rest[..allowed]) {
                         Ok(n) => {
                             written += n;
+                            if let Some(p) = pace {
+                                p.sent(n);
+                            }
                             progressed |= n > 0;
                         }
                         Err(e) if e.kind() == ErrorKind::WouldBlock => {
@@ -547,6 +564,17 @@ impl SshTransport {
                 return Ok((out, err));
             }
             let now = Instant::now();
+            if progressed || paced.is_some() {
+                last_moved = now;
+            } else if let Some(stall) = stdin.stall
+                && now.duration_since(last_moved) >= stall
+            {
+                let _ = channel.close();
+                return Err(TransportError::Lost {
+                    host: self.host.clone(),
+                    detail: format!("nothing moved for {} s: the link stalled", stall.as_secs()),
+                });
+            }
             if now.duration_since(start) >= timeout {
                 let _ = channel.close();
                 return Err(TransportError::CommandTimeout { after: timeout });
@@ -558,6 +586,7 @@ impl SshTransport {
             // reading may have taken in the server's window adjustment: write again at once
             // rather than wait for more input (which may not come until we write)
             if !progressed
+                && paced.is_none()
                 && !eof_sent
                 && written < total
                 && !write_blocked_out
@@ -572,7 +601,8 @@ impl SshTransport {
                 } else {
                     self.session.block_directions()
                 };
-                wait_fd(self.fd, dir, left.min(Duration::from_millis(200)));
+                let most = paced.unwrap_or(Duration::from_millis(200));
+                wait_fd(self.fd, dir, left.min(most).min(Duration::from_millis(200)));
             }
         }
     }

@@ -42,4 +42,45 @@ impl Validator<'_> {
             }
         }
     }
+
+    /// The link budget readable, and the business hours written as windows are.
+    pub(super) fn transfer_budget(&mut self, site: &Site) {
+        let n = &site.profile.network;
+        for (key, value) in [
+            ("transfer_rate", &n.transfer_rate),
+            ("business_hours_rate", &n.business_hours_rate),
+        ] {
+            if let Err(e) = crate::transport::pace::parse_rate(value) {
+                self.at(
+                    site,
+                    &["network", key],
+                    format!("network.{key}: {e}"),
+                    Some("write e.g. \"4 Mbit/s\", \"500 kbit/s\" or \"2 MB/s\", or \"\" for no limit"),
+                );
+            }
+        }
+        for (k, w) in n.business_hours.iter().enumerate() {
+            if let Err(e) = super::super::maintenance::parse_window(w) {
+                let index = k.to_string();
+                self.at(
+                    site,
+                    &["network", "business_hours", &index],
+                    e.to_string(),
+                    Some("write e.g. \"weekdays 08:00-18:00\""),
+                );
+            }
+        }
+        let r = &n.relay;
+        if !r.is_empty() && r != "none" && !site.profile.datacenter.servers.contains_key(r) {
+            self.at(
+                site,
+                &["network", "relay"],
+                format!(
+                    "relay `{}` is not a server of this data center",
+                    crate::profile::safe::excerpt(r)
+                ),
+                Some("name one of the city's servers, or \"none\" to send to each server directly"),
+            );
+        }
+    }
 }

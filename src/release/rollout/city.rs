@@ -70,6 +70,7 @@ impl Rollout<'_> {
             restore_point: None,
             ms: 0,
             changes: 0,
+            transfer: None,
             blocked: false,
         };
         if let Some(why) = self.stopping() {
@@ -118,6 +119,8 @@ impl Rollout<'_> {
             c.bar.finish_and_clear();
             return Ok(CityResult::Already);
         }
+        // the release's contents into the city, only what its servers lack (nothing runs it)
+        self.transfer_step(c, &pre.work, out)?;
         // 2. a restore point, then the city database at the schema version the release needs
         self.restore_point_step(c, out)?;
         self.schema_step(c)?;

@@ -24,6 +24,7 @@ mod preflight;
 mod prepare;
 mod restore_point;
 mod switch;
+pub mod transfer;
 mod upload;
 mod verify;
 use crate::fleet::{Fleet, HostError};
@@ -58,6 +59,8 @@ pub struct Rollout<'a> {
     t0: Instant,
     spans: std::sync::Mutex<Vec<super::timings::Span>>,
     multi: MultiProgress,
+    /// The release laid out by content, made when a city first needs it.
+    layout: std::sync::OnceLock<Result<crate::release::content::Layout, String>>,
 }
 
 /// A city of the run and its servers' indexes in the fleet.
@@ -108,6 +111,7 @@ impl<'a> Rollout<'a> {
             broken: std::sync::Mutex::new(None),
             t0: Instant::now(),
             spans: std::sync::Mutex::new(Vec::new()),
+            layout: std::sync::OnceLock::new(),
             multi: progress.multi(),
         }
     }

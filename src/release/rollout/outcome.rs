@@ -96,6 +96,10 @@ pub struct Outcome {
     pub ms: u64,
     /// Changes made: resources provisioned plus servers switched.
     pub changes: u64,
+    /// The release's transfer into the city: bytes jinbao sent and how (omitted when nothing
+    /// was sent this run).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transfer: Option<super::transfer::Sent>,
     /// Refused because another run holds the city's lock (exit 4, not a failure of its own).
     #[serde(skip)]
     pub blocked: bool,

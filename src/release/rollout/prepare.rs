@@ -99,7 +99,8 @@ impl Rollout<'_> {
                 script.push_str(&format!("echo @install\n{installing}\n"));
             }
             script.push_str("fi\n");
-            let stdin: &[u8] = if upload { &self.tarball } else { b"" };
+            // the release is in the server's store already (the transfer put it there)
+            let stdin: &[u8] = b"";
             let timeout = self
                 .profiles
                 .of_host(host)

@@ -111,7 +111,7 @@ impl Rollout<'_> {
             install: &p.app.install_dir,
             version: &m.version,
             sha256: &m.sha256,
-            upload: false,
+            upload: None,
             activate: true,
             rendered: &nothing,
             shared_dirs: &p.app.shared_dirs,

@@ -21,12 +21,13 @@ impl Rollout<'_> {
         let rendered = self.render(site, host)?;
         let p = &site.profile;
         let m = &self.release.manifest;
+        let layout = self.layout().ok();
         Ok(remote::deploy_script(&remote::DeployPlan {
             root: t.root(),
             install: &p.app.install_dir,
             version: &m.version,
             sha256: &m.sha256,
-            upload: true,
+            upload: layout.map(|l| (l.keys_sha.as_str(), l.skeleton.as_str())),
             activate: false,
             rendered: &rendered,
             shared_dirs: &p.app.shared_dirs,

@@ -1,0 +1,231 @@
+//! A release by content: each server keeps the files of its releases in a store under the
+//! install folder, one object per content (named by its SHA-256, `x` appended for an
+//! executable), and a release directory is assembled from the store with hard links. A new
+//! release is described by its keys (what it needs) and its skeleton (folders, links, and a
+//! hard link to an object for each file); only the objects a server lacks cross the link.
+//!
+//! Everything here is written from the canonical archive, the one reading of the release.
+
+pub mod remote;
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+
+use flate2::Compression;
+use flate2::write::GzEncoder;
+
+use super::ReleaseError;
+use crate::provision::resource::plan::sha256;
+
+/// The store's folder under the install folder.
+pub const STORE: &str = ".store";
+
+/// A release as contents: what a server needs and how to assemble it.
+pub struct Layout {
+    /// Every object key the release needs (its skeleton's included), sorted, one per line.
+    pub keys: Vec<u8>,
+    /// The SHA-256 of `keys`: the list the controller announces to every server.
+    pub keys_sha: String,
+    /// The key of the skeleton object (a gzipped tar of folders, links and hard links).
+    pub skeleton: String,
+    /// Each object, as one gzip member holding its tar entry (named by its key).
+    objects: BTreeMap<String, Vec<u8>>,
+    /// The end of a tar archive, as a gzip member.
+    end: Vec<u8>,
+}
+
+fn broken(e: std::io::Error) -> ReleaseError {
+    ReleaseError::Invalid(format!("cannot lay the release out by content: {e}"))
+}
+
+/// One tar entry named `key` holding `data`, compressed as a gzip member of its own.
+fn member(key: &str, data: &[u8], mode: u32) -> std::io::Result<Vec<u8>> {
+    let mut h = tar::Header::new_ustar();
+    h.set_path(key)?;
+    h.set_entry_type(tar::EntryType::Regular);
+    h.set_mode(mode);
+    h.set_size(data.len() as u64);
+    h.set_mtime(super::FIXED_MTIME);
+    h.set_cksum();
+    let mut gz = GzEncoder::new(Vec::new(), Compression::new(6));
+    gz.write_all(h.as_bytes())?;
+    gz.write_all(data)?;
+    let pad = (512 - data.len() % 512) % 512;
+    gz.write_all(&vec![0u8; pad])?;
+    gz.finish()
+}
+
+/// The object key of a file: its content's SHA-256, `x` appended when it is executable.
+pub fn key_of(data: &[u8], mode: u32) -> String {
+    let sha = sha256(data);
+    if mode & 0o111 != 0 { sha + "x" } else { sha }
+}
+
+impl Layout {
+    /// Lays out the canonical archive `canonical` (gzipped ustar) of release `version`.
+    pub fn of(canonical: &[u8], version: &str) -> Result<Layout, ReleaseError> {
+        let prefix = format!("releases/.{version}.tmp");
+        let mut objects = BTreeMap::new();
+        let skeleton = {
+            let gz = GzEncoder::new(Vec::new(), Compression::new(6));
+            let mut sk = tar::Builder::new(gz);
+            let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(canonical));
+            for entry in archive.entries().map_err(broken)? {
+                let mut entry = entry.map_err(broken)?;
+                let path = entry.path().map_err(broken)?.to_string_lossy().into_owned();
+                let path = path.trim_end_matches('/').to_string();
+                let at = format!("{prefix}/{path}");
+                let mut h = tar::Header::new_gnu();
+                h.set_mtime(super::FIXED_MTIME);
+                h.set_size(0);
+                match entry.header().entry_type() {
+                    tar::EntryType::Directory => {
+                        h.set_entry_type(tar::EntryType::Directory);
+                        h.set_mode(0o755);
+                        sk.append_data(&mut h, &at, std::io::empty())
+                            .map_err(broken)?;
+                    }
+                    tar::EntryType::Symlink => {
+                        let target = entry
+                            .link_name()
+                            .map_err(broken)?
+                            .unwrap_or_default()
+                            .into_owned();
+                        h.set_entry_type(tar::EntryType::Symlink);
+                        h.set_mode(0o777);
+                        sk.append_link(&mut h, &at, &target).map_err(broken)?;
+                    }
+                    _ => {
+                        let mode = entry.header().mode().map_err(broken)?;
+                        let mut data = Vec::with_capacity(entry.size() as usize);
+                        entry.read_to_end(&mut data).map_err(broken)?;
+                        let key = key_of(&data, mode);
+                        if !objects.contains_key(&key) {
+                            let m = if key.ends_with('x') { 0o755 } else { 0o644 };
+                            objects.insert(key.clone(), member(&key, &data, m).map_err(broken)?);
+                        }
+                        h.set_entry_type(tar::EntryType::Link);
+                        h.set_mode(0o644);
+                        sk.append_link(&mut h, &at, format!("{STORE}/objects/{key}"))
+                            .map_err(broken)?;
+                    }
+                }
+            }
+            sk.into_inner().and_then(|gz| gz.finish()).map_err(broken)?
+        };
+        let skeleton_key = sha256(&skeleton);
+        objects.insert(
+            skeleton_key.clone(),
+            member(&skeleton_key, &skeleton, 0o644).map_err(broken)?,
+        );
+        let mut keys = Vec::new();
+        for k in objects.keys() {
+            keys.extend_from_slice(k.as_bytes());
+            keys.push(b'\n');
+        }
+        let mut end = GzEncoder::new(Vec::new(), Compression::new(6));
+        end.write_all(&[0u8; 1024]).map_err(broken)?;
+        Ok(Layout {
+            keys_sha: sha256(&keys),
+            keys,
+            skeleton: skeleton_key,
+            objects,
+            end: end.finish().map_err(broken)?,
+        })
+    }
+
+    /// The keys list, compressed (what a server is sent to find what it lacks).
+    pub fn keys_gz(&self) -> Vec<u8> {
+        let mut gz = GzEncoder::new(Vec::new(), Compression::new(6));
+        let _ = gz.write_all(&self.keys);
+        gz.finish().unwrap_or_default()
+    }
+
+    /// The parts of a pack holding `wanted` (keys this layout has; others are ignored): one
+    /// gzip member per object, then the archive's end. Borrowed, never copied.
+    pub fn pack<'a>(&'a self, wanted: &[String]) -> Vec<&'a [u8]> {
+        let mut parts: Vec<&[u8]> = wanted
+            .iter()
+            .filter_map(|k| self.objects.get(k).map(Vec::as_slice))
+            .collect();
+        parts.push(&self.end);
+        parts
+    }
+
+    /// Bytes of a pack of `wanted`, compressed, as it crosses a link.
+    pub fn pack_bytes(&self, wanted: &[String]) -> u64 {
+        self.pack(wanted).iter().map(|p| p.len() as u64).sum()
+    }
+
+    /// Every object key, in order.
+    pub fn all_keys(&self) -> Vec<String> {
+        self.objects.keys().cloned().collect()
+    }
+
+    /// Bytes of the whole release as objects, compressed.
+    pub fn compressed(&self) -> u64 {
+        self.objects.values().map(|o| o.len() as u64).sum::<u64>() + self.end.len() as u64
+    }
+}
+
+/// Keys named in a server's answer: only those of the layout (anything else is ignored).
+pub fn known_keys(layout: &Layout, lines: &str) -> Vec<String> {
+    lines
+        .lines()
+        .map(str::trim)
+        .filter(|k| layout.objects.contains_key(*k))
+        .map(str::to_string)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn canonical(files: &[(&str, &[u8], u32)]) -> Vec<u8> {
+        let gz = GzEncoder::new(Vec::new(), Compression::fast());
+        let mut b = tar::Builder::new(gz);
+        let mut h = tar::Header::new_ustar();
+        h.set_entry_type(tar::EntryType::Directory);
+        h.set_mode(0o755);
+        h.set_size(0);
+        h.set_cksum();
+        b.append_data(&mut h, "bin", std::io::empty()).unwrap();
+        for (p, d, m) in files {
+            let mut h = tar::Header::new_ustar();
+            h.set_mode(*m);
+            h.set_size(d.len() as u64);
+            h.set_cksum();
+            b.append_data(&mut h, p, *d).unwrap();
+        }
+        b.into_inner().unwrap().finish().unwrap()
+    }
+
+    #[test]
+    fn the_same_content_is_one_object_and_packs_unpack_as_one_tar() {
+        let c = canonical(&[
+            ("a.txt", b"same", 0o644),
+            ("b.txt", b"same", 0o644),
+            ("bin/run", b"same", 0o755),
+        ]);
+        let l = Layout::of(&c, "1.0").unwrap();
+        // one object for the plain content, one for the executable, one skeleton
+        assert_eq!(l.all_keys().len(), 3);
+        assert!(l.all_keys().iter().any(|k| k.ends_with('x')));
+        let wanted = l.all_keys();
+        let bytes: Vec<u8> = l.pack(&wanted).concat();
+        let mut names = Vec::new();
+        let mut a = tar::Archive::new(flate2::read::MultiGzDecoder::new(bytes.as_slice()));
+        for e in a.entries().unwrap() {
+            let mut e = e.unwrap();
+            let name = e.path().unwrap().to_string_lossy().into_owned();
+            let mut data = Vec::new();
+            e.read_to_end(&mut data).unwrap();
+            let mode = e.header().mode().unwrap();
+            assert_eq!(key_of(&data, mode), name);
+            names.push(name);
+        }
+        assert_eq!(names, wanted);
+        assert_eq!(known_keys(&l, "nonsense\n../x\n"), Vec::<String>::new());
+    }
+}

@@ -1,0 +1,349 @@
+//! The release's way into a city, before the lock: each server is asked which contents of the
+//! release it lacks, and only those cross the city's link, once: to a relay inside the city
+//! (its jump host, or `network.relay`), which passes them on to the city's other servers over
+//! the city's LAN. Every byte the controller sends across the link goes at the city's budget
+//! (`network.transfer_rate`) and is counted. A cut transfer keeps what arrived whole and is
+//! tried again with backoff; a relay that fails leaves its servers to a direct transfer.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use super::prepare::Work;
+use super::{CityResult, CityRun, Outcome, Rollout, Stop};
+use crate::inventory::Host;
+use crate::release::content::{Layout, known_keys, remote};
+use crate::transport::{Input, Pace, Transport};
+
+/// What crossed a city's link for the release.
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
+pub struct Sent {
+    /// Bytes the controller sent into the city for the transfer (keys, objects, scripts).
+    pub bytes: u64,
+    /// Objects sent across the link, and how many the release has.
+    pub objects: u64,
+    pub of: u64,
+    /// The server that passed the release on inside the city, when one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relay: Option<String>,
+    /// Servers the relay could not serve (sent the release directly), with why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub direct: Vec<String>,
+    /// The budget it was sent at, bytes per second (none: no limit).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate: Option<u64>,
+    pub ms: u64,
+}
+
+/// Rounds a transfer gets before the city fails (a cut link is waited out with backoff).
+const ATTEMPTS: u32 = 7;
+/// Nothing moving for this long means the link is cut: the round ends and is tried again.
+const STALL: Duration = Duration::from_secs(15);
+/// Long enough for a release over a slow link; a cut shows as a stall long before.
+const TRANSFER_TIMEOUT: Duration = Duration::from_secs(6 * 3600);
+
+fn backoff(attempt: u32) -> Duration {
+    Duration::from_secs((2u64 << attempt.min(4)).min(30))
+}
+
+/// A one-time token for a relay's receiver (None: no randomness here, so no relay).
+fn token() -> Option<String> {
+    let mut bytes = [0u8; 16];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut bytes))
+        .ok()?;
+    Some(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// The keys a server's answer lists after `@missing`.
+fn missing(layout: &Layout, stdout: &str) -> Vec<String> {
+    stdout
+        .split_once("@missing\n")
+        .map(|(_, rest)| known_keys(layout, rest))
+        .unwrap_or_default()
+}
+
+impl Rollout<'_> {
+    /// The release laid out by content, made once per run.
+    pub(super) fn layout(&self) -> Result<&Layout, String> {
+        self.layout
+            .get_or_init(|| {
+                Layout::of(&self.tarball, &self.release.manifest.version).map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// Puts every object of the release into the store of each server that installs it.
+    pub(super) fn transfer_step(
+        &self,
+        c: &CityRun,
+        work: &HashMap<usize, Work>,
+        out: &mut Outcome,
+    ) -> Result<(), Stop> {
+        let need: Vec<usize> = c
+            .app
+            .iter()
+            .copied()
+            .filter(|i| work.get(i).is_some_and(|w| w.install))
+            .collect();
+        if need.is_empty() {
+            return Ok(());
+        }
+        let layout = self.layout().map_err(|e| c.fail(CityResult::Failed, e))?;
+        let pace = Pace::new(crate::window::transfer_rate(c.site, crate::clock::now()));
+        let start = Instant::now();
+        c.bar.set_message("transfer");
+        let mut sent = Sent {
+            of: layout.all_keys().len() as u64,
+            rate: pace.rate(),
+            ..Sent::default()
+        };
+        let direct = match self.relay_of(c) {
+            Some(r) => self.through_relay(c, r, &need, layout, &pace, &mut sent),
+            None => need,
+        };
+        let result = self.direct(c, &direct, layout, &pace, &mut sent);
+        sent.bytes = pace.total();
+        sent.ms = start.elapsed().as_millis() as u64;
+        let how = match &sent.relay {
+            Some(r) => format!(" through {r}"),
+            None => String::new(),
+        };
+        self.step(
+            &c.city,
+            None,
+            "transfer",
+            result.is_ok(),
+            format!(
+                "{} bytes, {} of {} objects{how}{}",
+                sent.bytes,
+                sent.objects,
+                sent.of,
+                if sent.direct.is_empty() {
+                    String::new()
+                } else {
+                    format!("; sent directly: {}", sent.direct.join("; "))
+                }
+            ),
+        );
+        out.transfer = Some(sent);
+        result
+    }
+
+    /// The relay of a city: `network.relay`, else its jump host; None over the local transport.
+    fn relay_of(&self, c: &CityRun) -> Option<usize> {
+        let p = &c.site.profile;
+        let name = match p.network.relay.as_str() {
+            "none" => return None,
+            "" => p.datacenter.jump.as_str(),
+            named => named,
+        };
+        c.hosts.iter().copied().find(|i| {
+            let h = self.fleet.host(*i);
+            h.name == name && h.endpoint.kind == crate::profile::TransportKind::Ssh
+        })
+    }
+
+    /// Sends `hosts` what each lacks, straight from the controller, round after round until
+    /// every one has it all (a cut link waited out with backoff).
+    fn direct(
+        &self,
+        c: &CityRun,
+        hosts: &[usize],
+        layout: &Layout,
+        pace: &Pace,
+        sent: &mut Sent,
+    ) -> Result<(), Stop> {
+        let quiet = self.progress.hidden();
+        let mut left = hosts.to_vec();
+        let mut why = String::new();
+        for attempt in 0..ATTEMPTS {
+            if left.is_empty() {
+                return Ok(());
+            }
+            if attempt > 0 {
+                if let Some(stop) = self.stopping() {
+                    return Err(c.fail(CityResult::Interrupted, format!("{stop}: transfer")));
+                }
+                std::thread::sleep(backoff(attempt));
+                for i in &left {
+                    self.fleet.disconnect(*i);
+                }
+            }
+            let results = self.on(&left, &quiet, "transfer", |host, t| {
+                self.send_to(host, t, layout, pace)
+            });
+            left.clear();
+            for (i, r) in results {
+                match r {
+                    Ok(n) => sent.objects += n,
+                    Err(e) => {
+                        why = format!("{}: {e}", self.fleet.host(i).name);
+                        left.push(i);
+                    }
+                }
+            }
+        }
+        if left.is_empty() {
+            return Ok(());
+        }
+        Err(c.fail(
+            CityResult::Failed,
+            format!("transfer: {why} (tried {ATTEMPTS} times)"),
+        ))
+    }
+
+    /// One server: what it lacks, then those objects; returns how many were sent.
+    fn send_to(
+        &self,
+        host: &Host,
+        t: &mut dyn Transport,
+        layout: &Layout,
+        pace: &Pace,
+    ) -> anyhow::Result<u64> {
+        let install = &self.profiles.of_host(host).profile.app.install_dir;
+        let keys = layout.keys_gz();
+        let input = Input {
+            head: &keys,
+            pace: Some(pace),
+            stall: Some(STALL),
+            ..Input::default()
+        };
+        let o = t.run_input(
+            &remote::survey_script(t.root(), install, &layout.keys_sha),
+            input,
+            TRANSFER_TIMEOUT,
+        )?;
+        anyhow::ensure!(o.ok(), "survey: {}", o.stderr_text().trim());
+        let wanted = missing(layout, &o.stdout_text());
+        if wanted.is_empty() {
+            return Ok(0);
+        }
+        let parts = layout.pack(&wanted);
+        let input = Input {
+            parts: &parts,
+            pace: Some(pace),
+            stall: Some(STALL),
+            ..Input::default()
+        };
+        let o = t.run_input(
+            &remote::receive_script(t.root(), install, &layout.keys_sha),
+            input,
+            TRANSFER_TIMEOUT,
+        )?;
+        anyhow::ensure!(o.ok(), "receive: {}", o.stderr_text().trim());
+        let still = missing(layout, &o.stdout_text());
+        anyhow::ensure!(
+            still.is_empty(),
+            "{} of {} objects did not arrive whole",
+            still.len(),
+            wanted.len()
+        );
+        Ok(wanted.len() as u64)
+    }
+
+    /// The release across the link once, to `relay`, and from there to the other servers of
+    /// `need`; returns the servers it could not serve (to be sent the release directly).
+    fn through_relay(
+        &self,
+        c: &CityRun,
+        relay: usize,
+        need: &[usize],
+        layout: &Layout,
+        pace: &Pace,
+        sent: &mut Sent,
+    ) -> Vec<usize> {
+        let quiet = self.progress.hidden();
+        let r = self.fleet.host(relay);
+        let receivers: Vec<usize> = need.iter().copied().filter(|i| *i != relay).collect();
+        let everyone = |why: String, sent: &mut Sent| {
+            sent.direct.push(why);
+            need.to_vec()
+        };
+        let Some(address) = r.endpoint.address else {
+            return everyone(format!("{} has no address", r.name), sent);
+        };
+        if let Err((_, why)) = self.direct(c, &[relay], layout, pace, sent) {
+            return everyone(format!("relay {}: {why}", r.name), sent);
+        }
+        sent.relay = Some(r.name.clone());
+        if receivers.is_empty() {
+            return Vec::new();
+        }
+        let tokens: Option<HashMap<usize, String>> =
+            receivers.iter().map(|i| token().map(|t| (*i, t))).collect();
+        let Some(tokens) = tokens else {
+            sent.direct
+                .push("no randomness for the relay's tokens".into());
+            return receivers;
+        };
+        let install = c.install().to_string();
+        let all: Vec<String> = tokens.values().cloned().collect();
+        let started = self.on(&[relay], &quiet, "relay", |_, t| {
+            let o = t.run(
+                &remote::relay_start_script(t.root(), &install, &layout.keys_sha, &all),
+                b"",
+                Duration::from_secs(60),
+            )?;
+            o.stdout_text()
+                .lines()
+                .find_map(|l| l.strip_prefix("PORT ")?.trim().parse::<u16>().ok())
+                .ok_or_else(|| anyhow::anyhow!("{}", o.stderr_text().trim()))
+        });
+        let port = match started.into_iter().next().map(|(_, r)| r) {
+            Some(Ok(port)) => port,
+            Some(Err(e)) => {
+                sent.direct
+                    .push(format!("relay {} did not start: {e}", r.name));
+                return receivers;
+            }
+            None => return receivers,
+        };
+        let relay_at = address.to_string();
+        let fetched = self.on(&receivers, &quiet, "relay", |host, t| {
+            let token = tokens
+                .get(&self.index_of(host))
+                .cloned()
+                .unwrap_or_default();
+            let o = t.run(
+                &remote::relay_fetch_script(
+                    t.root(),
+                    &install,
+                    &layout.keys_sha,
+                    &relay_at,
+                    port,
+                    &token,
+                ),
+                b"",
+                TRANSFER_TIMEOUT,
+            )?;
+            anyhow::ensure!(o.ok(), "{}", o.stderr_text().trim());
+            let still = missing(layout, &o.stdout_text());
+            anyhow::ensure!(
+                still.is_empty(),
+                "{} objects did not arrive whole",
+                still.len()
+            );
+            Ok(())
+        });
+        let _ = self.on_always(&[relay], &quiet, "relay", |_, t| {
+            t.run(
+                &remote::relay_stop_script(t.root(), &install, &layout.keys_sha),
+                b"",
+                Duration::from_secs(30),
+            )
+            .map_err(anyhow::Error::from)
+        });
+        let mut left = Vec::new();
+        for (i, r) in fetched {
+            if let Err(e) = r {
+                sent.direct
+                    .push(format!("{}: {e}", self.fleet.host(i).name));
+                left.push(i);
+            }
+        }
+        left
+    }
+}
