@@ -67,6 +67,9 @@ pub enum EventKind {
         /// The backup taken before the city's database could change.
         #[serde(skip_serializing_if = "Option::is_none", default)]
         restore_point: Option<String>,
+        /// What crossed the city's link for the release.
+        #[serde(skip_serializing_if = "Option::is_none", default)]
+        transfer: Option<super::rollout::transfer::Sent>,
     },
     WaveDone {
         wave: String,

@@ -261,7 +261,14 @@ pub fn execute(
     let fleet = crate::fleet::Fleet::of_sites(
         plan.sites,
         None,
-        |h| plan.opts.provision || h.runs_app(),
+        |h| {
+            plan.opts.provision
+                || h.runs_app()
+                || plan.sites.iter().any(|s| {
+                    s.pinyin() == h.city
+                        && super::rollout::transfer::relay_name(s) == Some(h.name.as_str())
+                })
+        },
         plan.forks,
         plan.accept_new_host_keys,
     );
@@ -352,6 +359,7 @@ fn all_outcomes(
             changes,
             reason,
             restore_point,
+            transfer,
         } = e.kind
         {
             let wave = profiles
@@ -372,7 +380,7 @@ fn all_outcomes(
                 restore_point,
                 ms,
                 changes,
-                transfer: None,
+                transfer,
                 blocked: false,
             });
         }

@@ -109,7 +109,7 @@ pub fn parse_rate(s: &str) -> Result<Option<u64>, String> {
         _ => return Err(format!("`{t}` has no unit like Mbit/s or MB/s")),
     };
     let per_s = if bytes { n * scale } else { n * scale / 8.0 };
-    if !(per_s >= 1000.0) {
+    if per_s.is_nan() || per_s < 1000.0 {
         return Err(format!("`{t}` is less than 1 kB/s"));
     }
     Ok(Some(per_s as u64))

@@ -228,4 +228,78 @@ mod tests {
         assert_eq!(names, wanted);
         assert_eq!(known_keys(&l, "nonsense\n../x\n"), Vec::<String>::new());
     }
+
+    /// Runs a store script as a server would (under `sh`, its input on stdin).
+    fn run(script: &str, input: &[u8]) -> String {
+        use std::process::{Command, Stdio};
+        let mut c = Command::new("sh")
+            .arg("-c")
+            .arg(script)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = c.stdin.take().unwrap();
+        let data = input.to_vec();
+        let feeder = std::thread::spawn(move || {
+            let _ = stdin.write_all(&data);
+        });
+        let o = c.wait_with_output().unwrap();
+        feeder.join().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    }
+
+    fn missing(l: &Layout, out: &str) -> Vec<String> {
+        known_keys(l, out.split_once("@missing\n").unwrap().1)
+    }
+
+    #[test]
+    fn a_server_keeps_only_whole_objects_whose_content_matches_their_announced_name() {
+        let c = canonical(&[
+            ("a.txt", b"alpha", 0o644),
+            ("bin/run", b"#!/bin/sh\n", 0o755),
+        ]);
+        let l = Layout::of(&c, "1.0").unwrap();
+        let root = tempfile::tempdir().unwrap();
+        let r = root.path().to_str().unwrap();
+        let all = l.all_keys();
+        // nothing there yet: everything is missing
+        let out = run(&remote::survey_script(r, "/app", &l.keys_sha), &l.keys_gz());
+        assert_eq!(missing(&l, &out), all);
+        // a pack whose first object was tampered with on the way (same name, other content)
+        let tampered = member(&all[0], b"not what was announced", 0o644).unwrap();
+        let mut parts = vec![tampered.as_slice()];
+        parts.extend(l.pack(&all[1..]));
+        let out = run(
+            &remote::receive_script(r, "/app", &l.keys_sha),
+            &parts.concat(),
+        );
+        assert_eq!(
+            missing(&l, &out),
+            vec![all[0].clone()],
+            "the tampered object is refused"
+        );
+        // a pack cut in the middle of its last object keeps the whole ones before it
+        let whole = l.pack(&all).concat();
+        let last = l.objects[&all[all.len() - 1]].len();
+        let cut = &whole[..whole.len() - l.end.len() - last / 2];
+        std::fs::remove_dir_all(root.path().join("app/.store/objects")).unwrap();
+        std::fs::create_dir(root.path().join("app/.store/objects")).unwrap();
+        let out = run(&remote::receive_script(r, "/app", &l.keys_sha), cut);
+        let left = missing(&l, &out);
+        assert!(!left.is_empty() && left.len() < all.len(), "{left:?}");
+        // and the next round sends only what is missing
+        let out = run(
+            &remote::receive_script(r, "/app", &l.keys_sha),
+            &l.pack(&left).concat(),
+        );
+        assert!(missing(&l, &out).is_empty());
+        for k in &all {
+            let data = std::fs::read(root.path().join("app/.store/objects").join(k)).unwrap();
+            let sha = sha256(&data);
+            assert!(k.starts_with(&sha));
+        }
+    }
 }

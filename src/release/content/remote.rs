@@ -66,7 +66,7 @@ pub fn relay_start_script(root: &str, install: &str, keys_sha: &str, tokens: &[S
          rm -f \"$P.out\"; (umask 077; cat > \"$P.pl\") <<'JB_RELAY'\n{perl}JB_RELAY\n\
          O=\"$O\" K=\"$K\" setsid perl \"$P.pl\" < /dev/null > \"$P.out\" 2>&1 &\n\
          echo $! > \"$P.pid\"; n=0\n\
-         while [ $n -lt 100 ]; do read -r w p < \"$P.out\" 2>/dev/null && [ \"$w\" = PORT ] && {{ echo \"PORT $p\"; exit 0; }}; sleep 0.05; n=$((n+1)); done\n\
+         while [ $n -lt 100 ]; do p=$(sed -n 's/^PORT //p' \"$P.out\" 2>/dev/null); [ -n \"$p\" ] && {{ echo \"PORT $p\"; exit 0; }}; sleep 0.05; n=$((n+1)); done\n\
          echo \"the relay did not start: $(cat \"$P.out\" 2>/dev/null)\" >&2; exit 1\n",
         pre = prelude(root, install, keys_sha),
         perl = RELAY_PERL
@@ -133,7 +133,7 @@ while (time < $deadline) {
   if ($req eq "KEYS") { open(my $f, "<", $K) or POSIX::_exit(1); local $/; my $d = <$f>; print $c $d; close $c; POSIX::_exit(0) }
   if ($req eq "OBJECTS") {
     my @k; while (my $line = <$c>) { chomp $line; last if $line eq ""; POSIX::_exit(1) unless $announced{$line} && -f "$O/$line"; push @k, $line }
-    open(STDOUT, ">&", $c) or POSIX::_exit(1); chdir $O or POSIX::_exit(1); exec("tar", "-cf", "-", "--", @k); POSIX::_exit(1);
+    open(STDOUT, ">&", $c) or POSIX::_exit(1); chdir $O or POSIX::_exit(1); exec("tar", "-cf", "-", "--", @k) or POSIX::_exit(1);
   }
   POSIX::_exit(1);
 }

@@ -105,6 +105,7 @@ impl Rollout<'_> {
             changes: out.changes,
             reason: out.reason.clone(),
             restore_point: out.restore_point.clone(),
+            transfer: out.transfer.clone(),
         });
     }
 }

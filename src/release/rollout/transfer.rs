@@ -64,6 +64,17 @@ fn missing(layout: &Layout, stdout: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The server that passes a release on inside a city: `network.relay`, else its jump host.
+pub fn relay_name(site: &crate::profile::Site) -> Option<&str> {
+    let p = &site.profile;
+    let name = match p.network.relay.as_str() {
+        "none" => return None,
+        "" => p.datacenter.jump.as_str(),
+        named => named,
+    };
+    (!name.is_empty()).then_some(name)
+}
+
 impl Rollout<'_> {
     /// The release laid out by content, made once per run.
     pub(super) fn layout(&self) -> Result<&Layout, String> {
@@ -132,14 +143,9 @@ impl Rollout<'_> {
         result
     }
 
-    /// The relay of a city: `network.relay`, else its jump host; None over the local transport.
+    /// The relay of a city in the fleet; None over the local transport.
     fn relay_of(&self, c: &CityRun) -> Option<usize> {
-        let p = &c.site.profile;
-        let name = match p.network.relay.as_str() {
-            "none" => return None,
-            "" => p.datacenter.jump.as_str(),
-            named => named,
-        };
+        let name = relay_name(c.site)?;
         c.hosts.iter().copied().find(|i| {
             let h = self.fleet.host(*i);
             h.name == name && h.endpoint.kind == crate::profile::TransportKind::Ssh
