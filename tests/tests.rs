@@ -65,4 +65,5 @@ mod secrets;
 mod state;
 mod status;
 mod tables;
+mod transfer;
 mod transport;

@@ -18,6 +18,7 @@ use crate::transport::{Input, Pace, Transport};
 
 /// What crossed a city's link for the release.
 #[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Sent {
     /// Bytes the controller sent into the city for the transfer (keys, objects, scripts).
     pub bytes: u64,
