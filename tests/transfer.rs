@@ -163,7 +163,7 @@ fn a_release_crosses_the_city_link_once_and_only_what_changed() {
     let third = pack(state, &src, &version("40.2"));
     let before = hebi_link_bytes();
     let started = Instant::now();
-    let mut child = common::jinbao_std(state)
+    let child = common::jinbao_std(state)
         .env(
             "JINBAO_TESTBED_PG_PASSWORD",
             std::fs::read_to_string("/tmp/jinbao-testbed-pg/password")

@@ -200,6 +200,17 @@ impl<'a> Input<'a> {
     }
 }
 
+/// What is left to write of `parts` (one stream) after `done` bytes, up to the end of a part.
+pub(crate) fn rest_of<'a>(parts: &[&'a [u8]], mut done: usize) -> &'a [u8] {
+    for p in parts {
+        if done < p.len() {
+            return &p[done..];
+        }
+        done -= p.len();
+    }
+    &[]
+}
+
 /// One open connection to one server.
 pub trait Transport: Send {
     /// Runs a POSIX shell command, feeding it `stdin`, for at most `timeout`.

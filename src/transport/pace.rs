@@ -85,9 +85,14 @@ impl Pace {
     }
 }
 
+/// A rate that cannot be read, and why.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{0}")]
+pub struct RateError(String);
+
 /// A rate as people write it: "4 Mbit/s", "500 kbit/s", "8mbit", "2 MB/s", "1 GB/s" (bits
 /// unless a capital B says bytes); bytes per second, None for "" (no limit).
-pub fn parse_rate(s: &str) -> Result<Option<u64>, String> {
+pub fn parse_rate(s: &str) -> Result<Option<u64>, RateError> {
     let t = s.trim();
     if t.is_empty() {
         return Ok(None);
@@ -98,7 +103,7 @@ pub fn parse_rate(s: &str) -> Result<Option<u64>, String> {
     let (num, unit) = t.split_at(split);
     let n: f64 = num
         .parse()
-        .map_err(|_| format!("`{t}` does not start with a number"))?;
+        .map_err(|_| RateError(format!("`{t}` does not start with a number")))?;
     let unit = unit.trim().trim_end_matches("/s").trim_end_matches("ps");
     let bytes = unit.ends_with('B') || unit.ends_with("byte");
     let scale = match unit.chars().next().map(|c| c.to_ascii_lowercase()) {
@@ -106,11 +111,11 @@ pub fn parse_rate(s: &str) -> Result<Option<u64>, String> {
         Some('m') => 1e6,
         Some('g') => 1e9,
         Some('b') => 1.0,
-        _ => return Err(format!("`{t}` has no unit like Mbit/s or MB/s")),
+        _ => return Err(RateError(format!("`{t}` has no unit like Mbit/s or MB/s"))),
     };
     let per_s = if bytes { n * scale } else { n * scale / 8.0 };
     if per_s.is_nan() || per_s < 1000.0 {
-        return Err(format!("`{t}` is less than 1 kB/s"));
+        return Err(RateError(format!("`{t}` is less than 1 kB/s")));
     }
     Ok(Some(per_s as u64))
 }

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use ssh2::{BlockDirections, MethodType, OpenFlags, OpenType, Session, Sftp};
 
 use super::known_hosts::{Verdict, blob_type, fingerprint};
-use super::{Connector, Endpoint, Input, Output, Stat, Transport, TransportError};
+use super::{Connector, Endpoint, Input, Output, Stat, Transport, TransportError, rest_of};
 use crate::profile::TransportKind;
 
 /// libssh2's "would block".
@@ -462,17 +462,6 @@ impl Transport for SshTransport {
     fn kind(&self) -> TransportKind {
         TransportKind::Ssh
     }
-}
-
-/// What is left to write of `parts` (one stream) after `done` bytes, up to the end of a part.
-fn rest_of<'a>(parts: &[&'a [u8]], mut done: usize) -> &'a [u8] {
-    for p in parts {
-        if done < p.len() {
-            return &p[done..];
-        }
-        done -= p.len();
-    }
-    &[]
 }
 
 impl SshTransport {

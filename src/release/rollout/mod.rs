@@ -60,7 +60,8 @@ pub struct Rollout<'a> {
     spans: std::sync::Mutex<Vec<super::timings::Span>>,
     multi: MultiProgress,
     /// The release laid out by content, made when a city first needs it.
-    layout: std::sync::OnceLock<Result<crate::release::content::Layout, String>>,
+    layout:
+        std::sync::OnceLock<Result<crate::release::content::Layout, crate::release::ReleaseError>>,
 }
 
 /// A city of the run and its servers' indexes in the fleet.

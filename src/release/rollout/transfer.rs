@@ -37,6 +37,17 @@ pub struct Sent {
     pub ms: u64,
 }
 
+/// Why sending a server what it lacks did not end with it having everything.
+#[derive(Debug, thiserror::Error)]
+pub enum TransferError {
+    #[error(transparent)]
+    Transport(#[from] crate::transport::TransportError),
+    #[error("{0}: {1}")]
+    Refused(&'static str, String),
+    #[error("{0} of {1} objects did not arrive whole")]
+    Incomplete(usize, usize),
+}
+
 /// Rounds a transfer gets before the city fails (a cut link is waited out with backoff).
 const ATTEMPTS: u32 = 7;
 /// Nothing moving for this long means the link is cut: the round ends and is tried again.
@@ -78,13 +89,10 @@ pub fn relay_name(site: &crate::profile::Site) -> Option<&str> {
 
 impl Rollout<'_> {
     /// The release laid out by content, made once per run.
-    pub(super) fn layout(&self) -> Result<&Layout, String> {
+    pub(super) fn layout(&self) -> Result<&Layout, &crate::release::ReleaseError> {
         self.layout
-            .get_or_init(|| {
-                Layout::of(&self.tarball, &self.release.manifest.version).map_err(|e| e.to_string())
-            })
+            .get_or_init(|| Layout::of(&self.tarball, &self.release.manifest.version))
             .as_ref()
-            .map_err(Clone::clone)
     }
 
     /// Puts every object of the release into the store of each server that installs it.
@@ -103,7 +111,9 @@ impl Rollout<'_> {
         if need.is_empty() {
             return Ok(());
         }
-        let layout = self.layout().map_err(|e| c.fail(CityResult::Failed, e))?;
+        let layout = self
+            .layout()
+            .map_err(|e| c.fail(CityResult::Failed, e.to_string()))?;
         let pace = Pace::new(crate::window::transfer_rate(c.site, crate::clock::now()));
         let start = Instant::now();
         c.bar.set_message("transfer");
@@ -180,7 +190,7 @@ impl Rollout<'_> {
                 }
             }
             let results = self.on(&left, &quiet, "transfer", |host, t| {
-                self.send_to(host, t, layout, pace)
+                Ok(self.send_to(host, t, layout, pace)?)
             });
             left.clear();
             for (i, r) in results {
@@ -209,7 +219,7 @@ impl Rollout<'_> {
         t: &mut dyn Transport,
         layout: &Layout,
         pace: &Pace,
-    ) -> anyhow::Result<u64> {
+    ) -> Result<u64, TransferError> {
         let install = &self.profiles.of_host(host).profile.app.install_dir;
         let keys = layout.keys_gz();
         let input = Input {
@@ -223,7 +233,12 @@ impl Rollout<'_> {
             input,
             TRANSFER_TIMEOUT,
         )?;
-        anyhow::ensure!(o.ok(), "survey: {}", o.stderr_text().trim());
+        if !o.ok() {
+            return Err(TransferError::Refused(
+                "survey",
+                o.stderr_text().trim().to_string(),
+            ));
+        }
         let wanted = missing(layout, &o.stdout_text());
         if wanted.is_empty() {
             return Ok(0);
@@ -240,14 +255,16 @@ impl Rollout<'_> {
             input,
             TRANSFER_TIMEOUT,
         )?;
-        anyhow::ensure!(o.ok(), "receive: {}", o.stderr_text().trim());
+        if !o.ok() {
+            return Err(TransferError::Refused(
+                "receive",
+                o.stderr_text().trim().to_string(),
+            ));
+        }
         let still = missing(layout, &o.stdout_text());
-        anyhow::ensure!(
-            still.is_empty(),
-            "{} of {} objects did not arrive whole",
-            still.len(),
-            wanted.len()
-        );
+        if !still.is_empty() {
+            return Err(TransferError::Incomplete(still.len(), wanted.len()));
+        }
         Ok(wanted.len() as u64)
     }
 
