@@ -25,3 +25,14 @@ pub fn plural(n: usize, what: &str) -> String {
         _ => format!("{n} {what}s"),
     }
 }
+
+/// A byte count as people read it: `512 B`, `3.4 kB`, `61.2 MB`, `1.1 GB` (powers of 1000).
+pub fn bytes(n: u64) -> String {
+    let x = n as f64;
+    match n {
+        0..1_000 => format!("{n} B"),
+        1_000..1_000_000 => format!("{:.1} kB", x / 1e3),
+        1_000_000..1_000_000_000 => format!("{:.1} MB", x / 1e6),
+        _ => format!("{:.1} GB", x / 1e9),
+    }
+}

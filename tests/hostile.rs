@@ -650,9 +650,22 @@ fn a_release_from_another_tar_reaches_servers_in_jinbaos_own_form() {
         }
         checked += 1;
         use std::os::unix::fs::MetadataExt;
+        // a hard link of the tarball arrives as its content: a link to the store's object of
+        // that content (named by its SHA-256, verified when it arrived), never to a path the
+        // tarball named
         let copy = std::fs::symlink_metadata(release.join("lib/core-link.properties")).unwrap();
         assert!(copy.is_file());
-        assert_eq!(copy.nlink(), 1, "a hard link arrives as a copy");
+        let content = std::fs::read(release.join("lib/core-link.properties")).unwrap();
+        let object = host.path().join(format!(
+            "opt/jinbao/releases/.store/objects/{}",
+            sha256_hex(&content)
+        ));
+        let stored = std::fs::symlink_metadata(&object).unwrap();
+        assert_eq!(
+            (copy.dev(), copy.ino()),
+            (stored.dev(), stored.ino()),
+            "a hard link arrives as the store's object of its content"
+        );
         assert_eq!(
             std::fs::read(release.join("lib/core-link.properties")).unwrap(),
             std::fs::read(src.join("lib/unified-core.properties")).unwrap()
@@ -729,4 +742,13 @@ fn the_report_escapes_what_it_reads() {
         "unescaped"
     );
     assert!(page.contains("&lt;a href="), "the date is shown, escaped");
+}
+
+/// The SHA-256 of `bytes`, as 64 hexadecimal digits.
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }

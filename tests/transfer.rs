@@ -27,6 +27,7 @@ fn make_source(dir: &Path, files: usize, size: usize) -> PathBuf {
     let src = dir.join("src");
     std::fs::create_dir_all(src.join("bin")).unwrap();
     std::fs::create_dir_all(src.join("lib")).unwrap();
+    std::fs::write(src.join("VERSION"), "40.0\n").unwrap();
     let hc = src.join("bin/health-check");
     std::fs::write(&hc, "#!/bin/sh\nexit 0\n").unwrap();
     use std::os::unix::fs::PermissionsExt;
@@ -219,5 +220,22 @@ fn a_release_crosses_the_city_link_once_and_only_what_changed() {
     for host in ["13", "14", "15"] {
         let v = bed.exec(host, "readlink /opt/jinbao/current");
         assert!(v.contains("40.2"), "h{host}: {v}");
+    }
+    // what the cut left waiting on the servers was ended by the transfer that came after it
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let left = std::process::Command::new("pgrep")
+            .args(["-f", "jinbao-script-end"])
+            .output()
+            .unwrap();
+        if left.stdout.is_empty() {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "scripts still run after the transfer: {}",
+            String::from_utf8_lossy(&left.stdout)
+        );
+        std::thread::sleep(Duration::from_millis(200));
     }
 }

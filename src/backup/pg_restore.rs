@@ -109,7 +109,9 @@ done
 
     fn stop_and_remove(&self, s: &str) -> String {
         format!(
-            "runuser -u postgres -- {} -D {s} -m fast stop >/dev/null 2>&1 || true\nrm -rf {s}\n",
+            // a process of the scratch cluster may still be writing its last files as it ends
+            "runuser -u postgres -- {} -D {s} -m fast stop >/dev/null 2>&1 || true\n\
+             n=0; until rm -rf {s} 2>/dev/null; do n=$((n+1)); [ $n -ge 5 ] && {{ rm -rf {s}; break; }}; sleep 1; done\n",
             shell_quote(&format!(
                 "/usr/lib/postgresql/{}/bin/pg_ctl",
                 self.version()

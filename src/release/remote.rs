@@ -420,7 +420,7 @@ pub fn start_script(
 /// Drops from the store what no kept release uses (objects an hour old at least: a transfer
 /// of another run may be filling the store for a release not yet assembled). A kept release
 /// never loses a file: its files are links of their own to the same content.
-pub const PRUNE_STORE: &str = "S=\"$I/.store\"; if [ -d \"$S/objects\" ] && [ ! -L \"$S\" ] && [ ! -L \"$S/objects\" ]; then\n\
+pub const PRUNE_STORE: &str = "S=\"$I/releases/.store\"; if [ -d \"$S/objects\" ] && [ ! -L \"$S\" ] && [ ! -L \"$S/objects\" ]; then\n\
   for f in \"$S\"/layouts/release-*.keys; do [ -f \"$f\" ] || continue; v=${f##*/release-}; v=${v%.keys}; [ -d \"$I/releases/$v\" ] || rm -f \"$f\"; done\n\
   cat \"$S\"/layouts/release-*.keys 2>/dev/null | LC_ALL=C sort -u > \"$S/.keep\"\n\
   n=$(cd \"$S/objects\" && ls -1 | LC_ALL=C sort | LC_ALL=C comm -23 - \"$S/.keep\" | xargs -r sh -c 'find \"$@\" -maxdepth 0 -type f -mmin +60 -print -delete' sh | wc -l)\n\

@@ -17,6 +17,8 @@ pub struct Pace {
     bytes_per_s: Option<u64>,
     bucket: Mutex<Bucket>,
     sent: AtomicU64,
+    /// Bytes announced to be sent (what the servers said they lack), for the time left.
+    expected: AtomicU64,
     started: Instant,
 }
 
@@ -36,6 +38,7 @@ impl Pace {
                 at: now,
             }),
             sent: AtomicU64::new(0),
+            expected: AtomicU64::new(0),
             started: now,
         }
     }
@@ -66,6 +69,31 @@ impl Pace {
             let mut b = self.bucket.lock().unwrap_or_else(|p| p.into_inner());
             b.tokens -= n as f64;
         }
+    }
+
+    /// `n` more bytes are to be sent.
+    pub fn expect(&self, n: u64) {
+        self.expected.fetch_add(n, Ordering::Relaxed);
+    }
+
+    /// What the progress shows: bytes sent, the rate, and the time left when it is known.
+    pub fn describe(&self) -> String {
+        let (sent, rate) = (self.total(), self.mean_rate());
+        let mut s = format!(
+            "{} sent, {}/s",
+            crate::numbers::bytes(sent),
+            crate::numbers::bytes(rate as u64)
+        );
+        let expected = self.expected.load(Ordering::Relaxed);
+        if expected > sent && rate > 0.0 {
+            let left = (expected - sent) as f64 / self.bytes_per_s.map_or(rate, |r| r as f64);
+            s.push_str(&format!(
+                " of {}, {:.0} s left",
+                crate::numbers::bytes(expected),
+                left
+            ));
+        }
+        s
     }
 
     /// Every byte sent so far.

@@ -17,8 +17,9 @@ use flate2::write::GzEncoder;
 use super::ReleaseError;
 use crate::provision::resource::plan::sha256;
 
-/// The store's folder under the install folder.
-pub const STORE: &str = ".store";
+/// The store's folder under the install folder: inside `releases`, so a release folder and
+/// the objects it links to are always on one file system (hard links never cross one).
+pub const STORE: &str = "releases/.store";
 
 /// A release as contents: what a server needs and how to assemble it.
 pub struct Layout {
@@ -285,8 +286,8 @@ mod tests {
         let whole = l.pack(&all).concat();
         let last = l.objects[&all[all.len() - 1]].len();
         let cut = &whole[..whole.len() - l.end.len() - last / 2];
-        std::fs::remove_dir_all(root.path().join("app/.store/objects")).unwrap();
-        std::fs::create_dir(root.path().join("app/.store/objects")).unwrap();
+        std::fs::remove_dir_all(root.path().join("app/releases/.store/objects")).unwrap();
+        std::fs::create_dir(root.path().join("app/releases/.store/objects")).unwrap();
         let out = run(&remote::receive_script(r, "/app", &l.keys_sha), cut);
         let left = missing(&l, &out);
         assert!(!left.is_empty() && left.len() < all.len(), "{left:?}");
@@ -297,7 +298,8 @@ mod tests {
         );
         assert!(missing(&l, &out).is_empty());
         for k in &all {
-            let data = std::fs::read(root.path().join("app/.store/objects").join(k)).unwrap();
+            let data =
+                std::fs::read(root.path().join("app/releases/.store/objects").join(k)).unwrap();
             let sha = sha256(&data);
             assert!(k.starts_with(&sha));
         }

@@ -11,12 +11,16 @@ pub const RELAY_IDLE_S: u64 = 30;
 
 /// Sets `I` (install folder), `S` (store), `O` (objects), `K` (the announced keys, named by
 /// their SHA-256) and `N` (this release's incoming folder); refuses a store through a link.
+/// A transfer of the same release still running (its link was cut: its server never learned
+/// that the controller gave up) is ended first: it would otherwise wait for input forever.
 fn prelude(root: &str, install: &str, keys_sha: &str) -> String {
     format!(
         "I={i}; KS={ks}; S=\"$I/{store}\"; O=\"$S/objects\"; K=\"$S/layouts/$KS.keys\"; N=\"$S/incoming/$KS\"\n\
          {CONFINED}confined \"$I\" || {{ echo 'the install folder leads through a link' >&2; exit 1; }}\n\
          [ ! -L \"$S\" ] || {{ echo 'the store is a link' >&2; exit 1; }}\n\
          mkdir -p \"$O\" \"$S/layouts\" \"$N\" || exit 1\n\
+         if read -r old < \"$N.pid\" 2>/dev/null && [ \"$old\" != $$ ] && grep -q jinbao-script-end \"/proc/$old/cmdline\" 2>/dev/null; then kill -TERM -- \"-$old\" \"$old\" 2>/dev/null; fi\n\
+         echo $$ > \"$N.pid\"; trap 'rm -f \"$N.pid\"' EXIT\n\
          find \"$S/incoming\" -mindepth 1 -maxdepth 1 -mmin +1440 -exec rm -rf {{}} + 2>/dev/null\n\
          jb_sweep() {{ ( cd \"$N\" || exit 0; find . -maxdepth 1 -type f -name '[0-9a-f]*' | sed 's|^\\./||' | LC_ALL=C sort | LC_ALL=C comm -12 \"$K\" - > \"$S/.cand.$$\"\n\
            [ -s \"$S/.cand.$$\" ] && xargs sha256sum -- < \"$S/.cand.$$\" | awk '{{ h = $1; n = $2; sub(/^\\\\/, \"\", h); if (n == h || n == h \"x\") print n }}' | xargs -r mv -f -t \"$O\"\n\
@@ -45,8 +49,8 @@ pub fn survey_script(root: &str, install: &str, keys_sha: &str) -> String {
 pub fn receive_script(root: &str, install: &str, keys_sha: &str) -> String {
     format!(
         "{}[ -f \"$K\" ] || {{ echo 'the release keys are not on this server' >&2; exit 1; }}\n\
-         gzip -dc 2>/dev/null | tar -m --no-same-owner --no-same-permissions -xf - -C \"$N\" 2>/dev/null\n\
-         jb_sweep\njb_missing\n",
+         out=$(gzip -dc 2>&1 | tar -m --no-same-owner --no-same-permissions -xf - -C \"$N\" 2>&1)\n\
+         jb_sweep\njb_missing\n[ -z \"$out\" ] || printf '%s\\n' \"$out\" | tail -n 3 >&2\n",
         prelude(root, install, keys_sha)
     )
 }
@@ -140,7 +144,7 @@ while (time < $deadline) {
 "#;
 
 /// The receiver's side: connect, the token, the request (and a list of keys), the answer out.
-const RELAY_CLIENT: &str = r#"my ($a, $p, $req, $list) = @ARGV; my $s = IO::Socket::INET->new(PeerAddr => $a, PeerPort => $p, Timeout => 10) or die "cannot reach the relay: $!\n"; binmode $s; print $s "$ENV{JB_T}\n$req\n"; if (defined $list) { open(my $f, "<", $list) or die; print $s $_ while <$f>; } print $s "\n"; binmode STDOUT; my $b; while (my $n = sysread($s, $b, 65536)) { print STDOUT $b }"#;
+const RELAY_CLIENT: &str = r#"my ($a, $p, $req, $list) = @ARGV; my $s = IO::Socket::INET->new(PeerAddr => $a, PeerPort => $p, Timeout => 10) or die "cannot reach the relay: $!\n"; binmode $s; print $s "$ENV{JB_T}\n$req\n"; if (defined $list) { open(my $f, "<", $list) or die; print $s $_ while <$f>; } print $s "\n"; binmode STDOUT; $SIG{ALRM} = sub { die "the relay stalled\n" }; my $b; while (1) { alarm 60; my $n = sysread($s, $b, 65536); alarm 0; last unless $n; print STDOUT $b }"#;
 
 #[cfg(test)]
 mod tests {

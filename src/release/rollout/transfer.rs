@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use super::prepare::Work;
 use super::{CityResult, CityRun, Outcome, Rollout, Stop};
+use crate::fleet::HostError;
 use crate::inventory::Host;
 use crate::release::content::{Layout, known_keys, remote};
 use crate::transport::{Input, Pace, Transport};
@@ -44,8 +45,25 @@ pub enum TransferError {
     Transport(#[from] crate::transport::TransportError),
     #[error("{0}: {1}")]
     Refused(&'static str, String),
-    #[error("{0} of {1} objects did not arrive whole")]
-    Incomplete(usize, usize),
+    #[error("{left} of {of} objects did not arrive whole{}", if why.is_empty() { String::new() } else { format!(" ({why})") })]
+    Incomplete { left: usize, of: usize, why: String },
+}
+
+impl crate::fleet::TaskError for TransferError {
+    fn transport(&self) -> Option<&crate::transport::TransportError> {
+        match self {
+            TransferError::Transport(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+impl TransferError {
+    /// A link that broke may hold next time; a server that refused or could not keep what
+    /// arrived (a full disk) will not: tried again only for the first.
+    fn may_pass_again(&self) -> bool {
+        matches!(self, TransferError::Transport(_))
+    }
 }
 
 /// Rounds a transfer gets before the city fails (a cut link is waited out with backoff).
@@ -122,11 +140,23 @@ impl Rollout<'_> {
             rate: pace.rate(),
             ..Sent::default()
         };
-        let direct = match self.relay_of(c) {
-            Some(r) => self.through_relay(c, r, &need, layout, &pace, &mut sent),
-            None => need,
-        };
-        let result = self.direct(c, &direct, layout, &pace, &mut sent);
+        let done = std::sync::atomic::AtomicBool::new(false);
+        let result = std::thread::scope(|scope| {
+            // the city's bar shows bytes, rate and time left while the transfer goes on
+            scope.spawn(|| {
+                while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                    c.bar.set_message(format!("transfer: {}", pace.describe()));
+                    std::thread::sleep(Duration::from_millis(250));
+                }
+            });
+            let direct = match self.relay_of(c) {
+                Some(r) => self.through_relay(c, r, &need, layout, &pace, &mut sent),
+                None => need,
+            };
+            let result = self.direct(c, &direct, layout, &pace, &mut sent);
+            done.store(true, std::sync::atomic::Ordering::Relaxed);
+            result
+        });
         sent.bytes = pace.total();
         sent.ms = start.elapsed().as_millis() as u64;
         let how = match &sent.relay {
@@ -189,27 +219,32 @@ impl Rollout<'_> {
                     self.fleet.disconnect(*i);
                 }
             }
-            let results = self.on(&left, &quiet, "transfer", |host, t| {
-                Ok(self.send_to(host, t, layout, pace)?)
-            });
+            let results = self
+                .fleet
+                .each_typed(Some(&left), &quiet, "transfer", |host, t, _| {
+                    self.send_to(host, t, layout, pace)
+                });
             left.clear();
-            for (i, r) in results {
-                match r {
+            let mut final_failure = false;
+            for r in results {
+                match r.result {
                     Ok(n) => sent.objects += n,
                     Err(e) => {
-                        why = format!("{}: {e}", self.fleet.host(i).name);
-                        left.push(i);
+                        // a server that could not be reached at all is as good as a broken link
+                        final_failure |= matches!(&e, HostError::Failed(t) if !t.may_pass_again());
+                        why = format!("{}: upload failed: {e}", self.fleet.host(r.index).name);
+                        left.push(r.index);
                     }
                 }
+            }
+            if final_failure {
+                break;
             }
         }
         if left.is_empty() {
             return Ok(());
         }
-        Err(c.fail(
-            CityResult::Failed,
-            format!("transfer: {why} (tried {ATTEMPTS} times)"),
-        ))
+        Err(c.fail(CityResult::Failed, why))
     }
 
     /// One server: what it lacks, then those objects; returns how many were sent.
@@ -244,6 +279,7 @@ impl Rollout<'_> {
             return Ok(0);
         }
         let parts = layout.pack(&wanted);
+        pace.expect(parts.iter().map(|p| p.len() as u64).sum());
         let input = Input {
             parts: &parts,
             pace: Some(pace),
@@ -263,7 +299,11 @@ impl Rollout<'_> {
         }
         let still = missing(layout, &o.stdout_text());
         if !still.is_empty() {
-            return Err(TransferError::Incomplete(still.len(), wanted.len()));
+            return Err(TransferError::Incomplete {
+                left: still.len(),
+                of: wanted.len(),
+                why: o.stderr_text().trim().to_string(),
+            });
         }
         Ok(wanted.len() as u64)
     }
