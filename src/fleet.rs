@@ -269,6 +269,16 @@ impl Fleet {
         }
     }
 
+    /// Forgets a host's connection, even one that failed: the next task connects afresh
+    /// (a transfer waiting out a cut link tries again; other phases keep "unreachable").
+    pub fn reconnect(&self, index: usize) {
+        let mut conn = self.slots[index]
+            .conn
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        *conn = Conn::NotYet;
+    }
+
     /// Runs `task` on every host of `indices` (all when None), `forks` at a time; connects
     /// on first use. The task gets the host, its connection and its index in the fleet.
     /// Results come back in the order of `indices`. Once jinbao is asked to stop, hosts not

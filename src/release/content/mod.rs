@@ -274,7 +274,7 @@ mod tests {
         let mut parts = vec![tampered.as_slice()];
         parts.extend(l.pack(&all[1..]));
         let out = run(
-            &remote::receive_script(r, "/app", &l.keys_sha),
+            &remote::receive_script(r, "/app", &l.keys_sha, 1000),
             &parts.concat(),
         );
         assert_eq!(
@@ -288,12 +288,12 @@ mod tests {
         let cut = &whole[..whole.len() - l.end.len() - last / 2];
         std::fs::remove_dir_all(root.path().join("app/releases/.store/objects")).unwrap();
         std::fs::create_dir(root.path().join("app/releases/.store/objects")).unwrap();
-        let out = run(&remote::receive_script(r, "/app", &l.keys_sha), cut);
+        let out = run(&remote::receive_script(r, "/app", &l.keys_sha, 1000), cut);
         let left = missing(&l, &out);
         assert!(!left.is_empty() && left.len() < all.len(), "{left:?}");
         // and the next round sends only what is missing
         let out = run(
-            &remote::receive_script(r, "/app", &l.keys_sha),
+            &remote::receive_script(r, "/app", &l.keys_sha, 1000),
             &l.pack(&left).concat(),
         );
         assert!(missing(&l, &out).is_empty());

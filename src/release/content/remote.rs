@@ -19,7 +19,7 @@ fn prelude(root: &str, install: &str, keys_sha: &str) -> String {
          {CONFINED}confined \"$I\" || {{ echo 'the install folder leads through a link' >&2; exit 1; }}\n\
          [ ! -L \"$S\" ] || {{ echo 'the store is a link' >&2; exit 1; }}\n\
          mkdir -p \"$O\" \"$S/layouts\" \"$N\" || exit 1\n\
-         if read -r old < \"$N.pid\" 2>/dev/null && [ \"$old\" != $$ ] && grep -q jinbao-script-end \"/proc/$old/cmdline\" 2>/dev/null; then kill -TERM -- \"-$old\" \"$old\" 2>/dev/null; fi\n\
+         if {{ read -r old < \"$N.pid\"; }} 2>/dev/null && [ \"$old\" != $$ ] && grep -q jinbao-script-end \"/proc/$old/cmdline\" 2>/dev/null; then kill -TERM -- \"-$old\" \"$old\" 2>/dev/null; fi\n\
          echo $$ > \"$N.pid\"; trap 'rm -f \"$N.pid\"' EXIT\n\
          find \"$S/incoming\" -mindepth 1 -maxdepth 1 -mmin +1440 -exec rm -rf {{}} + 2>/dev/null\n\
          jb_sweep() {{ ( cd \"$N\" || exit 0; find . -maxdepth 1 -type f -name '[0-9a-f]*' | sed 's|^\\./||' | LC_ALL=C sort | LC_ALL=C comm -12 \"$K\" - > \"$S/.cand.$$\"\n\
@@ -36,7 +36,7 @@ fn prelude(root: &str, install: &str, keys_sha: &str) -> String {
 /// and lists the objects the server lacks (`@missing`, one key per line).
 pub fn survey_script(root: &str, install: &str, keys_sha: &str) -> String {
     format!(
-        "{}gzip -dc > \"$K.part\" && [ \"$(sha256sum < \"$K.part\")\" = \"$KS  -\" ] && mv -f \"$K.part\" \"$K\" \
+        "{}timeout 600 gzip -dc > \"$K.part\" && [ \"$(sha256sum < \"$K.part\")\" = \"$KS  -\" ] && mv -f \"$K.part\" \"$K\" \
          || {{ rm -f \"$K.part\"; echo 'the release keys did not arrive whole' >&2; exit 1; }}\n\
          jb_sweep\njb_missing\n",
         prelude(root, install, keys_sha)
@@ -46,10 +46,13 @@ pub fn survey_script(root: &str, install: &str, keys_sha: &str) -> String {
 /// Takes a pack of objects on stdin into the store: every whole object whose name is an
 /// announced key and its content's SHA-256 is kept (a cut stream keeps what arrived whole);
 /// lists what is still missing.
-pub fn receive_script(root: &str, install: &str, keys_sha: &str) -> String {
+pub fn receive_script(root: &str, install: &str, keys_sha: &str, bytes: u64) -> String {
+    // a link cut under a transfer is never seen by the server (no packet says so): the
+    // transfer ends by itself once it has had far longer than it needs at 128 kB/s
+    let most = 600 + bytes / 131_072;
     format!(
         "{}[ -f \"$K\" ] || {{ echo 'the release keys are not on this server' >&2; exit 1; }}\n\
-         out=$(gzip -dc 2>&1 | tar -m --no-same-owner --no-same-permissions -xf - -C \"$N\" 2>&1)\n\
+         out=$(timeout {most} gzip -dc 2>&1 | tar -m --no-same-owner --no-same-permissions -xf - -C \"$N\" 2>&1)\n\
          jb_sweep\njb_missing\n[ -z \"$out\" ] || printf '%s\\n' \"$out\" | tail -n 3 >&2\n",
         prelude(root, install, keys_sha)
     )
@@ -82,7 +85,7 @@ pub fn relay_start_script(root: &str, install: &str, keys_sha: &str, tokens: &[S
 /// Stops the relay's listener (if it still runs).
 pub fn relay_stop_script(root: &str, install: &str, keys_sha: &str) -> String {
     format!(
-        "{}P=\"$S/relay.$KS\"; [ -f \"$P.pid\" ] && kill \"$(cat \"$P.pid\")\" 2>/dev/null; rm -f \"$P.pid\" \"$P.out\" \"$P.pl\"; true\n",
+        "{}P=\"$S/relay.$KS\"; [ -f \"$P.pid\" ] && kill \"$(cat \"$P.pid\")\" 2>/dev/null; grep -v '^PORT ' \"$P.out\" 2>/dev/null | sort | uniq -c | head -5; rm -f \"$P.pid\" \"$P.out\" \"$P.pl\"; true\n",
         prelude(root, install, keys_sha)
     )
 }
@@ -101,8 +104,9 @@ pub fn relay_fetch_script(
     format!(
         "{pre}A={relay}; PT={port}; JB_T={token}; export JB_T\n\
          jb_get() {{ perl -MIO::Socket::INET -e '{client}' \"$A\" \"$PT\" \"$@\"; }}\n\
-         jb_get KEYS > \"$K.part\" && [ \"$(sha256sum < \"$K.part\")\" = \"$KS  -\" ] && mv -f \"$K.part\" \"$K\" \
-         || {{ rm -f \"$K.part\"; echo 'RELAY the relay gave no keys matching the announced ones' >&2; exit 3; }}\n\
+         n=0; until jb_get KEYS > \"$K.part\" 2> \"$N.err\" && [ \"$(sha256sum < \"$K.part\")\" = \"$KS  -\" ]; do\n\
+           n=$((n+1)); [ $n -lt 3 ] || {{ echo \"the relay gave no keys matching the announced ones ($(wc -c < \"$K.part\") bytes; $(head -c 300 \"$N.err\"))\" >&2; rm -f \"$K.part\" \"$N.err\"; exit 3; }}; sleep 1\n\
+         done; mv -f \"$K.part\" \"$K\"; rm -f \"$N.err\"\n\
          jb_sweep\n\
          ls -1 \"$O\" | LC_ALL=C sort | LC_ALL=C comm -23 \"$K\" - > \"$N.want\"\n\
          if [ -s \"$N.want\" ]; then jb_get OBJECTS \"$N.want\" | tar -m --no-same-owner --no-same-permissions -xf - -C \"$N\" 2>/dev/null; fi\n\
@@ -130,13 +134,13 @@ while (time < $deadline) {
   next if $n < 0 && $!{EINTR};
   last if $n <= 0;
   my $c = $l->accept or next;
-  my $pid = fork; if (!defined $pid || $pid) { close $c; next }
+  my $pid = fork; if (!defined $pid) { warn "cannot fork: $!\n"; close $c; next } if ($pid) { close $c; next }
   close $l; alarm 600;
-  my $t = <$c>; POSIX::_exit(1) unless defined $t; chomp $t; POSIX::_exit(1) unless $tok{$t};
+  my $t = <$c>; POSIX::_exit(1) unless defined $t; chomp $t; unless ($tok{$t}) { warn "a connection without a token of this transfer\n"; POSIX::_exit(1) }
   my $req = <$c> // ""; chomp $req; binmode $c;
   if ($req eq "KEYS") { open(my $f, "<", $K) or POSIX::_exit(1); local $/; my $d = <$f>; print $c $d; close $c; POSIX::_exit(0) }
   if ($req eq "OBJECTS") {
-    my @k; while (my $line = <$c>) { chomp $line; last if $line eq ""; POSIX::_exit(1) unless $announced{$line} && -f "$O/$line"; push @k, $line }
+    my @k; while (my $line = <$c>) { chomp $line; last if $line eq ""; unless ($announced{$line} && -f "$O/$line") { warn "asked for an object it does not hold\n"; POSIX::_exit(1) } push @k, $line }
     open(STDOUT, ">&", $c) or POSIX::_exit(1); chdir $O or POSIX::_exit(1); exec("tar", "-cf", "-", "--", @k) or POSIX::_exit(1);
   }
   POSIX::_exit(1);

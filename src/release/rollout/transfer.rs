@@ -216,7 +216,7 @@ impl Rollout<'_> {
                 }
                 std::thread::sleep(backoff(attempt));
                 for i in &left {
-                    self.fleet.disconnect(*i);
+                    self.fleet.reconnect(*i);
                 }
             }
             let results = self
@@ -279,7 +279,8 @@ impl Rollout<'_> {
             return Ok(0);
         }
         let parts = layout.pack(&wanted);
-        pace.expect(parts.iter().map(|p| p.len() as u64).sum());
+        let bytes = parts.iter().map(|p| p.len() as u64).sum();
+        pace.expect(bytes);
         let input = Input {
             parts: &parts,
             pace: Some(pace),
@@ -287,7 +288,7 @@ impl Rollout<'_> {
             ..Input::default()
         };
         let o = t.run_input(
-            &remote::receive_script(t.root(), install, &layout.keys_sha),
+            &remote::receive_script(t.root(), install, &layout.keys_sha, bytes),
             input,
             TRANSFER_TIMEOUT,
         )?;
@@ -392,13 +393,13 @@ impl Rollout<'_> {
             );
             Ok(())
         });
-        let _ = self.on_always(&[relay], &quiet, "relay", |_, t| {
-            t.run(
+        let said = self.on_always(&[relay], &quiet, "relay", |_, t| {
+            let o = t.run(
                 &remote::relay_stop_script(t.root(), &install, &layout.keys_sha),
                 b"",
                 Duration::from_secs(30),
-            )
-            .map_err(anyhow::Error::from)
+            )?;
+            Ok(o.stdout_text().trim().to_string())
         });
         let mut left = Vec::new();
         for (i, r) in fetched {
@@ -407,6 +408,14 @@ impl Rollout<'_> {
                     .push(format!("{}: {e}", self.fleet.host(i).name));
                 left.push(i);
             }
+        }
+        // what the relay's listener refused, when a receiver was not served
+        if let Some((_, Ok(log))) = said.into_iter().next()
+            && !left.is_empty()
+            && !log.is_empty()
+        {
+            sent.direct
+                .push(format!("relay {}: {}", r.name, log.replace('\n', "; ")));
         }
         left
     }
