@@ -37,18 +37,7 @@ fn make_release(dir: &Path, version: &str, health: &str) -> PathBuf {
     std::fs::write(&path, format!("#!/bin/sh\n{health}\n")).unwrap();
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let r = run(jinbao(dir).args([
-        "release",
-        "pack",
-        src.to_str().unwrap(),
-        "--version",
-        version,
-        "--out",
-        dir.join("releases").to_str().unwrap(),
-        "--json",
-    ]));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    PathBuf::from(r.json()["tarball"].as_str().unwrap())
+    common::pack_release(dir, &src, version)
 }
 
 fn unique(prefix: &str) -> String {

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use common::testbed::testbed;
-use common::{jinbao, pg, run};
+use common::{pg, run};
 use serde_json::Value;
 
 /// Bytes the controller sent across Hebi's link so far.
@@ -46,21 +46,6 @@ fn change(src: &Path, k: usize, size: usize, urandom: &mut std::fs::File) {
         .unwrap()
         .write_all(&data)
         .unwrap();
-}
-
-fn pack(state: &Path, src: &Path, version: &str) -> PathBuf {
-    let r = run(jinbao(state).args([
-        "release",
-        "pack",
-        src.to_str().unwrap(),
-        "--version",
-        version,
-        "--out",
-        state.join("releases").to_str().unwrap(),
-        "--json",
-    ]));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    PathBuf::from(r.json()["tarball"].as_str().unwrap())
 }
 
 fn hebi(r: &common::Run) -> Value {
@@ -107,7 +92,7 @@ fn a_release_crosses_the_city_link_once_and_only_what_changed() {
     let state = work.path();
     // 40 incompressible files of 50 kB: 2 MB, three app and web servers behind the gateway
     let src = make_source(state, 40, 50_000);
-    let first = pack(state, &src, &version("40.0"));
+    let first = common::pack_release(state, &src, &version("40.0"));
     let size = std::fs::metadata(&first).unwrap().len();
     let before = hebi_link_bytes();
     let r = run(pg::jinbao(state, None).args([
@@ -153,7 +138,7 @@ fn a_release_crosses_the_city_link_once_and_only_what_changed() {
     let mut urandom = std::fs::File::open("/dev/urandom").unwrap();
     change(&src, 3, 50_000, &mut urandom);
     change(&src, 7, 50_000, &mut urandom);
-    let second = pack(state, &src, &version("40.1"));
+    let second = common::pack_release(state, &src, &version("40.1"));
     let before = hebi_link_bytes();
     let r = run(pg::jinbao(state, None).args([
         "rollout",
@@ -177,7 +162,7 @@ fn a_release_crosses_the_city_link_once_and_only_what_changed() {
     for k in 0..20 {
         change(&src, 10 + k, 50_000, &mut urandom);
     }
-    let third = pack(state, &src, &version("40.2"));
+    let third = common::pack_release(state, &src, &version("40.2"));
     let before = hebi_link_bytes();
     let started = Instant::now();
     let child = testbed_jinbao(state)
@@ -230,7 +215,10 @@ fn a_release_crosses_the_city_link_once_and_only_what_changed() {
         "{after} bytes crossed the link after the cut for {missing} missing: {t}"
     );
     let crossed = hebi_link_bytes() - before;
-    assert!(crossed < 2_000_000, "{crossed} bytes crossed the link for 1 MB");
+    assert!(
+        crossed < 2_000_000,
+        "{crossed} bytes crossed the link for 1 MB"
+    );
     for host in ["13", "14", "15"] {
         let v = bed.exec(host, "readlink /opt/jinbao/current");
         assert!(v.contains("40.2"), "h{host}: {v}");
@@ -239,7 +227,7 @@ fn a_release_crosses_the_city_link_once_and_only_what_changed() {
     for k in 0..20 {
         change(&src, 10 + k, 50_000, &mut urandom);
     }
-    let fourth = pack(state, &src, &version("40.3"));
+    let fourth = common::pack_release(state, &src, &version("40.3"));
     let before = hebi_link_bytes();
     let started = Instant::now();
     let mut child = testbed_jinbao(state)

@@ -152,6 +152,22 @@ pub fn copy_project(dir: &Path) {
     }
 }
 
+/// `jinbao release pack SRC --version V` into `state/releases`: the tarball's path.
+pub fn pack_release(state: &Path, src: &Path, version: &str) -> PathBuf {
+    let r = run(jinbao(state).args([
+        "release",
+        "pack",
+        src.to_str().unwrap(),
+        "--version",
+        version,
+        "--out",
+        state.join("releases").to_str().unwrap(),
+        "--json",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    PathBuf::from(r.json()["tarball"].as_str().unwrap())
+}
+
 pub fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
