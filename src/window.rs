@@ -84,7 +84,7 @@ pub fn transfer_rate(site: &crate::profile::Site, now: DateTime<Utc>) -> Option<
     } else {
         &n.transfer_rate
     };
-    crate::transport::pace::parse_rate(rate).ok().flatten()
+    crate::profile::rate::parse_rate(rate).ok().flatten()
 }
 
 fn describe_blackouts(m: &Maintenance) -> String {

@@ -54,10 +54,14 @@ S={s}; BIN={bin}
 # PostgreSQL's own words on why recovery stopped, not the shutdown lines after them
 why() {{ grep -E 'FATAL|PANIC|ERROR' "$1" | tail -n 3 >&2 || tail -n 5 "$1" >&2; }}
 # scratch clusters of runs that are gone (the city's backup lock is held: none is in use)
+# (a restore whose jinbao was killed may still have pgBackRest writing into its scratch)
 for d in {parent}/jinbao-restore-*; do
   [ -d "$d" ] || continue
   runuser -u postgres -- "$BIN/pg_ctl" -D "$d" -m immediate stop >/dev/null 2>&1 || true
-  rm -rf "$d"
+  for p in /proc/[0-9]*; do
+    tr '\0' ' ' < "$p/cmdline" 2>/dev/null | grep -qF -- "--pg1-path=$d " && kill -9 "${{p#/proc/}}" 2>/dev/null || true
+  done
+  n=0; until rm -rf "$d" 2>/dev/null; do n=$((n+1)); [ $n -lt 10 ] || rm -rf "$d"; sleep 1; done
 done
 install -d -o postgres -g postgres -m 700 "$S"
 {restore}

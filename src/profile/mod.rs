@@ -10,6 +10,7 @@ mod load;
 pub mod maintenance;
 mod merge;
 pub mod model;
+pub mod rate;
 pub mod safe;
 pub mod secret;
 pub mod source;

@@ -50,7 +50,7 @@ impl Validator<'_> {
             ("transfer_rate", &n.transfer_rate),
             ("business_hours_rate", &n.business_hours_rate),
         ] {
-            if let Err(e) = crate::transport::pace::parse_rate(value) {
+            if let Err(e) = crate::profile::rate::parse_rate(value) {
                 self.at(
                     site,
                     &["network", key],
