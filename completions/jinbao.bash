@@ -3350,7 +3350,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__releases)
-            opts="-j -v -q -h --wave --all --jobs --accept-new-host-keys --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help zhengzhou kaifeng luoyang pingdingshan anyang hebi xinxiang jiaozuo puyang xuchang luohe sanmenxia nanyang shangqiu xinyang zhoukou zhumadian jiyuan"
+            opts="-j -y -v -q -h --wave --all --jobs --accept-new-host-keys --gc --yes --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help zhengzhou kaifeng luoyang pingdingshan anyang hebi xinxiang jiaozuo puyang xuchang luohe sanmenxia nanyang shangqiu xinyang zhoukou zhumadian jiyuan"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -546,6 +546,8 @@ always\t''
 never\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand releases" -l all -d 'Every city, wave by wave'
 complete -c jinbao -n "__fish_jinbao_using_subcommand releases" -l accept-new-host-keys -d 'Record the host key of a host missing from known_hosts (a changed key is always refused)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand releases" -l gc -d 'Drop from each server\'s release store the contents no kept release uses (an hour old at least; rollouts do this too)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand releases" -s y -l yes -d 'Answer yes to the confirmation (nothing is asked when stdin is not a terminal: the command then stops unless --yes is given)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand releases" -l json -d 'Machine-readable JSON on stdout, nothing else mixed in (docs/json.md)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand releases" -s v -l verbose -d 'More detail (repeat for debug logs)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand releases" -s q -l quiet -d 'Only errors'

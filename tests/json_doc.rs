@@ -341,6 +341,11 @@ fn docs_json_md_matches_what_every_command_prints() {
         ok,
     );
     c("jinbao releases", &["releases", "hebi"], ok);
+    c(
+        "jinbao releases --gc",
+        &["releases", "hebi", "--gc", "--yes"],
+        ok,
+    );
     c("jinbao rollback", &["rollback", "hebi"], ok);
     c("jinbao health", &["health", "hebi"], &[0, 1, 2]);
     c("jinbao health", &["health", "nowhere"], &[3]);

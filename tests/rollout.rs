@@ -1062,3 +1062,77 @@ fn ctrl_c_at_the_provision_question_stops() {
     assert_eq!(code, Some(130), "{}", s.seen);
     assert!(s.seen.contains("nothing was done"), "{}", s.seen);
 }
+
+#[test]
+fn releases_gc_drops_only_what_no_kept_release_uses() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path();
+    // seven releases into Xuchang (five are kept), each with a file of its own
+    let mut tarballs = Vec::new();
+    for k in 1..=7 {
+        let v = format!("3.{k}.0");
+        let src = state.join(format!("src-{v}"));
+        copy_tree(&repo().join("examples/unified-app"), &src);
+        std::fs::write(src.join("VERSION"), format!("{v}\n")).unwrap();
+        std::fs::write(src.join(format!("only-{k}.txt")), format!("release {k}\n")).unwrap();
+        tarballs.push(common::pack_release(state, &src, &v));
+    }
+    for t in &tarballs {
+        let r = run(jinbao(state).args([
+            "--yes",
+            "rollout",
+            t.to_str().unwrap(),
+            "xuchang",
+            "--provision",
+            "--migrate",
+            "--no-pause",
+        ]));
+        assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    }
+    let hosts = state.join("sandbox/hosts/xuchang");
+    let stores: Vec<PathBuf> = std::fs::read_dir(&hosts)
+        .unwrap()
+        .flatten()
+        .map(|h| h.path().join("opt/jinbao/releases/.store/objects"))
+        .filter(|p| p.is_dir())
+        .collect();
+    assert!(!stores.is_empty());
+    // every object two hours old: the rollouts' own pruning left them (too young then)
+    for s in &stores {
+        let out = std::process::Command::new("touch")
+            .arg("-d")
+            .arg("2 hours ago")
+            .args(std::fs::read_dir(s).unwrap().flatten().map(|e| e.path()))
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+    }
+    let first = {
+        use sha2::Digest;
+        sha2::Sha256::digest(b"release 1\n")
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    assert!(stores.iter().all(|s| s.join(&first).exists()));
+    // without a terminal and without --yes nothing is pruned
+    let r = run(jinbao(state).args(["releases", "xuchang", "--gc", "--json"]));
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert!(stores.iter().all(|s| s.join(&first).exists()));
+    let r = run(jinbao(state).args(["releases", "xuchang", "--gc", "--yes", "--json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pruned: u64 = r
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row["pruned"].as_u64().unwrap())
+        .sum();
+    assert!(pruned > 0, "{}", r.stdout);
+    // the first release's own file is gone from every store; the kept releases are whole
+    assert!(stores.iter().all(|s| !s.join(&first).exists()));
+    let r = run(jinbao(state).args(["releases", "xuchang", "--json"]));
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    let r = run(jinbao(state).args(["health", "xuchang", "--only", "release"]));
+    assert_eq!(r.code, 0, "{}", r.stdout);
+}

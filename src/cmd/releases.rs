@@ -17,6 +17,78 @@ pub struct ReleasesArgs {
     pub target: TargetArgs,
     #[command(flatten)]
     pub connect: ConnectArgs,
+    /// Drop from each server's release store the contents no kept release uses (an hour old
+    /// at least; rollouts do this too)
+    #[arg(long)]
+    pub gc: bool,
+    #[command(flatten)]
+    pub confirm: crate::cli::ConfirmArgs,
+}
+
+/// What `releases --gc` did on one server.
+#[derive(Serialize)]
+pub struct Pruned {
+    pub city: String,
+    pub host: String,
+    /// Contents dropped from its store.
+    pub pruned: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+fn gc(ctx: &Ctx, a: &ReleasesArgs) -> Result<Exit> {
+    let p = &ctx.printer;
+    if !ctx.yes && !a.confirm.yes {
+        // nobody to ask (no terminal, or output for a script): only --yes goes on
+        if p.json || !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+            return Err(crate::error::fail(
+                Exit::Blocked,
+                "the release stores would be pruned, and nobody was asked: nothing changed",
+                "run again with --yes",
+            ));
+        }
+        if !ctx.confirm("drop from every server's store what no kept release uses?")? {
+            p.note("nothing changed");
+            return Ok(Exit::Failure);
+        }
+    }
+    let fleet = ctx.fleet(&a.target.spec(), None, &a.connect)?;
+    let results = crate::release::content::prune_stores(ctx.profiles()?, &fleet, p.progress());
+    let rows: Vec<Pruned> = results
+        .into_iter()
+        .map(|r| {
+            let h = fleet.host(r.index);
+            let (pruned, error) = match r.result {
+                Ok(n) => (n, None),
+                Err(e) => (0, Some(e.to_string())),
+            };
+            Pruned {
+                city: h.city.clone(),
+                host: h.name.clone(),
+                pruned,
+                error,
+            }
+        })
+        .collect();
+    if p.json {
+        p.json(&rows)?;
+    } else {
+        let mut t = p.table(&["city", "host", "pruned", "note"]);
+        for r in &rows {
+            t.add_row(vec![
+                p.cell(&r.city, Tone::Plain),
+                p.cell(&r.host, Tone::Plain),
+                p.cell(r.pruned.to_string(), Tone::Plain),
+                p.cell(r.error.as_deref().unwrap_or(""), Tone::Bad),
+            ]);
+        }
+        p.print_table(&t)?;
+    }
+    Ok(if rows.iter().any(|r| r.error.is_some()) {
+        Exit::Failure
+    } else {
+        Exit::Success
+    })
 }
 
 #[derive(Serialize)]
@@ -75,6 +147,9 @@ pub fn gather(ctx: &Ctx, target: &TargetArgs, connect: &ConnectArgs) -> Result<V
 }
 
 pub fn run(ctx: &Ctx, a: ReleasesArgs) -> Result<Exit> {
+    if a.gc {
+        return gc(ctx, &a);
+    }
     let rows = gather(ctx, &a.target, &a.connect)?;
     let p = &ctx.printer;
     if p.json {

@@ -169,6 +169,29 @@ impl Layout {
     }
 }
 
+/// Drops from the store of every server of `fleet` the objects no kept release uses (an hour
+/// old at least): how many each server dropped. A kept release never loses a file.
+pub fn prune_stores(
+    profiles: &crate::profile::Profiles,
+    fleet: &crate::fleet::Fleet,
+    progress: &crate::progress::Progress,
+) -> Vec<crate::fleet::HostResult<u64>> {
+    fleet.each(None, progress, "gc", |host, t, _| {
+        let install = &profiles.of_host(host).profile.app.install_dir;
+        let script = format!(
+            "I={}\n{}",
+            crate::transport::shell_quote(&format!("{}{install}", t.root())),
+            super::remote::PRUNE_STORE
+        );
+        let o = t.run(&script, b"", std::time::Duration::from_secs(600))?;
+        anyhow::ensure!(o.ok(), "{}", o.stderr_text().trim());
+        Ok(o.stdout_text()
+            .lines()
+            .find_map(|l| l.strip_prefix("STORE_PRUNED\t")?.trim().parse().ok())
+            .unwrap_or(0))
+    })
+}
+
 /// Keys named in a server's answer: only those of the layout (anything else is ignored).
 pub fn known_keys(layout: &Layout, lines: &str) -> Vec<String> {
     lines
