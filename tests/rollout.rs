@@ -20,19 +20,7 @@ fn make_release(dir: &Path, version: &str, health: Option<&str>) -> PathBuf {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
-    let out = dir.join("releases");
-    let r = run(jinbao(dir).args([
-        "release",
-        "pack",
-        src.to_str().unwrap(),
-        "--version",
-        version,
-        "--out",
-        out.to_str().unwrap(),
-        "--json",
-    ]));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    PathBuf::from(r.json()["tarball"].as_str().unwrap())
+    common::pack_release(dir, &src, version)
 }
 
 /// A version no earlier run left on the test bed's servers.
