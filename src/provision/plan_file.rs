@@ -107,15 +107,11 @@ pub fn action_word(action: Action) -> &'static str {
 
 /// A fresh salt for a plan file.
 pub fn new_salt() -> String {
-    let mut bytes = [0u8; 16];
-    let read = std::fs::File::open("/dev/urandom")
-        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut bytes));
-    if read.is_err() {
-        // no randomness: the clock still makes two plans' salts differ
+    // no randomness: the clock still makes two plans' salts differ
+    crate::files::random_hex().unwrap_or_else(|| {
         let nanos = crate::clock::now().timestamp_nanos_opt().unwrap_or(0);
-        bytes[..8].copy_from_slice(&nanos.to_le_bytes());
-    }
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+        format!("{:016x}{:016x}", nanos, 0)
+    })
 }
 
 /// What each resource of a host's plan should be, as a plan binds it: a secret's content

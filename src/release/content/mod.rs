@@ -27,6 +27,8 @@ pub struct Layout {
     pub keys: Vec<u8>,
     /// The SHA-256 of `keys`: the list the controller announces to every server.
     pub keys_sha: String,
+    /// `keys` compressed, as every server is sent it (made once, not per server).
+    pub keys_gz: Vec<u8>,
     /// The key of the skeleton object (a gzipped tar of folders, links and hard links).
     pub skeleton: String,
     /// Each object, as one gzip member holding its tar entry (named by its key).
@@ -126,20 +128,16 @@ impl Layout {
         }
         let mut end = GzEncoder::new(Vec::new(), Compression::new(6));
         end.write_all(&[0u8; 1024]).map_err(broken)?;
+        let mut gz = GzEncoder::new(Vec::new(), Compression::new(6));
+        gz.write_all(&keys).map_err(broken)?;
         Ok(Layout {
             keys_sha: sha256(&keys),
+            keys_gz: gz.finish().map_err(broken)?,
             keys,
             skeleton: skeleton_key,
             objects,
             end: end.finish().map_err(broken)?,
         })
-    }
-
-    /// The keys list, compressed (what a server is sent to find what it lacks).
-    pub fn keys_gz(&self) -> Vec<u8> {
-        let mut gz = GzEncoder::new(Vec::new(), Compression::new(6));
-        let _ = gz.write_all(&self.keys);
-        gz.finish().unwrap_or_default()
     }
 
     /// The parts of a pack holding `wanted` (keys this layout has; others are ignored): one
@@ -153,19 +151,18 @@ impl Layout {
         parts
     }
 
-    /// Bytes of a pack of `wanted`, compressed, as it crosses a link.
-    pub fn pack_bytes(&self, wanted: &[String]) -> u64 {
-        self.pack(wanted).iter().map(|p| p.len() as u64).sum()
-    }
-
     /// Every object key, in order.
     pub fn all_keys(&self) -> Vec<String> {
         self.objects.keys().cloned().collect()
     }
 
-    /// Bytes of the whole release as objects, compressed.
-    pub fn compressed(&self) -> u64 {
-        self.objects.values().map(|o| o.len() as u64).sum::<u64>() + self.end.len() as u64
+    /// How many objects the release has (its skeleton included).
+    pub fn len(&self) -> usize {
+        self.objects.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.objects.is_empty()
     }
 }
 
@@ -290,7 +287,7 @@ mod tests {
         let r = root.path().to_str().unwrap();
         let all = l.all_keys();
         // nothing there yet: everything is missing
-        let out = run(&remote::survey_script(r, "/app", &l.keys_sha), &l.keys_gz());
+        let out = run(&remote::survey_script(r, "/app", &l.keys_sha), &l.keys_gz);
         assert_eq!(missing(&l, &out), all);
         // a pack whose first object was tampered with on the way (same name, other content)
         let tampered = member(&all[0], b"not what was announced", 0o644).unwrap();

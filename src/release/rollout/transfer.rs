@@ -77,15 +77,6 @@ fn backoff(attempt: u32) -> Duration {
     Duration::from_secs((2u64 << attempt.min(4)).min(30))
 }
 
-/// A one-time token for a relay's receiver (None: no randomness here, so no relay).
-fn token() -> Option<String> {
-    let mut bytes = [0u8; 16];
-    std::fs::File::open("/dev/urandom")
-        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut bytes))
-        .ok()?;
-    Some(bytes.iter().map(|b| format!("{b:02x}")).collect())
-}
-
 /// The keys a server's answer lists after `@missing`.
 fn missing(layout: &Layout, stdout: &str) -> Vec<String> {
     stdout
@@ -136,7 +127,7 @@ impl Rollout<'_> {
         let start = Instant::now();
         c.bar.set_message("transfer");
         let mut sent = Sent {
-            of: layout.all_keys().len() as u64,
+            of: layout.len() as u64,
             rate: pace.rate(),
             ..Sent::default()
         };
@@ -256,9 +247,8 @@ impl Rollout<'_> {
         pace: &Pace,
     ) -> Result<u64, TransferError> {
         let install = &self.profiles.of_host(host).profile.app.install_dir;
-        let keys = layout.keys_gz();
         let input = Input {
-            head: &keys,
+            head: &layout.keys_gz,
             pace: Some(pace),
             stall: Some(STALL),
             ..Input::default()
@@ -337,8 +327,10 @@ impl Rollout<'_> {
         if receivers.is_empty() {
             return Vec::new();
         }
-        let tokens: Option<HashMap<usize, String>> =
-            receivers.iter().map(|i| token().map(|t| (*i, t))).collect();
+        let tokens: Option<HashMap<usize, String>> = receivers
+            .iter()
+            .map(|i| crate::files::random_hex().map(|t| (*i, t)))
+            .collect();
         let Some(tokens) = tokens else {
             sent.direct
                 .push("no randomness for the relay's tokens".into());
