@@ -283,4 +283,37 @@ fn a_release_crosses_the_city_link_once_and_only_what_changed() {
         );
         std::thread::sleep(Duration::from_millis(200));
     }
+
+    // an object the relay holds with another content than its name (tampered with on the
+    // gateway): every receiver refuses it by its hash and is sent it directly, and says so
+    change(&src, 0, 50_000, &mut urandom);
+    let fifth = common::pack_release(state, &src, &version("40.4"));
+    let sum = std::process::Command::new("sha256sum")
+        .arg(src.join("lib/part-0.jar"))
+        .output()
+        .unwrap();
+    let key = String::from_utf8_lossy(&sum.stdout)[..64].to_string();
+    bed.exec(
+        "11",
+        &format!("echo tampered > /opt/jinbao/releases/.store/objects/{key}"),
+    );
+    let r = run(pg::jinbao(state, None).args([
+        "rollout",
+        fifth.to_str().unwrap(),
+        "hebi",
+        "--no-pause",
+        "--yes",
+        "--json",
+    ]));
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let t = hebi(&r)["transfer"].clone();
+    let direct = t["direct"].to_string();
+    assert!(direct.contains("did not arrive whole"), "{t}");
+    for host in ["13", "14", "15"] {
+        let v = bed.exec(
+            host,
+            "sha256sum /opt/jinbao/current/lib/part-0.jar; readlink /opt/jinbao/current",
+        );
+        assert!(v.starts_with(&key) && v.contains("40.4"), "h{host}: {v}");
+    }
 }

@@ -33,6 +33,8 @@ struct Inner {
     /// libssh2 keeps a half-open channel's state in the session: one opening at a time.
     opening: Mutex<()>,
     stop: AtomicBool,
+    /// Its connection to the jump host broke (a cut link): no tunnel opens through it again.
+    broken: AtomicBool,
 }
 
 pub struct Jump {
@@ -50,6 +52,7 @@ impl Jump {
             tunnels: Mutex::new(Vec::new()),
             opening: Mutex::new(()),
             stop: AtomicBool::new(false),
+            broken: AtomicBool::new(false),
         });
         let worker = inner.clone();
         let thread = std::thread::Builder::new()
@@ -58,6 +61,11 @@ impl Jump {
             .spawn(move || pump(&worker))
             .ok();
         Jump { inner, thread }
+    }
+
+    /// Whether its connection to the jump host broke: a new one is needed.
+    pub fn is_broken(&self) -> bool {
+        self.inner.broken.load(Ordering::Relaxed)
     }
 
     /// A stream that reaches `host:port` from the jump host.
@@ -86,6 +94,10 @@ impl Jump {
                     );
                 }
                 Err(e) => {
+                    // the socket to the jump host failed (not the server behind it)
+                    if matches!(e.code(), ssh2::ErrorCode::Session(-7 | -13 | -43 | -30)) {
+                        self.inner.broken.store(true, Ordering::Relaxed);
+                    }
                     return Err(TransportError::Unreachable {
                         addr: format!("{host}:{port}"),
                         detail: format!(

@@ -348,7 +348,9 @@ impl Connector {
 
     fn jump(&self, ep: &Endpoint) -> Result<Arc<jump::Jump>, TransportError> {
         let mut jumps = self.jumps.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(j) = jumps.get(&ep.label) {
+        if let Some(j) = jumps.get(&ep.label)
+            && !j.is_broken()
+        {
             return Ok(j.clone());
         }
         let session = ssh::open_session(self, ep, None)?;

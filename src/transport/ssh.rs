@@ -43,11 +43,16 @@ impl SshTransport {
                     jump: jump_ep.label.clone(),
                     source: Box::new(e),
                 };
+                let addr = ep.address.ok_or_else(|| no_address(ep))?.to_string();
                 let jump = c.jump(jump_ep).map_err(wrap)?;
-                let addr = ep.address.ok_or_else(|| no_address(ep))?;
-                let stream = jump
-                    .open_tunnel(&addr.to_string(), ep.port, ep.connect_timeout)
-                    .map_err(wrap)?;
+                let stream = match jump.open_tunnel(&addr, ep.port, ep.connect_timeout) {
+                    // the jump host's connection broke (a cut link, since healed): a new one
+                    Err(_) if jump.is_broken() => c
+                        .jump(jump_ep)
+                        .and_then(|j| j.open_tunnel(&addr, ep.port, ep.connect_timeout)),
+                    opened => opened,
+                }
+                .map_err(wrap)?;
                 open_session(c, ep, Some(stream))?
             }
             None => open_session(c, ep, None)?,

@@ -322,6 +322,61 @@ mod tests {
                 std::fs::read(root.path().join("app/releases/.store/objects").join(k)).unwrap();
             let sha = sha256(&data);
             assert!(k.starts_with(&sha));
+            // modes come from the key: an executable's object is 0755, any other 0644
+            use std::os::unix::fs::PermissionsExt;
+            let path = root.path().join("app/releases/.store/objects").join(k);
+            let mode = std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, if k.ends_with('x') { 0o755 } else { 0o644 }, "{k}");
+        }
+    }
+
+    /// A relay passes on each object as soon as it holds it: its receiver starts before the
+    /// relay has anything and ends with everything; an object the relay holds with another
+    /// content than its name says is refused by the receiver.
+    #[test]
+    fn a_relay_passes_objects_on_as_they_arrive_and_its_receivers_check_them() {
+        let c = canonical(&[
+            ("a.txt", b"alpha", 0o644),
+            ("b.txt", b"beta", 0o644),
+            ("bin/run", b"#!/bin/sh\n", 0o755),
+        ]);
+        let l = Layout::of(&c, "1.0").unwrap();
+        let all = l.all_keys();
+        let (relay, receiver) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let (r, v) = (
+            relay.path().to_str().unwrap(),
+            receiver.path().to_str().unwrap(),
+        );
+        let tokens = ["00ff".to_string()];
+        let out = run(
+            &remote::relay_start_script(r, "/app", &l.keys_sha, &tokens),
+            &l.keys_gz,
+        );
+        let port: u16 = out
+            .lines()
+            .find_map(|l| l.strip_prefix("PORT ")?.parse().ok())
+            .unwrap();
+        assert_eq!(missing(&l, &out), all, "the relay holds nothing yet");
+        let survey = run(&remote::survey_script(v, "/app", &l.keys_sha), &l.keys_gz);
+        assert_eq!(missing(&l, &survey), all);
+        let fetch = remote::relay_fetch_script(v, "/app", &l.keys_sha, "127.0.0.1", port, "00ff");
+        let receiving = std::thread::spawn(move || run(&fetch, b""));
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        assert!(!receiving.is_finished(), "the receiver waits for the relay");
+        // the first object arrives tampered with on the relay (its name, another content)
+        let objects = relay.path().join("app/releases/.store/objects");
+        std::fs::write(objects.join(&all[0]), b"not what was announced").unwrap();
+        run(
+            &remote::receive_script(r, "/app", &l.keys_sha, 1000),
+            &l.pack(&all[1..]).concat(),
+        );
+        let out = receiving.join().unwrap();
+        assert_eq!(missing(&l, &out), vec![all[0].clone()], "{out}");
+        run(&remote::relay_stop_script(r, "/app", &l.keys_sha), b"");
+        let kept = receiver.path().join("app/releases/.store/objects");
+        assert!(!kept.join(&all[0]).exists());
+        for k in &all[1..] {
+            assert!(k.starts_with(&sha256(&std::fs::read(kept.join(k)).unwrap())));
         }
     }
 }

@@ -265,9 +265,22 @@ impl Rollout<'_> {
             ));
         }
         let wanted = missing(layout, &o.stdout_text());
+        self.send_missing(host, t, layout, pace, wanted)
+    }
+
+    /// The objects `wanted` to one server (that has the release's keys); returns how many.
+    fn send_missing(
+        &self,
+        host: &Host,
+        t: &mut dyn Transport,
+        layout: &Layout,
+        pace: &Pace,
+        wanted: Vec<String>,
+    ) -> Result<u64, TransferError> {
         if wanted.is_empty() {
             return Ok(0);
         }
+        let install = &self.profiles.of_host(host).profile.app.install_dir;
         let parts = layout.pack(&wanted);
         let bytes = parts.iter().map(|p| p.len() as u64).sum();
         pace.expect(bytes);
@@ -301,6 +314,8 @@ impl Rollout<'_> {
 
     /// The release across the link once, to `relay`, and from there to the other servers of
     /// `need`; returns the servers it could not serve (to be sent the release directly).
+    /// The relay passes each object on as soon as it holds it; a receiver it could not serve
+    /// whole is given a second round once the relay holds everything.
     fn through_relay(
         &self,
         c: &CityRun,
@@ -310,105 +325,196 @@ impl Rollout<'_> {
         pace: &Pace,
         sent: &mut Sent,
     ) -> Vec<usize> {
-        let quiet = self.progress.hidden();
         let r = self.fleet.host(relay);
-        let receivers: Vec<usize> = need.iter().copied().filter(|i| *i != relay).collect();
-        let everyone = |why: String, sent: &mut Sent| {
-            sent.direct.push(why);
-            need.to_vec()
-        };
+        let mut pending: Vec<usize> = need.iter().copied().filter(|i| *i != relay).collect();
         let Some(address) = r.endpoint.address else {
-            return everyone(format!("{} has no address", r.name), sent);
+            sent.direct.push(format!("{} has no address", r.name));
+            return need.to_vec();
         };
-        if let Err((_, why)) = self.direct(c, &[relay], layout, pace, sent) {
-            return everyone(format!("relay {}: {why}", r.name), sent);
-        }
-        sent.relay = Some(r.name.clone());
-        if receivers.is_empty() {
+        if pending.is_empty() {
+            if let Err((_, why)) = self.direct(c, &[relay], layout, pace, sent) {
+                sent.direct.push(format!("relay {}: {why}", r.name));
+                return need.to_vec();
+            }
+            sent.relay = Some(r.name.clone());
             return Vec::new();
         }
-        let tokens: Option<HashMap<usize, String>> = receivers
+        let mut why = Vec::new();
+        for round in 0..2 {
+            match self.relay_round(c, relay, &address.to_string(), &pending, layout, pace, sent) {
+                Err(e) => {
+                    sent.direct.push(format!("relay {}: {e}", r.name));
+                    return if round == 0 { need.to_vec() } else { pending };
+                }
+                Ok(failed) => {
+                    sent.relay = Some(r.name.clone());
+                    pending = failed.iter().map(|(i, _)| *i).collect();
+                    // a receiver's connection may have gone with a cut link
+                    for i in &pending {
+                        self.fleet.reconnect(*i);
+                    }
+                    why = failed.into_iter().map(|(_, w)| w).collect();
+                }
+            }
+            if pending.is_empty() {
+                return pending;
+            }
+        }
+        sent.direct.extend(why);
+        pending
+    }
+
+    /// One round of the relay: its listener started, the relay sent what it lacks while the
+    /// `receivers` fetch from it. The receivers it did not serve whole, with why; an error when
+    /// the relay itself could not get the release.
+    #[allow(clippy::too_many_arguments)]
+    fn relay_round(
+        &self,
+        c: &CityRun,
+        relay: usize,
+        relay_at: &str,
+        receivers: &[usize],
+        layout: &Layout,
+        pace: &Pace,
+        sent: &mut Sent,
+    ) -> Result<Vec<(usize, String)>, String> {
+        let quiet = self.progress.hidden();
+        let tokens: HashMap<usize, String> = receivers
             .iter()
             .map(|i| crate::files::random_hex().map(|t| (*i, t)))
-            .collect();
-        let Some(tokens) = tokens else {
-            sent.direct
-                .push("no randomness for the relay's tokens".into());
-            return receivers;
-        };
-        let install = c.install().to_string();
+            .collect::<Option<_>>()
+            .ok_or("no randomness for the relay's tokens")?;
         let all: Vec<String> = tokens.values().cloned().collect();
-        let started = self.on(&[relay], &quiet, "relay", |_, t| {
-            let o = t.run(
-                &remote::relay_start_script(t.root(), &install, &layout.keys_sha, &all),
-                b"",
-                Duration::from_secs(60),
-            )?;
-            o.stdout_text()
-                .lines()
-                .find_map(|l| l.strip_prefix("PORT ")?.trim().parse::<u16>().ok())
-                .ok_or_else(|| anyhow::anyhow!("{}", o.stderr_text().trim()))
-        });
-        let port = match started.into_iter().next().map(|(_, r)| r) {
-            Some(Ok(port)) => port,
-            Some(Err(e)) => {
-                sent.direct
-                    .push(format!("relay {} did not start: {e}", r.name));
-                return receivers;
+        let install = c.install().to_string();
+        let (port_tx, port_rx) = std::sync::mpsc::channel::<u16>();
+        let (filled, fetched) = std::thread::scope(|s| {
+            let (quiet, tokens, install) = (&quiet, &tokens, &install);
+            let fetching = s.spawn(move || {
+                let port = port_rx.recv().ok()?;
+                Some(self.on(receivers, quiet, "relay", |host, t| {
+                    let token = tokens
+                        .get(&self.index_of(host))
+                        .map(String::as_str)
+                        .unwrap_or_default();
+                    let script = remote::relay_fetch_script(
+                        t.root(),
+                        install,
+                        &layout.keys_sha,
+                        relay_at,
+                        port,
+                        token,
+                    );
+                    let o = t.run(&script, b"", TRANSFER_TIMEOUT)?;
+                    anyhow::ensure!(o.ok(), "{}", o.stderr_text().trim());
+                    let still = missing(layout, &o.stdout_text());
+                    anyhow::ensure!(
+                        still.is_empty(),
+                        "{} objects did not arrive whole ({})",
+                        still.len(),
+                        o.stderr_text().trim()
+                    );
+                    Ok(())
+                }))
+            });
+            let filled = self.fill_relay(c, relay, layout, pace, &all, port_tx, sent);
+            if filled.is_err() {
+                // its receivers would wait for objects that are not coming
+                self.stop_relay(relay, install, layout);
             }
-            None => return receivers,
-        };
-        let relay_at = address.to_string();
-        let fetched = self.on(&receivers, &quiet, "relay", |host, t| {
-            let token = tokens
-                .get(&self.index_of(host))
-                .cloned()
-                .unwrap_or_default();
-            let o = t.run(
-                &remote::relay_fetch_script(
-                    t.root(),
-                    &install,
-                    &layout.keys_sha,
-                    &relay_at,
-                    port,
-                    &token,
-                ),
-                b"",
-                TRANSFER_TIMEOUT,
-            )?;
-            anyhow::ensure!(o.ok(), "{}", o.stderr_text().trim());
-            let still = missing(layout, &o.stdout_text());
-            anyhow::ensure!(
-                still.is_empty(),
-                "{} objects did not arrive whole",
-                still.len()
-            );
-            Ok(())
+            (filled, fetching.join().ok().flatten())
         });
-        let said = self.on_always(&[relay], &quiet, "relay", |_, t| {
+        let log = self.stop_relay(relay, &install, layout);
+        filled?;
+        let mut failed: Vec<(usize, String)> = match fetched {
+            Some(results) => results
+                .into_iter()
+                .filter_map(|(i, r)| {
+                    r.err()
+                        .map(|e| (i, format!("{}: {e}", self.fleet.host(i).name)))
+                })
+                .collect(),
+            None => receivers
+                .iter()
+                .map(|i| (*i, "the relay's listener did not start".to_string()))
+                .collect(),
+        };
+        // what the relay's listener refused, when a receiver was not served
+        if let Some(last) = failed.last_mut()
+            && !log.is_empty()
+        {
+            last.1 = format!("{}; relay: {}", last.1, log.replace('\n', "; "));
+        }
+        Ok(failed)
+    }
+
+    /// Starts the relay's listener (its port to `port`) and sends the relay what it lacks; a
+    /// cut link is waited out with backoff while the listener serves what arrived.
+    #[allow(clippy::too_many_arguments)]
+    fn fill_relay(
+        &self,
+        c: &CityRun,
+        relay: usize,
+        layout: &Layout,
+        pace: &Pace,
+        tokens: &[String],
+        port: std::sync::mpsc::Sender<u16>,
+        sent: &mut Sent,
+    ) -> Result<(), String> {
+        let quiet = self.progress.hidden();
+        let first = self
+            .fleet
+            .each_typed(Some(&[relay]), &quiet, "transfer", |host, t, _| {
+                let install = &self.profiles.of_host(host).profile.app.install_dir;
+                let input = Input {
+                    head: &layout.keys_gz,
+                    pace: Some(pace),
+                    stall: Some(STALL),
+                    ..Input::default()
+                };
+                let script =
+                    remote::relay_start_script(t.root(), install, &layout.keys_sha, tokens);
+                let o = t.run_input(&script, input, Duration::from_secs(120))?;
+                let at = o
+                    .stdout_text()
+                    .lines()
+                    .find_map(|l| l.strip_prefix("PORT ")?.trim().parse::<u16>().ok())
+                    .ok_or_else(|| {
+                        TransferError::Refused("relay", o.stderr_text().trim().to_string())
+                    })?;
+                let _ = port.send(at);
+                self.send_missing(host, t, layout, pace, missing(layout, &o.stdout_text()))
+            });
+        drop(port);
+        match first.into_iter().next().map(|r| r.result) {
+            Some(Ok(n)) => {
+                sent.objects += n;
+                Ok(())
+            }
+            Some(Err(HostError::Failed(e))) if !e.may_pass_again() => Err(e.to_string()),
+            Some(Err(HostError::Stopped)) | None => Err("stopped".into()),
+            Some(Err(_)) => {
+                // a cut link: rounds with backoff, the listener passing on what arrives
+                std::thread::sleep(backoff(1));
+                self.fleet.reconnect(relay);
+                self.direct(c, &[relay], layout, pace, sent)
+                    .map_err(|(_, why)| why)
+            }
+        }
+    }
+
+    /// Stops the relay's listener; what it refused, if anything.
+    fn stop_relay(&self, relay: usize, install: &str, layout: &Layout) -> String {
+        let said = self.on_always(&[relay], &self.progress.hidden(), "relay", |_, t| {
             let o = t.run(
-                &remote::relay_stop_script(t.root(), &install, &layout.keys_sha),
+                &remote::relay_stop_script(t.root(), install, &layout.keys_sha),
                 b"",
                 Duration::from_secs(30),
             )?;
             Ok(o.stdout_text().trim().to_string())
         });
-        let mut left = Vec::new();
-        for (i, r) in fetched {
-            if let Err(e) = r {
-                sent.direct
-                    .push(format!("{}: {e}", self.fleet.host(i).name));
-                left.push(i);
-            }
+        match said.into_iter().next() {
+            Some((_, Ok(log))) => log,
+            _ => String::new(),
         }
-        // what the relay's listener refused, when a receiver was not served
-        if let Some((_, Ok(log))) = said.into_iter().next()
-            && !left.is_empty()
-            && !log.is_empty()
-        {
-            sent.direct
-                .push(format!("relay {}: {}", r.name, log.replace('\n', "; ")));
-        }
-        left
     }
 }
