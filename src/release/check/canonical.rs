@@ -134,9 +134,10 @@ impl Writer {
         let mut file = self.builder.into_inner()?;
         file.flush()?;
         file.rewind()?;
+        // held in memory only, until laid out by content: speed over size
         let mut gz = flate2::GzBuilder::new()
             .mtime(0)
-            .write(Vec::new(), flate2::Compression::new(6));
+            .write(Vec::new(), flate2::Compression::fast());
         std::io::copy(&mut file, &mut gz)?;
         gz.finish()
     }

@@ -50,12 +50,34 @@ fn member(key: &str, data: &[u8], mode: u32) -> std::io::Result<Vec<u8>> {
     h.set_size(data.len() as u64);
     h.set_mtime(super::FIXED_MTIME);
     h.set_cksum();
-    let mut gz = GzEncoder::new(Vec::new(), Compression::new(6));
+    let level = if compresses(data) {
+        Compression::new(6)
+    } else {
+        Compression::none()
+    };
+    let mut gz = GzEncoder::new(Vec::new(), level);
     gz.write_all(h.as_bytes())?;
     gz.write_all(data)?;
     let pad = (512 - data.len() % 512) % 512;
     gz.write_all(&vec![0u8; pad])?;
     gz.finish()
+}
+
+/// Whether compressing `data` is worth its time: jars, images and archives are compressed
+/// already, and deflating them again costs the controller seconds per release for nothing.
+/// Judged on a sample from its start.
+fn compresses(data: &[u8]) -> bool {
+    const SAMPLE: usize = 32 * 1024;
+    if data.len() <= 4096 {
+        return true;
+    }
+    let sample = &data[..data.len().min(SAMPLE)];
+    let mut gz = flate2::write::DeflateEncoder::new(Vec::new(), Compression::fast());
+    let out = gz
+        .write_all(sample)
+        .and_then(|()| gz.finish())
+        .map(|v| v.len());
+    out.is_ok_and(|n| n < sample.len() * 9 / 10)
 }
 
 /// The object key of a file: its content's SHA-256, `x` appended when it is executable.
