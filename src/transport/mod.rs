@@ -2,6 +2,7 @@
 //! OpenSSH servers (one connection per host for the whole run, strict host keys, jump hosts);
 //! `local` runs the same operations on this machine under a folder per host (the sandbox).
 
+mod identity;
 mod jump;
 pub mod known_hosts;
 mod local;

@@ -66,6 +66,19 @@ impl TransferError {
     }
 }
 
+/// Why the relay could not hold the release (its receivers are then sent it directly).
+#[derive(Debug, thiserror::Error)]
+enum RelayError {
+    #[error("no randomness for the relay's tokens")]
+    NoRandomness,
+    #[error(transparent)]
+    Refused(TransferError),
+    #[error("stopped")]
+    Stopped,
+    #[error("{0}")]
+    Direct(String),
+}
+
 /// Rounds a transfer gets before the city fails (a cut link is waited out with backoff).
 const ATTEMPTS: u32 = 7;
 /// Nothing moving for this long means the link is cut: the round ends and is tried again.
@@ -377,13 +390,13 @@ impl Rollout<'_> {
         layout: &Layout,
         pace: &Pace,
         sent: &mut Sent,
-    ) -> Result<Vec<(usize, String)>, String> {
+    ) -> Result<Vec<(usize, String)>, RelayError> {
         let quiet = self.progress.hidden();
         let tokens: HashMap<usize, String> = receivers
             .iter()
             .map(|i| crate::files::random_hex().map(|t| (*i, t)))
             .collect::<Option<_>>()
-            .ok_or("no randomness for the relay's tokens")?;
+            .ok_or(RelayError::NoRandomness)?;
         let all: Vec<String> = tokens.values().cloned().collect();
         let install = c.install().to_string();
         let (port_tx, port_rx) = std::sync::mpsc::channel::<u16>();
@@ -459,7 +472,7 @@ impl Rollout<'_> {
         tokens: &[String],
         port: std::sync::mpsc::Sender<u16>,
         sent: &mut Sent,
-    ) -> Result<(), String> {
+    ) -> Result<(), RelayError> {
         let quiet = self.progress.hidden();
         let first = self
             .fleet
@@ -490,14 +503,14 @@ impl Rollout<'_> {
                 sent.objects += n;
                 Ok(())
             }
-            Some(Err(HostError::Failed(e))) if !e.may_pass_again() => Err(e.to_string()),
-            Some(Err(HostError::Stopped)) | None => Err("stopped".into()),
+            Some(Err(HostError::Failed(e))) if !e.may_pass_again() => Err(RelayError::Refused(e)),
+            Some(Err(HostError::Stopped)) | None => Err(RelayError::Stopped),
             Some(Err(_)) => {
                 // a cut link: rounds with backoff, the listener passing on what arrives
                 std::thread::sleep(backoff(1));
                 self.fleet.reconnect(relay);
                 self.direct(c, &[relay], layout, pace, sent)
-                    .map_err(|(_, why)| why)
+                    .map_err(|(_, why)| RelayError::Direct(why))
             }
         }
     }
