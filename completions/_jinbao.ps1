@@ -732,6 +732,7 @@ Register-ArgumentCompleter -Native -CommandName 'jinbao' -ScriptBlock {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Data-quality rules, run inside each city database (exit 1 when an error rule fails)')
             [CompletionResult]::new('compare', 'compare', [CompletionResultType]::ParameterValue, 'Row-level reconciliation of a county''s source with what the city holds (exit 0 the same, 3 differences found, 1 failed)')
             [CompletionResult]::new('progress', 'progress', [CompletionResultType]::ParameterValue, 'Which county''s data is in the city''s center, and how good (exit 1 past the deadline)')
+            [CompletionResult]::new('changes', 'changes', [CompletionResultType]::ParameterValue, 'What each cycle changed: per county and table, rows new, changed, missing and rejected per load, and the open problems going up or down')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -768,6 +769,7 @@ Register-ArgumentCompleter -Native -CommandName 'jinbao' -ScriptBlock {
             [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Folder for journals, locks, histories and the sandbox [default: the project''s .jinbao/]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR and TERM=dumb are respected)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Validate and convert, report what would be rejected, load nothing')
+            [CompletionResult]::new('--apply-missing', '--apply-missing', [CompletionResultType]::ParameterName, 'Delete the county''s rows its extract no longer holds (each import marks and counts them; without this flag they are kept)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout, nothing else mixed in (docs/json.md)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')
@@ -847,12 +849,31 @@ Register-ArgumentCompleter -Native -CommandName 'jinbao' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'jinbao;data;changes' {
+            [CompletionResult]::new('--county', '--county', [CompletionResultType]::ParameterName, 'One county (GB/T 2260 code) [default: every county of the city]')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'From this day on: a date (2027-01-01) or a span back from now (90d)')
+            [CompletionResult]::new('--profiles', '--profiles', [CompletionResultType]::ParameterName, 'Folder with province.toml, cities/ and env/ [default: the project''s profiles/, the project found from the current folder upwards, or JINBAO_HOME]')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment overlay from <profiles>/env/ [default: sandbox]')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Folder for journals, locks, histories and the sandbox [default: the project''s .jinbao/]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR and TERM=dumb are respected)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout, nothing else mixed in (docs/json.md)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('--show-personal-data', '--show-personal-data', [CompletionResultType]::ParameterName, 'Show ID numbers and names in full (each use is recorded in the audit log)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'jinbao;data;help' {
             [CompletionResult]::new('synth', 'synth', [CompletionResultType]::ParameterValue, 'Synthetic county extracts of a city, with injected defects reported exactly')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Load county extracts: every row loaded or rejected with its line and reason')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Data-quality rules, run inside each city database (exit 1 when an error rule fails)')
             [CompletionResult]::new('compare', 'compare', [CompletionResultType]::ParameterValue, 'Row-level reconciliation of a county''s source with what the city holds (exit 0 the same, 3 differences found, 1 failed)')
             [CompletionResult]::new('progress', 'progress', [CompletionResultType]::ParameterValue, 'Which county''s data is in the city''s center, and how good (exit 1 past the deadline)')
+            [CompletionResult]::new('changes', 'changes', [CompletionResultType]::ParameterValue, 'What each cycle changed: per county and table, rows new, changed, missing and rejected per load, and the open problems going up or down')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -869,6 +890,9 @@ Register-ArgumentCompleter -Native -CommandName 'jinbao' -ScriptBlock {
             break
         }
         'jinbao;data;help;progress' {
+            break
+        }
+        'jinbao;data;help;changes' {
             break
         }
         'jinbao;data;help;help' {
@@ -1369,6 +1393,7 @@ Register-ArgumentCompleter -Native -CommandName 'jinbao' -ScriptBlock {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Data-quality rules, run inside each city database (exit 1 when an error rule fails)')
             [CompletionResult]::new('compare', 'compare', [CompletionResultType]::ParameterValue, 'Row-level reconciliation of a county''s source with what the city holds (exit 0 the same, 3 differences found, 1 failed)')
             [CompletionResult]::new('progress', 'progress', [CompletionResultType]::ParameterValue, 'Which county''s data is in the city''s center, and how good (exit 1 past the deadline)')
+            [CompletionResult]::new('changes', 'changes', [CompletionResultType]::ParameterValue, 'What each cycle changed: per county and table, rows new, changed, missing and rejected per load, and the open problems going up or down')
             break
         }
         'jinbao;help;data;synth' {
@@ -1384,6 +1409,9 @@ Register-ArgumentCompleter -Native -CommandName 'jinbao' -ScriptBlock {
             break
         }
         'jinbao;help;data;progress' {
+            break
+        }
+        'jinbao;help;data;changes' {
             break
         }
         'jinbao;help;db' {

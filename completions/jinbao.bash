@@ -70,6 +70,9 @@ _jinbao() {
             jinbao,status)
                 cmd="jinbao__subcmd__status"
                 ;;
+            jinbao__subcmd__data,changes)
+                cmd="jinbao__subcmd__data__subcmd__changes"
+                ;;
             jinbao__subcmd__data,check)
                 cmd="jinbao__subcmd__data__subcmd__check"
                 ;;
@@ -87,6 +90,9 @@ _jinbao() {
                 ;;
             jinbao__subcmd__data,synth)
                 cmd="jinbao__subcmd__data__subcmd__synth"
+                ;;
+            jinbao__subcmd__data__subcmd__help,changes)
+                cmd="jinbao__subcmd__data__subcmd__help__subcmd__changes"
                 ;;
             jinbao__subcmd__data__subcmd__help,check)
                 cmd="jinbao__subcmd__data__subcmd__help__subcmd__check"
@@ -225,6 +231,9 @@ _jinbao() {
                 ;;
             jinbao__subcmd__help,status)
                 cmd="jinbao__subcmd__help__subcmd__status"
+                ;;
+            jinbao__subcmd__help__subcmd__data,changes)
+                cmd="jinbao__subcmd__help__subcmd__data__subcmd__changes"
                 ;;
             jinbao__subcmd__help__subcmd__data,check)
                 cmd="jinbao__subcmd__help__subcmd__data__subcmd__check"
@@ -546,12 +555,54 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__data)
-            opts="-v -q -h --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help synth import check compare progress help"
+            opts="-v -q -h --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help synth import check compare progress changes help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --profiles)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -W "os production sandbox testbed" -- "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__data__subcmd__changes)
+            opts="-v -q -h --county --since --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --county)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profiles)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -696,8 +747,22 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__data__subcmd__help)
-            opts="synth import check compare progress help"
+            opts="synth import check compare progress changes help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__data__subcmd__help__subcmd__changes)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -794,7 +859,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__data__subcmd__import)
-            opts="-v -q -h --county --dry-run --encoding --mapping --rejects --lock-wait --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
+            opts="-v -q -h --county --dry-run --apply-missing --encoding --mapping --rejects --lock-wait --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1792,8 +1857,22 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__help__subcmd__data)
-            opts="synth import check compare progress"
+            opts="synth import check compare progress changes"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jinbao__subcmd__help__subcmd__data__subcmd__changes)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

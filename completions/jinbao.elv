@@ -680,6 +680,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand check 'Data-quality rules, run inside each city database (exit 1 when an error rule fails)'
             cand compare 'Row-level reconciliation of a county''s source with what the city holds (exit 0 the same, 3 differences found, 1 failed)'
             cand progress 'Which county''s data is in the city''s center, and how good (exit 1 past the deadline)'
+            cand changes 'What each cycle changed: per county and table, rows new, changed, missing and rejected per load, and the open problems going up or down'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'jinbao;data;synth'= {
@@ -714,6 +715,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: the project''s .jinbao/]'
             cand --color 'When to use colour (NO_COLOR and TERM=dumb are respected)'
             cand --dry-run 'Validate and convert, report what would be rejected, load nothing'
+            cand --apply-missing 'Delete the county''s rows its extract no longer holds (each import marks and counts them; without this flag they are kept)'
             cand --json 'Machine-readable JSON on stdout, nothing else mixed in (docs/json.md)'
             cand -v 'More detail (repeat for debug logs)'
             cand --verbose 'More detail (repeat for debug logs)'
@@ -789,12 +791,30 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'jinbao;data;changes'= {
+            cand --county 'One county (GB/T 2260 code) [default: every county of the city]'
+            cand --since 'From this day on: a date (2027-01-01) or a span back from now (90d)'
+            cand --profiles 'Folder with province.toml, cities/ and env/ [default: the project''s profiles/, the project found from the current folder upwards, or JINBAO_HOME]'
+            cand --env 'Environment overlay from <profiles>/env/ [default: sandbox]'
+            cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
+            cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: the project''s .jinbao/]'
+            cand --color 'When to use colour (NO_COLOR and TERM=dumb are respected)'
+            cand --json 'Machine-readable JSON on stdout, nothing else mixed in (docs/json.md)'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand --show-personal-data 'Show ID numbers and names in full (each use is recorded in the audit log)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'jinbao;data;help'= {
             cand synth 'Synthetic county extracts of a city, with injected defects reported exactly'
             cand import 'Load county extracts: every row loaded or rejected with its line and reason'
             cand check 'Data-quality rules, run inside each city database (exit 1 when an error rule fails)'
             cand compare 'Row-level reconciliation of a county''s source with what the city holds (exit 0 the same, 3 differences found, 1 failed)'
             cand progress 'Which county''s data is in the city''s center, and how good (exit 1 past the deadline)'
+            cand changes 'What each cycle changed: per county and table, rows new, changed, missing and rejected per load, and the open problems going up or down'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'jinbao;data;help;synth'= {
@@ -806,6 +826,8 @@ set edit:completion:arg-completer[jinbao] = {|@words|
         &'jinbao;data;help;compare'= {
         }
         &'jinbao;data;help;progress'= {
+        }
+        &'jinbao;data;help;changes'= {
         }
         &'jinbao;data;help;help'= {
         }
@@ -1248,6 +1270,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand check 'Data-quality rules, run inside each city database (exit 1 when an error rule fails)'
             cand compare 'Row-level reconciliation of a county''s source with what the city holds (exit 0 the same, 3 differences found, 1 failed)'
             cand progress 'Which county''s data is in the city''s center, and how good (exit 1 past the deadline)'
+            cand changes 'What each cycle changed: per county and table, rows new, changed, missing and rejected per load, and the open problems going up or down'
         }
         &'jinbao;help;data;synth'= {
         }
@@ -1258,6 +1281,8 @@ set edit:completion:arg-completer[jinbao] = {|@words|
         &'jinbao;help;data;compare'= {
         }
         &'jinbao;help;data;progress'= {
+        }
+        &'jinbao;help;data;changes'= {
         }
         &'jinbao;help;db'= {
             cand init 'Create each database if missing, with its migrator, application and read-only roles'

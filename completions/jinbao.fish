@@ -629,27 +629,28 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand report" -s v -l verbose -d
 complete -c jinbao -n "__fish_jinbao_using_subcommand report" -s q -l quiet -d 'Only errors'
 complete -c jinbao -n "__fish_jinbao_using_subcommand report" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand report" -s h -l help -d 'Print help'
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress changes help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress changes help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
 production\t''
 sandbox\t''
 testbed\t''"
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress changes help" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress changes help" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress changes help" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -l json -d 'Machine-readable JSON on stdout, nothing else mixed in (docs/json.md)'
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -s v -l verbose -d 'More detail (repeat for debug logs)'
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -s q -l quiet -d 'Only errors'
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -s h -l help -d 'Print help'
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -f -a "synth" -d 'Synthetic county extracts of a city, with injected defects reported exactly'
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -f -a "import" -d 'Load county extracts: every row loaded or rejected with its line and reason'
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -f -a "check" -d 'Data-quality rules, run inside each city database (exit 1 when an error rule fails)'
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -f -a "compare" -d 'Row-level reconciliation of a county\'s source with what the city holds (exit 0 the same, 3 differences found, 1 failed)'
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -f -a "progress" -d 'Which county\'s data is in the city\'s center, and how good (exit 1 past the deadline)'
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress changes help" -l json -d 'Machine-readable JSON on stdout, nothing else mixed in (docs/json.md)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress changes help" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress changes help" -s q -l quiet -d 'Only errors'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress changes help" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress changes help" -s h -l help -d 'Print help'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress changes help" -f -a "synth" -d 'Synthetic county extracts of a city, with injected defects reported exactly'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress changes help" -f -a "import" -d 'Load county extracts: every row loaded or rejected with its line and reason'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress changes help" -f -a "check" -d 'Data-quality rules, run inside each city database (exit 1 when an error rule fails)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress changes help" -f -a "compare" -d 'Row-level reconciliation of a county\'s source with what the city holds (exit 0 the same, 3 differences found, 1 failed)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress changes help" -f -a "progress" -d 'Which county\'s data is in the city\'s center, and how good (exit 1 past the deadline)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress changes help" -f -a "changes" -d 'What each cycle changed: per county and table, rows new, changed, missing and rejected per load, and the open problems going up or down'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and not __fish_seen_subcommand_from synth import check compare progress changes help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from synth" -l persons -d 'How many persons, spread over the city\'s counties' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from synth" -l defects -d 'Share of persons given one injected defect (0–1)' -r
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from synth" -l encoding -d 'utf-8 or gbk' -r
@@ -686,6 +687,7 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subc
 always\t''
 never\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l dry-run -d 'Validate and convert, report what would be rejected, load nothing'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l apply-missing -d 'Delete the county\'s rows its extract no longer holds (each import marks and counts them; without this flag they are kept)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l json -d 'Machine-readable JSON on stdout, nothing else mixed in (docs/json.md)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -s v -l verbose -d 'More detail (repeat for debug logs)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -s q -l quiet -d 'Only errors'
@@ -816,11 +818,29 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subc
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from progress" -s q -l quiet -d 'Only errors'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from progress" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from progress" -s h -l help -d 'Print help'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from changes" -l county -d 'One county (GB/T 2260 code) [default: every county of the city]' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from changes" -l since -d 'From this day on: a date (2027-01-01) or a span back from now (90d)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from changes" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from changes" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
+production\t''
+sandbox\t''
+testbed\t''"
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from changes" -l set -d 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)' -r
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from changes" -l state-dir -d 'Folder for journals, locks, histories and the sandbox [default: the project\'s .jinbao/]' -r -F
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from changes" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from changes" -l json -d 'Machine-readable JSON on stdout, nothing else mixed in (docs/json.md)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from changes" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from changes" -s q -l quiet -d 'Only errors'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from changes" -l show-personal-data -d 'Show ID numbers and names in full (each use is recorded in the audit log)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from changes" -s h -l help -d 'Print help'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from help" -f -a "synth" -d 'Synthetic county extracts of a city, with injected defects reported exactly'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from help" -f -a "import" -d 'Load county extracts: every row loaded or rejected with its line and reason'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from help" -f -a "check" -d 'Data-quality rules, run inside each city database (exit 1 when an error rule fails)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from help" -f -a "compare" -d 'Row-level reconciliation of a county\'s source with what the city holds (exit 0 the same, 3 differences found, 1 failed)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from help" -f -a "progress" -d 'Which county\'s data is in the city\'s center, and how good (exit 1 past the deadline)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from help" -f -a "changes" -d 'What each cycle changed: per county and table, rows new, changed, missing and rejected per load, and the open problems going up or down'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair backup backups restore drill help" -l profiles -d 'Folder with province.toml, cities/ and env/ [default: the project\'s profiles/, the project found from the current folder upwards, or JINBAO_HOME]' -r -F
 complete -c jinbao -n "__fish_jinbao_using_subcommand db; and not __fish_seen_subcommand_from init migrate status drift baseline repair backup backups restore drill help" -l env -d 'Environment overlay from <profiles>/env/ [default: sandbox]' -r -f -a "os\t''
@@ -1186,6 +1206,7 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subc
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from data" -f -a "check" -d 'Data-quality rules, run inside each city database (exit 1 when an error rule fails)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from data" -f -a "compare" -d 'Row-level reconciliation of a county\'s source with what the city holds (exit 0 the same, 3 differences found, 1 failed)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from data" -f -a "progress" -d 'Which county\'s data is in the city\'s center, and how good (exit 1 past the deadline)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from data" -f -a "changes" -d 'What each cycle changed: per county and table, rows new, changed, missing and rejected per load, and the open problems going up or down'
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "init" -d 'Create each database if missing, with its migrator, application and read-only roles'
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "migrate" -d 'Apply pending migrations in order, each in its own transaction'
 complete -c jinbao -n "__fish_jinbao_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "status" -d 'One row per database: current version, pending migrations, checksum problems'

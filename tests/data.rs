@@ -771,7 +771,7 @@ fn postgres_repeated_keys_and_a_changed_extract() {
 }
 
 /// A valid 18-character ID from its first 17 digits (GB 11643).
-fn with_check(first17: &str) -> String {
+pub(crate) fn with_check(first17: &str) -> String {
     const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     let sum: u32 = first17
         .bytes()
@@ -1170,13 +1170,13 @@ fn synth_refuses_more_persons_than_a_county_has_id_numbers_for() {
 
 /// A city database a test reads back: the sandbox's SQLite file, or a PostgreSQL database of
 /// the test's own.
-enum CityDb {
+pub(crate) enum CityDb {
     Lite(PathBuf),
     Pg(&'static str),
 }
 
 impl CityDb {
-    fn count(&self, sql: &str) -> i64 {
+    pub(crate) fn count(&self, sql: &str) -> i64 {
         match self {
             CityDb::Lite(path) => rusqlite::Connection::open(path)
                 .unwrap()
@@ -1190,10 +1190,33 @@ impl CityDb {
             }
         }
     }
+
+    /// The first column (text) of every row of `sql`.
+    pub(crate) fn texts(&self, sql: &str) -> Vec<String> {
+        match self {
+            CityDb::Lite(path) => {
+                let c = rusqlite::Connection::open(path).unwrap();
+                let mut st = c.prepare(sql).unwrap();
+                st.query_map([], |r| r.get(0))
+                    .unwrap()
+                    .map(Result::unwrap)
+                    .collect()
+            }
+            CityDb::Pg(db) => {
+                let mut c = pg::connect(db).unwrap();
+                c.batch_execute("SET search_path = jinbao").unwrap();
+                c.query(sql, &[])
+                    .unwrap()
+                    .iter()
+                    .map(|r| r.get(0))
+                    .collect()
+            }
+        }
+    }
 }
 
 /// `test` on the sandbox's SQLite and on PostgreSQL (a migrated database of its own).
-fn on_both_engines(
+pub(crate) fn on_both_engines(
     name: &str,
     pg_db: &'static str,
     test: fn(&dyn Fn() -> assert_cmd::Command, &Path, &CityDb),

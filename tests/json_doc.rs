@@ -396,6 +396,7 @@ fn docs_json_md_matches_what_every_command_prints() {
         &["data", "progress", "hebi"],
         &[0, 1],
     );
+    c("jinbao data changes", &["data", "changes", "hebi"], ok);
     c("jinbao status", &["status"], ok);
     c(
         "jinbao status --explain",

@@ -204,7 +204,7 @@ pub fn backups_on_real_servers(st: &Path) {
 fn data_gate_names_its_restore_point(st: &Path) {
     psql(
         "jinbao_hebi",
-        "INSERT INTO jinbao.import_batch VALUES ('gate1', '410600', '410602', 'person', 'p.csv', 'x', 'utf-8', 2, 2, 0, NULL, 't', '2026-01-01', '2026-01-01'); \
+        "INSERT INTO jinbao.import_batch (import_id, city_code, county_code, entity, file_name, file_sha256, encoding, rows_read, rows_loaded, rows_rejected, reject_file, loaded_by, started_at, finished_at) VALUES ('gate1', '410600', '410602', 'person', 'p.csv', 'x', 'utf-8', 2, 2, 0, NULL, 't', '2026-01-01', '2026-01-01'); \
          INSERT INTO jinbao.person (county_code, id_number, name, import_id) VALUES ('410602', '11010519491231002X', '甲', 'gate1'), ('410602', '110105194912310029', '乙', 'gate1')",
     );
     let release = tempfile::tempdir().unwrap();

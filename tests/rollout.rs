@@ -594,7 +594,7 @@ fn a_data_gate_rolls_back_and_halts_later_waves() {
     // Hebi holds business data
     let db = rusqlite::Connection::open(state.join("sandbox/db/hebi.sqlite")).unwrap();
     db.execute_batch(
-        "INSERT INTO import_batch VALUES ('t1', '410600', '410602', 'person', 'p.csv', 'x', 'utf-8', 2, 2, 0, NULL, 't', '2026-01-01', '2026-01-01');
+        "INSERT INTO import_batch (import_id, city_code, county_code, entity, file_name, file_sha256, encoding, rows_read, rows_loaded, rows_rejected, reject_file, loaded_by, started_at, finished_at) VALUES ('t1', '410600', '410602', 'person', 'p.csv', 'x', 'utf-8', 2, 2, 0, NULL, 't', '2026-01-01', '2026-01-01');
          INSERT INTO person (county_code, id_number, name, import_id) VALUES ('410602', '11010519491231002X', '甲', 't1'), ('410602', '110105194912310029', '乙', 't1');",
     )
     .unwrap();

@@ -14,6 +14,7 @@
 //! - `binary`: The binary province staff copy to a controller runs on a slim Debian 12 without …
 //! - `cli`: The command line itself: help text, completions, exit codes of usage errors
 //! - `data`: `jinbao data synth|import|check|compare` on SQLite (the sandbox) and on PostgreSQL
+//! - `data_cycle`: The monthly data cycle: a county's re-sent full extract writes only what changed, …
 //! - `data_lists`: `data check --lists DIR` never reaches out of DIR
 //! - `data_standards`: The data checks held row by row against the standards on both engines (SQLite, …
 //! - `db`: `jinbao db …` against a real PostgreSQL server and against SQLite files
@@ -44,6 +45,7 @@ mod backup;
 mod binary;
 mod cli;
 mod data;
+mod data_cycle;
 mod data_lists;
 mod data_standards;
 mod db;

@@ -75,6 +75,8 @@ pub struct Spec<'a> {
     pub encoding: Option<Encoding>,
     pub mapping: Option<&'a Mapping>,
     pub dry_run: bool,
+    /// Delete the county's rows marked missing (the extract no longer holds them).
+    pub apply_missing: bool,
     /// Where reject files go.
     pub rejects_dir: &'a Path,
     /// The city's counties: a row whose area code is another of them is that county's row.

@@ -3,6 +3,7 @@
 //! row-level comparison.
 
 pub mod batch;
+pub mod changes;
 pub mod check;
 pub mod compare;
 pub mod crosscity;

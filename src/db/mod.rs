@@ -11,12 +11,14 @@ use std::str::FromStr;
 use crate::profile::{DbAccount, Engine, SiteProfile};
 
 mod dialect;
+mod merge;
 mod pg;
 mod pg_sql;
 mod pg_wal;
 mod sqlite;
 
 pub use dialect::{Dialect, SqlType, dialect};
+pub use merge::{Merge, Merged};
 pub use pg::{connect_pg, pg_config, pg_message};
 pub use sqlite::open_sqlite;
 
@@ -287,14 +289,17 @@ pub trait Tx {
     fn execute(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64, DbError>;
     /// The rows of one statement.
     fn query(&mut self, sql: &str, params: &[Param<'_>]) -> Result<Vec<Vec<Cell>>, DbError>;
-    /// Creates `jb_stage` (a `line` and `cols`, all text) and returns where its rows go.
+    /// Creates `jb_stage` (a `line`, a fingerprint `fp` and `cols`, all text) and returns
+    /// where its rows go.
     fn stage<'t>(&'t mut self, cols: &[&str]) -> Result<Box<dyn Stage + 't>, DbError>;
     /// Keeps only the first line of each `key` repeated in `jb_stage`, and makes it ready to
     /// be joined with a table on `key`.
     fn dedupe_for_join(&mut self, key: &[&str]) -> Result<(), DbError>;
     /// Merges `jb_stage` into a table on its natural key, the first line of a key repeated in
-    /// the file only; afterwards `jb_stage` holds those lines only. The lines repeated.
-    fn merge(&mut self, m: &Merge<'_>) -> Result<Vec<(u64, u64)>, DbError>;
+    /// the file only, writing only the rows new or changed (by their fingerprint) and marking
+    /// the scope's rows the file no longer holds; afterwards `jb_stage` holds those first
+    /// lines only.
+    fn merge(&mut self, m: &Merge<'_>) -> Result<Merged, DbError>;
     fn commit(self: Box<Self>) -> Result<(), DbError>;
     fn rollback(self: Box<Self>) -> Result<(), DbError>;
 
@@ -320,47 +325,6 @@ pub trait Stage {
     fn push(&mut self, line: u64, values: &[Option<String>]) -> Result<(), DbError>;
     /// Sends what is still buffered.
     fn finish(self: Box<Self>) -> Result<(), DbError>;
-}
-
-/// What [`Tx::merge`] merges: `jb_stage` into `table`, every row tagged with its scope
-/// (`county_code`) and its load (`import_id`).
-pub struct Merge<'a> {
-    pub table: &'a str,
-    /// The staged columns, each with what it is read as.
-    pub columns: &'a [(&'a str, SqlType)],
-    /// The natural key inside the scope.
-    pub key: &'a [&'a str],
-    /// `county_code`'s value: the rows' scope, part of the table's primary key.
-    pub county: &'a str,
-    /// `import_id`'s value.
-    pub import_id: &'a str,
-    /// Names what is merged: one merge of it at a time (PostgreSQL's advisory lock).
-    pub lock: &'a str,
-    /// How many rows were staged.
-    pub staged: u64,
-}
-
-/// The temporary table a file is staged in: its line, then its columns as text.
-fn stage_ddl(cols: &[&str], text_type: &str) -> String {
-    format!(
-        "CREATE TEMP TABLE jb_stage (line BIGINT, {})",
-        cols.iter()
-            .map(|c| format!("{c} {text_type}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    )
-}
-
-/// What a merge sets on a row already there: every column but the key's, and the load.
-fn update_set(cols: &[&str], key: &[&str]) -> String {
-    cols.iter()
-        .filter(|c| !key.contains(c))
-        .map(|c| format!("{c} = excluded.{c}"))
-        .chain(std::iter::once(
-            "import_id = excluded.import_id".to_string(),
-        ))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// Where a site's database is, for messages: `host:port/db` or the SQLite file.

@@ -9,7 +9,7 @@ use postgres::fallible_iterator::FallibleIterator;
 
 use super::pg_sql::Postgres;
 use super::{
-    Account, Cell, Database, DbError, Dialect, Merge, Param, SCHEMA, Stage, Tx, describe,
+    Account, Cell, Database, DbError, Dialect, Merge, Merged, Param, SCHEMA, Stage, Tx, describe,
     query_error,
 };
 use crate::profile::SiteProfile;
@@ -389,13 +389,13 @@ impl Tx for PgTx<'_> {
         self.tx
             .batch_execute(&format!(
                 "{} ON COMMIT DROP",
-                super::stage_ddl(cols, "TEXT COLLATE \"C\"")
+                super::merge::stage_ddl(cols, "TEXT COLLATE \"C\"")
             ))
             .map_err(DbError::Statement)?;
         let writer = self
             .tx
             .copy_in(&format!(
-                "COPY jb_stage (line, {}) FROM STDIN",
+                "COPY jb_stage (line, fp, {}) FROM STDIN",
                 cols.join(", ")
             ))
             .map_err(DbError::Statement)?;
@@ -414,7 +414,10 @@ impl Tx for PgTx<'_> {
     /// In key order (the index is then written front to back, several times faster than in
     /// file order); the first merge into an empty county needs no conflict handling (several
     /// times cheaper per row).
-    fn merge(&mut self, m: &Merge<'_>) -> Result<Vec<(u64, u64)>, DbError> {
+    fn merge(&mut self, m: &Merge<'_>) -> Result<Merged, DbError> {
+        use super::merge::{
+            delete_missing, mark_missing, same_key, target_columns, unchanged_row, update_set,
+        };
         let key = m.key.join(", ");
         let cols: Vec<&str> = m.columns.iter().map(|(c, _)| *c).collect();
         let select: Vec<String> = m
@@ -422,42 +425,76 @@ impl Tx for PgTx<'_> {
             .iter()
             .map(|(c, ty)| Postgres.typed(c, *ty))
             .collect();
+        let table = format!("{SCHEMA}.{}", m.table);
+        let ids = [Param::Text(m.county), Param::Text(m.import_id)];
         self.execute(
             "SELECT pg_advisory_xact_lock(hashtext($1))",
             &[Param::Text(m.lock)],
         )?;
         let fresh = self
             .query(
-                &format!(
-                    "SELECT 1 FROM {SCHEMA}.{} WHERE county_code = $1 LIMIT 1",
-                    m.table
-                ),
+                &format!("SELECT 1 FROM {table} WHERE county_code = $1 LIMIT 1"),
                 &[Param::Text(m.county)],
             )?
             .is_empty();
-        let upsert = if fresh {
-            String::new()
-        } else {
-            format!(
-                " ON CONFLICT (county_code, {key}) DO UPDATE SET {}",
-                super::update_set(&cols, m.key)
-            )
-        };
-        let merged = self.execute(
-            &format!(
-                "INSERT INTO {SCHEMA}.{t} (county_code, {c}, import_id) SELECT DISTINCT ON ({key}) $1, {sel}, $2 FROM jb_stage ORDER BY {key}, line{upsert}",
-                t = m.table,
-                c = cols.join(", "),
-                sel = select.join(", ")
-            ),
-            &[Param::Text(m.county), Param::Text(m.import_id)],
-        )?;
-        if merged >= m.staged {
-            return Ok(Vec::new());
+        let insert = format!(
+            "INSERT INTO {table} ({}) SELECT DISTINCT ON ({key}) $1, {}, $2, fp FROM jb_stage s",
+            target_columns(&cols),
+            select.join(", ")
+        );
+        if fresh {
+            // a county's first load: every row new, nothing to compare with
+            let new = self.execute(&format!("{insert} ORDER BY {key}, line"), &ids)?;
+            let mut repeated = Vec::new();
+            if new < m.staged {
+                repeated = self.repeated_keys(m.key)?;
+                self.batch(&drop_repeated(m.key, "t"))?;
+            }
+            return Ok(Merged {
+                repeated,
+                new,
+                ..Merged::default()
+            });
         }
         let repeated = self.repeated_keys(m.key)?;
-        self.batch(&drop_repeated(m.key, "t"))?;
-        Ok(repeated)
+        if !repeated.is_empty() {
+            self.batch(&drop_repeated(m.key, "t"))?;
+        }
+        self.batch("ANALYZE jb_stage")?;
+        let same = same_key(m, |e, ty| Postgres.typed(e, ty));
+        let missing = self.execute(&mark_missing(&table, &same), &ids)?;
+        // only what is new or changed is written; xmax is 0 on a row the INSERT made
+        let written = self.query(
+            &format!(
+                "WITH w AS ({insert} WHERE NOT {} ORDER BY {key}, line \
+                 ON CONFLICT (county_code, {key}) DO UPDATE SET {} RETURNING (xmax = 0) AS made) \
+                 SELECT count(*) FILTER (WHERE made), count(*) FROM w",
+                unchanged_row(&table, &same),
+                update_set(&cols, m.key)
+            ),
+            &ids,
+        )?;
+        let n = |i: usize| {
+            written
+                .first()
+                .and_then(|r| r.get(i))
+                .and_then(Cell::int)
+                .unwrap_or(0) as u64
+        };
+        let (new, changed) = (n(0), n(1) - n(0));
+        let deleted = if m.apply_missing {
+            self.execute(&delete_missing(&table), &[Param::Text(m.county)])?
+        } else {
+            0
+        };
+        Ok(Merged {
+            unchanged: m.staged - repeated.len() as u64 - new - changed,
+            repeated,
+            new,
+            changed,
+            missing,
+            deleted,
+        })
     }
 
     fn commit(self: Box<Self>) -> Result<(), DbError> {
@@ -496,6 +533,8 @@ impl Stage for CopyStage<'_> {
     fn push(&mut self, line: u64, values: &[Option<String>]) -> Result<(), DbError> {
         let buf = &mut self.buf;
         buf.extend_from_slice(line.to_string().as_bytes());
+        buf.push(b'\t');
+        buf.extend_from_slice(super::merge::fingerprint(values).to_string().as_bytes());
         for v in values {
             buf.push(b'\t');
             match v {

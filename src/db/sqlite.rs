@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
 
-use super::{Cell, Database, DbError, Dialect, Merge, Param, SqlType, Stage, Tx, query_error};
+use super::{
+    Cell, Database, DbError, Dialect, Merge, Merged, Param, SqlType, Stage, Tx, query_error,
+};
 
 pub fn open_sqlite(path: &Path) -> Result<rusqlite::Connection, DbError> {
     // a database jinbao creates holds personal data: its folder 0700, the file 0600 (SQLite
@@ -299,14 +301,14 @@ impl Tx for LiteTx<'_> {
 
     fn stage<'t>(&'t mut self, cols: &[&str]) -> Result<Box<dyn Stage + 't>, DbError> {
         self.conn
-            .execute_batch(&super::stage_ddl(cols, "TEXT"))
+            .execute_batch(&super::merge::stage_ddl(cols, "TEXT"))
             .map_err(query_error)?;
         let insert = self
             .conn
             .prepare(&format!(
-                "INSERT INTO jb_stage (line, {}) VALUES ({})",
+                "INSERT INTO jb_stage (line, fp, {}) VALUES ({})",
                 cols.join(", "),
-                (1..=cols.len() + 1)
+                (1..=cols.len() + 2)
                     .map(|i| format!("?{i}"))
                     .collect::<Vec<_>>()
                     .join(", ")
@@ -329,25 +331,72 @@ impl Tx for LiteTx<'_> {
     }
 
     /// The repeated lines deleted first, so that the insert meets each key once.
-    fn merge(&mut self, m: &Merge<'_>) -> Result<Vec<(u64, u64)>, DbError> {
+    fn merge(&mut self, m: &Merge<'_>) -> Result<Merged, DbError> {
+        use super::merge::{
+            delete_missing, mark_missing, same_key, target_columns, unchanged_row, update_set,
+        };
         let key = m.key.join(", ");
         let cols: Vec<&str> = m.columns.iter().map(|(c, _)| *c).collect();
+        let ids = [Param::Text(m.county), Param::Text(m.import_id)];
         let repeated = self.repeated_keys(m.key)?;
         if !repeated.is_empty() {
             self.batch(&format!(
                 "DELETE FROM jb_stage WHERE line NOT IN (SELECT min(line) FROM jb_stage GROUP BY {key})"
             ))?;
         }
+        // the stage's key indexed: the missing rows are found by probing it
+        self.batch(&format!(
+            "CREATE INDEX temp.jb_stage_merge ON jb_stage ({key})"
+        ))?;
+        // SQLite compares a text with an integer column as numbers: no casts
+        let same = same_key(m, |e, _| e.to_string());
+        let missing = self.execute(&mark_missing(m.table, &same), &ids)?;
+        let count = |tx: &mut Self, sql: String| -> Result<u64, DbError> {
+            let rows = tx.query(&sql, &[Param::Text(m.county)])?;
+            Ok(rows
+                .first()
+                .and_then(|r| r.first())
+                .and_then(Cell::int)
+                .unwrap_or(0) as u64)
+        };
+        let unchanged = count(
+            self,
+            format!(
+                "SELECT count(*) FROM jb_stage s WHERE {}",
+                unchanged_row(m.table, &same)
+            ),
+        )?;
+        let new = count(
+            self,
+            format!(
+                "SELECT count(*) FROM jb_stage s WHERE NOT EXISTS (SELECT 1 FROM {} t WHERE t.county_code = $1 AND {same})",
+                m.table
+            ),
+        )?;
         self.execute(
             &format!(
-                "INSERT INTO {t} (county_code, {c}, import_id) SELECT $1, {c}, $2 FROM jb_stage WHERE true ORDER BY {key} ON CONFLICT (county_code, {key}) DO UPDATE SET {u}",
+                "INSERT INTO {t} ({}) SELECT $1, {c}, $2, fp FROM jb_stage s WHERE NOT {} ORDER BY {key} ON CONFLICT (county_code, {key}) DO UPDATE SET {}",
+                target_columns(&cols),
+                unchanged_row(m.table, &same),
+                update_set(&cols, m.key),
                 t = m.table,
                 c = cols.join(", "),
-                u = super::update_set(&cols, m.key)
             ),
-            &[Param::Text(m.county), Param::Text(m.import_id)],
+            &ids,
         )?;
-        Ok(repeated)
+        let deleted = if m.apply_missing {
+            self.execute(&delete_missing(m.table), &[Param::Text(m.county)])?
+        } else {
+            0
+        };
+        Ok(Merged {
+            changed: m.staged - repeated.len() as u64 - new - unchanged,
+            repeated,
+            new,
+            unchanged,
+            missing,
+            deleted,
+        })
     }
 
     fn commit(mut self: Box<Self>) -> Result<(), DbError> {
@@ -368,9 +417,11 @@ struct InsertStage<'t> {
 
 impl Stage for InsertStage<'_> {
     fn push(&mut self, line: u64, values: &[Option<String>]) -> Result<(), DbError> {
-        let mut params: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(values.len() + 1);
+        let mut params: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(values.len() + 2);
         let line = line as i64;
+        let fp = super::merge::fingerprint(values);
         params.push(&line);
+        params.push(&fp);
         for v in values {
             params.push(v);
         }
@@ -429,8 +480,9 @@ impl Dialect for Sqlite {
         format!("{a} IS NOT {b}")
     }
 
+    /// To the millisecond: loads of one second are told apart and kept in order.
     fn now(&self) -> &'static str {
-        "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+        "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
     }
 
     fn money_sum(&self, expr: &str) -> String {

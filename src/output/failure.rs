@@ -23,6 +23,7 @@ fn explained<'e>(err: &'e (dyn std::error::Error + 'static)) -> Option<&'e dyn E
         crate::release::place::PlaceError,
         crate::provision::plan_file::PlanFileError,
         crate::data::import::ImportError,
+        crate::data::changes::ChangesError,
         crate::profile::target::TargetError,
         crate::release::run::RunError,
         crate::release::journal::JournalError,

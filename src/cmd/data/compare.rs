@@ -82,6 +82,7 @@ pub fn run(ctx: &Ctx, a: CompareArgs) -> Result<Exit> {
             dry_run: true,
             rejects_dir: &rejects_dir,
             city_counties: site.profile.counties.keys().cloned().collect(),
+            apply_missing: false,
         };
         let mut out_rows = Vec::new();
         for (e, f) in files

@@ -1,5 +1,6 @@
 //! `jinbao data synth|import|check|compare`: county data moving into the city data center.
 
+mod changes;
 mod check;
 mod compare;
 mod progress;
@@ -47,6 +48,13 @@ pub enum DataCommand {
   jinbao data progress                 # every city, county by county
   jinbao data progress hebi --json")]
     Progress(progress::ProgressArgs),
+    /// What each cycle changed: per county and table, rows new, changed, missing and
+    /// rejected per load, and the open problems going up or down
+    #[command(after_help = "Examples:
+  jinbao data changes hebi                      # every county, every load
+  jinbao data changes hebi --county 410602 --since 2027-01-01
+  jinbao data changes hebi --since 90d --json")]
+    Changes(changes::ChangesArgs),
 }
 
 #[derive(Debug, Args)]
@@ -80,6 +88,10 @@ pub struct ImportArgs {
     /// Validate and convert, report what would be rejected, load nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Delete the county's rows its extract no longer holds (each import marks and counts
+    /// them; without this flag they are kept)
+    #[arg(long)]
+    pub apply_missing: bool,
     /// utf-8, gbk or gb18030 [default: detected]
     #[arg(long)]
     pub encoding: Option<Encoding>,
@@ -104,6 +116,7 @@ pub fn run(ctx: &Ctx, command: DataCommand) -> Result<Exit> {
         DataCommand::Check(a) => check::run(ctx, a),
         DataCommand::Compare(a) => compare::run(ctx, a),
         DataCommand::Progress(a) => progress::run(ctx, a),
+        DataCommand::Changes(a) => changes::run(ctx, a),
     }
 }
 
@@ -244,6 +257,7 @@ fn run_import(ctx: &Ctx, a: ImportArgs) -> Result<Exit> {
             encoding: a.encoding,
             mapping: mapping.as_ref(),
             dry_run: a.dry_run,
+            apply_missing: a.apply_missing,
             rejects_dir: &rejects_dir,
             city_counties: counties.clone(),
         })
@@ -384,7 +398,8 @@ fn print_manifests(ctx: &Ctx, manifests: &[import::Manifest], counties: usize) -
     }
     let many = counties > 1;
     let mut header = vec![
-        "file", "entity", "encoding", "read", "loaded", "rejected", "import", "rows/s",
+        "file", "entity", "encoding", "read", "loaded", "new", "changed", "missing", "rejected",
+        "import", "rows/s",
     ];
     if many {
         header.insert(0, "county");
@@ -415,6 +430,16 @@ fn print_manifests(ctx: &Ctx, manifests: &[import::Manifest], counties: usize) -
             ),
             p.cell(m.read, Tone::Plain),
             p.cell(m.loaded, Tone::Good),
+            p.cell(m.new, Tone::Plain),
+            p.cell(m.changed, Tone::Plain),
+            p.cell(
+                m.missing,
+                if m.missing > 0 {
+                    Tone::Warn
+                } else {
+                    Tone::Plain
+                },
+            ),
             p.cell(
                 m.rejected,
                 if m.rejected > 0 {
@@ -432,7 +457,7 @@ fn print_manifests(ctx: &Ctx, manifests: &[import::Manifest], counties: usize) -
         t.add_row(row);
     }
     p.print_table(&t)?;
-    if manifests.len() > 1 {
+    if manifests.len() > 1 || manifests.iter().any(|m| m.missing + m.missing_deleted > 0) {
         p.text(summary_line(manifests, counties))?;
     }
     for m in manifests.iter().filter(|m| !m.rejects.is_empty()) {
@@ -462,11 +487,8 @@ fn summary_line(manifests: &[import::Manifest], counties: usize) -> String {
     let fresh = manifests.iter().filter(|m| !m.already);
     let (loaded, rejected) = fresh.fold((0, 0), |(l, r), m| (l + m.loaded, r + m.rejected));
     let already = manifests.iter().filter(|m| m.already).count();
-    let verb = if manifests.iter().any(|m| m.dry_run) {
-        "would be loaded"
-    } else {
-        "loaded"
-    };
+    let dry_run = manifests.iter().any(|m| m.dry_run);
+    let verb = if dry_run { "would be loaded" } else { "loaded" };
     let mut line = format!(
         "{}{} files: {loaded} rows {verb}, {rejected} rejected",
         if counties > 1 {
@@ -478,6 +500,29 @@ fn summary_line(manifests: &[import::Manifest], counties: usize) -> String {
     );
     if already > 0 {
         line.push_str(&format!(" ({already} already loaded before)"));
+    }
+    if dry_run {
+        return line;
+    }
+    let sum = |f: fn(&import::Manifest) -> u64| -> u64 {
+        manifests.iter().filter(|m| !m.already).map(f).sum()
+    };
+    line.push_str(&format!(
+        "; {} new, {} changed, {} unchanged",
+        sum(|m| m.new),
+        sum(|m| m.changed),
+        sum(|m| m.unchanged)
+    ));
+    let (missing, deleted) = (sum(|m| m.missing), sum(|m| m.missing_deleted));
+    if missing > 0 || deleted > 0 {
+        line.push_str(&format!(
+            "; {missing} no longer in the extracts{}",
+            if deleted > 0 {
+                format!(", {deleted} rows marked missing deleted")
+            } else {
+                " (kept, marked missing: --apply-missing deletes them)".to_string()
+            }
+        ));
     }
     line
 }

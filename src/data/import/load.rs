@@ -8,10 +8,12 @@ use std::path::Path;
 use sha2::Digest;
 
 use super::extract::Reading;
-use super::{Encoding, Result, Spec, Staged, counts, import_id, reject_name, stage_columns};
+use super::{
+    Encoding, ImportError, Result, Spec, Staged, counts, import_id, reject_name, stage_columns,
+};
 use super::{sql_type, wrong_county};
 use crate::data::format::Entity;
-use crate::db::{Cell, Conn, Merge, Param, SqlType, Tx};
+use crate::db::{Cell, Conn, Merge, Merged, Param, SqlType, Tx};
 
 /// An earlier load of the same file: its import id, rows read, loaded and rejected, and how
 /// it was read.
@@ -27,6 +29,16 @@ pub(super) fn load(
     progress: &dyn Fn(u64),
 ) -> Result<Staged> {
     let cols = stage_columns(e);
+    let probe = format!(
+        "SELECT row_fp FROM {} WHERE 1 = 0",
+        conn.dialect().table(e.table)
+    );
+    if conn.rows(&probe).is_err() {
+        return Err(ImportError::Outdated {
+            city: spec.city.to_string(),
+            table: e.table.to_string(),
+        });
+    }
     let mut tx = conn.staging(true)?;
     let mut stage = tx.stage(&cols)?;
     r.stream(&mut |line, values| Ok(stage.push(line, values)?), progress)?;
@@ -51,20 +63,18 @@ pub(super) fn load(
         tx.rollback()?;
         return Ok(Staged {
             sha,
-            duplicates,
+            merged: Merged {
+                repeated: duplicates,
+                ..Merged::default()
+            },
             already,
         });
     }
     let d = tx.dialect();
     if let Some(old) = &replaces {
-        for t in [e.table, "import_total", "import_batch"] {
-            tx.execute(
-                &format!("DELETE FROM {} WHERE import_id = $1", d.table(t)),
-                &[Param::Text(old)],
-            )?;
-        }
+        forget(&mut *tx, e, old)?;
     }
-    // the manifest first (assuming no repeated keys, corrected below if there are)
+    // the manifest first (its counts set once the rows are merged)
     let id = import_id(spec, e, &sha);
     let (loaded, rejected) = counts(r, 0);
     let file_name = path
@@ -76,7 +86,9 @@ pub(super) fn load(
     let reject_file = reject_name(&id, rejected);
     tx.execute(
         &format!(
-            "INSERT INTO {} VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, {now}, {now})",
+            "INSERT INTO {} (import_id, city_code, county_code, entity, file_name, file_sha256, \
+             encoding, rows_read, rows_loaded, rows_rejected, reject_file, loaded_by, started_at, \
+             finished_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, {now}, {now})",
             d.table("import_batch"),
             now = d.now()
         ),
@@ -96,7 +108,7 @@ pub(super) fn load(
         ],
     )?;
     let columns: Vec<(&str, SqlType)> = cols.iter().map(|c| (*c, sql_type(e, c))).collect();
-    let duplicates = tx.merge(&Merge {
+    let merged = tx.merge(&Merge {
         table: e.table,
         columns: &columns,
         key: e.key,
@@ -104,23 +116,27 @@ pub(super) fn load(
         import_id: &id,
         lock: &format!("jinbao import {} {}", spec.county, e.name),
         staged: r.staged,
+        apply_missing: spec.apply_missing,
     })?;
-    if !duplicates.is_empty() {
-        let (loaded, rejected) = counts(r, duplicates.len());
-        let reject_file = reject_name(&id, rejected);
-        tx.execute(
-            &format!(
-                "UPDATE {} SET rows_loaded = $2, rows_rejected = $3, reject_file = $4 WHERE import_id = $1",
-                d.table("import_batch")
-            ),
-            &[
-                Param::Text(&id),
-                Param::Int(loaded as i64),
-                Param::Int(rejected as i64),
-                Param::MaybeText(reject_file.as_deref()),
-            ],
-        )?;
-    }
+    let (loaded, rejected) = counts(r, merged.repeated.len());
+    let reject_file = reject_name(&id, rejected);
+    tx.execute(
+        &format!(
+            "UPDATE {} SET rows_loaded = $2, rows_rejected = $3, reject_file = $4, \
+             rows_new = $5, rows_changed = $6, rows_unchanged = $7, rows_missing = $8 WHERE import_id = $1",
+            d.table("import_batch")
+        ),
+        &[
+            Param::Text(&id),
+            Param::Int(loaded as i64),
+            Param::Int(rejected as i64),
+            Param::MaybeText(reject_file.as_deref()),
+            Param::Int(merged.new as i64),
+            Param::Int(merged.changed as i64),
+            Param::Int(merged.unchanged as i64),
+            Param::Int(merged.missing as i64),
+        ],
+    )?;
     if e.name == "contribution" {
         let amount = format!(
             "{} + {}",
@@ -140,7 +156,7 @@ pub(super) fn load(
     tx.commit()?;
     Ok(Staged {
         sha,
-        duplicates,
+        merged,
         already: None,
     })
 }
@@ -181,4 +197,24 @@ fn earlier(tx: &mut dyn Tx, e: &Entity, spec: &Spec<'_>, sha: &str) -> Result<Op
         let int = |i: usize| row.get(i).and_then(Cell::int).unwrap_or(0);
         (text(0), int(1), int(2), int(3), text(4))
     }))
+}
+
+/// Deletes what the load `old` of the same file (read another way) loaded, and clears the
+/// marks of the rows it found missing: the new reading finds them again.
+fn forget(tx: &mut dyn Tx, e: &Entity, old: &str) -> Result<()> {
+    let d = tx.dialect();
+    for t in [e.table, "import_total", "import_batch"] {
+        tx.execute(
+            &format!("DELETE FROM {} WHERE import_id = $1", d.table(t)),
+            &[Param::Text(old)],
+        )?;
+    }
+    tx.execute(
+        &format!(
+            "UPDATE {} SET missing_import = NULL WHERE missing_import = $1",
+            d.table(e.table)
+        ),
+        &[Param::Text(old)],
+    )?;
+    Ok(())
 }

@@ -43,6 +43,11 @@ pub enum ImportError {
         rows: u64,
         read: u64,
     },
+    /// The city database predates the migration that gave its rows fingerprints.
+    #[error(
+        "{city}'s database is not on this jinbao's schema: {table} has no row fingerprints (migration V012)"
+    )]
+    Outdated { city: String, table: String },
     /// The summary.json beside the extract's folder says it is another county's.
     #[error(
         "{path}: {summary} says this folder is county {seems}'s, not {named}'s: is this the extract of {seems}? Nothing was loaded"
@@ -76,6 +81,9 @@ impl crate::error::Explain for ImportError {
                     "import it with --county {seems}, or name its county's extract"
                 ))
             }
+            ImportError::Outdated { city, .. } => {
+                Some(format!("run `jinbao db migrate {city}` first"))
+            }
             _ => None,
         }
     }
@@ -92,7 +100,18 @@ pub struct Manifest {
     pub sha256: String,
     pub encoding: Encoding,
     pub read: u64,
+    /// Rows kept: new, changed and unchanged (`read` is these and `rejected`).
     pub loaded: u64,
+    /// Rows whose key the county had not sent before.
+    pub new: u64,
+    /// Rows whose content differs from what the city held (or that were missing before).
+    pub changed: u64,
+    /// Rows as the city held them: not written again.
+    pub unchanged: u64,
+    /// The county's rows this file no longer holds, marked missing by this load (kept).
+    pub missing: u64,
+    /// Rows marked missing that `--apply-missing` deleted.
+    pub missing_deleted: u64,
     pub rejected: u64,
     pub reject_file: Option<String>,
     /// The same file was loaded before (nothing was loaded again).
@@ -121,11 +140,11 @@ pub(crate) fn sql_type(e: &Entity, col: &str) -> SqlType {
     }
 }
 
-/// What the database said after staging: the file's checksum, keys repeated in the file
-/// (line, first line), and an earlier load of the same file.
+/// What the database said after staging: the file's checksum, what the merge did (keys
+/// repeated in the file: line, first line), and an earlier load of the same file.
 pub(crate) struct Staged {
     sha: String,
-    duplicates: Vec<(u64, u64)>,
+    merged: crate::db::Merged,
     already: Option<(String, i64, i64, i64)>,
 }
 
@@ -144,7 +163,7 @@ pub fn import_file(
         .join(format!(".rejects-{}.tmp", std::process::id()));
     let mut r = extract::open(e, path, spec, &tmp_rejects)?;
     let staged = load::load(conn, e, &mut r, path, spec, progress)?;
-    for (line, first) in &staged.duplicates {
+    for (line, first) in &staged.merged.repeated {
         let reason = format!(
             "the same key as line {first} of this file ({})",
             e.key.join(", ")
@@ -162,6 +181,11 @@ pub fn import_file(
         encoding: r.encoding,
         read: 0,
         loaded: 0,
+        new: 0,
+        changed: 0,
+        unchanged: 0,
+        missing: 0,
+        missing_deleted: 0,
         rejected: 0,
         reject_file: None,
         already: false,
@@ -181,7 +205,8 @@ pub fn import_file(
             ..base
         });
     }
-    let (loaded, rejected) = counts(&r, staged.duplicates.len());
+    let (loaded, rejected) = counts(&r, staged.merged.repeated.len());
+    let m = &staged.merged;
     let read = r.read;
     let (rejects, _) = r.finish()?;
     let reject_file = match reject_name(&base.import_id, rejected) {
@@ -198,6 +223,11 @@ pub fn import_file(
     Ok(Manifest {
         read,
         loaded,
+        new: m.new,
+        changed: m.changed,
+        unchanged: m.unchanged,
+        missing: m.missing,
+        missing_deleted: m.deleted,
         rejected,
         reject_file,
         ms: start.elapsed().as_millis() as u64,
