@@ -770,6 +770,7 @@ Register-ArgumentCompleter -Native -CommandName 'jinbao' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR and TERM=dumb are respected)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Validate and convert, report what would be rejected, load nothing')
             [CompletionResult]::new('--apply-missing', '--apply-missing', [CompletionResultType]::ParameterName, 'Delete the county''s rows its extract no longer holds (each import marks and counts them; without this flag they are kept)')
+            [CompletionResult]::new('--full', '--full', [CompletionResultType]::ParameterName, 'Write every row again, changed or not (what a re-import cost before row fingerprints; the peer of the data-cycle benchmarks)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout, nothing else mixed in (docs/json.md)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')

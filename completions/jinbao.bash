@@ -859,7 +859,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__data__subcmd__import)
-            opts="-v -q -h --county --dry-run --apply-missing --encoding --mapping --rejects --lock-wait --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
+            opts="-v -q -h --county --dry-run --apply-missing --full --encoding --mapping --rejects --lock-wait --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

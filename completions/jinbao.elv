@@ -716,6 +716,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --color 'When to use colour (NO_COLOR and TERM=dumb are respected)'
             cand --dry-run 'Validate and convert, report what would be rejected, load nothing'
             cand --apply-missing 'Delete the county''s rows its extract no longer holds (each import marks and counts them; without this flag they are kept)'
+            cand --full 'Write every row again, changed or not (what a re-import cost before row fingerprints; the peer of the data-cycle benchmarks)'
             cand --json 'Machine-readable JSON on stdout, nothing else mixed in (docs/json.md)'
             cand -v 'More detail (repeat for debug logs)'
             cand --verbose 'More detail (repeat for debug logs)'

@@ -688,6 +688,7 @@ always\t''
 never\t''"
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l dry-run -d 'Validate and convert, report what would be rejected, load nothing'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l apply-missing -d 'Delete the county\'s rows its extract no longer holds (each import marks and counts them; without this flag they are kept)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l full -d 'Write every row again, changed or not (what a re-import cost before row fingerprints; the peer of the data-cycle benchmarks)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -l json -d 'Machine-readable JSON on stdout, nothing else mixed in (docs/json.md)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -s v -l verbose -d 'More detail (repeat for debug logs)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from import" -s q -l quiet -d 'Only errors'

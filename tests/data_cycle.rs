@@ -362,4 +362,10 @@ fn reimports_by_change_hold_what_a_full_load_holds_on(
         .filter(|r| r.ends_with("|kept"))
         .collect();
     assert_eq!(kept, held(&whole));
+    // --full writes every row again (another file: the lines in reverse), the same rows held
+    let before = held(db);
+    let reversed: String = text.lines().rev().map(|l| format!("{l}\n")).collect();
+    let m = import(cmd, state, &reversed, &["--full"]);
+    assert_eq!(split(&m), [0, extract.len() as u64, 0, 0, 0], "{m}");
+    assert_eq!(held(db), before);
 }

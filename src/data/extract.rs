@@ -77,6 +77,8 @@ pub struct Spec<'a> {
     pub dry_run: bool,
     /// Delete the county's rows marked missing (the extract no longer holds them).
     pub apply_missing: bool,
+    /// Write every row again, changed or not.
+    pub full: bool,
     /// Where reject files go.
     pub rejects_dir: &'a Path,
     /// The city's counties: a row whose area code is another of them is that county's row.

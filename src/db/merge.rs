@@ -25,6 +25,8 @@ pub struct Merge<'a> {
     pub staged: u64,
     /// Delete the scope's rows marked missing (by this load or an earlier one).
     pub apply_missing: bool,
+    /// Write every row again, changed or not (what re-imports cost before fingerprints).
+    pub full: bool,
 }
 
 /// What a merge did: the staged rows split into repeated (their line, the key's first line),
@@ -117,6 +119,16 @@ pub(super) fn unchanged_row(table: &str, same_key: &str) -> String {
         "EXISTS (SELECT 1 FROM {table} t WHERE t.county_code = $1 AND {same_key} \
          AND t.row_fp = s.fp AND t.missing_import IS NULL)"
     )
+}
+
+/// The staged rows (as `s`) a merge writes: those not held unchanged, or all of them when
+/// the merge is `full`.
+pub(super) fn to_write(m: &Merge<'_>, table: &str, same_key: &str) -> String {
+    if m.full {
+        "true".to_string()
+    } else {
+        format!("NOT {}", unchanged_row(table, same_key))
+    }
 }
 
 /// Marks the scope's rows the stage does not hold with this load (`$1` the county, `$2` the

@@ -416,7 +416,7 @@ impl Tx for PgTx<'_> {
     /// times cheaper per row).
     fn merge(&mut self, m: &Merge<'_>) -> Result<Merged, DbError> {
         use super::merge::{
-            delete_missing, mark_missing, same_key, target_columns, unchanged_row, update_set,
+            delete_missing, mark_missing, same_key, target_columns, to_write, update_set,
         };
         let key = m.key.join(", ");
         let cols: Vec<&str> = m.columns.iter().map(|(c, _)| *c).collect();
@@ -466,10 +466,10 @@ impl Tx for PgTx<'_> {
         // only what is new or changed is written; xmax is 0 on a row the INSERT made
         let written = self.query(
             &format!(
-                "WITH w AS ({insert} WHERE NOT {} ORDER BY {key}, line \
+                "WITH w AS ({insert} WHERE {} ORDER BY {key}, line \
                  ON CONFLICT (county_code, {key}) DO UPDATE SET {} RETURNING (xmax = 0) AS made) \
                  SELECT count(*) FILTER (WHERE made), count(*) FROM w",
-                unchanged_row(&table, &same),
+                to_write(m, &table, &same),
                 update_set(&cols, m.key)
             ),
             &ids,

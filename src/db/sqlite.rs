@@ -333,7 +333,8 @@ impl Tx for LiteTx<'_> {
     /// The repeated lines deleted first, so that the insert meets each key once.
     fn merge(&mut self, m: &Merge<'_>) -> Result<Merged, DbError> {
         use super::merge::{
-            delete_missing, mark_missing, same_key, target_columns, unchanged_row, update_set,
+            delete_missing, mark_missing, same_key, target_columns, to_write, unchanged_row,
+            update_set,
         };
         let key = m.key.join(", ");
         let cols: Vec<&str> = m.columns.iter().map(|(c, _)| *c).collect();
@@ -359,13 +360,17 @@ impl Tx for LiteTx<'_> {
                 .and_then(Cell::int)
                 .unwrap_or(0) as u64)
         };
-        let unchanged = count(
-            self,
-            format!(
-                "SELECT count(*) FROM jb_stage s WHERE {}",
-                unchanged_row(m.table, &same)
-            ),
-        )?;
+        let unchanged = if m.full {
+            0
+        } else {
+            count(
+                self,
+                format!(
+                    "SELECT count(*) FROM jb_stage s WHERE {}",
+                    unchanged_row(m.table, &same)
+                ),
+            )?
+        };
         let new = count(
             self,
             format!(
@@ -375,9 +380,9 @@ impl Tx for LiteTx<'_> {
         )?;
         self.execute(
             &format!(
-                "INSERT INTO {t} ({}) SELECT $1, {c}, $2, fp FROM jb_stage s WHERE NOT {} ORDER BY {key} ON CONFLICT (county_code, {key}) DO UPDATE SET {}",
+                "INSERT INTO {t} ({}) SELECT $1, {c}, $2, fp FROM jb_stage s WHERE {} ORDER BY {key} ON CONFLICT (county_code, {key}) DO UPDATE SET {}",
                 target_columns(&cols),
-                unchanged_row(m.table, &same),
+                to_write(m, m.table, &same),
                 update_set(&cols, m.key),
                 t = m.table,
                 c = cols.join(", "),

@@ -83,6 +83,7 @@ pub fn run(ctx: &Ctx, a: CompareArgs) -> Result<Exit> {
             rejects_dir: &rejects_dir,
             city_counties: site.profile.counties.keys().cloned().collect(),
             apply_missing: false,
+            full: false,
         };
         let mut out_rows = Vec::new();
         for (e, f) in files

@@ -92,6 +92,10 @@ pub struct ImportArgs {
     /// them; without this flag they are kept)
     #[arg(long)]
     pub apply_missing: bool,
+    /// Write every row again, changed or not (what a re-import cost before row fingerprints;
+    /// the peer of the data-cycle benchmarks)
+    #[arg(long)]
+    pub full: bool,
     /// utf-8, gbk or gb18030 [default: detected]
     #[arg(long)]
     pub encoding: Option<Encoding>,
@@ -258,6 +262,7 @@ fn run_import(ctx: &Ctx, a: ImportArgs) -> Result<Exit> {
             mapping: mapping.as_ref(),
             dry_run: a.dry_run,
             apply_missing: a.apply_missing,
+            full: a.full,
             rejects_dir: &rejects_dir,
             city_counties: counties.clone(),
         })

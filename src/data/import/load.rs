@@ -117,6 +117,7 @@ pub(super) fn load(
         lock: &format!("jinbao import {} {}", spec.county, e.name),
         staged: r.staged,
         apply_missing: spec.apply_missing,
+        full: spec.full,
     })?;
     let (loaded, rejected) = counts(r, merged.repeated.len());
     let reject_file = reject_name(&id, rejected);
