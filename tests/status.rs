@@ -105,6 +105,13 @@ fn status_shows_each_city_progress() {
     );
     assert!(hebi["data"]["score"].as_f64().unwrap() < 100.0);
     assert_eq!(hebi["data"]["previous_score"], hebi["data"]["score"]);
+    // every county's first loads: every row new, nothing changed or missing
+    let cycle = &hebi["concentration"]["last_cycle"];
+    assert!(cycle["new"].as_u64().unwrap() > 400, "{hebi}");
+    assert_eq!(
+        (&cycle["changed"], &cycle["missing"]),
+        (&0.into(), &0.into())
+    );
     let zhengzhou = city(&rows, "zhengzhou");
     assert!(
         zhengzhou["release"].is_null()

@@ -146,6 +146,17 @@ impl SiteAssessment {
         }
     }
 
+    /// What the city's latest loads changed (`+12 new, 340 changed, 8 missing`), or "–".
+    pub fn last_cycle_text(&self) -> String {
+        match self.concentration.as_ref().and_then(|c| c.last_cycle) {
+            None => "–".into(),
+            Some(x) => format!(
+                "+{} new, {} changed, {} missing",
+                x.new, x.changed, x.missing
+            ),
+        }
+    }
+
     /// The next milestone and what it is missing, or that every one holds.
     pub fn next_text(&self) -> String {
         self.next.as_ref().map_or("all reached".to_string(), |n| {

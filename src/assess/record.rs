@@ -32,6 +32,9 @@ pub struct Concentration {
     /// every county is loaded, since when the city's data is concentrated.
     #[serde(skip)]
     pub last_import: Option<String>,
+    /// What the latest load of each county's tables changed, summed (null before any load
+    /// that kept it).
+    pub last_cycle: Option<crate::data::progress::Change>,
 }
 
 impl Concentration {
@@ -165,6 +168,7 @@ pub fn concentration(
             loaded: r.loaded,
             missing: r.missing,
             last_import: r.last_import,
+            last_cycle: r.last_cycle,
         }),
     )
 }

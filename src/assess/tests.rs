@@ -164,6 +164,7 @@ fn known_county_loads_name_the_missing_counties() {
         missing: vec!["411023".into(), "411081".into()],
         names: [("411081".to_string(), "禹州市".to_string())].into(),
         last_import: Some("2027-03-02T00:00:00Z".into()),
+        last_cycle: None,
     });
     let f = frame(&config, "2027-03-10T00:00:00+00:00", "1.0.0");
     let ms = milestones::evaluate("xuchang", false, &r, &f);
@@ -182,6 +183,7 @@ fn known_county_loads_name_the_missing_counties() {
         missing: Vec::new(),
         names: Default::default(),
         last_import: Some("2027-03-02T00:00:00Z".into()),
+        last_cycle: None,
     });
     let ms = milestones::evaluate("xuchang", false, &r, &f);
     let m = find(&ms, Milestone::DataConcentrated);

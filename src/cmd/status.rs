@@ -250,7 +250,13 @@ fn print_table(ctx: &Ctx, rows: &[Row]) -> Result<()> {
             p.cell(release, release_tone),
             p.cell(health, health_tone),
             p.cell(data, data_tone),
-            p.cell(s.concentration_text(), Tone::Plain),
+            p.cell(
+                match s.concentration.as_ref().and_then(|c| c.last_cycle) {
+                    Some(_) => format!("{} ({})", s.concentration_text(), s.last_cycle_text()),
+                    None => s.concentration_text(),
+                },
+                Tone::Plain,
+            ),
             p.cell(schema, schema_tone),
         ]);
     }

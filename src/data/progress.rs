@@ -38,6 +38,16 @@ pub struct LastImport {
     pub read: u64,
     pub loaded: u64,
     pub rejected: u64,
+    /// What it changed (null for a load made before jinbao kept the split).
+    pub change: Option<Change>,
+}
+
+/// What a load changed: rows new, changed and newly missing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Change {
+    pub new: u64,
+    pub changed: u64,
+    pub missing: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -107,45 +117,51 @@ fn read_loads(site: &Site, with_rows: bool) -> Result<Loads, ProgressError> {
         return Ok(Default::default());
     }
     let mut conn = db::connect(&site.profile, Account::ReadOnly)?;
-    let batches = "SELECT county_code, entity, CAST(finished_at AS TEXT), file_name, file_sha256, \
-         rows_read, rows_loaded, rows_rejected, import_id FROM import_batch \
-         ORDER BY finished_at, import_id";
-    let counts = "SELECT county_code, count(*) FROM contribution GROUP BY county_code";
-    let mut latest = BTreeMap::new();
-    let mut rows = BTreeMap::new();
-    let mut take = |r: (String, String, String, String, String, i64, i64, i64)| {
-        latest.insert(
-            (r.0.trim_end().to_string(), r.1),
-            LastImport {
-                at: r.2,
-                file: r.3,
-                sha256: r.4,
-                read: r.5 as u64,
-                loaded: r.6 as u64,
-                rejected: r.7 as u64,
-            },
-        );
-    };
     if !conn.has_table("import_batch")? {
         return Ok(Default::default());
     }
+    let batches = "SELECT county_code, entity, CAST(finished_at AS TEXT), file_name, file_sha256, \
+         rows_read, rows_loaded, rows_rejected, import_id, rows_new, rows_changed, rows_missing \
+         FROM import_batch ORDER BY finished_at, import_id";
+    let counts = "SELECT county_code, count(*) FROM contribution GROUP BY county_code";
+    let mut latest = BTreeMap::new();
+    let mut rows = BTreeMap::new();
+    // a database not migrated to V012 has no split: its loads without one
+    let found = match conn.rows(batches) {
+        Ok(found) => found,
+        Err(_) => conn.rows(&batches.replace(", rows_new, rows_changed, rows_missing", ""))?,
+    };
     let text = |r: &[db::Cell], i: usize| r.get(i).and_then(db::Cell::text).unwrap_or_default();
-    let int = |r: &[db::Cell], i: usize| r.get(i).and_then(db::Cell::int).unwrap_or(0);
-    for r in conn.rows(batches)? {
-        take((
-            text(&r, 0),
-            text(&r, 1),
-            text(&r, 2),
-            text(&r, 3),
-            text(&r, 4),
-            int(&r, 5),
-            int(&r, 6),
-            int(&r, 7),
-        ));
+    let int = |r: &[db::Cell], i: usize| r.get(i).and_then(db::Cell::int);
+    for r in found {
+        let n = |i: usize| int(&r, i).unwrap_or(0) as u64;
+        let change = match (int(&r, 9), int(&r, 10), int(&r, 11)) {
+            (Some(new), Some(changed), Some(missing)) => Some(Change {
+                new: new as u64,
+                changed: changed as u64,
+                missing: missing as u64,
+            }),
+            _ => None,
+        };
+        latest.insert(
+            (text(&r, 0).trim_end().to_string(), text(&r, 1)),
+            LastImport {
+                at: text(&r, 2),
+                file: text(&r, 3),
+                sha256: text(&r, 4),
+                read: n(5),
+                loaded: n(6),
+                rejected: n(7),
+                change,
+            },
+        );
     }
     if with_rows {
         for r in conn.rows(counts)? {
-            rows.insert(text(&r, 0).trim_end().to_string(), int(&r, 1) as u64);
+            rows.insert(
+                text(&r, 0).trim_end().to_string(),
+                int(&r, 1).unwrap_or(0) as u64,
+            );
         }
     }
     Ok((latest, rows))
@@ -248,6 +264,9 @@ pub struct Recorded {
     pub missing: Vec<String>,
     /// When the last of its imports finished, as recorded.
     pub last_import: Option<String>,
+    /// What the latest load of each county's tables changed, summed (None before any load
+    /// that kept the split).
+    pub last_cycle: Option<Change>,
 }
 
 /// The counties of a city as last recorded (None before the city's first import).
@@ -281,10 +300,24 @@ pub fn last_recorded(
         .filter_map(|c| c["last_import"].as_str())
         .max()
         .map(str::to_string);
+    let changes: Vec<Change> = counties
+        .iter()
+        .filter_map(|c| c["entities"].as_array())
+        .flatten()
+        .filter_map(|e| serde_json::from_value(e["last_import"]["change"].clone()).ok())
+        .collect();
+    let last_cycle = (!changes.is_empty()).then(|| {
+        changes.iter().fold(Change::default(), |a, c| Change {
+            new: a.new + c.new,
+            changed: a.changed + c.changed,
+            missing: a.missing + c.missing,
+        })
+    });
     Ok(Some(Recorded {
         counties: counties.len(),
         loaded: counties.len() - missing.len(),
         missing,
         last_import,
+        last_cycle,
     }))
 }

@@ -118,8 +118,19 @@ impl<'a> Rollout<'a> {
     }
 
     /// Runs `sites` wave by wave, skipping those in `done` (a resumed run). `sites` are those
-    /// the fleet was made of, in the same order: each city's servers come from there.
+    /// the fleet was made of, in the same order: each city's servers come from there. The
+    /// release is laid out by content while the first cities connect and check their servers,
+    /// not after.
     pub fn run(&self, sites: &[&Site], done: &[String]) -> (Vec<Outcome>, RunEnd) {
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                let _ = self.layout();
+            });
+            self.run_waves(sites, done)
+        })
+    }
+
+    fn run_waves(&self, sites: &[&Site], done: &[String]) -> (Vec<Outcome>, RunEnd) {
         let mut waves: Vec<(String, Vec<Planned>)> = Vec::new();
         for (k, s) in sites.iter().enumerate() {
             let w = s.profile.city.wave.clone();
