@@ -181,6 +181,12 @@ impl Printer {
         }
     }
 
+    /// A count that wants a look when it is not zero (rows rejected, rows missing): a warning
+    /// then, plain otherwise.
+    pub fn count_cell(&self, text: impl ToString, n: u64) -> Cell {
+        self.cell(text, if n > 0 { Tone::Warn } else { Tone::Plain })
+    }
+
     /// A remark for people on stderr (silent with -q).
     pub fn note(&self, text: impl std::fmt::Display) {
         if !self.quiet {

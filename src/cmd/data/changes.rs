@@ -79,22 +79,8 @@ pub fn run(ctx: &Ctx, a: ChangesArgs) -> Result<Exit> {
                 p.cell(l.read, Tone::Plain),
                 p.cell(n(l.new), Tone::Plain),
                 p.cell(n(l.changed), Tone::Plain),
-                p.cell(
-                    n(l.missing),
-                    if l.missing.unwrap_or(0) > 0 {
-                        Tone::Warn
-                    } else {
-                        Tone::Plain
-                    },
-                ),
-                p.cell(
-                    l.rejected,
-                    if l.rejected > 0 {
-                        Tone::Warn
-                    } else {
-                        Tone::Plain
-                    },
-                ),
+                p.count_cell(n(l.missing), l.missing.unwrap_or(0)),
+                p.count_cell(l.rejected, l.rejected),
             ]);
         }
     }

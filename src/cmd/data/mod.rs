@@ -437,22 +437,8 @@ fn print_manifests(ctx: &Ctx, manifests: &[import::Manifest], counties: usize) -
             p.cell(m.loaded, Tone::Good),
             p.cell(m.new, Tone::Plain),
             p.cell(m.changed, Tone::Plain),
-            p.cell(
-                m.missing,
-                if m.missing > 0 {
-                    Tone::Warn
-                } else {
-                    Tone::Plain
-                },
-            ),
-            p.cell(
-                m.rejected,
-                if m.rejected > 0 {
-                    Tone::Warn
-                } else {
-                    Tone::Plain
-                },
-            ),
+            p.count_cell(m.missing, m.missing),
+            p.count_cell(m.rejected, m.rejected),
             p.cell(id, Tone::Muted),
             p.cell(rate, Tone::Muted),
         ];

@@ -86,14 +86,7 @@ pub fn run(ctx: &Ctx, a: ProgressArgs) -> Result<Exit> {
                         Tone::Muted,
                     ),
                     p.cell(x.rows, Tone::Plain),
-                    p.cell(
-                        x.rejected,
-                        if x.rejected > 0 {
-                            Tone::Warn
-                        } else {
-                            Tone::Plain
-                        },
-                    ),
+                    p.count_cell(x.rejected, x.rejected),
                     p.cell(
                         &x.reconciliation,
                         if x.reconciliation.starts_with("differs") {
