@@ -369,3 +369,64 @@ fn reimports_by_change_hold_what_a_full_load_holds_on(
     assert_eq!(split(&m), [0, extract.len() as u64, 0, 0, 0], "{m}");
     assert_eq!(held(db), before);
 }
+
+/// A table a county sends in several files: a file's rows are missing only from a later file of
+/// the same name, never from another file of the table. A file with rejected lines marks what
+/// it lacks (a rejected line's key is unknown) but `--apply-missing` deletes nothing after it,
+/// and a file of no loadable line marks nothing.
+#[test]
+fn missing_rows_are_a_files_own_and_rejects_keep_them() {
+    on_both_engines(
+        "missing_rows_are_a_files_own_and_rejects_keep_them",
+        "jinbao_t_data_cycle_files",
+        missing_rows_are_a_files_own_and_rejects_keep_them_on,
+    );
+}
+
+fn missing_rows_are_a_files_own_and_rejects_keep_them_on(
+    cmd: &dyn Fn() -> assert_cmd::Command,
+    state: &Path,
+    db: &CityDb,
+) {
+    let import_as = |name: &str, rows: &str, extra: &[&str]| -> Value {
+        let dir = tempfile::tempdir_in(state).unwrap();
+        let file = dir.path().join(name);
+        std::fs::write(&file, format!("{HEADER}{rows}")).unwrap();
+        let r = run(cmd()
+            .args(["data", "import", "zhoukou", "--county", "411602", "--json"])
+            .args(extra)
+            .arg(&file));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        r.json()[0].clone()
+    };
+    let rows = |seqs: &[u32]| -> String { seqs.iter().map(|s| person(*s, "张三", 1)).collect() };
+    assert_eq!(
+        split(&import_as("2023_persons.csv", &rows(&[1, 2, 3]), &[])),
+        [3, 0, 0, 0, 0]
+    );
+    let other = import_as("2024_persons.csv", &rows(&[4, 5]), &[]);
+    assert_eq!(
+        split(&other),
+        [2, 0, 0, 0, 0],
+        "another file of the table: {other}"
+    );
+    let again = import_as("2023_persons.csv", &rows(&[1, 2]), &[]);
+    assert_eq!(split(&again), [0, 0, 2, 1, 0], "{again}");
+    // person 2's line rejected (a quote never closed): 2 is marked, but nothing is deleted
+    let bad = format!("{}\"411602,P2,张三,1,1980-01-01,411602,,0,,\n", rows(&[1]));
+    let m = import_as("2023_persons.csv", &bad, &["--apply-missing"]);
+    assert_eq!(split(&m), [0, 0, 1, 1, 1], "{m}");
+    assert_eq!(m["missing_deleted"], 0, "{m}");
+    assert_eq!(held(db).len(), 5, "{:?}", held(db));
+    // a file of nothing loadable marks nothing
+    let none = import_as(
+        "2024_persons.csv",
+        "\"411602,P9,张三,1,1980-01-01,411602,,0,,\n",
+        &[],
+    );
+    assert_eq!(split(&none), [0, 0, 0, 0, 1], "{none}");
+    assert_eq!(
+        db.count("SELECT count(*) FROM person WHERE missing_import IS NOT NULL"),
+        2
+    );
+}

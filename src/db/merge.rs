@@ -19,12 +19,21 @@ pub struct Merge<'a> {
     pub county: &'a str,
     /// `import_id`'s value, and the mark of the rows this load found missing.
     pub import_id: &'a str,
+    /// The entity and the name of the file, as the load manifests (`import_batch`) keep them:
+    /// only rows loads of a file of this name wrote can be missing from it (a county may send
+    /// a table in several files, `2023_contributions.csv` and `2024_contributions.csv`).
+    pub entity: &'a str,
+    pub file_name: &'a str,
     /// Names what is merged: one merge of it at a time (PostgreSQL's advisory lock).
     pub lock: &'a str,
     /// How many rows were staged.
     pub staged: u64,
-    /// Delete the scope's rows marked missing (by this load or an earlier one).
+    /// Delete the scope's rows marked missing (by this load or an earlier one); done only when
+    /// no line of the file was rejected (a rejected line's key may be one the county still
+    /// sends, and it is marked missing like the others).
     pub apply_missing: bool,
+    /// Lines of the file rejected before staging.
+    pub rejected: u64,
     /// Write every row again, changed or not (what re-imports cost before fingerprints).
     pub full: bool,
 }
@@ -132,12 +141,27 @@ pub(super) fn to_write(m: &Merge<'_>, table: &str, same_key: &str) -> String {
 }
 
 /// Marks the scope's rows the stage does not hold with this load (`$1` the county, `$2` the
-/// load); those marked before keep their first mark.
-pub(super) fn mark_missing(table: &str, same_key: &str) -> String {
+/// load, `$3` the entity, `$4` the file's name), among those loads of a file of the same name
+/// wrote; those marked before keep their first mark.
+pub(super) fn mark_missing(table: &str, batches: &str, same_key: &str) -> String {
     format!(
         "UPDATE {table} AS t SET missing_import = $2 WHERE t.county_code = $1 \
-         AND t.missing_import IS NULL AND NOT EXISTS (SELECT 1 FROM jb_stage s WHERE {same_key})"
+         AND t.missing_import IS NULL \
+         AND t.import_id IN (SELECT b.import_id FROM {batches} b WHERE b.county_code = $1 \
+         AND b.entity = $3 AND b.file_name = $4) \
+         AND NOT EXISTS (SELECT 1 FROM jb_stage s WHERE {same_key})"
     )
+}
+
+/// Whether a merge looks for missing rows at all: not for a file none of whose lines could be
+/// staged (every line rejected, or a header alone is no extract saying the table is empty).
+pub(super) fn looks_for_missing(m: &Merge<'_>) -> bool {
+    m.staged > 0
+}
+
+/// Whether a merge deletes the rows marked missing: asked, and the file had no rejected line.
+pub(super) fn deletes_missing(m: &Merge<'_>) -> bool {
+    m.apply_missing && m.rejected == 0
 }
 
 /// Deletes the scope's rows marked missing (`$1` the county).

@@ -416,7 +416,8 @@ impl Tx for PgTx<'_> {
     /// times cheaper per row).
     fn merge(&mut self, m: &Merge<'_>) -> Result<Merged, DbError> {
         use super::merge::{
-            delete_missing, mark_missing, same_key, target_columns, to_write, update_set,
+            delete_missing, deletes_missing, looks_for_missing, mark_missing, same_key,
+            target_columns, to_write, update_set,
         };
         let key = m.key.join(", ");
         let cols: Vec<&str> = m.columns.iter().map(|(c, _)| *c).collect();
@@ -462,7 +463,19 @@ impl Tx for PgTx<'_> {
         }
         self.batch("ANALYZE jb_stage")?;
         let same = same_key(m, |e, ty| Postgres.typed(e, ty));
-        let missing = self.execute(&mark_missing(&table, &same), &ids)?;
+        let missing = if looks_for_missing(m) {
+            self.execute(
+                &mark_missing(&table, &format!("{SCHEMA}.import_batch"), &same),
+                &[
+                    Param::Text(m.county),
+                    Param::Text(m.import_id),
+                    Param::Text(m.entity),
+                    Param::Text(m.file_name),
+                ],
+            )?
+        } else {
+            0
+        };
         // only what is new or changed is written; xmax is 0 on a row the INSERT made
         let written = self.query(
             &format!(
@@ -482,7 +495,7 @@ impl Tx for PgTx<'_> {
                 .unwrap_or(0) as u64
         };
         let (new, changed) = (n(0), n(1) - n(0));
-        let deleted = if m.apply_missing {
+        let deleted = if deletes_missing(m) {
             self.execute(&delete_missing(&table), &[Param::Text(m.county)])?
         } else {
             0

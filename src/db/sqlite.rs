@@ -333,8 +333,8 @@ impl Tx for LiteTx<'_> {
     /// The repeated lines deleted first, so that the insert meets each key once.
     fn merge(&mut self, m: &Merge<'_>) -> Result<Merged, DbError> {
         use super::merge::{
-            delete_missing, mark_missing, same_key, target_columns, to_write, unchanged_row,
-            update_set,
+            delete_missing, deletes_missing, looks_for_missing, mark_missing, same_key,
+            target_columns, to_write, unchanged_row, update_set,
         };
         let key = m.key.join(", ");
         let cols: Vec<&str> = m.columns.iter().map(|(c, _)| *c).collect();
@@ -351,7 +351,19 @@ impl Tx for LiteTx<'_> {
         ))?;
         // SQLite compares a text with an integer column as numbers: no casts
         let same = same_key(m, |e, _| e.to_string());
-        let missing = self.execute(&mark_missing(m.table, &same), &ids)?;
+        let missing = if looks_for_missing(m) {
+            self.execute(
+                &mark_missing(m.table, "import_batch", &same),
+                &[
+                    Param::Text(m.county),
+                    Param::Text(m.import_id),
+                    Param::Text(m.entity),
+                    Param::Text(m.file_name),
+                ],
+            )?
+        } else {
+            0
+        };
         let count = |tx: &mut Self, sql: String| -> Result<u64, DbError> {
             let rows = tx.query(&sql, &[Param::Text(m.county)])?;
             Ok(rows
@@ -389,7 +401,7 @@ impl Tx for LiteTx<'_> {
             ),
             &ids,
         )?;
-        let deleted = if m.apply_missing {
+        let deleted = if deletes_missing(m) {
             self.execute(&delete_missing(m.table), &[Param::Text(m.county)])?
         } else {
             0

@@ -116,7 +116,10 @@ pub(super) fn load(
         import_id: &id,
         lock: &format!("jinbao import {} {}", spec.county, e.name),
         staged: r.staged,
+        entity: e.name,
+        file_name: &file_name,
         apply_missing: spec.apply_missing,
+        rejected: r.read - r.staged,
         full: spec.full,
     })?;
     let (loaded, rejected) = counts(r, merged.repeated.len());
