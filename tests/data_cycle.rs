@@ -26,8 +26,19 @@ fn import(
     rows: &str,
     extra: &[&str],
 ) -> Value {
+    import_as(cmd, state, "persons.csv", rows, extra)
+}
+
+/// Imports `rows` as county 411602's persons from a file named `name`; the manifest.
+fn import_as(
+    cmd: &dyn Fn() -> assert_cmd::Command,
+    state: &Path,
+    name: &str,
+    rows: &str,
+    extra: &[&str],
+) -> Value {
     let dir = tempfile::tempdir_in(state).unwrap();
-    let file = dir.path().join("persons.csv");
+    let file = dir.path().join(name);
     std::fs::write(&file, format!("{HEADER}{rows}")).unwrap();
     let r = run(cmd()
         .args(["data", "import", "zhoukou", "--county", "411602", "--json"])
@@ -388,38 +399,35 @@ fn missing_rows_are_a_files_own_and_rejects_keep_them_on(
     state: &Path,
     db: &CityDb,
 ) {
-    let import_as = |name: &str, rows: &str, extra: &[&str]| -> Value {
-        let dir = tempfile::tempdir_in(state).unwrap();
-        let file = dir.path().join(name);
-        std::fs::write(&file, format!("{HEADER}{rows}")).unwrap();
-        let r = run(cmd()
-            .args(["data", "import", "zhoukou", "--county", "411602", "--json"])
-            .args(extra)
-            .arg(&file));
-        assert_eq!(r.code, 0, "{}", r.stderr);
-        r.json()[0].clone()
-    };
     let rows = |seqs: &[u32]| -> String { seqs.iter().map(|s| person(*s, "张三", 1)).collect() };
     assert_eq!(
-        split(&import_as("2023_persons.csv", &rows(&[1, 2, 3]), &[])),
+        split(&import_as(
+            cmd,
+            state,
+            "2023_persons.csv",
+            &rows(&[1, 2, 3]),
+            &[]
+        )),
         [3, 0, 0, 0, 0]
     );
-    let other = import_as("2024_persons.csv", &rows(&[4, 5]), &[]);
+    let other = import_as(cmd, state, "2024_persons.csv", &rows(&[4, 5]), &[]);
     assert_eq!(
         split(&other),
         [2, 0, 0, 0, 0],
         "another file of the table: {other}"
     );
-    let again = import_as("2023_persons.csv", &rows(&[1, 2]), &[]);
+    let again = import_as(cmd, state, "2023_persons.csv", &rows(&[1, 2]), &[]);
     assert_eq!(split(&again), [0, 0, 2, 1, 0], "{again}");
     // person 2's line rejected (a quote never closed): 2 is marked, but nothing is deleted
     let bad = format!("{}\"411602,P2,张三,1,1980-01-01,411602,,0,,\n", rows(&[1]));
-    let m = import_as("2023_persons.csv", &bad, &["--apply-missing"]);
+    let m = import_as(cmd, state, "2023_persons.csv", &bad, &["--apply-missing"]);
     assert_eq!(split(&m), [0, 0, 1, 1, 1], "{m}");
     assert_eq!(m["missing_deleted"], 0, "{m}");
     assert_eq!(held(db).len(), 5, "{:?}", held(db));
     // a file of nothing loadable marks nothing
     let none = import_as(
+        cmd,
+        state,
         "2024_persons.csv",
         "\"411602,P9,张三,1,1980-01-01,411602,,0,,\n",
         &[],

@@ -144,9 +144,12 @@ fn read_loads(site: &Site) -> Result<BTreeMap<String, Vec<Load>>, ChangesError> 
          rows_new, rows_changed, rows_unchanged, rows_missing, rows_rejected \
          FROM {table} ORDER BY finished_at, import_id"
     );
-    let rows = conn.rows(&sql).map_err(|_| ChangesError::Outdated {
-        city: site.pinyin().to_string(),
-    })?;
+    if !conn.has_column("import_batch", "rows_new")? {
+        return Err(ChangesError::Outdated {
+            city: site.pinyin().to_string(),
+        });
+    }
+    let rows = conn.rows(&sql)?;
     for r in rows {
         let text = |i: usize| r.get(i).and_then(Cell::text).unwrap_or_default();
         let count = |i: usize| r.get(i).and_then(Cell::int).map(|n| n as u64);

@@ -127,9 +127,10 @@ fn read_loads(site: &Site, with_rows: bool) -> Result<Loads, ProgressError> {
     let mut latest = BTreeMap::new();
     let mut rows = BTreeMap::new();
     // a database not migrated to V012 has no split: its loads without one
-    let found = match conn.rows(batches) {
-        Ok(found) => found,
-        Err(_) => conn.rows(&batches.replace(", rows_new, rows_changed, rows_missing", ""))?,
+    let found = if conn.has_column("import_batch", "rows_new")? {
+        conn.rows(batches)?
+    } else {
+        conn.rows(&batches.replace(", rows_new, rows_changed, rows_missing", ""))?
     };
     let text = |r: &[db::Cell], i: usize| r.get(i).and_then(db::Cell::text).unwrap_or_default();
     let int = |r: &[db::Cell], i: usize| r.get(i).and_then(db::Cell::int);

@@ -198,6 +198,10 @@ pub trait Database: Send {
     /// Whether the database has the jinbao table `name` (not migrated that far: false).
     fn has_table(&mut self, name: &str) -> Result<bool, DbError>;
 
+    /// Whether the jinbao table `table` has the column `column` (a database not migrated
+    /// that far: false; a database that cannot be asked: the error).
+    fn has_column(&mut self, table: &str, column: &str) -> Result<bool, DbError>;
+
     /// Streams the rows of `sql` to `each`, one at a time (PostgreSQL sends them as they are
     /// found): for scans of whole tables. An error of `each` stops the scan and is returned.
     fn each_row(

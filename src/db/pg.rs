@@ -202,6 +202,14 @@ impl Database for postgres::Client {
             .map_err(pg_query_error)
     }
 
+    fn has_column(&mut self, table: &str, column: &str) -> Result<bool, DbError> {
+        let sql = "SELECT EXISTS (SELECT 1 FROM information_schema.columns \
+                   WHERE table_schema = $1 AND table_name = $2 AND column_name = $3)";
+        self.query_one(sql, &[&SCHEMA, &table, &column])
+            .map(|r| r.get(0))
+            .map_err(pg_query_error)
+    }
+
     fn each_row(
         &mut self,
         sql: &str,
@@ -547,7 +555,8 @@ impl Stage for CopyStage<'_> {
         let buf = &mut self.buf;
         buf.extend_from_slice(line.to_string().as_bytes());
         buf.push(b'\t');
-        buf.extend_from_slice(super::merge::fingerprint(values).to_string().as_bytes());
+        // into the batch as it is, not through a String of its own
+        let _ = write!(buf, "{}", super::merge::fingerprint(values));
         for v in values {
             buf.push(b'\t');
             match v {

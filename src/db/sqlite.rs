@@ -102,6 +102,12 @@ impl Database for rusqlite::Connection {
             .map_err(query_error)
     }
 
+    fn has_column(&mut self, table: &str, column: &str) -> Result<bool, DbError> {
+        let sql = "SELECT count(*) > 0 FROM pragma_table_info(?1) WHERE name = ?2";
+        self.query_row(sql, [table, column], |r| r.get(0))
+            .map_err(query_error)
+    }
+
     fn each_row(
         &mut self,
         sql: &str,

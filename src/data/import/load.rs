@@ -29,11 +29,7 @@ pub(super) fn load(
     progress: &dyn Fn(u64),
 ) -> Result<Staged> {
     let cols = stage_columns(e);
-    let probe = format!(
-        "SELECT row_fp FROM {} WHERE 1 = 0",
-        conn.dialect().table(e.table)
-    );
-    if conn.rows(&probe).is_err() {
+    if !conn.has_column(e.table, "row_fp")? {
         return Err(ImportError::Outdated {
             city: spec.city.to_string(),
             table: e.table.to_string(),
