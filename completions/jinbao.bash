@@ -631,7 +631,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__data__subcmd__check)
-            opts="-j -v -q -h --wave --all --province --cross-city --rule --dry-run --jobs --rule-jobs --lists --encoding --no-fuse --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help zhengzhou kaifeng luoyang pingdingshan anyang hebi xinxiang jiaozuo puyang xuchang luohe sanmenxia nanyang shangqiu xinyang zhoukou zhumadian jiyuan"
+            opts="-j -v -q -h --wave --all --province --cross-city --rule --dry-run --jobs --rule-jobs --lists --encoding --no-fuse --full --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help zhengzhou kaifeng luoyang pingdingshan anyang hebi xinxiang jiaozuo puyang xuchang luohe sanmenxia nanyang shangqiu xinyang zhoukou zhumadian jiyuan"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -859,7 +859,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__data__subcmd__import)
-            opts="-v -q -h --county --dry-run --apply-missing --full --encoding --mapping --rejects --lock-wait --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
+            opts="-y -v -q -h --county --dry-run --apply-missing --yes --full --encoding --mapping --rejects --lock-wait --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

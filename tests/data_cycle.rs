@@ -157,12 +157,30 @@ fn a_reimport_writes_only_what_changed_and_keeps_what_is_missing_on(
         "{:?}",
         held(db)
     );
+    // deleting needs someone's yes: with nobody to ask, nothing is loaded or deleted
+    let dir = tempfile::tempdir_in(state).unwrap();
+    let file = dir.path().join("persons.csv");
+    std::fs::write(&file, format!("{HEADER}{}", rows(&[(1, "张一")]))).unwrap();
+    let before = held(db);
+    let r = run(cmd()
+        .args([
+            "data",
+            "import",
+            "zhoukou",
+            "--county",
+            "411602",
+            "--apply-missing",
+        ])
+        .arg(&file));
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert!(r.stderr.contains("--yes"), "{}", r.stderr);
+    assert_eq!(held(db), before, "nothing was loaded or deleted");
     // asked, the marked rows are deleted
     let fourth = import(
         cmd,
         state,
         &rows(&[(1, "张一"), (2, "李贰"), (3, "王三"), (6, "孙六")]),
-        &["--apply-missing"],
+        &["--apply-missing", "--yes"],
     );
     assert_eq!(split(&fourth), [0, 0, 4, 1, 0], "{fourth}");
     assert_eq!(fourth["missing_deleted"], 2, "{fourth}");
@@ -420,7 +438,13 @@ fn missing_rows_are_a_files_own_and_rejects_keep_them_on(
     assert_eq!(split(&again), [0, 0, 2, 1, 0], "{again}");
     // person 2's line rejected (a quote never closed): 2 is marked, but nothing is deleted
     let bad = format!("{}\"411602,P2,张三,1,1980-01-01,411602,,0,,\n", rows(&[1]));
-    let m = import_as(cmd, state, "2023_persons.csv", &bad, &["--apply-missing"]);
+    let m = import_as(
+        cmd,
+        state,
+        "2023_persons.csv",
+        &bad,
+        &["--apply-missing", "--yes"],
+    );
     assert_eq!(split(&m), [0, 0, 1, 1, 1], "{m}");
     assert_eq!(m["missing_deleted"], 0, "{m}");
     assert_eq!(held(db).len(), 5, "{:?}", held(db));

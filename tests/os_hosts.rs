@@ -112,7 +112,7 @@ fn two_cities_are_built_on_real_servers_and_serve_through_nginx() {
     // the city databases over the network, the server's certificate verified
     os(st, &["--yes", "db", "init", "xuchang,hebi"], 0);
     let migrated = os(st, &["--yes", "db", "migrate", "xuchang,hebi"], 0);
-    assert!(migrated.contains("V012"), "{migrated}");
+    assert!(migrated.contains("V013"), "{migrated}");
     let untrusted = os(
         st,
         &[
@@ -144,7 +144,7 @@ fn two_cities_are_built_on_real_servers_and_serve_through_nginx() {
     for (web, city) in [("10.203.104.2:80", "xuchang"), ("10.203.109.2:80", "hebi")] {
         let answer = http_get(web, "/health");
         assert!(answer.starts_with("HTTP/1.1 200"), "{web}: {answer}");
-        for want in ["\"release\": \"1.0.0\"", "\"schema\": \"V012\"", city] {
+        for want in ["\"release\": \"1.0.0\"", "\"schema\": \"V013\"", city] {
             assert!(answer.contains(want), "{web} lacks {want}: {answer}");
         }
     }

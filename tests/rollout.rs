@@ -678,7 +678,14 @@ fn a_data_gate_rolls_back_and_halts_later_waves() {
     let persons: i64 = db
         .query_row("SELECT count(*) FROM person", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(persons, 2, "the row the release deleted is back");
+    // (a failure says what the restore counted and which backups were kept: CI saw 0 once)
+    assert_eq!(
+        persons,
+        2,
+        "the row the release deleted is back; restore said {}; backups now: {}",
+        r2.stdout,
+        run(jinbao(state).args(["db", "backups", "hebi", "--json"])).stdout
+    );
     drop(db);
     assert!(
         !cities.contains_key("luohe") || cities["luohe"]["result"] == "skipped",

@@ -43,6 +43,7 @@ mod assess;
 mod assess_history;
 mod backup;
 mod binary;
+mod checks_by_change;
 mod cli;
 mod data;
 mod data_cycle;

@@ -10,7 +10,7 @@ use std::time::Instant;
 use serde::Serialize;
 
 use super::csv_out::OutEncoding;
-use super::rules::{self, Rule, RuleResult, Severity};
+use super::rules::{self, Rule, RuleResult, Severity, kept};
 use crate::db::{self, Account, Conn};
 use crate::profile::Site;
 use crate::state::data_checks as history;
@@ -61,6 +61,8 @@ pub struct Spec<'a> {
     pub fuse: bool,
     /// Told of every rule as it finishes: long checks are never silent.
     pub progress: Option<RuleDone<'a>>,
+    /// Evaluate every rule whole, whatever the database keeps (`data check --full`).
+    pub full: bool,
 }
 
 /// The result of one city (the JSON of `data check --json` is a list of these).
@@ -217,6 +219,7 @@ fn outcome(r: &Rule, agg: rules::Aggregate, ms: u64, written: rules::ListsDone) 
         ms,
         by_county: agg.by_county,
         fixed: None,
+        pass: None,
     };
     (result, agg.key_hashes, written)
 }
@@ -225,7 +228,142 @@ fn run_rules(site: &Site, spec: &Spec<'_>, out: &mut CityCheck) -> Result<(), Ch
     let rules = selected(spec.templates, site, spec.only)?;
     // `--rule` naming every rule is a full check
     out.partial = out.partial && rules.len() < selected(spec.templates, site, &[])?.len();
-    let tasks = tasks(&rules, site.profile.database.engine, spec.fuse)?;
+    let mut writer = db::connect(&site.profile, Account::App)?;
+    let all = match kept::open(&mut writer, site.profile.database.engine)? {
+        Some(kept) => run_by_change(site, spec, &rules, &kept, writer)?,
+        None => run_whole(site, spec, &rules)?,
+    };
+    // in the order of the checks files
+    for (_, (result, keys, written)) in all {
+        out.keys.insert(result.name.clone(), keys);
+        out.lists.extend(written.written);
+        for w in written.warnings {
+            if !out.list_warnings.contains(&w) {
+                out.list_warnings.push(w);
+            }
+        }
+        out.rules.push(result);
+    }
+    out.score = rules::score(&out.rules);
+    Ok(())
+}
+
+/// What runs on the database in a check by change: a statement evaluating rules (their
+/// findings replaced), or the findings of a rule nothing changed for, read as they are.
+enum Step {
+    Evaluate(kept::Work),
+    Read(usize),
+}
+
+/// Checks by change (see [`kept`]): each rule evaluated where the loads since its last
+/// evaluation changed something it reads, then its kept findings read through the counts, the
+/// samples and the lists as a whole check reads its rows.
+fn run_by_change(
+    site: &Site,
+    spec: &Spec<'_>,
+    rules: &[Rule],
+    kept: &kept::Kept,
+    writer: Conn,
+) -> Result<Vec<(usize, Outcome)>, CheckError> {
+    let definitions = rules
+        .iter()
+        .map(|r| kept.definition(r))
+        .collect::<Result<Vec<_>, _>>()?;
+    let passes: Vec<kept::Pass> = rules
+        .iter()
+        .zip(&definitions)
+        .map(|(r, d)| kept.pass(r, d, spec.full))
+        .collect();
+    let mut steps: Vec<Step> = kept
+        .plan(rules, &passes, spec.fuse)?
+        .into_iter()
+        .map(Step::Evaluate)
+        .collect();
+    steps.extend(
+        (0..rules.len())
+            .filter(|i| passes[*i] == kept::Pass::Kept)
+            .map(Step::Read),
+    );
+    let d = db::dialect(site.profile.database.engine);
+    let pool = Mutex::new(vec![writer]);
+    let take = || pool.lock().unwrap_or_else(|p| p.into_inner()).pop();
+    let lists_of = |r| spec.lists.map(|l| rules::Lists::new(&l.dir, l.encoding, r));
+    let results = crate::parallel::map(&steps, spec.rule_jobs, |step| {
+        let mut conn = match take() {
+            Some(c) => c,
+            None => db::connect(&site.profile, Account::App)?,
+        };
+        let start = Instant::now();
+        let which = match step {
+            Step::Evaluate(w) => w.rules.clone(),
+            Step::Read(i) => vec![*i],
+        };
+        let names = || {
+            which
+                .iter()
+                .map(|i| rules[*i].name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let failed = |e: db::DbError| CheckError::Run {
+            rule: names(),
+            source: rules::RunError::Query(e),
+        };
+        let done = (|| -> Result<Vec<(usize, Outcome)>, CheckError> {
+            if let Step::Evaluate(w) = step {
+                let named: Vec<(&str, &str)> = w
+                    .rules
+                    .iter()
+                    .map(|i| (rules[*i].name.as_str(), definitions[*i].as_str()))
+                    .collect();
+                kept.store(&mut conn, w, &named).map_err(failed)?;
+            }
+            let mut done = Vec::new();
+            for i in &which {
+                let r = &rules[*i];
+                let mut lists = lists_of(r);
+                let agg = rules::run(
+                    &mut conn,
+                    &kept::findings_of(d, r),
+                    lists.as_mut().map(|l| l as &mut dyn rules::ListSink),
+                )
+                .map_err(|source| CheckError::Run {
+                    rule: r.name.clone(),
+                    source,
+                })?;
+                let written = match lists {
+                    Some(l) => l.finish()?,
+                    None => rules::ListsDone::default(),
+                };
+                let mut o = outcome(r, agg, start.elapsed().as_millis() as u64, written);
+                o.0.pass = Some(passes[*i].as_str().to_string());
+                done.push((*i, o));
+            }
+            Ok(done)
+        })();
+        pool.lock().unwrap_or_else(|p| p.into_inner()).push(conn);
+        if let (Some(tell), Ok(finished)) = (spec.progress, &done) {
+            for (i, _) in finished {
+                tell(site.pinyin(), &rules[*i].name);
+            }
+        }
+        done
+    });
+    let mut all: Vec<(usize, Outcome)> = Vec::new();
+    for r in results {
+        all.extend(r?);
+    }
+    all.sort_by_key(|(i, _)| *i);
+    Ok(all)
+}
+
+/// A check of a database that keeps no findings: every rule's rows streamed from its scan.
+fn run_whole(
+    site: &Site,
+    spec: &Spec<'_>,
+    rules: &[Rule],
+) -> Result<Vec<(usize, Outcome)>, CheckError> {
+    let tasks = tasks(rules, site.profile.database.engine, spec.fuse)?;
     // connections shared by the workers; the first opened here, so that a database that cannot
     // be reached is one error, not one per rule
     let pool = Mutex::new(vec![open(site)?]);
@@ -305,20 +443,8 @@ fn run_rules(site: &Site, spec: &Spec<'_>, out: &mut CityCheck) -> Result<(), Ch
     for r in results {
         all.extend(r?);
     }
-    // in the order of the checks files
     all.sort_by_key(|(i, _)| *i);
-    for (_, (result, keys, written)) in all {
-        out.keys.insert(result.name.clone(), keys);
-        out.lists.extend(written.written);
-        for w in written.warnings {
-            if !out.list_warnings.contains(&w) {
-                out.list_warnings.push(w);
-            }
-        }
-        out.rules.push(result);
-    }
-    out.score = rules::score(&out.rules);
-    Ok(())
+    Ok(all)
 }
 
 /// Sets each rule's `fixed` (its keys of the last check that no longer break it) and keeps

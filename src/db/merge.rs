@@ -164,6 +164,17 @@ pub(super) fn deletes_missing(m: &Merge<'_>) -> bool {
     m.apply_missing && m.rejected == 0
 }
 
+/// Keeps the keys of the scope's rows marked missing in the table's `_gone` table with the
+/// load that deletes them (`$1` the county, `$2` the load): a check by change drops what it
+/// found of them. `table` as the engine names it, `gone` likewise.
+pub(super) fn keep_gone(table: &str, gone: &str, key: &[&str]) -> String {
+    let key = key.join(", ");
+    format!(
+        "INSERT INTO {gone} (county_code, {key}, import_id) SELECT county_code, {key}, $2 \
+         FROM {table} WHERE county_code = $1 AND missing_import IS NOT NULL"
+    )
+}
+
 /// Deletes the scope's rows marked missing (`$1` the county).
 pub(super) fn delete_missing(table: &str) -> String {
     format!("DELETE FROM {table} WHERE county_code = $1 AND missing_import IS NOT NULL")

@@ -424,7 +424,7 @@ impl Tx for PgTx<'_> {
     /// times cheaper per row).
     fn merge(&mut self, m: &Merge<'_>) -> Result<Merged, DbError> {
         use super::merge::{
-            delete_missing, deletes_missing, looks_for_missing, mark_missing, same_key,
+            delete_missing, deletes_missing, keep_gone, looks_for_missing, mark_missing, same_key,
             target_columns, to_write, update_set,
         };
         let key = m.key.join(", ");
@@ -504,6 +504,10 @@ impl Tx for PgTx<'_> {
         };
         let (new, changed) = (n(0), n(1) - n(0));
         let deleted = if deletes_missing(m) {
+            self.execute(
+                &keep_gone(&table, &format!("{SCHEMA}.{}_gone", m.table), m.key),
+                &[Param::Text(m.county), Param::Text(m.import_id)],
+            )?;
             self.execute(&delete_missing(&table), &[Param::Text(m.county)])?
         } else {
             0

@@ -339,7 +339,7 @@ impl Tx for LiteTx<'_> {
     /// The repeated lines deleted first, so that the insert meets each key once.
     fn merge(&mut self, m: &Merge<'_>) -> Result<Merged, DbError> {
         use super::merge::{
-            delete_missing, deletes_missing, looks_for_missing, mark_missing, same_key,
+            delete_missing, deletes_missing, keep_gone, looks_for_missing, mark_missing, same_key,
             target_columns, to_write, unchanged_row, update_set,
         };
         let key = m.key.join(", ");
@@ -408,6 +408,10 @@ impl Tx for LiteTx<'_> {
             &ids,
         )?;
         let deleted = if deletes_missing(m) {
+            self.execute(
+                &keep_gone(m.table, &format!("{}_gone", m.table), m.key),
+                &[Param::Text(m.county), Param::Text(m.import_id)],
+            )?;
             self.execute(&delete_missing(m.table), &[Param::Text(m.county)])?
         } else {
             0

@@ -54,6 +54,11 @@ pub struct CheckArgs {
     /// compare; the results are the same)
     #[arg(long, hide = true)]
     pub no_fuse: bool,
+    /// Evaluate every rule over every row, whatever the database keeps (by default each rule
+    /// is evaluated only where the loads since its last check changed something it reads;
+    /// rows edited by hand, outside jinbao, are seen only by --full)
+    #[arg(long)]
+    pub full: bool,
 }
 
 pub fn run(ctx: &Ctx, a: CheckArgs) -> Result<Exit> {
@@ -132,6 +137,7 @@ pub fn run(ctx: &Ctx, a: CheckArgs) -> Result<Exit> {
         lists: lists.as_ref(),
         fuse: !a.no_fuse,
         progress: Some(&tell),
+        full: a.full,
     };
     let mut results = crate::parallel::map(&sites, a.jobs, |site| check::city(site, &check_spec));
     bar.finish_and_clear();

@@ -92,6 +92,8 @@ pub struct ImportArgs {
     /// them; without this flag they are kept)
     #[arg(long)]
     pub apply_missing: bool,
+    #[command(flatten)]
+    pub confirm: crate::cli::ConfirmArgs,
     /// Write every row again, changed or not (what a re-import cost before row fingerprints;
     /// the peer of the data-cycle benchmarks)
     #[arg(long)]
@@ -232,6 +234,10 @@ fn run_import(ctx: &Ctx, a: ImportArgs) -> Result<Exit> {
     let site = ctx.site(&a.city)?;
     let counties: Vec<String> = site.profile.counties.keys().cloned().collect();
     let jobs = county_extracts(&a, site, &counties)?;
+    if a.apply_missing && !a.dry_run && !deletion_agreed(ctx, &a)? {
+        ctx.printer.note("nothing loaded");
+        return Ok(Exit::Failure);
+    }
     let mapping = a
         .mapping
         .as_deref()
@@ -293,6 +299,22 @@ fn run_import(ctx: &Ctx, a: ImportArgs) -> Result<Exit> {
         Some(e) => Err(e),
         None => Ok(Exit::Success),
     }
+}
+
+/// Whether the rows marked missing may be deleted: `--yes`, or a person at a terminal says so;
+/// with nobody to ask, the import stops before it loads anything.
+fn deletion_agreed(ctx: &Ctx, a: &ImportArgs) -> Result<bool> {
+    if ctx.yes || a.confirm.yes {
+        return Ok(true);
+    }
+    if ctx.printer.json || !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        return Err(crate::error::fail(
+            Exit::Blocked,
+            "--apply-missing would delete the rows the extracts no longer hold, and nobody was asked: nothing loaded",
+            "run again with --yes, or without --apply-missing (missing rows are then only marked and counted)",
+        ));
+    }
+    ctx.confirm("delete the county's rows its extracts no longer hold (after loading them)?")
 }
 
 /// The counties of the command line and their extracts: the one `--county` names, or each

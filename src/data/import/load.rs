@@ -29,7 +29,8 @@ pub(super) fn load(
     progress: &dyn Fn(u64),
 ) -> Result<Staged> {
     let cols = stage_columns(e);
-    if !conn.has_column(e.table, "row_fp")? {
+    // the newest migration the import needs: the keys of deleted rows kept for the checks
+    if !conn.has_table(&format!("{}_gone", e.table))? {
         return Err(ImportError::Outdated {
             city: spec.city.to_string(),
             table: e.table.to_string(),
@@ -67,11 +68,11 @@ pub(super) fn load(
         });
     }
     let d = tx.dialect();
+    let id = import_id(spec, e, &sha);
     if let Some(old) = &replaces {
-        forget(&mut *tx, e, old)?;
+        forget(&mut *tx, e, old, &id)?;
     }
     // the manifest first (its counts set once the rows are merged)
-    let id = import_id(spec, e, &sha);
     let (loaded, rejected) = counts(r, 0);
     let file_name = path
         .file_name()
@@ -200,9 +201,27 @@ fn earlier(tx: &mut dyn Tx, e: &Entity, spec: &Spec<'_>, sha: &str) -> Result<Op
 }
 
 /// Deletes what the load `old` of the same file (read another way) loaded, and clears the
-/// marks of the rows it found missing: the new reading finds them again.
-fn forget(tx: &mut dyn Tx, e: &Entity, old: &str) -> Result<()> {
+/// marks of the rows it found missing: the new reading finds them again. The checks by change
+/// are told: the rows deleted are kept as gone by the load `new`, and `old` is no load a check
+/// has seen (the new reading may have its id).
+fn forget(tx: &mut dyn Tx, e: &Entity, old: &str, new: &str) -> Result<()> {
     let d = tx.dialect();
+    let key = e.key.join(", ");
+    tx.execute(
+        &format!(
+            "INSERT INTO {} (county_code, {key}, import_id) SELECT county_code, {key}, $2 FROM {} WHERE import_id = $1",
+            d.table(&format!("{}_gone", e.table)),
+            d.table(e.table)
+        ),
+        &[Param::Text(old), Param::Text(new)],
+    )?;
+    tx.execute(
+        &format!(
+            "DELETE FROM {} WHERE import_id = $1",
+            d.table("check_generation")
+        ),
+        &[Param::Text(old)],
+    )?;
     for t in [e.table, "import_total", "import_batch"] {
         tx.execute(
             &format!("DELETE FROM {} WHERE import_id = $1", d.table(t)),

@@ -43,9 +43,9 @@ pub enum ImportError {
         rows: u64,
         read: u64,
     },
-    /// The city database predates the migration that gave its rows fingerprints.
+    /// The city database predates the newest migration the import writes to (V013).
     #[error(
-        "{city}'s database is not on this jinbao's schema: {table} has no row fingerprints (migration V012)"
+        "{city}'s database is not on this jinbao's schema: {table} has no table of deleted keys for the checks by change (migration V013)"
     )]
     Outdated { city: String, table: String },
     /// The summary.json beside the extract's folder says it is another county's.

@@ -166,6 +166,12 @@ impl Compiling<'_> {
 
 /// The keys of the rows that break the rule, as one text column `k`.
 pub fn compile(rule: &Rule, engine: Engine) -> Result<String, RuleError> {
+    compile_from(rule, engine, None)
+}
+
+/// [`compile`] reading the rule's own table from `from` (a name the statement is given, such
+/// as the rows a check by change looks at again) instead of the table.
+pub fn compile_from(rule: &Rule, engine: Engine, from: Option<&str>) -> Result<String, RuleError> {
     let d = db::dialect(engine);
     let col = rule.column.as_str();
     let value_col = if !col.is_empty() {
@@ -175,7 +181,7 @@ pub fn compile(rule: &Rule, engine: Engine) -> Result<String, RuleError> {
     } else {
         ""
     };
-    let t = d.table(&rule.table);
+    let t = from.map_or_else(|| d.table(&rule.table), str::to_string);
     let c = Compiling {
         rule,
         d,

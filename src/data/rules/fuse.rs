@@ -11,7 +11,7 @@ use crate::db::{self, Dialect};
 use crate::profile::Engine;
 
 /// Kinds whose verdict depends on one row of their table alone.
-const ROW_KINDS: &[&str] = &[
+pub(super) const ROW_KINDS: &[&str] = &[
     "not_null",
     "id_shape",
     "id_check_char",
@@ -53,6 +53,15 @@ pub struct Fused {
 /// Splits `rules` into fused scans (two or more row-level rules of a table) and the indices
 /// of the rules that run alone.
 pub fn plan(rules: &[Rule], engine: Engine) -> Result<(Vec<Fused>, Vec<usize>), RuleError> {
+    plan_from(rules, engine, None)
+}
+
+/// [`plan`] with every scan reading `from` instead of its table (see `compile_from`).
+pub fn plan_from(
+    rules: &[Rule],
+    engine: Engine,
+    from: Option<&str>,
+) -> Result<(Vec<Fused>, Vec<usize>), RuleError> {
     let mut by_table: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     let mut alone = Vec::new();
     for (i, r) in rules.iter().enumerate() {
@@ -87,6 +96,7 @@ pub fn plan(rules: &[Rule], engine: Engine) -> Result<(Vec<Fused>, Vec<usize>), 
                 table,
                 id_col.as_deref(),
                 engine,
+                from,
             )?);
         }
     }
@@ -100,9 +110,10 @@ fn compile_fused(
     table: &str,
     id_col: Option<&str>,
     engine: Engine,
+    from: Option<&str>,
 ) -> Result<Fused, RuleError> {
     let d = db::dialect(engine);
-    let t = d.table(table);
+    let t = from.map_or_else(|| d.table(table), str::to_string);
     let fence = d.fence();
     let needs_ids = chunk
         .iter()

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 mod compile;
 mod fuse;
 mod hint;
+pub mod kept;
 mod run;
 
 pub use compile::compile;
@@ -193,6 +194,11 @@ pub struct RuleResult {
     /// Rows that broke the rule at the last check and no longer do (None: no earlier check).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fixed: Option<u64>,
+    /// How this check evaluated the rule: `whole`, `changes` (only where loads since its last
+    /// evaluation changed something it reads) or `kept` (nothing did); None for a database
+    /// that keeps no findings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pass: Option<String>,
 }
 
 /// The score of a city: the weighted share of rules passed (errors weigh 3, warnings 1).

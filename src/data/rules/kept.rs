@@ -1,0 +1,493 @@
+//! Checks by change. What each rule found is kept in the city database (`check_finding`, V013)
+//! with the generation of loads it has seen (`check_rule_state`; each load belongs to the
+//! generation of the first check after it, `check_generation`). The next check evaluates a rule
+//! only where the loads since changed something it reads:
+//! - a rule of rows (each finding one row): the rows those loads wrote, and for a rule that
+//!   looks a value up in another table (orphans, contributions after retirement …) also the
+//!   rows whose value those loads wrote or deleted there;
+//! - a rule of groups (duplicates, paid twice, gaps …) whose group is part of the rows' key:
+//!   the groups those loads wrote into or deleted from;
+//! - any other rule (a row count, the reconciliation, groups by other columns): whole.
+//!
+//! The findings of what is looked at again are replaced in one transaction per statement. A
+//! rule never kept, a rule whose definition changed (its SQL, the schema, the day for a rule
+//! that reads today's date) and `data check --full` are evaluated whole. Rows changed by hand
+//! (SQL outside jinbao) are no load: only `--full` sees them.
+
+use std::collections::BTreeMap;
+
+use sha2::Digest;
+
+use super::compile::{compile_from, sql_str};
+use super::fuse::{ROW_KINDS, plan_from};
+use super::{Rule, RuleError, key_columns};
+use crate::db::{Cell, Conn, DbError, Dialect, Param};
+use crate::profile::Engine;
+
+/// The name a statement of a check by change gives the rows it looks at again.
+const SCOPE: &str = "jb_scope";
+
+/// What a rule's findings depend on, and so what a check by change evaluates again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// Each finding is one row of the rule's table: it depends on the row and, through each
+    /// lookup, on the rows of another table holding the row's value in a key column.
+    Rows(Vec<Lookup>),
+    /// Each finding is a group of the table's rows by these columns of its key.
+    Groups(Vec<&'static str>),
+    /// Evaluated whole every time.
+    Whole,
+}
+
+/// A rule of rows looks the row's `own` value up in `table`'s key column `column`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lookup {
+    pub table: String,
+    pub column: String,
+    pub own: String,
+}
+
+/// What `rule`'s findings depend on.
+pub fn scope(rule: &Rule) -> Scope {
+    let key = key_columns(&rule.table);
+    if key.is_empty() {
+        return Scope::Whole;
+    }
+    let lookup = |table: &str, column: &str, own: &str| {
+        if key_columns(table).contains(&column) && !own.is_empty() {
+            Scope::Rows(vec![Lookup {
+                table: table.to_string(),
+                column: column.to_string(),
+                own: own.to_string(),
+            }])
+        } else {
+            Scope::Whole
+        }
+    };
+    // a group of the key's columns: a row's group never changes, and a deleted row keeps it
+    let groups = |cols: &[&str]| {
+        let of_key: Option<Vec<&'static str>> = cols
+            .iter()
+            .map(|c| key.iter().find(|k| *k == c).copied())
+            .collect();
+        match of_key {
+            Some(g) if !g.is_empty() => Scope::Groups(g),
+            _ => Scope::Whole,
+        }
+    };
+    match rule.kind.as_str() {
+        k if ROW_KINDS.contains(&k) || k == "base_limits" => Scope::Rows(Vec::new()),
+        "orphan" => {
+            let rc = if rule.ref_column.is_empty() {
+                &rule.column
+            } else {
+                &rule.ref_column
+            };
+            lookup(&rule.ref_table, rc, &rule.column)
+        }
+        "after_retirement" | "after_death" => lookup("person", "id_number", "id_number"),
+        "unemployed_while_employed" => {
+            lookup("unemployment_registration", "id_number", "id_number")
+        }
+        "unique" => {
+            let cols: Vec<&str> = if rule.columns.is_empty() {
+                vec![rule.column.as_str()]
+            } else {
+                rule.columns.iter().map(String::as_str).collect()
+            };
+            groups(&cols)
+        }
+        "paid_twice" => groups(&["id_number", "insurance_type", "period"]),
+        "contribution_gap" => groups(&["id_number", "insurance_type"]),
+        "id_names_differ" => groups(&["id_number"]),
+        _ => Scope::Whole,
+    }
+}
+
+/// How a check evaluates a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Pass {
+    /// Every row: its findings replaced.
+    Whole,
+    /// Where the loads of the generations after this one changed something it reads.
+    Since(i64),
+    /// Nothing changed since the rule's last evaluation: its findings stand.
+    Kept,
+}
+
+impl Pass {
+    /// As `data check --json` says it: `whole`, `changes` or `kept`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Pass::Whole => "whole",
+            Pass::Since(_) => "changes",
+            Pass::Kept => "kept",
+        }
+    }
+}
+
+/// A city database's kept findings: the generation of loads this check covers, and each
+/// rule's definition and generation as last evaluated.
+pub struct Kept {
+    pub generation: i64,
+    states: BTreeMap<String, (String, i64)>,
+    /// What every definition is hashed with besides its SQL: the schema's version.
+    schema: String,
+    engine: Engine,
+}
+
+/// The kept findings of the database `conn` is connected to (by an account that may write
+/// them); the loads no check has seen become the next generation. None for a database not
+/// migrated that far (V013): its checks are evaluated whole and keep nothing.
+pub fn open(conn: &mut Conn, engine: Engine) -> Result<Option<Kept>, DbError> {
+    if !conn.has_table("check_finding")? {
+        return Ok(None);
+    }
+    let d = conn.dialect();
+    let (generations, batches, states) = (
+        d.table("check_generation"),
+        d.table("import_batch"),
+        d.table("check_rule_state"),
+    );
+    let history = crate::schema::HISTORY_TABLE;
+    let schema = conn
+        .rows(&format!(
+            "SELECT CAST(coalesce(max(version), 0) AS TEXT) FROM {}",
+            d.table(history)
+        ))?
+        .first()
+        .and_then(|r| r.first())
+        .and_then(Cell::text)
+        .unwrap_or_default();
+    let newest = |conn: &mut Conn| {
+        conn.count(&format!(
+            "SELECT coalesce(max(generation), 0) FROM {generations}"
+        ))
+    };
+    let was = newest(conn)?;
+    // loads committed meanwhile go to the next check; two checks at once agree on each load
+    let mut tx = conn.staging(false)?;
+    tx.execute(
+        &format!(
+            "INSERT INTO {generations} (import_id, generation) SELECT b.import_id, {} FROM {batches} b \
+             WHERE NOT EXISTS (SELECT 1 FROM {generations} g WHERE g.import_id = b.import_id) \
+             ON CONFLICT (import_id) DO NOTHING",
+            was + 1
+        ),
+        &[],
+    )?;
+    tx.commit()?;
+    let generation = newest(conn)?;
+    let mut kept = BTreeMap::new();
+    conn.each_row(
+        &format!("SELECT rule, definition, generation FROM {states}"),
+        &mut |r| {
+            if let (Some(rule), Some(def), Some(g)) = (
+                r.first().and_then(Cell::text),
+                r.get(1).and_then(Cell::text),
+                r.get(2).and_then(Cell::int),
+            ) {
+                kept.insert(rule, (def, g));
+            }
+            Ok(())
+        },
+    )?;
+    Ok(Some(Kept {
+        generation,
+        states: kept,
+        schema,
+        engine,
+    }))
+}
+
+impl Kept {
+    /// A rule's definition: what its findings were computed from (its SQL, the schema, and
+    /// the day when it reads today's date). A finding kept under another is recomputed.
+    pub fn definition(&self, rule: &Rule) -> Result<String, RuleError> {
+        let d = crate::db::dialect(self.engine);
+        let sql = compile_from(rule, self.engine, None)?;
+        let mut h = sha2::Sha256::new();
+        h.update(sql.as_bytes());
+        h.update(b"\x1f");
+        h.update(self.schema.as_bytes());
+        if sql.contains(d.today()) || sql.contains(d.today_yyyymmdd()) {
+            h.update(crate::clock::now().date_naive().to_string().as_bytes());
+        }
+        Ok(h.finalize()
+            .iter()
+            .take(16)
+            .map(|b| format!("{b:02x}"))
+            .collect())
+    }
+
+    /// How this check evaluates `rule` of definition `definition`.
+    pub fn pass(&self, rule: &Rule, definition: &str, full: bool) -> Pass {
+        match self.states.get(&rule.name) {
+            _ if full => Pass::Whole,
+            Some((def, g)) if def == definition => {
+                if *g >= self.generation {
+                    Pass::Kept
+                } else if scope(rule) == Scope::Whole {
+                    Pass::Whole
+                } else {
+                    Pass::Since(*g)
+                }
+            }
+            _ => Pass::Whole,
+        }
+    }
+
+    /// The statements evaluating `rules` by their `passes` (those kept are not evaluated):
+    /// the row-level rules of a table that share a pass fused into one scan, as in a whole
+    /// check, the others each alone.
+    pub fn plan(
+        &self,
+        rules: &[Rule],
+        passes: &[Pass],
+        fuse: bool,
+    ) -> Result<Vec<Work>, RuleError> {
+        let mut together: BTreeMap<(String, Pass), Vec<usize>> = BTreeMap::new();
+        for (i, (r, pass)) in rules.iter().zip(passes).enumerate() {
+            if *pass == Pass::Kept {
+                continue;
+            }
+            let table = if ROW_KINDS.contains(&r.kind.as_str()) && !r.table.is_empty() {
+                r.table.clone()
+            } else {
+                // a name no table has: alone
+                format!("\u{1f}{i}")
+            };
+            together.entry((table, *pass)).or_default().push(i);
+        }
+        let mut out = Vec::new();
+        for ((_, pass), idx) in together {
+            out.extend(self.work(rules, &idx, pass, fuse)?);
+        }
+        Ok(out)
+    }
+
+    /// What a statement evaluating `rules` (indices into `all`, every one of `pass`) runs: the
+    /// findings it forgets (per rule, `$1` its name) and the statement inserting the new ones.
+    fn work(
+        &self,
+        all: &[Rule],
+        rules: &[usize],
+        pass: Pass,
+        fuse: bool,
+    ) -> Result<Vec<Work>, RuleError> {
+        let d = crate::db::dialect(self.engine);
+        let findings = d.table("check_finding");
+        let scoped = match pass {
+            Pass::Since(g) => Some(g),
+            _ => None,
+        };
+        let from = scoped.map(|_| SCOPE);
+        let forget = |rule: &Rule| -> String {
+            match scoped {
+                None => format!("DELETE FROM {findings} WHERE rule = $1"),
+                Some(g) => format!(
+                    "DELETE FROM {findings} WHERE rule = $1 AND k IN ({})",
+                    touched(d, rule, g)
+                ),
+            }
+        };
+        let with = |rule: &Rule| match scoped {
+            None => String::new(),
+            Some(g) => format!("WITH {SCOPE} AS ({}) ", looked_at(d, rule, g)),
+        };
+        let mut out = Vec::new();
+        let subset: Vec<Rule> = rules.iter().map(|i| all[*i].clone()).collect();
+        let (fused, alone) = if fuse {
+            plan_from(&subset, self.engine, from)?
+        } else {
+            (Vec::new(), (0..subset.len()).collect())
+        };
+        for f in fused {
+            let first = &subset[f.rules[0]];
+            let names: Vec<String> = f
+                .rules
+                .iter()
+                .enumerate()
+                .map(|(bit, i)| {
+                    format!(
+                        "SELECT {bit} AS bit, CAST({} AS BIGINT) AS mask, {} AS rule",
+                        1i64 << bit,
+                        sql_str(&subset[*i].name)
+                    )
+                })
+                .collect();
+            let value: String = f
+                .values
+                .iter()
+                .enumerate()
+                .map(|(bit, v)| match v {
+                    Some(i) => format!(" WHEN {bit} THEN f.v{i}"),
+                    None => String::new(),
+                })
+                .collect();
+            let value = if value.is_empty() {
+                "NULL".to_string()
+            } else {
+                format!("CASE n.bit{value} ELSE NULL END")
+            };
+            out.push(Work {
+                rules: f.rules.iter().map(|i| rules[*i]).collect(),
+                forget: forget(first),
+                insert: format!(
+                    "INSERT INTO {findings} (rule, c, k, v) SELECT n.rule, f.c, f.k, {value} \
+                     FROM ({}{}) f JOIN ({}) n ON (f.m & n.mask) <> 0",
+                    with(first),
+                    f.sql,
+                    names.join(" UNION ALL ")
+                ),
+            });
+        }
+        for i in alone {
+            let rule = &subset[i];
+            out.push(Work {
+                rules: vec![rules[i]],
+                forget: forget(rule),
+                insert: format!(
+                    "INSERT INTO {findings} (rule, c, k, v) SELECT {}, r.c, r.k, r.v FROM ({}{}) r",
+                    sql_str(&rule.name),
+                    with(rule),
+                    compile_from(rule, self.engine, from)?
+                ),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Runs `work` in one transaction: each of its rules' findings forgotten, the new ones
+    /// inserted, the rules marked evaluated at this generation with their definitions. Each
+    /// rule's state row is taken first (in name order): two checks at once take turns.
+    pub fn store(
+        &self,
+        conn: &mut Conn,
+        work: &Work,
+        names: &[(&str, &str)],
+    ) -> Result<(), DbError> {
+        let states = conn.dialect().table("check_rule_state");
+        let mut sorted = names.to_vec();
+        sorted.sort();
+        let mut tx = conn.staging(false)?;
+        for (name, definition) in &sorted {
+            tx.execute(
+                &format!(
+                    "INSERT INTO {states} (rule, definition, generation) VALUES ($1, $2, $3) \
+                     ON CONFLICT (rule) DO UPDATE SET definition = excluded.definition, generation = excluded.generation"
+                ),
+                &[
+                    Param::Text(name),
+                    Param::Text(definition),
+                    Param::Int(self.generation),
+                ],
+            )?;
+            tx.execute(&work.forget, &[Param::Text(name)])?;
+        }
+        tx.execute(&work.insert, &[])?;
+        tx.commit()
+    }
+}
+
+/// One statement of a check by change and the rules it evaluates.
+#[derive(Debug, Clone)]
+pub struct Work {
+    pub rules: Vec<usize>,
+    /// Deletes the findings it replaces of the rule named `$1`.
+    pub forget: String,
+    /// Inserts the new findings of every rule.
+    pub insert: String,
+}
+
+/// The kept findings of `rule`, as [`super::run`] reads a rule's statement: `c`, `k`, `v`.
+pub fn findings_of(d: &dyn Dialect, rule: &Rule) -> String {
+    format!(
+        "SELECT c, k, v FROM {} WHERE rule = {} ORDER BY k, c, v",
+        d.table("check_finding"),
+        sql_str(&rule.name)
+    )
+}
+
+/// The loads of the generations after `g`.
+fn loads_after(d: &dyn Dialect, g: i64) -> String {
+    format!(
+        "SELECT import_id FROM {} WHERE generation > {g}",
+        d.table("check_generation")
+    )
+}
+
+/// `cols` of `table`'s rows those loads wrote, and of its rows they deleted.
+fn written_or_gone(d: &dyn Dialect, table: &str, cols: &str, g: i64, all: bool) -> String {
+    let loads = loads_after(d, g);
+    format!(
+        "SELECT {cols} FROM {} WHERE import_id IN ({loads}) UNION{} SELECT {cols} FROM {} WHERE import_id IN ({loads})",
+        d.table(table),
+        if all { " ALL" } else { "" },
+        d.table(&format!("{table}_gone"))
+    )
+}
+
+/// A row's finding key, as the rules write it (`k`): its county and its key.
+fn row_key(table: &str) -> String {
+    let mut cols = vec!["county_code"];
+    cols.extend(key_columns(table));
+    format!("concat_ws(':', {})", cols.join(", "))
+}
+
+/// The rows of `rule`'s table a check by change from generation `g` evaluates it on.
+fn looked_at(d: &dyn Dialect, rule: &Rule, g: i64) -> String {
+    let t = d.table(&rule.table);
+    let loads = loads_after(d, g);
+    match scope(rule) {
+        Scope::Rows(lookups) if lookups.is_empty() => {
+            format!("SELECT * FROM {t} WHERE import_id IN ({loads})")
+        }
+        Scope::Rows(lookups) => {
+            let by_value: Vec<String> = lookups
+                .iter()
+                .map(|l| {
+                    format!(
+                        "{} IN ({})",
+                        l.own,
+                        written_or_gone(d, &l.table, &l.column, g, true)
+                    )
+                })
+                .collect();
+            format!(
+                "SELECT * FROM {t} WHERE import_id IN ({loads}) UNION ALL \
+                 SELECT * FROM {t} WHERE import_id NOT IN ({loads}) AND ({})",
+                by_value.join(" OR ")
+            )
+        }
+        Scope::Groups(cols) => {
+            let cols = cols.join(", ");
+            format!(
+                "SELECT * FROM {t} WHERE ({cols}) IN ({})",
+                written_or_gone(d, &rule.table, &cols, g, false)
+            )
+        }
+        Scope::Whole => format!("SELECT * FROM {t}"),
+    }
+}
+
+/// The finding keys of `rule` a check by change from generation `g` replaces.
+fn touched(d: &dyn Dialect, rule: &Rule, g: i64) -> String {
+    match scope(rule) {
+        Scope::Rows(_) => format!(
+            "SELECT {k} FROM ({}) s UNION ALL SELECT {k} FROM {} WHERE import_id IN ({})",
+            looked_at(d, rule, g),
+            d.table(&format!("{}_gone", rule.table)),
+            loads_after(d, g),
+            k = row_key(&rule.table)
+        ),
+        Scope::Groups(cols) => {
+            let cols = cols.join(", ");
+            format!(
+                "SELECT concat_ws(':', {cols}) FROM ({}) s",
+                written_or_gone(d, &rule.table, &cols, g, false)
+            )
+        }
+        Scope::Whole => format!("SELECT k FROM {}", d.table("check_finding")),
+    }
+}
