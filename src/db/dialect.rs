@@ -21,6 +21,9 @@ pub enum SqlType {
 pub trait Dialect: Sync {
     /// A jinbao table's name in SQL: in the `jinbao` schema on PostgreSQL, plain in SQLite.
     fn table(&self, name: &str) -> String;
+    /// What a transaction sets before statements known to touch a few rows (no JIT compiling
+    /// on PostgreSQL); empty where there is nothing to set.
+    fn few_rows(&self) -> &'static str;
     /// A staged (text) expression as the target's type.
     fn typed(&self, expr: &str, ty: SqlType) -> String;
     /// A column as the text both sides of a comparison hash (money with two decimals, codes

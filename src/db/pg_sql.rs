@@ -11,6 +11,10 @@ impl Dialect for Postgres {
         format!("{SCHEMA}.{name}")
     }
 
+    fn few_rows(&self) -> &'static str {
+        "SET LOCAL jit = off"
+    }
+
     fn typed(&self, expr: &str, ty: SqlType) -> String {
         match ty {
             SqlType::Text => expr.to_string(),

@@ -471,6 +471,10 @@ impl Dialect for Sqlite {
         name.to_string()
     }
 
+    fn few_rows(&self) -> &'static str {
+        ""
+    }
+
     fn typed(&self, expr: &str, ty: SqlType) -> String {
         match ty {
             SqlType::Money => format!("CAST({expr} AS REAL)"),

@@ -131,6 +131,8 @@ impl Pass {
 pub struct Kept {
     pub generation: i64,
     states: BTreeMap<String, (String, i64)>,
+    /// Every load a check has seen, with its generation.
+    loads: Vec<(i64, String)>,
     /// What every definition is hashed with besides its SQL: the schema's version.
     schema: String,
     engine: Engine,
@@ -178,6 +180,18 @@ pub fn open(conn: &mut Conn, engine: Engine) -> Result<Option<Kept>, DbError> {
     )?;
     tx.commit()?;
     let generation = newest(conn)?;
+    let mut loads = Vec::new();
+    conn.each_row(
+        &format!("SELECT generation, import_id FROM {generations}"),
+        &mut |r| {
+            if let (Some(g), Some(id)) =
+                (r.first().and_then(Cell::int), r.get(1).and_then(Cell::text))
+            {
+                loads.push((g, id));
+            }
+            Ok(())
+        },
+    )?;
     let mut kept = BTreeMap::new();
     conn.each_row(
         &format!("SELECT rule, definition, generation FROM {states}"),
@@ -195,6 +209,7 @@ pub fn open(conn: &mut Conn, engine: Engine) -> Result<Option<Kept>, DbError> {
     Ok(Some(Kept {
         generation,
         states: kept,
+        loads,
         schema,
         engine,
     }))
@@ -267,7 +282,7 @@ impl Kept {
     }
 
     /// What a statement evaluating `rules` (indices into `all`, every one of `pass`) runs: the
-    /// findings it forgets (per rule, `$1` its name) and the statement inserting the new ones.
+    /// findings it forgets and the statement inserting the new ones.
     fn work(
         &self,
         all: &[Rule],
@@ -277,23 +292,27 @@ impl Kept {
     ) -> Result<Vec<Work>, RuleError> {
         let d = crate::db::dialect(self.engine);
         let findings = d.table("check_finding");
+        // the loads as a list of literals: the planner then knows how many rows each holds
         let scoped = match pass {
-            Pass::Since(g) => Some(g),
+            Pass::Since(g) => Some(self.loads_after(g)),
             _ => None,
         };
-        let from = scoped.map(|_| SCOPE);
-        let forget = |rule: &Rule| -> String {
-            match scoped {
-                None => format!("DELETE FROM {findings} WHERE rule = $1"),
-                Some(g) => format!(
-                    "DELETE FROM {findings} WHERE rule = $1 AND k IN ({})",
-                    touched(d, rule, g)
-                ),
+        let from = scoped.as_ref().map(|_| SCOPE);
+        // the rules of a statement share what they look at: their findings forgotten at once
+        let forget = |names: &[&str], rule: &Rule| -> String {
+            let names: Vec<String> = names.iter().map(|n| sql_str(n)).collect();
+            let of = format!(
+                "DELETE FROM {findings} WHERE rule IN ({})",
+                names.join(", ")
+            );
+            match &scoped {
+                None => of,
+                Some(loads) => format!("{of} AND k IN ({})", touched(d, rule, loads)),
             }
         };
-        let with = |rule: &Rule| match scoped {
+        let with = |rule: &Rule| match &scoped {
             None => String::new(),
-            Some(g) => format!("WITH {SCOPE} AS ({}) ", looked_at(d, rule, g)),
+            Some(loads) => format!("WITH {SCOPE} AS ({}) ", looked_at(d, rule, loads)),
         };
         let mut out = Vec::new();
         let subset: Vec<Rule> = rules.iter().map(|i| all[*i].clone()).collect();
@@ -330,9 +349,11 @@ impl Kept {
             } else {
                 format!("CASE n.bit{value} ELSE NULL END")
             };
+            let fused_names: Vec<&str> = f.rules.iter().map(|i| subset[*i].name.as_str()).collect();
             out.push(Work {
                 rules: f.rules.iter().map(|i| rules[*i]).collect(),
-                forget: forget(first),
+                forget: forget(&fused_names, first),
+                small: scoped.is_some(),
                 insert: format!(
                     "INSERT INTO {findings} (rule, c, k, v) SELECT n.rule, f.c, f.k, {value} \
                      FROM ({}{}) f JOIN ({}) n ON (f.m & n.mask) <> 0",
@@ -346,7 +367,8 @@ impl Kept {
             let rule = &subset[i];
             out.push(Work {
                 rules: vec![rules[i]],
-                forget: forget(rule),
+                forget: forget(&[rule.name.as_str()], rule),
+                small: scoped.is_some(),
                 insert: format!(
                     "INSERT INTO {findings} (rule, c, k, v) SELECT {}, r.c, r.k, r.v FROM ({}{}) r",
                     sql_str(&rule.name),
@@ -371,6 +393,10 @@ impl Kept {
         let mut sorted = names.to_vec();
         sorted.sort();
         let mut tx = conn.staging(false)?;
+        if work.small {
+            // a few rows: compiling the statement (PostgreSQL's JIT) would cost more than it
+            tx.batch(tx.dialect().few_rows())?;
+        }
         for (name, definition) in &sorted {
             tx.execute(
                 &format!(
@@ -383,8 +409,8 @@ impl Kept {
                     Param::Int(self.generation),
                 ],
             )?;
-            tx.execute(&work.forget, &[Param::Text(name)])?;
         }
+        tx.execute(&work.forget, &[])?;
         tx.execute(&work.insert, &[])?;
         tx.commit()
     }
@@ -394,10 +420,12 @@ impl Kept {
 #[derive(Debug, Clone)]
 pub struct Work {
     pub rules: Vec<usize>,
-    /// Deletes the findings it replaces of the rule named `$1`.
+    /// Deletes the findings it replaces.
     pub forget: String,
     /// Inserts the new findings of every rule.
     pub insert: String,
+    /// Evaluated by change: on a few rows.
+    pub small: bool,
 }
 
 /// The kept findings of `rule`, as [`super::run`] reads a rule's statement: `c`, `k`, `v`.
@@ -409,17 +437,25 @@ pub fn findings_of(d: &dyn Dialect, rule: &Rule) -> String {
     )
 }
 
-/// The loads of the generations after `g`.
-fn loads_after(d: &dyn Dialect, g: i64) -> String {
-    format!(
-        "SELECT import_id FROM {} WHERE generation > {g}",
-        d.table("check_generation")
-    )
+impl Kept {
+    /// The loads of the generations after `g`, as SQL literals (`NULL` for none).
+    fn loads_after(&self, g: i64) -> String {
+        let ids: Vec<String> = self
+            .loads
+            .iter()
+            .filter(|(at, _)| *at > g)
+            .map(|(_, id)| sql_str(id))
+            .collect();
+        if ids.is_empty() {
+            "NULL".to_string()
+        } else {
+            ids.join(", ")
+        }
+    }
 }
 
-/// `cols` of `table`'s rows those loads wrote, and of its rows they deleted.
-fn written_or_gone(d: &dyn Dialect, table: &str, cols: &str, g: i64, all: bool) -> String {
-    let loads = loads_after(d, g);
+/// `cols` of `table`'s rows the `loads` wrote, and of its rows they deleted.
+fn written_or_gone(d: &dyn Dialect, table: &str, cols: &str, loads: &str, all: bool) -> String {
     format!(
         "SELECT {cols} FROM {} WHERE import_id IN ({loads}) UNION{} SELECT {cols} FROM {} WHERE import_id IN ({loads})",
         d.table(table),
@@ -435,10 +471,9 @@ fn row_key(table: &str) -> String {
     format!("concat_ws(':', {})", cols.join(", "))
 }
 
-/// The rows of `rule`'s table a check by change from generation `g` evaluates it on.
-fn looked_at(d: &dyn Dialect, rule: &Rule, g: i64) -> String {
+/// The rows of `rule`'s table a check by change evaluates it on, after `loads`.
+fn looked_at(d: &dyn Dialect, rule: &Rule, loads: &str) -> String {
     let t = d.table(&rule.table);
-    let loads = loads_after(d, g);
     match scope(rule) {
         Scope::Rows(lookups) if lookups.is_empty() => {
             format!("SELECT * FROM {t} WHERE import_id IN ({loads})")
@@ -450,7 +485,7 @@ fn looked_at(d: &dyn Dialect, rule: &Rule, g: i64) -> String {
                     format!(
                         "{} IN ({})",
                         l.own,
-                        written_or_gone(d, &l.table, &l.column, g, true)
+                        written_or_gone(d, &l.table, &l.column, loads, true)
                     )
                 })
                 .collect();
@@ -464,28 +499,27 @@ fn looked_at(d: &dyn Dialect, rule: &Rule, g: i64) -> String {
             let cols = cols.join(", ");
             format!(
                 "SELECT * FROM {t} WHERE ({cols}) IN ({})",
-                written_or_gone(d, &rule.table, &cols, g, false)
+                written_or_gone(d, &rule.table, &cols, loads, false)
             )
         }
         Scope::Whole => format!("SELECT * FROM {t}"),
     }
 }
 
-/// The finding keys of `rule` a check by change from generation `g` replaces.
-fn touched(d: &dyn Dialect, rule: &Rule, g: i64) -> String {
+/// The finding keys of `rule` a check by change after `loads` replaces.
+fn touched(d: &dyn Dialect, rule: &Rule, loads: &str) -> String {
     match scope(rule) {
         Scope::Rows(_) => format!(
-            "SELECT {k} FROM ({}) s UNION ALL SELECT {k} FROM {} WHERE import_id IN ({})",
-            looked_at(d, rule, g),
+            "SELECT {k} FROM ({}) s UNION ALL SELECT {k} FROM {} WHERE import_id IN ({loads})",
+            looked_at(d, rule, loads),
             d.table(&format!("{}_gone", rule.table)),
-            loads_after(d, g),
             k = row_key(&rule.table)
         ),
         Scope::Groups(cols) => {
             let cols = cols.join(", ");
             format!(
                 "SELECT concat_ws(':', {cols}) FROM ({}) s",
-                written_or_gone(d, &rule.table, &cols, g, false)
+                written_or_gone(d, &rule.table, &cols, loads, false)
             )
         }
         Scope::Whole => format!("SELECT k FROM {}", d.table("check_finding")),
