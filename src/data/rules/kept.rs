@@ -27,6 +27,10 @@ use crate::profile::Engine;
 /// The name a statement of a check by change gives the rows it looks at again.
 const SCOPE: &str = "jb_scope";
 
+/// The temporary table a statement's new findings go to first: what it looks at may be
+/// worked out from the findings it replaces (`Scope::Sets`).
+const FOUND: &str = "jb_found";
+
 /// What a rule's findings depend on, and so what a check by change evaluates again.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scope {
@@ -35,6 +39,11 @@ pub enum Scope {
     Rows(Vec<Lookup>),
     /// Each finding is a group of the table's rows by these columns of its key.
     Groups(Vec<&'static str>),
+    /// Each finding is a group of the table's rows by other columns (`key`: the finding's
+    /// key, as the rule writes it) that needs two rows to be found: a group without a finding
+    /// cannot gain one by losing rows, so what is looked at again is the groups the loads
+    /// wrote into and the groups found before (a changed row's old group is not known).
+    Sets { key: &'static str },
     /// Evaluated whole every time.
     Whole,
 }
@@ -100,6 +109,9 @@ pub fn scope(rule: &Rule) -> Scope {
         "paid_twice" => groups(&["id_number", "insurance_type", "period"]),
         "contribution_gap" => groups(&["id_number", "insurance_type"]),
         "id_names_differ" => groups(&["id_number"]),
+        "candidate_duplicate" => Scope::Sets {
+            key: "concat_ws(':', name, CAST(birth_date AS TEXT), sex)",
+        },
         _ => Scope::Whole,
     }
 }
@@ -305,9 +317,9 @@ impl Kept {
                 "DELETE FROM {findings} WHERE rule IN ({})",
                 names.join(", ")
             );
-            match &scoped {
-                None => of,
-                Some(loads) => format!("{of} AND k IN ({})", touched(d, rule, loads)),
+            match (&scoped, scope(rule)) {
+                (None, _) | (_, Scope::Sets { .. }) => of,
+                (Some(loads), _) => format!("{of} AND k IN ({})", touched(d, rule, loads)),
             }
         };
         let with = |rule: &Rule| match &scoped {
@@ -355,7 +367,7 @@ impl Kept {
                 forget: forget(&fused_names, first),
                 small: scoped.is_some(),
                 insert: format!(
-                    "INSERT INTO {findings} (rule, c, k, v) SELECT n.rule, f.c, f.k, {value} \
+                    "INSERT INTO {FOUND} (rule, c, k, v) SELECT n.rule, f.c, f.k, {value} \
                      FROM ({}{}) f JOIN ({}) n ON (f.m & n.mask) <> 0",
                     with(first),
                     f.sql,
@@ -370,7 +382,7 @@ impl Kept {
                 forget: forget(&[rule.name.as_str()], rule),
                 small: scoped.is_some(),
                 insert: format!(
-                    "INSERT INTO {findings} (rule, c, k, v) SELECT {}, r.c, r.k, r.v FROM ({}{}) r",
+                    "INSERT INTO {FOUND} (rule, c, k, v) SELECT {}, r.c, r.k, r.v FROM ({}{}) r",
                     sql_str(&rule.name),
                     with(rule),
                     compile_from(rule, self.engine, from)?
@@ -389,10 +401,14 @@ impl Kept {
         work: &Work,
         names: &[(&str, &str)],
     ) -> Result<(), DbError> {
-        let states = conn.dialect().table("check_rule_state");
+        let d = conn.dialect();
+        let (states, findings) = (d.table("check_rule_state"), d.table("check_finding"));
         let mut sorted = names.to_vec();
         sorted.sort();
         let mut tx = conn.staging(false)?;
+        tx.batch(&format!(
+            "CREATE TEMP TABLE IF NOT EXISTS {FOUND} (rule TEXT, c TEXT, k TEXT, v TEXT); DELETE FROM {FOUND}"
+        ))?;
         if work.small {
             // a few rows: compiling the statement (PostgreSQL's JIT) would cost more than it
             tx.batch(tx.dialect().few_rows())?;
@@ -410,8 +426,12 @@ impl Kept {
                 ],
             )?;
         }
-        tx.execute(&work.forget, &[])?;
         tx.execute(&work.insert, &[])?;
+        tx.execute(&work.forget, &[])?;
+        tx.execute(
+            &format!("INSERT INTO {findings} (rule, c, k, v) SELECT rule, c, k, v FROM {FOUND}"),
+            &[],
+        )?;
         tx.commit()
     }
 }
@@ -422,7 +442,7 @@ pub struct Work {
     pub rules: Vec<usize>,
     /// Deletes the findings it replaces.
     pub forget: String,
-    /// Inserts the new findings of every rule.
+    /// Inserts the new findings of every rule (into `jb_found`, then kept).
     pub insert: String,
     /// Evaluated by change: on a few rows.
     pub small: bool,
@@ -502,6 +522,15 @@ fn looked_at(d: &dyn Dialect, rule: &Rule, loads: &str) -> String {
                 written_or_gone(d, &rule.table, &cols, loads, false)
             )
         }
+        // by the finding's key, which a NULL in a column does not make unknown
+        Scope::Sets { key, .. } => {
+            format!(
+                "SELECT * FROM {t} WHERE {key} IN (SELECT {key} FROM {t} WHERE import_id IN ({loads})) \
+                 OR {key} IN (SELECT k FROM {} WHERE rule = {})",
+                d.table("check_finding"),
+                sql_str(&rule.name)
+            )
+        }
         Scope::Whole => format!("SELECT * FROM {t}"),
     }
 }
@@ -522,6 +551,8 @@ fn touched(d: &dyn Dialect, rule: &Rule, loads: &str) -> String {
                 written_or_gone(d, &rule.table, &cols, loads, false)
             )
         }
-        Scope::Whole => format!("SELECT k FROM {}", d.table("check_finding")),
+        Scope::Sets { .. } | Scope::Whole => {
+            format!("SELECT k FROM {}", d.table("check_finding"))
+        }
     }
 }
