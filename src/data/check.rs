@@ -342,13 +342,30 @@ fn run_by_change(
             Ok(done)
         })();
         pool.lock().unwrap_or_else(|p| p.into_inner()).push(conn);
-        if let (Some(tell), Ok(finished)) = (spec.progress, &done) {
-            for (i, _) in finished {
-                tell(site.pinyin(), &rules[*i].name);
-            }
-        }
+        told(spec, site, rules, &done);
         done
     });
+    in_order(results)
+}
+
+/// Tells the progress of each rule a task finished.
+fn told(
+    spec: &Spec<'_>,
+    site: &Site,
+    rules: &[Rule],
+    done: &Result<Vec<(usize, Outcome)>, CheckError>,
+) {
+    if let (Some(tell), Ok(finished)) = (spec.progress, done) {
+        for (i, _) in finished {
+            tell(site.pinyin(), &rules[*i].name);
+        }
+    }
+}
+
+/// Every task's outcomes in the order of the checks files; the first error of a task.
+fn in_order(
+    results: Vec<Result<Vec<(usize, Outcome)>, CheckError>>,
+) -> Result<Vec<(usize, Outcome)>, CheckError> {
     let mut all: Vec<(usize, Outcome)> = Vec::new();
     for r in results {
         all.extend(r?);
@@ -432,19 +449,10 @@ fn run_whole(
             }
         };
         pool.lock().unwrap_or_else(|p| p.into_inner()).push(conn);
-        if let (Some(tell), Ok(finished)) = (spec.progress, &done) {
-            for (i, _) in finished {
-                tell(site.pinyin(), &rules[*i].name);
-            }
-        }
+        told(spec, site, rules, &done);
         done
     });
-    let mut all: Vec<(usize, Outcome)> = Vec::new();
-    for r in results {
-        all.extend(r?);
-    }
-    all.sort_by_key(|(i, _)| *i);
-    Ok(all)
+    in_order(results)
 }
 
 /// Sets each rule's `fixed` (its keys of the last check that no longer break it) and keeps
