@@ -556,3 +556,68 @@ fn touched(d: &dyn Dialect, rule: &Rule, loads: &str) -> String {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(kind: &str, table: &str, extra: &str) -> Rule {
+        toml::from_str(&format!(
+            "name = \"r\"\nkind = \"{kind}\"\nseverity = \"error\"\ntable = \"{table}\"\n{extra}"
+        ))
+        .unwrap()
+    }
+
+    /// What a finding depends on decides what a check by change looks at: a rule judged by
+    /// less than it reads would keep stale findings.
+    #[test]
+    fn each_kind_depends_on_what_it_reads() {
+        assert_eq!(
+            scope(&rule("date_valid", "person", "column = \"birth_date\"")),
+            Scope::Rows(Vec::new())
+        );
+        assert_eq!(
+            scope(&rule(
+                "orphan",
+                "contribution",
+                "column = \"id_number\"\nref_table = \"person\""
+            )),
+            Scope::Rows(vec![Lookup {
+                table: "person".into(),
+                column: "id_number".into(),
+                own: "id_number".into()
+            }])
+        );
+        // a lookup in a column that is no key of the other table: deleted rows are not kept
+        // by it, so the rule is evaluated whole
+        assert_eq!(
+            scope(&rule(
+                "orphan",
+                "contribution",
+                "column = \"employer_code\"\nref_table = \"person\"\nref_column = \"name\""
+            )),
+            Scope::Whole
+        );
+        assert_eq!(
+            scope(&rule("paid_twice", "contribution", "")),
+            Scope::Groups(vec!["id_number", "insurance_type", "period"])
+        );
+        // groups of columns outside the key
+        assert_eq!(
+            scope(&rule("unique", "person", "column = \"name\"")),
+            Scope::Whole
+        );
+        assert!(matches!(
+            scope(&rule("candidate_duplicate", "person", "")),
+            Scope::Sets { .. }
+        ));
+        for whole in ["row_count", "reconciliation"] {
+            assert_eq!(scope(&rule(whole, "person", "")), Scope::Whole, "{whole}");
+        }
+        // a table of no natural key (not a data table): whole
+        assert_eq!(
+            scope(&rule("not_null", "import_batch", "column = \"file_name\"")),
+            Scope::Whole
+        );
+    }
+}
