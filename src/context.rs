@@ -238,6 +238,24 @@ impl Ctx {
         })
     }
 
+    /// Whether a change may go on: `--yes` (global or the command's own), or a person at a
+    /// terminal answers `question`; with nobody to ask (no terminal, or `--json` for a
+    /// script) the command stops before it changes anything, blocked, saying `what` would
+    /// have happened and `hint`.
+    pub fn agreed(&self, yes: bool, what: &str, hint: &str, question: &str) -> Result<bool> {
+        if self.yes || yes {
+            return Ok(true);
+        }
+        if self.printer.json || !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+            return Err(crate::error::fail(
+                Exit::Blocked,
+                format!("{what}, and nobody was asked: nothing changed"),
+                hint,
+            ));
+        }
+        self.confirm(question)
+    }
+
     /// A change that cannot be audited does not start: the audit log must take a record now
     /// (it is a link, a folder, or its folder is read-only: nothing is changed).
     pub fn audit_gate(&self, action: &str) -> Result<()> {

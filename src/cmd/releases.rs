@@ -38,19 +38,14 @@ pub struct Pruned {
 
 fn gc(ctx: &Ctx, a: &ReleasesArgs) -> Result<Exit> {
     let p = &ctx.printer;
-    if !ctx.yes && !a.confirm.yes {
-        // nobody to ask (no terminal, or output for a script): only --yes goes on
-        if p.json || !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
-            return Err(crate::error::fail(
-                Exit::Blocked,
-                "the release stores would be pruned, and nobody was asked: nothing changed",
-                "run again with --yes",
-            ));
-        }
-        if !ctx.confirm("drop from every server's store what no kept release uses?")? {
-            p.note("nothing changed");
-            return Ok(Exit::Failure);
-        }
+    if !ctx.agreed(
+        a.confirm.yes,
+        "the release stores would be pruned",
+        "run again with --yes",
+        "drop from every server's store what no kept release uses?",
+    )? {
+        p.note("nothing changed");
+        return Ok(Exit::Failure);
     }
     let fleet = ctx.fleet(&a.target.spec(), None, &a.connect)?;
     let results = crate::release::content::prune_stores(ctx.profiles()?, &fleet, p.progress());

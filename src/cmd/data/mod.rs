@@ -304,17 +304,12 @@ fn run_import(ctx: &Ctx, a: ImportArgs) -> Result<Exit> {
 /// Whether the rows marked missing may be deleted: `--yes`, or a person at a terminal says so;
 /// with nobody to ask, the import stops before it loads anything.
 fn deletion_agreed(ctx: &Ctx, a: &ImportArgs) -> Result<bool> {
-    if ctx.yes || a.confirm.yes {
-        return Ok(true);
-    }
-    if ctx.printer.json || !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
-        return Err(crate::error::fail(
-            Exit::Blocked,
-            "--apply-missing would delete the rows the extracts no longer hold, and nobody was asked: nothing loaded",
-            "run again with --yes, or without --apply-missing (missing rows are then only marked and counted)",
-        ));
-    }
-    ctx.confirm("delete the county's rows its extracts no longer hold (after loading them)?")
+    ctx.agreed(
+        a.confirm.yes,
+        "--apply-missing would delete the rows the extracts no longer hold",
+        "run again with --yes, or without --apply-missing (missing rows are then only marked and counted)",
+        "delete the county's rows its extracts no longer hold (after loading them)?",
+    )
 }
 
 /// The counties of the command line and their extracts: the one `--county` names, or each
