@@ -37,7 +37,7 @@ impl Dice {
 /// `values`, edited (each about `per_mille`/3 of them): values become empty, impossible
 /// dates (rejected lines), another county's code, a mark; new rows copy another with a new
 /// first column.
-fn edited(from: &Path, to: &Path, seed: u64, per_mille: u64, values: bool) {
+pub(crate) fn edited(from: &Path, to: &Path, seed: u64, per_mille: u64, values: bool) {
     let mut dice = Dice(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
     let edits = values;
     let values = [
@@ -150,7 +150,7 @@ fn check(cmd: &dyn Fn() -> assert_cmd::Command, state: &Path, extra: &[&str]) ->
     found
 }
 
-fn import(cmd: &dyn Fn() -> assert_cmd::Command, dir: &Path, extra: &[&str]) {
+pub(crate) fn import(cmd: &dyn Fn() -> assert_cmd::Command, dir: &Path, extra: &[&str]) {
     let r = run(cmd()
         .args(["data", "import", "zhoukou", "--json"])
         .args(extra)
@@ -174,7 +174,7 @@ fn same(by_change: &Found, full: &Found, when: &str) {
     }
 }
 
-fn synth(cmd: &dyn Fn() -> assert_cmd::Command, out: &Path, persons: u32, seed: u64) {
+pub(crate) fn synth(cmd: &dyn Fn() -> assert_cmd::Command, out: &Path, persons: u32, seed: u64) {
     let r = run(cmd()
         .args([
             "data",

@@ -1191,6 +1191,22 @@ impl CityDb {
         }
     }
 
+    /// Runs `sql` (statements without results) as someone outside jinbao would: psql or
+    /// the sqlite3 shell.
+    pub(crate) fn execute(&self, sql: &str) {
+        match self {
+            CityDb::Lite(path) => rusqlite::Connection::open(path)
+                .unwrap()
+                .execute_batch(sql)
+                .unwrap(),
+            CityDb::Pg(db) => {
+                let mut c = pg::connect(db).unwrap();
+                c.batch_execute("SET search_path = jinbao").unwrap();
+                c.batch_execute(sql).unwrap();
+            }
+        }
+    }
+
     /// The first column (text) of every row of `sql`.
     pub(crate) fn texts(&self, sql: &str) -> Vec<String> {
         match self {

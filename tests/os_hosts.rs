@@ -112,7 +112,7 @@ fn two_cities_are_built_on_real_servers_and_serve_through_nginx() {
     // the city databases over the network, the server's certificate verified
     os(st, &["--yes", "db", "init", "xuchang,hebi"], 0);
     let migrated = os(st, &["--yes", "db", "migrate", "xuchang,hebi"], 0);
-    assert!(migrated.contains("V013"), "{migrated}");
+    assert!(migrated.contains("V014"), "{migrated}");
     let untrusted = os(
         st,
         &[

@@ -18,7 +18,7 @@ mod pg_wal;
 mod sqlite;
 
 pub use dialect::{Dialect, SqlType, dialect};
-pub use merge::{Merge, Merged};
+pub use merge::{Merge, Merged, fingerprint};
 pub use pg::{connect_pg, pg_config, pg_message};
 pub use sqlite::open_sqlite;
 

@@ -33,6 +33,10 @@ pub struct CompareArgs {
     /// Folder for the differences CSV files [default: <state>/compare]
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Stage and compare every row of an extract, not only the buckets of keys whose sums
+    /// differ from what the city holds (what comparisons cost before they went by change)
+    #[arg(long)]
+    pub full: bool,
 }
 
 pub fn run(ctx: &Ctx, a: CompareArgs) -> Result<Exit> {
@@ -83,7 +87,7 @@ pub fn run(ctx: &Ctx, a: CompareArgs) -> Result<Exit> {
             rejects_dir: &rejects_dir,
             city_counties: site.profile.counties.keys().cloned().collect(),
             apply_missing: false,
-            full: false,
+            full: a.full,
         };
         let mut out_rows = Vec::new();
         for (e, f) in files

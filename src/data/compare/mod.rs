@@ -33,6 +33,9 @@ pub enum CompareError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// The extract was read twice (summed, then staged) and differed between the readings.
+    #[error("{0}: the file changed while it was compared; compare it again once it is complete")]
+    Changed(String),
     #[error("a comparison thread panicked")]
     Panicked,
 }
@@ -55,6 +58,19 @@ pub struct EntityDiff {
     /// Database sources: checksum ranges compared, rows read back, of how many.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer: Option<Transfer>,
+    /// Extract sources: compared by change or whole, and what that staged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pass: Option<Pass>,
+}
+
+/// How an extract was compared: `changes` (only the buckets of keys whose sums differ from
+/// the city's were staged) or `whole`.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Pass {
+    pub how: &'static str,
+    pub buckets: u64,
+    pub differing_buckets: u64,
+    pub rows_staged: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Default)]
@@ -127,10 +143,13 @@ fn summarize(
         differing,
         differences_file: file.map(|f| f.display().to_string()),
         transfer: None,
+        pass: None,
     }
 }
 
-/// Compares an extract file with the county's rows in the city database.
+/// Compares an extract file with the county's rows in the city database: by change (only the
+/// buckets of keys whose sums differ are staged and compared, [`buckets`]) unless
+/// `spec.full`, or the city database does not mark rows edited outside jinbao.
 pub fn against_extract(
     conn: &mut Conn,
     e: &'static Entity,
@@ -142,94 +161,88 @@ pub fn against_extract(
     if !county.bytes().all(|b| b.is_ascii_digit()) {
         return Err(CompareError::County(county.to_string()));
     }
+    let t = table(conn, e.table);
+    let city_rows = conn.count(&format!(
+        "SELECT count(*) FROM {t} WHERE county_code = '{county}'"
+    ))? as u64;
     let tmp = spec
         .rejects_dir
         .join(format!(".compare-{}.tmp", std::process::id()));
-    let mut r = super::extract::open(e, path, spec, &tmp)?;
     let cols = columns(e);
-    let t = table(conn, e.table);
-    let join = e
-        .key
-        .iter()
-        .map(|k| format!("t.{k} = {}", typed(conn, e, k, "s.")))
-        .collect::<Vec<_>>()
-        .join(" AND ");
-    let differ: Vec<String> = cols
-        .iter()
-        .filter(|c| !e.key.contains(c))
-        .map(|c| {
-            (
-                c,
-                distinct(conn, &format!("t.{c}"), &typed(conn, e, c, "s.")),
-            )
-        })
-        .map(|(c, d)| format!("CASE WHEN {d} THEN '{c}' END"))
-        .collect();
-    let any_differ = cols
-        .iter()
-        .filter(|c| !e.key.contains(c))
-        .map(|c| distinct(conn, &format!("t.{c}"), &typed(conn, e, c, "s.")))
-        .collect::<Vec<_>>()
-        .join(" OR ");
-    // one set-based pass each way, each side probing the other's key index (the city table's
-    // primary key; the stage gets one): linear in rows, whatever the engine
-    let staged_keys = e
-        .key
-        .iter()
-        .map(|k| format!("s.{k}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let city_keys = e
-        .key
-        .iter()
-        .map(|k| format!("CAST(t.{k} AS TEXT)"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let back = e
-        .key
-        .iter()
-        .map(|k| format!("s.{k} = CAST(t.{k} AS TEXT)"))
-        .collect::<Vec<_>>()
-        .join(" AND ");
-    let compare_sql = format!(
-        "SELECT concat_ws(':', {staged_keys}) AS k, \
-           CASE WHEN t.county_code IS NULL THEN 'missing-in-city' ELSE 'differs' END, \
-           CASE WHEN t.county_code IS NOT NULL THEN concat_ws(',', {}) END \
-         FROM jb_stage s LEFT JOIN {t} t ON t.county_code = '{county}' AND {join} \
-         WHERE t.county_code IS NULL OR {} \
-         UNION ALL \
-         SELECT concat_ws(':', {city_keys}), 'only-in-city', NULL FROM {t} t \
-         WHERE t.county_code = '{county}' AND NOT EXISTS (SELECT 1 FROM jb_stage s WHERE {back})",
-        if differ.is_empty() {
-            "NULL".to_string()
-        } else {
-            differ.join(", ")
-        },
-        if any_differ.is_empty() {
-            "false".into()
-        } else {
-            format!("({any_differ})")
+    let k0 = cols.iter().position(|c| *c == e.key[0]).unwrap_or(0);
+    // by change: the extract's buckets summed as it is read, the city's from its kept
+    // fingerprints; None: every row is staged
+    let by_change = if !spec.full && city_rows > 0 && buckets::edits_marked(conn)? {
+        let mut b = Buckets::for_rows(city_rows);
+        let mut r = super::extract::open(e, path, spec, &tmp)?;
+        r.stream(
+            &mut |_, values| {
+                b.add(
+                    values[k0].as_deref().unwrap_or(""),
+                    crate::db::fingerprint(values),
+                );
+                Ok(())
+            },
+            &|_| {},
+        )?;
+        let city = b.of_city(conn, e, county)?;
+        let differing = b.differing(&city);
+        Some((b, differing, r.sha256()))
+    } else {
+        None
+    };
+    let mut r = super::extract::open(e, path, spec, &tmp)?;
+    let only_buckets = by_change.as_ref().map(|(b, differing, _)| {
+        if differing.is_empty() {
+            return " AND 1 = 0".to_string();
         }
-    );
-    let count_sql = format!("SELECT count(*) FROM {t} WHERE county_code = '{county}'");
+        let list = differing
+            .iter()
+            .map(usize::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        format!(
+            " AND {} IN ({list})",
+            b.sql(conn, &format!("t.{}", e.key[0]))
+        )
+    });
+    let sql = compare_sql(conn, e, county, only_buckets.as_deref().unwrap_or(""));
     let mut tx = conn.staging(false)?;
     let mut stage = tx.stage(&cols)?;
-    r.stream(&mut |line, values| Ok(stage.push(line, values)?), &|_| {})?;
+    match &by_change {
+        Some((_, differing, _)) if differing.is_empty() => {}
+        Some((b, differing, _)) => {
+            let wanted: std::collections::HashSet<usize> = differing.iter().copied().collect();
+            r.stream(
+                &mut |line, values| {
+                    if wanted.contains(&b.of(values[k0].as_deref().unwrap_or(""))) {
+                        stage.push(line, values)?;
+                    }
+                    Ok(())
+                },
+                &|_| {},
+            )?;
+        }
+        None => r.stream(&mut |line, values| Ok(stage.push(line, values)?), &|_| {})?,
+    }
     stage.finish()?;
+    // what was summed is what was staged: the same bytes read twice
+    if let Some((_, differing, sha)) = &by_change
+        && !differing.is_empty()
+        && *sha != r.sha256()
+    {
+        return Err(CompareError::Changed(path.display().to_string()));
+    }
     // the first line of a key repeated in the extract is the one compared (as import loads it)
     tx.dedupe_for_join(e.key)?;
-    let count = |tx: &mut Box<dyn crate::db::Tx + '_>, sql: &str| -> Result<u64> {
-        let rows = tx.query(sql, &[])?;
-        Ok(rows
-            .first()
-            .and_then(|r| r.first())
-            .and_then(Cell::int)
-            .unwrap_or(0) as u64)
-    };
-    let staged = count(&mut tx, "SELECT count(*) FROM jb_stage")?;
-    let city_rows = count(&mut tx, &count_sql)?;
-    let diffs: Vec<Difference> = tx
-        .query(&compare_sql, &[])?
+    let rows = tx.query("SELECT count(*) FROM jb_stage", &[])?;
+    let staged = rows
+        .first()
+        .and_then(|r| r.first())
+        .and_then(Cell::int)
+        .unwrap_or(0) as u64;
+    let mut diffs: Vec<Difference> = tx
+        .query(&sql, &[])?
         .iter()
         .map(|row| {
             let text = |i: usize| row.get(i).and_then(Cell::text);
@@ -242,11 +255,82 @@ pub fn against_extract(
         .collect();
     tx.rollback()?;
     let _ = std::fs::remove_file(&tmp);
-    let mut diffs = diffs;
     diffs.sort_by(|a, b| a.key.cmp(&b.key));
     let file = out.join(format!("{county}-{}-differences.csv", e.name));
     write_differences(&file, &diffs)?;
-    Ok(summarize(e, staged, city_rows, &diffs, Some(file)))
+    let alike = by_change
+        .as_ref()
+        .map_or(0, |(b, differing, _)| b.rows_alike(differing));
+    let mut d = summarize(e, staged + alike, city_rows, &diffs, Some(file));
+    d.pass = Some(match &by_change {
+        Some((b, differing, _)) => Pass {
+            how: "changes",
+            buckets: b.digests.len() as u64,
+            differing_buckets: differing.len() as u64,
+            rows_staged: staged,
+        },
+        None => Pass {
+            how: "whole",
+            buckets: 0,
+            differing_buckets: 0,
+            rows_staged: staged,
+        },
+    });
+    Ok(d)
+}
+
+/// The differences between `jb_stage` and the county's rows in the city: one set-based pass
+/// each way, each side probing the other's key index (the city table's primary key; the
+/// stage gets one). `only_buckets` narrows the city's side to the buckets staged.
+fn compare_sql(conn: &Conn, e: &Entity, county: &str, only_buckets: &str) -> String {
+    let cols = columns(e);
+    let t = table(conn, e.table);
+    let join = e
+        .key
+        .iter()
+        .map(|k| format!("t.{k} = {}", typed(conn, e, k, "s.")))
+        .collect::<Vec<_>>()
+        .join(" AND ");
+    let differ: Vec<String> = cols
+        .iter()
+        .filter(|c| !e.key.contains(c))
+        .map(|c| {
+            let d = distinct(conn, &format!("t.{c}"), &typed(conn, e, c, "s."));
+            format!("CASE WHEN {d} THEN '{c}' END")
+        })
+        .collect();
+    let any_differ = cols
+        .iter()
+        .filter(|c| !e.key.contains(c))
+        .map(|c| distinct(conn, &format!("t.{c}"), &typed(conn, e, c, "s.")))
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    let keys = |f: &dyn Fn(&str) -> String, sep: &str| {
+        e.key.iter().map(|k| f(k)).collect::<Vec<_>>().join(sep)
+    };
+    let staged_keys = keys(&|k| format!("s.{k}"), ", ");
+    let city_keys = keys(&|k| format!("CAST(t.{k} AS TEXT)"), ", ");
+    let back = keys(&|k| format!("s.{k} = CAST(t.{k} AS TEXT)"), " AND ");
+    format!(
+        "SELECT concat_ws(':', {staged_keys}) AS k, \
+           CASE WHEN t.county_code IS NULL THEN 'missing-in-city' ELSE 'differs' END, \
+           CASE WHEN t.county_code IS NOT NULL THEN concat_ws(',', {}) END \
+         FROM jb_stage s LEFT JOIN {t} t ON t.county_code = '{county}' AND {join} \
+         WHERE t.county_code IS NULL OR {} \
+         UNION ALL \
+         SELECT concat_ws(':', {city_keys}), 'only-in-city', NULL FROM {t} t \
+         WHERE t.county_code = '{county}'{only_buckets} AND NOT EXISTS (SELECT 1 FROM jb_stage s WHERE {back})",
+        if differ.is_empty() {
+            "NULL".to_string()
+        } else {
+            differ.join(", ")
+        },
+        if any_differ.is_empty() {
+            "false".into()
+        } else {
+            format!("({any_differ})")
+        }
+    )
 }
 
 fn kind_str(s: &str) -> &'static str {
@@ -257,7 +341,10 @@ fn kind_str(s: &str) -> &'static str {
     }
 }
 
+mod buckets;
 mod ranges;
+
+use buckets::Buckets;
 
 pub use ranges::against_database;
 
