@@ -693,7 +693,7 @@ _jinbao() {
             return 0
             ;;
         jinbao__subcmd__data__subcmd__compare)
-            opts="-v -q -h --county --source --entity --encoding --out --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
+            opts="-v -q -h --county --source --entity --encoding --out --full --profiles --env --set --state-dir --json --verbose --quiet --show-personal-data --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -199,9 +199,17 @@ pub struct Reading<'a> {
     pub read: u64,
     pub staged: u64,
     pub rejected: u64,
+    /// Only the lines this keeps are read further than their bytes (a second reading of the
+    /// buckets a first one found differing).
+    only: Option<Box<dyn Fn(u64) -> bool + 'a>>,
 }
 
-impl Reading<'_> {
+impl<'a> Reading<'a> {
+    /// From now on, reads only the lines `keep` keeps: the others are hashed, not parsed.
+    pub fn only_lines(&mut self, keep: impl Fn(u64) -> bool + 'a) {
+        self.only = Some(Box::new(keep));
+    }
+
     /// Writes a reject: the full reason and the row to the file, the shown reason to the list.
     pub fn reject(
         &mut self,
@@ -249,6 +257,9 @@ impl Reading<'_> {
                 None => break,
                 Some(l) => l,
             };
+            if self.only.as_ref().is_some_and(|keep| !keep(no)) {
+                continue;
+            }
             let text = match line {
                 Line::TooLong(n) => {
                     self.read += 1;
@@ -575,5 +586,6 @@ pub fn open<'a>(
         read: 0,
         staged: 0,
         rejected: 0,
+        only: None,
     })
 }

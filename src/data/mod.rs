@@ -3,6 +3,7 @@
 //! row-level comparison.
 
 pub mod batch;
+pub mod buckets;
 pub mod changes;
 pub mod check;
 pub mod compare;

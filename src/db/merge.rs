@@ -28,6 +28,10 @@ pub struct Merge<'a> {
     pub lock: &'a str,
     /// How many rows were staged.
     pub staged: u64,
+    /// Only some buckets of the file's keys were staged (the others hold what the city
+    /// holds): the condition on the table's rows (`t`) of those buckets, where alone rows
+    /// can be missing.
+    pub narrowed: Option<&'a str>,
     /// Delete the scope's rows marked missing (by this load or an earlier one); done only when
     /// no line of the file was rejected (a rejected line's key may be one the county still
     /// sends, and it is marked missing like the others).
@@ -143,9 +147,10 @@ pub(super) fn to_write(m: &Merge<'_>, table: &str, same_key: &str) -> String {
 /// Marks the scope's rows the stage does not hold with this load (`$1` the county, `$2` the
 /// load, `$3` the entity, `$4` the file's name), among those loads of a file of the same name
 /// wrote; those marked before keep their first mark.
-pub(super) fn mark_missing(table: &str, batches: &str, same_key: &str) -> String {
+pub(super) fn mark_missing(m: &Merge<'_>, table: &str, batches: &str, same_key: &str) -> String {
+    let narrowed = m.narrowed.map(|n| format!(" AND {n}")).unwrap_or_default();
     format!(
-        "UPDATE {table} AS t SET missing_import = $2 WHERE t.county_code = $1 \
+        "UPDATE {table} AS t SET missing_import = $2 WHERE t.county_code = $1{narrowed} \
          AND t.missing_import IS NULL \
          AND t.import_id IN (SELECT b.import_id FROM {batches} b WHERE b.county_code = $1 \
          AND b.entity = $3 AND b.file_name = $4) \
@@ -156,7 +161,7 @@ pub(super) fn mark_missing(table: &str, batches: &str, same_key: &str) -> String
 /// Whether a merge looks for missing rows at all: not for a file none of whose lines could be
 /// staged (every line rejected, or a header alone is no extract saying the table is empty).
 pub(super) fn looks_for_missing(m: &Merge<'_>) -> bool {
-    m.staged > 0
+    m.staged > 0 || m.narrowed.is_some()
 }
 
 /// Whether a merge deletes the rows marked missing: asked, and the file had no rejected line.

@@ -13,6 +13,7 @@ use crate::profile::{DbAccount, Engine, SiteProfile};
 mod dialect;
 mod merge;
 mod pg;
+pub mod pg_hash;
 mod pg_sql;
 mod pg_wal;
 mod sqlite;

@@ -473,7 +473,7 @@ impl Tx for PgTx<'_> {
         let same = same_key(m, |e, ty| Postgres.typed(e, ty));
         let missing = if looks_for_missing(m) {
             self.execute(
-                &mark_missing(&table, &format!("{SCHEMA}.import_batch"), &same),
+                &mark_missing(m, &table, &format!("{SCHEMA}.import_batch"), &same),
                 &[
                     Param::Text(m.county),
                     Param::Text(m.import_id),

@@ -359,7 +359,7 @@ impl Tx for LiteTx<'_> {
         let same = same_key(m, |e, _| e.to_string());
         let missing = if looks_for_missing(m) {
             self.execute(
-                &mark_missing(m.table, "import_batch", &same),
+                &mark_missing(m, m.table, "import_batch", &same),
                 &[
                     Param::Text(m.county),
                     Param::Text(m.import_id),

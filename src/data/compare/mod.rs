@@ -172,64 +172,41 @@ pub fn against_extract(
     let k0 = cols.iter().position(|c| *c == e.key[0]).unwrap_or(0);
     // by change: the extract's buckets summed as it is read, the city's from its kept
     // fingerprints; None: every row is staged
-    let by_change = if !spec.full && city_rows > 0 && buckets::edits_marked(conn)? {
-        let mut b = Buckets::for_rows(city_rows);
+    let mut by_change = if !spec.full && city_rows > 0 && buckets::edits_marked(conn)? {
+        let b = Buckets::for_rows(city_rows, buckets::key_hash(conn)?);
         let mut r = super::extract::open(e, path, spec, &tmp)?;
-        r.stream(
-            &mut |_, values| {
-                b.add(
-                    values[k0].as_deref().unwrap_or(""),
-                    crate::db::fingerprint(values),
-                );
-                Ok(())
-            },
-            &|_| {},
-        )?;
-        let city = b.of_city(conn, e, county)?;
-        let differing = b.differing(&city);
-        Some((b, differing, r.sha256()))
+        let summed = buckets::sum_reading(&mut r, b, k0, &|_| {})?;
+        let d = conn.dialect();
+        let sql = summed.buckets.city_sql(d, &t, e.key[0], county);
+        let city = summed.buckets.city_digests(&conn.rows(&sql)?);
+        let differing = summed.buckets.differing(&city);
+        Some((summed, differing))
     } else {
         None
     };
     let mut r = super::extract::open(e, path, spec, &tmp)?;
-    let only_buckets = by_change.as_ref().map(|(b, differing, _)| {
-        if differing.is_empty() {
-            return " AND 1 = 0".to_string();
-        }
-        let list = differing
-            .iter()
-            .map(usize::to_string)
-            .collect::<Vec<_>>()
-            .join(", ");
+    let only_buckets = by_change.as_ref().map(|(s, differing)| {
+        let d = conn.dialect();
         format!(
-            " AND {} IN ({list})",
-            b.sql(conn, &format!("t.{}", e.key[0]))
+            " AND {}",
+            s.buckets.among(d, &format!("t.{}", e.key[0]), differing)
         )
     });
     let sql = compare_sql(conn, e, county, only_buckets.as_deref().unwrap_or(""));
+    if let Some((summed, differing)) = &mut by_change {
+        summed.narrow(&mut r, differing);
+    }
     let mut tx = conn.staging(false)?;
     let mut stage = tx.stage(&cols)?;
-    match &by_change {
-        Some((_, differing, _)) if differing.is_empty() => {}
-        Some((b, differing, _)) => {
-            let wanted: std::collections::HashSet<usize> = differing.iter().copied().collect();
-            r.stream(
-                &mut |line, values| {
-                    if wanted.contains(&b.of(values[k0].as_deref().unwrap_or(""))) {
-                        stage.push(line, values)?;
-                    }
-                    Ok(())
-                },
-                &|_| {},
-            )?;
-        }
-        None => r.stream(&mut |line, values| Ok(stage.push(line, values)?), &|_| {})?,
+    let mut staged_sha = None;
+    if by_change.as_ref().is_none_or(|(_, d)| !d.is_empty()) {
+        r.stream(&mut |line, values| Ok(stage.push(line, values)?), &|_| {})?;
+        staged_sha = Some(r.sha256());
     }
     stage.finish()?;
     // what was summed is what was staged: the same bytes read twice
-    if let Some((_, differing, sha)) = &by_change
-        && !differing.is_empty()
-        && *sha != r.sha256()
+    if let (Some((summed, _)), Some(staged)) = (&by_change, &staged_sha)
+        && summed.sha != *staged
     {
         return Err(CompareError::Changed(path.display().to_string()));
     }
@@ -260,12 +237,12 @@ pub fn against_extract(
     write_differences(&file, &diffs)?;
     let alike = by_change
         .as_ref()
-        .map_or(0, |(b, differing, _)| b.rows_alike(differing));
+        .map_or(0, |(s, differing)| s.buckets.rows_alike(differing));
     let mut d = summarize(e, staged + alike, city_rows, &diffs, Some(file));
     d.pass = Some(match &by_change {
-        Some((b, differing, _)) => Pass {
+        Some((s, differing)) => Pass {
             how: "changes",
-            buckets: b.digests.len() as u64,
+            buckets: s.buckets.digests.len() as u64,
             differing_buckets: differing.len() as u64,
             rows_staged: staged,
         },
@@ -341,10 +318,9 @@ fn kind_str(s: &str) -> &'static str {
     }
 }
 
-mod buckets;
 mod ranges;
 
-use buckets::Buckets;
+use super::buckets::{self, Buckets};
 
 pub use ranges::against_database;
 

@@ -12,6 +12,7 @@ use super::{
     Encoding, ImportError, Result, Spec, Staged, counts, import_id, reject_name, stage_columns,
 };
 use super::{sql_type, wrong_county};
+use crate::data::buckets::{self, Buckets, Summed};
 use crate::data::format::Entity;
 use crate::db::{Cell, Conn, Merge, Merged, Param, SqlType, Tx};
 
@@ -36,12 +37,13 @@ pub(super) fn load(
             table: e.table.to_string(),
         });
     }
+    let narrowing = narrowing(conn, e, spec)?;
     let mut tx = conn.staging(true)?;
-    let mut stage = tx.stage(&cols)?;
-    r.stream(&mut |line, values| Ok(stage.push(line, values)?), progress)?;
-    stage.finish()?;
-    wrong_county(r, path, spec)?;
-    let sha = r.sha256();
+    let Staging {
+        sha,
+        narrowed,
+        rows: staged_now,
+    } = stage(&mut *tx, narrowing, e, r, path, spec, progress)?;
     let how = reading(r.encoding, spec);
     // the same reading is already loaded; another reading replaces it (its import id, to
     // delete what it loaded)
@@ -105,20 +107,30 @@ pub(super) fn load(
         ],
     )?;
     let columns: Vec<(&str, SqlType)> = cols.iter().map(|c| (*c, sql_type(e, c))).collect();
-    let merged = tx.merge(&Merge {
+    // the buckets staged, as a condition on the table's rows (`t`): only there can rows be
+    // missing; the rest the file holds as the city does
+    let narrowed_sql = narrowed
+        .as_ref()
+        .map(|(s, differing)| s.buckets.among(d, &format!("t.{}", e.key[0]), differing));
+    let alike = narrowed
+        .as_ref()
+        .map_or(0, |(s, differing)| s.buckets.rows_alike(differing));
+    let mut merged = tx.merge(&Merge {
         table: e.table,
         columns: &columns,
         key: e.key,
         county: spec.county,
         import_id: &id,
         lock: &format!("jinbao import {} {}", spec.county, e.name),
-        staged: r.staged,
+        staged: staged_now,
+        narrowed: narrowed_sql.as_deref(),
         entity: e.name,
         file_name: &file_name,
         apply_missing: spec.apply_missing,
         rejected: r.read - r.staged,
         full: spec.full,
     })?;
+    merged.unchanged += alike;
     let (loaded, rejected) = counts(r, merged.repeated.len());
     let reject_file = reject_name(&id, rejected);
     tx.execute(
@@ -139,26 +151,145 @@ pub(super) fn load(
         ],
     )?;
     if e.name == "contribution" {
-        let amount = format!(
-            "{} + {}",
-            d.typed("employer_amount", SqlType::Money),
-            d.typed("person_amount", SqlType::Money)
-        );
-        tx.execute(
-            &format!(
-                "INSERT INTO {} SELECT $1, insurance_type, {}, count(*), {} FROM jb_stage GROUP BY insurance_type, period",
-                d.table("import_total"),
-                d.typed("period", SqlType::Integer),
-                d.money_sum(&amount)
-            ),
-            &[Param::Text(&id)],
-        )?;
+        import_total(&mut *tx, &id, spec.county, narrowed_sql.as_deref())?;
     }
     tx.commit()?;
     Ok(Staged {
         sha,
         merged,
         already: None,
+    })
+}
+
+/// The file's contributions summed per insurance and month (what the reconciliation rule
+/// holds the table against): those staged, and when only some buckets were staged, the
+/// county's rows of the others, which the file holds as the city does.
+fn import_total(tx: &mut dyn Tx, id: &str, county: &str, narrowed: Option<&str>) -> Result<()> {
+    let d = tx.dialect();
+    let staged = format!(
+        "SELECT insurance_type, {} AS period, {} + {} AS amount FROM jb_stage",
+        d.typed("period", SqlType::Integer),
+        d.typed("employer_amount", SqlType::Money),
+        d.typed("person_amount", SqlType::Money)
+    );
+    let rows = match narrowed {
+        Some(staged_buckets) => format!(
+            "{staged} UNION ALL SELECT insurance_type, period, employer_amount + person_amount \
+             FROM {} t WHERE t.county_code = '{county}' AND NOT ({staged_buckets})",
+            d.table("contribution")
+        ),
+        None => staged,
+    };
+    tx.execute(
+        &format!(
+            "INSERT INTO {} SELECT $1, insurance_type, period, count(*), {} FROM ({rows}) x GROUP BY insurance_type, period",
+            d.table("import_total"),
+            d.money_sum("amount")
+        ),
+        &[Param::Text(id)],
+    )?;
+    Ok(())
+}
+
+/// A re-import by change: the buckets the file is summed in first, so that only those whose
+/// sums differ from what the city holds are staged. None for a first load, a dry run,
+/// `--full`, or a database that does not mark rows edited outside jinbao (V014).
+fn narrowing(conn: &mut Conn, e: &Entity, spec: &Spec<'_>) -> Result<Option<Buckets>> {
+    if spec.full || spec.dry_run || !buckets::edits_marked(conn)? {
+        return Ok(None);
+    }
+    let sql = format!(
+        "SELECT count(*) FROM {} WHERE county_code = '{}'",
+        conn.table(e.table),
+        spec.county.replace('\'', "''")
+    );
+    let held = conn.count(&sql)? as u64;
+    let hash = buckets::key_hash(conn)?;
+    Ok((held > 0).then(|| Buckets::for_rows(held, hash)))
+}
+
+/// What staging a file left in `jb_stage`: the file's checksum, the buckets staged when only
+/// those whose sums differ from the city's were (with the file's sums), and the rows staged.
+struct Staging {
+    sha: String,
+    narrowed: Option<(Summed, Vec<usize>)>,
+    rows: u64,
+}
+
+/// Stages the file: every row, or with `narrowing` (a re-import by change) the file summed
+/// per bucket of keys in a first reading and only the lines of the buckets whose sums differ
+/// staged in a second one, which must read the same bytes. The same reading loaded before is
+/// not read again (nothing staged: the caller finds it loaded).
+fn stage(
+    tx: &mut dyn Tx,
+    narrowing: Option<Buckets>,
+    e: &'static Entity,
+    r: &mut Reading<'_>,
+    path: &Path,
+    spec: &Spec<'_>,
+    progress: &dyn Fn(u64),
+) -> Result<Staging> {
+    let cols = stage_columns(e);
+    let Some(b) = narrowing else {
+        let mut stage = tx.stage(&cols)?;
+        r.stream(&mut |line, values| Ok(stage.push(line, values)?), progress)?;
+        stage.finish()?;
+        wrong_county(r, path, spec)?;
+        return Ok(Staging {
+            sha: r.sha256(),
+            narrowed: None,
+            rows: r.staged,
+        });
+    };
+    let k0 = cols.iter().position(|c| *c == e.key[0]).unwrap_or(0);
+    let mut summed = buckets::sum_reading(r, b, k0, progress)?;
+    wrong_county(r, path, spec)?;
+    let first_sha = summed.sha.clone();
+    let again_rejects = spec
+        .rejects_dir
+        .join(format!(".rejects-again-{}.tmp", std::process::id()));
+    let mut again = super::extract::open(e, path, spec, &again_rejects)?;
+    let mut narrowed = None;
+    match earlier(tx, e, spec, &first_sha)? {
+        Some((.., was)) if was == reading(r.encoding, spec) => {
+            drop(again);
+            let _ = std::fs::remove_file(&again_rejects);
+            tx.stage(&cols)?.finish()?;
+            return Ok(Staging {
+                sha: first_sha,
+                narrowed: None,
+                rows: 0,
+            });
+        }
+        // another reading of it replaces what that one loaded: every row staged
+        Some(_) => {}
+        None if r.staged > 0 => {
+            let d = tx.dialect();
+            let sql = summed
+                .buckets
+                .city_sql(d, &d.table(e.table), e.key[0], spec.county);
+            let city = summed.buckets.city_digests(&tx.query(&sql, &[])?);
+            let differing = summed.buckets.differing(&city);
+            summed.narrow(&mut again, &differing);
+            narrowed = Some((summed, differing));
+        }
+        None => {}
+    }
+    let mut stage = tx.stage(&cols)?;
+    again.stream(&mut |line, values| Ok(stage.push(line, values)?), &|_| {})?;
+    stage.finish()?;
+    let _ = std::fs::remove_file(&again_rejects);
+    // what was summed is what was staged: the same bytes read twice
+    if again.sha256() != first_sha {
+        return Err(ImportError::File {
+            path: path.display().to_string(),
+            message: "the file changed between its two readings (summed, then staged): is it still being written? Nothing of it was loaded".into(),
+        });
+    }
+    Ok(Staging {
+        sha: first_sha,
+        narrowed,
+        rows: again.staged,
     })
 }
 
