@@ -144,7 +144,7 @@ fn two_cities_are_built_on_real_servers_and_serve_through_nginx() {
     for (web, city) in [("10.203.104.2:80", "xuchang"), ("10.203.109.2:80", "hebi")] {
         let answer = http_get(web, "/health");
         assert!(answer.starts_with("HTTP/1.1 200"), "{web}: {answer}");
-        for want in ["\"release\": \"1.0.0\"", "\"schema\": \"V013\"", city] {
+        for want in ["\"release\": \"1.0.0\"", "\"schema\": \"V014\"", city] {
             assert!(answer.contains(want), "{web} lacks {want}: {answer}");
         }
     }
