@@ -144,6 +144,7 @@ impl Buckets {
     /// reading the fingerprints kept with them. A row marked missing counts as one without.
     pub fn city_sql(&self, d: &dyn Dialect, table: &str, key0: &str, county: &str) -> String {
         let fp = "CASE WHEN missing_import IS NULL THEN row_fp END";
+        let county = county.replace('\'', "''");
         format!(
             "SELECT {b} AS b, count(*), count({fp}), coalesce(sum(CAST(({fp}) >> 32 AS INTEGER)), 0), \
              coalesce(sum(CAST(({fp}) & 2147483647 AS INTEGER)), 0) FROM {table} WHERE county_code = '{county}' GROUP BY {b}",

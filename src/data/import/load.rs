@@ -172,6 +172,7 @@ fn import_total(tx: &mut dyn Tx, id: &str, county: &str, narrowed: Option<&str>)
         d.typed("employer_amount", SqlType::Money),
         d.typed("person_amount", SqlType::Money)
     );
+    let county = county.replace('\'', "''");
     let rows = match narrowed {
         Some(staged_buckets) => format!(
             "{staged} UNION ALL SELECT insurance_type, period, employer_amount + person_amount \
