@@ -9,6 +9,7 @@ use super::{
     CompareError, Difference, EntityDiff, Result, SEP, Transfer, columns, summarize, table,
     write_differences,
 };
+use crate::data::buckets::edits_marked;
 use crate::data::format::Entity;
 use crate::data::import::sql_type;
 use crate::db::Conn;
@@ -37,12 +38,25 @@ fn row_text(c: &Conn, e: &Entity) -> String {
 }
 
 impl<'c> Side<'c> {
-    fn new(conn: &'c mut Conn, e: &Entity, county: &str, hashing: Hashing) -> Result<Self> {
+    fn new(
+        conn: &'c mut Conn,
+        e: &Entity,
+        county: &str,
+        hashing: Hashing,
+        kept: bool,
+    ) -> Result<Self> {
         let text = row_text(conn, e);
         let hash = match hashing {
             Hashing::Record => format!("hash_record_extended(ROW({}), 0)", columns(e).join(", ")),
             Hashing::Text => format!("hashtextextended({text}, 0)"),
             Hashing::Md5 => conn.dialect().md5_hash64(&text),
+        };
+        // the fingerprint the import kept, where it holds (cleared by an edit outside
+        // jinbao): only the other rows are hashed again
+        let hash = if kept {
+            format!("coalesce(row_fp, {hash})")
+        } else {
+            hash
         };
         // the column itself, not an expression of it, so that its index serves the range scans
         let k0 = e.key[0].to_string();
@@ -343,8 +357,11 @@ pub fn against_database(
     }
     let hash = hashing(city, source);
     let both_pg = hash != Hashing::Md5;
-    let mut a = Side::new(city, e, county, hash)?;
-    let mut b = Side::new(source, e, county, hash)?;
+    // both jinbao's databases, marking rows edited outside it: rows are summed by the
+    // fingerprints their imports kept
+    let kept = edits_marked(city)? && edits_marked(source)?;
+    let mut a = Side::new(city, e, county, hash, kept)?;
+    let mut b = Side::new(source, e, county, hash, kept)?;
     let mut diffs = Vec::new();
     let mut t = Transfer::default();
     let (city_rows, source_rows) = both(|| a.count(), || b.count())?;
