@@ -3,7 +3,8 @@
 //! columns).
 //!
 //! Against an extract, the extract is staged in the city database and compared there with one
-//! SQL join. Against another database, both sides checksum ranges of keys inside themselves
+//! SQL join: by change, only the lines of the buckets of keys whose sums differ from what the
+//! city holds (`data::buckets`), `--full` every line. Against another database, both sides checksum ranges of keys inside themselves
 //! (count and a sum of row hashes per range); only ranges whose checksums differ are split and
 //! checked again, down to small ranges whose rows are read back: equal data costs one pass on
 //! each side and moves almost nothing (as reladiff / data-diff do).
