@@ -823,7 +823,7 @@ Register-ArgumentCompleter -Native -CommandName 'jinbao' -ScriptBlock {
             [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)')
             [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Folder for journals, locks, histories and the sandbox [default: the project''s .jinbao/]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR and TERM=dumb are respected)')
-            [CompletionResult]::new('--full', '--full', [CompletionResultType]::ParameterName, 'Stage and compare every row of an extract, not only the buckets of keys whose sums differ from what the city holds (what comparisons cost before they went by change)')
+            [CompletionResult]::new('--full', '--full', [CompletionResultType]::ParameterName, 'Compare every row by its values: an extract''s every row staged, not only the buckets of keys whose sums differ from what the city holds; a database''s rows hashed, not summed by the fingerprints their imports kept')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout, nothing else mixed in (docs/json.md)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')

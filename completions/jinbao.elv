@@ -767,7 +767,7 @@ set edit:completion:arg-completer[jinbao] = {|@words|
             cand --set 'Override a profile value for this run, as KEY=VALUE (e.g. app.keep_releases=3)'
             cand --state-dir 'Folder for journals, locks, histories and the sandbox [default: the project''s .jinbao/]'
             cand --color 'When to use colour (NO_COLOR and TERM=dumb are respected)'
-            cand --full 'Stage and compare every row of an extract, not only the buckets of keys whose sums differ from what the city holds (what comparisons cost before they went by change)'
+            cand --full 'Compare every row by its values: an extract''s every row staged, not only the buckets of keys whose sums differ from what the city holds; a database''s rows hashed, not summed by the fingerprints their imports kept'
             cand --json 'Machine-readable JSON on stdout, nothing else mixed in (docs/json.md)'
             cand -v 'More detail (repeat for debug logs)'
             cand --verbose 'More detail (repeat for debug logs)'

@@ -796,7 +796,7 @@ complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subc
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are respected)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -l full -d 'Stage and compare every row of an extract, not only the buckets of keys whose sums differ from what the city holds (what comparisons cost before they went by change)'
+complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -l full -d 'Compare every row by its values: an extract\'s every row staged, not only the buckets of keys whose sums differ from what the city holds; a database\'s rows hashed, not summed by the fingerprints their imports kept'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -l json -d 'Machine-readable JSON on stdout, nothing else mixed in (docs/json.md)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -s v -l verbose -d 'More detail (repeat for debug logs)'
 complete -c jinbao -n "__fish_jinbao_using_subcommand data; and __fish_seen_subcommand_from compare" -s q -l quiet -d 'Only errors'

@@ -308,6 +308,14 @@ pub trait Tx {
     fn commit(self: Box<Self>) -> Result<(), DbError>;
     fn rollback(self: Box<Self>) -> Result<(), DbError>;
 
+    /// Waits for, then holds until the transaction ends, the lock named `name`: one merge of a
+    /// county's table at a time, from before it reads what the city holds (PostgreSQL's
+    /// advisory lock; SQLite's one writer needs none). Taking it again is a no-op.
+    fn lock(&mut self, name: &str) -> Result<(), DbError> {
+        let _ = name;
+        Ok(())
+    }
+
     /// All but the first line of each key repeated in `jb_stage`: (line, first line).
     fn repeated_keys(&mut self, key: &[&str]) -> Result<Vec<(u64, u64)>, DbError> {
         let key = key.join(", ");

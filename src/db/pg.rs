@@ -364,6 +364,14 @@ struct PgTx<'c> {
 }
 
 impl Tx for PgTx<'_> {
+    fn lock(&mut self, name: &str) -> Result<(), DbError> {
+        self.execute(
+            "SELECT pg_advisory_xact_lock(hashtext($1))",
+            &[Param::Text(name)],
+        )?;
+        Ok(())
+    }
+
     fn dialect(&self) -> &'static dyn Dialect {
         &Postgres
     }
@@ -436,10 +444,7 @@ impl Tx for PgTx<'_> {
             .collect();
         let table = format!("{SCHEMA}.{}", m.table);
         let ids = [Param::Text(m.county), Param::Text(m.import_id)];
-        self.execute(
-            "SELECT pg_advisory_xact_lock(hashtext($1))",
-            &[Param::Text(m.lock)],
-        )?;
+        self.lock(m.lock)?;
         let fresh = self
             .query(
                 &format!("SELECT 1 FROM {table} WHERE county_code = $1 LIMIT 1"),

@@ -33,8 +33,9 @@ pub struct CompareArgs {
     /// Folder for the differences CSV files [default: <state>/compare]
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Stage and compare every row of an extract, not only the buckets of keys whose sums
-    /// differ from what the city holds (what comparisons cost before they went by change)
+    /// Compare every row by its values: an extract's every row staged, not only the buckets
+    /// of keys whose sums differ from what the city holds; a database's rows hashed, not
+    /// summed by the fingerprints their imports kept
     #[arg(long)]
     pub full: bool,
 }
@@ -71,6 +72,7 @@ pub fn run(ctx: &Ctx, a: CompareArgs) -> Result<Exit> {
                 e,
                 &a.county,
                 &out,
+                a.full,
             )?);
         }
         out_rows

@@ -351,6 +351,7 @@ pub fn against_database(
     e: &'static Entity,
     county: &str,
     out: &Path,
+    full: bool,
 ) -> Result<EntityDiff> {
     if !county.bytes().all(|b| b.is_ascii_digit()) {
         return Err(CompareError::County(county.to_string()));
@@ -358,8 +359,8 @@ pub fn against_database(
     let hash = hashing(city, source);
     let both_pg = hash != Hashing::Md5;
     // both jinbao's databases, marking rows edited outside it: rows are summed by the
-    // fingerprints their imports kept
-    let kept = edits_marked(city)? && edits_marked(source)?;
+    // fingerprints their imports kept (`--full`: every row hashed by its values)
+    let kept = !full && edits_marked(city)? && edits_marked(source)?;
     let mut a = Side::new(city, e, county, hash, kept)?;
     let mut b = Side::new(source, e, county, hash, kept)?;
     let mut diffs = Vec::new();

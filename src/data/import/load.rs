@@ -121,7 +121,7 @@ pub(super) fn load(
         key: e.key,
         county: spec.county,
         import_id: &id,
-        lock: &format!("jinbao import {} {}", spec.county, e.name),
+        lock: &merge_lock(spec, e),
         staged: staged_now,
         narrowed: narrowed_sql.as_deref(),
         entity: e.name,
@@ -209,6 +209,11 @@ fn narrowing(conn: &mut Conn, e: &Entity, spec: &Spec<'_>) -> Result<Option<Buck
     Ok((held > 0).then(|| Buckets::for_rows(held, hash)))
 }
 
+/// The lock one merge of a county's table holds at a time.
+fn merge_lock(spec: &Spec<'_>, e: &Entity) -> String {
+    format!("jinbao import {} {}", spec.county, e.name)
+}
+
 /// What staging a file left in `jb_stage`: the file's checksum, the buckets staged when only
 /// those whose sums differ from the city's were (with the file's sums), and the rows staged.
 struct Staging {
@@ -265,6 +270,9 @@ fn stage(
         // another reading of it replaces what that one loaded: every row staged
         Some(_) => {}
         None if r.staged > 0 => {
+            // the city's sums read under the lock the merge holds: no load of the same county
+            // and table commits between them and the merge
+            tx.lock(&merge_lock(spec, e))?;
             let d = tx.dialect();
             let sql = summed
                 .buckets
