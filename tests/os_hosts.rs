@@ -239,8 +239,13 @@ fn two_cities_are_built_on_real_servers_and_serve_through_nginx() {
         .concat(),
         1,
     );
+    // apt names the lock in one of two ways: with its holder when it can tell it, without
+    // when it cannot (seen once: "Unable to acquire the dpkg frontend lock (...)")
     assert!(
-        locked.contains("Could not get lock /var/lib/dpkg/lock-frontend")
+        (locked.contains("Could not get lock /var/lib/dpkg/lock-frontend")
+            || locked.contains(
+                "Unable to acquire the dpkg frontend lock (/var/lib/dpkg/lock-frontend)"
+            ))
             && locked.contains("1 hosts failed"),
         "{locked}"
     );
