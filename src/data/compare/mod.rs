@@ -209,6 +209,7 @@ pub fn against_extract(
     if let (Some((summed, _)), Some(staged)) = (&by_change, &staged_sha)
         && summed.sha != *staged
     {
+        let _ = std::fs::remove_file(&tmp);
         return Err(CompareError::Changed(path.display().to_string()));
     }
     // the first line of a key repeated in the extract is the one compared (as import loads it)
